@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: the SDK's hot paths against baselines measured in the same run.
+ *  - per candle: the reference strategy through the full pipeline vs the bare loop (bench/reference);
+ *  - whole process: `quantum-run` on the same bars from the binary cache (startup, config, data, report);
+ *  - per signal: a signal on every bar through decision, sizing, risk and execution;
+ *  - per order: paper-exchange order placement and fill vs bare arithmetic.
+ * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateCandles, writeCandlesCsv } from '@quantum/core'
+import { benchOrders, benchSignals } from './micro.js'
+import { runBareLoop } from './reference/bare-loop.js'
+import { runReferenceSdk } from './reference/run-sdk.js'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const bars = Number(process.env.QUANTUM_BENCH_BARS ?? 1_000_000)
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
+const rows: [string, string, string][] = []
+const report = (name: string, value: string, ratio = ''): void => {
+  rows.push([name, value, ratio])
+  console.log(`${name.padEnd(44)} ${value.padStart(22)}  ${ratio}`)
+}
+
+function best(times: number[]): number {
+  return Math.min(...times)
+}
+
+async function main(): Promise<void> {
+  console.log(`Quantum Trader SDK bench: ${fmt(bars)} bars (seed 42), node ${process.version}\n`)
+  const series = generateCandles({ bars, seed: 42, symbol: 'SYNTHUSDT' })
+
+  // Per candle: bare loop (baseline) vs the whole pipeline, best of several runs each.
+  const bareTimes: number[] = []
+  let bareTrades = 0
+  for (let k = 0; k < 7; k++) {
+    const t0 = performance.now()
+    bareTrades = runBareLoop(series).trades.length
+    bareTimes.push(performance.now() - t0)
+  }
+  const bareRate = bars / (best(bareTimes) / 1000)
+  report('bare loop (baseline)', `${fmt(bareRate)} bars/s`)
+  const sdkTimes: number[] = []
+  let sdkTrades = 0
+  for (let k = 0; k < 5; k++) {
+    const { output } = await runReferenceSdk(series)
+    sdkTimes.push(output.durationMs)
+    sdkTrades = output.trades.length
+  }
+  if (sdkTrades !== bareTrades) throw new Error(`trade count differs: sdk ${sdkTrades} vs bare ${bareTrades}`)
+  const sdkRate = bars / (best(sdkTimes) / 1000)
+  report('full pipeline, inner loop', `${fmt(sdkRate)} bars/s`, `${(bareRate / sdkRate).toFixed(1)}x slower than bare (${sdkTrades} trades)`)
+
+  // Whole process: the CLI on a CSV of the same bars, after one run that fills the binary cache.
+  const dir = join(tmpdir(), `quantum-bench-${process.pid}`)
+  mkdirSync(dir, { recursive: true })
+  const csv = join(dir, 'SYNTHUSDT-1m.csv')
+  await writeCandlesCsv(series, csv)
+  const rssHook = join(dir, 'rss.mjs')
+  writeFileSync(rssHook, "import { writeSync } from 'node:fs'\nprocess.on('exit', () => writeSync(2, `\\nmaxrss_kb=${process.resourceUsage().maxRSS}\\n`))\n")
+  const cli = join(root, 'packages/runtime/dist/cli.js')
+  const config = join(root, 'examples/reference-strategy/quantum.config.ts')
+  const runCli = (): { ms: number; rssKb: number } => {
+    const t0 = performance.now()
+    const r = spawnSync(process.execPath, ['--import', rssHook, cli, config, '--data', csv, '--out', join(dir, 'run'), '--no-progress', '--quiet'], {
+      cwd: dir,
+      encoding: 'utf8',
+    })
+    const ms = performance.now() - t0
+    if (r.status !== 0) throw new Error(`quantum-run failed (${r.status}): ${r.stderr}`)
+    rmSync(join(dir, 'run'), { recursive: true, force: true })
+    return { ms, rssKb: Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN) }
+  }
+  runCli()
+  const procRuns = [runCli(), runCli(), runCli()]
+  const proc = procRuns.reduce((a, b) => (a.ms < b.ms ? a : b))
+  report('whole process (quantum-run, cached bars)', `${fmt(bars / (proc.ms / 1000))} bars/s`, `${(proc.ms / 1000).toFixed(2)} s wall, peak RSS ${fmt(proc.rssKb / 1024)} MiB`)
+  rmSync(dir, { recursive: true, force: true })
+
+  // Per signal and per order.
+  const sig = await benchSignals(generateCandles({ bars: Math.min(bars, 200_000), seed: 7, symbol: 'SYNTHUSDT' }))
+  report('per signal (signal->decision->size->risk->order)', `${fmt(sig.signalsPerSec)} signals/s`, `${(bareRate / sig.signalsPerSec).toFixed(1)}x the bare loop's per-bar cost`)
+  const ord = benchOrders(series, Math.min(bars, 200_000))
+  report('per order (place + fill, paper exchange)', `${fmt(ord.ordersPerSec)} orders/s`, `${(ord.barePerSec / ord.ordersPerSec).toFixed(1)}x slower than bare arithmetic (${fmt(ord.barePerSec)}/s)`)
+  console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})

@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { QuantumConfig } from '../config.js'
+import { medianSpacing } from '../data/candle-series.js'
+import { ConfigError } from '../errors.js'
+import { createPaperExchange } from '../exchange/paper-exchange.js'
+import type { InstrumentOverride } from '../exchange/instruments.js'
+import type { FundingSeries } from '../data/read-funding-csv.js'
+import { runEngine } from '../engine/run-engine.js'
+import { silentLogger } from '../engine/logger.js'
+import type { BacktestResult } from '../result.js'
+import type { EngineEvent, Logger } from '../types.js'
+import { loadMarketData, type DataSourceReport } from './load-market-data.js'
+import { summarizeRun } from './summarize.js'
+
+/** Options of {@link runBacktest}. */
+export interface RunBacktestOptions {
+  /** Folder that relative data paths resolve against (the config file's folder). */
+  readonly baseDir: string
+  /** Progress callback (bars done, bars total). @default none */
+  readonly onProgress?: (done: number, total: number) => void
+  /** Structured logger (data gaps and cache issues are logged as warnings). @default silent */
+  readonly logger?: Logger
+  /** Every engine event, as it happens. @default none */
+  readonly onEvent?: (event: EngineEvent) => void
+  /** Folder of the binary candle cache. @default `<cwd>/.quantum/cache` */
+  readonly cacheDir?: string
+}
+
+/** A backtest result with the data sources it read. */
+export type BacktestRun = BacktestResult & { readonly data: readonly DataSourceReport[] }
+
+/**
+ * Runs a validated config as a backtest: loads candles (through the binary cache) and funding, builds
+ * the paper exchange, runs the engine and summarises the result.
+ * @throws {ConfigError} for symbols the exchange does not know (add `exchange.instruments` or use `precision: 'none'`).
+ * @throws {DataError} for malformed data files.
+ * @example const result = await runBacktest(config, { baseDir: dirname(configFile) })
+ */
+export async function runBacktest(config: QuantumConfig, options: RunBacktestOptions): Promise<BacktestRun> {
+  const logger = options.logger ?? silentLogger
+  const market = await loadMarketData(config.data, {
+    baseDir: options.baseDir,
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  })
+  for (const r of market.reports) {
+    if (r.gaps.length > 0) logger.warn('candle gaps (not filled)', { symbol: r.symbol, file: r.file, gaps: r.gaps.length })
+    if (r.cacheIssue !== undefined) logger.warn('candle cache not used', { file: r.file, reason: r.cacheIssue })
+  }
+  const symbols = market.series.map((s) => s.symbol)
+  const exchange = createPaperExchange({
+    balance: config.exchange.balance,
+    makerFee: config.exchange.makerFee,
+    takerFee: config.exchange.takerFee,
+    leverage: config.exchange.leverage,
+    slippage: config.exchange.slippage,
+    instruments: instrumentOverrides(config, symbols),
+    funding: fundingFor(market.funding, symbols),
+    ...(config.exchange.exchangeInfo === undefined ? {} : { exchangeInfo: await readJson(config.exchange.exchangeInfo, options.baseDir) }),
+  })
+  checkSymbols(symbols, (s) => exchange.instrument(s))
+  const output = await runEngine({
+    series: market.series,
+    ...(market.order === undefined ? {} : { order: market.order }),
+    exchange,
+    plugins: config.plugins,
+    mode: 'backtest',
+    logger,
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+  })
+  const ledger = exchange.ledger()
+  const balance = exchange.account.getBalance()
+  const first = market.series[0]!
+  const summary = summarizeRun({
+    name: config.name ?? 'backtest',
+    symbols,
+    timeframe: first.timeframe,
+    stepMs: first.openTime.length > 1 ? medianSpacing(first.openTime) : 3_600_000,
+    output,
+    ledger,
+    endEquity: balance.equity,
+  })
+  return {
+    summary,
+    trades: output.trades,
+    fills: output.fills,
+    equity: output.equity,
+    series: market.series,
+    ledger: {
+      startBalance: ledger.startBalance,
+      realizedPnl: ledger.realizedPnl,
+      fees: ledger.fees,
+      funding: ledger.funding,
+      endBalance: ledger.wallet,
+      unrealizedPnl: balance.equity - balance.wallet,
+      endEquity: balance.equity,
+    },
+    notableEvents: output.notableEvents,
+    data: market.reports,
+  }
+}
+
+function instrumentOverrides(config: QuantumConfig, symbols: readonly string[]): Record<string, InstrumentOverride> {
+  const out: Record<string, InstrumentOverride> = { ...(config.exchange.instruments ?? {}) }
+  if (config.exchange.precision === 'none') {
+    for (const s of symbols) out[s] = { ...out[s], tickSize: 0, stepSize: 0, minQty: 0, minNotional: 0 }
+  }
+  return out
+}
+
+function fundingFor(all: ReadonlyMap<string, FundingSeries>, symbols: readonly string[]): Record<string, FundingSeries> {
+  const out: Record<string, FundingSeries> = {}
+  for (const s of symbols) {
+    const f = all.get(s)
+    if (f !== undefined) out[s] = f
+  }
+  return out
+}
+
+function checkSymbols(symbols: readonly string[], lookup: (s: string) => unknown): void {
+  const issues = symbols.flatMap((symbol) => {
+    try {
+      lookup(symbol)
+      return []
+    } catch {
+      return [{ path: `exchange.instruments.${symbol}`, message: `${symbol} is not in the exchange info: add its rules here or set exchange.precision to 'none'` }]
+    }
+  })
+  if (issues.length > 0) throw new ConfigError('Unknown symbols for the paper exchange', issues)
+}
+
+async function readJson(file: string, baseDir: string): Promise<unknown> {
+  const path = resolve(baseDir, file)
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown
+  } catch (cause) {
+    throw new ConfigError(`Cannot read exchange.exchangeInfo ${path}`, [{ path: 'exchange.exchangeInfo', message: String(cause) }], { cause })
+  }
+}

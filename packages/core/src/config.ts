@@ -1,0 +1,153 @@
+import { z } from 'zod'
+import type { PluginKind, QuantumPlugin, RunMode, RuntimeEnv } from './types.js'
+
+const PLUGIN_KINDS: readonly PluginKind[] = ['agent', 'decision', 'sizer', 'risk', 'exit', 'observer']
+const HOOK_BY_KIND: Record<PluginKind, readonly string[]> = {
+  agent: ['onBar'],
+  decision: ['decide'],
+  sizer: ['size'],
+  risk: ['check'],
+  exit: [],
+  observer: ['onEvent'],
+}
+
+/** A time bound: an ISO-8601 date (`2024-01-01`, `2024-01-01T08:00:00Z`) or epoch milliseconds. */
+export const TimeBoundSchema = z.union([
+  z.number().int().nonnegative(),
+  z.string().refine((s) => Number.isFinite(Date.parse(s)), 'expected an ISO-8601 date such as 2024-01-01'),
+])
+
+/** Checks that a value is a plugin instance (made by a plugin factory), with the hook its kind needs. */
+export const PluginSchema = z.custom<QuantumPlugin>((value) => pluginProblem(value) === undefined, {
+  error: (issue) => pluginProblem(issue.input) ?? 'invalid plugin',
+})
+
+function pluginProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return 'expected a plugin instance (did you pass the factory without calling it, e.g. emaCross instead of emaCross()?)'
+  }
+  const p = value as Record<string, unknown>
+  if (typeof p.name !== 'string' || p.name === '') return 'plugin has no name'
+  if (!PLUGIN_KINDS.includes(p.kind as PluginKind)) {
+    return `plugin "${p.name}" has an unknown kind ${JSON.stringify(p.kind)} (expected one of ${PLUGIN_KINDS.join(', ')})`
+  }
+  const missing = HOOK_BY_KIND[p.kind as PluginKind].filter((hook) => typeof p[hook] !== 'function')
+  if (missing.length > 0) return `plugin "${p.name}" (${String(p.kind)}) lacks hook ${missing.join(', ')}`
+  if (p.kind === 'exit' && typeof p.onFill !== 'function' && typeof p.onBar !== 'function') {
+    return `exit plugin "${p.name}" needs onFill or onBar`
+  }
+  return undefined
+}
+
+/** Where the market data comes from. Paths are relative to the config file. */
+export const DataConfigSchema = z.strictObject({
+  /** Candle files (`.csv` or `.csv.gz`, the format of Binance klines: open_time,open,high,low,close,volume). */
+  candles: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /** Funding-rate files (`funding_time,funding_rate`), matched to symbols by file name. @default none */
+  funding: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  /** Only these symbols (from the loaded files). @default all loaded */
+  symbols: z.array(z.string().regex(/^[A-Z0-9]{2,30}$/)).min(1).optional(),
+  /** First candle open time to use (inclusive). @default the first candle */
+  from: TimeBoundSchema.optional(),
+  /** Last candle open time to use (exclusive). @default after the last candle */
+  to: TimeBoundSchema.optional(),
+  /** Keep a binary cache of parsed CSV so repeated runs skip parsing. @default true */
+  cache: z.boolean().default(true),
+})
+/** Where the market data comes from. */
+export type DataConfig = z.output<typeof DataConfigSchema>
+
+/** Custom trading rules for one symbol (e.g. a synthetic one); 0 steps disable rounding. */
+export const InstrumentOverrideSchema = z.strictObject({
+  tickSize: z.number().nonnegative().optional(),
+  stepSize: z.number().nonnegative().optional(),
+  minQty: z.number().nonnegative().optional(),
+  minNotional: z.number().nonnegative().optional(),
+})
+
+/** Slippage applied to taker fills, in basis points of the price (adverse direction). */
+export const SlippageConfigSchema = z.union([
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('bps'), bps: z.number().nonnegative().max(10_000) }),
+])
+
+/** The paper exchange's settings (Binance USD-M defaults). */
+export const ExchangeConfigSchema = z.strictObject({
+  /** Starting USDT balance. @default 10000 */
+  balance: z.number().positive().default(10_000),
+  /** Maker fee rate. @default 0.0002 (0.02%) */
+  makerFee: z.number().min(-0.001).max(0.01).default(0.0002),
+  /** Taker fee rate. @default 0.0005 (0.05%) */
+  takerFee: z.number().min(0).max(0.01).default(0.0005),
+  /** Default leverage of new positions. @default 1 */
+  leverage: z.number().positive().max(125).default(1),
+  /** Slippage model for taker fills. @default { type: 'none' } */
+  slippage: SlippageConfigSchema.default({ type: 'none' }),
+  /** A Binance `GET /fapi/v1/exchangeInfo` JSON file for precision rules. @default the bundled sample */
+  exchangeInfo: z.string().min(1).optional(),
+  /**
+   * `exchange`: round and check orders by the instruments' rules (tick, step, min notional);
+   * `none`: no rounding and no minimums for any symbol (fractional research backtests).
+   * @default 'exchange'
+   */
+  precision: z.enum(['exchange', 'none']).default('exchange'),
+  /** Per-symbol overrides of (or additions to) the instruments. @default none */
+  instruments: z.record(z.string().regex(/^[A-Z0-9]{2,30}$/), InstrumentOverrideSchema).optional(),
+})
+/** The paper exchange's settings. */
+export type ExchangeConfig = z.output<typeof ExchangeConfigSchema>
+
+/** Where and what a run writes. */
+export const OutputConfigSchema = z.strictObject({
+  /** Folder that receives one sub-folder per run (relative to the current directory). @default 'runs' */
+  dir: z.string().min(1).default('runs'),
+  /** Write the self-contained `report.html`. @default true */
+  report: z.boolean().default(true),
+})
+
+/** The whole `quantum.config.ts`, validated by `quantum-run` (unknown keys are errors). */
+export const QuantumConfigSchema = z.strictObject({
+  /** A name for reports and the run folder. @default the config folder's name */
+  name: z.string().min(1).optional(),
+  /** How to run. Only `backtest` exists in this release. @default 'backtest' */
+  mode: z.enum(['backtest', 'paper', 'testnet', 'live']).default('backtest'),
+  data: DataConfigSchema,
+  exchange: ExchangeConfigSchema.default(() => ExchangeConfigSchema.parse({})),
+  /** Agents, decision, sizer, risk guards, exits and observers, in order. */
+  plugins: z.array(PluginSchema).min(1),
+  output: OutputConfigSchema.default(() => OutputConfigSchema.parse({})),
+})
+
+/** A config as written by users (defaults optional). */
+export type QuantumConfigInput = z.input<typeof QuantumConfigSchema>
+/** A config after validation, with every default filled in. */
+export type QuantumConfig = z.output<typeof QuantumConfigSchema>
+
+/** What `defineConfig` accepts: an object, a promise of one, or a function of the environment. */
+export type QuantumConfigExport =
+  | QuantumConfigInput
+  | Promise<QuantumConfigInput>
+  | ((env: RuntimeEnv) => QuantumConfigInput | Promise<QuantumConfigInput>)
+
+/**
+ * Types a `quantum.config.ts`; returns its input unchanged (validation happens in `quantum-run`).
+ * @example
+ * export default defineConfig({
+ *   data: { candles: './data/BTCUSDT-1h.csv' },
+ *   plugins: [emaCross(), atrStopTarget(), maxLeverage({ max: 5 })],
+ * })
+ */
+export function defineConfig(config: QuantumConfigInput): QuantumConfigInput
+export function defineConfig(config: Promise<QuantumConfigInput>): Promise<QuantumConfigInput>
+export function defineConfig(
+  config: (env: RuntimeEnv) => QuantumConfigInput | Promise<QuantumConfigInput>,
+): (env: RuntimeEnv) => QuantumConfigInput | Promise<QuantumConfigInput>
+export function defineConfig(config: QuantumConfigExport): QuantumConfigExport {
+  return config
+}
+
+/** Resolves a config export (object, promise or function) for a run mode. */
+export async function resolveConfigExport(exported: unknown, mode: RunMode): Promise<unknown> {
+  const value = typeof exported === 'function' ? (exported as (env: RuntimeEnv) => unknown)({ mode }) : exported
+  return await value
+}

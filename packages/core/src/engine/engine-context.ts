@@ -1,0 +1,57 @@
+import type {
+  Clock,
+  EventBus,
+  Logger,
+  PluginContext,
+  QuantumPlugin,
+  RunMode,
+  SimulatedExchange,
+} from '../types.js'
+import type { SortedPlugins } from './plugin-driver.js'
+
+/** Everything the engine's operators share for one run. Internal to the engine. */
+export interface EngineContext {
+  readonly mode: RunMode
+  readonly clock: Clock & { set(time: number): void }
+  readonly bus: EventBus
+  readonly exchange: SimulatedExchange
+  readonly plugins: SortedPlugins
+  /** The context handed to a given plugin (its logger is bound to the plugin's name). */
+  contextOf(plugin: QuantumPlugin): PluginContext
+}
+
+/** Options of {@link createEngineContext}. */
+export interface EngineContextOptions {
+  readonly mode: RunMode
+  readonly clock: Clock & { set(time: number): void }
+  readonly bus: EventBus
+  readonly exchange: SimulatedExchange
+  readonly plugins: SortedPlugins
+  readonly logger: Logger
+}
+
+/** Builds the shared engine context, with one frozen {@link PluginContext} per plugin. */
+export function createEngineContext(options: EngineContextOptions): EngineContext {
+  const contexts = new Map<QuantumPlugin, PluginContext>()
+  for (const plugin of options.plugins.all) {
+    contexts.set(
+      plugin,
+      Object.freeze({
+        mode: options.mode,
+        clock: options.clock,
+        logger: options.logger.child({ plugin: plugin.name }),
+        exchange: options.exchange,
+        account: options.exchange.account,
+        bus: options.bus,
+      }),
+    )
+  }
+  return {
+    ...options,
+    contextOf(plugin) {
+      const ctx = contexts.get(plugin)
+      if (ctx === undefined) throw new Error(`plugin ${plugin.name} is not part of this run`)
+      return ctx
+    },
+  }
+}

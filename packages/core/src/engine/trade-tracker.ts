@@ -1,0 +1,93 @@
+import type { TradeRecord } from '../result.js'
+import type { Fill, FundingEvent, Position } from '../schemas.js'
+
+interface OpenTrade {
+  side: 'LONG' | 'SHORT'
+  entryTime: number
+  entryQty: number
+  entryNotional: number
+  exitQty: number
+  exitNotional: number
+  maxQty: number
+  grossPnl: number
+  fees: number
+  funding: number
+}
+
+/**
+ * Builds round-trip trades from fills: a trade opens when a position leaves flat and closes when it
+ * returns to flat; a flip closes one trade and opens the next (the flipping fill's fee is split by
+ * quantity). Funding paid or received while a trade is open is added to it.
+ */
+export class TradeTracker {
+  /** Closed trades, in closing order. */
+  readonly trades: TradeRecord[] = []
+  private readonly open = new Map<string, OpenTrade>()
+  private readonly signed = new Map<string, number>()
+
+  /** Number of symbols with an open trade (cheap; used for exposure). */
+  get openCount(): number {
+    return this.open.size
+  }
+
+  /** True when a trade of `symbol` is open. */
+  isOpen(symbol: string): boolean {
+    return this.open.has(symbol)
+  }
+
+  /** Accounts one fill; `position` is the position after it. */
+  onFill(fill: Fill, position: Position): void {
+    const prev = this.signed.get(fill.symbol) ?? 0
+    const next = position.side === 'LONG' ? position.quantity : position.side === 'SHORT' ? -position.quantity : 0
+    this.signed.set(fill.symbol, next)
+    const closing = prev === 0 || Math.sign(next) === Math.sign(prev) ? Math.max(0, Math.abs(prev) - Math.abs(next)) : Math.abs(prev)
+    const opening = fill.quantity - closing
+    const closeShare = fill.quantity === 0 ? 0 : closing / fill.quantity
+    if (closing > 0) this.reduce(fill, { qty: closing, feeShare: closeShare, flat: next === 0 || Math.sign(next) !== Math.sign(prev) })
+    if (opening > 1e-15 && next !== 0) this.increase(fill, { qty: opening, feeShare: 1 - closeShare, side: next > 0 ? 'LONG' : 'SHORT' })
+  }
+
+  /** Adds a funding payment to the open trade of its symbol. */
+  onFunding(event: FundingEvent): void {
+    const trade = this.open.get(event.symbol)
+    if (trade !== undefined) trade.funding += event.payment
+  }
+
+  private increase(fill: Fill, part: { qty: number; feeShare: number; side: 'LONG' | 'SHORT' }): void {
+    let trade = this.open.get(fill.symbol)
+    if (trade === undefined) {
+      trade = { side: part.side, entryTime: fill.time, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, maxQty: 0, grossPnl: 0, fees: 0, funding: 0 }
+      this.open.set(fill.symbol, trade)
+    }
+    trade.entryQty += part.qty
+    trade.entryNotional += part.qty * fill.price
+    trade.fees += fill.fee * part.feeShare
+    trade.maxQty = Math.max(trade.maxQty, trade.entryQty - trade.exitQty)
+  }
+
+  private reduce(fill: Fill, part: { qty: number; feeShare: number; flat: boolean }): void {
+    const trade = this.open.get(fill.symbol)
+    if (trade === undefined) return
+    trade.exitQty += part.qty
+    trade.exitNotional += part.qty * fill.price
+    trade.grossPnl += fill.realizedPnl
+    trade.fees += fill.fee * part.feeShare
+    if (!part.flat) return
+    this.open.delete(fill.symbol)
+    this.trades.push({
+      id: this.trades.length + 1,
+      symbol: fill.symbol,
+      side: trade.side,
+      entryTime: trade.entryTime,
+      exitTime: fill.time,
+      entryPrice: trade.entryNotional / trade.entryQty,
+      exitPrice: trade.exitNotional / trade.exitQty,
+      quantity: trade.maxQty,
+      grossPnl: trade.grossPnl,
+      fees: trade.fees,
+      funding: trade.funding,
+      netPnl: trade.grossPnl - trade.fees + trade.funding,
+      exitReason: fill.liquidation === true ? 'liquidation' : (fill.tag ?? 'exit'),
+    })
+  }
+}

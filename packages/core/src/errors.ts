@@ -1,0 +1,212 @@
+/**
+ * The one error hierarchy of the SDK (modelled on ccxt's `errorHierarchy.ts`): every error the SDK
+ * throws is a {@link QuantumError} with a stable {@link QuantumErrorCode}. Add a class only where a
+ * caller would `catch` it differently.
+ *
+ * ```
+ * QuantumError
+ * ├── ConfigError          (CONFIG_INVALID)   config file, CLI flags, plugin options
+ * ├── DataError            (DATA_INVALID)     candle / funding files: rows, NaN, order, gaps
+ * ├── PluginError          (PLUGIN_FAILED)    a plugin threw inside a hook
+ * ├── ExchangeError        (EXCHANGE_REJECTED)
+ * │   ├── InvalidOrder     (INVALID_ORDER)    precision, min notional, unknown symbol, bad params
+ * │   └── InsufficientFunds(INSUFFICIENT_FUNDS)
+ * └── NetworkError         (NETWORK)
+ *     └── RateLimitExceeded(RATE_LIMITED)
+ * ```
+ * @packageDocumentation
+ */
+
+/** Every error code the SDK uses, with what it means. */
+export const QUANTUM_ERROR_CODES = {
+  /** Config file missing, unparsable, or failing schema validation; also bad plugin options and CLI flags. */
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  /** A data file (candles, funding, exchange info, cache) is malformed. */
+  DATA_INVALID: 'DATA_INVALID',
+  /** A plugin threw inside a hook. */
+  PLUGIN_FAILED: 'PLUGIN_FAILED',
+  /** The venue (or the paper exchange) refused a request. */
+  EXCHANGE_REJECTED: 'EXCHANGE_REJECTED',
+  /** An order breaks a venue rule: precision, min notional, unknown symbol, reduce-only without position. */
+  INVALID_ORDER: 'INVALID_ORDER',
+  /** Not enough available balance for the initial margin and fees of an order. */
+  INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
+  /** Transport problem; safe to retry with backoff. */
+  NETWORK: 'NETWORK',
+  /** The venue throttled us. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** A capability that exists in the design but is not available yet (e.g. a run mode). */
+  NOT_SUPPORTED: 'NOT_SUPPORTED',
+} as const
+
+/** A stable, machine-readable error code. */
+export type QuantumErrorCode = keyof typeof QUANTUM_ERROR_CODES
+
+/** Options accepted by every {@link QuantumError} constructor. */
+export interface QuantumErrorOptions {
+  /** The underlying error, kept for debugging. */
+  cause?: unknown
+}
+
+/** Base class of every error thrown by the SDK. Check with {@link isQuantumError} across package copies. */
+export class QuantumError extends Error {
+  override readonly name: string = 'QuantumError'
+  /** Stable code; switch on it rather than on the message. */
+  readonly code: QuantumErrorCode
+
+  constructor(code: QuantumErrorCode, message: string, options?: QuantumErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+  }
+}
+
+/** One problem found while validating input, located by its path (e.g. `plugins.0.options.period`). */
+export interface ValidationIssue {
+  /** Dotted path of the offending field, `''` for the root. */
+  readonly path: string
+  /** What is wrong there. */
+  readonly message: string
+}
+
+/** A config file, CLI flag or plugin option is invalid. Lists **every** issue, not only the first. */
+export class ConfigError extends QuantumError {
+  override readonly name = 'ConfigError'
+  /** All the problems found, each with its path. */
+  readonly issues: readonly ValidationIssue[]
+
+  constructor(message: string, issues: readonly ValidationIssue[] = [], options?: QuantumErrorOptions) {
+    super('CONFIG_INVALID', formatIssues(message, issues), options)
+    this.issues = issues
+  }
+}
+
+/** Where in a data file a problem was found. */
+export interface DataIssue {
+  /** What kind of problem. */
+  readonly kind: 'parse' | 'nan' | 'unsorted' | 'duplicate' | 'gap' | 'ohlc' | 'header' | 'cache'
+  /** 1-based line number in the file (header = line 1), when known. */
+  readonly line?: number
+  /** The row's timestamp (epoch ms), when known. */
+  readonly time?: number
+  /** Human-readable details. */
+  readonly message: string
+}
+
+/** A data file (candles, funding, cache) is malformed; names the file and each bad row. */
+export class DataError extends QuantumError {
+  override readonly name = 'DataError'
+  /** The file (or source name) the problems were found in. */
+  readonly source: string
+  /** Every problem found (capped by the reader; see its docs). */
+  readonly issues: readonly DataIssue[]
+
+  constructor(source: string, issues: readonly DataIssue[], options?: QuantumErrorOptions) {
+    const head = issues
+      .slice(0, 10)
+      .map((i) => `  - ${i.line === undefined ? '' : `line ${i.line}: `}${i.message}`)
+      .join('\n')
+    const more = issues.length > 10 ? `\n  … and ${issues.length - 10} more` : ''
+    super('DATA_INVALID', `Invalid data in ${source}:\n${head}${more}`, options)
+    this.source = source
+    this.issues = issues
+  }
+}
+
+/** A plugin threw inside one of its hooks. Engines turn it into a `plugin-error` event and go on. */
+export class PluginError extends QuantumError {
+  override readonly name = 'PluginError'
+  /** The plugin's unique name, e.g. `agents:ema-cross`. */
+  readonly plugin: string
+  /** The hook that threw, e.g. `onBar`. */
+  readonly hook: string
+
+  constructor(plugin: string, hook: string, cause: unknown) {
+    super('PLUGIN_FAILED', `Plugin "${plugin}" failed in ${hook}: ${describeCause(cause)}`, { cause })
+    this.plugin = plugin
+    this.hook = hook
+  }
+}
+
+/** The exchange refused a request. Subclasses say why when a caller would act differently. */
+export class ExchangeError extends QuantumError {
+  override readonly name: string = 'ExchangeError'
+  /** The symbol concerned, when there is one. */
+  readonly symbol: string | undefined
+
+  constructor(message: string, symbol?: string, options?: QuantumErrorOptions & { code?: QuantumErrorCode }) {
+    super(options?.code ?? 'EXCHANGE_REJECTED', message, options)
+    this.symbol = symbol
+  }
+}
+
+/** An order breaks a venue rule (precision, min notional, reduce-only, unknown symbol, bad values). */
+export class InvalidOrder extends ExchangeError {
+  override readonly name = 'InvalidOrder'
+  /** The offending field of the order request, e.g. `quantity`. */
+  readonly field: string | undefined
+
+  constructor(message: string, symbol?: string, field?: string) {
+    super(message, symbol, { code: 'INVALID_ORDER' })
+    this.field = field
+  }
+}
+
+/** Not enough available balance for an order's margin and fees. */
+export class InsufficientFunds extends ExchangeError {
+  override readonly name = 'InsufficientFunds'
+
+  constructor(message: string, symbol?: string) {
+    super(message, symbol, { code: 'INSUFFICIENT_FUNDS' })
+  }
+}
+
+/** A transport problem; safe to retry with backoff. */
+export class NetworkError extends QuantumError {
+  override readonly name: string = 'NetworkError'
+
+  constructor(message: string, options?: QuantumErrorOptions & { code?: QuantumErrorCode }) {
+    super(options?.code ?? 'NETWORK', message, options)
+  }
+}
+
+/** The venue throttled us; wait before retrying. */
+export class RateLimitExceeded extends NetworkError {
+  override readonly name = 'RateLimitExceeded'
+
+  constructor(message: string, options?: QuantumErrorOptions) {
+    super(message, { ...options, code: 'RATE_LIMITED' })
+  }
+}
+
+/** A capability that is part of the design but not available in this build (says so plainly). */
+export class NotSupportedError extends QuantumError {
+  override readonly name = 'NotSupportedError'
+
+  constructor(message: string) {
+    super('NOT_SUPPORTED', message)
+  }
+}
+
+/**
+ * True when `error` is a {@link QuantumError}, also across duplicate installs of the package
+ * (where `instanceof` fails), by checking its shape.
+ * @example
+ * try { await run() } catch (e) { if (isQuantumError(e) && e.code === 'CONFIG_INVALID') process.exit(2) }
+ */
+export function isQuantumError(error: unknown): error is QuantumError {
+  if (error instanceof QuantumError) return true
+  if (typeof error !== 'object' || error === null) return false
+  const code = (error as { code?: unknown }).code
+  return error instanceof Error && typeof code === 'string' && code in QUANTUM_ERROR_CODES
+}
+
+function formatIssues(message: string, issues: readonly ValidationIssue[]): string {
+  if (issues.length === 0) return message
+  const lines = issues.map((i) => `  - ${i.path === '' ? '(root)' : i.path}: ${i.message}`)
+  return `${message}\n${lines.join('\n')}`
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.message
+  return String(cause)
+}

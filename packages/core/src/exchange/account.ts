@@ -1,0 +1,161 @@
+/**
+ * The paper exchange's account: symbol states, the ledger, and the synchronous {@link AccountView}
+ * (positions, balance, open orders, last prices), cached by a version number so the per-bar calls
+ * of the engine cost a comparison when nothing changed.
+ * @packageDocumentation
+ * @internal
+ */
+import type { Balance, Order, Position } from '../schemas.js'
+import type { AccountView } from '../types.js'
+import { Ledger } from './ledger.js'
+import { positionView, type SymbolState, type WorkingOrder } from './state.js'
+
+/** What {@link AccountBook} is created with. */
+export interface AccountSetup {
+  readonly states: readonly SymbolState[]
+  readonly balance: number
+  readonly asset: string
+  /** Fee rate reserved with the margin of open orders (the taker rate: the worst case). */
+  readonly reserveFeeRate: number
+}
+
+/**
+ * Margin an open order holds back from `available`: initial margin of the part that would open or
+ * increase the position (valued at the limit price, the trigger price, or the last price for market
+ * orders) plus the taker fee of the whole order. Reduce-only orders hold nothing.
+ */
+export function orderReservation(s: SymbolState, w: WorkingOrder, feeRate: number): number {
+  const o = w.order
+  if (o.reduceOnly) return 0
+  const ref = o.price ?? o.triggerPrice ?? s.lastPrice
+  if (!(ref > 0)) return 0
+  const notional = o.quantity > 0 ? o.quantity * ref : (o.quoteQuantity ?? 0)
+  const qty = notional / ref
+  const opposite = s.posQty !== 0 && (s.posQty > 0) !== (o.side === 'BUY')
+  const opening = opposite ? Math.max(0, qty - Math.abs(s.posQty)) : qty
+  return (opening * ref) / s.leverage + feeRate * notional
+}
+
+/** Positions, balance and orders of the paper exchange (the authoritative {@link AccountView}). */
+export class AccountBook implements AccountView {
+  /** Symbol states by symbol. */
+  readonly states: Map<string, SymbolState>
+  /** Symbol states as an array (cheaper to iterate). */
+  readonly list: readonly SymbolState[]
+  readonly ledger: Ledger
+  /** Exchange time: the latest bar open time seen. */
+  time = 0
+  /** Bumped on every change that can alter a view. */
+  version = 0
+  private readonly asset: string
+  private readonly feeRate: number
+  private balanceCache: Balance | undefined
+  private balanceVersion = -1
+  private positionsCache: readonly Position[] = []
+  private positionsVersion = -1
+  private readonly flats = new Map<string, Position>()
+
+  constructor(setup: AccountSetup) {
+    this.list = setup.states
+    this.states = new Map(setup.states.map((s) => [s.symbol, s]))
+    this.ledger = new Ledger(setup.balance)
+    this.asset = setup.asset
+    this.feeRate = setup.reserveFeeRate
+  }
+
+  /** Marks a symbol's views stale. */
+  touch(s: SymbolState): void {
+    s.view = undefined
+    this.version++
+  }
+
+  /** The position of `symbol` (FLAT with quantity 0 when none, also for unknown symbols). */
+  getPosition(symbol: string): Position {
+    const s = this.states.get(symbol)
+    if (s === undefined) return flatPosition(symbol, 1)
+    if (s.posQty !== 0) return positionView(s)
+    let flat = this.flats.get(symbol)
+    if (flat === undefined || flat.leverage !== s.leverage) {
+      flat = flatPosition(symbol, s.leverage)
+      this.flats.set(symbol, flat)
+    }
+    return flat
+  }
+
+  /** All non-flat positions. */
+  getPositions(): readonly Position[] {
+    if (this.positionsVersion !== this.version) {
+      this.positionsCache = Object.freeze(this.list.filter((s) => s.posQty !== 0).map(positionView))
+      this.positionsVersion = this.version
+    }
+    return this.positionsCache
+  }
+
+  /** Wallet, available (wallet minus position and open-order margin) and equity (wallet plus unrealised PnL). */
+  getBalance(): Balance {
+    if (this.balanceCache !== undefined && this.balanceVersion === this.version) return this.balanceCache
+    let margins = 0
+    let unrealized = 0
+    let reserved = 0
+    for (const s of this.list) {
+      if (s.posQty !== 0) {
+        margins += s.margin
+        unrealized += s.posQty * (s.markPrice - s.entryPrice)
+      }
+      if (s.working > 0) for (const w of s.orders) if (w.working) reserved += orderReservation(s, w, this.feeRate)
+    }
+    const wallet = this.ledger.walletBalance
+    this.balanceCache = Object.freeze({
+      asset: this.asset,
+      wallet,
+      available: wallet - margins - reserved,
+      equity: wallet + unrealized,
+    })
+    this.balanceVersion = this.version
+    return this.balanceCache
+  }
+
+  /** Available balance as if `w` did not hold its reservation (for its own fill-time check). */
+  availableWithout(s: SymbolState, w: WorkingOrder): number {
+    return this.getBalance().available + (w.working ? orderReservation(s, w, this.feeRate) : 0)
+  }
+
+  /** Reservation `w` would hold (for the placement check). */
+  reservationOf(s: SymbolState, w: WorkingOrder): number {
+    return orderReservation(s, w, this.feeRate)
+  }
+
+  /** Working orders, of one symbol or of all, in placement order. */
+  getOpenOrders(symbol?: string): readonly Order[] {
+    const out: Order[] = []
+    const collect = (s: SymbolState): void => {
+      if (s.working > 0) for (const w of s.orders) if (w.working) out.push({ ...w.order })
+    }
+    if (symbol === undefined) this.list.forEach(collect)
+    else {
+      const s = this.states.get(symbol)
+      if (s !== undefined) collect(s)
+    }
+    return out
+  }
+
+  /** Last traded price of `symbol`: the open while a bar is processed, its close after (NaN before any bar). */
+  getLastPrice(symbol: string): number {
+    return this.states.get(symbol)?.lastPrice ?? Number.NaN
+  }
+}
+
+function flatPosition(symbol: string, leverage: number): Position {
+  return Object.freeze({
+    symbol,
+    side: 'FLAT',
+    quantity: 0,
+    entryPrice: 0,
+    leverage,
+    margin: 0,
+    markPrice: 0,
+    unrealizedPnl: 0,
+    liquidationPrice: 0,
+    openedAt: 0,
+  })
+}

@@ -1,0 +1,129 @@
+/**
+ * Order entry: validates a request, rounds it (through {@link roundOrder}, the one place that rounds),
+ * checks venue rules and margin, and builds the working order.
+ * @packageDocumentation
+ * @internal
+ */
+import { InsufficientFunds, InvalidOrder } from '../errors.js'
+import { OrderRequestSchema, type Order, type OrderRequest } from '../schemas.js'
+import { nowOf, type Core } from './core.js'
+import { checkMinNotional, roundOrder, type PrecisionAdjustment } from './precision.js'
+import { PHASE_OPEN, type SymbolState, type WorkingOrder } from './state.js'
+
+function parseRequest(request: OrderRequest): OrderRequest {
+  const result = OrderRequestSchema.safeParse(request)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]!
+  const field = issue.path.map(String).join('.')
+  const symbol = typeof request.symbol === 'string' ? request.symbol : undefined
+  throw new InvalidOrder(`Invalid order request: ${field === '' ? '' : `${field}: `}${issue.message}`, symbol, field)
+}
+
+/** Refuses fields that do not belong to the order type (Binance refuses them too, rather than ignoring). */
+function checkShape(req: OrderRequest): void {
+  const bad = (field: string, why: string): never => {
+    throw new InvalidOrder(`${req.symbol}: ${field} ${why}`, req.symbol, field)
+  }
+  if (req.price !== undefined && req.type !== 'LIMIT') bad('price', 'is only for LIMIT orders')
+  if (req.triggerPrice !== undefined && (req.type === 'MARKET' || req.type === 'LIMIT')) {
+    bad('triggerPrice', 'is only for STOP_MARKET and TAKE_PROFIT_MARKET orders')
+  }
+  if (req.quoteQuantity !== undefined && req.type !== 'MARKET') bad('quoteQuantity', 'is only for MARKET orders')
+  if (req.timeInForce !== undefined && req.type !== 'LIMIT') bad('timeInForce', 'is only for LIMIT orders')
+}
+
+function describe(adjustments: readonly PrecisionAdjustment[]): string | undefined {
+  if (adjustments.length === 0) return undefined
+  return `rounded to precision: ${adjustments.map((a) => `${a.field} ${a.from} -> ${a.to}`).join(', ')}`
+}
+
+/** Reference price for notional and margin checks: limit, trigger, else the last price (NaN before any bar). */
+function referencePrice(s: SymbolState, order: Pick<Order, 'price' | 'triggerPrice'>): number {
+  return order.price ?? order.triggerPrice ?? s.lastPrice
+}
+
+function checkReduceOnly(s: SymbolState, req: OrderRequest): void {
+  if (req.reduceOnly !== true || req.type !== 'MARKET') return
+  const reducible = s.posQty !== 0 && (s.posQty > 0) !== (req.side === 'BUY')
+  if (!reducible) {
+    const msg = `${s.symbol}: reduce-only MARKET ${req.side} with no ${req.side === 'BUY' ? 'short' : 'long'} position to reduce`
+    throw new InvalidOrder(msg, s.symbol, 'reduceOnly')
+  }
+}
+
+function buildOrder(core: Core, s: SymbolState, req: OrderRequest): { order: Order; checkAtFill: boolean } {
+  const rounded = roundOrder(s.instrument, req, { strict: core.config.strictPrecision })
+  const reduceOnly = req.reduceOnly === true
+  const ref = referencePrice(s, rounded)
+  const notional = req.quoteQuantity ?? (rounded.quantity ?? 0) * ref
+  const checkAtFill = !(notional >= 0)
+  if (!checkAtFill) {
+    checkMinNotional(s.instrument, { notional, reduceOnly, field: req.quoteQuantity === undefined ? 'quantity' : 'quoteQuantity' })
+  }
+  const adjustments = [...rounded.adjustments]
+  let quantity = rounded.quantity ?? 0
+  const reducible = s.posQty !== 0 && (s.posQty > 0) !== (req.side === 'BUY')
+  if (reduceOnly && reducible && quantity > Math.abs(s.posQty)) {
+    adjustments.push({ field: 'quantity', from: quantity, to: Math.abs(s.posQty) })
+    quantity = Math.abs(s.posQty)
+  }
+  const now = nowOf(core)
+  const reason = describe(adjustments)
+  // Ids are given once every check has passed, so refused requests leave no gaps.
+  const order: Order = {
+    id: '',
+    clientOrderId: req.clientOrderId ?? '',
+    symbol: s.symbol,
+    side: req.side,
+    type: req.type,
+    status: 'NEW',
+    quantity,
+    ...(req.quoteQuantity === undefined ? {} : { quoteQuantity: req.quoteQuantity }),
+    ...(rounded.price === undefined ? {} : { price: rounded.price }),
+    ...(rounded.triggerPrice === undefined ? {} : { triggerPrice: rounded.triggerPrice }),
+    reduceOnly,
+    ...(req.type === 'LIMIT' ? { timeInForce: req.timeInForce ?? 'GTC' } : {}),
+    filledQuantity: 0,
+    averagePrice: 0,
+    createdAt: now,
+    updatedAt: now,
+    ...(req.tag === undefined ? {} : { tag: req.tag }),
+    ...(reason === undefined ? {} : { reason }),
+  }
+  return { order, checkAtFill }
+}
+
+/**
+ * Turns a request into a working order of `s` without registering it.
+ * @throws {InvalidOrder} bad request, unknown symbol, wrong fields for the type, duplicate working
+ * clientOrderId, precision or quantity limits, min notional, reduce-only MARKET without a position.
+ * @throws {InsufficientFunds} when the order's margin and fee estimate exceed the available balance.
+ */
+export function createOrder(core: Core, request: OrderRequest): { s: SymbolState; w: WorkingOrder } {
+  const req = parseRequest(request)
+  const s = core.book.states.get(req.symbol)
+  if (s === undefined) throw new InvalidOrder(`Unknown symbol ${req.symbol}`, req.symbol, 'symbol')
+  checkShape(req)
+  if (req.clientOrderId !== undefined && core.clientIds.has(req.clientOrderId)) {
+    const msg = `${req.symbol}: clientOrderId ${req.clientOrderId} is already used by a working order`
+    throw new InvalidOrder(msg, req.symbol, 'clientOrderId')
+  }
+  checkReduceOnly(s, req)
+  const { order, checkAtFill } = buildOrder(core, s, req)
+  const w: WorkingOrder = {
+    order,
+    activeFrom: s.phase === PHASE_OPEN ? s.barSeq : s.barSeq + 1,
+    seenOpen: false,
+    checkNotionalAtFill: checkAtFill,
+    working: true,
+  }
+  const need = core.book.reservationOf(s, w)
+  const available = core.book.getBalance().available
+  if (need > available) {
+    const msg = `${s.symbol}: order needs ${need} ${core.config.asset} of margin and fees, ${available} available`
+    throw new InsufficientFunds(msg, s.symbol)
+  }
+  order.id = String(++core.ids.order)
+  if (order.clientOrderId === '') order.clientOrderId = `paper-${order.id}`
+  return { s, w }
+}

@@ -1,0 +1,190 @@
+/**
+ * Exact decimal rounding to Binance tick and step sizes, and the one function that rounds and checks
+ * an order ({@link roundOrder}). Numbers are taken at their shortest round-trip decimal form (what
+ * `String(x)` prints, as ccxt's `decimalToPrecision` does) and divided by the step as scaled integers,
+ * so `0.1 + 0.2` style float artefacts never move a value across a step boundary.
+ * @packageDocumentation
+ */
+import { InvalidOrder } from '../errors.js'
+import type { Instrument, OrderType } from '../schemas.js'
+
+/** A decimal number as `units / 10^exp`, with `exp >= 0`. */
+interface Scaled {
+  readonly units: bigint
+  readonly exp: number
+}
+
+function toScaled(value: number): Scaled {
+  const text = String(value)
+  const e = text.indexOf('e')
+  const mantissa = e === -1 ? text : text.slice(0, e)
+  const power = e === -1 ? 0 : Number(text.slice(e + 1))
+  const dot = mantissa.indexOf('.')
+  const digits = dot === -1 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1)
+  const exp = (dot === -1 ? 0 : mantissa.length - dot - 1) - power
+  const units = BigInt(digits)
+  return exp >= 0 ? { units, exp } : { units: units * 10n ** BigInt(-exp), exp: 0 }
+}
+
+function fromScaled(units: bigint, exp: number): number {
+  return exp === 0 ? Number(units) : Number(`${units.toString()}e-${exp}`)
+}
+
+/** Number of decimals of a step size, e.g. 3 for `0.001`, 0 for `1` or `0`. */
+export function decimalsOf(step: number): number {
+  return step === 0 ? 0 : toScaled(step).exp
+}
+
+/** The result of putting a value on a step grid. */
+export interface Quantized {
+  /** The value on the grid. */
+  readonly value: number
+  /** True when the input already was on the grid. */
+  readonly exact: boolean
+}
+
+/**
+ * Puts a non-negative `value` on the grid of `step`: truncated (ccxt TRUNCATE, for quantities) or
+ * rounded half-up (ccxt ROUND, for prices). A `step` of 0 means no rounding.
+ * @example quantize(60000.15, 0.1, 'half-up').value // 60000.2
+ */
+export function quantize(value: number, step: number, mode: 'truncate' | 'half-up'): Quantized {
+  if (step === 0 || !Number.isFinite(value) || value < 0) return { value, exact: true }
+  const v = toScaled(value)
+  const s = toScaled(step)
+  const exp = Math.max(v.exp, s.exp)
+  const vu = v.units * 10n ** BigInt(exp - v.exp)
+  const su = s.units * 10n ** BigInt(exp - s.exp)
+  let q = vu / su
+  const r = vu - q * su
+  if (mode === 'half-up' && 2n * r >= su) q += 1n
+  return { value: fromScaled(q * su, exp), exact: r === 0n }
+}
+
+/** Truncates a quantity to `step` (0 = unchanged). @example truncateToStep(1.239, 0.01) // 1.23 */
+export function truncateToStep(value: number, step: number): number {
+  return quantize(value, step, 'truncate').value
+}
+
+/** Rounds a price half-up to `tick` (0 = unchanged). @example roundToTick(60000.06, 0.1) // 60000.1 */
+export function roundToTick(value: number, tick: number): number {
+  return quantize(value, tick, 'half-up').value
+}
+
+/**
+ * Removes float noise from a sum of on-grid quantities by rounding to `decimals` places; `decimals`
+ * < 0 (no grid) only snaps values within 1e-12 of `reference` to zero.
+ * @internal
+ */
+export function snapQuantity(value: number, decimals: number, reference: number): number {
+  if (decimals < 0) return Math.abs(value) <= 1e-12 * Math.abs(reference) ? 0 : value
+  const scale = 10 ** decimals
+  const scaled = value * scale
+  return Math.abs(scaled) < 2 ** 52 ? Math.round(scaled) / scale : value
+}
+
+/** One change {@link roundOrder} made to an order, reported on the order. */
+export interface PrecisionAdjustment {
+  /** The request field that changed. */
+  readonly field: 'quantity' | 'price' | 'triggerPrice'
+  /** Value as requested. */
+  readonly from: number
+  /** Value after rounding. */
+  readonly to: number
+}
+
+/** The price and quantity fields of an order, as requested or as rounded. */
+export interface OrderAmounts {
+  readonly type: OrderType
+  readonly quantity?: number | undefined
+  readonly price?: number | undefined
+  readonly triggerPrice?: number | undefined
+}
+
+/** An order's amounts after {@link roundOrder}, with what changed. */
+export interface RoundedAmounts extends OrderAmounts {
+  /** Every field that was changed, empty when the order already was on precision. */
+  readonly adjustments: readonly PrecisionAdjustment[]
+}
+
+/** Options of {@link roundOrder}. */
+export interface RoundOrderOptions {
+  /** Reject off-precision values with {@link InvalidOrder} instead of rounding them. @default false */
+  readonly strict?: boolean
+}
+
+/**
+ * The one place where orders are rounded: quantities truncated to `stepSize`, prices and trigger
+ * prices rounded half-up to `tickSize`, then quantity limits checked (0 after rounding, `minQty`,
+ * `maxQty`, and `maxMarketQty` for market-type orders). Min notional needs a reference price and is
+ * checked by {@link checkMinNotional}.
+ * @throws {InvalidOrder} naming the symbol and field, when a limit is broken or, with `strict`, when a
+ * value is off precision.
+ * @example roundOrder(bnb, { type: 'LIMIT', quantity: 1.239, price: 600.005 }) // quantity 1.23, price 600.01
+ */
+export function roundOrder(
+  instrument: Instrument,
+  amounts: OrderAmounts,
+  options: RoundOrderOptions = {},
+): RoundedAmounts {
+  const adjustments: PrecisionAdjustment[] = []
+  const fix = (field: PrecisionAdjustment['field'], value: number | undefined, step: number): number | undefined => {
+    if (value === undefined) return undefined
+    const q = quantize(value, step, field === 'quantity' ? 'truncate' : 'half-up')
+    if (q.exact) return value
+    if (options.strict === true) {
+      const what = field === 'quantity' ? `stepSize ${step}` : `tickSize ${step}`
+      throw new InvalidOrder(`${instrument.symbol}: ${field} ${value} is not a multiple of ${what}`, instrument.symbol, field)
+    }
+    adjustments.push({ field, from: value, to: q.value })
+    return q.value
+  }
+  const quantity = fix('quantity', amounts.quantity, instrument.stepSize)
+  const price = fix('price', amounts.price, instrument.tickSize)
+  const triggerPrice = fix('triggerPrice', amounts.triggerPrice, instrument.tickSize)
+  if (quantity !== undefined) checkQuantity(instrument, amounts, quantity)
+  if (price === 0) throw new InvalidOrder(`${instrument.symbol}: price rounds to 0`, instrument.symbol, 'price')
+  if (triggerPrice === 0) {
+    throw new InvalidOrder(`${instrument.symbol}: triggerPrice rounds to 0`, instrument.symbol, 'triggerPrice')
+  }
+  return { type: amounts.type, quantity, price, triggerPrice, adjustments }
+}
+
+function checkQuantity(instrument: Instrument, amounts: OrderAmounts, quantity: number): void {
+  const { symbol } = instrument
+  if (quantity <= 0) {
+    const msg = `${symbol}: quantity ${amounts.quantity} is 0 after truncation to stepSize ${instrument.stepSize}`
+    throw new InvalidOrder(msg, symbol, 'quantity')
+  }
+  if (quantity < instrument.minQty) {
+    throw new InvalidOrder(`${symbol}: quantity ${quantity} is below minQty ${instrument.minQty}`, symbol, 'quantity')
+  }
+  const market = amounts.type !== 'LIMIT'
+  const max = market ? Math.min(instrument.maxQty, instrument.maxMarketQty) : instrument.maxQty
+  if (quantity > max) {
+    const filter = market ? 'MARKET_LOT_SIZE maxQty' : 'maxQty'
+    throw new InvalidOrder(`${symbol}: quantity ${quantity} is above ${filter} ${max}`, symbol, 'quantity')
+  }
+}
+
+/** What {@link checkMinNotional} needs. */
+export interface NotionalCheck {
+  /** Order notional in USDT (quantity times the reference price, or the quote quantity). */
+  readonly notional: number
+  /** Reduce-only orders are exempt, as on Binance. */
+  readonly reduceOnly: boolean
+  /** Field to name in the error. @default 'quantity' */
+  readonly field?: 'quantity' | 'quoteQuantity'
+}
+
+/**
+ * Rejects an order whose notional is below the instrument's MIN_NOTIONAL (reduce-only exempt).
+ * @throws {InvalidOrder} with Binance's -4164 meaning.
+ * @example checkMinNotional(btc, { notional: 60, reduceOnly: false }) // throws: below MIN_NOTIONAL 100
+ */
+export function checkMinNotional(instrument: Instrument, check: NotionalCheck): void {
+  if (check.reduceOnly || !(check.notional < instrument.minNotional)) return
+  const { symbol } = instrument
+  const msg = `${symbol}: notional ${check.notional} is below MIN_NOTIONAL ${instrument.minNotional} (use reduceOnly to close)`
+  throw new InvalidOrder(msg, symbol, check.field ?? 'quantity')
+}

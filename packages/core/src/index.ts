@@ -1,0 +1,141 @@
+/**
+ * `@quantum/core`: domain types and schemas, plugin contracts, the RxJS engine, the paper futures
+ * exchange, candle feeds, indicators, statistics and the "Trading Mathematician".
+ * @packageDocumentation
+ */
+
+// Errors and validation
+export {
+  QUANTUM_ERROR_CODES,
+  QuantumError,
+  ConfigError,
+  DataError,
+  PluginError,
+  ExchangeError,
+  InvalidOrder,
+  InsufficientFunds,
+  NetworkError,
+  RateLimitExceeded,
+  NotSupportedError,
+  isQuantumError,
+} from './errors.js'
+export type { QuantumErrorCode, QuantumErrorOptions, ValidationIssue, DataIssue } from './errors.js'
+export { parseOrThrow, zodIssues } from './validate.js'
+
+// Domain schemas
+export {
+  SymbolSchema,
+  CandleSchema,
+  SignalActionSchema,
+  SignalSchema,
+  DecisionSchema,
+  OrderSideSchema,
+  OrderTypeSchema,
+  TimeInForceSchema,
+  OrderRequestSchema,
+  OrderStatusSchema,
+  OrderSchema,
+  FillSchema,
+  PositionSideSchema,
+  PositionSchema,
+  BalanceSchema,
+  FundingEventSchema,
+  InstrumentSchema,
+  LeverageBracketSchema,
+} from './schemas.js'
+
+// Plugins and config
+export { definePlugin } from './define-plugin.js'
+export type { PluginByKind, PluginHooks, PluginDefinition, PluginFactory } from './define-plugin.js'
+export {
+  defineConfig,
+  resolveConfigExport,
+  QuantumConfigSchema,
+  DataConfigSchema,
+  ExchangeConfigSchema,
+  OutputConfigSchema,
+  PluginSchema,
+  TimeBoundSchema,
+  InstrumentOverrideSchema,
+  SlippageConfigSchema,
+} from './config.js'
+export type { QuantumConfig, QuantumConfigInput, QuantumConfigExport, DataConfig, ExchangeConfig } from './config.js'
+export { fixedNotional } from './plugins/fixed-notional.js'
+
+// Data feeds
+export {
+  candleAt,
+  lowerBound,
+  medianSpacing,
+  seriesLength,
+  sliceSeries,
+  symbolFromPath,
+  timeframeLabel,
+  timeframeToMs,
+  findGaps,
+  MAX_DATA_ISSUES,
+  CANDLE_CSV_HEADER,
+  parseCandlesCsv,
+  readCandlesCsv,
+  readCandlesCsvSync,
+  FUNDING_CSV_HEADER,
+  parseFundingCsv,
+  readFundingCsv,
+  readFundingCsvSync,
+  CANDLE_CACHE_VERSION,
+  loadCandles,
+  generateCandles,
+  writeCandlesCsv,
+  gaussian,
+  sfc32,
+  mergeByTime,
+} from './data/index.js'
+export type {
+  CandleSeries,
+  DataReport,
+  Gap,
+  CandleReadResult,
+  ReadCandlesOptions,
+  FundingReadResult,
+  FundingSeries,
+  ReadFundingOptions,
+  LoadCandlesOptions,
+  LoadCandlesResult,
+  GenerateCandlesOptions,
+  RandomSource,
+  MergedIndex,
+} from './data/index.js'
+
+// Paper exchange
+export * from './exchange/index.js'
+
+// Indicators, statistics
+export * from './indicators/index.js'
+export * from './stats/index.js'
+
+// Engine
+export { runEngine } from './engine/run-engine.js'
+export type { EngineRunOptions, EngineOutput } from './engine/run-engine.js'
+export { barSource } from './engine/bar-source.js'
+export type { BarOrder, BarSourceOptions } from './engine/bar-source.js'
+export { SimulatedClock } from './engine/clock.js'
+export { createLogger, silentLogger } from './engine/logger.js'
+export type { LoggerOptions, LogLevel } from './engine/logger.js'
+export { createEventBus } from './engine/event-bus.js'
+export { sortPlugins } from './engine/plugin-driver.js'
+export type { SortedPlugins } from './engine/plugin-driver.js'
+export { TradeTracker } from './engine/trade-tracker.js'
+export { equalWeightVote } from './engine/operators/decide-signals.js'
+export type { AgentRound } from './engine/operators/run-agents.js'
+
+// Types
+export type * from './schemas.js'
+export type * from './types.js'
+export type * from './result.js'
+
+// Backtests
+export { runBacktest } from './backtest/run-backtest.js'
+export type { RunBacktestOptions, BacktestRun } from './backtest/run-backtest.js'
+export { loadMarketData } from './backtest/load-market-data.js'
+export type { DataSourceReport, MarketData, LoadMarketDataOptions } from './backtest/load-market-data.js'
+export { summarizeRun } from './backtest/summarize.js'

@@ -1,0 +1,119 @@
+/**
+ * What a backtest returns: the summary, the round-trip trades, the fills, the equity curve and the
+ * accounting ledger. The runtime writes it to `summary.json`, `trades.csv`, `equity.csv` and `report.html`.
+ * @packageDocumentation
+ */
+import type { Fill } from './schemas.js'
+import type { EngineEvent } from './types.js'
+
+/** Columnar candles of one symbol as the result carries them (for charts). */
+export interface ResultSeries {
+  readonly symbol: string
+  readonly timeframe: string
+  readonly openTime: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
+/** One round trip: from flat to flat (a flip closes one trade and opens the next). */
+export interface TradeRecord {
+  /** 1-based sequence number. */
+  readonly id: number
+  readonly symbol: string
+  readonly side: 'LONG' | 'SHORT'
+  /** Time of the first entry fill (epoch ms). */
+  readonly entryTime: number
+  /** Time of the last exit fill (epoch ms). */
+  readonly exitTime: number
+  /** Volume-weighted entry price. */
+  readonly entryPrice: number
+  /** Volume-weighted exit price. */
+  readonly exitPrice: number
+  /** Largest absolute size held during the trade (base asset). */
+  readonly quantity: number
+  /** Realised PnL before fees and funding (USDT). */
+  readonly grossPnl: number
+  /** Fees of every fill of the trade (USDT). */
+  readonly fees: number
+  /** Funding received (+) or paid (-) while the trade was open (USDT). */
+  readonly funding: number
+  /** grossPnl - fees + funding. */
+  readonly netPnl: number
+  /** Tag of the closing fill (`stop`, `take-profit`, `reverse`, `liquidation`...). */
+  readonly exitReason: string
+}
+
+/** The account's accounting identity: start + realised - fees + funding = end wallet. */
+export interface LedgerSummary {
+  readonly startBalance: number
+  readonly realizedPnl: number
+  readonly fees: number
+  readonly funding: number
+  /** Wallet balance at the end. */
+  readonly endBalance: number
+  /** Unrealised PnL of positions still open at the end (marked at the last close). */
+  readonly unrealizedPnl: number
+  /** endBalance + unrealizedPnl. */
+  readonly endEquity: number
+}
+
+/** Headline figures of a run (also `summary.json`). Ratios are fractions (0.1 = 10%). */
+export interface BacktestSummary {
+  readonly name: string
+  readonly symbols: readonly string[]
+  readonly timeframe: string
+  /** First bar open time (ISO). */
+  readonly from: string
+  /** Last bar open time (ISO). */
+  readonly to: string
+  readonly bars: number
+  /** Closed round trips. */
+  readonly trades: number
+  /** Whether a position was still open at the end (it is not counted in `trades`). */
+  readonly openPositionAtEnd: boolean
+  /** Winning closed trades (net PnL > 0) / closed trades; 0 when there are none. */
+  readonly winRate: number
+  /** Final equity - start balance (USDT), open positions marked at the last close without exit fee. */
+  readonly pnl: number
+  /** pnl / start balance. */
+  readonly pnlPct: number
+  /** Largest peak-to-trough fall of the per-bar equity curve (USDT). */
+  readonly maxDrawdown: number
+  /** The same as a fraction of the peak. */
+  readonly maxDrawdownPct: number
+  readonly sharpe: number
+  readonly sortino: number
+  readonly cagr: number
+  readonly volatility: number
+  readonly calmar: number
+  readonly profitFactor: number
+  /** Mean net PnL per closed trade (USDT). */
+  readonly expectancy: number
+  /** Fraction of bars with an open position. */
+  readonly exposure: number
+  readonly fees: number
+  readonly funding: number
+  readonly startBalance: number
+  readonly endEquity: number
+  readonly pluginErrors: number
+  readonly ordersRejected: number
+  readonly riskEvents: number
+  readonly durationMs: number
+  readonly barsPerSecond: number
+}
+
+/** Everything a backtest produced. */
+export interface BacktestResult {
+  readonly summary: BacktestSummary
+  readonly trades: readonly TradeRecord[]
+  readonly fills: readonly Fill[]
+  /** Equity at each bar close (one point per distinct bar time). */
+  readonly equity: { readonly time: Float64Array; readonly equity: Float64Array }
+  readonly series: readonly ResultSeries[]
+  readonly ledger: LedgerSummary
+  /** Notable events kept for the report (plugin errors, risk verdicts, rejections), capped. */
+  readonly notableEvents: readonly EngineEvent[]
+}

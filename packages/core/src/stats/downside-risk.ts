@@ -1,0 +1,26 @@
+import { annualizationFactor } from './annualization-factor.js'
+import { adjust, nanMean } from './nan-math.js'
+import type { AnnualizationOptions, Benchmark, NumericSeries } from './types.js'
+
+/** Options of {@link downsideRisk} and {@link sortinoRatio}. */
+export interface DownsideRiskOptions extends AnnualizationOptions {
+  /** Minimum acceptable return per period: a constant or a series of the returns' length. @defaultValue 0 */
+  readonly requiredReturn?: Benchmark
+}
+
+/**
+ * Annualized downside deviation (empyrical `downside_risk`):
+ * `sqrt(mean(min(r − required, 0)²)) · √factor`, NaN-aware; `NaN` for an empty series.
+ * @throws {ConfigError} when `requiredReturn` is a series of another length.
+ * @example downsideRisk(dailyReturns, { requiredReturn: 0 })
+ */
+export function downsideRisk(returns: NumericSeries, options: DownsideRiskOptions = {}): number {
+  if (returns.length === 0) return NaN
+  const factor = annualizationFactor(options)
+  const diff = adjust(returns, options.requiredReturn ?? 0, 'requiredReturn')
+  for (let i = 0; i < diff.length; i++) {
+    const d = diff[i] as number
+    diff[i] = d > 0 ? 0 : d * d // NaN stays NaN (skipped by the mean)
+  }
+  return Math.sqrt(nanMean(diff)) * Math.sqrt(factor)
+}

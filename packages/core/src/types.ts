@@ -1,0 +1,301 @@
+/**
+ * Public contracts of the SDK: the exchange port, the plugin contracts (agents, decision, sizing,
+ * risk, exits, observers), the context injected into plugins, and the events the engine emits.
+ * Types only: no runtime code lives here.
+ * @packageDocumentation
+ */
+import type { Observable, SchedulerLike } from 'rxjs'
+import type {
+  Balance,
+  Decision,
+  Fill,
+  FundingEvent,
+  Instrument,
+  Order,
+  OrderRequest,
+  Position,
+  Signal,
+} from './schemas.js'
+
+/** How a strategy runs. Only `backtest` is available in this release; the others say so plainly. */
+export type RunMode = 'backtest' | 'paper' | 'testnet' | 'live'
+
+/** What a plugin's `apply` predicate sees. */
+export interface RuntimeEnv {
+  /** The run mode. */
+  readonly mode: RunMode
+}
+
+/** Source of time. In backtests it is the simulated clock (the current bar's time); live, the wall clock. */
+export interface Clock {
+  /** Current time, epoch ms. */
+  now(): number
+  /** RxJS scheduler matching this clock, for time-based operators. */
+  readonly scheduler: SchedulerLike
+}
+
+/** Structured logger injected into plugins (never use `console` in plugins). */
+export interface Logger {
+  /** Debug-level message with structured fields. */
+  debug(message: string, fields?: Record<string, unknown>): void
+  /** Info-level message with structured fields. */
+  info(message: string, fields?: Record<string, unknown>): void
+  /** Warning with structured fields. */
+  warn(message: string, fields?: Record<string, unknown>): void
+  /** Error with structured fields. */
+  error(message: string, fields?: Record<string, unknown>): void
+  /** A logger that adds `bindings` to every record (e.g. `{ plugin: 'agents:ema-cross' }`). */
+  child(bindings: Record<string, unknown>): Logger
+}
+
+/**
+ * Synchronous, local view of the account. The paper exchange is authoritative for it; live adapters
+ * keep it as a mirror updated from user-data streams and reconciliation. Cheap to call per bar.
+ */
+export interface AccountView {
+  /** The position of `symbol` (side `FLAT` and quantity 0 when there is none). */
+  getPosition(symbol: string): Position
+  /** All non-flat positions. */
+  getPositions(): readonly Position[]
+  /** The USDT balance, marked at the last known prices. */
+  getBalance(): Balance
+  /** Open (working) orders, optionally of one symbol. */
+  getOpenOrders(symbol?: string): readonly Order[]
+  /** Last traded price seen for `symbol` (NaN when none yet). */
+  getLastPrice(symbol: string): number
+}
+
+/** What an exchange reports, in the order it happened. */
+export type ExchangeEvent =
+  | { readonly type: 'order'; readonly order: Order }
+  | { readonly type: 'fill'; readonly fill: Fill; readonly position: Position }
+  | { readonly type: 'funding'; readonly funding: FundingEvent }
+  | { readonly type: 'liquidation'; readonly fill: Fill; readonly position: Position }
+
+/**
+ * The exchange port: the one interface the engine talks to. Implemented by the paper exchange now
+ * and by the ccxt adapter later. Commands are async; the paper exchange applies them synchronously
+ * (state is changed before the call returns) so that backtests stay deterministic.
+ */
+export interface ExchangePort {
+  /** Identifier, e.g. `paper` or `binanceusdm`. */
+  readonly id: string
+  /** Local synchronous view of balances, positions and orders. */
+  readonly account: AccountView
+  /** Order updates, fills, funding payments and liquidations, in order. */
+  readonly events$: Observable<ExchangeEvent>
+  /**
+   * Trading rules of `symbol`.
+   * @throws {InvalidOrder} for an unknown symbol.
+   */
+  instrument(symbol: string): Instrument
+  /**
+   * Places an order after checking and rounding it to the instrument's precision (the one place where
+   * rounding happens).
+   * @throws {InvalidOrder} off precision, below min notional, reduce-only without a position.
+   * @throws {InsufficientFunds} not enough available balance for margin and fees.
+   */
+  placeOrder(request: OrderRequest): Promise<Order>
+  /** Cancels one working order; resolves with the order in its final state. */
+  cancelOrder(symbol: string, orderId: string): Promise<Order>
+  /** Cancels every working order of `symbol`; resolves with the cancelled orders. */
+  cancelAllOrders(symbol: string): Promise<Order[]>
+  /** Sets the leverage used for new positions of `symbol`. */
+  setLeverage(symbol: string, leverage: number): Promise<void>
+}
+
+/** The minimal shape of a bar that a simulated exchange needs. */
+export interface BarLike {
+  /** Candle open time, epoch ms. */
+  readonly openTime: number
+  readonly open: number
+  readonly high: number
+  readonly low: number
+  readonly close: number
+}
+
+/** An exchange that a backtest drives bar by bar (the paper exchange). */
+export interface SimulatedExchange extends ExchangePort {
+  /**
+   * Advances `symbol` by one bar: funding due at or before the bar's open, then working orders
+   * (market orders fill at the open; triggers and limits against the bar's range, by the documented
+   * intrabar rules), liquidation, and finally marks the position at the close.
+   */
+  onBar(symbol: string, bar: BarLike): void
+}
+
+/**
+ * One closed bar as plugins see it. The engine reuses one object per symbol (a flyweight) to keep the
+ * per-bar path allocation-free: read it during the call, copy what you keep.
+ */
+export interface MarketBar {
+  readonly symbol: string
+  /** Row of this bar in its series (0-based). */
+  readonly index: number
+  readonly openTime: number
+  readonly open: number
+  readonly high: number
+  readonly low: number
+  readonly close: number
+  readonly volume: number
+}
+
+/** Publish/subscribe channel shared by plugins and the engine. */
+export interface EventBus {
+  /** Publishes an event to every subscriber, synchronously. */
+  emit(event: EngineEvent): void
+  /** Every event the engine and plugins emit. */
+  readonly events$: Observable<EngineEvent>
+}
+
+/** Collaborators injected into every plugin hook (never imported as singletons). */
+export interface PluginContext {
+  /** The run mode. */
+  readonly mode: RunMode
+  /** The clock (simulated in backtests). */
+  readonly clock: Clock
+  /** A logger bound to the plugin's name. */
+  readonly logger: Logger
+  /** The exchange port (commands). */
+  readonly exchange: ExchangePort
+  /** The synchronous account view (same as `exchange.account`). */
+  readonly account: AccountView
+  /** The event bus. */
+  readonly bus: EventBus
+}
+
+/** Kinds of plugins, each with its own hook semantics. */
+export type PluginKind = 'agent' | 'decision' | 'sizer' | 'risk' | 'exit' | 'observer'
+
+/** What every plugin has. */
+export interface PluginBase {
+  /** Unique id `<package>:<kebab-name>`, e.g. `risk:max-leverage`; used in logs, errors and events. */
+  readonly name: string
+  /** The plugin's role. */
+  readonly kind: PluginKind
+  /** Ordering tier within its kind, as Vite's `enforce`. @default undefined (normal tier) */
+  readonly enforce?: 'pre' | 'post'
+  /** Run only in some modes (a mode or a predicate). @default always */
+  readonly apply?: RunMode | ((env: RuntimeEnv) => boolean)
+  /** Frozen, validated options the plugin was created with (shown in reports). */
+  readonly options?: Readonly<Record<string, unknown>>
+  /** Called once after wiring, before the first bar, in plugin order. System hook: not called by user code. */
+  setup?(ctx: PluginContext): void | Promise<void>
+  /** Called on shutdown in reverse setup order. System hook: not called by user code. */
+  dispose?(): void | Promise<void>
+}
+
+/**
+ * Market data -> signals. Agents run in **parallel** semantics: each sees every bar and their signals
+ * are merged by the decision plugin.
+ */
+export interface AgentPlugin extends PluginBase {
+  readonly kind: 'agent'
+  /** Number of bars the agent needs before its signals mean anything (reports use it). @default 0 */
+  readonly warmup?: number
+  /**
+   * Called for every closed bar of every symbol, in time order, synchronously. Return a signal, or
+   * `undefined` for no opinion (cheaper than a HOLD signal). A throw becomes a `plugin-error` event.
+   */
+  onBar(bar: MarketBar, ctx: PluginContext): Signal | undefined
+}
+
+/** Signals -> one decision per symbol and bar (the Ensemble Manager implements this). */
+export interface DecisionPlugin extends PluginBase {
+  readonly kind: 'decision'
+  /**
+   * Combines the bar's signals (never empty) into a decision, or `undefined` to do nothing.
+   * Exactly one decision plugin is used (the last registered).
+   */
+  decide(signals: readonly Signal[], bar: MarketBar, ctx: PluginContext): Decision | undefined
+}
+
+/** An order the strategy wants, before risk checks. */
+export type OrderIntent = OrderRequest & {
+  /** Why (shown in events and reports), e.g. `entry`, `reverse`. */
+  readonly reason?: string
+  /** Leverage for the position this intent opens. @default the exchange's leverage for the symbol */
+  readonly leverage?: number
+}
+
+/** Decision -> order intents (how much, which orders). Exactly one sizer is used (the last registered). */
+export interface SizerPlugin extends PluginBase {
+  readonly kind: 'sizer'
+  /** Turns a decision into zero or more intents, e.g. close the opposite position then open. */
+  size(decision: Decision, ctx: PluginContext): readonly OrderIntent[]
+}
+
+/** A risk guard's answer to one intent. */
+export type RiskVerdict =
+  | { readonly action: 'approve' }
+  | {
+      readonly action: 'resize'
+      readonly quantity?: number
+      readonly quoteQuantity?: number
+      readonly reason: string
+    }
+  | { readonly action: 'deny'; readonly reason: string }
+
+/**
+ * Intent -> approve / resize / deny. Guards run **sequentially**: each sees the previous guard's
+ * (possibly resized) intent; the first deny stops the chain. Verdicts are events, never exceptions.
+ */
+export interface RiskGuardPlugin extends PluginBase {
+  readonly kind: 'risk'
+  /** Checks one intent against the current account state. */
+  check(intent: OrderIntent, ctx: PluginContext): RiskVerdict
+}
+
+/** What an exit policy asks the engine to do. */
+export interface ExitActions {
+  /** Orders to place (usually reduce-only stops and targets). */
+  readonly place?: readonly OrderRequest[]
+  /** Ids of working orders to cancel. */
+  readonly cancel?: readonly string[]
+  /** Cancel every working order of the symbol first. @default false */
+  readonly cancelAll?: boolean
+}
+
+/**
+ * Position + market -> exit orders and updates. `onFill` hooks of all exit policies run sequentially;
+ * for `onBar`, the **first** policy that returns actions wins for that position and bar.
+ */
+export interface ExitPolicyPlugin extends PluginBase {
+  readonly kind: 'exit'
+  /** After every fill of the symbol; `position` is the position after the fill (may be FLAT). */
+  onFill?(fill: Fill, position: Position, ctx: PluginContext): ExitActions | undefined
+  /** After each bar's signal step while a position is open. */
+  onBar?(bar: MarketBar, position: Position, ctx: PluginContext): ExitActions | undefined
+}
+
+/** Sees every engine event (reporting, metrics, persistence). Runs after the event happened. */
+export interface ObserverPlugin extends PluginBase {
+  readonly kind: 'observer'
+  /** Called synchronously for every event; keep it cheap. */
+  onEvent(event: EngineEvent, ctx: PluginContext): void
+}
+
+/** Any plugin. */
+export type QuantumPlugin =
+  | AgentPlugin
+  | DecisionPlugin
+  | SizerPlugin
+  | RiskGuardPlugin
+  | ExitPolicyPlugin
+  | ObserverPlugin
+
+/** Everything the engine reports, as a tagged union (`type`). */
+export type EngineEvent =
+  | { readonly type: 'signal'; readonly signal: Signal }
+  | { readonly type: 'decision'; readonly decision: Decision }
+  | { readonly type: 'intent'; readonly intent: OrderIntent }
+  | {
+      readonly type: 'risk'
+      readonly plugin: string
+      readonly verdict: Exclude<RiskVerdict, { action: 'approve' }>
+      readonly intent: OrderIntent
+    }
+  | { readonly type: 'order-rejected'; readonly request: OrderRequest; readonly error: Error }
+  | { readonly type: 'plugin-error'; readonly plugin: string; readonly hook: string; readonly error: Error }
+  | { readonly type: 'progress'; readonly barsDone: number; readonly barsTotal: number; readonly time: number }
+  | ExchangeEvent

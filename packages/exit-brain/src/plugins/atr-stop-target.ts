@@ -1,0 +1,61 @@
+import { Atr, definePlugin } from '@quantum/core'
+import type { ExitActions, Fill, MarketBar, OrderRequest, PluginContext, Position } from '@quantum/core'
+import { z } from 'zod'
+
+const options = z.strictObject({
+  /** ATR period (Wilder). @default 14 */
+  period: z.number().int().min(1).max(1000).default(14),
+  /** Stop distance in ATRs from the entry price. @default 2 */
+  stopAtr: z.number().positive().default(2),
+  /** Take-profit distance in ATRs from the entry price. @default 3 */
+  targetAtr: z.number().positive().default(3),
+})
+
+/**
+ * Protective exit: when a position opens (or grows), places a reduce-only STOP_MARKET at
+ * `entry ∓ stopAtr·ATR` and a TAKE_PROFIT_MARKET at `entry ± targetAtr·ATR`, with the ATR of the last
+ * closed bar before the fill (the signal bar). When the position goes flat, the other leg is cancelled.
+ * @example atrStopTarget({ period: 14, stopAtr: 2, targetAtr: 3 })
+ */
+export const atrStopTarget = definePlugin({
+  name: 'exit-brain:atr-stop-target',
+  kind: 'exit',
+  options,
+  create: (opts) => {
+    const atrs = new Map<string, Atr>()
+    const atrOf = (symbol: string): Atr => {
+      let atr = atrs.get(symbol)
+      if (atr === undefined) atrs.set(symbol, (atr = new Atr(opts.period)))
+      return atr
+    }
+    return {
+      onBar: (bar: MarketBar): ExitActions | undefined => {
+        atrOf(bar.symbol).update(bar.high, bar.low, bar.close)
+        return undefined
+      },
+      onFill: (fill: Fill, position: Position, ctx: PluginContext): ExitActions | undefined => {
+        const working = ctx.account.getOpenOrders(fill.symbol).filter((o) => o.reduceOnly).map((o) => o.id)
+        if (position.side === 'FLAT') return working.length > 0 ? { cancel: working } : undefined
+        if (fill.reduceOnly) return undefined
+        const atr = atrOf(fill.symbol).value
+        if (!Number.isFinite(atr)) {
+          ctx.logger.warn('no ATR yet: position left without stop/target', { symbol: fill.symbol })
+          return working.length > 0 ? { cancel: working } : undefined
+        }
+        return { cancel: working, place: protectiveOrders(position, atr, opts) }
+      },
+    }
+  },
+})
+
+function protectiveOrders(position: Position, atr: number, opts: { stopAtr: number; targetAtr: number }): OrderRequest[] {
+  const long = position.side === 'LONG'
+  const dir = long ? 1 : -1
+  const side = long ? 'SELL' : 'BUY'
+  const entry = position.entryPrice
+  const base = { symbol: position.symbol, side, quantity: position.quantity, reduceOnly: true } as const
+  return [
+    { ...base, type: 'STOP_MARKET', triggerPrice: entry - dir * opts.stopAtr * atr, tag: 'stop' },
+    { ...base, type: 'TAKE_PROFIT_MARKET', triggerPrice: entry + dir * opts.targetAtr * atr, tag: 'take-profit' },
+  ]
+}

@@ -1,0 +1,176 @@
+/**
+ * Parses the `quantum-run` command line with `node:util` `parseArgs` (strict: unknown flags are errors).
+ * @packageDocumentation
+ */
+import { parseArgs } from 'node:util'
+import { ConfigError, NotSupportedError } from '@quantum/core'
+import type { RunMode, ValidationIssue } from '@quantum/core'
+
+/** The run modes `--mode` accepts. */
+export const RUN_MODES: readonly RunMode[] = ['backtest', 'paper', 'testnet', 'live']
+
+/** The `quantum-run --help` text. */
+export const USAGE = `Usage: quantum-run <config.ts> [options]
+
+Runs the strategy described by a quantum.config.ts and writes a run folder
+(summary.json, trades.csv, equity.csv, report.html).
+
+Options:
+  --mode <mode>      backtest | paper | testnet | live (only backtest in this release)
+                     (default: the config's mode, else backtest)
+  --data <file>      candle file(s) replacing data.candles; repeat or comma-separate;
+                     paths relative to the current directory
+  --symbols <A,B>    only these symbols (replaces data.symbols)
+  --from <date>      first bar open time, ISO date or epoch ms (replaces data.from)
+  --to <date>        end bar open time, exclusive (replaces data.to)
+  --out <dir>        the run folder to write (default: <output.dir>/<name>-<YYYYMMDD-HHmmss>)
+  --no-progress      no progress bar
+  --no-report        do not write report.html
+  --json             print the summary as JSON on stdout
+  --quiet            print nothing but errors
+  --help             show this help
+  --version          show the version
+
+Exit codes: 0 ok, 1 run failed, 2 invalid config or usage.
+Set DEBUG=quantum to print stack traces.`
+
+/** What the command line asked for. */
+export interface CliArgs {
+  /** The config file as given (relative to the current directory); undefined only with --help or --version. */
+  readonly config: string | undefined
+  /** `--mode`; undefined when not given. */
+  readonly mode: RunMode | undefined
+  /** `--data` files as given (comma-separated values split). */
+  readonly data: readonly string[]
+  /** `--symbols`, upper-cased. */
+  readonly symbols: readonly string[] | undefined
+  /** `--from`: an ISO date or epoch ms. */
+  readonly from: string | number | undefined
+  /** `--to`: an ISO date or epoch ms. */
+  readonly to: string | number | undefined
+  /** `--out`: the run folder. */
+  readonly out: string | undefined
+  /** False with `--no-progress`. */
+  readonly progress: boolean
+  /** False with `--no-report`. */
+  readonly report: boolean
+  /** `--json`. */
+  readonly json: boolean
+  /** `--quiet`. */
+  readonly quiet: boolean
+  /** `--help`. */
+  readonly help: boolean
+  /** `--version`. */
+  readonly version: boolean
+}
+
+const OPTIONS = {
+  mode: { type: 'string' },
+  data: { type: 'string', multiple: true },
+  symbols: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  out: { type: 'string' },
+  'no-progress': { type: 'boolean' },
+  'no-report': { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const
+
+/**
+ * Parses `argv` (without the node and script paths).
+ * @throws {ConfigError} listing every problem: unknown flags, missing values, bad modes or dates, extra arguments.
+ */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const parsed = parseStrict(argv)
+  const v = parsed.values
+  const issues: ValidationIssue[] = []
+  const mode = parseMode(v.mode, issues)
+  const from = parseTimeBound('--from', v.from, issues)
+  const to = parseTimeBound('--to', v.to, issues)
+  const symbols = v.symbols === undefined ? undefined : splitList(v.symbols).map((s) => s.toUpperCase())
+  if (symbols?.length === 0)
+    issues.push({ path: '--symbols', message: 'expected at least one symbol, e.g. BTCUSDT,ETHUSDT' })
+  const data = (v.data ?? []).flatMap(splitList)
+  if (v.data !== undefined && data.length === 0) issues.push({ path: '--data', message: 'expected a file path' })
+  const help = v.help === true
+  const version = v.version === true
+  if (parsed.positionals.length > 1) {
+    issues.push({ path: parsed.positionals.slice(1).join(' '), message: 'unexpected argument (only one config file)' })
+  }
+  const config = parsed.positionals[0]
+  if (config === undefined && !help && !version) {
+    issues.push({ path: '<config.ts>', message: 'missing the config file, e.g. quantum-run quantum.config.ts' })
+  }
+  if (issues.length > 0) throw new ConfigError('Invalid command line (see quantum-run --help)', issues)
+  return {
+    config,
+    mode,
+    data,
+    symbols,
+    from,
+    to,
+    out: v.out,
+    progress: v['no-progress'] !== true,
+    report: v['no-report'] !== true,
+    json: v.json === true,
+    quiet: v.quiet === true,
+    help,
+    version,
+  }
+}
+
+/**
+ * Throws unless `mode` is available in this release (only `backtest` is).
+ * @throws {NotSupportedError} for paper, testnet and live.
+ */
+export function assertModeSupported(mode: RunMode): void {
+  if (mode === 'backtest') return
+  throw new NotSupportedError(`mode ${mode} arrives with the execution work (issue: ccxt adapter); use --mode backtest`)
+}
+
+function parseStrict(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '(command line)'
+    const code = (error as { code?: unknown }).code
+    const what =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${flag}`
+        : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? `${flag} ${message.includes('argument missing') ? 'needs a value' : 'does not take a value'}`
+          : message
+    throw new ConfigError('Invalid command line (see quantum-run --help)', [{ path: flag, message: what }])
+  }
+}
+
+function parseMode(value: string | undefined, issues: ValidationIssue[]): RunMode | undefined {
+  if (value === undefined) return undefined
+  const mode = RUN_MODES.find((m) => m === value)
+  if (mode === undefined)
+    issues.push({ path: '--mode', message: `unknown mode "${value}" (expected ${RUN_MODES.join(', ')})` })
+  return mode
+}
+
+function parseTimeBound(
+  flag: string,
+  value: string | undefined,
+  issues: ValidationIssue[],
+): string | number | undefined {
+  if (value === undefined) return undefined
+  if (/^\d+$/.test(value)) return Number(value)
+  if (Number.isFinite(Date.parse(value))) return value
+  issues.push({ path: flag, message: `"${value}" is not a date (expected ISO-8601 such as 2024-01-01, or epoch ms)` })
+  return undefined
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+}

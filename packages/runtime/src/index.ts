@@ -1,0 +1,38 @@
+/**
+ * `@quantum/runtime`: the `quantum-run` CLI and the pieces it is made of (config loading, run folder,
+ * HTML report), usable programmatically.
+ * @packageDocumentation
+ */
+export { runCli, VERSION } from './run-cli.js'
+export type { BacktestRunner, CliDeps, RunnerOptions } from './run-cli.js'
+export { parseCliArgs, assertModeSupported, USAGE, RUN_MODES } from './args.js'
+export type { CliArgs } from './args.js'
+export { loadQuantumConfig, resolveConfigPaths } from './load-config.js'
+export type { ConfigOverrides, LoadedConfig, LoadQuantumConfigOptions } from './load-config.js'
+export { writeRunFolder, buildSummaryJson, defaultRunDir, runStamp } from './write-run.js'
+export type { RunFiles, WriteRunOptions } from './write-run.js'
+export { describeRun } from './run-info.js'
+export type { PluginInfo, RunInfo } from './run-info.js'
+export { renderReportHtml, escapeHtml } from './report-html.js'
+export type { ReportOptions } from './report-html.js'
+export { buildReportData, aggregateCandles, reduceEquity, sampleTrades } from './report-data.js'
+export type { CandleData, MarkerData, ReportData, ReportLimits } from './report-data.js'
+export { formatSummaryTable } from './summary-table.js'
+export type { SummaryTableOptions } from './summary-table.js'
+export { summaryFigures } from './figures.js'
+export type { Figure, FigureTone } from './figures.js'
+export { createCliLogger } from './logger.js'
+export type { CliLoggerOptions, LogLevel } from './logger.js'
+export { createProgress, PROGRESS_MIN_BARS } from './progress.js'
+export type { ProgressOptions, ProgressReporter } from './progress.js'
+export { writeFileAtomic } from './atomic.js'
+export {
+  toJson,
+  jsonReplacer,
+  tradesCsvChunks,
+  equityCsvChunks,
+  drawdownSeries,
+  TRADES_CSV_HEADER,
+  EQUITY_CSV_HEADER,
+} from './serialize.js'
+export type { CliStream } from './streams.js'

@@ -1,0 +1,132 @@
+/**
+ * Loads a `quantum.config.ts` with c12 (which uses jiti for TypeScript), applies command-line overrides
+ * and validates it against {@link QuantumConfigSchema}, reporting every issue by path.
+ * @packageDocumentation
+ */
+import { existsSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { loadConfig } from 'c12'
+import type { JitiOptions } from 'jiti'
+import { ConfigError, QuantumConfigSchema, resolveConfigExport, zodIssues } from '@quantum/core'
+import type { QuantumConfig, RunMode } from '@quantum/core'
+
+/** Command-line values that replace parts of the config's `data` section. */
+export interface ConfigOverrides {
+  /** Candle files replacing `data.candles` (relative paths resolve against `cwd`). @default keep the config's */
+  readonly data?: readonly string[]
+  /** Replaces `data.symbols`. @default keep the config's */
+  readonly symbols?: readonly string[]
+  /** Replaces `data.from`. @default keep the config's */
+  readonly from?: string | number
+  /** Replaces `data.to`. @default keep the config's */
+  readonly to?: string | number
+}
+
+/** Options of {@link loadQuantumConfig}. */
+export interface LoadQuantumConfigOptions {
+  /** Directory that relative command-line paths resolve against. @default process.cwd() */
+  readonly cwd?: string
+  /** The mode a config function receives (`defineConfig((env) => ...)`). @default 'backtest' */
+  readonly mode?: RunMode
+  /** Command-line overrides, applied before validation. @default none */
+  readonly overrides?: ConfigOverrides
+  /** Extra jiti options (e.g. `alias`) for loading the config file. @default none */
+  readonly jitiOptions?: JitiOptions
+}
+
+/** A validated config and where it came from. */
+export interface LoadedConfig {
+  /** The config with defaults filled in and every file path made absolute. */
+  readonly config: QuantumConfig
+  /** Absolute path of the config file. */
+  readonly file: string
+  /** The config file's folder (what relative paths in the config resolve against). */
+  readonly baseDir: string
+}
+
+/**
+ * Loads, overrides and validates a config file.
+ * @throws {ConfigError} when the file is missing, cannot be loaded, or fails validation (every issue listed by path).
+ * @example const { config, baseDir } = await loadQuantumConfig('quantum.config.ts', { overrides: { symbols: ['BTCUSDT'] } })
+ */
+export async function loadQuantumConfig(file: string, options: LoadQuantumConfigOptions = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd()
+  const mode = options.mode ?? 'backtest'
+  const abs = resolve(cwd, file)
+  if (!existsSync(abs)) throw new ConfigError(`Config file not found: ${abs}`)
+  const baseDir = dirname(abs)
+  const exported = await importConfigFile(abs, mode, options.jitiOptions)
+  const raw = applyOverrides(await resolveConfigExport(exported, mode), options.overrides, cwd)
+  const parsed = QuantumConfigSchema.safeParse(raw)
+  if (!parsed.success) throw new ConfigError(`Invalid config ${abs}`, zodIssues(parsed.error))
+  return { config: resolveConfigPaths(parsed.data, baseDir), file: abs, baseDir }
+}
+
+async function importConfigFile(abs: string, mode: RunMode, jitiOptions: JitiOptions | undefined): Promise<unknown> {
+  try {
+    const loaded = await loadConfig<Record<string, unknown>>({
+      configFile: abs,
+      name: 'quantum',
+      cwd: dirname(abs),
+      // Only the file itself: no rc files, package.json keys, dotenv, $env layers or `extends`.
+      rcFile: false,
+      packageJson: false,
+      dotenv: false,
+      envName: false,
+      extend: false,
+      giget: false,
+      // A config function gets the RuntimeEnv, as `defineConfig((env) => ...)` promises.
+      context: { mode },
+      // Keep the exported object as is (plugin instances included) instead of deep-merging layers.
+      merger: (...sources) => sources.find((s) => s !== null && s !== undefined) ?? {},
+      ...(jitiOptions === undefined ? {} : { jitiOptions }),
+    })
+    return loaded.config
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new ConfigError(`Could not load config ${abs}: ${message}`, [], { cause: error })
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function applyOverrides(raw: unknown, overrides: ConfigOverrides | undefined, cwd: string): unknown {
+  if (overrides === undefined || !isRecord(raw)) return raw
+  const changes: Record<string, unknown> = {}
+  if (overrides.data !== undefined && overrides.data.length > 0) {
+    changes.candles = overrides.data.map((p) => resolve(cwd, p))
+  }
+  if (overrides.symbols !== undefined) changes.symbols = [...overrides.symbols]
+  if (overrides.from !== undefined) changes.from = overrides.from
+  if (overrides.to !== undefined) changes.to = overrides.to
+  if (Object.keys(changes).length === 0) return raw
+  const data = isRecord(raw.data) ? raw.data : {}
+  return { ...raw, data: { ...data, ...changes } }
+}
+
+function absolute(path: string, baseDir: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path)
+}
+
+function absoluteAll<T extends string | string[]>(paths: T, baseDir: string): T {
+  return (typeof paths === 'string' ? absolute(paths, baseDir) : paths.map((p) => absolute(p, baseDir))) as T
+}
+
+/** Makes `data.candles`, `data.funding` and `exchange.exchangeInfo` absolute, relative to `baseDir`. */
+export function resolveConfigPaths(config: QuantumConfig, baseDir: string): QuantumConfig {
+  const { data, exchange } = config
+  return {
+    ...config,
+    data: {
+      ...data,
+      candles: absoluteAll(data.candles, baseDir),
+      ...(data.funding === undefined ? {} : { funding: absoluteAll(data.funding, baseDir) }),
+    },
+    exchange: {
+      ...exchange,
+      ...(exchange.exchangeInfo === undefined ? {} : { exchangeInfo: absolute(exchange.exchangeInfo, baseDir) }),
+    },
+  }
+}

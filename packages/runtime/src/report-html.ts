@@ -1,0 +1,180 @@
+/**
+ * Renders `report.html`: one self-contained file (inline CSS, inline script, canvas charts, data embedded
+ * as JSON) that makes no network request.
+ * @packageDocumentation
+ */
+import type { BacktestResult, TradeRecord } from '@quantum/core'
+import { describeEvent } from './events.js'
+import { summaryFigures } from './figures.js'
+import { formatCount, formatNumber, formatPrice, formatTime, formatUsd } from './format.js'
+import { buildReportData, embedJson } from './report-data.js'
+import type { ReportLimits } from './report-data.js'
+import { REPORT_SCRIPT } from './report-script.js'
+import { REPORT_CSS } from './report-style.js'
+import type { RunInfo } from './run-info.js'
+import { jsonReplacer } from './serialize.js'
+
+/** Options of {@link renderReportHtml}. */
+export interface ReportOptions {
+  /** The config side of the run (plugins, files). @default not shown */
+  readonly info?: RunInfo
+  /** Limits of the embedded chart data. @default see {@link ReportLimits} */
+  readonly limits?: ReportLimits
+  /** Rows of the trade table. @default 500 */
+  readonly maxTradeRows?: number
+  /** Notable events listed. @default 200 */
+  readonly maxEvents?: number
+  /** Shown in the footer. @default new Date() */
+  readonly generatedAt?: Date
+}
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;')
+}
+
+function pnlClass(value: number): string {
+  return value > 0 ? ' good' : value < 0 ? ' bad' : ''
+}
+
+function cardsHtml(result: BacktestResult): string {
+  return summaryFigures(result.summary)
+    .map(
+      (f) =>
+        `<div class="card"><div class="label">${escapeHtml(f.label)}</div>` +
+        `<div class="value${f.tone === 'neutral' ? '' : ` ${f.tone}`}">${escapeHtml(f.value)}` +
+        `${f.unit === '' ? '' : ` <span class="unit">${escapeHtml(f.unit)}</span>`}</div></div>`,
+    )
+    .join('')
+}
+
+function tradeRowHtml(t: TradeRecord): string {
+  const side = t.side === 'LONG' ? '<span class="tag long">LONG</span>' : '<span class="tag short">SHORT</span>'
+  return (
+    `<tr><td>${t.id}</td><td class="l">${escapeHtml(t.symbol)}</td><td class="l">${side}</td>` +
+    `<td class="l">${formatTime(t.entryTime)}</td><td>${formatPrice(t.entryPrice)}</td>` +
+    `<td class="l">${formatTime(t.exitTime)}</td><td>${formatPrice(t.exitPrice)}</td>` +
+    `<td>${formatNumber(t.quantity, 4)}</td><td class="${pnlClass(t.grossPnl).trim()}">${formatUsd(t.grossPnl)}</td>` +
+    `<td>${formatNumber(t.fees)}</td><td>${formatUsd(t.funding)}</td>` +
+    `<td class="${pnlClass(t.netPnl).trim()}">${formatUsd(t.netPnl)}</td><td class="l">${escapeHtml(t.exitReason)}</td></tr>`
+  )
+}
+
+function tradesHtml(trades: readonly TradeRecord[], max: number): string {
+  if (trades.length === 0) return '<p class="empty">No closed trades.</p>'
+  const shown = trades.slice(0, max)
+  const note =
+    trades.length > max
+      ? `Showing the first ${formatCount(max)} of ${formatCount(trades.length)} trades (all of them are in trades.csv).`
+      : `${formatCount(trades.length)} trades. Times in UTC.`
+  const head = [
+    '#',
+    'Symbol',
+    'Side',
+    'Entry time',
+    'Entry',
+    'Exit time',
+    'Exit',
+    'Qty',
+    'Gross',
+    'Fees',
+    'Funding',
+    'Net',
+    'Exit reason',
+  ]
+  const left = new Set([1, 2, 3, 5, 12])
+  const th = head.map((h, i) => `<th${left.has(i) ? ' class="l"' : ''}>${h}</th>`).join('')
+  return (
+    `<p class="note">${note}</p><div class="table-wrap"><table><thead><tr>${th}</tr></thead>` +
+    `<tbody>${shown.map(tradeRowHtml).join('')}</tbody></table></div>`
+  )
+}
+
+function eventsHtml(result: BacktestResult, max: number): string {
+  const events = result.notableEvents
+  if (events.length === 0) return '<p class="empty">No plugin errors, risk verdicts or rejected orders.</p>'
+  const rows = events
+    .slice(0, max)
+    .map(describeEvent)
+    .map(
+      (e) =>
+        `<tr><td class="l">${e.time === undefined ? '' : formatTime(e.time)}</td>` +
+        `<td class="l">${escapeHtml(e.type)}</td><td class="l">${escapeHtml(e.text)}</td></tr>`,
+    )
+  const note = events.length > max ? `<p class="note">Showing ${max} of ${events.length} events.</p>` : ''
+  return (
+    `${note}<div class="table-wrap"><table><thead><tr><th class="l">Time</th><th class="l">Type</th>` +
+    `<th class="l">Details</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+  )
+}
+
+function kv(rows: readonly (readonly [string, string])[]): string {
+  return `<dl class="kv">${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`
+}
+
+function runHtml(result: BacktestResult, info: RunInfo | undefined): string {
+  const l = result.ledger
+  const ledger: [string, string][] = [
+    ['Start balance', `${formatNumber(l.startBalance)} USDT`],
+    ['Realised PnL', `${formatUsd(l.realizedPnl)} USDT`],
+    ['Fees', `${formatNumber(l.fees)} USDT`],
+    ['Funding', `${formatUsd(l.funding)} USDT`],
+    ['End balance', `${formatNumber(l.endBalance)} USDT`],
+    ['Unrealised PnL', `${formatUsd(l.unrealizedPnl)} USDT`],
+    ['End equity', `${formatNumber(l.endEquity)} USDT`],
+  ]
+  const config: [string, string][] =
+    info === undefined
+      ? []
+      : [
+          ['Mode', info.mode],
+          ...(info.configFile === undefined ? [] : [['Config', info.configFile] as [string, string]]),
+          ['Candles', info.data.candles.join(', ')],
+          ...(info.data.funding.length > 0 ? [['Funding', info.data.funding.join(', ')] as [string, string]] : []),
+          ...info.plugins.map((p): [string, string] => [
+            `plugin (${p.kind})`,
+            `${p.name} ${JSON.stringify(p.options, jsonReplacer)}`,
+          ]),
+        ]
+  return `<h2>Run</h2>${kv([...config, ...ledger])}`
+}
+
+function symbolSelect(result: BacktestResult): string {
+  if (result.series.length <= 1) return ''
+  const options = result.series.map((s, i) => `<option value="${i}">${escapeHtml(s.symbol)}</option>`).join('')
+  return `<select id="symbol" aria-label="Symbol">${options}</select>`
+}
+
+/** Renders the self-contained HTML report of a backtest result. */
+export function renderReportHtml(result: BacktestResult, options: ReportOptions = {}): string {
+  const s = result.summary
+  const data = buildReportData(result, options.limits)
+  const period = `${formatTime(Date.parse(s.from))} → ${formatTime(Date.parse(s.to))} UTC`
+  const sub = `${s.symbols.join(', ')} · ${s.timeframe} · ${period} · ${formatCount(s.bars)} bars`
+  const generated = (options.generatedAt ?? new Date()).toISOString().slice(0, 19).replace('T', ' ')
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(s.name)} · backtest report</title><style>${REPORT_CSS}</style></head>
+<body><main>
+<header><h1>${escapeHtml(s.name)}</h1><p class="sub">${escapeHtml(sub)}</p></header>
+<section class="cards">${cardsHtml(result)}</section>
+<section class="panel"><h2>Equity (USDT)</h2><canvas id="equity-chart" class="chart" style="height:260px"></canvas></section>
+<section class="panel"><h2>Drawdown (% below peak)</h2><canvas id="drawdown-chart" class="chart" style="height:150px"></canvas></section>
+<section class="panel"><div class="panel-head"><h2>Price and trades</h2>${symbolSelect(result)}</div>
+<p class="note" id="candle-note"></p><canvas id="candle-chart" class="chart" style="height:420px"></canvas>
+<div class="legend"><span><i style="background:#16a34a"></i>long entry ▲ / exit ○</span><span><i style="background:#dc2626"></i>short entry ▼ / exit ○</span><span>dashed line: entry to exit</span></div></section>
+<section class="panel"><h2>Trades</h2>${tradesHtml(result.trades, options.maxTradeRows ?? 500)}</section>
+<section class="panel"><h2>Notable events</h2>${eventsHtml(result, options.maxEvents ?? 200)}</section>
+<section class="panel">${runHtml(result, options.info)}</section>
+<footer>Generated by quantum-run on ${generated} UTC · a self-contained file: it loads nothing from the network.</footer>
+</main><div id="tip" class="tip" hidden></div>
+<script type="application/json" id="report-data">${embedJson(data)}</script>
+<script>${REPORT_SCRIPT}</script>
+</body></html>
+`
+}

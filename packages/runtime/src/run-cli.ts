@@ -1,0 +1,154 @@
+/**
+ * The `quantum-run` command: parse flags, load and validate the config, run the backtest, write the run
+ * folder and print the summary. Every collaborator is injectable so that tests can drive it in-process.
+ * @packageDocumentation
+ */
+import { resolve } from 'node:path'
+import type { JitiOptions } from 'jiti'
+import pc from 'picocolors'
+import { isQuantumError, runBacktest } from '@quantum/core'
+import type { BacktestResult, Logger, QuantumConfig } from '@quantum/core'
+import pkg from '../package.json' with { type: 'json' }
+import { assertModeSupported, parseCliArgs, USAGE } from './args.js'
+import type { CliArgs } from './args.js'
+import { loadQuantumConfig } from './load-config.js'
+import type { LoadedConfig } from './load-config.js'
+import { createCliLogger } from './logger.js'
+import { createProgress } from './progress.js'
+import { describeRun } from './run-info.js'
+import type { CliStream } from './streams.js'
+import { formatSummaryTable } from './summary-table.js'
+import { toJson } from './serialize.js'
+import { buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
+
+/** Options the CLI hands to the backtest runner. */
+export interface RunnerOptions {
+  /** Folder that relative paths of the config resolve against (the config file's folder). */
+  readonly baseDir: string
+  /** Called as bars are processed. */
+  readonly onProgress?: (done: number, total: number) => void
+  /** Where the run logs. */
+  readonly logger?: Logger
+}
+
+/** Runs a validated config and returns its result (`runBacktest` of `@quantum/core` by default). */
+export type BacktestRunner = (config: QuantumConfig, options: RunnerOptions) => Promise<BacktestResult>
+
+/** The collaborators of {@link runCli}. */
+export interface CliDeps {
+  /** The backtest runner. @default runBacktest from `@quantum/core` */
+  readonly run?: BacktestRunner
+  /** Standard output (summary table, `--json`, `--help`). @default process.stdout */
+  readonly stdout?: CliStream
+  /** Standard error (errors, logs, progress bar). @default process.stderr */
+  readonly stderr?: CliStream
+  /** Directory that relative paths on the command line resolve against. @default process.cwd() */
+  readonly cwd?: string
+  /** Environment (`DEBUG=quantum` prints stacks, `NO_COLOR` disables colours). @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Clock for the run folder's time stamp. @default () => new Date() */
+  readonly now?: () => Date
+  /** Extra jiti options for loading the config file (e.g. `alias`). @default none */
+  readonly jitiOptions?: JitiOptions
+}
+
+interface Io {
+  readonly run: BacktestRunner
+  readonly stdout: CliStream
+  readonly stderr: CliStream
+  readonly cwd: string
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly now: () => Date
+  readonly jitiOptions: JitiOptions | undefined
+}
+
+/** The version of `@quantum/runtime`. */
+export const VERSION: string = pkg.version
+
+/**
+ * Runs `quantum-run` with `argv` (without node and script) and resolves with the exit code:
+ * 0 ok, 1 run failed, 2 invalid config or usage. Never throws and never calls `process.exit`.
+ * @example process.exitCode = await runCli(process.argv.slice(2))
+ */
+export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
+  const io: Io = {
+    run: deps.run ?? runBacktest,
+    stdout: deps.stdout ?? process.stdout,
+    stderr: deps.stderr ?? process.stderr,
+    cwd: deps.cwd ?? process.cwd(),
+    env: deps.env ?? process.env,
+    now: deps.now ?? (() => new Date()),
+    jitiOptions: deps.jitiOptions,
+  }
+  try {
+    const args = parseCliArgs(argv)
+    if (args.help) return print(io.stdout, `${USAGE}\n`)
+    if (args.version) return print(io.stdout, `${VERSION}\n`)
+    return await runConfig(args, io)
+  } catch (error) {
+    return reportError(error, io)
+  }
+}
+
+function print(stream: CliStream, text: string): number {
+  stream.write(text)
+  return 0
+}
+
+function isDebug(env: Io['env']): boolean {
+  return (env.DEBUG ?? '').split(/[\s,]+/).some((d) => d === '*' || d === 'quantum' || d.startsWith('quantum:'))
+}
+
+function useColor(stream: CliStream, env: Io['env']): boolean {
+  return stream.isTTY === true && env.NO_COLOR === undefined
+}
+
+async function runConfig(args: CliArgs, io: Io): Promise<number> {
+  if (args.mode !== undefined) assertModeSupported(args.mode)
+  const loaded = await loadQuantumConfig(args.config ?? '', {
+    cwd: io.cwd,
+    mode: args.mode ?? 'backtest',
+    overrides: { data: args.data, symbols: args.symbols, from: args.from, to: args.to },
+    jitiOptions: io.jitiOptions,
+  })
+  const mode = args.mode ?? loaded.config.mode
+  assertModeSupported(mode)
+  const config: QuantumConfig = { ...loaded.config, mode }
+  const result = await execute({ ...loaded, config }, args, io)
+  const info = describeRun(config, loaded.file, loaded.baseDir)
+  const dir =
+    args.out === undefined
+      ? defaultRunDir({ outputDir: config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
+      : resolve(io.cwd, args.out)
+  const files = await writeRunFolder(result, { dir, info, report: args.report && config.output.report })
+  if (args.json) {
+    io.stdout.write(`${toJson({ ...buildSummaryJson(result, info), runDir: files.dir })}\n`)
+  } else if (!args.quiet) {
+    io.stdout.write(formatSummaryTable(result.summary, { runDir: files.dir, color: useColor(io.stdout, io.env) }))
+  }
+  return 0
+}
+
+async function execute(loaded: LoadedConfig, args: CliArgs, io: Io): Promise<BacktestResult> {
+  const level = args.quiet ? 'error' : isDebug(io.env) ? 'debug' : 'info'
+  const logger = createCliLogger({ stream: io.stderr, level })
+  const progress = createProgress({ stream: io.stderr, enabled: args.progress && !args.quiet })
+  try {
+    return await io.run(loaded.config, { baseDir: loaded.baseDir, onProgress: progress.onProgress, logger })
+  } finally {
+    progress.stop()
+  }
+}
+
+function reportError(error: unknown, io: Io): number {
+  const usage = isQuantumError(error) && (error.code === 'CONFIG_INVALID' || error.code === 'NOT_SUPPORTED')
+  const c = pc.createColors(useColor(io.stderr, io.env))
+  const message = error instanceof Error ? error.message : String(error)
+  io.stderr.write(`${c.red(c.bold('error'))} ${message}\n`)
+  if (!usage && isDebug(io.env) && error instanceof Error && error.stack !== undefined) {
+    io.stderr.write(`${c.dim(error.stack)}\n`)
+  } else if (!usage) {
+    io.stderr.write(c.dim('(set DEBUG=quantum for the stack trace)\n'))
+  }
+  return usage ? 2 : 1
+}

@@ -1,0 +1,99 @@
+/**
+ * Text encodings of a run: JSON with non-finite numbers as strings, and the trades and equity CSV files.
+ * @packageDocumentation
+ */
+import type { TradeRecord } from '@quantum/core'
+
+/** `JSON.stringify` replacer: `Infinity`/`-Infinity`/`NaN` become strings, bigints strings, errors their message. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
+  if (typeof value === 'bigint') return value.toString()
+  if (value instanceof Error) return { name: value.name, message: value.message }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>)
+  return value
+}
+
+/** Serializes `value` as pretty JSON, with {@link jsonReplacer}. */
+export function toJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, jsonReplacer, indent)
+}
+
+/** The header of `trades.csv`. */
+export const TRADES_CSV_HEADER =
+  'id,symbol,side,entry_time_ms,entry_time_iso,exit_time_ms,exit_time_iso,entry_price,exit_price,quantity,gross_pnl,fees,funding,net_pnl,exit_reason'
+
+/** The header of `equity.csv` (`drawdown_pct` is a fraction of the running peak, like `maxDrawdownPct`). */
+export const EQUITY_CSV_HEADER = 'time_ms,time_iso,equity,drawdown_pct'
+
+const CHUNK_ROWS = 10_000
+
+/** Quotes a CSV field when it holds a comma, quote or line break. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : ''
+}
+
+function tradeRow(t: TradeRecord): string {
+  return [
+    t.id,
+    csvField(t.symbol),
+    t.side,
+    t.entryTime,
+    iso(t.entryTime),
+    t.exitTime,
+    iso(t.exitTime),
+    t.entryPrice,
+    t.exitPrice,
+    t.quantity,
+    t.grossPnl,
+    t.fees,
+    t.funding,
+    t.netPnl,
+    csvField(t.exitReason),
+  ].join(',')
+}
+
+/** `trades.csv` as text chunks (header, then one row per trade). */
+export function* tradesCsvChunks(trades: readonly TradeRecord[]): Generator<string> {
+  yield `${TRADES_CSV_HEADER}\n`
+  for (let i = 0; i < trades.length; i += CHUNK_ROWS) {
+    yield `${trades
+      .slice(i, i + CHUNK_ROWS)
+      .map(tradeRow)
+      .join('\n')}\n`
+  }
+}
+
+/** Drawdown of each point from the running peak, as a fraction (0.1 = 10% below the peak). */
+export function drawdownSeries(equity: Float64Array): Float64Array {
+  const out = new Float64Array(equity.length)
+  let peak = -Infinity
+  for (let i = 0; i < equity.length; i++) {
+    const e = equity[i] ?? Number.NaN
+    if (e > peak) peak = e
+    out[i] = peak > 0 ? (peak - e) / peak : 0
+  }
+  return out
+}
+
+/** `equity.csv` as text chunks (header, then one row per equity point). */
+export function* equityCsvChunks(equity: {
+  readonly time: Float64Array
+  readonly equity: Float64Array
+}): Generator<string> {
+  yield `${EQUITY_CSV_HEADER}\n`
+  const dd = drawdownSeries(equity.equity)
+  const n = equity.time.length
+  for (let start = 0; start < n; start += CHUNK_ROWS) {
+    const rows: string[] = []
+    for (let i = start; i < Math.min(n, start + CHUNK_ROWS); i++) {
+      const t = equity.time[i] ?? Number.NaN
+      rows.push(`${t},${iso(t)},${equity.equity[i]},${dd[i]}`)
+    }
+    yield `${rows.join('\n')}\n`
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Writes a run folder: `summary.json`, `trades.csv`, `equity.csv` and `report.html`, each atomically.
+ * @packageDocumentation
+ */
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { BacktestResult } from '@quantum/core'
+import { writeFileAtomic } from './atomic.js'
+import { renderReportHtml } from './report-html.js'
+import type { RunInfo } from './run-info.js'
+import { equityCsvChunks, toJson, tradesCsvChunks } from './serialize.js'
+
+/** Options of {@link writeRunFolder}. */
+export interface WriteRunOptions {
+  /** The run folder (created if needed). */
+  readonly dir: string
+  /** The config side of the run, recorded in `summary.json` and the report. */
+  readonly info: RunInfo
+  /** Write `report.html`. @default true */
+  readonly report?: boolean
+}
+
+/** Paths of the files a run folder holds. */
+export interface RunFiles {
+  /** The run folder (absolute). */
+  readonly dir: string
+  /** `summary.json`: the summary figures, the ledger and the config info. */
+  readonly summary: string
+  /** `trades.csv`: one row per closed trade. */
+  readonly trades: string
+  /** `equity.csv`: equity and drawdown at each bar. */
+  readonly equity: string
+  /** Undefined when the report was not written. */
+  readonly report: string | undefined
+}
+
+/** The content of `summary.json`: the summary figures, the ledger and the config info. */
+export function buildSummaryJson(result: BacktestResult, info: RunInfo): Record<string, unknown> {
+  return { ...result.summary, ledger: result.ledger, config: info }
+}
+
+/** Writes every file of a run folder atomically (temp file + rename) and returns their paths. */
+export async function writeRunFolder(result: BacktestResult, options: WriteRunOptions): Promise<RunFiles> {
+  const dir = resolve(options.dir)
+  await mkdir(dir, { recursive: true })
+  const files: RunFiles = {
+    dir,
+    summary: join(dir, 'summary.json'),
+    trades: join(dir, 'trades.csv'),
+    equity: join(dir, 'equity.csv'),
+    report: options.report === false ? undefined : join(dir, 'report.html'),
+  }
+  await writeFileAtomic(files.trades, tradesCsvChunks(result.trades))
+  await writeFileAtomic(files.equity, equityCsvChunks(result.equity))
+  if (files.report !== undefined) await writeFileAtomic(files.report, renderReportHtml(result, { info: options.info }))
+  // Last, so that a complete summary.json marks a complete run folder.
+  await writeFileAtomic(files.summary, `${toJson(buildSummaryJson(result, options.info))}\n`)
+  return files
+}
+
+/** `YYYYMMDD-HHmmss` of `date` in local time. */
+export function runStamp(date: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0')
+  return (
+    `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-` +
+    `${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`
+  )
+}
+
+/**
+ * The default run folder `<outputDir>/<name>-<YYYYMMDD-HHmmss>` (relative to `cwd`), with `-2`, `-3`...
+ * appended when a folder of that name already exists.
+ */
+export function defaultRunDir(options: { outputDir: string; name: string; cwd: string; now: Date }): string {
+  const safeName = options.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'run'
+  const base = resolve(options.cwd, options.outputDir, `${safeName}-${runStamp(options.now)}`)
+  let dir = base
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`
+  return dir
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, NotSupportedError } from '@quantum/core'
+import { assertModeSupported, parseCliArgs } from '../src/args.js'
+
+function parseError(argv: string[]): ConfigError {
+  try {
+    parseCliArgs(argv)
+  } catch (error) {
+    if (error instanceof ConfigError) return error
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('parseCliArgs', () => {
+  it('should take the config file and use defaults for every flag', () => {
+    const args = parseCliArgs(['quantum.config.ts'])
+    expect(args).toEqual({
+      config: 'quantum.config.ts',
+      mode: undefined,
+      data: [],
+      symbols: undefined,
+      from: undefined,
+      to: undefined,
+      out: undefined,
+      progress: true,
+      report: true,
+      json: false,
+      quiet: false,
+      help: false,
+      version: false,
+    })
+  })
+
+  it('should parse --mode', () => {
+    expect(parseCliArgs(['c.ts', '--mode', 'backtest']).mode).toBe('backtest')
+    expect(parseCliArgs(['c.ts', '--mode=paper']).mode).toBe('paper')
+  })
+
+  it('should reject an unknown mode naming --mode', () => {
+    const error = parseError(['c.ts', '--mode', 'moon'])
+    expect(error.issues).toEqual([{ path: '--mode', message: expect.stringContaining('moon') }])
+  })
+
+  it('should collect --data when repeated and when comma-separated', () => {
+    expect(parseCliArgs(['c.ts', '--data', 'a.csv', '--data', 'b.csv,c.csv']).data).toEqual(['a.csv', 'b.csv', 'c.csv'])
+  })
+
+  it('should split and upper-case --symbols', () => {
+    expect(parseCliArgs(['c.ts', '--symbols', 'btcusdt, ETHUSDT']).symbols).toEqual(['BTCUSDT', 'ETHUSDT'])
+  })
+
+  it('should keep ISO dates and turn digits into epoch ms for --from and --to', () => {
+    const args = parseCliArgs(['c.ts', '--from', '2024-01-01', '--to', '1706745600000'])
+    expect(args.from).toBe('2024-01-01')
+    expect(args.to).toBe(1_706_745_600_000)
+  })
+
+  it('should reject a bad date naming the flag', () => {
+    const error = parseError(['c.ts', '--from', 'yesterday', '--to', 'soon'])
+    expect(error.issues.map((i) => i.path)).toEqual(['--from', '--to'])
+  })
+
+  it('should parse --out, --no-progress, --no-report, --json and --quiet', () => {
+    const args = parseCliArgs(['c.ts', '--out', 'runs/x', '--no-progress', '--no-report', '--json', '--quiet'])
+    expect(args).toMatchObject({ out: 'runs/x', progress: false, report: false, json: true, quiet: true })
+  })
+
+  it('should accept --help and --version without a config file', () => {
+    expect(parseCliArgs(['--help']).help).toBe(true)
+    expect(parseCliArgs(['-h']).help).toBe(true)
+    expect(parseCliArgs(['--version']).version).toBe(true)
+  })
+
+  it('should reject an unknown flag and name it', () => {
+    const error = parseError(['c.ts', '--turbo'])
+    expect(error.message).toContain('--turbo')
+    expect(error.issues[0]?.path).toBe('--turbo')
+  })
+
+  it('should reject a flag without its value', () => {
+    const error = parseError(['c.ts', '--out'])
+    expect(error.issues[0]).toEqual({ path: '--out', message: '--out needs a value' })
+  })
+
+  it('should reject a missing config file and extra arguments', () => {
+    expect(parseError([]).issues[0]?.path).toBe('<config.ts>')
+    expect(parseError(['a.ts', 'b.ts']).issues[0]?.path).toBe('b.ts')
+  })
+})
+
+describe('assertModeSupported', () => {
+  it('should accept backtest and refuse the other modes with a plain message', () => {
+    expect(() => assertModeSupported('backtest')).not.toThrow()
+    for (const mode of ['paper', 'testnet', 'live'] as const) {
+      expect(() => assertModeSupported(mode)).toThrow(NotSupportedError)
+      expect(() => assertModeSupported(mode)).toThrow(
+        `mode ${mode} arrives with the execution work (issue: ccxt adapter); use --mode backtest`,
+      )
+    }
+  })
+})

@@ -1,0 +1,28 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite'
+import { defineConfig } from 'vitest/config'
+
+const packages = ['core', 'agents', 'exit-brain', 'risk', 'clm', 'runtime']
+
+export default defineConfig({
+  // Tests run against the TypeScript sources of sibling packages, not their builds.
+  resolve: { conditions: ['@quantum/source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['@quantum/source', ...defaultServerConditions], externalConditions: ['@quantum/source'] } },
+  test: {
+    projects: [
+      ...packages.map((name) => ({
+        extends: true as const,
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+        },
+      })),
+      {
+        extends: true as const,
+        test: { name: 'examples', include: ['examples/**/*.test.ts', 'bench/**/*.test.ts'] },
+      },
+    ],
+    testTimeout: 60_000,
+  },
+})
