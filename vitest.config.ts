@@ -6,7 +6,9 @@ const packages = ['core', 'agents', 'exit-brain', 'risk', 'clm', 'runtime']
 export default defineConfig({
   // Tests run against the TypeScript sources of sibling packages, not their builds.
   resolve: { conditions: ['@quantum/source', ...defaultClientConditions] },
-  ssr: { resolve: { conditions: ['@quantum/source', ...defaultServerConditions], externalConditions: ['@quantum/source'] } },
+  ssr: {
+    resolve: { conditions: ['@quantum/source', ...defaultServerConditions], externalConditions: ['@quantum/source'] },
+  },
   test: {
     projects: [
       ...packages.map((name) => ({

@@ -13,7 +13,13 @@ const flipper = definePlugin({
   create: () => {
     let n = 0
     return {
-      onBar: (bar) => ({ agent: 'bench:flipper', symbol: bar.symbol, time: bar.openTime, action: n++ % 2 === 0 ? 'BUY' : 'SELL', confidence: 1 }),
+      onBar: (bar) => ({
+        agent: 'bench:flipper',
+        symbol: bar.symbol,
+        time: bar.openTime,
+        action: n++ % 2 === 0 ? 'BUY' : 'SELL',
+        confidence: 1,
+      }),
     }
   },
 })
@@ -27,7 +33,12 @@ export async function benchSignals(series: CandleSeries): Promise<{ signalsPerSe
   const out = await runEngine({
     series: [series],
     exchange,
-    plugins: [flipper(), fixedNotional({ notional: 1000 }), maxPositionNotional({ max: 5000 }), maxLeverage({ max: 10 })],
+    plugins: [
+      flipper(),
+      fixedNotional({ notional: 1000 }),
+      maxPositionNotional({ max: 5000 }),
+      maxLeverage({ max: 10 }),
+    ],
   })
   return { signalsPerSec: series.close.length / (out.durationMs / 1000), signals: series.close.length }
 }
@@ -42,7 +53,12 @@ export function benchOrders(series: CandleSeries, orders: number): { ordersPerSe
   const bar = { openTime: 0, open: 0, high: 0, low: 0, close: 0 }
   const t0 = performance.now()
   for (let i = 0; i < n; i++) {
-    void exchange.placeOrder({ symbol: series.symbol, side: i % 2 === 0 ? 'BUY' : 'SELL', type: 'MARKET', quantity: 0.01 })
+    void exchange.placeOrder({
+      symbol: series.symbol,
+      side: i % 2 === 0 ? 'BUY' : 'SELL',
+      type: 'MARKET',
+      quantity: 0.01,
+    })
     bar.openTime = series.openTime[i]!
     bar.open = series.open[i]!
     bar.high = series.high[i]!

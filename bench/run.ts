@@ -52,7 +52,11 @@ async function main(): Promise<void> {
   }
   if (sdkTrades !== bareTrades) throw new Error(`trade count differs: sdk ${sdkTrades} vs bare ${bareTrades}`)
   const sdkRate = bars / (best(sdkTimes) / 1000)
-  report('full pipeline, inner loop', `${fmt(sdkRate)} bars/s`, `${(bareRate / sdkRate).toFixed(1)}x slower than bare (${sdkTrades} trades)`)
+  report(
+    'full pipeline, inner loop',
+    `${fmt(sdkRate)} bars/s`,
+    `${(bareRate / sdkRate).toFixed(1)}x slower than bare (${sdkTrades} trades)`,
+  )
 
   // Whole process: the CLI on a CSV of the same bars, after one run that fills the binary cache.
   const dir = join(tmpdir(), `quantum-bench-${process.pid}`)
@@ -60,15 +64,22 @@ async function main(): Promise<void> {
   const csv = join(dir, 'SYNTHUSDT-1m.csv')
   await writeCandlesCsv(series, csv)
   const rssHook = join(dir, 'rss.mjs')
-  writeFileSync(rssHook, "import { writeSync } from 'node:fs'\nprocess.on('exit', () => writeSync(2, `\\nmaxrss_kb=${process.resourceUsage().maxRSS}\\n`))\n")
+  writeFileSync(
+    rssHook,
+    "import { writeSync } from 'node:fs'\nprocess.on('exit', () => writeSync(2, `\\nmaxrss_kb=${process.resourceUsage().maxRSS}\\n`))\n",
+  )
   const cli = join(root, 'packages/runtime/dist/cli.js')
   const config = join(root, 'examples/reference-strategy/quantum.config.ts')
   const runCli = (): { ms: number; rssKb: number } => {
     const t0 = performance.now()
-    const r = spawnSync(process.execPath, ['--import', rssHook, cli, config, '--data', csv, '--out', join(dir, 'run'), '--no-progress', '--quiet'], {
-      cwd: dir,
-      encoding: 'utf8',
-    })
+    const r = spawnSync(
+      process.execPath,
+      ['--import', rssHook, cli, config, '--data', csv, '--out', join(dir, 'run'), '--no-progress', '--quiet'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    )
     const ms = performance.now() - t0
     if (r.status !== 0) throw new Error(`quantum-run failed (${r.status}): ${r.stderr}`)
     rmSync(join(dir, 'run'), { recursive: true, force: true })
@@ -77,14 +88,26 @@ async function main(): Promise<void> {
   runCli()
   const procRuns = [runCli(), runCli(), runCli()]
   const proc = procRuns.reduce((a, b) => (a.ms < b.ms ? a : b))
-  report('whole process (quantum-run, cached bars)', `${fmt(bars / (proc.ms / 1000))} bars/s`, `${(proc.ms / 1000).toFixed(2)} s wall, peak RSS ${fmt(proc.rssKb / 1024)} MiB`)
+  report(
+    'whole process (quantum-run, cached bars)',
+    `${fmt(bars / (proc.ms / 1000))} bars/s`,
+    `${(proc.ms / 1000).toFixed(2)} s wall, peak RSS ${fmt(proc.rssKb / 1024)} MiB`,
+  )
   rmSync(dir, { recursive: true, force: true })
 
   // Per signal and per order.
   const sig = await benchSignals(generateCandles({ bars: Math.min(bars, 200_000), seed: 7, symbol: 'SYNTHUSDT' }))
-  report('per signal (signal->decision->size->risk->order)', `${fmt(sig.signalsPerSec)} signals/s`, `${(bareRate / sig.signalsPerSec).toFixed(1)}x the bare loop's per-bar cost`)
+  report(
+    'per signal (signal->decision->size->risk->order)',
+    `${fmt(sig.signalsPerSec)} signals/s`,
+    `${(bareRate / sig.signalsPerSec).toFixed(1)}x the bare loop's per-bar cost`,
+  )
   const ord = benchOrders(series, Math.min(bars, 200_000))
-  report('per order (place + fill, paper exchange)', `${fmt(ord.ordersPerSec)} orders/s`, `${(ord.barePerSec / ord.ordersPerSec).toFixed(1)}x slower than bare arithmetic (${fmt(ord.barePerSec)}/s)`)
+  report(
+    'per order (place + fill, paper exchange)',
+    `${fmt(ord.ordersPerSec)} orders/s`,
+    `${(ord.barePerSec / ord.ordersPerSec).toFixed(1)}x slower than bare arithmetic (${fmt(ord.barePerSec)}/s)`,
+  )
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
 }
 

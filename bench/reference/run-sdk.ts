@@ -8,11 +8,17 @@ import { atrStopTarget } from '@quantum/exit-brain'
 
 /** The reference strategy's plugins. */
 export function referencePlugins() {
-  return [emaCross({ fast: 12, slow: 26 }), fixedNotional({ notional: 1000 }), atrStopTarget({ period: 14, stopAtr: 2, targetAtr: 3 })]
+  return [
+    emaCross({ fast: 12, slow: 26 }),
+    fixedNotional({ notional: 1000 }),
+    atrStopTarget({ period: 14, stopAtr: 2, targetAtr: 3 }),
+  ]
 }
 
 /** Runs the reference strategy on `series` through the engine and the paper exchange. */
-export async function runReferenceSdk(series: CandleSeries): Promise<{ output: EngineOutput; endEquity: number; startBalance: number }> {
+export async function runReferenceSdk(
+  series: CandleSeries,
+): Promise<{ output: EngineOutput; endEquity: number; startBalance: number }> {
   const exchange = createPaperExchange({
     balance: 100_000,
     takerFee: 0.0004,

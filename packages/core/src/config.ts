@@ -46,7 +46,10 @@ export const DataConfigSchema = z.strictObject({
   /** Funding-rate files (`funding_time,funding_rate`), matched to symbols by file name. @default none */
   funding: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
   /** Only these symbols (from the loaded files). @default all loaded */
-  symbols: z.array(z.string().regex(/^[A-Z0-9]{2,30}$/)).min(1).optional(),
+  symbols: z
+    .array(z.string().regex(/^[A-Z0-9]{2,30}$/))
+    .min(1)
+    .optional(),
   /** First candle open time to use (inclusive). @default the first candle */
   from: TimeBoundSchema.optional(),
   /** Last candle open time to use (exclusive). @default after the last candle */

@@ -36,10 +36,15 @@ export interface PluginDefinition<K extends PluginKind, S extends z.ZodType> {
   readonly create: (options: Readonly<z.output<S>>) => PluginHooks<K>
 }
 
+/** Keys of `T` that must be given. */
+type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T]
+/** True when every option has a default (or there are none): the factory may be called bare. */
+type AllOptional<T> = string extends keyof T ? true : [RequiredKeys<T>] extends [never] ? true : false
+
 /** A function that validates options and returns a ready plugin instance. */
-export type PluginFactory<Input, P extends QuantumPlugin> = ((...args: undefined extends Input
-  ? [options?: Input]
-  : [options: Input]) => P) & {
+export type PluginFactory<Input, P extends QuantumPlugin> = ((
+  ...args: AllOptional<Input> extends true ? [options?: Input] : [options: Input]
+) => P) & {
   /** The plugin's unique name. */
   readonly pluginName: string
 }
@@ -61,10 +66,13 @@ export function definePlugin<K extends PluginKind, S extends z.ZodType>(
   definition: PluginDefinition<K, S>,
 ): PluginFactory<z.input<S>, PluginByKind[K]> {
   const factory = (input?: z.input<S>): PluginByKind[K] => {
-    const parsed = parseOrThrow(definition.options, input ?? {}, `options of ${definition.name}`, 'options')
+    const parsed = parseOrThrow(definition.options, input ?? {}, {
+      what: `options of ${definition.name}`,
+      path: 'options',
+    })
     const options = Object.freeze(parsed) as Readonly<z.output<S>>
     const hooks = definition.create(options)
     return { ...hooks, name: definition.name, kind: definition.kind, options } as unknown as PluginByKind[K]
   }
-  return Object.assign(factory, { pluginName: definition.name }) as PluginFactory<z.input<S>, PluginByKind[K]>
+  return Object.assign(factory, { pluginName: definition.name })
 }

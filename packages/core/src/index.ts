@@ -112,6 +112,7 @@ export * from './exchange/index.js'
 // Indicators, statistics
 export * from './indicators/index.js'
 export * from './stats/index.js'
+export * from './math/index.js'
 
 // Engine
 export { runEngine } from './engine/run-engine.js'

@@ -63,6 +63,8 @@ export interface AccountView {
   getOpenOrders(symbol?: string): readonly Order[]
   /** Last traded price seen for `symbol` (NaN when none yet). */
   getLastPrice(symbol: string): number
+  /** Wallet plus unrealised PnL at the last prices, without allocating (called once per bar). */
+  getEquity(): number
 }
 
 /** What an exchange reports, in the order it happened. */
@@ -258,14 +260,18 @@ export interface ExitActions {
 
 /**
  * Position + market -> exit orders and updates. `onFill` hooks of all exit policies run sequentially;
- * for `onBar`, the **first** policy that returns actions wins for that position and bar.
+ * for `onBar`, the **first** policy that returns actions wins for that symbol and bar.
  */
 export interface ExitPolicyPlugin extends PluginBase {
   readonly kind: 'exit'
   /** After every fill of the symbol; `position` is the position after the fill (may be FLAT). */
   onFill?(fill: Fill, position: Position, ctx: PluginContext): ExitActions | undefined
-  /** After each bar's signal step while a position is open. */
-  onBar?(bar: MarketBar, position: Position, ctx: PluginContext): ExitActions | undefined
+  /**
+   * After the exchange has processed each bar (fills, triggers, mark at the close) and before the
+   * agents see it; called for every bar of every symbol, flat or not, so policies can keep their
+   * indicators current. Read the position with `ctx.account.getPosition(bar.symbol)` when needed.
+   */
+  onBar?(bar: MarketBar, ctx: PluginContext): ExitActions | undefined
 }
 
 /** Sees every engine event (reporting, metrics, persistence). Runs after the event happened. */
@@ -277,12 +283,7 @@ export interface ObserverPlugin extends PluginBase {
 
 /** Any plugin. */
 export type QuantumPlugin =
-  | AgentPlugin
-  | DecisionPlugin
-  | SizerPlugin
-  | RiskGuardPlugin
-  | ExitPolicyPlugin
-  | ObserverPlugin
+  AgentPlugin | DecisionPlugin | SizerPlugin | RiskGuardPlugin | ExitPolicyPlugin | ObserverPlugin
 
 /** Everything the engine reports, as a tagged union (`type`). */
 export type EngineEvent =

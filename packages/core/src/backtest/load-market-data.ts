@@ -49,16 +49,22 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
   const files = (Array.isArray(data.candles) ? data.candles : [data.candles]).map((f) => absolute(options.baseDir, f))
   const loaded = await Promise.all(
     files.map((file) =>
-      loadCandles(file, { cache: data.cache, ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }) }),
+      loadCandles(file, {
+        cache: data.cache,
+        ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+      }),
     ),
   )
   const wanted = data.symbols
   const unknown = (wanted ?? []).filter((s) => !loaded.some((l) => l.series.symbol === s))
   if (unknown.length > 0) {
-    throw new ConfigError('Unknown symbols in data.symbols', unknown.map((s) => ({
-      path: 'data.symbols',
-      message: `${s} is in none of the loaded files (${loaded.map((l) => l.series.symbol).join(', ')})`,
-    })))
+    throw new ConfigError(
+      'Unknown symbols in data.symbols',
+      unknown.map((s) => ({
+        path: 'data.symbols',
+        message: `${s} is in none of the loaded files (${loaded.map((l) => l.series.symbol).join(', ')})`,
+      })),
+    )
   }
   const from = toMs(data.from)
   const to = toMs(data.to)

@@ -44,7 +44,8 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
   })
   for (const r of market.reports) {
-    if (r.gaps.length > 0) logger.warn('candle gaps (not filled)', { symbol: r.symbol, file: r.file, gaps: r.gaps.length })
+    if (r.gaps.length > 0)
+      logger.warn('candle gaps (not filled)', { symbol: r.symbol, file: r.file, gaps: r.gaps.length })
     if (r.cacheIssue !== undefined) logger.warn('candle cache not used', { file: r.file, reason: r.cacheIssue })
   }
   const symbols = market.series.map((s) => s.symbol)
@@ -56,7 +57,9 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
     slippage: config.exchange.slippage,
     instruments: instrumentOverrides(config, symbols),
     funding: fundingFor(market.funding, symbols),
-    ...(config.exchange.exchangeInfo === undefined ? {} : { exchangeInfo: await readJson(config.exchange.exchangeInfo, options.baseDir) }),
+    ...(config.exchange.exchangeInfo === undefined
+      ? {}
+      : { exchangeInfo: await readJson(config.exchange.exchangeInfo, options.baseDir) }),
   })
   checkSymbols(symbols, (s) => exchange.instrument(s))
   const output = await runEngine({
@@ -109,7 +112,10 @@ function instrumentOverrides(config: QuantumConfig, symbols: readonly string[]):
   return out
 }
 
-function fundingFor(all: ReadonlyMap<string, FundingSeries>, symbols: readonly string[]): Record<string, FundingSeries> {
+function fundingFor(
+  all: ReadonlyMap<string, FundingSeries>,
+  symbols: readonly string[],
+): Record<string, FundingSeries> {
   const out: Record<string, FundingSeries> = {}
   for (const s of symbols) {
     const f = all.get(s)
@@ -124,7 +130,12 @@ function checkSymbols(symbols: readonly string[], lookup: (s: string) => unknown
       lookup(symbol)
       return []
     } catch {
-      return [{ path: `exchange.instruments.${symbol}`, message: `${symbol} is not in the exchange info: add its rules here or set exchange.precision to 'none'` }]
+      return [
+        {
+          path: `exchange.instruments.${symbol}`,
+          message: `${symbol} is not in the exchange info: add its rules here or set exchange.precision to 'none'`,
+        },
+      ]
     }
   })
   if (issues.length > 0) throw new ConfigError('Unknown symbols for the paper exchange', issues)
@@ -135,6 +146,10 @@ async function readJson(file: string, baseDir: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as unknown
   } catch (cause) {
-    throw new ConfigError(`Cannot read exchange.exchangeInfo ${path}`, [{ path: 'exchange.exchangeInfo', message: String(cause) }], { cause })
+    throw new ConfigError(
+      `Cannot read exchange.exchangeInfo ${path}`,
+      [{ path: 'exchange.exchangeInfo', message: String(cause) }],
+      { cause },
+    )
   }
 }

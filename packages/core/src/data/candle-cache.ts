@@ -48,8 +48,14 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8
 export function encodeCandleCache(series: CandleSeries, report: DataReport, key: CacheKey): Buffer[] {
   const rows = series.openTime.length
   const header: CacheHeader = {
-    magic: MAGIC, version: CANDLE_CACHE_VERSION, endian: endianness(), key,
-    symbol: series.symbol, timeframe: series.timeframe, rows, report,
+    magic: MAGIC,
+    version: CANDLE_CACHE_VERSION,
+    endian: endianness(),
+    key,
+    symbol: series.symbol,
+    timeframe: series.timeframe,
+    rows,
+    report,
   }
   const json = Buffer.from(JSON.stringify(header), 'utf8')
   const head = Buffer.alloc(align8(PREFIX + json.length))
@@ -89,9 +95,16 @@ function parseHeader(buf: Buffer): CacheHeader | string {
     return 'corrupt header (invalid JSON)'
   }
   const ok =
-    h.magic === MAGIC && typeof h.symbol === 'string' && typeof h.timeframe === 'string' &&
-    Number.isInteger(h.rows) && typeof h.key === 'object' && h.key !== null &&
-    typeof h.report === 'object' && h.report !== null && Array.isArray(h.report.gaps) && h.report.gaps.every(isGap)
+    h.magic === MAGIC &&
+    typeof h.symbol === 'string' &&
+    typeof h.timeframe === 'string' &&
+    Number.isInteger(h.rows) &&
+    typeof h.key === 'object' &&
+    h.key !== null &&
+    typeof h.report === 'object' &&
+    h.report !== null &&
+    Array.isArray(h.report.gaps) &&
+    h.report.gaps.every(isGap)
   return ok ? (h as CacheHeader) : 'corrupt header (missing fields)'
 }
 

@@ -70,7 +70,15 @@ describe('candleAt', () => {
   const s = series([0, H])
 
   it('should return bar i as a plain object', () => {
-    expect(candleAt(s, 1)).toEqual({ symbol: 'TEST', openTime: H, open: 101, high: 103, low: 100, close: 102, volume: 10 })
+    expect(candleAt(s, 1)).toEqual({
+      symbol: 'TEST',
+      openTime: H,
+      open: 101,
+      high: 103,
+      low: 100,
+      close: 102,
+      volume: 10,
+    })
   })
 
   it('should return undefined outside [0, length)', () => {
@@ -102,7 +110,15 @@ describe('timeframeLabel', () => {
 describe('timeframeToMs', () => {
   it('should parse labels', () => {
     expect(['1m', '5m', '15m', '1h', '4h', '1d', '1w', '250ms', '1s'].map(timeframeToMs)).toEqual([
-      60_000, 300_000, 900_000, H, 4 * H, 24 * H, 7 * 24 * H, 250, 1000,
+      60_000,
+      300_000,
+      900_000,
+      H,
+      4 * H,
+      24 * H,
+      7 * 24 * H,
+      250,
+      1000,
     ])
   })
 

@@ -21,8 +21,20 @@ describe('generateCandles', () => {
   })
 
   it('should honour the options', () => {
-    const t = generateCandles({ bars: 3, seed: 1, startTime: 1000, startPrice: 12.345, timeframeMs: 3_600_000, symbol: 'AB' })
-    expect([t.symbol, t.timeframe, [...t.openTime], t.open[0]]).toEqual(['AB', '1h', [1000, 3_601_000, 7_201_000], 12.35])
+    const t = generateCandles({
+      bars: 3,
+      seed: 1,
+      startTime: 1000,
+      startPrice: 12.345,
+      timeframeMs: 3_600_000,
+      symbol: 'AB',
+    })
+    expect([t.symbol, t.timeframe, [...t.openTime], t.open[0]]).toEqual([
+      'AB',
+      '1h',
+      [1000, 3_601_000, 7_201_000],
+      12.35,
+    ])
   })
 
   it('should open each bar exactly at the previous close', () => {

@@ -46,7 +46,10 @@ function describe(error: unknown): string {
 }
 
 function cacheFileFor(dir: string, absPath: string, timeframe: string | null): string {
-  const hash = createHash('sha1').update(`${absPath}\0${timeframe ?? ''}`).digest('hex').slice(0, 16)
+  const hash = createHash('sha1')
+    .update(`${absPath}\0${timeframe ?? ''}`)
+    .digest('hex')
+    .slice(0, 16)
   return join(dir, `${basename(absPath)}.${hash}.qtc`)
 }
 
@@ -106,8 +109,14 @@ export async function loadCandles(path: string, options: LoadCandlesOptions = {}
   }
   const absPath = resolve(path)
   const before = await stat(absPath).catch(() => undefined)
-  if (before === undefined) return finish({ ...(await readCandlesCsv(path, readOptions)), fromCache: false }, options, path)
-  const key: CacheKey = { path: absPath, size: before.size, mtimeMs: before.mtimeMs, timeframe: options.timeframe ?? null }
+  if (before === undefined)
+    return finish({ ...(await readCandlesCsv(path, readOptions)), fromCache: false }, options, path)
+  const key: CacheKey = {
+    path: absPath,
+    size: before.size,
+    mtimeMs: before.mtimeMs,
+    timeframe: options.timeframe ?? null,
+  }
   const cacheFile = cacheFileFor(options.cacheDir ?? join(process.cwd(), '.quantum', 'cache'), absPath, key.timeframe)
   const cached = await readCache(cacheFile, key)
   if (cached !== undefined && typeof cached !== 'string') {

@@ -20,7 +20,9 @@ function assertAscending(series: readonly Pick<CandleSeries, 'symbol' | 'openTim
     for (let i = 1; i < t.length; i++) {
       if (t[i]! > t[i - 1]!) continue
       const message = `open times must be strictly ascending; bar ${i} (${isoTime(t[i]!)}) is not after bar ${i - 1}`
-      throw new DataError(`series ${index} (${s.symbol})`, [{ kind: t[i] === t[i - 1] ? 'duplicate' : 'unsorted', time: t[i]!, message }])
+      throw new DataError(`series ${index} (${s.symbol})`, [
+        { kind: t[i] === t[i - 1] ? 'duplicate' : 'unsorted', time: t[i]!, message },
+      ])
     }
   })
 }

@@ -123,7 +123,12 @@ class RowParser {
       if (c < last) {
         stop = text.indexOf(',', pos)
         if (stop === -1 || stop >= end) {
-          issues.add({ kind: 'parse', line: lineNo, time, message: `expected ${header.length} columns, found ${c + 1}` })
+          issues.add({
+            kind: 'parse',
+            line: lineNo,
+            time,
+            message: `expected ${header.length} columns, found ${c + 1}`,
+          })
           return false
         }
       }

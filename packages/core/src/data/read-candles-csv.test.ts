@@ -25,9 +25,14 @@ describe('readCandlesCsv', () => {
     expect(series.symbol).toBe('BTCUSDT')
     expect(series.timeframe).toBe('1h')
     expect(series.openTime.length).toBe(200)
-    expect([series.openTime[0], series.open[0], series.high[0], series.low[0], series.close[0], series.volume[0]]).toEqual([
-      T0, 37716.9, 37734.6, 37600, 37665.6, 6134.17,
-    ])
+    expect([
+      series.openTime[0],
+      series.open[0],
+      series.high[0],
+      series.low[0],
+      series.close[0],
+      series.volume[0],
+    ]).toEqual([T0, 37716.9, 37734.6, 37600, 37665.6, 6134.17])
     expect(report).toEqual({ rows: 200, first: T0, last: T0 + 199 * H, stepMs: H, gaps: [] })
   })
 
@@ -187,7 +192,12 @@ describe('parseCandlesCsv', () => {
   })
 
   it('should list at most 1000 issues and count the rest', async () => {
-    const err = await catchDataError(() => parseCandlesCsv(rowsText(1500, () => true), 'MANY.csv'))
+    const err = await catchDataError(() =>
+      parseCandlesCsv(
+        rowsText(1500, () => true),
+        'MANY.csv',
+      ),
+    )
     expect(err.issues).toHaveLength(1001)
     expect(err.issues[999]?.line).toBe(1001)
     expect(err.issues[1000]?.message).toBe('… and 500 more issues (list capped at 1000)')

@@ -64,7 +64,12 @@ export function parseCandlesCsv(text: string, source: string, options: ReadCandl
   const issues = new IssueCollector()
   const parsed = parseNumericCsv(text, CANDLE_CSV_HEADER, issues)
   const [openTime, open, high, low, close, volume] = parsed.columns as [
-    Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
   ]
   const rows = { time: openTime, line: parsed.line }
   checkAscending(rows, issues)
@@ -72,7 +77,11 @@ export function parseCandlesCsv(text: string, source: string, options: ReadCandl
   issues.throwIfAny(source)
   const stepMs = resolveStep(openTime, options.timeframe)
   if (Number.isNaN(stepMs)) {
-    issues.add({ kind: 'parse', line: 2, message: 'cannot infer the timeframe from a single row; pass options.timeframe' })
+    issues.add({
+      kind: 'parse',
+      line: 2,
+      message: 'cannot infer the timeframe from a single row; pass options.timeframe',
+    })
   } else {
     checkSpacing(rows, stepMs, issues)
   }

@@ -1,12 +1,4 @@
-import type {
-  Clock,
-  EventBus,
-  Logger,
-  PluginContext,
-  QuantumPlugin,
-  RunMode,
-  SimulatedExchange,
-} from '../types.js'
+import type { Clock, EventBus, Logger, PluginContext, QuantumPlugin, RunMode, SimulatedExchange } from '../types.js'
 import type { SortedPlugins } from './plugin-driver.js'
 
 /** Everything the engine's operators share for one run. Internal to the engine. */

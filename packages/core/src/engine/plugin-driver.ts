@@ -57,15 +57,33 @@ function appliesTo(plugin: QuantumPlugin, mode: RunMode): boolean {
   return plugin.apply === mode
 }
 
+/** Identifies a plugin hook in error events. */
+export interface HookRef {
+  /** The plugin's name. */
+  readonly plugin: string
+  /** The hook, e.g. `onBar`. */
+  readonly hook: string
+}
+
 /**
  * Calls a plugin hook; a throw becomes a `plugin-error` event on the bus (the stream lives on) and the
  * call returns `undefined`.
  */
-export function guard<T>(bus: EventBus, plugin: string, hook: string, call: () => T): T | undefined {
+export function guard<T>(bus: EventBus, ref: HookRef, call: () => T): T | undefined {
   try {
     return call()
   } catch (cause) {
-    bus.emit({ type: 'plugin-error', plugin, hook, error: new PluginError(plugin, hook, cause) })
+    reportFailure(bus, ref, cause)
     return undefined
   }
+}
+
+/** Emits the `plugin-error` event for a hook that threw (for hot paths that inline their try/catch). */
+export function reportFailure(bus: EventBus, ref: HookRef, cause: unknown): void {
+  bus.emit({
+    type: 'plugin-error',
+    plugin: ref.plugin,
+    hook: ref.hook,
+    error: new PluginError(ref.plugin, ref.hook, cause),
+  })
 }

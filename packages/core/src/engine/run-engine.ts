@@ -52,7 +52,12 @@ export interface EngineOutput {
   /** Whether a trade was still open at the end. */
   readonly openAtEnd: boolean
   readonly notableEvents: readonly EngineEvent[]
-  readonly counts: { readonly pluginErrors: number; readonly ordersRejected: number; readonly riskEvents: number; readonly bars: number }
+  readonly counts: {
+    readonly pluginErrors: number
+    readonly ordersRejected: number
+    readonly riskEvents: number
+    readonly bars: number
+  }
   readonly durationMs: number
 }
 
@@ -69,7 +74,14 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineOutput
   const bus = createEventBus()
   const clock = new SimulatedClock(0)
   const plugins = sortPlugins(options.plugins, mode)
-  const engine = createEngineContext({ mode, clock, bus, exchange: options.exchange, plugins, logger: options.logger ?? silentLogger })
+  const engine = createEngineContext({
+    mode,
+    clock,
+    bus,
+    exchange: options.exchange,
+    plugins,
+    logger: options.logger ?? silentLogger,
+  })
   const state = createRunState(options)
   const subs: Subscription[] = [
     bus.events$.subscribe((event) => observe(engine, state, event)),
@@ -80,7 +92,7 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineOutput
     await runPipeline(engine, state, options)
   } finally {
     for (const plugin of [...plugins.all].reverse()) {
-      await guard(bus, plugin.name, 'dispose', () => plugin.dispose?.())
+      await guard(bus, { plugin: plugin.name, hook: 'dispose' }, () => plugin.dispose?.())
     }
     // Let rejected exchange promises from the last bars report before the bus closes.
     await new Promise<void>((resolve) => setImmediate(resolve))
@@ -126,7 +138,7 @@ function runPipeline(engine: EngineContext, state: RunState, options: EngineRunO
   const every = options.progressEvery ?? 65_536
   const account = engine.exchange.account
   const afterBar = (bar: { openTime: number }): void => {
-    const equity = account.getBalance().equity
+    const equity = account.getEquity()
     const last = state.points - 1
     if (last >= 0 && state.eqTime[last] === bar.openTime) {
       state.eqValue[last] = equity
@@ -166,7 +178,7 @@ function onExchangeEvent(engine: EngineContext, state: RunState, event: Exchange
     engine.bus.emit(event)
     for (const plugin of engine.plugins.exits) {
       if (plugin.onFill === undefined) continue
-      const actions = guard(engine.bus, plugin.name, 'onFill', () =>
+      const actions = guard(engine.bus, { plugin: plugin.name, hook: 'onFill' }, () =>
         plugin.onFill!(event.fill, event.position, engine.contextOf(plugin)),
       )
       if (actions !== undefined) applyExitActions(engine, event.fill.symbol, actions)
@@ -181,7 +193,7 @@ function observe(engine: EngineContext, state: RunState, event: EngineEvent): vo
   // An observer failing on its own failure report would recurse forever: those go to the counts only.
   const fromObserver = event.type === 'plugin-error' && event.hook === 'onEvent'
   for (const plugin of fromObserver ? [] : engine.plugins.observers) {
-    guard(engine.bus, plugin.name, 'onEvent', () => plugin.onEvent(event, engine.contextOf(plugin)))
+    guard(engine.bus, { plugin: plugin.name, hook: 'onEvent' }, () => plugin.onEvent(event, engine.contextOf(plugin)))
   }
   if (event.type === 'plugin-error') state.counts.pluginErrors++
   else if (event.type === 'order-rejected') state.counts.ordersRejected++

@@ -40,11 +40,14 @@ export class TradeTracker {
     const prev = this.signed.get(fill.symbol) ?? 0
     const next = position.side === 'LONG' ? position.quantity : position.side === 'SHORT' ? -position.quantity : 0
     this.signed.set(fill.symbol, next)
-    const closing = prev === 0 || Math.sign(next) === Math.sign(prev) ? Math.max(0, Math.abs(prev) - Math.abs(next)) : Math.abs(prev)
+    const closing =
+      prev === 0 || Math.sign(next) === Math.sign(prev) ? Math.max(0, Math.abs(prev) - Math.abs(next)) : Math.abs(prev)
     const opening = fill.quantity - closing
     const closeShare = fill.quantity === 0 ? 0 : closing / fill.quantity
-    if (closing > 0) this.reduce(fill, { qty: closing, feeShare: closeShare, flat: next === 0 || Math.sign(next) !== Math.sign(prev) })
-    if (opening > 1e-15 && next !== 0) this.increase(fill, { qty: opening, feeShare: 1 - closeShare, side: next > 0 ? 'LONG' : 'SHORT' })
+    if (closing > 0)
+      this.reduce(fill, { qty: closing, feeShare: closeShare, flat: next === 0 || Math.sign(next) !== Math.sign(prev) })
+    if (opening > 1e-15 && next !== 0)
+      this.increase(fill, { qty: opening, feeShare: 1 - closeShare, side: next > 0 ? 'LONG' : 'SHORT' })
   }
 
   /** Adds a funding payment to the open trade of its symbol. */
@@ -56,7 +59,18 @@ export class TradeTracker {
   private increase(fill: Fill, part: { qty: number; feeShare: number; side: 'LONG' | 'SHORT' }): void {
     let trade = this.open.get(fill.symbol)
     if (trade === undefined) {
-      trade = { side: part.side, entryTime: fill.time, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, maxQty: 0, grossPnl: 0, fees: 0, funding: 0 }
+      trade = {
+        side: part.side,
+        entryTime: fill.time,
+        entryQty: 0,
+        entryNotional: 0,
+        exitQty: 0,
+        exitNotional: 0,
+        maxQty: 0,
+        grossPnl: 0,
+        fees: 0,
+        funding: 0,
+      }
       this.open.set(fill.symbol, trade)
     }
     trade.entryQty += part.qty

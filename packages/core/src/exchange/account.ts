@@ -31,7 +31,7 @@ export function orderReservation(s: SymbolState, w: WorkingOrder, feeRate: numbe
   if (!(ref > 0)) return 0
   const notional = o.quantity > 0 ? o.quantity * ref : (o.quoteQuantity ?? 0)
   const qty = notional / ref
-  const opposite = s.posQty !== 0 && (s.posQty > 0) !== (o.side === 'BUY')
+  const opposite = s.posQty !== 0 && s.posQty > 0 !== (o.side === 'BUY')
   const opening = opposite ? Math.max(0, qty - Math.abs(s.posQty)) : qty
   return (opening * ref) / s.leverage + feeRate * notional
 }
@@ -54,6 +54,8 @@ export class AccountBook implements AccountView {
   private positionsCache: readonly Position[] = []
   private positionsVersion = -1
   private readonly flats = new Map<string, Position>()
+  private equityCache = 0
+  private equityVersion = -1
 
   constructor(setup: AccountSetup) {
     this.list = setup.states
@@ -113,6 +115,20 @@ export class AccountBook implements AccountView {
     })
     this.balanceVersion = this.version
     return this.balanceCache
+  }
+
+  /** Wallet plus unrealised PnL at the last mark prices; allocation-free (the engine calls it every bar). */
+  getEquity(): number {
+    if (this.equityVersion === this.version) return this.equityCache
+    let unrealized = 0
+    const list = this.list
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!
+      if (s.posQty !== 0) unrealized += s.posQty * (s.markPrice - s.entryPrice)
+    }
+    this.equityCache = this.ledger.walletBalance + unrealized
+    this.equityVersion = this.version
+    return this.equityCache
   }
 
   /** Available balance as if `w` did not hold its reservation (for its own fill-time check). */

@@ -105,7 +105,8 @@ function shortfall(core: Core, at: { s: SymbolState; w: WorkingOrder }, c: Chang
   const closing = s.posQty !== 0 && Math.sign(s.posQty) !== c.sign ? Math.min(c.qty, abs) : 0
   const opening = c.qty - closing
   if (opening <= 0) return 0
-  const released = closing === 0 ? 0 : (s.margin * closing) / abs + Math.sign(s.posQty) * closing * (c.price - s.entryPrice)
+  const released =
+    closing === 0 ? 0 : (s.margin * closing) / abs + Math.sign(s.posQty) * closing * (c.price - s.entryPrice)
   const funds = core.book.availableWithout(s, at.w) + released
   const need = (opening * c.price) / s.leverage + c.fee - funds
   return need > 1e-9 * Math.max(1, Math.abs(funds)) ? need : 0
@@ -138,7 +139,8 @@ export function executeOrder(core: Core, at: { s: SymbolState; w: WorkingOrder }
   }
   core.events.hold()
   try {
-    if (qty !== o.quantity && o.quantity > 0) o.reason = `reduce-only: quantity cut from ${o.quantity} to the position size ${qty}`
+    if (qty !== o.quantity && o.quantity > 0)
+      o.reason = `reduce-only: quantity cut from ${o.quantity} to the position size ${qty}`
     const realizedPnl = applyToPosition(core, s, { sign, qty, price: ex.price, time: ex.time })
     core.book.ledger.recordFill(realizedPnl, fee)
     o.quantity = qty
@@ -169,8 +171,8 @@ export function executeOrder(core: Core, at: { s: SymbolState; w: WorkingOrder }
 
 /**
  * Liquidates the whole position at its liquidation price. The isolated margin is lost: what remains of
- * it after the realised loss is charged as the liquidation (clearance) fee, so the margin balance ends
- * at exactly zero and the wallet loses exactly the position's margin.
+ * it after the realised loss is the fill's fee (the taker fee, and the rest as liquidation clearance
+ * fee), so the margin balance ends at exactly zero and the wallet loses exactly the position's margin.
  */
 export function liquidate(core: Core, s: SymbolState, time: number): void {
   const price = s.liqPrice
@@ -178,6 +180,7 @@ export function liquidate(core: Core, s: SymbolState, time: number): void {
   const side = s.posQty > 0 ? 'SELL' : 'BUY'
   const realizedPnl = Math.sign(s.posQty) * qty * (price - s.entryPrice)
   const fee = Math.max(0, s.margin + realizedPnl)
+  const clearance = Math.max(0, fee - core.config.takerFee * qty * price)
   core.events.hold()
   try {
     s.posQty = 0
@@ -187,7 +190,7 @@ export function liquidate(core: Core, s: SymbolState, time: number): void {
     s.liqPrice = 0
     s.markPrice = price
     core.book.touch(s)
-    core.book.ledger.recordFill(realizedPnl, fee, fee)
+    core.book.ledger.recordFill(realizedPnl, fee, clearance)
     const id = `liquidation-${++core.ids.liquidation}`
     const fill: Fill = {
       id: String(++core.ids.fill),

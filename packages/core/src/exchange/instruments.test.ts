@@ -27,7 +27,13 @@ describe('parseExchangeInfo', () => {
       quoteAsset: 'USDT',
     })
     expect(bySymbol.get('ETHUSDT')).toMatchObject({ tickSize: 0.01, stepSize: 0.001, minNotional: 20 })
-    expect(bySymbol.get('BNBUSDT')).toMatchObject({ tickSize: 0.01, stepSize: 0.01, maxQty: 10000, maxMarketQty: 100000, minNotional: 5 })
+    expect(bySymbol.get('BNBUSDT')).toMatchObject({
+      tickSize: 0.01,
+      stepSize: 0.01,
+      maxQty: 10000,
+      maxMarketQty: 100000,
+      minNotional: 5,
+    })
   })
 
   it('should name the bad field by path', () => {
@@ -92,14 +98,21 @@ describe('parseLeverageBrackets', () => {
     const raw = [
       {
         symbol: 'XYZUSDT',
-        brackets: [{ bracket: 1, initialLeverage: 20, notionalCap: 5000, notionalFloor: 0, maintMarginRatio: 0.01, cum: 0 }],
+        brackets: [
+          { bracket: 1, initialLeverage: 20, notionalCap: 5000, notionalFloor: 0, maintMarginRatio: 0.01, cum: 0 },
+        ],
       },
     ]
     expect(parseLeverageBrackets(raw).XYZUSDT).toEqual(raw[0]!.brackets)
   })
 
   it('should reject a bracket with a bad value', () => {
-    const raw = [{ symbol: 'XYZUSDT', brackets: [{ bracket: 1, initialLeverage: -2, notionalCap: 1, notionalFloor: 0, maintMarginRatio: 0, cum: 0 }] }]
+    const raw = [
+      {
+        symbol: 'XYZUSDT',
+        brackets: [{ bracket: 1, initialLeverage: -2, notionalCap: 1, notionalFloor: 0, maintMarginRatio: 0, cum: 0 }],
+      },
+    ]
     expect(() => parseLeverageBrackets(raw)).toThrow(ConfigError)
   })
 })

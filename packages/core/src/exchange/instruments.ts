@@ -158,7 +158,7 @@ export function resolveInstruments(
   base: readonly Instrument[],
   overrides: Readonly<Record<string, InstrumentOverride>> = {},
 ): Map<string, Instrument> {
-  const parsed = parseOrThrow(OverridesSchema, overrides, 'paper exchange instruments', 'instruments')
+  const parsed = parseOrThrow(OverridesSchema, overrides, { what: 'paper exchange instruments', path: 'instruments' })
   const out = new Map<string, Instrument>(base.map((i) => [i.symbol, i]))
   for (const [symbol, o] of Object.entries(parsed)) {
     const prev = out.get(symbol) ?? synthetic(symbol)

@@ -70,7 +70,10 @@ function randomRequest(e: Episode, symbol: Sym): OrderRequest {
   const reduceOnly = rand() < 0.25
   const away = (k: number) => p * (1 + (side === 'BUY' ? 1 : -1) * k * (0.002 + rand() * 0.02))
   const r = rand()
-  if (r < 0.3) return rand() < 0.15 && !reduceOnly ? { symbol, side, type: 'MARKET', quoteQuantity: p * quantity } : { symbol, side, type: 'MARKET', quantity, reduceOnly }
+  if (r < 0.3)
+    return rand() < 0.15 && !reduceOnly
+      ? { symbol, side, type: 'MARKET', quoteQuantity: p * quantity }
+      : { symbol, side, type: 'MARKET', quantity, reduceOnly }
   if (r < 0.6) {
     const timeInForce = (['GTC', 'GTC', 'IOC', 'FOK', 'GTX'] as const)[Math.floor(rand() * 5)]!
     return { symbol, side, type: 'LIMIT', quantity, price: away(rand() < 0.2 ? 1 : -1), timeInForce, reduceOnly }
@@ -111,7 +114,14 @@ function nextBar(e: Episode, symbol: Sym, i: number) {
 function forceLiquidation(e: Episode, i: number): void {
   e.ex.cancelAllOrdersSync('LIQUSDT')
   const pos = e.ex.account.getPosition('LIQUSDT')
-  if (pos.side !== 'FLAT') e.ex.placeOrderSync({ symbol: 'LIQUSDT', side: pos.side === 'LONG' ? 'SELL' : 'BUY', type: 'MARKET', quantity: pos.quantity, reduceOnly: true })
+  if (pos.side !== 'FLAT')
+    e.ex.placeOrderSync({
+      symbol: 'LIQUSDT',
+      side: pos.side === 'LONG' ? 'SELL' : 'BUY',
+      type: 'MARKET',
+      quantity: pos.quantity,
+      reduceOnly: true,
+    })
   e.ex.onBar('LIQUSDT', nextBar(e, 'LIQUSDT', i))
   e.ex.setLeverageSync('LIQUSDT', 50)
   e.ex.placeOrderSync({ symbol: 'LIQUSDT', side: 'BUY', type: 'MARKET', quantity: 50 })
@@ -138,6 +148,7 @@ function checkIdentity(ex: PaperExchange): void {
   expect(balance.wallet).toBe(l.wallet)
   const upnl = fsum(ex.account.getPositions().map((p: Position) => p.unrealizedPnl))
   expect(Math.abs(balance.equity - (balance.wallet + upnl))).toBeLessThanOrEqual(1e-9)
+  expect(ex.account.getEquity()).toBe(balance.equity)
 }
 
 describe('ledger reconciliation', () => {
@@ -184,9 +195,29 @@ describe('ledger reconciliation', () => {
     expect(fills.filter((f) => f.liquidation === true).length).toBeGreaterThanOrEqual(1)
     expect(funding.length).toBeGreaterThan(50)
     const statuses = new Set(events.flatMap((x) => (x.type === 'order' ? [x.order.status] : [])))
-    expect([...statuses].sort()).toEqual(['CANCELED', 'EXPIRED', 'FILLED', 'NEW'].concat(statuses.has('REJECTED') ? ['REJECTED'] : []).sort())
-    const flips = events.filter((x) => x.type === 'fill' && !x.fill.reduceOnly && x.fill.realizedPnl !== 0 && x.position.side === (x.fill.side === 'BUY' ? 'LONG' : 'SHORT'))
+    expect([...statuses].sort()).toEqual(
+      ['CANCELED', 'EXPIRED', 'FILLED', 'NEW'].concat(statuses.has('REJECTED') ? ['REJECTED'] : []).sort(),
+    )
+    const flips = events.filter(
+      (x) =>
+        x.type === 'fill' &&
+        !x.fill.reduceOnly &&
+        x.fill.realizedPnl !== 0 &&
+        x.position.side === (x.fill.side === 'BUY' ? 'LONG' : 'SHORT'),
+    )
     expect(flips.length).toBeGreaterThan(0)
+    const sideOf = (side: 'BUY' | 'SELL') => (side === 'BUY' ? 'LONG' : 'SHORT')
+    const adds = events.filter(
+      (x) =>
+        x.type === 'fill' &&
+        x.fill.realizedPnl === 0 &&
+        x.position.side === sideOf(x.fill.side) &&
+        x.position.quantity > x.fill.quantity,
+    )
+    const partial = events.filter(
+      (x) => x.type === 'fill' && x.position.side !== 'FLAT' && x.position.side !== sideOf(x.fill.side),
+    )
+    expect([adds.length > 0, partial.length > 0]).toEqual([true, true])
     // Reduce-only fills never open or flip a position.
     for (const x of events) {
       if (x.type !== 'fill' || !x.fill.reduceOnly) continue
@@ -194,7 +225,8 @@ describe('ledger reconciliation', () => {
     }
     // BTCUSDT positions stay on the 0.001 step grid.
     for (const x of events) {
-      if (x.type === 'fill' && x.fill.symbol === 'BTCUSDT') expect(Math.abs(x.position.quantity * 1000 - Math.round(x.position.quantity * 1000))).toBeLessThan(1e-9)
+      if (x.type === 'fill' && x.fill.symbol === 'BTCUSDT')
+        expect(Math.abs(x.position.quantity * 1000 - Math.round(x.position.quantity * 1000))).toBeLessThan(1e-9)
     }
   })
 })

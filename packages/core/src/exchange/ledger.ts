@@ -40,7 +40,7 @@ export interface LedgerSnapshot {
   readonly realizedPnl: number
   /** Sum of every fee charged: trading fees plus liquidation clearance fees (negative parts are rebates). */
   readonly fees: number
-  /** The part of `fees` charged by liquidations (the remaining isolated margin). */
+  /** The part of `fees` charged by liquidations beyond their taker fee (the clearance fee). */
   readonly liquidationFees: number
   /** Sum of funding payments (positive = received). */
   readonly funding: number

@@ -11,7 +11,13 @@ import bundledTiers from './binance/leverage_tiers.freqtrade.json' with { type: 
 /** Leverage brackets per symbol (`BTCUSDT`), each list sorted by `notionalFloor`. */
 export type LeverageBracketTable = Readonly<Record<string, readonly LeverageBracket[]>>
 
-const num = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)])
+const num = z.union([
+  z.number().finite(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+])
 const RawBracketSchema = z.looseObject({
   bracket: num,
   initialLeverage: num,
@@ -48,7 +54,9 @@ function toTable(json: unknown, source: string): Record<string, LeverageBracket[
   }
   if (typeof json === 'object' && json !== null && looksLikeCcxt(json)) {
     const tiers = parseOrThrow(CcxtTiersSchema, json, source)
-    return Object.fromEntries(Object.entries(tiers).map(([s, list]) => [binanceSymbol(s), list.map((t) => pick(t.info))]))
+    return Object.fromEntries(
+      Object.entries(tiers).map(([s, list]) => [binanceSymbol(s), list.map((t) => pick(t.info))]),
+    )
   }
   return json as Record<string, LeverageBracket[]>
 }

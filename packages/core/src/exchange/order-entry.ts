@@ -32,8 +32,7 @@ function checkShape(req: OrderRequest): void {
   if (req.timeInForce !== undefined && req.type !== 'LIMIT') bad('timeInForce', 'is only for LIMIT orders')
 }
 
-function describe(adjustments: readonly PrecisionAdjustment[]): string | undefined {
-  if (adjustments.length === 0) return undefined
+function describe(adjustments: readonly PrecisionAdjustment[]): string {
   return `rounded to precision: ${adjustments.map((a) => `${a.field} ${a.from} -> ${a.to}`).join(', ')}`
 }
 
@@ -44,7 +43,7 @@ function referencePrice(s: SymbolState, order: Pick<Order, 'price' | 'triggerPri
 
 function checkReduceOnly(s: SymbolState, req: OrderRequest): void {
   if (req.reduceOnly !== true || req.type !== 'MARKET') return
-  const reducible = s.posQty !== 0 && (s.posQty > 0) !== (req.side === 'BUY')
+  const reducible = s.posQty !== 0 && s.posQty > 0 !== (req.side === 'BUY')
   if (!reducible) {
     const msg = `${s.symbol}: reduce-only MARKET ${req.side} with no ${req.side === 'BUY' ? 'short' : 'long'} position to reduce`
     throw new InvalidOrder(msg, s.symbol, 'reduceOnly')
@@ -58,17 +57,21 @@ function buildOrder(core: Core, s: SymbolState, req: OrderRequest): { order: Ord
   const notional = req.quoteQuantity ?? (rounded.quantity ?? 0) * ref
   const checkAtFill = !(notional >= 0)
   if (!checkAtFill) {
-    checkMinNotional(s.instrument, { notional, reduceOnly, field: req.quoteQuantity === undefined ? 'quantity' : 'quoteQuantity' })
+    checkMinNotional(s.instrument, {
+      notional,
+      reduceOnly,
+      field: req.quoteQuantity === undefined ? 'quantity' : 'quoteQuantity',
+    })
   }
-  const adjustments = [...rounded.adjustments]
+  const notes = rounded.adjustments.length === 0 ? [] : [describe(rounded.adjustments)]
   let quantity = rounded.quantity ?? 0
-  const reducible = s.posQty !== 0 && (s.posQty > 0) !== (req.side === 'BUY')
+  const reducible = s.posQty !== 0 && s.posQty > 0 !== (req.side === 'BUY')
   if (reduceOnly && reducible && quantity > Math.abs(s.posQty)) {
-    adjustments.push({ field: 'quantity', from: quantity, to: Math.abs(s.posQty) })
+    notes.push(`reduce-only: quantity cut from ${quantity} to the position size ${Math.abs(s.posQty)}`)
     quantity = Math.abs(s.posQty)
   }
   const now = nowOf(core)
-  const reason = describe(adjustments)
+  const reason = notes.length === 0 ? undefined : notes.join('; ')
   // Ids are given once every check has passed, so refused requests leave no gaps.
   const order: Order = {
     id: '',

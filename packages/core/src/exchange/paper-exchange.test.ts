@@ -41,8 +41,19 @@ describe('PaperExchange market orders', () => {
     ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'BUY', type: 'MARKET', quantity: 2 })
     ex.onBar('TESTUSDT', bar(0, [100, 110, 90, 105]))
     expect(fills()).toMatchObject([{ price: 100, quantity: 2, fee: 0.1, liquidity: 'taker', realizedPnl: 0 }])
-    expect(ex.account.getPosition('TESTUSDT')).toMatchObject({ side: 'LONG', quantity: 2, entryPrice: 100, markPrice: 105, unrealizedPnl: 10 })
-    expect(ex.account.getBalance()).toEqual({ asset: 'USDT', wallet: 99_999.9, available: 99_999.9 - 200, equity: 100_009.9 })
+    expect(ex.account.getPosition('TESTUSDT')).toMatchObject({
+      side: 'LONG',
+      quantity: 2,
+      entryPrice: 100,
+      markPrice: 105,
+      unrealizedPnl: 10,
+    })
+    expect(ex.account.getBalance()).toEqual({
+      asset: 'USDT',
+      wallet: 99_999.9,
+      available: 99_999.9 - 200,
+      equity: 100_009.9,
+    })
   })
 
   it('should not fill on the bar already processed but on the next one', () => {
@@ -113,8 +124,22 @@ describe('PaperExchange limit orders', () => {
 
   it('should expire IOC limits not marketable at the open and post-only limits that would take', () => {
     const { ex, statuses, fills } = setup()
-    const ioc = ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'BUY', type: 'LIMIT', quantity: 1, price: 95, timeInForce: 'IOC' })
-    const gtx = ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'SELL', type: 'LIMIT', quantity: 1, price: 99, timeInForce: 'GTX' })
+    const ioc = ex.placeOrderSync({
+      symbol: 'TESTUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: 1,
+      price: 95,
+      timeInForce: 'IOC',
+    })
+    const gtx = ex.placeOrderSync({
+      symbol: 'TESTUSDT',
+      side: 'SELL',
+      type: 'LIMIT',
+      quantity: 1,
+      price: 99,
+      timeInForce: 'GTX',
+    })
     ex.onBar('TESTUSDT', bar(0, [100, 110, 90, 105]))
     expect(statuses(ioc.id)).toEqual(['NEW', 'EXPIRED'])
     expect(statuses(gtx.id)).toEqual(['NEW', 'EXPIRED'])
@@ -142,7 +167,10 @@ describe('PaperExchange trigger orders', () => {
     ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'SELL', type: 'TAKE_PROFIT_MARKET', quantity: 1, triggerPrice: 108 })
     ex.onBar('TESTUSDT', bar(0, [100, 106, 99, 104]))
     ex.onBar('TESTUSDT', bar(1, [104, 109, 103, 107]))
-    expect(fills()).toMatchObject([{ side: 'BUY', price: 105 }, { side: 'SELL', price: 108, realizedPnl: 3 }])
+    expect(fills()).toMatchObject([
+      { side: 'BUY', price: 105 },
+      { side: 'SELL', price: 108, realizedPnl: 3 },
+    ])
   })
 
   it('should slip stop-market fills with the bps model', () => {
@@ -171,7 +199,12 @@ describe('PaperExchange positions', () => {
     ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'BUY', type: 'MARKET', quantity: 1, reduceOnly: true })
     ex.onBar('TESTUSDT', bar(1, [90, 90, 90, 90]))
     expect(fills()[1]).toMatchObject({ realizedPnl: 10, reduceOnly: true })
-    expect(ex.account.getPosition('TESTUSDT')).toMatchObject({ side: 'SHORT', quantity: 3, margin: 75, entryPrice: 100 })
+    expect(ex.account.getPosition('TESTUSDT')).toMatchObject({
+      side: 'SHORT',
+      quantity: 3,
+      margin: 75,
+      entryPrice: 100,
+    })
   })
 
   it('should flip: close the position and open the rest on the other side', () => {
@@ -181,7 +214,13 @@ describe('PaperExchange positions', () => {
     ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'SELL', type: 'MARKET', quantity: 3 })
     ex.onBar('TESTUSDT', bar(1, [110, 110, 110, 110]))
     expect(fills()[1]).toMatchObject({ quantity: 3, realizedPnl: 10 })
-    expect(ex.account.getPosition('TESTUSDT')).toMatchObject({ side: 'SHORT', quantity: 2, entryPrice: 110, margin: 220, openedAt: T0 + HOUR })
+    expect(ex.account.getPosition('TESTUSDT')).toMatchObject({
+      side: 'SHORT',
+      quantity: 2,
+      entryPrice: 110,
+      margin: 220,
+      openedAt: T0 + HOUR,
+    })
   })
 
   it('should cut a reduce-only order to the position and never flip', () => {
@@ -189,7 +228,7 @@ describe('PaperExchange positions', () => {
     ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'BUY', type: 'MARKET', quantity: 2 })
     ex.onBar('TESTUSDT', bar(0, [100, 100, 100, 100]))
     const order = ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'SELL', type: 'MARKET', quantity: 5, reduceOnly: true })
-    expect(order).toMatchObject({ quantity: 2, reason: 'rounded to precision: quantity 5 -> 2' })
+    expect(order).toMatchObject({ quantity: 2, reason: 'reduce-only: quantity cut from 5 to the position size 2' })
     ex.onBar('TESTUSDT', bar(1, [100, 100, 100, 100]))
     expect(fills()[1]).toMatchObject({ quantity: 2 })
     expect(ex.account.getPosition('TESTUSDT').side).toBe('FLAT')
@@ -197,7 +236,14 @@ describe('PaperExchange positions', () => {
 
   it('should expire a reduce-only stop that has no position when it triggers', () => {
     const { ex, statuses, fills } = setup()
-    const stop = ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'SELL', type: 'STOP_MARKET', quantity: 1, triggerPrice: 95, reduceOnly: true })
+    const stop = ex.placeOrderSync({
+      symbol: 'TESTUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: 1,
+      triggerPrice: 95,
+      reduceOnly: true,
+    })
     ex.onBar('TESTUSDT', bar(0, [100, 100, 90, 100]))
     expect(statuses(stop.id)).toEqual(['NEW', 'EXPIRED'])
     expect(fills()).toEqual([])
@@ -207,7 +253,9 @@ describe('PaperExchange positions', () => {
 
   it('should refuse a reduce-only MARKET order without a position', () => {
     const { ex } = setup()
-    const error = thrown(() => ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'SELL', type: 'MARKET', quantity: 1, reduceOnly: true }))
+    const error = thrown(() =>
+      ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'SELL', type: 'MARKET', quantity: 1, reduceOnly: true }),
+    )
     expect(error).toBeInstanceOf(InvalidOrder)
     expect(error).toMatchObject({ field: 'reduceOnly' })
   })
@@ -216,7 +264,13 @@ describe('PaperExchange positions', () => {
 describe('PaperExchange order entry', () => {
   it('should return the rounded order and emit its event', () => {
     const { ex, events } = setup()
-    const order = ex.placeOrderSync({ symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: 0.0025, price: 60000.06 })
+    const order = ex.placeOrderSync({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: 0.0025,
+      price: 60000.06,
+    })
     expect(order).toMatchObject({ quantity: 0.002, price: 60000.1, status: 'NEW', timeInForce: 'GTC' })
     expect(order.reason).toBe('rounded to precision: quantity 0.0025 -> 0.002, price 60000.06 -> 60000.1')
     expect(events).toEqual([{ type: 'order', order }])
@@ -252,7 +306,9 @@ describe('PaperExchange order entry', () => {
     expect(ex.placeOrderSync(req).clientOrderId).toBe('a1')
     expect(thrown(() => ex.placeOrderSync({ ...req, symbol: 'NOPEUSDT' }))).toMatchObject({ field: 'symbol' })
     expect(thrown(() => ex.placeOrderSync({ ...req, type: 'MARKET' }))).toMatchObject({ field: 'price' })
-    expect(thrown(() => ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'BUY', type: 'MARKET' }))).toMatchObject({ field: 'quantity' })
+    expect(thrown(() => ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'BUY', type: 'MARKET' }))).toMatchObject({
+      field: 'quantity',
+    })
   })
 
   it('should cancel by id, return a finished order unchanged, and cancel all', async () => {
@@ -310,6 +366,8 @@ describe('PaperExchange funding', () => {
     ex.onBar('TESTUSDT', bar(3, [100, 100, 100, 100]))
     expect(events).toEqual([])
     const bad = { TESTUSDT: { time: [2, 1], rate: [0, 0] } }
-    expect(() => createPaperExchange({ instruments: { TESTUSDT: {} }, funding: bad })).toThrow(/funding.TESTUSDT.time.1/)
+    expect(() => createPaperExchange({ instruments: { TESTUSDT: {} }, funding: bad })).toThrow(
+      /funding.TESTUSDT.time.1/,
+    )
   })
 })

@@ -35,6 +35,7 @@ export class PaperExchange implements SimulatedExchange {
   /** Order updates, fills, funding payments and liquidations, in the order they happened. */
   readonly events$: Observable<ExchangeEvent>
   private readonly core: Core
+  private lastState: SymbolState
 
   /**
    * Creates an exchange; prefer {@link createPaperExchange}.
@@ -51,9 +52,23 @@ export class PaperExchange implements SimulatedExchange {
         mark: config.markPrices[instrument.symbol],
       }),
     )
-    const book = new AccountBook({ states, balance: config.balance, asset: config.asset, reserveFeeRate: config.takerFee })
+    const book = new AccountBook({
+      states,
+      balance: config.balance,
+      asset: config.asset,
+      reserveFeeRate: config.takerFee,
+    })
     const events = new EventQueue()
-    this.core = { config, book, events, ids: { order: 0, fill: 0, liquidation: 0 }, clientIds: new Map(), closed: new Map() }
+    this.core = {
+      config,
+      book,
+      events,
+      ids: { order: 0, fill: 0, liquidation: 0 },
+      clientIds: new Map(),
+      closed: new Map(),
+    }
+    // exchangeInfo has at least one symbol (schema), so there is always a first state.
+    this.lastState = states[0]!
     this.id = config.id
     this.account = book
     this.events$ = events.subject.asObservable()
@@ -201,8 +216,13 @@ export class PaperExchange implements SimulatedExchange {
    */
   onBar(symbol: string, bar: BarLike, mark?: BarLike): void {
     const core = this.core
-    const s = core.book.states.get(symbol)
-    if (s === undefined) throw unknownSymbol(symbol)
+    // Single-symbol runs pass the same string every bar: a pointer compare beats the Map lookup.
+    let s = this.lastState
+    if (symbol !== s.symbol) {
+      const found = core.book.states.get(symbol)
+      if (found === undefined) throw unknownSymbol(symbol)
+      s = this.lastState = found
+    }
     if (bar.openTime > core.book.time) core.book.time = bar.openTime
     // Settled before the bar counter moves, so orders placed by funding listeners still see this bar.
     if (bar.openTime >= s.nextFundingTime) settleFunding(core, s, { bar, mark: mark ?? s.mark?.at(bar.openTime) })

@@ -56,7 +56,9 @@ describe('quantize', () => {
   })
 
   it('should count the decimals of a step', () => {
-    expect([decimalsOf(0.001), decimalsOf(0.1), decimalsOf(1), decimalsOf(0), decimalsOf(1e-8)]).toEqual([3, 1, 0, 0, 8])
+    expect([decimalsOf(0.001), decimalsOf(0.1), decimalsOf(1), decimalsOf(0), decimalsOf(1e-8)]).toEqual([
+      3, 1, 0, 0, 8,
+    ])
   })
 })
 
@@ -94,7 +96,9 @@ describe('roundOrder', () => {
     const error = thrown(() => roundOrder(BTC, { type: 'LIMIT', quantity: 0.001, price: 60000.06 }, { strict: true }))
     expect(error).toBeInstanceOf(InvalidOrder)
     expect(error).toMatchObject({ field: 'price' })
-    expect(roundOrder(BTC, { type: 'LIMIT', quantity: 0.001, price: 60000.1 }, { strict: true }).adjustments).toEqual([])
+    expect(roundOrder(BTC, { type: 'LIMIT', quantity: 0.001, price: 60000.1 }, { strict: true }).adjustments).toEqual(
+      [],
+    )
   })
 })
 

@@ -134,7 +134,11 @@ export function roundOrder(
     if (q.exact) return value
     if (options.strict === true) {
       const what = field === 'quantity' ? `stepSize ${step}` : `tickSize ${step}`
-      throw new InvalidOrder(`${instrument.symbol}: ${field} ${value} is not a multiple of ${what}`, instrument.symbol, field)
+      throw new InvalidOrder(
+        `${instrument.symbol}: ${field} ${value} is not a multiple of ${what}`,
+        instrument.symbol,
+        field,
+      )
     }
     adjustments.push({ field, from: value, to: q.value })
     return q.value

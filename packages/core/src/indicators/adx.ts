@@ -11,9 +11,9 @@ const isZero = (v: number): boolean => v > -ZERO && v < ZERO
  * `period`, where +DI/−DI start; ADX is the mean of the first `period` DX values (bar `2·period−1`)
  * and then `(adx·(period−1) + dx)/period`.
  *
- * technicalindicators' `ADX` seeds the DM/TR sums with one bar more (bars `1..period`): its DI are
- * up to 0.8 % and its ADX up to 2 % off TA-Lib at the start, agreeing to 1e-6 only after ~150–200
- * bars.
+ * Bit-identical to TA-Lib on the fixtures. technicalindicators' `ADX` seeds the DM/TR sums with one
+ * bar more (bars `1..period`): its ±DI/ADX are up to 2.2 % off TA-Lib at the start and agree to 1e-6
+ * only from bar ~148–198.
  * @example
  * const adx = new Adx(14)
  * adx.update(high, low, close) // ADX, NaN for bars 0..26
@@ -35,7 +35,7 @@ export class Adx implements StreamingKernel {
   private mdi = NaN
 
   /**
-   * @param period - smoothing length, an integer ≥ 2. @defaultValue 14
+   * @param period - smoothing length, an integer ≥ 2. @default 14
    * @throws {ConfigError} when `period` is not an integer ≥ 2.
    */
   constructor(period = 14) {
@@ -47,7 +47,7 @@ export class Adx implements StreamingKernel {
     const n = this.period
     const k = this.count
     if (k > 2 * n) {
-      this.step(high, low, close, false)
+      this.step(high, low, close)
       return this.adx
     }
     this.count = k + 1
@@ -57,13 +57,15 @@ export class Adx implements StreamingKernel {
       this.prevClose = close
       return NaN
     }
-    this.step(high, low, close, k < n)
+    this.step(high, low, close)
     if (k === 2 * n - 1) this.adx = this.sumDx / n
     return this.adx
   }
 
-  private step(high: number, low: number, close: number, seeding: boolean): void {
+  /** One bar of DM/TR: raw sums over bars 1..period−1 (`count ≤ period`), Wilder-smoothed after. */
+  private step(high: number, low: number, close: number): void {
     const n = this.period
+    const seeding = this.count <= n
     const diffP = high - this.prevHigh
     const diffM = this.prevLow - low
     const pc = this.prevClose

@@ -5,8 +5,9 @@ import type { StreamingKernel } from './types.js'
  * Streaming average true range with Wilder smoothing, TA-Lib convention: TR from bar 1,
  * `ATR[period] = mean(TR[1..period])`, then `ATR = (ATR·(period−1) + TR) / period`.
  *
- * Matches TA-Lib `ATR` and technicalindicators `ATR` (≤ 1e-15 relative) and the reference
- * strategy's ATR(14). The true range is inlined for speed.
+ * Bit-identical to TA-Lib `ATR` on the fixtures; technicalindicators' `ATR` and the reference
+ * strategy's ATR(14) (`atr·(1−1/n) + tr/n`) differ by rounding only (≤ 1e-15 relative). The true
+ * range is inlined for speed.
  * @example
  * const atr = new Atr(14)
  * const a = atr.update(high, low, close) // NaN for bars 0..13

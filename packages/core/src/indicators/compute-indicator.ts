@@ -12,7 +12,8 @@ function checkInput(name: string, needs: readonly SeriesField[], input: Indicato
   for (const field of needs) {
     const column = input[field]
     if (column === undefined) issues.push({ path: `input.${field}`, message: `required by ${name}` })
-    else if (column.length !== n) issues.push({ path: `input.${field}`, message: `length ${column.length} ≠ close length ${n}` })
+    else if (column.length !== n)
+      issues.push({ path: `input.${field}`, message: `length ${column.length} ≠ close length ${n}` })
   }
   if (issues.length > 0) throw new ConfigError(`Invalid input of indicator "${name}"`, issues)
   return n

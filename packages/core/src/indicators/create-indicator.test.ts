@@ -14,14 +14,28 @@ const bars: IndicatorBar[] = fx.close.map((close, i) => ({
 }))
 
 describe('createIndicator', () => {
-  const names: IndicatorName[] = ['sma', 'ema', 'wma', 'rsi', 'atr', 'trueRange', 'adx', 'plusDi', 'minusDi', 'cci', 'willr', 'obv', 'mfi']
+  const names: IndicatorName[] = [
+    'sma',
+    'ema',
+    'wma',
+    'rsi',
+    'atr',
+    'trueRange',
+    'adx',
+    'plusDi',
+    'minusDi',
+    'cci',
+    'willr',
+    'obv',
+    'mfi',
+  ]
   for (const name of names) {
     it(`should stream the same values as computeIndicator for ${name}`, () => {
       const stream = createIndicator(name, {})
       const batch = computeIndicator(name, {}, fx) as Float64Array
       bars.forEach((bar, i) => {
         const v = stream.update(bar)
-        if (Number.isNaN(batch[i] as number)) expect(v).toBeUndefined()
+        if (Number.isNaN(batch[i])) expect(v).toBeUndefined()
         else expect(v).toBe(batch[i])
       })
     })

@@ -27,7 +27,7 @@ export function getIndicatorDefinition(name: string): IndicatorDefinition {
     const known = Object.keys(INDICATOR_DEFINITIONS).join(', ')
     throw new ConfigError(`Unknown indicator "${name}"`, [{ path: 'name', message: `expected one of ${known}` }])
   }
-  return INDICATOR_DEFINITIONS[name as IndicatorName] as IndicatorDefinition
+  return INDICATOR_DEFINITIONS[name as IndicatorName]
 }
 
 /**
@@ -37,7 +37,10 @@ export function getIndicatorDefinition(name: string): IndicatorDefinition {
  */
 export function createStep(name: string, options: unknown): { definition: IndicatorDefinition; make: () => Step } {
   const definition = getIndicatorDefinition(name)
-  const parsed = parseOrThrow(definition.schema, options ?? {}, `options of indicator "${name}"`, 'options')
+  const parsed = parseOrThrow(definition.schema, options ?? {}, {
+    what: `options of indicator "${name}"`,
+    path: 'options',
+  })
   return { definition, make: () => definition.create(parsed) }
 }
 
@@ -64,12 +67,12 @@ function readOutput(fields: readonly string[], out: Float64Array): number | Reco
  * - `rsi`: every value rounded to 2 decimals (≤ 0.005 abs); TA-Lib-exact: {@link Rsi}.
  * - `mfi`: rounded to 2 decimals, an unchanged typical price counted as negative flow (≤ 1.8 abs),
  *   first value one bar after TA-Lib (bar `period+1`); TA-Lib-exact: {@link Mfi}.
- * - `macd`: fast EMA seeded on bars `0..fast−1` instead of `slow−fast..slow−1` (≤ 31 % off at bar
- *   33, within 1e-6 from bar ~96–123); the line starts at bar `slow−1`, TA-Lib's at
- *   `slow+signal−2`; TA-Lib-exact: {@link Macd}.
+ * - `macd`: fast EMA seeded on bars `0..fast−1` instead of `slow−fast..slow−1` (at bar 33 the line
+ *   is up to 28 % off, the signal 43 %; within 1e-6 from bar ~92–123); the line starts at bar
+ *   `slow−1`, TA-Lib's at `slow+signal−2`; TA-Lib-exact: {@link Macd}.
  * - `adx`, `plusDi`, `minusDi`: DM/TR sums seeded over bars `1..period` instead of `1..period−1`
- *   (≤ 2 % off at first, within 1e-6 from bar ~150–200); TA-Lib-exact: {@link Adx}. The ±DI come
- *   from bar `period` (read from the ADX generator), as TA-Lib's PLUS_DI/MINUS_DI.
+ *   (up to 2.2 % off at first, within 1e-6 from bar ~148–198); TA-Lib-exact: {@link Adx}. The ±DI
+ *   come from bar `period` (read from the ADX generator), as TA-Lib's PLUS_DI/MINUS_DI.
  * - `obv`: starts at bar 1 from 0, i.e. TA-Lib − volume[0] for ever; TA-Lib-exact: {@link Obv}.
  * - `stoch`: %K starts 2 bars before TA-Lib (which aligns %K with %D); `willr` is `NaN` (TA-Lib 0)
  *   on a window with high = low.

@@ -57,7 +57,13 @@ describe('defineFeatures', () => {
   })
 
   it('should read other price sources', () => {
-    const out = run({ high: sma(1, 'high'), hl2: ema(1, 'hl2'), vol: rma(1, 'volume'), hlc3: sma(1, 'hlc3'), ohlc4: sma(1, 'ohlc4') })
+    const out = run({
+      high: sma(1, 'high'),
+      hl2: ema(1, 'hl2'),
+      vol: rma(1, 'volume'),
+      hlc3: sma(1, 'hlc3'),
+      ohlc4: sma(1, 'ohlc4'),
+    })
     const i = 100
     const [o, h, l, c] = [fx.open[i], fx.high[i], fx.low[i], fx.close[i]] as number[]
     expect(out.high[i]).toBe(h)

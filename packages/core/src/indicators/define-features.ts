@@ -1,20 +1,6 @@
 import { ConfigError } from '../errors.js'
 import { FeatureGroups } from './feature-groups.js'
-import type { FeatureKernel, FeatureSpec } from './feature-specs.js'
-
-/** The bar fields a feature set reads; `MarketBar` and `Candle` fit structurally. */
-export interface FeatureBar {
-  /** Open price. */
-  readonly open: number
-  /** High price. */
-  readonly high: number
-  /** Low price. */
-  readonly low: number
-  /** Close price. */
-  readonly close: number
-  /** Volume. */
-  readonly volume: number
-}
+import type { FeatureBar, FeatureKernel, FeatureSpec } from './feature-specs.js'
 
 /** A fixed set of named features updated together once per bar, from {@link defineFeatures}. */
 export interface FeatureSet<K extends string> {
@@ -46,6 +32,8 @@ class FeatureSetImpl<K extends string> implements FeatureSet<K> {
   readonly vector: Float64Array
   private readonly kernels: readonly FeatureKernel[]
   private readonly groups = new FeatureGroups()
+  /** The one bar object handed to every kernel (a flyweight, rewritten on each update). */
+  private readonly bar = { open: NaN, high: NaN, low: NaN, close: NaN, volume: NaN }
 
   constructor(names: readonly K[], kernels: readonly FeatureKernel[]) {
     this.names = names
@@ -60,12 +48,19 @@ class FeatureSetImpl<K extends string> implements FeatureSet<K> {
     this.values = values as Readonly<Record<K, number>>
   }
 
+  // eslint-disable-next-line max-params -- implements FeatureSet.update (hot path)
   update(open: number, high: number, low: number, close: number, volume: number): void {
-    this.groups.run(this.vector, open, high, low, close, volume)
+    const bar = this.bar
+    bar.open = open
+    bar.high = high
+    bar.low = low
+    bar.close = close
+    bar.volume = volume
+    this.groups.run(this.vector, bar)
   }
 
   updateBar(bar: FeatureBar): void {
-    this.groups.run(this.vector, bar.open, bar.high, bar.low, bar.close, bar.volume)
+    this.update(bar.open, bar.high, bar.low, bar.close, bar.volume)
   }
 
   get ready(): boolean {

@@ -1,7 +1,7 @@
 import type { Adx } from './adx.js'
 import type { Atr } from './atr.js'
 import type { Ema } from './ema.js'
-import { BuiltinFeature, readSource, type FeatureKernel } from './feature-specs.js'
+import { BuiltinFeature, readSource, type FeatureBar, type FeatureKernel } from './feature-specs.js'
 import type { Macd } from './macd.js'
 import type { Mfi } from './mfi.js'
 import type { Obv } from './obv.js'
@@ -75,52 +75,58 @@ export class FeatureGroups {
   }
 
   /** Updates every kernel with one bar, writing the outputs into `out`. */
-  run(out: Float64Array, o: number, h: number, l: number, c: number, v: number): void {
+  run(out: Float64Array, bar: FeatureBar): void {
+    const { high, low, close } = bar
     for (let i = 0, g = this.ema; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(e.source === 0 ? c : readSource(e.source, o, h, l, c, v))
+      out[e.slot] = e.kernel.update(e.source === 0 ? close : readSource(e.source, bar))
     }
     for (let i = 0, g = this.sma; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(e.source === 0 ? c : readSource(e.source, o, h, l, c, v))
+      out[e.slot] = e.kernel.update(e.source === 0 ? close : readSource(e.source, bar))
     }
     for (let i = 0, g = this.rma; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(e.source === 0 ? c : readSource(e.source, o, h, l, c, v))
+      out[e.slot] = e.kernel.update(e.source === 0 ? close : readSource(e.source, bar))
     }
     for (let i = 0, g = this.rsi; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(e.source === 0 ? c : readSource(e.source, o, h, l, c, v))
+      out[e.slot] = e.kernel.update(e.source === 0 ? close : readSource(e.source, bar))
     }
     for (let i = 0, g = this.atr; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(h, l, c)
+      out[e.slot] = e.kernel.update(high, low, close)
     }
     for (let i = 0, g = this.trueRange; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(h, l, c)
+      out[e.slot] = e.kernel.update(high, low, close)
     }
+    this.runMulti(out, bar)
+  }
+
+  private runMulti(out: Float64Array, bar: FeatureBar): void {
+    const { high, low, close, volume } = bar
     for (let i = 0, g = this.adx; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      e.kernel.update(h, l, c)
+      e.kernel.update(high, low, close)
       out[e.slot] = e.kernel[e.field]
     }
     for (let i = 0, g = this.macd; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      e.kernel.update(c)
+      e.kernel.update(close)
       out[e.slot] = e.kernel[e.field]
     }
     for (let i = 0, g = this.obv; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(c, v)
+      out[e.slot] = e.kernel.update(close, volume)
     }
     for (let i = 0, g = this.mfi; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(h, l, c, v)
+      out[e.slot] = e.kernel.update(high, low, close, volume)
     }
     for (let i = 0, g = this.custom; i < g.length; i++) {
       const e = g[i] as (typeof g)[number]
-      out[e.slot] = e.kernel.update(o, h, l, c, v)
+      out[e.slot] = e.kernel.update(bar)
     }
   }
 }

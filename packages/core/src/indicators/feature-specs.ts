@@ -18,10 +18,27 @@ import { Sma } from './sma.js'
 import { TrueRange } from './true-range.js'
 import type { PriceSource } from './types.js'
 
-/** One feature's kernel as a feature set drives it: all bar fields in, one number out (`NaN` while warming up). */
+/** The bar fields a feature reads; `MarketBar` and `Candle` fit structurally. */
+export interface FeatureBar {
+  /** Open price. */
+  readonly open: number
+  /** High price. */
+  readonly high: number
+  /** Low price. */
+  readonly low: number
+  /** Close price. */
+  readonly close: number
+  /** Volume. */
+  readonly volume: number
+}
+
+/** One feature's kernel as a feature set drives it: one bar in, one number out (`NaN` while warming up). */
 export interface FeatureKernel {
-  /** Feeds one bar; returns the feature's value. Positional by design: no per-bar object. */
-  update(open: number, high: number, low: number, close: number, volume: number): number
+  /**
+   * Feeds one bar; returns the feature's value. A feature set passes the same (flyweight) object
+   * on every bar: read it during the call, do not keep it.
+   */
+  update(bar: FeatureBar): number
   /** True once the value is defined. */
   readonly ready: boolean
   /** Forgets every input. */
@@ -52,24 +69,24 @@ const SOURCE_CODES: Readonly<Record<PriceSource, number>> = {
  * Reads price source `code` (see `SOURCE_CODES`) from one bar.
  * @internal
  */
-export function readSource(code: number, o: number, h: number, l: number, c: number, v: number): number {
+export function readSource(code: number, bar: FeatureBar): number {
   switch (code) {
     case 1:
-      return o
+      return bar.open
     case 2:
-      return h
+      return bar.high
     case 3:
-      return l
+      return bar.low
     case 4:
-      return v
+      return bar.volume
     case 5:
-      return (h + l) / 2
+      return (bar.high + bar.low) / 2
     case 6:
-      return (h + l + c) / 3
+      return (bar.high + bar.low + bar.close) / 3
     case 7:
-      return (o + h + l + c) / 4
+      return (bar.open + bar.high + bar.low + bar.close) / 4
     default:
-      return c
+      return bar.close
   }
 }
 
@@ -96,27 +113,27 @@ export type BuiltinState =
 export class BuiltinFeature implements FeatureKernel {
   constructor(readonly state: BuiltinState) {}
 
-  update(o: number, h: number, l: number, c: number, v: number): number {
+  update(bar: FeatureBar): number {
     const s = this.state
     switch (s.kind) {
       case 'ema':
       case 'sma':
       case 'rma':
       case 'rsi':
-        return s.kernel.update(s.source === 0 ? c : readSource(s.source, o, h, l, c, v))
+        return s.kernel.update(s.source === 0 ? bar.close : readSource(s.source, bar))
       case 'atr':
       case 'trueRange':
-        return s.kernel.update(h, l, c)
+        return s.kernel.update(bar.high, bar.low, bar.close)
       case 'adx':
-        s.kernel.update(h, l, c)
+        s.kernel.update(bar.high, bar.low, bar.close)
         return s.kernel[s.field]
       case 'macd':
-        s.kernel.update(c)
+        s.kernel.update(bar.close)
         return s.kernel[s.field]
       case 'obv':
-        return s.kernel.update(c, v)
+        return s.kernel.update(bar.close, bar.volume)
       case 'mfi':
-        return s.kernel.update(h, l, c, v)
+        return s.kernel.update(bar.high, bar.low, bar.close, bar.volume)
     }
   }
 
@@ -139,7 +156,7 @@ function builtin(label: string, make: () => BuiltinState): FeatureSpec {
 }
 
 function scalar(kind: 'ema' | 'sma' | 'rma' | 'rsi', period: number, source: PriceSource): FeatureSpec {
-  const src = parseOrThrow(sourceSchema, source, `source of ${kind}`, 'source')
+  const src = parseOrThrow(sourceSchema, source, { what: `source of ${kind}`, path: 'source' })
   const code = SOURCE_CODES[src]
   const label = `${kind}(${period}, ${src})`
   switch (kind) {
@@ -156,7 +173,7 @@ function scalar(kind: 'ema' | 'sma' | 'rma' | 'rsi', period: number, source: Pri
 
 /**
  * EMA feature (TA-Lib convention, see {@link Ema}).
- * @param source - bar field to smooth. @defaultValue 'close'
+ * @param source - bar field to smooth. @default 'close'
  * @example defineFeatures({ emaFast: ema(12), emaSlow: ema(26) })
  */
 export function ema(period: number, source: PriceSource = 'close'): FeatureSpec {
@@ -165,7 +182,7 @@ export function ema(period: number, source: PriceSource = 'close'): FeatureSpec 
 
 /**
  * SMA feature (see {@link Sma}).
- * @param source - bar field to average. @defaultValue 'close'
+ * @param source - bar field to average. @default 'close'
  * @example defineFeatures({ sma20: sma(20) })
  */
 export function sma(period: number, source: PriceSource = 'close'): FeatureSpec {
@@ -174,7 +191,7 @@ export function sma(period: number, source: PriceSource = 'close'): FeatureSpec 
 
 /**
  * Wilder moving-average feature (see {@link Rma}).
- * @param source - bar field to smooth. @defaultValue 'close'
+ * @param source - bar field to smooth. @default 'close'
  * @example defineFeatures({ volRma: rma(14, 'volume') })
  */
 export function rma(period: number, source: PriceSource = 'close'): FeatureSpec {
@@ -183,8 +200,8 @@ export function rma(period: number, source: PriceSource = 'close'): FeatureSpec 
 
 /**
  * RSI feature, TA-Lib-exact (see {@link Rsi}).
- * @param period - smoothing length. @defaultValue 14
- * @param source - bar field. @defaultValue 'close'
+ * @param period - smoothing length. @default 14
+ * @param source - bar field. @default 'close'
  * @example defineFeatures({ rsi: rsi(14) })
  */
 export function rsi(period = 14, source: PriceSource = 'close'): FeatureSpec {
@@ -193,7 +210,7 @@ export function rsi(period = 14, source: PriceSource = 'close'): FeatureSpec {
 
 /**
  * ATR feature, Wilder smoothing (see {@link Atr}).
- * @param period - smoothing length. @defaultValue 14
+ * @param period - smoothing length. @default 14
  * @example defineFeatures({ atr: atr(14) })
  */
 export function atr(period = 14): FeatureSpec {
@@ -210,7 +227,7 @@ export function trueRange(): FeatureSpec {
 
 /**
  * ADX feature, TA-Lib-exact (see {@link Adx}); defined from bar `2·period−1`.
- * @param period - smoothing length. @defaultValue 14
+ * @param period - smoothing length. @default 14
  * @example defineFeatures({ adx: adx(14) })
  */
 export function adx(period = 14): FeatureSpec {
@@ -219,7 +236,7 @@ export function adx(period = 14): FeatureSpec {
 
 /**
  * +DI feature, TA-Lib-exact (see {@link Adx}); defined from bar `period`.
- * @param period - smoothing length. @defaultValue 14
+ * @param period - smoothing length. @default 14
  * @example defineFeatures({ plusDi: plusDi(14) })
  */
 export function plusDi(period = 14): FeatureSpec {
@@ -228,7 +245,7 @@ export function plusDi(period = 14): FeatureSpec {
 
 /**
  * −DI feature, TA-Lib-exact (see {@link Adx}); defined from bar `period`.
- * @param period - smoothing length. @defaultValue 14
+ * @param period - smoothing length. @default 14
  * @example defineFeatures({ minusDi: minusDi(14) })
  */
 export function minusDi(period = 14): FeatureSpec {
@@ -237,13 +254,13 @@ export function minusDi(period = 14): FeatureSpec {
 
 /** Options of the {@link macd} feature. */
 export interface MacdFeatureOptions {
-  /** Fast EMA period. @defaultValue 12 */
+  /** Fast EMA period. @default 12 */
   readonly fast?: number
-  /** Slow EMA period. @defaultValue 26 */
+  /** Slow EMA period. @default 26 */
   readonly slow?: number
-  /** Signal EMA period. @defaultValue 9 */
+  /** Signal EMA period. @default 9 */
   readonly signal?: number
-  /** Which line the feature exposes. @defaultValue 'macd' */
+  /** Which line the feature exposes. @default 'macd' */
   readonly output?: 'macd' | 'signal' | 'histogram'
 }
 
@@ -253,7 +270,10 @@ export interface MacdFeatureOptions {
  */
 export function macd(options: MacdFeatureOptions = {}): FeatureSpec {
   const { fast = 12, slow = 26, signal = 9, output = 'macd' } = options
-  const field = parseOrThrow(z.enum(['macd', 'signal', 'histogram']), output, 'output of macd', 'output')
+  const field = parseOrThrow(z.enum(['macd', 'signal', 'histogram']), output, {
+    what: 'output of macd',
+    path: 'output',
+  })
   return builtin(`macd(${fast}, ${slow}, ${signal}).${field}`, () => ({
     kind: 'macd',
     kernel: new Macd(fast, slow, signal),
@@ -271,7 +291,7 @@ export function obv(): FeatureSpec {
 
 /**
  * Money-flow-index feature, TA-Lib-exact (see {@link Mfi}).
- * @param period - window length. @defaultValue 14
+ * @param period - window length. @default 14
  * @example defineFeatures({ mfi: mfi(14) })
  */
 export function mfi(period = 14): FeatureSpec {
@@ -291,7 +311,7 @@ export function crossOver(a: FeatureSpec, b: FeatureSpec): FeatureSpec {
       const kb = b.create()
       const k = new CrossOver()
       return {
-        update: (o, h, l, c, v) => k.update(ka.update(o, h, l, c, v), kb.update(o, h, l, c, v)),
+        update: (bar) => k.update(ka.update(bar), kb.update(bar)),
         reset: () => {
           ka.reset()
           kb.reset()

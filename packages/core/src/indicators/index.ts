@@ -10,21 +10,7 @@ export { createIndicator } from './create-indicator.js'
 export { CrossOver } from './cross-over.js'
 export { defineFeatures } from './define-features.js'
 export { Ema } from './ema.js'
-export {
-  adx,
-  atr,
-  crossOver,
-  ema,
-  macd,
-  mfi,
-  minusDi,
-  obv,
-  plusDi,
-  rma,
-  rsi,
-  sma,
-  trueRange,
-} from './feature-specs.js'
+export { adx, atr, crossOver, ema, macd, mfi, minusDi, obv, plusDi, rma, rsi, sma, trueRange } from './feature-specs.js'
 export { Macd } from './macd.js'
 export { Mfi } from './mfi.js'
 export { Obv } from './obv.js'
@@ -35,8 +21,8 @@ export { TrueRange } from './true-range.js'
 
 export type { IndicatorColumns } from './compute-indicator.js'
 export type { StreamingIndicator } from './create-indicator.js'
-export type { FeatureBar, FeatureSet } from './define-features.js'
-export type { FeatureKernel, FeatureSpec, MacdFeatureOptions } from './feature-specs.js'
+export type { FeatureSet } from './define-features.js'
+export type { FeatureBar, FeatureKernel, FeatureSpec, MacdFeatureOptions } from './feature-specs.js'
 export type {
   BbandsOptions,
   BbandsValue,

@@ -132,9 +132,16 @@ const macdSchema: z.ZodType<Resolved<MacdOptions>, MacdOptions> = z
   })
   .refine((o) => o.fastPeriod < o.slowPeriod, { message: 'fastPeriod must be < slowPeriod', path: ['fastPeriod'] })
 
-const bbandsSchema: z.ZodType<Resolved<BbandsOptions>, BbandsOptions> = z.strictObject({ period: period(20), stdDev: z.number().positive().finite().default(2) })
+const bbandsSchema: z.ZodType<Resolved<BbandsOptions>, BbandsOptions> = z.strictObject({
+  period: period(20),
+  stdDev: z.number().positive().finite().default(2),
+})
 
-const stochSchema: z.ZodType<Resolved<StochOptions>, StochOptions> = z.strictObject({ period: period(14), signalPeriod: period(3), smoothK: period(1) })
+const stochSchema: z.ZodType<Resolved<StochOptions>, StochOptions> = z.strictObject({
+  period: period(14),
+  signalPeriod: period(3),
+  smoothK: period(1),
+})
 
 /** ADX-family stepper: reads the generator directly so that ±DI are available before the ADX. */
 function adxBased(key: 'adx' | 'pdi' | 'mdi'): PeriodDefinition {
@@ -144,8 +151,13 @@ function adxBased(key: 'adx' | 'pdi' | 'mdi'): PeriodDefinition {
     needs: HLC,
     create: ({ period: p }) => {
       // `nextValue` drops bars without an ADX; the generator also yields ±DI from bar `period`.
-      const generator: Iterator<unknown, unknown, unknown> = new ADX({ high: [], low: [], close: [], period: p, format })
-        .generator
+      const generator: Iterator<unknown, unknown, unknown> = new ADX({
+        high: [],
+        low: [],
+        close: [],
+        period: p,
+        format,
+      }).generator
       return (bar, out) => {
         out[0] = prop(generator.next(hlc(bar)).value, key)
       }
@@ -204,7 +216,14 @@ function stochDefinition(): IndicatorDefinition<StochOptions, Resolved<StochOpti
     create: (o) => {
       // technicalindicators' Stochastic is the fast one (%K, %D = SMA(%K)); its %D with
       // `signalPeriod = smoothK` is the slow %K, then one more SMA gives the slow %D.
-      const k: TiIndicator = new Stochastic({ high: [], low: [], close: [], period: o.period, signalPeriod: o.smoothK, format })
+      const k: TiIndicator = new Stochastic({
+        high: [],
+        low: [],
+        close: [],
+        period: o.period,
+        signalPeriod: o.smoothK,
+        format,
+      })
       const d: TiIndicator = new SMA({ period: o.signalPeriod, values: [], format })
       return (bar, out) => {
         const slowK = prop(k.nextValue(hlc(bar)), 'd')

@@ -25,7 +25,7 @@ export class Mfi implements StreamingKernel {
   private current = NaN
 
   /**
-   * @param period - window length, an integer ≥ 1. @defaultValue 14
+   * @param period - window length, an integer ≥ 1. @default 14
    * @throws {ConfigError} when `period` is not an integer ≥ 1.
    */
   constructor(period = 14) {
@@ -38,6 +38,7 @@ export class Mfi implements StreamingKernel {
    * Feeds one bar; returns the MFI (0..100), `NaN` for bars `0..period−1`. Four positional
    * numbers by design: the hot path takes no per-bar object.
    */
+  // eslint-disable-next-line max-params -- hot-path kernel: positional numbers, no per-bar object
   update(high: number, low: number, close: number, volume: number): number {
     const tp = (high + low + close) / 3
     const prev = this.prevTp

@@ -9,5 +9,5 @@ const periodSchema = z.number().int().min(1).max(1_000_000)
  * @internal
  */
 export function parsePeriod(period: unknown, what: string, min = 1): number {
-  return parseOrThrow(periodSchema.min(min), period, `period of ${what}`, 'period')
+  return parseOrThrow(periodSchema.min(min), period, { what: `period of ${what}`, path: 'period' })
 }

@@ -4,7 +4,7 @@ import { TrueRange } from './true-range.js'
 
 describe('TrueRange', () => {
   for (const file of TALIB_FIXTURES) {
-    it(`should equal TA-Lib TRANGE on ${file} from bar 1`, () => {
+    it(`should equal TA-Lib TRANGE bit for bit on ${file} from bar 1`, () => {
       const fx = loadTalibFixture(file)
       const ref = fx.case('TRANGE')
       const tr = new TrueRange()

@@ -54,43 +54,43 @@ export type PriceSource = 'open' | 'high' | 'low' | 'close' | 'volume' | 'hl2' |
 export interface PeriodOptions {
   /**
    * Look-back length, an integer ≥ 1.
-   * @defaultValue 20 for `sma`, `ema`, `wma`, `cci`; 14 for `rsi`, `atr`, `adx`, `plusDi`, `minusDi`, `willr`, `mfi`
+   * @default 20 for `sma`, `ema`, `wma`, `cci`; 14 for `rsi`, `atr`, `adx`, `plusDi`, `minusDi`, `willr`, `mfi`
    */
   readonly period?: number
 }
 
 /** Options of `macd`. */
 export interface MacdOptions {
-  /** Fast moving-average period. @defaultValue 12 */
+  /** Fast moving-average period. @default 12 */
   readonly fastPeriod?: number
-  /** Slow moving-average period, greater than `fastPeriod`. @defaultValue 26 */
+  /** Slow moving-average period, greater than `fastPeriod`. @default 26 */
   readonly slowPeriod?: number
-  /** Signal moving-average period. @defaultValue 9 */
+  /** Signal moving-average period. @default 9 */
   readonly signalPeriod?: number
-  /** Use SMAs instead of EMAs for the fast/slow lines (technicalindicators' `SimpleMAOscillator`). @defaultValue false */
+  /** Use SMAs instead of EMAs for the fast/slow lines (technicalindicators' `SimpleMAOscillator`). @default false */
   readonly simpleMaOscillator?: boolean
-  /** Use an SMA instead of an EMA for the signal line (technicalindicators' `SimpleMASignal`). @defaultValue false */
+  /** Use an SMA instead of an EMA for the signal line (technicalindicators' `SimpleMASignal`). @default false */
   readonly simpleMaSignal?: boolean
 }
 
 /** Options of `bbands`. */
 export interface BbandsOptions {
-  /** Window length. @defaultValue 20 */
+  /** Window length. @default 20 */
   readonly period?: number
-  /** Band width in (population) standard deviations. @defaultValue 2 */
+  /** Band width in (population) standard deviations. @default 2 */
   readonly stdDev?: number
 }
 
 /** Options of `stoch`. */
 export interface StochOptions {
-  /** %K look-back. @defaultValue 14 */
+  /** %K look-back. @default 14 */
   readonly period?: number
-  /** %D smoothing (SMA of %K). @defaultValue 3 */
+  /** %D smoothing (SMA of %K). @default 3 */
   readonly signalPeriod?: number
   /**
    * %K smoothing (SMA of the fast %K): 1 is technicalindicators' `Stochastic` = TA-Lib `STOCHF`;
    * 3 gives TA-Lib `STOCH(period, 3, SMA, signalPeriod, SMA)`.
-   * @defaultValue 1
+   * @default 1
    */
   readonly smoothK?: number
 }

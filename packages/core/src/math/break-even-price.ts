@@ -11,7 +11,7 @@ export interface BreakEvenPriceInput {
   readonly entry: number
   /** Fee rate of the entry fill (taker; 0.0004 = 0.04 %). Also the exit rate unless `makerFee` is given. */
   readonly takerFee: number
-  /** Fee rate of the exit fill when it rests as a maker order. @defaultValue `takerFee` */
+  /** Fee rate of the exit fill when it rests as a maker order. @default `takerFee` */
   readonly makerFee?: number
 }
 

@@ -12,11 +12,46 @@ function balances(o: LiquidationPriceInput, price: number): { margin: number; ma
 }
 
 const cases: LiquidationPriceInput[] = [
-  { side: 'LONG', entry: 50_000, quantity: 1, walletBalance: 5_000, maintenanceMarginRate: 0.004, maintenanceAmount: 0 },
-  { side: 'SHORT', entry: 50_000, quantity: 1, walletBalance: 5_000, maintenanceMarginRate: 0.004, maintenanceAmount: 0 },
-  { side: 'LONG', entry: 3_000, quantity: 40, walletBalance: 6_000, maintenanceMarginRate: 0.005, maintenanceAmount: 50 },
-  { side: 'SHORT', entry: 3_000, quantity: 40, walletBalance: 6_000, maintenanceMarginRate: 0.005, maintenanceAmount: 50 },
-  { side: 'LONG', entry: 0.52, quantity: 100_000, walletBalance: 1_100, maintenanceMarginRate: 0.01, maintenanceAmount: 130 },
+  {
+    side: 'LONG',
+    entry: 50_000,
+    quantity: 1,
+    walletBalance: 5_000,
+    maintenanceMarginRate: 0.004,
+    maintenanceAmount: 0,
+  },
+  {
+    side: 'SHORT',
+    entry: 50_000,
+    quantity: 1,
+    walletBalance: 5_000,
+    maintenanceMarginRate: 0.004,
+    maintenanceAmount: 0,
+  },
+  {
+    side: 'LONG',
+    entry: 3_000,
+    quantity: 40,
+    walletBalance: 6_000,
+    maintenanceMarginRate: 0.005,
+    maintenanceAmount: 50,
+  },
+  {
+    side: 'SHORT',
+    entry: 3_000,
+    quantity: 40,
+    walletBalance: 6_000,
+    maintenanceMarginRate: 0.005,
+    maintenanceAmount: 50,
+  },
+  {
+    side: 'LONG',
+    entry: 0.52,
+    quantity: 100_000,
+    walletBalance: 1_100,
+    maintenanceMarginRate: 0.01,
+    maintenanceAmount: 130,
+  },
 ]
 
 describe('liquidationPrice', () => {
@@ -36,7 +71,14 @@ describe('liquidationPrice', () => {
   }
 
   it('should return 0 for a long that cannot be liquidated', () => {
-    const full = { side: 'LONG', entry: 100, quantity: 1, walletBalance: 100, maintenanceMarginRate: 0.004, maintenanceAmount: 0 } as const
+    const full = {
+      side: 'LONG',
+      entry: 100,
+      quantity: 1,
+      walletBalance: 100,
+      maintenanceMarginRate: 0.004,
+      maintenanceAmount: 0,
+    } as const
     expect(liquidationPrice(full)).toBe(0)
   })
 

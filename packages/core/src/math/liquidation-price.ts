@@ -34,7 +34,7 @@ const schema = z.object({
  * `LP = (WB + cum − s·Q·EP) / (Q·MMR − s·Q)`, `s = +1` long / `−1` short. At `LP` the margin balance
  * `WB + s·Q·(LP − EP)` equals the maintenance margin `Q·LP·MMR − cum`. Returns 0 when a long can
  * never be liquidated (formula ≤ 0). Binance triggers on the mark price. Use the bracket (MMR, cum)
- * of the position's notional ({@link findLeverageBracket}); Binance's note: if the notional at `LP`
+ * of the position's notional ({@link findMaintenanceBracket}); Binance's note: if the notional at `LP`
  * falls in another bracket, recompute with that bracket's MMR and cum.
  * @see https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93 (Binance: "How to Calculate Liquidation Price of USDⓈ-M Futures Contracts"; isolated mode: TMM = 0, UPNL = 0)
  * @throws {ConfigError} for a non-positive quantity or entry, a negative balance or amount, or an MMR outside [0, 1).

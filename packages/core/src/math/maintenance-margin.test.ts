@@ -4,15 +4,21 @@ import { describeWithShared } from '../../../../test-utils/shared.js'
 import { ConfigError } from '../errors.js'
 import { initialMargin } from './initial-margin.js'
 import { liquidationPrice } from './liquidation-price.js'
-import { findLeverageBracket, maintenanceMargin, parseLeverageBrackets } from './maintenance-margin.js'
-import type { LeverageBracketInput } from './types.js'
+import { findMaintenanceBracket, maintenanceMargin, parseMaintenanceBrackets } from './maintenance-margin.js'
+import type { MaintenanceBracketInput } from './types.js'
 
 // BTCUSDT brackets 1–4 as Binance sends them (numeric strings), from leverage_tiers.freqtrade.json.
-const BTC: LeverageBracketInput[] = [
+const BTC: MaintenanceBracketInput[] = [
   { initialLeverage: '125', notionalCap: '50000', notionalFloor: '0', maintMarginRatio: '0.004', cum: '0.0' },
   { initialLeverage: '100', notionalCap: '600000', notionalFloor: '50000', maintMarginRatio: '0.005', cum: '50.0' },
   { initialLeverage: '75', notionalCap: '3000000', notionalFloor: '600000', maintMarginRatio: '0.0065', cum: '950.0' },
-  { initialLeverage: '50', notionalCap: '12000000', notionalFloor: '3000000', maintMarginRatio: '0.01', cum: '11450.0' },
+  {
+    initialLeverage: '50',
+    notionalCap: '12000000',
+    notionalFloor: '3000000',
+    maintMarginRatio: '0.01',
+    cum: '11450.0',
+  },
 ]
 
 describe('maintenanceMargin', () => {
@@ -31,9 +37,9 @@ describe('maintenanceMargin', () => {
   })
 
   it('should accept shuffled numeric brackets', () => {
-    const parsed = parseLeverageBrackets([...BTC].reverse())
+    const parsed = parseMaintenanceBrackets([...BTC].reverse())
     expect(parsed.map((b) => b.notionalFloor)).toEqual([0, 50_000, 600_000, 3_000_000])
-    expect(findLeverageBracket(60_000, parsed)).toEqual({
+    expect(findMaintenanceBracket(60_000, parsed)).toEqual({
       initialLeverage: 100,
       notionalCap: 600_000,
       notionalFloor: 50_000,
@@ -44,7 +50,7 @@ describe('maintenanceMargin', () => {
 
   it('should feed liquidationPrice with the bracket of the position', () => {
     // 2 BTC long at 60 000 (notional 120 000, bracket 2) with 12 000 USDT isolated margin (10x).
-    const b = findLeverageBracket(120_000, BTC)
+    const b = findMaintenanceBracket(120_000, BTC)
     const lp = liquidationPrice({
       side: 'LONG',
       entry: 60_000,
@@ -60,7 +66,7 @@ describe('maintenanceMargin', () => {
     expect(() => maintenanceMargin({ notional: 2e7, brackets: BTC })).toThrow(/largest leverage bracket/)
     expect(() => maintenanceMargin({ notional: -1, brackets: BTC })).toThrow(ConfigError)
     expect(() => maintenanceMargin({ notional: 1, brackets: [] })).toThrow(ConfigError)
-    const bad = [{ ...BTC[0], cum: 'abc' }] as LeverageBracketInput[]
+    const bad = [{ ...BTC[0], cum: 'abc' }] as MaintenanceBracketInput[]
     expect(() => maintenanceMargin({ notional: 1, brackets: bad })).toThrow(/brackets\.0\.cum/)
   })
 })
@@ -73,16 +79,23 @@ describe('initialMargin', () => {
   })
 })
 
-describeWithShared('maintenanceMargin on every recorded bracket table', ['fixtures/binance/leverage_tiers.freqtrade.json'], ([file]) => {
-  it('should parse every table and stay continuous at every boundary', () => {
-    const tiers = JSON.parse(readFileSync(file as string, 'utf8')) as Record<string, { info: LeverageBracketInput }[]>
-    for (const [symbol, list] of Object.entries(tiers)) {
-      const brackets = parseLeverageBrackets(list.map((t) => t.info))
-      for (const b of brackets.slice(1)) {
-        const below = maintenanceMargin({ notional: b.notionalFloor * (1 - 1e-12), brackets })
-        const above = maintenanceMargin({ notional: b.notionalFloor * (1 + 1e-12), brackets })
-        expect(Math.abs(above - below) / below, symbol).toBeLessThan(1e-9)
+describeWithShared(
+  'maintenanceMargin on every recorded bracket table',
+  ['fixtures/binance/leverage_tiers.freqtrade.json'],
+  ([file]) => {
+    it('should parse every table and stay continuous at every boundary', () => {
+      const tiers = JSON.parse(readFileSync(file as string, 'utf8')) as Record<
+        string,
+        { info: MaintenanceBracketInput }[]
+      >
+      for (const [symbol, list] of Object.entries(tiers)) {
+        const brackets = parseMaintenanceBrackets(list.map((t) => t.info))
+        for (const b of brackets.slice(1)) {
+          const below = maintenanceMargin({ notional: b.notionalFloor * (1 - 1e-12), brackets })
+          const above = maintenanceMargin({ notional: b.notionalFloor * (1 + 1e-12), brackets })
+          expect(Math.abs(above - below) / below, symbol).toBeLessThan(1e-9)
+        }
       }
-    }
-  })
-})
+    })
+  },
+)

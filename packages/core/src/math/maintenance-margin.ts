@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ConfigError } from '../errors.js'
 import { parseOrThrow } from '../validate.js'
 import { nonNegative, numeric } from './schemas.js'
-import type { LeverageBracket, LeverageBracketInput } from './types.js'
+import type { MaintenanceBracket, MaintenanceBracketInput } from './types.js'
 
 const bracketSchema = z.object({
   notionalFloor: numeric().pipe(z.number().finite().nonnegative()),
@@ -15,16 +15,18 @@ const bracketSchema = z.object({
 const bracketsSchema = z
   .array(bracketSchema)
   .min(1)
-  .refine((bs) => bs.every((b) => b.notionalFloor < b.notionalCap), { message: 'each bracket needs notionalFloor < notionalCap' })
+  .refine((bs) => bs.every((b) => b.notionalFloor < b.notionalCap), {
+    message: 'each bracket needs notionalFloor < notionalCap',
+  })
 
 /**
  * Parses a leverage-bracket table (Binance `brackets`, or the `info` of ccxt's leverage tiers:
  * numeric strings accepted) and sorts it by `notionalFloor`.
  * @throws {ConfigError} for a missing field, a non-numeric value or an empty table.
- * @example parseLeverageBrackets(tiers['BTC/USDT:USDT'].map((t) => t.info))
+ * @example parseMaintenanceBrackets(tiers['BTC/USDT:USDT'].map((t) => t.info))
  */
-export function parseLeverageBrackets(brackets: readonly LeverageBracketInput[]): LeverageBracket[] {
-  const parsed = parseOrThrow(bracketsSchema, brackets, 'leverage brackets', 'brackets')
+export function parseMaintenanceBrackets(brackets: readonly MaintenanceBracketInput[]): MaintenanceBracket[] {
+  const parsed = parseOrThrow(bracketsSchema, brackets, { what: 'leverage brackets', path: 'brackets' })
   return [...parsed].sort((a, b) => a.notionalFloor - b.notionalFloor)
 }
 
@@ -32,11 +34,14 @@ export function parseLeverageBrackets(brackets: readonly LeverageBracketInput[])
  * Finds the bracket of a position notional: the first (by floor) with `notional ≤ notionalCap`.
  * At a boundary either neighbour gives the same maintenance margin (that is what `cum` is for).
  * @throws {ConfigError} for a bad table, a negative notional or one above the largest cap.
- * @example findLeverageBracket(60_000, brackets).maintMarginRatio // 0.005 for BTCUSDT
+ * @example findMaintenanceBracket(60_000, brackets).maintMarginRatio // 0.005 for BTCUSDT
  */
-export function findLeverageBracket(notional: number, brackets: readonly LeverageBracketInput[]): LeverageBracket {
-  const n = parseOrThrow(nonNegative(), notional, 'notional', 'notional')
-  const table = parseLeverageBrackets(brackets)
+export function findMaintenanceBracket(
+  notional: number,
+  brackets: readonly MaintenanceBracketInput[],
+): MaintenanceBracket {
+  const n = parseOrThrow(nonNegative(), notional, { what: 'notional', path: 'notional' })
+  const table = parseMaintenanceBrackets(brackets)
   const found = table.find((b) => n <= b.notionalCap)
   if (found === undefined) {
     const cap = table[table.length - 1]?.notionalCap
@@ -52,7 +57,7 @@ export interface MaintenanceMarginInput {
   /** Position notional at the mark price (USDT, ≥ 0). */
   readonly notional: number
   /** Leverage-bracket table of the symbol (numbers or Binance's numeric strings). */
-  readonly brackets: readonly LeverageBracketInput[]
+  readonly brackets: readonly MaintenanceBracketInput[]
 }
 
 /**
@@ -62,6 +67,6 @@ export interface MaintenanceMarginInput {
  * @example maintenanceMargin({ notional: 100_000, brackets }) // 100000·0.005 − 50 = 450 for BTCUSDT
  */
 export function maintenanceMargin(input: MaintenanceMarginInput): number {
-  const b = findLeverageBracket(input.notional, input.brackets)
+  const b = findMaintenanceBracket(input.notional, input.brackets)
   return input.notional * b.maintMarginRatio - b.cum
 }

@@ -13,7 +13,7 @@ export interface PnlInput {
   readonly exit: number
   /** Base quantity, ≥ 0 (the direction is `side`). */
   readonly quantity: number
-  /** Fee rate charged on both fills' notional, subtracted from the result. @defaultValue 0 (gross PnL) */
+  /** Fee rate charged on both fills' notional, subtracted from the result. @default 0 (gross PnL) */
   readonly feeRate?: number
 }
 

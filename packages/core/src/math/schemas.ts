@@ -16,7 +16,14 @@ export const feeRate = () => z.number().finite().min(0).max(0.1)
 
 /** A number, or a numeric string as Binance sends (`"0.004"`). */
 export const numeric = () =>
-  z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'expected a numeric string').transform(Number)])
+  z.union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'expected a numeric string')
+      .transform(Number),
+  ])
 
 /** Direction sign: +1 for LONG, −1 for SHORT. */
 export function sign(side: 'LONG' | 'SHORT'): 1 | -1 {

@@ -30,8 +30,12 @@ describe('sizeFromRisk', () => {
   })
 
   it('should reject a stop on the wrong side, at the entry, or bad numbers', () => {
-    expect(() => sizeFromRisk({ equity: 1_000, riskPct: 0.01, entry: 100, stop: 101, side: 'LONG' })).toThrow(ConfigError)
-    expect(() => sizeFromRisk({ equity: 1_000, riskPct: 0.01, entry: 100, stop: 99, side: 'SHORT' })).toThrow(/wrong side/)
+    expect(() => sizeFromRisk({ equity: 1_000, riskPct: 0.01, entry: 100, stop: 101, side: 'LONG' })).toThrow(
+      ConfigError,
+    )
+    expect(() => sizeFromRisk({ equity: 1_000, riskPct: 0.01, entry: 100, stop: 99, side: 'SHORT' })).toThrow(
+      /wrong side/,
+    )
     expect(() => sizeFromRisk({ equity: 1_000, riskPct: 0.01, entry: 100, stop: 100 })).toThrow(ConfigError)
     expect(() => sizeFromRisk({ equity: -1, riskPct: 0.01, entry: 100, stop: 99 })).toThrow(/equity/)
     expect(() => sizeFromRisk({ equity: 1_000, riskPct: 1.5, entry: 100, stop: 99 })).toThrow(/riskPct/)

@@ -13,11 +13,11 @@ export interface SizeFromRiskInput {
   readonly entry: number
   /** Stop price; below the entry for a long, above for a short. */
   readonly stop: number
-  /** Direction; checked against the stop. @defaultValue inferred: LONG when `stop < entry` */
+  /** Direction; checked against the stop. @default inferred: LONG when `stop < entry` */
   readonly side?: PositionDirection
-  /** Fee rate paid on the entry and on the stop fill (0.0004 = 0.04 % taker). @defaultValue 0 */
+  /** Fee rate paid on the entry and on the stop fill (0.0004 = 0.04 % taker). @default 0 */
   readonly feeRate?: number
-  /** Quantity step (LOT_SIZE `stepSize`); the quantity is rounded **down** to it. @defaultValue undefined (no rounding) */
+  /** Quantity step (LOT_SIZE `stepSize`); the quantity is rounded **down** to it. @default undefined (no rounding) */
   readonly stepSize?: number
 }
 
@@ -47,6 +47,7 @@ function stepDecimals(step: number): number {
 /**
  * Rounds a quantity down to a multiple of `step` (LOT_SIZE), tolerating binary noise
  * (`0.3 / 0.1` = 2.9999999999999996 → 3 steps) and returning a clean decimal.
+ * @internal Not in the barrel: the exchange's `truncateToStep` is the public one.
  * @example floorToStep(0.12345, 0.001) // 0.123
  */
 export function floorToStep(quantity: number, step: number): number {

@@ -7,10 +7,11 @@
 export type PositionDirection = 'LONG' | 'SHORT'
 
 /**
- * One Binance leverage bracket (`GET /fapi/v1/leverageBracket` → `brackets[]`), numbers parsed.
+ * One Binance leverage bracket (`GET /fapi/v1/leverageBracket` → `brackets[]`) with numbers parsed:
+ * the fields {@link maintenanceMargin} needs (core's `LeverageBracket` schema type fits as input).
  * @see https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Notional-and-Leverage-Brackets
  */
-export interface LeverageBracket {
+export interface MaintenanceBracket {
   /** Lower notional bound of the bracket (USDT). */
   readonly notionalFloor: number
   /** Upper notional bound of the bracket (USDT). */
@@ -23,5 +24,5 @@ export interface LeverageBracket {
   readonly initialLeverage: number
 }
 
-/** A leverage bracket as Binance (or ccxt's `info`) sends it: numbers or numeric strings; extra keys ignored. */
-export type LeverageBracketInput = { readonly [K in keyof LeverageBracket]: number | string }
+/** A leverage bracket as Binance (or ccxt's `info`) sends it: numbers or numeric strings; extra keys (`bracket`) ignored. */
+export type MaintenanceBracketInput = { readonly [K in keyof MaintenanceBracket]: number | string }

@@ -31,7 +31,15 @@ export const fixedNotional = definePlugin({
       const side: OrderSide = want === 'LONG' ? 'BUY' : 'SELL'
       const intents: OrderIntent[] = []
       if (position.side !== 'FLAT') {
-        intents.push({ symbol: decision.symbol, side, type: 'MARKET', quantity: position.quantity, reduceOnly: true, tag: 'reverse', reason: 'reverse' })
+        intents.push({
+          symbol: decision.symbol,
+          side,
+          type: 'MARKET',
+          quantity: position.quantity,
+          reduceOnly: true,
+          tag: 'reverse',
+          reason: 'reverse',
+        })
       }
       if (want === 'SHORT' && !opts.allowShort) return intents
       intents.push({

@@ -4,7 +4,7 @@ import type { AnnualizationOptions, NumericSeries } from './types.js'
 
 /** Options of {@link annualVolatility}. */
 export interface AnnualVolatilityOptions extends AnnualizationOptions {
-  /** Scaling exponent: volatility scales with `factor^(1/alpha)`. @defaultValue 2 */
+  /** Scaling exponent: volatility scales with `factor^(1/alpha)`. @default 2 */
   readonly alpha?: number
 }
 

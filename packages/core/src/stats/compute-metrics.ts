@@ -18,22 +18,22 @@ const YEAR_MS = 365 * 86_400_000
 export interface ComputeMetricsInput {
   /** Equity at every bar close (account currency). */
   readonly equity: NumericSeries
-  /** Bar open times (epoch ms), same length as `equity`; give it or `periodsPerYear`. @defaultValue undefined */
+  /** Bar open times (epoch ms), same length as `equity`; give it or `periodsPerYear`. @default undefined */
   readonly timestamps?: NumericSeries
-  /** Net PnL of every closed trade (fees included). @defaultValue [] */
+  /** Net PnL of every closed trade (fees included). @default [] */
   readonly tradePnls?: NumericSeries
-  /** Position per bar (signed quantity or boolean), same length as `equity`, for the exposure. @defaultValue undefined (exposure `NaN`) */
+  /** Position per bar (signed quantity or boolean), same length as `equity`, for the exposure. @default undefined (exposure `NaN`) */
   readonly positions?: ArrayLike<number | boolean>
   /**
    * Bars per year, for annualization (e.g. 8760 for 1h bars of a 24/7 market).
-   * @defaultValue inferred from the median spacing of `timestamps` over a 365-day year
+   * @default inferred from the median spacing of `timestamps` over a 365-day year
    */
   readonly periodsPerYear?: number
-  /** Equity before the first bar: the first return is taken from it and it counts as a drawdown peak. @defaultValue undefined */
+  /** Equity before the first bar: the first return is taken from it and it counts as a drawdown peak. @default undefined */
   readonly initialEquity?: number
-  /** Risk-free return per bar, for the Sharpe ratio. @defaultValue 0 */
+  /** Risk-free return per bar, for the Sharpe ratio. @default 0 */
   readonly riskFree?: number
-  /** Required return per bar, for the Sortino ratio and downside risk. @defaultValue 0 */
+  /** Required return per bar, for the Sortino ratio and downside risk. @default 0 */
   readonly requiredReturn?: number
 }
 

@@ -4,7 +4,7 @@ import type { NumericSeries } from './types.js'
 /**
  * Cumulative returns from simple returns (empyrical `cum_returns`): `cumprod(1 + r) − 1`, or
  * `startingValue · cumprod(1 + r)` when `startingValue ≠ 0`; `NaN` returns count as 0.
- * @param startingValue - initial value; 0 gives cumulative returns. @defaultValue 0
+ * @param startingValue - initial value; 0 gives cumulative returns. @default 0
  * @example cumReturns([0.1, -0.1]) // Float64Array [0.1, -0.01]
  */
 export function cumReturns(returns: NumericSeries, startingValue = 0): Float64Array {
@@ -21,7 +21,7 @@ export function cumReturns(returns: NumericSeries, startingValue = 0): Float64Ar
 /**
  * Total compounded return (empyrical `cum_returns_final`): `prod(1 + r) − 1`, or
  * `startingValue · prod(1 + r)`; `NaN` for an empty series.
- * @param startingValue - initial value; 0 gives the total return. @defaultValue 0
+ * @param startingValue - initial value; 0 gives the total return. @default 0
  * @example cumReturnsFinal([0.1, -0.1]) // −0.01
  */
 export function cumReturnsFinal(returns: NumericSeries, startingValue = 0): number {

@@ -4,7 +4,7 @@ import type { AnnualizationOptions, Benchmark, NumericSeries } from './types.js'
 
 /** Options of {@link downsideRisk} and {@link sortinoRatio}. */
 export interface DownsideRiskOptions extends AnnualizationOptions {
-  /** Minimum acceptable return per period: a constant or a series of the returns' length. @defaultValue 0 */
+  /** Minimum acceptable return per period: a constant or a series of the returns' length. @default 0 */
   readonly requiredReturn?: Benchmark
 }
 

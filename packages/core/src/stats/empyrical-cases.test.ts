@@ -35,7 +35,8 @@ const seriesOf = (name: string): number[] => {
 }
 /** A numeric parameter, or the name of a series. */
 const bench = (v: unknown): Benchmark => (typeof v === 'string' ? seriesOf(v) : Number(v ?? 0))
-const special = (v: unknown): number => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Number(v))
+const special = (v: unknown): number =>
+  v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Number(v)
 
 function compute(c: Case): number | Float64Array {
   const r = seriesOf(c.series)

@@ -40,7 +40,7 @@ export interface EquityDrawdown {
  * Maximum drawdown of an equity curve, in currency and as a fraction of the running peak (the
  * reference strategy's definition; both maxima are taken separately, as there); the running peak
  * includes `initial` when given. `NaN` entries are ignored.
- * @param initial - starting equity before bar 0 (counts as a peak). @defaultValue undefined (start at `equity[0]`)
+ * @param initial - starting equity before bar 0 (counts as a peak). @default undefined (start at `equity[0]`)
  * @example
  * maxDrawdownFromEquity([110, 90, 120], 100) // { abs: 20, pct: 0.1818…, peakIndex: 0, troughIndex: 1 }
  */

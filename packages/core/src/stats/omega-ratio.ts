@@ -3,11 +3,11 @@ import type { Benchmark, NumericSeries } from './types.js'
 
 /** Options of {@link omegaRatio}. */
 export interface OmegaRatioOptions {
-  /** Risk-free return per period: a constant or a series of the returns' length. @defaultValue 0 */
+  /** Risk-free return per period: a constant or a series of the returns' length. @default 0 */
   readonly riskFree?: Benchmark
-  /** Minimum acceptable **annual** return, de-annualized with `annualization`. @defaultValue 0 */
+  /** Minimum acceptable **annual** return, de-annualized with `annualization`. @default 0 */
   readonly requiredReturn?: number
-  /** Periods per year used to de-annualize `requiredReturn`. @defaultValue 252 */
+  /** Periods per year used to de-annualize `requiredReturn`. @default 252 */
   readonly annualization?: number
 }
 

@@ -4,7 +4,7 @@ import type { AnnualizationOptions, Benchmark, NumericSeries } from './types.js'
 
 /** Options of {@link sharpeRatio}. */
 export interface SharpeRatioOptions extends AnnualizationOptions {
-  /** Risk-free return per period: a constant or a series of the returns' length. @defaultValue 0 */
+  /** Risk-free return per period: a constant or a series of the returns' length. @default 0 */
   readonly riskFree?: Benchmark
 }
 

@@ -11,9 +11,9 @@ export type ReturnsPeriod = 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'year
 
 /** How to annualize (empyrical's `period` / `annualization` arguments). */
 export interface AnnualizationOptions {
-  /** Sampling period of the returns. @defaultValue 'daily' (factor 252) */
+  /** Sampling period of the returns. @default 'daily' (factor 252) */
   readonly period?: ReturnsPeriod
-  /** Periods per year; overrides `period` (e.g. 8760 for hourly 24/7 bars). @defaultValue undefined */
+  /** Periods per year; overrides `period` (e.g. 8760 for hourly 24/7 bars). @default undefined */
   readonly annualization?: number
 }
 

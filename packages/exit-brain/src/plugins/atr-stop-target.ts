@@ -23,9 +23,14 @@ export const atrStopTarget = definePlugin({
   options,
   create: (opts) => {
     const atrs = new Map<string, Atr>()
+    let lastSymbol = ''
+    let lastAtr: Atr | undefined
     const atrOf = (symbol: string): Atr => {
+      if (symbol === lastSymbol && lastAtr !== undefined) return lastAtr
       let atr = atrs.get(symbol)
       if (atr === undefined) atrs.set(symbol, (atr = new Atr(opts.period)))
+      lastSymbol = symbol
+      lastAtr = atr
       return atr
     }
     return {
@@ -34,7 +39,10 @@ export const atrStopTarget = definePlugin({
         return undefined
       },
       onFill: (fill: Fill, position: Position, ctx: PluginContext): ExitActions | undefined => {
-        const working = ctx.account.getOpenOrders(fill.symbol).filter((o) => o.reduceOnly).map((o) => o.id)
+        const working = ctx.account
+          .getOpenOrders(fill.symbol)
+          .filter((o) => o.reduceOnly)
+          .map((o) => o.id)
         if (position.side === 'FLAT') return working.length > 0 ? { cancel: working } : undefined
         if (fill.reduceOnly) return undefined
         const atr = atrOf(fill.symbol).value
@@ -48,7 +56,11 @@ export const atrStopTarget = definePlugin({
   },
 })
 
-function protectiveOrders(position: Position, atr: number, opts: { stopAtr: number; targetAtr: number }): OrderRequest[] {
+function protectiveOrders(
+  position: Position,
+  atr: number,
+  opts: { stopAtr: number; targetAtr: number },
+): OrderRequest[] {
   const long = position.side === 'LONG'
   const dir = long ? 1 : -1
   const side = long ? 'SELL' : 'BUY'

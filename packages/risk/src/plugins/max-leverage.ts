@@ -17,7 +17,8 @@ export const maxLeverage = definePlugin({
   options,
   create: ({ max }) => ({
     check: (intent: OrderIntent): RiskVerdict => {
-      if (intent.reduceOnly === true || intent.leverage === undefined || intent.leverage <= max) return { action: 'approve' }
+      if (intent.reduceOnly === true || intent.leverage === undefined || intent.leverage <= max)
+        return { action: 'approve' }
       return { action: 'deny', reason: `leverage ${intent.leverage}x above the limit ${max}x` }
     },
   }),

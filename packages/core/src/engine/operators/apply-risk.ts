@@ -20,7 +20,9 @@ export function applyRisk(engine: EngineContext): MonoTypeOperatorFunction<Order
           let current = intent
           for (let k = 0; k < guards.length; k++) {
             const plugin = guards[k] as RiskGuardPlugin
-            const verdict: RiskVerdict = guard(bus, plugin.name, 'check', () => plugin.check(current, contexts[k]!)) ?? {
+            const verdict: RiskVerdict = guard(bus, { plugin: plugin.name, hook: 'check' }, () =>
+              plugin.check(current, contexts[k]!),
+            ) ?? {
               action: 'deny',
               reason: `guard ${plugin.name} failed; failing closed`,
             }
@@ -39,6 +41,7 @@ export function applyRisk(engine: EngineContext): MonoTypeOperatorFunction<Order
 
 function resize(intent: OrderIntent, verdict: Extract<RiskVerdict, { action: 'resize' }>): OrderIntent {
   if (verdict.quantity !== undefined) return { ...intent, quantity: verdict.quantity, quoteQuantity: undefined }
-  if (verdict.quoteQuantity !== undefined) return { ...intent, quoteQuantity: verdict.quoteQuantity, quantity: undefined }
+  if (verdict.quoteQuantity !== undefined)
+    return { ...intent, quoteQuantity: verdict.quoteQuantity, quantity: undefined }
   return intent
 }

@@ -20,7 +20,7 @@ export function decideSignals(engine: EngineContext): OperatorFunction<AgentRoun
           const decision =
             plugin === undefined
               ? equalWeightVote(signals, bar.close)
-              : guard(bus, plugin.name, 'decide', () => plugin.decide(signals, bar, ctx!))
+              : guard(bus, { plugin: plugin.name, hook: 'decide' }, () => plugin.decide(signals, bar, ctx!))
           if (decision === undefined) return
           bus.emit({ type: 'decision', decision })
           if (decision.action !== 'HOLD') subscriber.next(decision)

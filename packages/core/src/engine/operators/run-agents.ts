@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
-import { guard } from '../plugin-driver.js'
+import { reportFailure } from '../plugin-driver.js'
 import type { Signal } from '../../schemas.js'
 import type { MarketBar } from '../../types.js'
 
@@ -20,6 +20,7 @@ export function runAgents(engine: EngineContext): OperatorFunction<MarketBar, Ag
   const { bus } = engine
   const agents = engine.plugins.agents
   const contexts = agents.map((a) => engine.contextOf(a))
+  const refs = agents.map((a) => ({ plugin: a.name, hook: 'onBar' }))
   return (source) =>
     new Observable<AgentRound>((subscriber) =>
       source.subscribe({
@@ -27,7 +28,13 @@ export function runAgents(engine: EngineContext): OperatorFunction<MarketBar, Ag
           let signals: Signal[] | undefined
           for (let k = 0; k < agents.length; k++) {
             const agent = agents[k]!
-            const signal = guard(bus, agent.name, 'onBar', () => agent.onBar(bar, contexts[k]!))
+            // Inline try/catch rather than guard(): this runs for every bar and agent.
+            let signal: Signal | undefined
+            try {
+              signal = agent.onBar(bar, contexts[k]!)
+            } catch (cause) {
+              reportFailure(bus, refs[k]!, cause)
+            }
             if (signal === undefined) continue
             bus.emit({ type: 'signal', signal })
             ;(signals ??= []).push(signal)

@@ -1,8 +1,8 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
-import { guard } from '../plugin-driver.js'
+import { reportFailure } from '../plugin-driver.js'
 import { applyExitActions } from '../submit.js'
-import type { MarketBar } from '../../types.js'
+import type { ExitActions, MarketBar } from '../../types.js'
 
 /**
  * Per-bar market step: moves the simulated clock, lets the exchange process the bar (fills at the
@@ -17,6 +17,7 @@ export function simulateBars(
   const { exchange, clock, bus } = engine
   const exits = engine.plugins.exits.filter((p) => p.onBar !== undefined)
   const contexts = exits.map((p) => engine.contextOf(p))
+  const refs = exits.map((p) => ({ plugin: p.name, hook: 'onBar' }))
   return (source) =>
     new Observable<MarketBar>((subscriber) =>
       source.subscribe({
@@ -24,10 +25,15 @@ export function simulateBars(
           clock.set(bar.openTime)
           exchange.onBar(bar.symbol, bar)
           if (exits.length > 0) {
-            const position = exchange.account.getPosition(bar.symbol)
             for (let k = 0; k < exits.length; k++) {
               const plugin = exits[k]!
-              const actions = guard(bus, plugin.name, 'onBar', () => plugin.onBar!(bar, position, contexts[k]!))
+              // Inline try/catch rather than guard(): this runs for every bar and exit policy.
+              let actions: ExitActions | undefined
+              try {
+                actions = plugin.onBar!(bar, contexts[k]!)
+              } catch (cause) {
+                reportFailure(bus, refs[k]!, cause)
+              }
               if (actions !== undefined) {
                 applyExitActions(engine, bar.symbol, actions)
                 break

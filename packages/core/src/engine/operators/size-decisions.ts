@@ -18,7 +18,7 @@ export function sizeDecisions(engine: EngineContext): OperatorFunction<Decision,
       source.subscribe({
         next(decision) {
           if (sizer === undefined) return
-          const intents = guard(bus, sizer.name, 'size', () => sizer.size(decision, ctx!)) ?? []
+          const intents = guard(bus, { plugin: sizer.name, hook: 'size' }, () => sizer.size(decision, ctx!)) ?? []
           for (const intent of intents) {
             bus.emit({ type: 'intent', intent })
             subscriber.next(intent)

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { definePlugin } from '../define-plugin.js'
+import { createPaperExchange } from '../exchange/paper-exchange.js'
+import { generateCandles } from '../data/generate-candles.js'
+import { fixedNotional } from '../plugins/fixed-notional.js'
+import type { EngineEvent, QuantumPlugin, RiskVerdict } from '../types.js'
+import { runEngine } from './run-engine.js'
+
+const series = generateCandles({ bars: 3000, seed: 3, symbol: 'TESTUSDT', timeframeMs: 3_600_000 })
+
+/** An agent that buys on every `every`-th bar and sells on the bar after, from bar `from`. */
+const pulse = definePlugin({
+  name: 'test:pulse',
+  kind: 'agent',
+  options: z.strictObject({ every: z.number().int().positive().default(50), throwAt: z.number().int().optional() }),
+  create: ({ every, throwAt }) => ({
+    onBar: (bar) => {
+      if (bar.index === throwAt) throw new Error('boom')
+      const k = bar.index % every
+      if (k !== 0 && k !== 1) return undefined
+      return {
+        agent: 'test:pulse',
+        symbol: bar.symbol,
+        time: bar.openTime,
+        action: k === 0 ? 'BUY' : 'SELL',
+        confidence: 1,
+      }
+    },
+  }),
+})
+
+const riskWith = (check: () => RiskVerdict, name = 'test:risk') =>
+  definePlugin({
+    name: name as `${string}:${string}`,
+    kind: 'risk',
+    options: z.strictObject({}),
+    create: () => ({ check }),
+  })()
+
+async function run(plugins: QuantumPlugin[]) {
+  const exchange = createPaperExchange({
+    balance: 10_000,
+    instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
+  })
+  const events: EngineEvent[] = []
+  const output = await runEngine({ series: [series], exchange, plugins, onEvent: (e) => events.push(e) })
+  return { output, exchange, events }
+}
+
+describe('runEngine', () => {
+  it('should trade the decisions of its agents through sizing and the paper exchange', async () => {
+    const { output } = await run([pulse(), fixedNotional({ notional: 500 })])
+    expect(output.trades.length).toBeGreaterThan(50)
+    expect(output.counts.bars).toBe(3000)
+    expect(output.equity.time.length).toBe(3000)
+    expect(output.fills.length).toBeGreaterThanOrEqual(output.trades.length * 2)
+  })
+
+  it('should be deterministic: two runs give identical trades and equity', async () => {
+    const a = await run([pulse(), fixedNotional({ notional: 500 })])
+    const b = await run([pulse(), fixedNotional({ notional: 500 })])
+    expect(b.output.trades).toEqual(a.output.trades)
+    expect(Array.from(b.output.equity.equity)).toEqual(Array.from(a.output.equity.equity))
+  })
+
+  it('should turn a throwing agent into a plugin-error event and keep the stream alive', async () => {
+    const { output, events } = await run([pulse({ throwAt: 100 }), fixedNotional({ notional: 500 })])
+    const errors = events.filter((e) => e.type === 'plugin-error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ plugin: 'test:pulse', hook: 'onBar' })
+    expect(output.counts.pluginErrors).toBe(1)
+    expect(output.counts.bars).toBe(3000)
+    expect(output.trades.length).toBeGreaterThan(50)
+  })
+
+  it('should emit a risk event and send no order when a guard denies', async () => {
+    const { output, events } = await run([
+      pulse(),
+      fixedNotional({ notional: 500 }),
+      riskWith(() => ({ action: 'deny', reason: 'no' })),
+    ])
+    expect(output.fills).toHaveLength(0)
+    const risk = events.filter((e) => e.type === 'risk')
+    expect(risk.length).toBeGreaterThan(0)
+    expect(risk[0]).toMatchObject({ plugin: 'test:risk', verdict: { action: 'deny', reason: 'no' } })
+  })
+
+  it('should fail closed when a guard throws (deny + plugin-error)', async () => {
+    const { output, events } = await run([
+      pulse(),
+      fixedNotional({ notional: 500 }),
+      riskWith(() => {
+        throw new Error('guard broke')
+      }),
+    ])
+    expect(output.fills).toHaveLength(0)
+    expect(events.some((e) => e.type === 'plugin-error' && e.plugin === 'test:risk')).toBe(true)
+  })
+
+  it('should send resized intents with the resized quantity', async () => {
+    const { output } = await run([
+      pulse(),
+      fixedNotional({ notional: 500 }),
+      riskWith(() => ({ action: 'resize', quoteQuantity: 100, reason: 'smaller' })),
+    ])
+    const entries = output.fills.filter((f) => !f.reduceOnly)
+    expect(entries.length).toBeGreaterThan(0)
+    for (const f of entries) expect(f.quantity * f.price).toBeLessThanOrEqual(100 + 1e-9)
+  })
+
+  it('should reconcile equity: start + realised - fees + funding = end wallet, to the cent', async () => {
+    const { exchange, output } = await run([pulse({ every: 7 }), fixedNotional({ notional: 2000 })])
+    const l = exchange.ledger()
+    const fromFills = output.fills.reduce((s, f) => s + f.realizedPnl - f.fee, 0)
+    expect(Math.round((l.startBalance + l.realizedPnl - l.fees + l.funding) * 100)).toBe(Math.round(l.wallet * 100))
+    expect(Math.abs(l.startBalance + fromFills - l.wallet)).toBeLessThan(1e-6)
+    const last = output.equity.equity[output.equity.equity.length - 1]!
+    expect(last).toBeCloseTo(exchange.account.getEquity(), 9)
+  })
+
+  it('should order plugins by enforce tier, keeping registration order within a tier', async () => {
+    const seen: string[] = []
+    const tag = (name: string, enforce?: 'pre' | 'post'): QuantumPlugin => ({
+      name,
+      kind: 'risk',
+      ...(enforce === undefined ? {} : { enforce }),
+      check: () => {
+        seen.push(name)
+        return { action: 'approve' }
+      },
+    })
+    await run([
+      pulse(),
+      fixedNotional({ notional: 500 }),
+      tag('t:a'),
+      tag('t:post', 'post'),
+      tag('t:b'),
+      tag('t:pre', 'pre'),
+    ])
+    expect(seen.slice(0, 4)).toEqual(['t:pre', 't:a', 't:b', 't:post'])
+  })
+
+  it('should skip plugins whose apply excludes the run mode', async () => {
+    const { output } = await run([pulse(), { ...fixedNotional({ notional: 500 }), apply: 'live' }])
+    expect(output.fills).toHaveLength(0)
+  })
+})
