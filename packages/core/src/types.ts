@@ -124,6 +124,14 @@ export interface SimulatedExchange extends ExchangePort {
    * intrabar rules), liquidation, and finally marks the position at the close.
    */
   onBar(symbol: string, bar: BarLike): void
+  /** {@link ExchangePort.placeOrder} without the promise: returns the order or throws. */
+  placeOrderSync(request: OrderRequest): Order
+  /** {@link ExchangePort.cancelOrder} without the promise. */
+  cancelOrderSync(symbol: string, orderId: string): Order
+  /** {@link ExchangePort.cancelAllOrders} without the promise. */
+  cancelAllOrdersSync(symbol: string): Order[]
+  /** {@link ExchangePort.setLeverage} without the promise. */
+  setLeverageSync(symbol: string, leverage: number): void
 }
 
 /**
@@ -297,6 +305,7 @@ export type EngineEvent =
       readonly intent: OrderIntent
     }
   | { readonly type: 'order-rejected'; readonly request: OrderRequest; readonly error: Error }
+  | { readonly type: 'cancel-rejected'; readonly symbol: string; readonly orderId: string; readonly error: Error }
   | { readonly type: 'plugin-error'; readonly plugin: string; readonly hook: string; readonly error: Error }
   | { readonly type: 'progress'; readonly barsDone: number; readonly barsTotal: number; readonly time: number }
   | ExchangeEvent

@@ -91,6 +91,10 @@ describe('writeRunFolder', () => {
     expect(Number(e)).toBe(result.equity.equity[0])
     expect(Number(dd)).toBe(0)
     expect(equity.slice(1).every((row) => Number(row.split(',')[3]) >= 0)).toBe(true)
+    for (const row of equity.slice(1)) {
+      const [ms, text] = row.split(',')
+      expect(text).toBe(new Date(Number(ms)).toISOString())
+    }
 
     const html = await readFile(files.report ?? '', 'utf8')
     expect(html).toContain('<script type="application/json" id="report-data">')

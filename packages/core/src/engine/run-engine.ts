@@ -196,7 +196,7 @@ function observe(engine: EngineContext, state: RunState, event: EngineEvent): vo
     guard(engine.bus, { plugin: plugin.name, hook: 'onEvent' }, () => plugin.onEvent(event, engine.contextOf(plugin)))
   }
   if (event.type === 'plugin-error') state.counts.pluginErrors++
-  else if (event.type === 'order-rejected') state.counts.ordersRejected++
+  else if (event.type === 'order-rejected' || event.type === 'cancel-rejected') state.counts.ordersRejected++
   else if (event.type === 'risk') state.counts.riskEvents++
   else if (!(event.type === 'liquidation' || (event.type === 'order' && event.order.status === 'REJECTED'))) {
     state.onEvent?.(event)

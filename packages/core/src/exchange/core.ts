@@ -19,8 +19,10 @@ export interface Core {
   readonly ids: { order: number; fill: number; liquidation: number }
   /** Working orders by clientOrderId (duplicates of working orders are refused). */
   readonly clientIds: Map<string, WorkingOrder>
-  /** Recently finished orders by id, oldest first (bounded by `keepClosedOrders`). */
+  /** Recently finished orders by id (bounded by `keepClosedOrders`). */
   readonly closed: Map<string, Order>
+  /** Ids of `closed` in a ring, to evict the oldest in O(1). */
+  readonly closedRing: { ids: string[]; next: number }
 }
 
 /** A copy of an order for events and return values (the working record keeps changing). */
@@ -61,8 +63,16 @@ export function finishOrder(
 function remember(core: Core, order: Order): void {
   const keep = core.config.keepClosedOrders
   if (keep === 0) return
+  // A ring of ids, not Map.keys().next(): deleting a Map's oldest entry again and again leaves holes
+  // that every later keys() call walks over (quadratic; it dominated long backtests).
+  const ring = core.closedRing
+  if (ring.ids.length < keep) ring.ids.push(order.id)
+  else {
+    core.closed.delete(ring.ids[ring.next]!)
+    ring.ids[ring.next] = order.id
+    ring.next = (ring.next + 1) % keep
+  }
   core.closed.set(order.id, order)
-  if (core.closed.size > keep) core.closed.delete(core.closed.keys().next().value!)
 }
 
 /** Removes finished orders from a symbol's list (only between bars or at the end of one). */

@@ -160,7 +160,8 @@ export function executeOrder(core: Core, at: { s: SymbolState; w: WorkingOrder }
       realizedPnl,
       time: ex.time,
       reduceOnly: o.reduceOnly,
-      ...(o.tag === undefined ? {} : { tag: o.tag }),
+      tag: o.tag,
+      liquidation: false,
     }
     core.events.emit({ type: 'fill', fill, position: positionView(s) })
     recheckReduceOnly(core, s, ex.time)
@@ -205,6 +206,7 @@ export function liquidate(core: Core, s: SymbolState, time: number): void {
       realizedPnl,
       time,
       reduceOnly: true,
+      tag: 'liquidation',
       liquidation: true,
     }
     core.events.emit({ type: 'liquidation', fill, position: positionView(s) })

@@ -66,6 +66,7 @@ export class PaperExchange implements SimulatedExchange {
       ids: { order: 0, fill: 0, liquidation: 0 },
       clientIds: new Map(),
       closed: new Map(),
+      closedRing: { ids: [], next: 0 },
     }
     // exchangeInfo has at least one symbol (schema), so there is always a first state.
     this.lastState = states[0]!

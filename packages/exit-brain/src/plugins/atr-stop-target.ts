@@ -64,10 +64,9 @@ function protectiveOrders(
   const long = position.side === 'LONG'
   const dir = long ? 1 : -1
   const side = long ? 'SELL' : 'BUY'
-  const entry = position.entryPrice
-  const base = { symbol: position.symbol, side, quantity: position.quantity, reduceOnly: true } as const
+  const { symbol, quantity, entryPrice } = position
   return [
-    { ...base, type: 'STOP_MARKET', triggerPrice: entry - dir * opts.stopAtr * atr, tag: 'stop' },
-    { ...base, type: 'TAKE_PROFIT_MARKET', triggerPrice: entry + dir * opts.targetAtr * atr, tag: 'take-profit' },
+    { symbol, side, type: 'STOP_MARKET', quantity, reduceOnly: true, triggerPrice: entryPrice - dir * opts.stopAtr * atr, tag: 'stop' },
+    { symbol, side, type: 'TAKE_PROFIT_MARKET', quantity, reduceOnly: true, triggerPrice: entryPrice + dir * opts.targetAtr * atr, tag: 'take-profit' },
   ]
 }

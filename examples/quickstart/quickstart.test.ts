@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cliBuilt, runQuantum } from '../../test-utils/cli.js'
+
+describe.skipIf(!cliBuilt)('examples/quickstart (quantum-run end to end)', () => {
+  it('should backtest the bundled BTCUSDT year and write a reconciling run folder', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qs-')), 'run')
+    const run = runQuantum(['examples/quickstart/quantum.config.ts', '--out', out, '--no-progress'])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('Trades')
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))
+    expect(summary.bars).toBe(8760)
+    expect(summary.trades).toBeGreaterThan(50)
+    const l = summary.ledger
+    expect(Math.round((l.startBalance + l.realizedPnl - l.fees + l.funding) * 100)).toBe(Math.round(l.endBalance * 100))
+    expect(l.funding).not.toBe(0) // the bundled funding file is applied
+    const trades = readFileSync(join(out, 'trades.csv'), 'utf8').trimEnd().split('\n')
+    expect(trades.length - 1).toBe(summary.trades)
+    const equity = readFileSync(join(out, 'equity.csv'), 'utf8').trimEnd().split('\n')
+    expect(equity.length - 1).toBe(8760)
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    expect(html).not.toMatch(/(src|href)=["']https?:/)
+  })
+
+  it('should narrow the run with --from/--to and --symbols', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qs-')), 'run')
+    const run = runQuantum(['examples/quickstart/quantum.config.ts', '--from', '2025-01-01', '--to', '2025-02-01', '--symbols', 'BTCUSDT', '--out', out, '--json', '--no-report'])
+    expect(run.status).toBe(0)
+    const summary = JSON.parse(run.stdout)
+    expect(summary.bars).toBe(31 * 24)
+    expect(summary.from).toBe('2025-01-01T00:00:00.000Z')
+  })
+
+  it('should refuse a mode that is not available yet, plainly', () => {
+    const run = runQuantum(['examples/quickstart/quantum.config.ts', '--mode', 'live'])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toMatch(/live/)
+  })
+})
