@@ -22,6 +22,10 @@ export interface CliRun {
 
 /** Runs `quantum-run <args>` with `cwd` and returns its exit code and output. */
 export function runQuantum(args: readonly string[], cwd: string = repoDir): CliRun {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  const r = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }

@@ -27,7 +27,19 @@ describe.skipIf(!cliBuilt)('examples/quickstart (quantum-run end to end)', () =>
 
   it('should narrow the run with --from/--to and --symbols', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'qs-')), 'run')
-    const run = runQuantum(['examples/quickstart/quantum.config.ts', '--from', '2025-01-01', '--to', '2025-02-01', '--symbols', 'BTCUSDT', '--out', out, '--json', '--no-report'])
+    const run = runQuantum([
+      'examples/quickstart/quantum.config.ts',
+      '--from',
+      '2025-01-01',
+      '--to',
+      '2025-02-01',
+      '--symbols',
+      'BTCUSDT',
+      '--out',
+      out,
+      '--json',
+      '--no-report',
+    ])
     expect(run.status).toBe(0)
     const summary = JSON.parse(run.stdout)
     expect(summary.bars).toBe(31 * 24)

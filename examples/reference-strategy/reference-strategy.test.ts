@@ -9,7 +9,15 @@ import { repoDir, sharedFile } from '../../test-utils/shared.js'
 
 async function expectCliMatchesBareLoop(csv: string): Promise<void> {
   const out = join(mkdtempSync(join(tmpdir(), 'ref-')), 'run')
-  const run = runQuantum(['examples/reference-strategy/quantum.config.ts', '--data', csv, '--out', out, '--no-progress', '--quiet'])
+  const run = runQuantum([
+    'examples/reference-strategy/quantum.config.ts',
+    '--data',
+    csv,
+    '--out',
+    out,
+    '--no-progress',
+    '--quiet',
+  ])
   expect(run.stderr).toBe('')
   expect(run.status).toBe(0)
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))

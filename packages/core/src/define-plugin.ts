@@ -37,9 +37,9 @@ export interface PluginDefinition<K extends PluginKind, S extends z.ZodType> {
 }
 
 /** Keys of `T` that must be given. */
-type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T]
+export type RequiredKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? never : K }[keyof T]
 /** True when every option has a default (or there are none): the factory may be called bare. */
-type AllOptional<T> = string extends keyof T ? true : [RequiredKeys<T>] extends [never] ? true : false
+export type AllOptional<T> = string extends keyof T ? true : [RequiredKeys<T>] extends [never] ? true : false
 
 /** A function that validates options and returns a ready plugin instance. */
 export type PluginFactory<Input, P extends QuantumPlugin> = ((

@@ -21,6 +21,7 @@ export {
 } from './errors.js'
 export type { QuantumErrorCode, QuantumErrorOptions, ValidationIssue, DataIssue } from './errors.js'
 export { parseOrThrow, zodIssues } from './validate.js'
+export type { ParseTarget } from './validate.js'
 
 // Domain schemas
 export {
@@ -46,7 +47,14 @@ export {
 
 // Plugins and config
 export { definePlugin } from './define-plugin.js'
-export type { PluginByKind, PluginHooks, PluginDefinition, PluginFactory } from './define-plugin.js'
+export type {
+  PluginByKind,
+  PluginHooks,
+  PluginDefinition,
+  PluginFactory,
+  AllOptional,
+  RequiredKeys,
+} from './define-plugin.js'
 export {
   defineConfig,
   resolveConfigExport,
@@ -140,3 +148,4 @@ export type { RunBacktestOptions, BacktestRun } from './backtest/run-backtest.js
 export { loadMarketData } from './backtest/load-market-data.js'
 export type { DataSourceReport, MarketData, LoadMarketDataOptions } from './backtest/load-market-data.js'
 export { summarizeRun } from './backtest/summarize.js'
+export type { SummarizeInput } from './backtest/summarize.js'

@@ -41,7 +41,11 @@ export function describeEvent(event: EngineEvent): EventLine {
     case 'order-rejected':
       return { type: event.type, time: undefined, text: `${orderText(event.request)}: ${errorText(event.error)}` }
     case 'cancel-rejected':
-      return { type: event.type, time: undefined, text: `cancel ${event.symbol} ${event.orderId}: ${errorText(event.error)}` }
+      return {
+        type: event.type,
+        time: undefined,
+        text: `cancel ${event.symbol} ${event.orderId}: ${errorText(event.error)}`,
+      }
     case 'plugin-error':
       return { type: event.type, time: undefined, text: `${event.plugin}.${event.hook}: ${errorText(event.error)}` }
     case 'liquidation':

@@ -10,7 +10,11 @@ describe('equityCsvChunks', () => {
       time[i] = t
       t += 1 + ((i * 7919) % 7_777_777) // irregular steps across days, months and a year end
     }
-    const rows = [...equityCsvChunks({ time, equity: new Float64Array(n).fill(100) })].join('').trimEnd().split('\n').slice(1)
+    const rows = [...equityCsvChunks({ time, equity: new Float64Array(n).fill(100) })]
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
     expect(rows).toHaveLength(n)
     rows.forEach((row, i) => expect(row.split(',')[1]).toBe(new Date(time[i]!).toISOString()))
   })

@@ -24,22 +24,8 @@ export interface CandleSeries {
 }
 
 /** One candle as a plain object (for display and tests; hot loops should read the columns). */
-export interface Candle {
-  /** Instrument name. */
-  readonly symbol: string
-  /** Open time, epoch milliseconds UTC. */
-  readonly openTime: number
-  /** Open price. */
-  readonly open: number
-  /** High price. */
-  readonly high: number
-  /** Low price. */
-  readonly low: number
-  /** Close price. */
-  readonly close: number
-  /** Traded volume in the base asset. */
-  readonly volume: number
-}
+export type { Candle } from '../schemas.js'
+import type { Candle } from '../schemas.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE

@@ -21,7 +21,8 @@ function fail(request: Record<string, unknown>, field: string, message: string):
 function positiveOrAbsent(request: Record<string, unknown>, field: string): void {
   const v = request[field]
   if (v === undefined) return
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(request, field, `expected a finite number > 0, got ${String(v)}`)
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    fail(request, field, `expected a finite number > 0, got ${JSON.stringify(v) ?? typeof v}`)
 }
 
 /**
@@ -31,19 +32,23 @@ function positiveOrAbsent(request: Record<string, unknown>, field: string): void
 export function checkOrderRequest(input: unknown): OrderRequest {
   if (typeof input !== 'object' || input === null) throw new InvalidOrder('Invalid order request: expected an object')
   const r = input as Record<string, unknown>
-  if (typeof r.symbol !== 'string' || !SYMBOL.test(r.symbol)) fail(r, 'symbol', 'expected an upper-case symbol such as BTCUSDT')
-  if (!SIDES.has(r.side)) fail(r, 'side', `expected BUY or SELL, got ${String(r.side)}`)
-  if (!TYPES.has(r.type)) fail(r, 'type', `unknown order type ${String(r.type)}`)
+  if (typeof r.symbol !== 'string' || !SYMBOL.test(r.symbol))
+    fail(r, 'symbol', 'expected an upper-case symbol such as BTCUSDT')
+  if (!SIDES.has(r.side)) fail(r, 'side', `expected BUY or SELL, got ${JSON.stringify(r.side)}`)
+  if (!TYPES.has(r.type)) fail(r, 'type', `unknown order type ${JSON.stringify(r.type)}`)
   positiveOrAbsent(r, 'quantity')
   positiveOrAbsent(r, 'quoteQuantity')
   positiveOrAbsent(r, 'price')
   positiveOrAbsent(r, 'triggerPrice')
   if (r.reduceOnly !== undefined && typeof r.reduceOnly !== 'boolean') fail(r, 'reduceOnly', 'expected a boolean')
-  if (r.timeInForce !== undefined && !TIFS.has(r.timeInForce)) fail(r, 'timeInForce', `unknown time in force ${String(r.timeInForce)}`)
+  if (r.timeInForce !== undefined && !TIFS.has(r.timeInForce))
+    fail(r, 'timeInForce', `unknown time in force ${JSON.stringify(r.timeInForce)}`)
   const id = r.clientOrderId
-  if (id !== undefined && (typeof id !== 'string' || id.length < 1 || id.length > 36)) fail(r, 'clientOrderId', 'expected 1 to 36 characters')
+  if (id !== undefined && (typeof id !== 'string' || id.length < 1 || id.length > 36))
+    fail(r, 'clientOrderId', 'expected 1 to 36 characters')
   if (r.tag !== undefined && typeof r.tag !== 'string') fail(r, 'tag', 'expected a string')
-  if ((r.quantity === undefined) === (r.quoteQuantity === undefined)) fail(r, 'quantity', 'exactly one of quantity or quoteQuantity is required')
+  if ((r.quantity === undefined) === (r.quoteQuantity === undefined))
+    fail(r, 'quantity', 'exactly one of quantity or quoteQuantity is required')
   if (r.type === 'LIMIT' && r.price === undefined) fail(r, 'price', 'LIMIT needs a price')
   if ((r.type === 'STOP_MARKET' || r.type === 'TAKE_PROFIT_MARKET') && r.triggerPrice === undefined) {
     fail(r, 'triggerPrice', 'STOP_MARKET and TAKE_PROFIT_MARKET need a triggerPrice')

@@ -66,7 +66,23 @@ function protectiveOrders(
   const side = long ? 'SELL' : 'BUY'
   const { symbol, quantity, entryPrice } = position
   return [
-    { symbol, side, type: 'STOP_MARKET', quantity, reduceOnly: true, triggerPrice: entryPrice - dir * opts.stopAtr * atr, tag: 'stop' },
-    { symbol, side, type: 'TAKE_PROFIT_MARKET', quantity, reduceOnly: true, triggerPrice: entryPrice + dir * opts.targetAtr * atr, tag: 'take-profit' },
+    {
+      symbol,
+      side,
+      type: 'STOP_MARKET',
+      quantity,
+      reduceOnly: true,
+      triggerPrice: entryPrice - dir * opts.stopAtr * atr,
+      tag: 'stop',
+    },
+    {
+      symbol,
+      side,
+      type: 'TAKE_PROFIT_MARKET',
+      quantity,
+      reduceOnly: true,
+      triggerPrice: entryPrice + dir * opts.targetAtr * atr,
+      tag: 'take-profit',
+    },
   ]
 }
