@@ -13,6 +13,11 @@ const TYPES: ReadonlySet<unknown> = new Set(['MARKET', 'LIMIT', 'STOP_MARKET', '
 const TIFS: ReadonlySet<unknown> = new Set(['GTC', 'IOC', 'FOK', 'GTX'])
 const SYMBOL = /^[A-Z0-9]{2,30}$/
 
+/** Shows a bad value in a message (`NaN`, `-1`, `"yes"`, `object`). */
+function show(v: unknown): string {
+  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? typeof v)
+}
+
 function fail(request: Record<string, unknown>, field: string, message: string): never {
   const symbol = typeof request.symbol === 'string' ? request.symbol : undefined
   throw new InvalidOrder(`Invalid order request: ${field}: ${message}`, symbol, field)
@@ -22,7 +27,7 @@ function positiveOrAbsent(request: Record<string, unknown>, field: string): void
   const v = request[field]
   if (v === undefined) return
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-    fail(request, field, `expected a finite number > 0, got ${JSON.stringify(v) ?? typeof v}`)
+    fail(request, field, `expected a finite number > 0, got ${show(v)}`)
 }
 
 /**
@@ -34,15 +39,15 @@ export function checkOrderRequest(input: unknown): OrderRequest {
   const r = input as Record<string, unknown>
   if (typeof r.symbol !== 'string' || !SYMBOL.test(r.symbol))
     fail(r, 'symbol', 'expected an upper-case symbol such as BTCUSDT')
-  if (!SIDES.has(r.side)) fail(r, 'side', `expected BUY or SELL, got ${JSON.stringify(r.side)}`)
-  if (!TYPES.has(r.type)) fail(r, 'type', `unknown order type ${JSON.stringify(r.type)}`)
+  if (!SIDES.has(r.side)) fail(r, 'side', `expected BUY or SELL, got ${show(r.side)}`)
+  if (!TYPES.has(r.type)) fail(r, 'type', `unknown order type ${show(r.type)}`)
   positiveOrAbsent(r, 'quantity')
   positiveOrAbsent(r, 'quoteQuantity')
   positiveOrAbsent(r, 'price')
   positiveOrAbsent(r, 'triggerPrice')
   if (r.reduceOnly !== undefined && typeof r.reduceOnly !== 'boolean') fail(r, 'reduceOnly', 'expected a boolean')
   if (r.timeInForce !== undefined && !TIFS.has(r.timeInForce))
-    fail(r, 'timeInForce', `unknown time in force ${JSON.stringify(r.timeInForce)}`)
+    fail(r, 'timeInForce', `unknown time in force ${show(r.timeInForce)}`)
   const id = r.clientOrderId
   if (id !== undefined && (typeof id !== 'string' || id.length < 1 || id.length > 36))
     fail(r, 'clientOrderId', 'expected 1 to 36 characters')
