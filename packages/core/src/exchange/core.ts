@@ -19,15 +19,21 @@ export interface Core {
   readonly ids: { order: number; fill: number; liquidation: number }
   /** Working orders by clientOrderId (duplicates of working orders are refused). */
   readonly clientIds: Map<string, WorkingOrder>
-  /** Recently finished orders by id (bounded by `keepClosedOrders`). */
-  readonly closed: Map<string, Order>
-  /** Ids of `closed` in a ring, to evict the oldest in O(1). */
-  readonly closedRing: { ids: string[]; next: number }
+  /**
+   * Recently finished orders in a ring (bounded by `keepClosedOrders`). A ring rather than a Map:
+   * they are only looked up when a finished order is cancelled (rare), while one is added per order.
+   */
+  readonly closed: { orders: Order[]; next: number }
 }
 
 /** A copy of an order for events and return values (the working record keeps changing). */
 export function snapshot(order: Order): Order {
   return { ...order }
+}
+
+/** A remembered finished order by id or clientOrderId, if still in the ring. */
+export function findClosed(core: Core, idOrClientId: string): Order | undefined {
+  return core.closed.orders.find((o) => o.id === idOrClientId || o.clientOrderId === idOrClientId)
 }
 
 /** Emits the order's current state as an `order` event. */
@@ -63,16 +69,12 @@ export function finishOrder(
 function remember(core: Core, order: Order): void {
   const keep = core.config.keepClosedOrders
   if (keep === 0) return
-  // A ring of ids, not Map.keys().next(): deleting a Map's oldest entry again and again leaves holes
-  // that every later keys() call walks over (quadratic; it dominated long backtests).
-  const ring = core.closedRing
-  if (ring.ids.length < keep) ring.ids.push(order.id)
+  const ring = core.closed
+  if (ring.orders.length < keep) ring.orders.push(order)
   else {
-    core.closed.delete(ring.ids[ring.next]!)
-    ring.ids[ring.next] = order.id
+    ring.orders[ring.next] = order
     ring.next = (ring.next + 1) % keep
   }
-  core.closed.set(order.id, order)
 }
 
 /** Removes finished orders from a symbol's list (only between bars or at the end of one). */

@@ -8,7 +8,7 @@ import { InvalidOrder } from '../errors.js'
 import type { Instrument, Order, OrderRequest } from '../schemas.js'
 import type { AccountView, BarLike, ExchangeEvent, SimulatedExchange } from '../types.js'
 import { AccountBook } from './account.js'
-import { compactOrders, emitOrder, finishOrder, snapshot, type Core } from './core.js'
+import { compactOrders, emitOrder, findClosed, finishOrder, snapshot, type Core } from './core.js'
 import { EventQueue } from './event-queue.js'
 import { settleFunding } from './fills.js'
 import type { LedgerSnapshot } from './ledger.js'
@@ -65,8 +65,7 @@ export class PaperExchange implements SimulatedExchange {
       events,
       ids: { order: 0, fill: 0, liquidation: 0 },
       clientIds: new Map(),
-      closed: new Map(),
-      closedRing: { ids: [], next: 0 },
+      closed: { orders: [], next: 0 },
     }
     // exchangeInfo has at least one symbol (schema), so there is always a first state.
     this.lastState = states[0]!
@@ -143,7 +142,7 @@ export class PaperExchange implements SimulatedExchange {
       finishOrder(this.core, { s, w }, { status: 'CANCELED', reason: 'cancelled by request' })
       return snapshot(w.order)
     }
-    const done = this.core.closed.get(orderId)
+    const done = findClosed(this.core, orderId)
     if (done !== undefined && done.symbol === symbol) return snapshot(done)
     throw new InvalidOrder(`${symbol}: unknown order ${orderId}`, symbol, 'orderId')
   }
