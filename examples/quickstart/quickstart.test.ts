@@ -3,12 +3,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cliBuilt, runQuantum } from '../../test-utils/cli.js'
+import { repoDir } from '../../test-utils/shared.js'
 
 describe.skipIf(!cliBuilt)('examples/quickstart (quantum-run end to end)', () => {
   it('should backtest the bundled BTCUSDT year and write a reconciling run folder', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'qs-')), 'run')
     const run = runQuantum(['examples/quickstart/quantum.config.ts', '--out', out, '--no-progress'])
-    expect(run.stderr).toBe('')
+    // The bundled funding file has a known gap: it is reported, never filled.
+    expect(run.stderr.trim()).toBe(
+      'warn  funding gaps (not filled) symbol=BTCUSDT file=' +
+        join(repoDir, 'examples/data/BTCUSDT-funding-8h.csv') +
+        ' gaps=1',
+    )
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Trades')
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))
@@ -17,6 +23,8 @@ describe.skipIf(!cliBuilt)('examples/quickstart (quantum-run end to end)', () =>
     const l = summary.ledger
     expect(Math.round((l.startBalance + l.realizedPnl - l.fees + l.funding) * 100)).toBe(Math.round(l.endBalance * 100))
     expect(l.funding).not.toBe(0) // the bundled funding file is applied
+    const funding = summary.data.find((d: { kind: string }) => d.kind === 'funding')
+    expect(funding.gaps).toEqual([{ from: Date.UTC(2024, 11, 4), to: Date.UTC(2024, 11, 31), missing: 80 }])
     const trades = readFileSync(join(out, 'trades.csv'), 'utf8').trimEnd().split('\n')
     expect(trades.length - 1).toBe(summary.trades)
     const equity = readFileSync(join(out, 'equity.csv'), 'utf8').trimEnd().split('\n')

@@ -105,6 +105,31 @@ export interface BacktestSummary {
   readonly barsPerSecond: number
 }
 
+/** A gap in a data file: `missing` rows between `from` and `to` (epoch ms). */
+export interface DataGap {
+  readonly from: number
+  readonly to: number
+  readonly missing: number
+}
+
+/** What was read from one data file (shown in reports: gaps are reported, never filled). */
+export interface DataSourceReport {
+  readonly kind: 'candles' | 'funding'
+  readonly symbol: string
+  readonly file: string
+  /** Candle timeframe, or the funding interval (e.g. `8h`). */
+  readonly timeframe: string
+  /** Rows in the file. */
+  readonly rows: number
+  /** Rows used after the symbol and time filters (candles). */
+  readonly used: number
+  readonly gaps: readonly DataGap[]
+  /** Whether the candles came from the binary cache. */
+  readonly fromCache: boolean
+  /** Why the cache was not used, when it was not. */
+  readonly cacheIssue?: string
+}
+
 /** Everything a backtest produced. */
 export interface BacktestResult {
   readonly summary: BacktestSummary
@@ -116,4 +141,6 @@ export interface BacktestResult {
   readonly ledger: LedgerSummary
   /** Notable events kept for the report (plugin errors, risk verdicts, rejections), capped. */
   readonly notableEvents: readonly EngineEvent[]
+  /** The data files read, with their gaps. @default [] */
+  readonly data?: readonly DataSourceReport[]
 }

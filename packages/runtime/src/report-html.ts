@@ -141,7 +141,22 @@ function runHtml(result: BacktestResult, info: RunInfo | undefined): string {
             `${p.name} ${JSON.stringify(p.options, jsonReplacer)}`,
           ]),
         ]
-  return `<h2>Run</h2>${kv([...config, ...ledger])}`
+  return `<h2>Run</h2>${kv([...config, ...dataRows(result), ...ledger])}`
+}
+
+function dataRows(result: BacktestResult): [string, string][] {
+  return (result.data ?? []).map((d): [string, string] => {
+    const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+    const gaps =
+      d.gaps.length === 0
+        ? 'no gaps'
+        : `${d.gaps.length} gap(s), not filled: ${d.gaps
+            .slice(0, 5)
+            .map((g) => `${iso(g.from)} → ${iso(g.to)} (${g.missing} missing)`)
+            .join('; ')}${d.gaps.length > 5 ? '; …' : ''}`
+    const cache = d.kind === 'candles' ? (d.fromCache ? ', from cache' : ', parsed') : ''
+    return [`${d.kind} ${d.symbol} ${d.timeframe}`, `${d.used} of ${d.rows} rows${cache}; ${gaps}`]
+  })
 }
 
 function symbolSelect(result: BacktestResult): string {

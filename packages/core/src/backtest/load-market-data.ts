@@ -2,25 +2,11 @@ import { isAbsolute, resolve } from 'node:path'
 import type { DataConfig } from '../config.js'
 import { ConfigError } from '../errors.js'
 import { sliceSeries, type CandleSeries } from '../data/candle-series.js'
-import type { Gap } from '../data/find-gaps.js'
+import type { DataSourceReport } from '../result.js'
+import { timeframeLabel } from '../data/candle-series.js'
 import { loadCandles } from '../data/load-candles.js'
 import { mergeByTime, type MergedIndex } from '../data/merge-by-time.js'
 import { readFundingCsv, type FundingSeries } from '../data/read-funding-csv.js'
-
-/** What was loaded from one candle file (shown in reports: gaps are reported, never filled). */
-export interface DataSourceReport {
-  readonly symbol: string
-  readonly file: string
-  readonly timeframe: string
-  /** Rows in the file. */
-  readonly rows: number
-  /** Rows used after the symbol and time filters. */
-  readonly used: number
-  readonly gaps: readonly Gap[]
-  readonly fromCache: boolean
-  /** Why the cache was not used, when it was not. */
-  readonly cacheIssue?: string
-}
 
 /** Candles, funding and visiting order for one run. */
 export interface MarketData {
@@ -76,7 +62,8 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
     ])
   }
   const funding = await loadFunding(data.funding, options.baseDir)
-  const reports = picked.map((l, i) => ({
+  const reports: DataSourceReport[] = picked.map((l, i) => ({
+    kind: 'candles' as const,
     symbol: l.series.symbol,
     file: files[loaded.indexOf(l)] as string,
     timeframe: l.series.timeframe,
@@ -86,16 +73,37 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
     fromCache: l.fromCache,
     ...(l.cacheIssue === undefined ? {} : { cacheIssue: l.cacheIssue }),
   }))
+  for (const f of funding.values()) reports.push(f.report)
   const nonEmpty = series.filter((s) => s.openTime.length > 0)
-  return { series: nonEmpty, funding, order: nonEmpty.length > 1 ? mergeByTime(nonEmpty) : undefined, reports }
+  const fundingSeries = new Map([...funding].map(([symbol, f]) => [symbol, f.series]))
+  return {
+    series: nonEmpty,
+    funding: fundingSeries,
+    order: nonEmpty.length > 1 ? mergeByTime(nonEmpty) : undefined,
+    reports,
+  }
 }
 
-async function loadFunding(spec: string | string[] | undefined, baseDir: string): Promise<Map<string, FundingSeries>> {
+async function loadFunding(
+  spec: string | string[] | undefined,
+  baseDir: string,
+): Promise<Map<string, { series: FundingSeries; report: DataSourceReport }>> {
   const files = spec === undefined ? [] : Array.isArray(spec) ? spec : [spec]
-  const out = new Map<string, FundingSeries>()
-  for (const file of files) {
-    const f = await readFundingCsv(absolute(baseDir, file))
-    out.set(f.symbol, f)
+  const out = new Map<string, { series: FundingSeries; report: DataSourceReport }>()
+  for (const spec of files) {
+    const file = absolute(baseDir, spec)
+    const f = await readFundingCsv(file)
+    const report: DataSourceReport = {
+      kind: 'funding',
+      symbol: f.symbol,
+      file,
+      timeframe: timeframeLabel(f.report.stepMs),
+      rows: f.report.rows,
+      used: f.report.rows,
+      gaps: f.report.gaps,
+      fromCache: false,
+    }
+    out.set(f.symbol, { series: f, report })
   }
   return out
 }

@@ -10,7 +10,7 @@ import { runEngine } from '../engine/run-engine.js'
 import { silentLogger } from '../engine/logger.js'
 import type { BacktestResult } from '../result.js'
 import type { EngineEvent, Logger } from '../types.js'
-import { loadMarketData, type DataSourceReport } from './load-market-data.js'
+import { loadMarketData } from './load-market-data.js'
 import { summarizeRun } from './summarize.js'
 
 /** Options of {@link runBacktest}. */
@@ -28,7 +28,7 @@ export interface RunBacktestOptions {
 }
 
 /** A backtest result with the data sources it read. */
-export type BacktestRun = BacktestResult & { readonly data: readonly DataSourceReport[] }
+export type BacktestRun = BacktestResult & { readonly data: NonNullable<BacktestResult['data']> }
 
 /**
  * Runs a validated config as a backtest: loads candles (through the binary cache) and funding, builds
@@ -45,7 +45,7 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
   })
   for (const r of market.reports) {
     if (r.gaps.length > 0)
-      logger.warn('candle gaps (not filled)', { symbol: r.symbol, file: r.file, gaps: r.gaps.length })
+      logger.warn(`${r.kind} gaps (not filled)`, { symbol: r.symbol, file: r.file, gaps: r.gaps.length })
     if (r.cacheIssue !== undefined) logger.warn('candle cache not used', { file: r.file, reason: r.cacheIssue })
   }
   const symbols = market.series.map((s) => s.symbol)
