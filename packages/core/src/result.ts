@@ -3,20 +3,12 @@
  * accounting ledger. The runtime writes it to `summary.json`, `trades.csv`, `equity.csv` and `report.html`.
  * @packageDocumentation
  */
+import type { CandleSeries } from './data/candle-series.js'
 import type { Fill } from './schemas.js'
 import type { EngineEvent } from './types.js'
 
 /** Columnar candles of one symbol as the result carries them (for charts). */
-export interface ResultSeries {
-  readonly symbol: string
-  readonly timeframe: string
-  readonly openTime: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-}
+export type ResultSeries = CandleSeries
 
 /** One round trip: from flat to flat (a flip closes one trade and opens the next). */
 export interface TradeRecord {

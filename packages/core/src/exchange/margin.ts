@@ -1,9 +1,10 @@
 /**
  * Isolated-margin maths of Binance USD-M (one-way mode): bracket lookup, maintenance margin and the
- * liquidation price. Kept internal to the exchange; `packages/core/src/math/` may later hold the shared
- * public versions.
+ * liquidation price, internal to the exchange; the formula itself is the Trading Mathematician's
+ * (`math/liquidation-price.ts`).
  * @packageDocumentation
  */
+import { liquidationPriceUnchecked } from '../math/liquidation-price.js'
 import type { LeverageBracket } from '../schemas.js'
 
 /**
@@ -39,10 +40,8 @@ export interface IsolatedPosition {
 }
 
 /**
- * Binance's isolated one-way liquidation price
- * `LP = (WB + cum - side * q * E) / (q * mmr - side * q)`, with WB the isolated margin, at which the
- * margin balance `WB + side * q * (LP - E)` equals the maintenance margin `q * LP * mmr - cum`. The
- * bracket is the one of the entry notional `q * E` (as freqtrade does). 0 when the position cannot be
+ * Binance's isolated one-way liquidation price (the Trading Mathematician's `liquidationPrice`) with
+ * the bracket of the entry notional `q * E` (as freqtrade does). 0 when the position cannot be
  * liquidated (e.g. a 1x long).
  * @see https://www.binance.com/en/support/faq/how-to-calculate-liquidation-price-of-usd%E2%93%A2-m-futures-contracts-b3c689c1f50a44cabb3a84e663b81d93
  * @internal
@@ -50,6 +49,12 @@ export interface IsolatedPosition {
 export function isolatedLiquidationPrice(p: IsolatedPosition): number {
   if (p.quantity === 0) return 0
   const b = bracketFor(p.brackets, p.quantity * p.entryPrice)
-  const lp = (p.margin + b.cum - p.side * p.quantity * p.entryPrice) / (p.quantity * (b.maintMarginRatio - p.side))
-  return Number.isFinite(lp) && lp > 0 ? lp : 0
+  return liquidationPriceUnchecked({
+    side: p.side > 0 ? 'LONG' : 'SHORT',
+    entry: p.entryPrice,
+    quantity: p.quantity,
+    walletBalance: p.margin,
+    maintenanceMarginRate: b.maintMarginRatio,
+    maintenanceAmount: b.cum,
+  })
 }

@@ -5,7 +5,7 @@
  */
 export { breakEvenPrice } from './break-even-price.js'
 export { initialMargin } from './initial-margin.js'
-export { liquidationPrice } from './liquidation-price.js'
+export { liquidationPrice, liquidationPriceUnchecked } from './liquidation-price.js'
 export { findMaintenanceBracket, maintenanceMargin, parseMaintenanceBrackets } from './maintenance-margin.js'
 export { pnl } from './pnl.js'
 export { sizeFromRisk } from './size-from-risk.js'

@@ -43,9 +43,16 @@ const schema = z.object({
  *   maintenanceMarginRate: 0.004, maintenanceAmount: 0 }) // 45180.72…
  */
 export function liquidationPrice(input: LiquidationPriceInput): number {
-  const o = parseOrThrow(schema, input, 'liquidationPrice input')
+  return liquidationPriceUnchecked(parseOrThrow(schema, input, 'liquidationPrice input'))
+}
+
+/**
+ * {@link liquidationPrice} without the input check, for callers that hold validated state (the paper
+ * exchange calls it on every fill). Garbage in, garbage out: prefer {@link liquidationPrice}.
+ */
+export function liquidationPriceUnchecked(o: LiquidationPriceInput): number {
   const s = sign(o.side)
   const q = o.quantity
   const price = (o.walletBalance + o.maintenanceAmount - s * q * o.entry) / (q * o.maintenanceMarginRate - s * q)
-  return price > 0 ? price : 0
+  return Number.isFinite(price) && price > 0 ? price : 0
 }
