@@ -47,6 +47,10 @@ export const SignalSchema = z.object({
   action: SignalActionSchema,
   /** Confidence in [0, 1]. */
   confidence: z.number().min(0).max(1),
+  /** The model's class probabilities, when it has them (each in [0, 1], summing to 1). */
+  probabilities: z
+    .object({ BUY: z.number().min(0).max(1), SELL: z.number().min(0).max(1), HOLD: z.number().min(0).max(1) })
+    .optional(),
   /** Free-form diagnostics (feature values, model version...). */
   meta: z.record(z.string(), z.unknown()).optional(),
 })
@@ -61,6 +65,8 @@ export const DecisionSchema = z.object({
   confidence: z.number().min(0).max(1),
   /** Each agent's signal that went into the decision (the seed's per-model tree). */
   votes: z.array(SignalSchema),
+  /** Agents expected but left out of this decision (failed, late, invalid output), with why. */
+  dropped: z.array(z.object({ agent: z.string(), reason: z.string() })).optional(),
   /** The close price the decision was taken at. */
   price: positive(),
 })

@@ -150,6 +150,18 @@ export interface MarketBar {
   readonly volume: number
 }
 
+/** The columnar candles of one symbol, as agents' `prepare` hook receives them. */
+export interface AgentHistory {
+  readonly symbol: string
+  readonly timeframe: string
+  readonly openTime: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
 /** Publish/subscribe channel shared by plugins and the engine. */
 export interface EventBus {
   /** Publishes an event to every subscriber, synchronously. */
@@ -203,6 +215,13 @@ export interface AgentPlugin extends PluginBase {
   readonly kind: 'agent'
   /** Number of bars the agent needs before its signals mean anything (reports use it). @default 0 */
   readonly warmup?: number
+  /**
+   * Called once before a backtest with the full history of every symbol, so a model agent can run its
+   * inference in batches up front and answer `onBar` from the results. The agent must not let a bar's
+   * answer depend on later bars (features of bar `i` use rows `<= i` only). Not called in live modes.
+   * System hook: not called by user code.
+   */
+  prepare?(history: readonly AgentHistory[], ctx: PluginContext): void | Promise<void>
   /**
    * Called for every closed bar of every symbol, in time order, synchronously. Return a signal, or
    * `undefined` for no opinion (cheaper than a HOLD signal). A throw becomes a `plugin-error` event.

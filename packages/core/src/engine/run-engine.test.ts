@@ -146,3 +146,28 @@ describe('runEngine', () => {
     expect(output.fills).toHaveLength(0)
   })
 })
+
+describe('runEngine agent prepare hook', () => {
+  it('should hand every agent the full history once before the first bar', async () => {
+    const calls: { symbols: string[]; bars: number; beforeFirstBar: boolean }[] = []
+    let barsSeen = 0
+    const agent: QuantumPlugin = {
+      name: 'test:prepared',
+      kind: 'agent',
+      prepare: (history) => {
+        calls.push({
+          symbols: history.map((h) => h.symbol),
+          bars: history[0]!.close.length,
+          beforeFirstBar: barsSeen === 0,
+        })
+      },
+      onBar: () => {
+        barsSeen++
+        return undefined
+      },
+    }
+    await run([agent])
+    expect(calls).toEqual([{ symbols: ['TESTUSDT'], bars: 3000, beforeFirstBar: true }])
+    expect(barsSeen).toBe(3000)
+  })
+})

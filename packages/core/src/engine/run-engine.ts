@@ -88,6 +88,7 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineOutput
     options.exchange.events$.subscribe((event) => onExchangeEvent(engine, state, event)),
   ]
   for (const plugin of plugins.all) await plugin.setup?.(engine.contextOf(plugin))
+  for (const agent of plugins.agents) await agent.prepare?.(options.series, engine.contextOf(agent))
   try {
     await runPipeline(engine, state, options)
   } finally {
