@@ -8,6 +8,7 @@
  * ├── ConfigError          (CONFIG_INVALID)   config file, CLI flags, plugin options
  * ├── DataError            (DATA_INVALID)     candle / funding files: rows, NaN, order, gaps
  * ├── PluginError          (PLUGIN_FAILED)    a plugin threw inside a hook
+ * ├── ModelError           (MODEL_INVALID)    model file missing/corrupt, metadata or shape mismatch
  * ├── ExchangeError        (EXCHANGE_REJECTED)
  * │   ├── InvalidOrder     (INVALID_ORDER)    precision, min notional, unknown symbol, bad params
  * │   └── InsufficientFunds(INSUFFICIENT_FUNDS)
@@ -37,6 +38,8 @@ export const QUANTUM_ERROR_CODES = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** A capability that exists in the design but is not available yet (e.g. a run mode). */
   NOT_SUPPORTED: 'NOT_SUPPORTED',
+  /** A model file is missing, corrupt, or does not match its metadata or the configured features. */
+  MODEL_INVALID: 'MODEL_INVALID',
 } as const
 
 /** A stable, machine-readable error code. */
@@ -124,6 +127,18 @@ export class PluginError extends QuantumError {
     super('PLUGIN_FAILED', `Plugin "${plugin}" failed in ${hook}: ${describeCause(cause)}`, { cause })
     this.plugin = plugin
     this.hook = hook
+  }
+}
+
+/** A model file is missing, corrupt, or does not fit its metadata or the configured features. */
+export class ModelError extends QuantumError {
+  override readonly name = 'ModelError'
+  /** The model file (or model name) concerned. */
+  readonly model: string
+
+  constructor(model: string, message: string, options?: QuantumErrorOptions) {
+    super('MODEL_INVALID', `Model ${model}: ${message}`, options)
+    this.model = model
   }
 }
 

@@ -11,6 +11,7 @@ export {
   ConfigError,
   DataError,
   PluginError,
+  ModelError,
   ExchangeError,
   InvalidOrder,
   InsufficientFunds,
