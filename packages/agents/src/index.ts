@@ -4,3 +4,8 @@
  * @packageDocumentation
  */
 export { emaCross } from './plugins/ema-cross.js'
+export * from './ensemble/index.js'
+export * from './sizing/index.js'
+export * from './regime/index.js'
+export * from './universe/index.js'
+export * from './supervisor/index.js'

@@ -1,0 +1,8 @@
+/**
+ * RL Position Sizing: the Q-learning sizer, its learner and Q-table file.
+ * @packageDocumentation
+ */
+export { QLearner, QTableFileSchema, actionGrid, readQTable, writeQTable } from './q-learner.js'
+export { rlPositionSizing } from './rl-sizer.js'
+export type { ActionGridSpec, QLearnerConfig, QTableFile, SizingAction, Transition } from './q-learner.js'
+export type { RlPositionSizingOptions } from './rl-sizer.js'

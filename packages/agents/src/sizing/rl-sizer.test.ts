@@ -1,0 +1,178 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, DataError, SimulatedClock, createEventBus, createLogger, sfc32 } from '@quantum/core'
+import type { Decision, Fill, OrderIntent, PluginContext, Position, PositionSide } from '@quantum/core'
+import { describe, expect, it } from 'vitest'
+import { createRegimeStore } from '../regime/regime-store.js'
+import { QLearner, actionGrid, readQTable } from './q-learner.js'
+import { rlPositionSizing } from './rl-sizer.js'
+
+const SYMBOL = 'BTCUSDT'
+
+function flat(symbol: string): Position {
+  return {
+    symbol,
+    side: 'FLAT',
+    quantity: 0,
+    entryPrice: 0,
+    leverage: 20,
+    margin: 0,
+    markPrice: 0,
+    unrealizedPnl: 0,
+    liquidationPrice: 0,
+    openedAt: 0,
+  }
+}
+
+/** A context whose account holds positions the test sets, and whose logger keeps the records. */
+function context() {
+  const positions = new Map<string, Position>()
+  const logs: string[] = []
+  const bus = createEventBus()
+  const ctx = {
+    mode: 'backtest',
+    clock: new SimulatedClock(1),
+    logger: createLogger({ level: 'debug', write: (l) => logs.push(l) }),
+    bus,
+    account: { getPosition: (s: string) => positions.get(s) ?? flat(s) },
+  } as unknown as PluginContext
+  const setPosition = (side: PositionSide, quantity: number): Position => {
+    const p = { ...flat(SYMBOL), side, quantity, entryPrice: 100 }
+    positions.set(SYMBOL, p)
+    return p
+  }
+  let id = 0
+  /** Emits a fill and the position after it. */
+  const fill = (f: { side: 'BUY' | 'SELL'; quantity: number; pnl: number; after: [PositionSide, number] }): void => {
+    const position = setPosition(...f.after)
+    const event: Fill = {
+      id: `f${++id}`,
+      orderId: `o${id}`,
+      clientOrderId: `c${id}`,
+      symbol: SYMBOL,
+      side: f.side,
+      price: 100,
+      quantity: f.quantity,
+      fee: 0,
+      liquidity: 'taker',
+      realizedPnl: f.pnl,
+      time: id,
+      reduceOnly: f.after[1] === 0,
+    }
+    bus.emit({ type: 'fill', fill: event, position })
+  }
+  return { ctx, logs, fill }
+}
+
+const decision = (action: 'BUY' | 'SELL', confidence = 0.7): Decision => ({
+  symbol: SYMBOL,
+  time: 1,
+  action,
+  confidence,
+  votes: [],
+  price: 100,
+})
+const entryOf = (intents: readonly OrderIntent[]): OrderIntent => intents.find((i) => i.tag === 'entry')!
+
+describe('rlPositionSizing', () => {
+  it('rejects bad options with a ConfigError', () => {
+    expect(() => rlPositionSizing({ minNotional: 9000 })).toThrow(ConfigError)
+    expect(() => rlPositionSizing({ epsilon: 2 })).toThrow(ConfigError)
+    expect(() => rlPositionSizing({ regimes: {} as never })).toThrow(ConfigError)
+  })
+
+  it('moves Q towards the rewards on a toy sequence (alpha 0.2)', () => {
+    const learner = new QLearner({
+      actions: actionGrid({
+        minNotional: 10,
+        maxNotional: 8000,
+        notionalSteps: 5,
+        minLeverage: 15,
+        maxLeverage: 25,
+        leverageSteps: 3,
+      }),
+      alpha: 0.2,
+      gamma: 0.95,
+      epsilon: 0.1,
+      random: sfc32(1),
+    })
+    expect(learner.best('s')).toBe(7) // untrained: the middle action
+    expect(learner.update({ state: 's', action: 2, reward: 10, next: 'end' })).toBeCloseTo(2, 12)
+    expect(learner.update({ state: 's', action: 2, reward: 10, next: 'end' })).toBeCloseTo(3.6, 12)
+    learner.update({ state: 's', action: 7, reward: -10, next: 'end' })
+    for (let k = 0; k < 50; k++) learner.update({ state: 's', action: 2, reward: 10, next: 'end' })
+    expect(learner.values('s')[2]).toBeCloseTo(10, 3)
+    expect(learner.best('s')).toBe(2)
+    // With a bootstrap: r + gamma * max Q(next) = 0 + 0.95 * 10.
+    expect(learner.update({ state: 'p', action: 0, reward: 0, next: 's' })).toBeCloseTo(
+      0.2 * 0.95 * learner.values('s')[2]!,
+      12,
+    )
+  })
+
+  it('learns from the closing fill of the trade it opened, and persists the table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-sizer-'))
+    const path = join(dir, 'q.json')
+    const regimes = createRegimeStore()
+    regimes.set(SYMBOL, { regime: 'trend-up', time: 1 })
+    const sizer = rlPositionSizing({ epsilon: 0, qTablePath: path, regimes })
+    const { ctx, fill } = context()
+    await sizer.setup?.(ctx)
+    const entry = entryOf(sizer.size(decision('BUY', 0.9), ctx))
+    fill({ side: 'BUY', quantity: 1, pnl: 0, after: ['LONG', 1] })
+    // SELL reverses: close the long (+50 USDT realised), then open a short.
+    const intents = sizer.size(decision('SELL', 0.9), ctx)
+    expect(intents[0]).toMatchObject({ reduceOnly: true, quantity: 1, tag: 'reverse' })
+    fill({ side: 'SELL', quantity: 1, pnl: 50, after: ['FLAT', 0] })
+    await sizer.dispose?.()
+    const file = readQTable(path)!
+    const row = file.states['trend-up|neutral|high']!
+    expect(row[7]).toBeCloseTo(0.2 * 50, 12) // the middle action earned alpha * reward
+    expect(entry).toMatchObject({ quoteQuantity: file.actions[7]!.notional, leverage: 20 })
+    // A new sizer loads the table and acts on it.
+    const again = rlPositionSizing({ epsilon: 0, qTablePath: path, regimes })
+    await again.setup?.(context().ctx)
+    expect(entryOf(again.size(decision('BUY', 0.9), context().ctx)).quoteQuantity).toBe(file.actions[7]!.notional)
+    await again.dispose?.()
+    expect(readQTable(path)!.updates).toBe(1)
+  })
+
+  it('survives a corrupt table: warning, file moved aside, fresh table; or a DataError on request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rl-sizer-'))
+    const path = join(dir, 'q.json')
+    writeFileSync(path, '{"version":1,"actions":[{"notional":')
+    const { ctx, logs } = context()
+    const sizer = rlPositionSizing({ qTablePath: path })
+    await expect(sizer.setup?.(ctx)).resolves.toBeUndefined()
+    expect(logs.some((l) => l.includes('corrupt rl q-table'))).toBe(true)
+    expect(existsSync(`${path}.corrupt`)).toBe(true)
+    await sizer.dispose?.()
+    expect(readQTable(path)?.version).toBe(1)
+    writeFileSync(path, JSON.stringify({ version: 1, actions: [], states: {}, updates: 0 }))
+    await expect(
+      rlPositionSizing({ qTablePath: path, onCorrupt: 'throw' }).setup?.(context().ctx),
+    ).rejects.toBeInstanceOf(DataError)
+    expect(readFileSync(path, 'utf8')).toContain('"actions":[]') // never overwritten on failure
+  })
+
+  it('is deterministic with a seed, keeps to the ranges, and is fixed when not autonomous', () => {
+    const run = (seed: number, opts: Parameters<typeof rlPositionSizing>[0] = {}): OrderIntent[] => {
+      const sizer = rlPositionSizing({ seed, epsilon: 1, ...opts })
+      const { ctx } = context()
+      return Array.from({ length: 300 }, () => entryOf(sizer.size(decision('BUY', 0.7), ctx)))
+    }
+    const a = run(7)
+    expect(run(7)).toEqual(a)
+    expect(run(8)).not.toEqual(a)
+    for (const i of a) {
+      expect(i.quoteQuantity).toBeGreaterThanOrEqual(10)
+      expect(i.quoteQuantity).toBeLessThanOrEqual(8000)
+      expect(i.leverage).toBeGreaterThanOrEqual(15)
+      expect(i.leverage).toBeLessThanOrEqual(25)
+    }
+    expect(new Set(a.map((i) => `${i.quoteQuantity}x${i.leverage}`)).size).toBe(15)
+    const fixed = run(7, { autonomous: false })
+    expect(new Set(fixed.map((i) => `${i.quoteQuantity}x${i.leverage}`))).toEqual(new Set(['282.84x20']))
+  })
+})
