@@ -9,3 +9,29 @@ export * from './sizing/index.js'
 export * from './regime/index.js'
 export * from './universe/index.js'
 export * from './supervisor/index.js'
+export {
+  ModelMetadataSchema,
+  readModelMetadata,
+  parseModelMetadata,
+  metadataPathFor,
+  assertModelFeatures,
+  MODEL_METADATA_FORMAT,
+  MODEL_FAMILIES,
+  MODEL_CLASSES,
+} from './models/model-metadata.js'
+export type { ModelMetadata, ModelFamily, ModelClass, ModelInputShape } from './models/model-metadata.js'
+export {
+  xgboostJsonToOnnx,
+  lightgbmTextToOnnx,
+  TreeEnsembleBuilder,
+  float32AtOrBelow,
+  type XgboostToOnnxOptions,
+  type LightgbmToOnnxOptions,
+  type BranchMode,
+  type BranchSpec,
+  type TreeEnsembleOptions,
+} from './convert/index.js'
+/** The small ONNX writer the converters use (nodes, attributes, tensors, models over onnx-proto). */
+export * as onnxWriter from './convert/onnx-writer.js'
+export { STANDARD_FEATURES, STANDARD_FEATURES_WARMUP, StandardFeatureStream, computeStandardFeatures } from './features/standard-features.js'
+export type { StandardFeature } from './features/standard-features.js'
