@@ -33,5 +33,10 @@ export {
 } from './convert/index.js'
 /** The small ONNX writer the converters use (nodes, attributes, tensors, models over onnx-proto). */
 export * as onnxWriter from './convert/onnx-writer.js'
-export { STANDARD_FEATURES, STANDARD_FEATURES_WARMUP, StandardFeatureStream, computeStandardFeatures } from './features/standard-features.js'
+export {
+  STANDARD_FEATURES,
+  STANDARD_FEATURES_WARMUP,
+  StandardFeatureStream,
+  computeStandardFeatures,
+} from './features/standard-features.js'
 export type { StandardFeature } from './features/standard-features.js'
