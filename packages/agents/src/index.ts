@@ -40,3 +40,33 @@ export {
   computeStandardFeatures,
 } from './features/standard-features.js'
 export type { StandardFeature } from './features/standard-features.js'
+export { modelAgent, xgboostAgent, lightgbmAgent, nhitsAgent, patchtstAgent } from './plugins/model-agent.js'
+export type { ModelAgentOptions, TabularModelAgentOptions, SequenceModelAgentOptions } from './plugins/model-agent.js'
+export type { ModelAgentPlugin, ModelAgentDiagnostics } from './plugins/model-agent-core.js'
+export { ModelRegistry, ModelHandle, modelRegistryFor } from './models/model-registry.js'
+export type { ModelRegistryOptions, ModelRegistryEntry } from './models/model-registry.js'
+export {
+  ModelSession,
+  openModelSession,
+  checkExpectation,
+  probabilityIssue,
+  defaultWindowOf,
+  OUTPUT_CLASSES,
+  CLASS_COUNT,
+  TABULAR_FAMILIES,
+  SEQUENCE_FAMILIES,
+  SEQUENCE_WINDOW,
+  DEFAULT_SESSION_OPTIONS,
+} from './models/model-session.js'
+export type { ModelExpectation, OpenModelOptions } from './models/model-session.js'
+export { BatchPredictor } from './models/batch-predictor.js'
+export type { BatchTarget, BatchPredictorOptions } from './models/batch-predictor.js'
+export {
+  predictHistory,
+  LiveWindow,
+  featureColumns,
+  ROW_NO_INPUT,
+  ROW_OK,
+  ROW_INVALID_OUTPUT,
+} from './models/model-input.js'
+export type { HistoryPredictions, PredictHistoryOptions, NormStats, OhlcvBar } from './models/model-input.js'

@@ -75,7 +75,11 @@ export class StandardFeatureStream {
  * input type); rows before the warm-up hold NaN.
  * @example const { matrix, rows, columns } = computeStandardFeatures(history)
  */
-export function computeStandardFeatures(history: AgentHistory): { matrix: Float32Array; rows: number; columns: number } {
+export function computeStandardFeatures(history: AgentHistory): {
+  matrix: Float32Array
+  rows: number
+  columns: number
+} {
   const n = history.close.length
   const matrix = new Float32Array(n * F)
   const s = new StandardFeatureStream()

@@ -1,0 +1,207 @@
+/**
+ * The model registry: one `onnxruntime-node` session per model file, shared by reference count, and
+ * hot-swappable handles over it.
+ * @packageDocumentation
+ */
+import { resolve } from 'node:path'
+import { ModelError } from '@quantum/core'
+import type { PluginContext } from '@quantum/core'
+import type { InferenceSession } from 'onnxruntime-node'
+import {
+  checkExpectation,
+  DEFAULT_SESSION_OPTIONS,
+  openModelSession,
+  type ModelExpectation,
+  type ModelSession,
+} from './model-session.js'
+
+/** Options of {@link ModelRegistry}. */
+export interface ModelRegistryOptions {
+  /** `onnxruntime-node` session options for every model. @default DEFAULT_SESSION_OPTIONS (no CPU arena, one intra-op thread) */
+  readonly sessionOptions?: InferenceSession.SessionOptions
+}
+
+interface Entry {
+  readonly loading: Promise<ModelSession>
+  refs: number
+}
+
+/** One open model file, as {@link ModelRegistry.stats} reports it. */
+export interface ModelRegistryEntry {
+  /** Absolute path of the model file. */
+  readonly path: string
+  /** Holders of the session. */
+  readonly refs: number
+}
+
+/**
+ * Shares one session per model file (keyed by absolute path) among its users, with reference counts:
+ * the session is released when its last user releases it. Create one per runtime (the model agents
+ * default to one per engine run, see {@link modelRegistryFor}); it is not a module singleton.
+ * @example
+ * const registry = new ModelRegistry()
+ * const model = await registry.open('models/xgb.onnx', { features: STANDARD_FEATURES, family: 'xgboost' })
+ */
+export class ModelRegistry {
+  private readonly entries = new Map<string, Entry>()
+  private readonly sessionOptions: InferenceSession.SessionOptions
+
+  /** Creates an empty registry. */
+  constructor(options: ModelRegistryOptions = {}) {
+    this.sessionOptions = options.sessionOptions ?? DEFAULT_SESSION_OPTIONS
+  }
+
+  /**
+   * Takes a reference on the session of `path` (loading it on first use) after checking its metadata
+   * against `expect`; pair every successful call with {@link ModelRegistry.release}.
+   * @throws {ModelError} when the file is missing, corrupt, or does not match `expect`.
+   * @example const session = await registry.acquire('xgb.onnx', { features, family: 'xgboost' })
+   */
+  async acquire(path: string, expect: ModelExpectation): Promise<ModelSession> {
+    const key = resolve(path)
+    let entry = this.entries.get(key)
+    if (entry === undefined) {
+      const loading = openModelSession(key, { sessionOptions: this.sessionOptions })
+      entry = { loading, refs: 0 }
+      this.entries.set(key, entry)
+      const created = entry
+      loading.catch(() => {
+        if (this.entries.get(key) === created) this.entries.delete(key)
+      })
+    }
+    entry.refs++
+    let session: ModelSession | undefined
+    try {
+      session = await entry.loading
+      checkExpectation(session.metadata, expect, key)
+    } catch (error) {
+      if (this.drop(key, entry)) await session?.release()
+      throw error
+    }
+    return session
+  }
+
+  /**
+   * Gives back one reference taken by {@link ModelRegistry.acquire}; the last one releases the session
+   * (after its runs in flight).
+   * @example await registry.release(session)
+   */
+  async release(session: ModelSession): Promise<void> {
+    const key = resolve(session.path)
+    const entry = this.entries.get(key)
+    if (entry === undefined) return
+    const last = this.drop(key, entry)
+    if (last) await session.release()
+  }
+
+  private drop(key: string, entry: Entry): boolean {
+    entry.refs--
+    if (entry.refs > 0 || this.entries.get(key) !== entry) return false
+    this.entries.delete(key)
+    return true
+  }
+
+  /**
+   * Opens a hot-swappable {@link ModelHandle} on `path`.
+   * @throws {ModelError} as {@link ModelRegistry.acquire}.
+   * @example const model = await registry.open('nhits.onnx', { features, family: 'nhits' })
+   */
+  async open(path: string, expect: ModelExpectation): Promise<ModelHandle> {
+    const session = await this.acquire(path, expect)
+    return new ModelHandle(this, session, expect)
+  }
+
+  /** The open model files with their reference counts. */
+  stats(): ModelRegistryEntry[] {
+    return [...this.entries].map(([path, e]) => ({ path, refs: e.refs }))
+  }
+
+  /** Shown instead of the registry's internals when plugin options are serialised. */
+  toJSON(): string {
+    return 'ModelRegistry'
+  }
+}
+
+/**
+ * A reference to a model that can be replaced while in use: {@link ModelHandle.swap} opens the new
+ * file, validates it against the same expectation, flips the pointer, then releases the old session
+ * once its runs in flight are done. A prediction uses the session current when it started.
+ */
+export class ModelHandle {
+  private current: ModelSession
+  private swapping: Promise<void> = Promise.resolve()
+  private disposed = false
+
+  /** Wraps a session acquired from `registry`; use {@link ModelRegistry.open}. */
+  constructor(
+    private readonly registry: ModelRegistry,
+    session: ModelSession,
+    private readonly expect: ModelExpectation,
+  ) {
+    this.current = session
+  }
+
+  /** The session decisions currently start on. */
+  get session(): ModelSession {
+    return this.current
+  }
+
+  /**
+   * Predicts with the current session (see {@link ModelSession.predict}).
+   * @example const probs = await handle.predict(input, rows)
+   */
+  predict(features: Float32Array, rows: number): Promise<Float32Array> {
+    return this.current.predict(features, rows)
+  }
+
+  /**
+   * Replaces the model by `path` without missing a decision; swaps are serialised. On failure the
+   * current model stays in place and the error is thrown.
+   * @throws {ModelError} when the new model cannot be loaded or does not match the expectation.
+   * @example await handle.swap('models/xgb-v2.onnx')
+   */
+  swap(path: string): Promise<void> {
+    const next = this.swapping.then(() => this.swapNow(path))
+    this.swapping = next.catch(() => undefined)
+    return next
+  }
+
+  private async swapNow(path: string): Promise<void> {
+    if (this.disposed) throw new ModelError(path, 'cannot swap a disposed model handle')
+    const fresh = await this.registry.acquire(path, this.expect)
+    const old = this.current
+    if (fresh.rowSize !== old.rowSize) {
+      await this.registry.release(fresh)
+      throw new ModelError(path, `input of ${fresh.rowSize} floats per row, the current model takes ${old.rowSize}`)
+    }
+    this.current = fresh
+    await this.registry.release(old)
+  }
+
+  /**
+   * Releases the handle's reference (after pending swaps); idempotent.
+   * @example await handle.dispose()
+   */
+  async dispose(): Promise<void> {
+    await this.swapping
+    if (this.disposed) return
+    this.disposed = true
+    await this.registry.release(this.current)
+  }
+}
+
+const perRun = new WeakMap<object, ModelRegistry>()
+
+/**
+ * The default registry of a runtime: one per engine run, keyed by the run's event bus (`ctx.bus`),
+ * so every model agent of a run shares one session per file and nothing outlives the run.
+ * @example const registry = options.registry ?? modelRegistryFor(ctx)
+ */
+export function modelRegistryFor(ctx: PluginContext): ModelRegistry {
+  let registry = perRun.get(ctx.bus)
+  if (registry === undefined) {
+    registry = new ModelRegistry()
+    perRun.set(ctx.bus, registry)
+  }
+  return registry
+}
