@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
 import { benchOrders, benchSignals } from './micro.js'
+import { benchModels } from './models.js'
 import { runBareLoop } from './reference/bare-loop.js'
 import { runReferenceSdk } from './reference/run-sdk.js'
 
@@ -93,7 +94,6 @@ async function main(): Promise<void> {
     `${fmt(bars / (proc.ms / 1000))} bars/s`,
     `${(proc.ms / 1000).toFixed(2)} s wall, peak RSS ${fmt(proc.rssKb / 1024)} MiB`,
   )
-  rmSync(dir, { recursive: true, force: true })
 
   // Per signal and per order.
   const sig = await benchSignals(generateCandles({ bars: Math.min(bars, 200_000), seed: 7, symbol: 'SYNTHUSDT' }))
@@ -108,7 +108,63 @@ async function main(): Promise<void> {
     `${fmt(ord.ordersPerSec)} orders/s`,
     `${(ord.barePerSec / ord.ordersPerSec).toFixed(1)}x slower than bare arithmetic (${fmt(ord.barePerSec)}/s)`,
   )
+  await benchAi(dir)
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
+}
+
+/** The AI engine: model latency, a batched 100-symbol step, and a year of 5m bars through the ensemble example. */
+async function benchAi(dir: string): Promise<void> {
+  const m = await benchModels()
+  report(
+    'ensemble decision, 1 symbol, 4 models (p50/p99)',
+    `${m.oneSymbol.p50Ms.toFixed(3)} / ${m.oneSymbol.p99Ms.toFixed(3)} ms`,
+    'seed: ~150 ms',
+  )
+  report(
+    '100 symbols, one batched step (p50/p99)',
+    `${m.hundredSymbols.p50Ms.toFixed(2)} / ${m.hundredSymbols.p99Ms.toFixed(2)} ms`,
+  )
+  report(
+    'RSS: baseline / 4 models loaded / after runs',
+    `${fmt(m.rssBaselineMb)} / ${fmt(m.rssAfterLoadMb)} / ${fmt(m.rssAfterRunMb)} MB`,
+  )
+  // A year of 5m bars (105,120) of one symbol through examples/ensemble, as a whole process.
+  const yearBars = Number(process.env.QUANTUM_BENCH_5M_BARS ?? 105_120)
+  const start = Date.UTC(2024, 9, 1)
+  const csv = join(dir, 'BTCUSDT-5m.csv')
+  await writeCandlesCsv(
+    generateCandles({ bars: yearBars, seed: 5, symbol: 'BTCUSDT', startTime: start, timeframeMs: 300_000 }),
+    csv,
+  )
+  const config = join(root, 'examples/ensemble/quantum.config.ts')
+  const cli = join(root, 'packages/runtime/dist/cli.js')
+  const args = [
+    '--import',
+    join(dir, 'rss.mjs'),
+    cli,
+    config,
+    '--data',
+    csv,
+    '--from',
+    '2024-10-01',
+    '--out',
+    join(dir, 'ens'),
+    '--no-progress',
+    '--quiet',
+  ]
+  spawnSync(process.execPath, args, { cwd: dir }) // fills the candle cache
+  rmSync(join(dir, 'ens'), { recursive: true, force: true })
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' })
+  const ms = performance.now() - t0
+  if (r.status !== 0) throw new Error(`ensemble run failed (${r.status}): ${r.stderr}`)
+  const rss = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN)
+  report(
+    `ensemble backtest, ${fmt(yearBars)} 5m bars, whole process`,
+    `${(ms / 1000).toFixed(2)} s`,
+    `peak RSS ${fmt(rss / 1024)} MiB (target <= 10 s)`,
+  )
+  rmSync(dir, { recursive: true, force: true })
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { CandleSeries } from './data/candle-series.js'
-import type { Fill } from './schemas.js'
+import type { Decision, Fill } from './schemas.js'
 import type { EngineEvent } from './types.js'
 
 /** Columnar candles of one symbol as the result carries them (for charts). */
@@ -122,6 +122,15 @@ export interface DataSourceReport {
   readonly cacheIssue?: string
 }
 
+/** The decisions of a run: counts by action and the latest BUY/SELL decisions with their votes. */
+export interface DecisionLog {
+  /** Decisions taken (one per symbol and bar with at least one signal). */
+  readonly total: number
+  readonly byAction: Readonly<Record<'BUY' | 'SELL' | 'HOLD', number>>
+  /** The latest BUY/SELL decisions, oldest first, each with every agent's vote (capped). */
+  readonly recent: readonly Decision[]
+}
+
 /** Everything a backtest produced. */
 export interface BacktestResult {
   readonly summary: BacktestSummary
@@ -135,4 +144,6 @@ export interface BacktestResult {
   readonly notableEvents: readonly EngineEvent[]
   /** The data files read, with their gaps. @default [] */
   readonly data?: readonly DataSourceReport[]
+  /** The decisions taken, with the votes behind the latest ones. */
+  readonly decisions?: DecisionLog
 }

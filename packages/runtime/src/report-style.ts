@@ -22,6 +22,7 @@ h2{margin:0 0 10px;font-size:15px;font-weight:650}
 .panel-head select{font:inherit;padding:2px 6px}
 .chart{display:block;width:100%;height:240px;cursor:crosshair}
 .note{color:#6b7280;font-size:12px;margin:0 0 8px}
+.trees{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;background:#f9fafb;border:1px solid #e5e7eb;border-radius:6px;padding:10px;max-height:420px;overflow:auto;white-space:pre}
 .legend{display:flex;gap:16px;flex-wrap:wrap;color:#4b5563;font-size:12px;margin-top:6px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .table-wrap{overflow:auto;max-height:560px;border:1px solid #e5e7eb;border-radius:6px}

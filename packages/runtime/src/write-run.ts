@@ -37,7 +37,9 @@ export interface RunFiles {
 
 /** The content of `summary.json`: the summary figures, the ledger and the config info. */
 export function buildSummaryJson(result: BacktestResult, info: RunInfo): Record<string, unknown> {
-  return { ...result.summary, ledger: result.ledger, data: result.data ?? [], config: info }
+  const decisions =
+    result.decisions === undefined ? undefined : { total: result.decisions.total, byAction: result.decisions.byAction }
+  return { ...result.summary, ledger: result.ledger, decisions, data: result.data ?? [], config: info }
 }
 
 /** Writes every file of a run folder atomically (temp file + rename) and returns their paths. */

@@ -101,6 +101,7 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
     },
     notableEvents: output.notableEvents,
     data: market.reports,
+    decisions: output.decisions,
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs'
-import type { ResultSeries, TradeRecord } from '../result.js'
-import type { Fill } from '../schemas.js'
+import type { DecisionLog, ResultSeries, TradeRecord } from '../result.js'
+import type { Decision, Fill } from '../schemas.js'
 import type { EngineEvent, ExchangeEvent, Logger, QuantumPlugin, RunMode, SimulatedExchange } from '../types.js'
 import { barSource, type BarOrder } from './bar-source.js'
 import { SimulatedClock } from './clock.js'
@@ -58,6 +58,8 @@ export interface EngineOutput {
     readonly riskEvents: number
     readonly bars: number
   }
+  /** Decision counts and the latest BUY/SELL decisions with their votes. */
+  readonly decisions: DecisionLog
   readonly durationMs: number
 }
 
@@ -88,7 +90,9 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineOutput
     options.exchange.events$.subscribe((event) => onExchangeEvent(engine, state, event)),
   ]
   for (const plugin of plugins.all) await plugin.setup?.(engine.contextOf(plugin))
-  for (const agent of plugins.agents) await agent.prepare?.(options.series, engine.contextOf(agent))
+  // Agents prepare concurrently: model inference runs on onnxruntime's threads, so independent models
+  // overlap (each agent keeps its own results, so completion order does not matter).
+  await Promise.all(plugins.agents.map(async (agent) => agent.prepare?.(options.series, engine.contextOf(agent))))
   try {
     await runPipeline(engine, state, options)
   } finally {
@@ -114,6 +118,7 @@ interface RunState {
   readonly notable: EngineEvent[]
   readonly keepNotable: number
   readonly counts: { pluginErrors: number; ordersRejected: number; riskEvents: number }
+  readonly decisions: { total: number; byAction: Record<'BUY' | 'SELL' | 'HOLD', number>; recent: Decision[] }
   readonly onEvent: ((event: EngineEvent) => void) | undefined
 }
 
@@ -130,6 +135,7 @@ function createRunState(options: EngineRunOptions): RunState {
     notable: [],
     keepNotable: options.keepNotable ?? 1000,
     counts: { pluginErrors: 0, ordersRejected: 0, riskEvents: 0 },
+    decisions: { total: 0, byAction: { BUY: 0, SELL: 0, HOLD: 0 }, recent: [] },
     onEvent: options.onEvent,
   }
 }
@@ -196,6 +202,7 @@ function observe(engine: EngineContext, state: RunState, event: EngineEvent): vo
   for (const plugin of fromObserver ? [] : engine.plugins.observers) {
     guard(engine.bus, { plugin: plugin.name, hook: 'onEvent' }, () => plugin.onEvent(event, engine.contextOf(plugin)))
   }
+  if (event.type === 'decision') logDecision(state, event.decision)
   if (event.type === 'plugin-error') state.counts.pluginErrors++
   else if (event.type === 'order-rejected' || event.type === 'cancel-rejected') state.counts.ordersRejected++
   else if (event.type === 'risk') state.counts.riskEvents++
@@ -207,6 +214,17 @@ function observe(engine: EngineContext, state: RunState, event: EngineEvent): vo
   state.onEvent?.(event)
 }
 
+const RECENT_DECISIONS = 200
+
+function logDecision(state: RunState, decision: Decision): void {
+  const log = state.decisions
+  log.total++
+  log.byAction[decision.action]++
+  if (decision.action === 'HOLD') return
+  if (log.recent.length >= RECENT_DECISIONS) log.recent.shift()
+  log.recent.push(decision)
+}
+
 function finish(state: RunState, durationMs: number): EngineOutput {
   return {
     trades: state.tracker.trades,
@@ -216,6 +234,7 @@ function finish(state: RunState, durationMs: number): EngineOutput {
     openAtEnd: state.tracker.openCount > 0,
     notableEvents: state.notable,
     counts: { ...state.counts, bars: state.bars },
+    decisions: state.decisions,
     durationMs,
   }
 }
