@@ -2,10 +2,12 @@ import { fileURLToPath } from 'node:url'
 import {
   createOpportunityRanker,
   createRegimeStore,
+  createSupervisorHandle,
   createUniverseOs,
   ensembleManager,
   lightgbmAgent,
   marketStateClassifier,
+  modelSupervisor,
   nhitsAgent,
   opportunityRanker,
   patchtstAgent,
@@ -21,11 +23,12 @@ const model = (file: string): string => fileURLToPath(new URL(`./models/${file}`
 const regimes = createRegimeStore()
 const ranker = createOpportunityRanker()
 const universe = createUniverseOs({ ranker, topK: 2 })
+const supervisor = createSupervisorHandle()
 
 /**
  * The seed's "AI Engine": four ONNX models (XGBoost 25%, LightGBM 25%, N-HiTS 30%, PatchTST 20%) voted by
  * the Ensemble Manager (60% threshold), sized by RL position sizing (capped by the risk guards), with the
- * Market State Classifier, OpportunityRanker and Universe OS on, over BTC/ETH/BNB 1h.
+ * Market State Classifier, OpportunityRanker, Universe OS and the Model Supervisor on, over BTC/ETH/BNB 1h.
  *
  * The bundled models were trained on data up to 2025-06-30; this run starts on 2025-07-01 so every
  * decision is out of sample.
@@ -45,11 +48,13 @@ export default defineConfig({
     lightgbmAgent({ model: model('lgbm.onnx') }),
     nhitsAgent({ model: model('nhits.onnx') }),
     patchtstAgent({ model: model('patchtst.onnx') }),
-    ensembleManager({ threshold: 0.6 }),
+    ensembleManager({ threshold: 0.6, supervisor }),
     rlPositionSizing({ seed: 7, regimes }),
     universeFilter({ universe }),
     maxPositionNotional({ max: 2000 }),
     maxLeverage({ max: 25 }),
     atrStopTarget({ period: 14, stopAtr: 2, targetAtr: 3 }),
+    // Watches every agent for bias and calibration drift; 'enforce' would mute a failing agent.
+    modelSupervisor({ handle: supervisor, mode: 'observe' }),
   ],
 })

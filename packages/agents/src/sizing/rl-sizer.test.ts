@@ -26,7 +26,7 @@ function flat(symbol: string): Position {
 }
 
 /** A context whose account holds positions the test sets, and whose logger keeps the records. */
-function context() {
+function context(minNotional = 5) {
   const positions = new Map<string, Position>()
   const logs: string[] = []
   const bus = createEventBus()
@@ -36,6 +36,7 @@ function context() {
     logger: createLogger({ level: 'debug', write: (l) => logs.push(l) }),
     bus,
     account: { getPosition: (s: string) => positions.get(s) ?? flat(s) },
+    exchange: { instrument: () => ({ minNotional }) },
   } as unknown as PluginContext
   const setPosition = (side: PositionSide, quantity: number): Position => {
     const p = { ...flat(SYMBOL), side, quantity, entryPrice: 100 }
@@ -174,5 +175,11 @@ describe('rlPositionSizing', () => {
     expect(new Set(a.map((i) => `${i.quoteQuantity}x${i.leverage}`)).size).toBe(15)
     const fixed = run(7, { autonomous: false })
     expect(new Set(fixed.map((i) => `${i.quoteQuantity}x${i.leverage}`))).toEqual(new Set(['282.84x20']))
+  })
+
+  it('should never propose an entry below the venue minimum notional', () => {
+    const sizer = rlPositionSizing({ seed: 3, autonomous: false, minNotional: 10, maxNotional: 20, notionalSteps: 1 })
+    const entry = entryOf(sizer.size(decision('BUY', 0.9), context(50).ctx))
+    expect(entry.quoteQuantity).toBe(50)
   })
 })

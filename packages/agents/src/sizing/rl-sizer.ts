@@ -183,11 +183,13 @@ function propose(
   const action = opts.autonomous ? learner.choose(state, true) : learner.middle
   if (opts.autonomous) experience.pending.set(symbol, { state, action })
   const { notional, leverage } = learner.actions[action]!
+  // Never below the venue's minimum notional (a $10 action on ETHUSDT, minimum 20, would be refused).
+  const floor = ctx.exchange.instrument(symbol).minNotional
   intents.push({
     symbol,
     side,
     type: 'MARKET',
-    quoteQuantity: notional,
+    quoteQuantity: Math.max(notional, floor),
     leverage,
     tag: 'entry',
     reason: `entry (rl ${state} #${action})`,
