@@ -246,9 +246,9 @@ export const InstrumentSchema = z.object({
   /** LOT_SIZE.minQty. */
   minQty: nonNegative(),
   /** LOT_SIZE.maxQty; Infinity when unlimited. */
-  maxQty: z.number().positive(),
+  maxQty: z.union([z.number().positive(), z.literal(Number.POSITIVE_INFINITY)]),
   /** MARKET_LOT_SIZE.maxQty; Infinity when unlimited. */
-  maxMarketQty: z.number().positive(),
+  maxMarketQty: z.union([z.number().positive(), z.literal(Number.POSITIVE_INFINITY)]),
   /** MIN_NOTIONAL.notional (USDT); reduce-only orders are exempt, as on Binance. */
   minNotional: nonNegative(),
   pricePrecision: z.number().int().nonnegative(),

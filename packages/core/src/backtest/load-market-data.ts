@@ -74,13 +74,17 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
     ...(l.cacheIssue === undefined ? {} : { cacheIssue: l.cacheIssue }),
   }))
   for (const f of funding.values()) reports.push(f.report)
+  // Report only the gaps inside the run's window: a gap before `from` does not affect this run.
+  const lo = from ?? Number.NEGATIVE_INFINITY
+  const hi = to ?? Number.POSITIVE_INFINITY
+  const inWindow = reports.map((r) => ({ ...r, gaps: r.gaps.filter((g) => g.to > lo && g.from < hi) }))
   const nonEmpty = series.filter((s) => s.openTime.length > 0)
   const fundingSeries = new Map([...funding].map(([symbol, f]) => [symbol, f.series]))
   return {
     series: nonEmpty,
     funding: fundingSeries,
     order: nonEmpty.length > 1 ? mergeByTime(nonEmpty) : undefined,
-    reports,
+    reports: inWindow,
   }
 }
 
