@@ -69,7 +69,7 @@ export {
   SlippageConfigSchema,
 } from './config.js'
 export type { QuantumConfig, QuantumConfigInput, QuantumConfigExport, DataConfig, ExchangeConfig } from './config.js'
-export { fixedNotional } from './plugins/fixed-notional.js'
+export { fixedNotional, closeOpposite } from './plugins/fixed-notional.js'
 
 // Data feeds
 export {

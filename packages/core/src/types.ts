@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { Observable, SchedulerLike } from 'rxjs'
+import type { CandleSeries } from './data/candle-series.js'
 import type {
   Balance,
   Decision,
@@ -151,16 +152,7 @@ export interface MarketBar {
 }
 
 /** The columnar candles of one symbol, as agents' `prepare` hook receives them. */
-export interface AgentHistory {
-  readonly symbol: string
-  readonly timeframe: string
-  readonly openTime: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-}
+export type AgentHistory = CandleSeries
 
 /** Publish/subscribe channel shared by plugins and the engine. */
 export interface EventBus {

@@ -1,5 +1,5 @@
 import { rename } from 'node:fs/promises'
-import { DataError, TradeTracker, definePlugin, sfc32 } from '@quantum/core'
+import { DataError, TradeTracker, closeOpposite, definePlugin, sfc32 } from '@quantum/core'
 import type { Decision, EngineEvent, OrderIntent, OrderSide, PluginContext } from '@quantum/core'
 import type { Subscription } from 'rxjs'
 import { z } from 'zod'
@@ -167,17 +167,7 @@ function propose(
   if (want === 'FLAT' || position.side === want) return []
   const side: OrderSide = want === 'LONG' ? 'BUY' : 'SELL'
   const { symbol } = decision
-  const intents: OrderIntent[] = []
-  if (position.side !== 'FLAT')
-    intents.push({
-      symbol,
-      side,
-      type: 'MARKET',
-      quantity: position.quantity,
-      reduceOnly: true,
-      tag: 'reverse',
-      reason: 'reverse',
-    })
+  const intents: OrderIntent[] = closeOpposite(position, side)
   if (want === 'SHORT' && !opts.allowShort) return intents
   const state = experience.stateOf(symbol, decision.confidence)
   const action = opts.autonomous ? learner.choose(state, true) : learner.middle

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { definePlugin } from '../define-plugin.js'
-import type { Decision, OrderSide } from '../schemas.js'
+import type { Decision, OrderSide, Position } from '../schemas.js'
 import type { OrderIntent, PluginContext } from '../types.js'
 
 const options = z.strictObject({
@@ -11,6 +11,26 @@ const options = z.strictObject({
   /** Open shorts on SELL decisions (otherwise SELL only closes longs). @default true */
   allowShort: z.boolean().default(true),
 })
+
+/**
+ * The reduce-only market order that closes `position` before an entry on `side`, when the position is
+ * on the other side (none when flat). Sizers use it so that a reversal is two fills: exit, then entry.
+ * @example const intents = closeOpposite(ctx.account.getPosition(symbol), 'BUY')
+ */
+export function closeOpposite(position: Position, side: OrderSide): OrderIntent[] {
+  if (position.side === 'FLAT' || (position.side === 'LONG') === (side === 'BUY')) return []
+  return [
+    {
+      symbol: position.symbol,
+      side,
+      type: 'MARKET',
+      quantity: position.quantity,
+      reduceOnly: true,
+      tag: 'reverse',
+      reason: 'reverse',
+    },
+  ]
+}
 
 /**
  * Sizer that holds at most one position per symbol of a fixed USDT notional: BUY goes long (closing a
@@ -29,18 +49,7 @@ export const fixedNotional = definePlugin({
       const want = decision.action === 'BUY' ? 'LONG' : decision.action === 'SELL' ? 'SHORT' : 'FLAT'
       if (want === 'FLAT' || position.side === want) return []
       const side: OrderSide = want === 'LONG' ? 'BUY' : 'SELL'
-      const intents: OrderIntent[] = []
-      if (position.side !== 'FLAT') {
-        intents.push({
-          symbol: decision.symbol,
-          side,
-          type: 'MARKET',
-          quantity: position.quantity,
-          reduceOnly: true,
-          tag: 'reverse',
-          reason: 'reverse',
-        })
-      }
+      const intents: OrderIntent[] = closeOpposite(position, side)
       if (want === 'SHORT' && !opts.allowShort) return intents
       intents.push({
         symbol: decision.symbol,
