@@ -267,7 +267,19 @@ export interface RiskGuardPlugin extends PluginBase {
   check(intent: OrderIntent, ctx: PluginContext): RiskVerdict
 }
 
-/** What an exit policy asks the engine to do. */
+/** Replace one working order by another without ever leaving the position unprotected. */
+export interface OrderReplacement {
+  /** Id of the working order to replace. */
+  readonly cancel: string
+  /** The new order: placed first; the old one is cancelled only once the new one is accepted. */
+  readonly with: OrderRequest
+}
+
+/**
+ * What an exit policy asks the engine to do, applied in this order: `cancelAll`, `cancel`,
+ * `replace` (place new, then cancel old; a rejected new order leaves the old one working and is an
+ * `order-rejected` event), `place`, then `intents` (through the risk guards, like any entry).
+ */
 export interface ExitActions {
   /** Orders to place (usually reduce-only stops and targets). */
   readonly place?: readonly OrderRequest[]
@@ -275,6 +287,10 @@ export interface ExitActions {
   readonly cancel?: readonly string[]
   /** Cancel every working order of the symbol first. @default false */
   readonly cancelAll?: boolean
+  /** Orders to swap for new ones, never leaving a gap (amend a stop, move it to break-even, trail it). */
+  readonly replace?: readonly OrderReplacement[]
+  /** Orders that add risk (e.g. profit-amplification adds): checked by the risk guards before sending. */
+  readonly intents?: readonly OrderIntent[]
 }
 
 /**
