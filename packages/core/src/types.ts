@@ -295,7 +295,8 @@ export interface ExitActions {
 
 /**
  * Position + market -> exit orders and updates. `onFill` hooks of all exit policies run sequentially;
- * for `onBar`, the **first** policy that returns actions wins for that symbol and bar.
+ * `onBar` hooks are all called on every bar, and the **first** policy that returns actions is the only
+ * one whose actions are applied for that symbol and bar (first-exit-wins).
  */
 export interface ExitPolicyPlugin extends PluginBase {
   readonly kind: 'exit'

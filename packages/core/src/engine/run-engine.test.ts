@@ -171,3 +171,28 @@ describe('runEngine agent prepare hook', () => {
     expect(barsSeen).toBe(3000)
   })
 })
+
+describe('runEngine exit policies on each bar', () => {
+  it('should call every exit policy on every bar and apply only the first answer (first-exit-wins)', async () => {
+    let secondCalls = 0
+    let firstApplied = 0
+    const first: QuantumPlugin = {
+      name: 'test:first-exit',
+      kind: 'exit',
+      onBar: (bar) => (bar.index % 100 === 0 ? { cancel: [] } : undefined),
+      onFill: () => undefined,
+    }
+    const second: QuantumPlugin = {
+      name: 'test:second-exit',
+      kind: 'exit',
+      onBar: (bar) => {
+        secondCalls++
+        return bar.index % 100 === 0 ? { cancel: ['must-not-be-cancelled'] } : undefined
+      },
+    }
+    const { events } = await run([first, second])
+    firstApplied = events.filter((e) => e.type === 'cancel-rejected').length
+    expect(secondCalls).toBe(3000)
+    expect(firstApplied).toBe(0) // the second policy's cancel was never applied: the first answered on those bars
+  })
+})

@@ -6,8 +6,8 @@ import type { ExitActions, MarketBar } from '../../types.js'
 
 /**
  * Per-bar market step: moves the simulated clock, lets the exchange process the bar (fills at the
- * open, triggers on the range, funding, liquidation, mark at close), runs the exit policies' `onBar`
- * (the first policy returning actions wins) and calls `afterBar` (equity, progress). Emits the bar on.
+ * open, triggers on the range, funding, liquidation, mark at close), runs every exit policy's `onBar`
+ * (all are called; the first policy returning actions acts) and calls `afterBar` (equity, progress). Emits the bar on.
  * @example bars$.pipe(simulateBars(engine, recordEquity), runAgents(engine))
  */
 export function simulateBars(
@@ -24,22 +24,21 @@ export function simulateBars(
         next(bar) {
           clock.set(bar.openTime)
           exchange.onBar(bar.symbol, bar)
-          if (exits.length > 0) {
-            for (let k = 0; k < exits.length; k++) {
-              const plugin = exits[k]!
-              // Inline try/catch rather than guard(): this runs for every bar and exit policy.
-              let actions: ExitActions | undefined
-              try {
-                actions = plugin.onBar!(bar, contexts[k]!)
-              } catch (cause) {
-                reportFailure(bus, refs[k]!, cause)
-              }
-              if (actions !== undefined) {
-                applyExitActions(engine, bar.symbol, actions)
-                break
-              }
+          // Every exit policy sees every bar (so each keeps its indicators current); only the first
+          // one that answers with actions acts on this bar (first-exit-wins).
+          let winner: ExitActions | undefined
+          for (let k = 0; k < exits.length; k++) {
+            const plugin = exits[k]!
+            // Inline try/catch rather than guard(): this runs for every bar and exit policy.
+            let actions: ExitActions | undefined
+            try {
+              actions = plugin.onBar!(bar, contexts[k]!)
+            } catch (cause) {
+              reportFailure(bus, refs[k]!, cause)
             }
+            winner ??= actions
           }
+          if (winner !== undefined) applyExitActions(engine, bar.symbol, winner)
           afterBar(bar)
           subscriber.next(bar)
         },

@@ -1,0 +1,60 @@
+import { definePlugin } from '@quantum/core'
+import type { ExitActions, Fill, OrderRequest, PluginContext, Position } from '@quantum/core'
+import { z } from 'zod'
+
+const options = z.strictObject({
+  /** Take-profit distance from the average entry, as a fraction (0.05 = 5%). @default 0.05 */
+  takeProfitPct: z.number().positive().max(10).default(0.05),
+  /** Stop-loss distance from the average entry, as a fraction (0.02 = 2%). @default 0.02 */
+  stopLossPct: z.number().positive().lt(1).default(0.02),
+})
+
+/**
+ * The seed's static exit, the baseline the Exit Brain is measured against: when a position opens (or
+ * grows) a reduce-only STOP_MARKET at `entry ∓ stopLossPct` and a TAKE_PROFIT_MARKET at
+ * `entry ± takeProfitPct` for the whole quantity; when the position goes flat, the other leg is cancelled.
+ * @example staticTpSl({ takeProfitPct: 0.05, stopLossPct: 0.02 })
+ */
+export const staticTpSl = definePlugin({
+  name: 'exit-brain:static-tp-sl',
+  kind: 'exit',
+  options,
+  create: (opts) => ({
+    onFill: (fill: Fill, position: Position, ctx: PluginContext): ExitActions | undefined => {
+      const working = ctx.account
+        .getOpenOrders(fill.symbol)
+        .filter((o) => o.reduceOnly)
+        .map((o) => o.id)
+      if (position.side === 'FLAT') return working.length > 0 ? { cancel: working } : undefined
+      if (fill.reduceOnly) return undefined
+      return { cancel: working, place: staticOrders(position, opts) }
+    },
+  }),
+})
+
+function staticOrders(position: Position, opts: { takeProfitPct: number; stopLossPct: number }): OrderRequest[] {
+  const long = position.side === 'LONG'
+  const dir = long ? 1 : -1
+  const side = long ? 'SELL' : 'BUY'
+  const { symbol, quantity, entryPrice } = position
+  return [
+    {
+      symbol,
+      side,
+      type: 'STOP_MARKET',
+      quantity,
+      reduceOnly: true,
+      triggerPrice: entryPrice * (1 - dir * opts.stopLossPct),
+      tag: 'stop',
+    },
+    {
+      symbol,
+      side,
+      type: 'TAKE_PROFIT_MARKET',
+      quantity,
+      reduceOnly: true,
+      triggerPrice: entryPrice * (1 + dir * opts.takeProfitPct),
+      tag: 'take-profit',
+    },
+  ]
+}
