@@ -95,13 +95,15 @@ export interface OpenModelOptions {
 }
 
 /**
- * Default `onnxruntime-node` session options: no CPU memory arena (about 35 MB less RSS) and one
- * intra-op thread. On the 2-core target, ORT's spinning thread pool competed with the engine thread
+ * Default `onnxruntime-node` session options: no CPU memory arena (about 35 MB less RSS), no memory
+ * pattern (ORT's per-shape buffer plans grew PatchTST at batch 100 from 86 to 481 MB RSS and were
+ * slower: 8.4 against 5.2 ms per run, measured), and one intra-op thread. On the 2-core target, ORT's spinning thread pool competed with the engine thread
  * and the other sessions: PatchTST over 30k bars took 1.6 s with one thread against 3.9 s with the
  * default pool (batch-1 latency is the same). Override per registry with `sessionOptions`.
  */
 export const DEFAULT_SESSION_OPTIONS: InferenceSession.SessionOptions = Object.freeze({
   enableCpuMemArena: false,
+  enableMemPattern: false,
   intraOpNumThreads: 1,
 })
 
