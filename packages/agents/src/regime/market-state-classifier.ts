@@ -37,6 +37,7 @@ class SymbolRegime {
   private readonly ema: Ema
   private readonly emaHistory: number[] = []
   private readonly atrPct: number[] = []
+  private readonly sortedAtrPct: number[] = []
   private next = 0
 
   constructor(private readonly opts: Opts) {
@@ -68,17 +69,33 @@ class SymbolRegime {
   /** Adds an ATR% to the ring of the last `volWindow`; returns the median of the values before it (NaN until full). */
   private pushAtrPct(pct: number): number {
     const ring = this.atrPct
+    const sorted = this.sortedAtrPct
     const full = ring.length === this.opts.volWindow
-    const median = full ? medianOf(ring) : Number.NaN
-    if (full) ring[this.next] = pct
-    else ring.push(pct)
+    const median = full ? medianOfSorted(sorted) : Number.NaN
+    // A sorted copy kept up to date by binary search (remove the oldest, insert the newest): sorting
+    // the whole window on every bar cost more than the rest of the classifier together.
+    if (full) {
+      sorted.splice(lowerBound(sorted, ring[this.next]!), 1)
+      ring[this.next] = pct
+    } else ring.push(pct)
+    sorted.splice(lowerBound(sorted, pct), 0, pct)
     this.next = (this.next + 1) % this.opts.volWindow
     return median
   }
 }
 
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid]! < x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function medianOfSorted(sorted: readonly number[]): number {
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
