@@ -1,6 +1,7 @@
 import { definePlugin } from '@quantum/core'
-import type { ExitActions, Fill, OrderRequest, PluginContext, Position } from '@quantum/core'
+import type { ExitActions, Fill, PluginContext, Position } from '@quantum/core'
 import { z } from 'zod'
+import { bracketOrders, workingExitIds } from '../bracket.js'
 
 const options = z.strictObject({
   /** Take-profit distance from the average entry, as a fraction (0.05 = 5%). @default 0.05 */
@@ -21,40 +22,12 @@ export const staticTpSl = definePlugin({
   options,
   create: (opts) => ({
     onFill: (fill: Fill, position: Position, ctx: PluginContext): ExitActions | undefined => {
-      const working = ctx.account
-        .getOpenOrders(fill.symbol)
-        .filter((o) => o.reduceOnly)
-        .map((o) => o.id)
+      const working = workingExitIds(ctx, fill.symbol)
       if (position.side === 'FLAT') return working.length > 0 ? { cancel: working } : undefined
       if (fill.reduceOnly) return undefined
-      return { cancel: working, place: staticOrders(position, opts) }
+      const entry = position.entryPrice
+      const distances = { stop: entry * opts.stopLossPct, target: entry * opts.takeProfitPct }
+      return { cancel: working, place: bracketOrders(position, distances) }
     },
   }),
 })
-
-function staticOrders(position: Position, opts: { takeProfitPct: number; stopLossPct: number }): OrderRequest[] {
-  const long = position.side === 'LONG'
-  const dir = long ? 1 : -1
-  const side = long ? 'SELL' : 'BUY'
-  const { symbol, quantity, entryPrice } = position
-  return [
-    {
-      symbol,
-      side,
-      type: 'STOP_MARKET',
-      quantity,
-      reduceOnly: true,
-      triggerPrice: entryPrice * (1 - dir * opts.stopLossPct),
-      tag: 'stop',
-    },
-    {
-      symbol,
-      side,
-      type: 'TAKE_PROFIT_MARKET',
-      quantity,
-      reduceOnly: true,
-      triggerPrice: entryPrice * (1 + dir * opts.takeProfitPct),
-      tag: 'take-profit',
-    },
-  ]
-}

@@ -1,6 +1,7 @@
 import { Atr, definePlugin } from '@quantum/core'
-import type { ExitActions, Fill, MarketBar, OrderRequest, PluginContext, Position } from '@quantum/core'
+import type { ExitActions, Fill, MarketBar, PluginContext, Position } from '@quantum/core'
 import { z } from 'zod'
+import { bracketOrders, workingExitIds } from '../bracket.js'
 
 const options = z.strictObject({
   /** ATR period (Wilder). @default 14 */
@@ -39,10 +40,7 @@ export const atrStopTarget = definePlugin({
         return undefined
       },
       onFill: (fill: Fill, position: Position, ctx: PluginContext): ExitActions | undefined => {
-        const working = ctx.account
-          .getOpenOrders(fill.symbol)
-          .filter((o) => o.reduceOnly)
-          .map((o) => o.id)
+        const working = workingExitIds(ctx, fill.symbol)
         if (position.side === 'FLAT') return working.length > 0 ? { cancel: working } : undefined
         if (fill.reduceOnly) return undefined
         const atr = atrOf(fill.symbol).value
@@ -50,39 +48,11 @@ export const atrStopTarget = definePlugin({
           ctx.logger.warn('no ATR yet: position left without stop/target', { symbol: fill.symbol })
           return working.length > 0 ? { cancel: working } : undefined
         }
-        return { cancel: working, place: protectiveOrders(position, atr, opts) }
+        return {
+          cancel: working,
+          place: bracketOrders(position, { stop: opts.stopAtr * atr, target: opts.targetAtr * atr }),
+        }
       },
     }
   },
 })
-
-function protectiveOrders(
-  position: Position,
-  atr: number,
-  opts: { stopAtr: number; targetAtr: number },
-): OrderRequest[] {
-  const long = position.side === 'LONG'
-  const dir = long ? 1 : -1
-  const side = long ? 'SELL' : 'BUY'
-  const { symbol, quantity, entryPrice } = position
-  return [
-    {
-      symbol,
-      side,
-      type: 'STOP_MARKET',
-      quantity,
-      reduceOnly: true,
-      triggerPrice: entryPrice - dir * opts.stopAtr * atr,
-      tag: 'stop',
-    },
-    {
-      symbol,
-      side,
-      type: 'TAKE_PROFIT_MARKET',
-      quantity,
-      reduceOnly: true,
-      triggerPrice: entryPrice + dir * opts.targetAtr * atr,
-      tag: 'take-profit',
-    },
-  ]
-}
