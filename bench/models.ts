@@ -8,7 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { generateCandles, silentLogger, type CandleSeries, type MarketBar, type PluginContext } from '@quantum/core'
+import {
+  generateCandles,
+  marketBarAt,
+  silentLogger,
+  type CandleSeries,
+  type MarketBar,
+  type PluginContext,
+} from '@quantum/core'
 import { lightgbmTextToOnnx, xgboostJsonToOnnx } from '@quantum/agents'
 import type { ModelFamily } from '@quantum/agents'
 import { ModelRegistry } from '@quantum/agents'
@@ -91,20 +98,6 @@ function pickModels(tmp: string): ModelBenchResult['models'] {
   return FAMILIES.map((family) => ({ family, path: found.get(family)!, source: 'fixture' as const }))
 }
 
-function barOf(s: CandleSeries, i: number): MarketBar {
-  const { symbol, openTime, open, high, low, close, volume } = s
-  return {
-    symbol,
-    index: i,
-    openTime: openTime[i]!,
-    open: open[i]!,
-    high: high[i]!,
-    low: low[i]!,
-    close: close[i]!,
-    volume: volume[i]!,
-  }
-}
-
 function percentiles(samples: number[]): LatencyStats {
   const sorted = samples.slice().sort((a, b) => a - b)
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
@@ -136,7 +129,7 @@ async function measure(
   for (let i = 0; i < o.warmup + o.steps; i++) {
     const ms = await step(
       agents,
-      series.map((s) => barOf(s, i)),
+      series.map((s) => marketBarAt(s, i)),
       o.ctx,
     )
     if (i >= o.warmup) samples.push(ms)

@@ -74,6 +74,7 @@ export { fixedNotional, closeOpposite } from './plugins/fixed-notional.js'
 // Data feeds
 export {
   candleAt,
+  marketBarAt,
   lowerBound,
   medianSpacing,
   seriesLength,

@@ -2,8 +2,16 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ConfigError, ModelError, createPaperExchange, fixedNotional, generateCandles, runEngine } from '@quantum/core'
-import type { CandleSeries, EngineEvent, MarketBar, QuantumPlugin, Signal } from '@quantum/core'
+import {
+  ConfigError,
+  ModelError,
+  createPaperExchange,
+  fixedNotional,
+  generateCandles,
+  marketBarAt,
+  runEngine,
+} from '@quantum/core'
+import type { CandleSeries, EngineEvent, QuantumPlugin, Signal } from '@quantum/core'
 import { describe, expect, it, vi } from 'vitest'
 import { STANDARD_FEATURES, StandardFeatureStream } from '../features/standard-features.js'
 import { ModelRegistry, modelRegistryFor } from '../models/model-registry.js'
@@ -22,20 +30,6 @@ async function backtest(plugins: QuantumPlugin[], s: CandleSeries = series) {
   const output = await runEngine({ series: [s], exchange, plugins, onEvent: (e) => events.push(e) })
   const signals = events.flatMap((e) => (e.type === 'signal' ? [e.signal] : []))
   return { output, signals }
-}
-
-function barAt(s: CandleSeries, i: number): MarketBar {
-  const { symbol, openTime, open, high, low, close, volume } = s
-  return {
-    symbol,
-    index: i,
-    openTime: openTime[i]!,
-    open: open[i]!,
-    high: high[i]!,
-    low: low[i]!,
-    close: close[i]!,
-    volume: volume[i]!,
-  }
 }
 
 /** Independent reference: features bar by bar, normalised, one `predict` per bar (batch of 1). */
@@ -192,7 +186,7 @@ describe('model agents live', () => {
     const runs = vi.spyOn(ModelSession.prototype, 'predict')
     const got = new Map<string, Signal[]>(symbols.map((s) => [s, []]))
     for (let i = 0; i < 400; i++) {
-      const bars = multi.map((s) => barAt(s, i))
+      const bars = multi.map((s) => marketBarAt(s, i))
       const answers = await Promise.all(bars.map((bar) => live.onBarAsync(bar, ctx)))
       bars.forEach((bar, k) => {
         expect(live.onBar(bar, ctx)).toBe(answers[k])
@@ -205,7 +199,7 @@ describe('model agents live', () => {
     await prepared.setup!(ctx)
     await prepared.prepare!(multi, ctx)
     for (const s of multi) {
-      const expected = Array.from({ length: 400 }, (_, i) => prepared.onBar(barAt(s, i), ctx)).filter((x) => x)
+      const expected = Array.from({ length: 400 }, (_, i) => prepared.onBar(marketBarAt(s, i), ctx)).filter((x) => x)
       const actual = got.get(s.symbol)!
       expect(actual).toHaveLength(expected.length)
       actual.forEach((sig, k) => expect(Math.abs(sig.confidence - expected[k]!.confidence)).toBeLessThan(1e-6))
@@ -227,7 +221,7 @@ describe('model agents live', () => {
     for (let i = 0; i < 400; i++) {
       if (i === 200) swap = agent.swapModel(v2)
       if (i === 300) await swap // on a slow machine the load may outlast 100 bars
-      const answers = await Promise.all(multi.map((s) => agent.onBarAsync(barAt(s, i), ctx)))
+      const answers = await Promise.all(multi.map((s) => agent.onBarAsync(marketBarAt(s, i), ctx)))
       if (i >= 64) expect(answers.every((a) => a !== undefined && a.probabilities !== undefined)).toBe(true)
       answers.forEach((a) => versions.add(a?.meta?.modelVersion))
     }
@@ -248,10 +242,10 @@ describe('model agents live', () => {
     const reference = nhitsAgent({ model: v2, registry })
     await Promise.all([live.setup!(ctx), reference.setup!(ctx)])
     await reference.prepare!([series], ctx)
-    for (let i = 0; i < 300; i++) await live.onBarAsync(barAt(series, i), ctx)
+    for (let i = 0; i < 300; i++) await live.onBarAsync(marketBarAt(series, i), ctx)
     await live.swapModel(v2)
     for (let i = 300; i < series.close.length; i++) {
-      const bar = barAt(series, i)
+      const bar = marketBarAt(series, i)
       const got = await live.onBarAsync(bar, ctx)
       const want = reference.onBar(bar, ctx)
       expect(Math.abs(got!.probabilities!.BUY - want!.probabilities!.BUY)).toBeLessThan(1e-6)
@@ -265,11 +259,11 @@ describe('model agents live', () => {
     const agent = xgboostAgent({ model: writeTinyModel({ family: 'xgboost' }), registry: new ModelRegistry() })
     const ctx = fakeContext(logger)
     await agent.setup!(ctx)
-    for (let i = 0; i < 100; i++) expect(agent.onBar(barAt(series, i), ctx)).toBeUndefined()
+    for (let i = 0; i < 100; i++) expect(agent.onBar(marketBarAt(series, i), ctx)).toBeUndefined()
     expect(agent.diagnostics().unanswered).toBe(100)
     expect(logger.warnings).toHaveLength(1)
     // The features stayed current: the pre-step answers at once.
-    expect(await agent.onBarAsync(barAt(series, 100), ctx)).toBeDefined()
+    expect(await agent.onBarAsync(marketBarAt(series, 100), ctx)).toBeDefined()
     await agent.dispose!()
   })
 })

@@ -26,6 +26,26 @@ export interface CandleSeries {
 /** One candle as a plain object (for display and tests; hot loops should read the columns). */
 export type { Candle } from '../schemas.js'
 import type { Candle } from '../schemas.js'
+import type { MarketBar } from '../types.js'
+
+/**
+ * Bar `i` of a series as a fresh {@link MarketBar} object (for tests, tools and benchmarks; the engine
+ * itself reuses one object per series).
+ * @example const bar = marketBarAt(series, 0)
+ */
+export function marketBarAt(series: CandleSeries, i: number): MarketBar {
+  const { symbol, openTime, open, high, low, close, volume } = series
+  return {
+    symbol,
+    index: i,
+    openTime: openTime[i]!,
+    open: open[i]!,
+    high: high[i]!,
+    low: low[i]!,
+    close: close[i]!,
+    volume: volume[i]!,
+  }
+}
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE

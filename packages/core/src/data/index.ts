@@ -5,6 +5,7 @@
  */
 export {
   candleAt,
+  marketBarAt,
   lowerBound,
   medianSpacing,
   seriesLength,

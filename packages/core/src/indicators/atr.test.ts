@@ -30,6 +30,11 @@ describe('Atr', () => {
     expect(atr.update(13, 12, 12)).toBe(2) // TR 1 → (3·1 + 1)/2
     atr.reset()
     expect(atr.value).toBeNaN()
+    expect(atr.ready).toBe(false)
+    // After a reset it warms up again exactly like a new kernel.
+    expect(atr.update(10, 8, 9)).toBeNaN()
+    expect(atr.update(11, 9, 10)).toBeNaN()
+    expect(atr.update(14, 10, 13)).toBe(3)
   })
 
   it('should reject a bad period', () => {

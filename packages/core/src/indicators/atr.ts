@@ -1,13 +1,15 @@
 import { parsePeriod } from './parse-period.js'
+import { Rma } from './rma.js'
+import { TrueRange } from './true-range.js'
 import type { StreamingKernel } from './types.js'
 
 /**
  * Streaming average true range with Wilder smoothing, TA-Lib convention: TR from bar 1,
- * `ATR[period] = mean(TR[1..period])`, then `ATR = (ATR·(period−1) + TR) / period`.
+ * `ATR[period] = mean(TR[1..period])`, then `ATR = (ATR·(period−1) + TR) / period` — the
+ * {@link TrueRange} kernel fed into the {@link Rma} kernel.
  *
  * Bit-identical to TA-Lib `ATR` on the fixtures; technicalindicators' `ATR` and the reference
- * strategy's ATR(14) (`atr·(1−1/n) + tr/n`) differ by rounding only (≤ 1e-15 relative). The true
- * range is inlined for speed.
+ * strategy's ATR(14) (`atr·(1−1/n) + tr/n`) differ by rounding only (≤ 1e-15 relative).
  * @example
  * const atr = new Atr(14)
  * const a = atr.update(high, low, close) // NaN for bars 0..13
@@ -15,12 +17,8 @@ import type { StreamingKernel } from './types.js'
 export class Atr implements StreamingKernel {
   /** Smoothing length. */
   readonly period: number
-  private prevClose = 0
-  private hasPrev = false
-  private current = NaN
-  private sum = 0
-  private count = 0
-  private isReady = false
+  private readonly tr = new TrueRange()
+  private readonly rma: Rma
 
   /**
    * @param period - smoothing length, an integer ≥ 1.
@@ -28,47 +26,28 @@ export class Atr implements StreamingKernel {
    */
   constructor(period: number) {
     this.period = parsePeriod(period, 'Atr')
+    this.rma = new Rma(this.period)
   }
 
   /** Feeds one bar; returns the ATR, `NaN` for the first `period` bars (indices 0..period−1). */
   update(high: number, low: number, close: number): number {
-    const pc = this.prevClose
-    this.prevClose = close
-    if (!this.hasPrev) {
-      this.hasPrev = true
-      return NaN
-    }
-    const tr = (high > pc ? high : pc) - (low < pc ? low : pc)
-    const n = this.period
-    if (this.isReady) {
-      const v = (this.current * (n - 1) + tr) / n
-      this.current = v
-      return v
-    }
-    this.sum += tr
-    if (++this.count < n) return NaN
-    this.current = this.sum / n
-    this.isReady = true
-    return this.current
+    const tr = this.tr.update(high, low, close)
+    return tr === tr ? this.rma.update(tr) : NaN
   }
 
   /** The latest ATR, `NaN` during warm-up. */
   get value(): number {
-    return this.current
+    return this.rma.value
   }
 
   /** True once `period + 1` bars have been seen. */
   get ready(): boolean {
-    return this.isReady
+    return this.rma.ready
   }
 
   /** Forgets every input. */
   reset(): void {
-    this.prevClose = 0
-    this.hasPrev = false
-    this.current = NaN
-    this.sum = 0
-    this.count = 0
-    this.isReady = false
+    this.tr.reset()
+    this.rma.reset()
   }
 }
