@@ -45,6 +45,14 @@ export const DataConfigSchema = z.strictObject({
   candles: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   /** Funding-rate files (`funding_time,funding_rate`), matched to symbols by file name. @default none */
   funding: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  /**
+   * Finer candles of the same symbols (e.g. `BTCUSDT-5m.csv.gz` under a 1h strategy), matched by file name:
+   * the paper exchange fills stops, targets and limits against them inside each strategy bar, so the
+   * order in which a bar reached a stop and a target is known instead of assumed (the worst-case rule
+   * then applies per detail bar). Agents and exit policies still see the strategy bars. A strategy bar
+   * with no detail candles falls back to itself. @default none
+   */
+  detail: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   /** Only these symbols (from the loaded files). @default all loaded */
   symbols: z
     .array(z.string().regex(/^[A-Z0-9]{2,30}$/))

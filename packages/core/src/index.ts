@@ -127,6 +127,7 @@ export * from './math/index.js'
 // Engine
 export { runEngine } from './engine/run-engine.js'
 export type { EngineRunOptions, EngineOutput } from './engine/run-engine.js'
+export type { BarDetail, SymbolDetail } from './engine/operators/simulate-bars.js'
 export { barSource } from './engine/bar-source.js'
 export type { BarOrder, BarSourceOptions } from './engine/bar-source.js'
 export { SimulatedClock } from './engine/clock.js'

@@ -106,7 +106,7 @@ export interface DataGap {
 
 /** What was read from one data file (shown in reports: gaps are reported, never filled). */
 export interface DataSourceReport {
-  readonly kind: 'candles' | 'funding'
+  readonly kind: 'candles' | 'funding' | 'detail'
   readonly symbol: string
   readonly file: string
   /** Candle timeframe, or the funding interval (e.g. `8h`). */
@@ -120,6 +120,8 @@ export interface DataSourceReport {
   readonly fromCache: boolean
   /** Why the cache was not used, when it was not. */
   readonly cacheIssue?: string
+  /** Detail candles: how many of the symbol's strategy bars had detail candles to fill against. */
+  readonly coveredBars?: number
 }
 
 /** The decisions of a run: counts by action and the latest BUY/SELL decisions with their votes. */

@@ -170,8 +170,9 @@ function dataRows(result: BacktestResult): [string, string][] {
             .slice(0, 5)
             .map((g) => `${iso(g.from)} → ${iso(g.to)} (${g.missing} missing)`)
             .join('; ')}${d.gaps.length > 5 ? '; …' : ''}`
-    const cache = d.kind === 'candles' ? (d.fromCache ? ', from cache' : ', parsed') : ''
-    return [`${d.kind} ${d.symbol} ${d.timeframe}`, `${d.used} of ${d.rows} rows${cache}; ${gaps}`]
+    const cache = d.kind === 'funding' ? '' : d.fromCache ? ', from cache' : ', parsed'
+    const covered = d.coveredBars === undefined ? '' : `; fills inside ${d.coveredBars} strategy bars`
+    return [`${d.kind} ${d.symbol} ${d.timeframe}`, `${d.used} of ${d.rows} rows${cache}${covered}; ${gaps}`]
   })
 }
 

@@ -3,7 +3,7 @@ import type { DataConfig } from '../config.js'
 import { ConfigError } from '../errors.js'
 import { sliceSeries, type CandleSeries } from '../data/candle-series.js'
 import type { DataSourceReport } from '../result.js'
-import { timeframeLabel } from '../data/candle-series.js'
+import { medianSpacing, timeframeLabel } from '../data/candle-series.js'
 import { loadCandles } from '../data/load-candles.js'
 import { mergeByTime, type MergedIndex } from '../data/merge-by-time.js'
 import { readFundingCsv, type FundingSeries } from '../data/read-funding-csv.js'
@@ -15,6 +15,8 @@ export interface MarketData {
   /** Visiting order across series; undefined for a single series. */
   readonly order: MergedIndex | undefined
   readonly reports: readonly DataSourceReport[]
+  /** Finer candles by symbol (`data.detail`), cut to the run's window, with the strategy bar's duration. */
+  readonly detail: ReadonlyMap<string, { readonly series: CandleSeries; readonly stepMs: number }>
 }
 
 /** Options of {@link loadMarketData}. */
@@ -62,6 +64,7 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
     ])
   }
   const funding = await loadFunding(data.funding, options.baseDir)
+  const detail = await loadDetail(data, { ...options, series, from, to })
   const reports: DataSourceReport[] = picked.map((l, i) => ({
     kind: 'candles' as const,
     symbol: l.series.symbol,
@@ -74,6 +77,7 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
     ...(l.cacheIssue === undefined ? {} : { cacheIssue: l.cacheIssue }),
   }))
   for (const f of funding.values()) reports.push(f.report)
+  for (const d of detail.values()) reports.push(d.report)
   // Report only the gaps inside the run's window: a gap before `from` does not affect this run.
   const lo = from ?? Number.NEGATIVE_INFINITY
   const hi = to ?? Number.POSITIVE_INFINITY
@@ -85,7 +89,87 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
     funding: fundingSeries,
     order: nonEmpty.length > 1 ? mergeByTime(nonEmpty) : undefined,
     reports: inWindow,
+    detail: new Map([...detail].map(([symbol, d]) => [symbol, { series: d.series, stepMs: d.stepMs }])),
   }
+}
+
+/**
+ * Loads `data.detail`: one finer series per strategy symbol, cut to the window, whose spacing divides
+ * the strategy's.
+ * @throws {ConfigError} for a detail file of a symbol without strategy candles, a second file for one
+ * symbol, or a timeframe that is not finer than (and a divisor of) the strategy timeframe.
+ */
+async function loadDetail(
+  data: DataConfig,
+  options: LoadMarketDataOptions & { series: readonly CandleSeries[]; from?: number; to?: number },
+): Promise<Map<string, { series: CandleSeries; stepMs: number; report: DataSourceReport }>> {
+  const specs = data.detail === undefined ? [] : Array.isArray(data.detail) ? data.detail : [data.detail]
+  const out = new Map<string, { series: CandleSeries; stepMs: number; report: DataSourceReport }>()
+  for (const [i, spec] of specs.entries()) {
+    const file = absolute(options.baseDir, spec)
+    const path = Array.isArray(data.detail) ? `data.detail.${i}` : 'data.detail'
+    const loaded = await loadCandles(file, {
+      cache: data.cache,
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+    })
+    const symbol = loaded.series.symbol
+    const strategy = options.series.find((s) => s.symbol === symbol)
+    if (strategy === undefined) {
+      if (data.symbols !== undefined) continue // filtered out with its strategy candles
+      throw new ConfigError('Detail candles without strategy candles', [
+        { path, message: `${symbol} (${file}) has no candles in data.candles` },
+      ])
+    }
+    if (out.has(symbol)) {
+      throw new ConfigError('Two detail files for one symbol', [{ path, message: `${symbol} already has detail` }])
+    }
+    const step = stepOf(strategy)
+    const detailStep = loaded.report.stepMs
+    if (!(detailStep > 0 && detailStep < step && step % detailStep === 0)) {
+      throw new ConfigError('Detail timeframe does not fit the strategy timeframe', [
+        {
+          path,
+          message: `${symbol}: detail every ${timeframeLabel(detailStep)} must be finer than and divide ${timeframeLabel(step)}`,
+        },
+      ])
+    }
+    const series = sliceSeries(loaded.series, options.from, options.to)
+    out.set(symbol, {
+      series,
+      stepMs: step,
+      report: {
+        kind: 'detail',
+        symbol,
+        file,
+        timeframe: loaded.series.timeframe,
+        rows: loaded.series.openTime.length,
+        used: series.openTime.length,
+        gaps: loaded.report.gaps,
+        fromCache: loaded.fromCache,
+        coveredBars: coveredBars(strategy, series, step),
+        ...(loaded.cacheIssue === undefined ? {} : { cacheIssue: loaded.cacheIssue }),
+      },
+    })
+  }
+  return out
+}
+
+/** Spacing of a strategy series (1h when it has fewer than two candles). */
+function stepOf(series: CandleSeries): number {
+  return series.openTime.length > 1 ? medianSpacing(series.openTime) : 3_600_000
+}
+
+/** Strategy bars with at least one detail candle inside `[openTime, openTime + step)`. */
+function coveredBars(strategy: CandleSeries, detail: CandleSeries, step: number): number {
+  let covered = 0
+  let j = 0
+  const n = detail.openTime.length
+  for (let i = 0; i < strategy.openTime.length; i++) {
+    const t = strategy.openTime[i] as number
+    while (j < n && (detail.openTime[j] as number) < t) j++
+    if (j < n && (detail.openTime[j] as number) < t + step) covered++
+  }
+  return covered
 }
 
 async function loadFunding(

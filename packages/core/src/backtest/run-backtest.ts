@@ -62,8 +62,11 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
       : { exchangeInfo: await readJson(config.exchange.exchangeInfo, options.baseDir) }),
   })
   checkSymbols(symbols, (s) => exchange.instrument(s))
+  const first = market.series[0]!
+  const stepMs = first.openTime.length > 1 ? medianSpacing(first.openTime) : 3_600_000
   const output = await runEngine({
     series: market.series,
+    ...(market.detail.size === 0 ? {} : { detail: market.detail }),
     ...(market.order === undefined ? {} : { order: market.order }),
     exchange,
     plugins: config.plugins,
@@ -74,12 +77,11 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
   })
   const ledger = exchange.ledger()
   const balance = exchange.account.getBalance()
-  const first = market.series[0]!
   const summary = summarizeRun({
     name: config.name ?? 'backtest',
     symbols,
     timeframe: first.timeframe,
-    stepMs: first.openTime.length > 1 ? medianSpacing(first.openTime) : 3_600_000,
+    stepMs,
     output,
     ledger,
     endEquity: balance.equity,

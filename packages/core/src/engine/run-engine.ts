@@ -11,7 +11,7 @@ import { applyRisk } from './operators/apply-risk.js'
 import { decideSignals } from './operators/decide-signals.js'
 import { executeIntents } from './operators/execute-intents.js'
 import { runAgents } from './operators/run-agents.js'
-import { simulateBars } from './operators/simulate-bars.js'
+import { simulateBars, type BarDetail } from './operators/simulate-bars.js'
 import { sizeDecisions } from './operators/size-decisions.js'
 import { guard, sortPlugins } from './plugin-driver.js'
 import { applyExitActions } from './submit.js'
@@ -23,6 +23,8 @@ export interface EngineRunOptions {
   readonly series: readonly ResultSeries[]
   /** Visiting order across several series (from `mergeByTime`); omit for one series. */
   readonly order?: BarOrder
+  /** Finer candles the exchange fills against inside each bar (`data.detail`). @default none */
+  readonly detail?: BarDetail
   /** The simulated exchange that fills orders. */
   readonly exchange: SimulatedExchange
   /** Every plugin of the strategy, in registration order. */
@@ -161,7 +163,7 @@ function runPipeline(engine: EngineContext, state: RunState, options: EngineRunO
   return new Promise<void>((resolve, reject) => {
     barSource(options.series, options.order === undefined ? {} : { order: options.order })
       .pipe(
-        simulateBars(engine, afterBar),
+        simulateBars(engine, afterBar, options.detail),
         runAgents(engine),
         decideSignals(engine),
         sizeDecisions(engine),

@@ -2,19 +2,90 @@ import { Observable, type MonoTypeOperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
 import { reportFailure } from '../plugin-driver.js'
 import { applyExitActions } from '../submit.js'
-import type { ExitActions, MarketBar } from '../../types.js'
+import type { ResultSeries } from '../../result.js'
+import type { ExitActions, MarketBar, SimulatedExchange } from '../../types.js'
+
+/** Finer candles of one symbol that the exchange fills against inside each strategy bar (`data.detail`). */
+export interface SymbolDetail {
+  /** The finer candles. */
+  readonly series: ResultSeries
+  /** Duration of one strategy bar of the symbol (ms). */
+  readonly stepMs: number
+}
+
+/** Detail candles by symbol. */
+export type BarDetail = ReadonlyMap<string, SymbolDetail>
+
+type MutableBar = { -readonly [K in keyof MarketBar]: MarketBar[K] }
+
+/** One symbol's detail series, its read position and the reused bar object. */
+interface DetailCursor {
+  readonly series: ResultSeries
+  readonly stepMs: number
+  readonly bar: MutableBar
+  next: number
+}
+
+/**
+ * Builds the per-bar exchange step: the bar itself, or, for symbols with detail candles, each detail
+ * candle inside `[openTime, openTime + stepMs)` in turn (the clock following them), falling back to
+ * the bar when it has none. The clock ends on the strategy bar's open time either way.
+ */
+function exchangeStep(
+  exchange: SimulatedExchange,
+  clock: { set(time: number): void },
+  detail: BarDetail | undefined,
+): (bar: MarketBar) => void {
+  if (detail === undefined || detail.size === 0) return (bar) => exchange.onBar(bar.symbol, bar)
+  const cursors = new Map<string, DetailCursor>()
+  for (const [symbol, { series, stepMs }] of detail) {
+    const bar = { symbol, index: 0, openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
+    cursors.set(symbol, { series, stepMs, bar, next: 0 })
+  }
+  return (bar) => {
+    const cursor = cursors.get(bar.symbol)
+    if (cursor === undefined) return exchange.onBar(bar.symbol, bar)
+    const { series, stepMs, bar: sub } = cursor
+    const times = series.openTime
+    const n = times.length
+    let i = cursor.next
+    while (i < n && (times[i] as number) < bar.openTime) i++
+    const end = bar.openTime + stepMs
+    if (i >= n || (times[i] as number) >= end) {
+      cursor.next = i
+      return exchange.onBar(bar.symbol, bar)
+    }
+    for (; i < n && (times[i] as number) < end; i++) {
+      sub.index = i
+      sub.openTime = times[i] as number
+      sub.open = series.open[i] as number
+      sub.high = series.high[i] as number
+      sub.low = series.low[i] as number
+      sub.close = series.close[i] as number
+      sub.volume = series.volume[i] as number
+      clock.set(sub.openTime)
+      exchange.onBar(bar.symbol, sub)
+    }
+    cursor.next = i
+    clock.set(bar.openTime)
+  }
+}
 
 /**
  * Per-bar market step: moves the simulated clock, lets the exchange process the bar (fills at the
  * open, triggers on the range, funding, liquidation, mark at close), runs every exit policy's `onBar`
  * (all are called; the first policy returning actions acts) and calls `afterBar` (equity, progress). Emits the bar on.
+ * With `detail`, the exchange steps through the finer candles inside each bar instead (fills at their
+ * times); everything after the exchange still sees the strategy bar.
  * @example bars$.pipe(simulateBars(engine, recordEquity), runAgents(engine))
  */
 export function simulateBars(
   engine: EngineContext,
   afterBar: (bar: MarketBar) => void,
+  detail?: BarDetail,
 ): MonoTypeOperatorFunction<MarketBar> {
   const { exchange, clock, bus } = engine
+  const step = exchangeStep(exchange, clock, detail)
   const exits = engine.plugins.exits.filter((p) => p.onBar !== undefined)
   const contexts = exits.map((p) => engine.contextOf(p))
   const refs = exits.map((p) => ({ plugin: p.name, hook: 'onBar' }))
@@ -23,7 +94,7 @@ export function simulateBars(
       source.subscribe({
         next(bar) {
           clock.set(bar.openTime)
-          exchange.onBar(bar.symbol, bar)
+          step(bar)
           // Every exit policy sees every bar (so each keeps its indicators current); only the first
           // one that answers with actions acts on this bar (first-exit-wins).
           let winner: ExitActions | undefined
