@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 export { emaCross } from './plugins/ema-cross.js'
+export { rsiReversal } from './plugins/rsi-reversal.js'
+export { randomEntries } from './plugins/random-entries.js'
 export * from './ensemble/index.js'
 export * from './sizing/index.js'
 export * from './regime/index.js'
