@@ -1,4 +1,34 @@
-import type { OrderRequest, PluginContext, Position } from '@quantum/core'
+import type { Order, OrderRequest, PluginContext, Position } from '@quantum/core'
+import { z } from 'zod'
+
+/**
+ * How take-profit targets go to the exchange: `market` = a reduce-only TAKE_PROFIT_MARKET (taker fee,
+ * fills at the open when price gaps through), `limit` = a reduce-only GTC LIMIT resting at the target
+ * (maker fee when it rests; filled only when price trades through it).
+ */
+export const TargetTypeSchema = z.enum(['market', 'limit'])
+
+/** See {@link TargetTypeSchema}. */
+export type TargetType = z.output<typeof TargetTypeSchema>
+
+/**
+ * A reduce-only take-profit order at `price`: TAKE_PROFIT_MARKET (`market`) or GTC LIMIT (`limit`).
+ * @example targetOrder({ symbol: 'BTCUSDT', side: 'SELL', quantity: 0.01, price: 105_000, tag: 'tp1' }, 'limit')
+ */
+export function targetOrder(
+  o: { symbol: string; side: 'BUY' | 'SELL'; quantity: number; price: number; tag: string },
+  type: TargetType = 'market',
+): OrderRequest {
+  const { symbol, side, quantity, price, tag } = o
+  return type === 'limit'
+    ? { symbol, side, quantity, reduceOnly: true, type: 'LIMIT', price, timeInForce: 'GTC', tag }
+    : { symbol, side, quantity, reduceOnly: true, type: 'TAKE_PROFIT_MARKET', triggerPrice: price, tag }
+}
+
+/** The level of a working stop or target: its trigger price, or its limit price. */
+export function levelOf(order: Order): number | undefined {
+  return order.triggerPrice ?? order.price
+}
 
 /** Distances of a stop and a target from the entry price, in price units (both > 0). */
 export interface BracketDistances {
@@ -9,18 +39,22 @@ export interface BracketDistances {
 }
 
 /**
- * A reduce-only STOP_MARKET (tag `stop`) and TAKE_PROFIT_MARKET (tag `take-profit`) for the whole
- * position, at `entry ∓ stop` and `entry ± target`. Prices are raw: the exchange rounds them.
+ * A reduce-only STOP_MARKET (tag `stop`) and a take-profit (tag `take-profit`, see {@link targetOrder})
+ * for the whole position, at `entry ∓ stop` and `entry ± target`. Prices are raw: the exchange rounds them.
  * @example bracketOrders(position, { stop: 2 * atr, target: 3 * atr })
  */
-export function bracketOrders(position: Position, distances: BracketDistances): OrderRequest[] {
+export function bracketOrders(
+  position: Position,
+  distances: BracketDistances,
+  target: TargetType = 'market',
+): OrderRequest[] {
   const dir = position.side === 'LONG' ? 1 : -1
   const side = dir > 0 ? 'SELL' : 'BUY'
   const { symbol, quantity, entryPrice } = position
   const base = { symbol, side, quantity, reduceOnly: true } as const
   return [
     { ...base, type: 'STOP_MARKET', triggerPrice: entryPrice - dir * distances.stop, tag: 'stop' },
-    { ...base, type: 'TAKE_PROFIT_MARKET', triggerPrice: entryPrice + dir * distances.target, tag: 'take-profit' },
+    targetOrder({ symbol, side, quantity, price: entryPrice + dir * distances.target, tag: 'take-profit' }, target),
   ]
 }
 

@@ -1,11 +1,11 @@
 /**
- * `@quantum/exit-brain`: exit policies. The ATR stop/target exit and Exit Brain v3 (multi-leg plans,
+ * `@quantum/exit-brain`: exit policies. The ATR stop/target exit, the static TP/SL baseline and Exit Brain v3 (multi-leg plans,
  * adaptive profiles, break-even, trailing and runner extension).
  * @packageDocumentation
  */
 export { atrStopTarget } from './plugins/atr-stop-target.js'
 export { exitBrain, ExitBrainOptionsSchema } from './plugins/exit-brain.js'
-export type { ExitBrainOptions } from './plugins/exit-brain.js'
+export type { ExitBrainOptions, RegimeSource } from './plugins/exit-brain.js'
 export {
   AGGRESSIVE,
   BALANCED,
@@ -36,3 +36,6 @@ export type { PositionIntelligenceOptions } from './pil/position-intelligence.js
 export { createPositionBook, POSITION_CLASSES } from './pil/position-book.js'
 export type { PositionBook, PositionClass, PositionRecord } from './pil/position-book.js'
 export { staticTpSl } from './baseline/static-tp-sl.js'
+export { bracketOrders, levelOf, targetOrder, TargetTypeSchema, workingExitIds } from './bracket.js'
+export type { BracketDistances, TargetType } from './bracket.js'
+export { RollingMean } from './rolling-mean.js'

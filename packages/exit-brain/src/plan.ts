@@ -1,6 +1,7 @@
 import { roundToTick } from '@quantum/core'
 import type { Instrument, OrderRequest, Position } from '@quantum/core'
 import type { ExitProfile } from './profiles.js'
+import { targetOrder, type TargetType } from './bracket.js'
 
 /** Volatility scaling of a plan's distances: `factor = clamp(ATR% / referenceAtrPct, min, max)`. */
 export interface VolatilityScaling {
@@ -26,6 +27,8 @@ export interface BuildExitPlanInput {
   readonly scale?: VolatilityScaling | false
   /** Absolute stop distance in price units, replacing the profile's (scaled) stop. @default undefined */
   readonly stopDistance?: number
+  /** Take-profit legs as TAKE_PROFIT_MARKET (`market`) or resting reduce-only LIMIT orders (`limit`). @default 'market' */
+  readonly targetType?: TargetType
 }
 
 /** One take-profit leg of a plan. */
@@ -96,13 +99,12 @@ export function buildExitPlan(input: BuildExitPlanInput): ExitPlan {
       ? []
       : [
           { ...base, type: 'STOP_MARKET', quantity: position.quantity, triggerPrice: stopPrice, tag: 'stop' },
-          ...legs.map((l) => ({
-            ...base,
-            type: 'TAKE_PROFIT_MARKET' as const,
-            quantity: l.quantity,
-            triggerPrice: l.triggerPrice,
-            tag: l.tag,
-          })),
+          ...legs.map((l) =>
+            targetOrder(
+              { symbol: position.symbol, side: exit, quantity: l.quantity, price: l.triggerPrice, tag: l.tag },
+              input.targetType,
+            ),
+          ),
         ]
   return { symbol: position.symbol, side, entryPrice: entry, profile: profile.name, scale, legs, stopPrice, orders }
 }

@@ -28,6 +28,16 @@ describe('staticTpSl', () => {
     expect(output.trades[0]!.exitPrice).toBeCloseTo(97, 9)
   })
 
+  it('should rest the target as a reduce-only GTC limit order with target: limit', async () => {
+    const exit = staticTpSl({ target: 'limit' })
+    const working = await runBars([...flatBars(8, 100)], [BUY, exit])
+    const target = working.exchange.account.getOpenOrders().find((o) => o.tag === 'take-profit')
+    expect(target).toMatchObject({ type: 'LIMIT', price: 105, timeInForce: 'GTC', reduceOnly: true })
+    const { output } = await runBars([...flatBars(5, 100), ...trendBars(20, 100, 0.5)], [BUY, exit])
+    expect(output.trades[0]).toMatchObject({ exitReason: 'take-profit' })
+    expect(output.trades[0]!.exitPrice).toBeCloseTo(105, 9)
+  })
+
   it('should reject bad options with a ConfigError', () => {
     expect(() => staticTpSl({ takeProfitPct: -0.05 })).toThrow(ConfigError)
     expect(() => staticTpSl({ stopLossPct: 1 })).toThrow(ConfigError)

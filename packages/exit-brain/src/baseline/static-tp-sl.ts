@@ -1,13 +1,15 @@
 import { definePlugin } from '@quantum/core'
 import type { ExitActions, Fill, PluginContext, Position } from '@quantum/core'
 import { z } from 'zod'
-import { bracketOrders, workingExitIds } from '../bracket.js'
+import { bracketOrders, TargetTypeSchema, workingExitIds } from '../bracket.js'
 
 const options = z.strictObject({
   /** Take-profit distance from the average entry, as a fraction (0.05 = 5%). @default 0.05 */
   takeProfitPct: z.number().positive().max(10).default(0.05),
   /** Stop-loss distance from the average entry, as a fraction (0.02 = 2%). @default 0.02 */
   stopLossPct: z.number().positive().lt(1).default(0.02),
+  /** Take-profit as a TAKE_PROFIT_MARKET (`market`, the seed's) or a resting reduce-only LIMIT (`limit`). @default 'market' */
+  target: TargetTypeSchema.default('market'),
 })
 
 /**
@@ -27,7 +29,7 @@ export const staticTpSl = definePlugin({
       if (fill.reduceOnly) return undefined
       const entry = position.entryPrice
       const distances = { stop: entry * opts.stopLossPct, target: entry * opts.takeProfitPct }
-      return { cancel: working, place: bracketOrders(position, distances) }
+      return { cancel: working, place: bracketOrders(position, distances, opts.target) }
     },
   }),
 })

@@ -105,7 +105,7 @@ async function run(input: RunInput) {
 }
 
 const planOf = (orders: readonly Order[]) =>
-  orders.filter((o) => o.tag !== 'stop').map((o) => [o.tag, o.quantity, o.triggerPrice])
+  orders.filter((o) => o.tag !== 'stop').map((o) => [o.tag, o.quantity, o.triggerPrice ?? o.price])
 
 describe('exitBrain plugin', () => {
   it.each([
@@ -145,6 +145,63 @@ describe('exitBrain plugin', () => {
     expect(planOf(open)).toEqual(legs)
     expect(open.filter((o) => o.tag === 'stop').map((o) => [o.quantity, o.triggerPrice])).toEqual([[10, stop]])
     expect(open.every((o) => o.reduceOnly)).toBe(true)
+    // Take-profit legs rest as GTC limit orders (maker fee) by default.
+    expect(open.filter((o) => o.tag !== 'stop').every((o) => o.type === 'LIMIT' && o.timeInForce === 'GTC')).toBe(true)
+  })
+
+  it('should place TAKE_PROFIT_MARKET legs with targets: market, and pay the maker fee on limit legs', async () => {
+    const market = await run({ bars: flat(30), options: { profile: 'balanced', targets: 'market' } })
+    const open = market.paper.account.getOpenOrders(SYMBOL).filter((o) => o.tag !== 'stop')
+    expect(open.map((o) => [o.type, o.triggerPrice, o.price])).toEqual([
+      ['TAKE_PROFIT_MARKET', 100.8, undefined],
+      ['TAKE_PROFIT_MARKET', 101.5, undefined],
+      ['TAKE_PROFIT_MARKET', 102.5, undefined],
+      ['TAKE_PROFIT_MARKET', 104, undefined],
+    ])
+    const bars = [...flat(21), [100, 100.9, 99.9, 100.85] as Bar, ...flat(3, 100.85)]
+    const limit = await run({ bars, options: { profile: 'balanced' } })
+    const tp1 = limit.output.fills.find((f) => f.tag === 'tp1')
+    expect(tp1?.price).toBe(100.8)
+    expect(tp1?.fee).toBeCloseTo(2.5 * 100.8 * 0.0002, 12) // maker 0.02 %
+  })
+
+  it("should scale distances by the ATR% relative to the symbol's own mean ATR%", async () => {
+    const scaling = { enabled: true, reference: 'relative', lookback: 720, min: 0.5, max: 2 } as const
+    // Constant volatility: ATR% equals its mean, the profile's distances apply unchanged.
+    const calm = await run({ bars: flat(30), options: { profile: 'balanced', scaling } })
+    expect(planOf(calm.paper.account.getOpenOrders(SYMBOL)).map((l) => l[2])).toEqual([100.8, 101.5, 102.5, 104])
+    // Volatility rising above its mean before the entry: every distance widens, by at most `max`.
+    const wild: Bar[] = Array.from({ length: 6 }, () => [100, 100.6, 99.4, 100] as Bar)
+    const hot = await run({ bars: [...flat(14), ...wild, ...flat(10)], options: { profile: 'balanced', scaling } })
+    const legs = planOf(hot.paper.account.getOpenOrders(SYMBOL)).map((l) => Number(l[2]) - 100)
+    const base = [0.8, 1.5, 2.5, 4]
+    legs.forEach((d, i) => {
+      expect(d).toBeGreaterThan((base[i] ?? 0) * 1.2)
+      expect(d).toBeLessThanOrEqual((base[i] ?? 0) * 2 + 0.01)
+    })
+  })
+
+  it('should move the adaptive profile with the market regime when a regime source is given', async () => {
+    const legsWith = async (regime: string | undefined, shift?: { with: number }) => {
+      const options: ExitBrainOptions = { profile: 'adaptive', regimes: { get: () => regime }, regime: shift ?? {} }
+      const { paper } = await run({ bars: flat(30), options })
+      return planOf(paper.account.getOpenOrders(SYMBOL)).map((l) => l[2])
+    }
+    const conservative = [100.5, 101, 101.5, 102.5]
+    // A fresh selector picks conservative; a trend in the long's direction adds one level.
+    expect(await legsWith(undefined)).toEqual(conservative)
+    expect(await legsWith('trend-up')).toEqual([100.8, 101.5, 102.5, 104])
+    expect(await legsWith('trend-up', { with: 2 })).toEqual([101, 102, 103.5, 106])
+    // Against the position, or in a range, it steps down (and cannot go below conservative).
+    expect(await legsWith('trend-down')).toEqual(conservative)
+    expect(await legsWith('range')).toEqual(conservative)
+    expect(await legsWith('high-volatility')).toEqual(conservative)
+  })
+
+  it('should leave a fixed profile alone whatever the regime', async () => {
+    const options: ExitBrainOptions = { profile: 'aggressive', regimes: { get: () => 'range' } }
+    const { paper } = await run({ bars: flat(30), options })
+    expect(planOf(paper.account.getOpenOrders(SYMBOL)).map((l) => l[2])).toEqual([101, 102, 103.5, 106])
   })
 
   it('should round legs down to the step, put the remainder on the runner and merge a small runner', async () => {
@@ -266,5 +323,9 @@ describe('exitBrain plugin', () => {
     expect(bad({ legs: [{ distancePct: 1, sizePct: 50 }], stopPct: 1 })).toThrow(/profile\.legs/)
     expect(bad({ legs: [{ distancePct: -1, sizePct: 100 }], stopPct: 1 })).toThrow(/profile\.legs\.0\.distancePct/)
     expect(() => exitBrain({ feeRate: -1 })).toThrow(/feeRate/)
+    expect(() => exitBrain({ regimes: 'trend' as unknown as ExitBrainOptions['regimes'] })).toThrow(/regimes/)
+    expect(() => exitBrain({ regime: { with: 3 } })).toThrow(/regime\.with/)
+    expect(() => exitBrain({ targets: 'stop' as 'limit' })).toThrow(/targets/)
+    expect(() => exitBrain({ scaling: { reference: 'median' as 'relative' } })).toThrow(/scaling\.reference/)
   })
 })

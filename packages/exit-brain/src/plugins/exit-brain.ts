@@ -1,9 +1,11 @@
 import { Adx, Atr, Ema, definePlugin } from '@quantum/core'
 import type { ExitActions, Fill, MarketBar, Order, OrderReplacement, PluginContext, Position } from '@quantum/core'
 import { z } from 'zod'
-import { buildExitPlan } from '../plan.js'
+import { levelOf, TargetTypeSchema } from '../bracket.js'
+import { buildExitPlan, type VolatilityScaling } from '../plan.js'
+import { RollingMean } from '../rolling-mean.js'
 import { createProfileSelector } from '../profile-selector.js'
-import { EXIT_PROFILES, ProfileChoiceSchema } from '../profiles.js'
+import { EXIT_PROFILES, PROFILE_ORDER, ProfileChoiceSchema } from '../profiles.js'
 import type { ExitProfile } from '../profiles.js'
 import { ExtremeWindow, breakEvenStop, extendRunner, tightenStop, trailingStop } from '../stop-manager.js'
 import type { StopSide } from '../stop-manager.js'
@@ -44,9 +46,17 @@ const extensionOptions = z.strictObject({
 })
 
 const scalingOptions = z.strictObject({
-  /** Scale every distance by ATR% / `referenceAtrPct` (clamped). @default true */
+  /** Scale every distance by ATR% / reference ATR% (clamped). @default true */
   enabled: z.boolean().default(true),
-  /** ATR in percent of price at which the profile's distances apply unchanged. @default 1 */
+  /**
+   * The reference ATR%: `relative` = the symbol's own mean ATR% over the last `lookback` bars (distances
+   * widen when the market is more volatile than usual for that symbol and tighten when calmer; the same
+   * on any timeframe); `absolute` = `referenceAtrPct`. @default 'relative'
+   */
+  reference: z.enum(['relative', 'absolute']).default('relative'),
+  /** Bars in the mean ATR% of `relative` scaling (720 = 30 days of 1h bars). @default 720 */
+  lookback: z.number().int().min(1).max(100_000).default(720),
+  /** ATR in percent of price at which the profile's distances apply unchanged (`absolute`). @default 1 */
   referenceAtrPct: z.number().positive().default(1),
   /** Lower clamp of the factor. @default 0.5 */
   min: z.number().positive().default(0.5),
@@ -67,6 +77,31 @@ const selectorOptions = z.strictObject({
   scope: z.enum(['global', 'symbol']).default('global'),
 })
 
+/**
+ * Where the brain reads the current market regime of a symbol: a `RegimeStore` from
+ * `createRegimeStore()` of `@quantum/agents`, written by its `marketStateClassifier`.
+ */
+export interface RegimeSource {
+  /** `trend-up`, `trend-down`, `range`, `high-volatility`, or `undefined` before the classifier is warm. */
+  get(symbol: string): string | undefined
+}
+
+const isRegimeSource = (value: unknown): value is RegimeSource =>
+  typeof value === 'object' && value !== null && typeof (value as RegimeSource).get === 'function'
+
+const levelShift = z.number().int().min(-2).max(2)
+
+const regimeOptions = z.strictObject({
+  /** Profile levels added when the regime trends in the position's direction. @default 1 */
+  with: levelShift.default(1),
+  /** Levels added when the regime trends against the position. @default -1 */
+  against: levelShift.default(-1),
+  /** Levels added in a range (take profits sooner). @default -1 */
+  range: levelShift.default(-1),
+  /** Levels added in high volatility (distances already widen with the ATR). @default 0 */
+  highVolatility: levelShift.default(0),
+})
+
 /** Options of {@link exitBrain}. */
 export const ExitBrainOptionsSchema = z.strictObject({
   /** Profile: `adaptive`, a built-in name, or a custom profile. @default 'adaptive' */
@@ -79,10 +114,22 @@ export const ExitBrainOptionsSchema = z.strictObject({
   trailing: trailingOptions.prefault({}),
   /** Runner extension. @default { enabled: true, adxThreshold: 25, adxPeriod: 14, emaPeriod: 50, atrMultiple: 1 } */
   extension: extensionOptions.prefault({}),
-  /** Volatility scaling of distances. @default { enabled: true, referenceAtrPct: 1, min: 0.5, max: 2 } */
+  /** Volatility scaling of distances. @default { enabled: true, reference: 'relative', lookback: 720, referenceAtrPct: 1, min: 0.5, max: 2 } */
   scaling: scalingOptions.prefault({}),
   /** Adaptive selection. @default { window: 20, hysteresis: 0.02, minTrades: 5, lossStreak: 3, scope: 'global' } */
   selector: selectorOptions.prefault({}),
+  /**
+   * Market regimes (e.g. the `marketStateClassifier`'s store); when given, the adaptive profile moves up or
+   * down by `regime` levels at each entry. @default undefined (no regime adjustment)
+   */
+  regimes: z.custom<RegimeSource>(isRegimeSource, { message: 'expected a regime store with get(symbol)' }).optional(),
+  /** Profile level shifts by regime (adaptive profile only). @default { with: 1, against: -1, range: -1, highVolatility: 0 } */
+  regime: regimeOptions.prefault({}),
+  /**
+   * Take-profit legs as resting reduce-only LIMIT orders (`limit`: maker fee, filled when price trades
+   * through the level) or TAKE_PROFIT_MARKET orders (`market`: taker fee, filled on touch). @default 'limit'
+   */
+  targets: TargetTypeSchema.default('limit'),
   /** Taker fee rate used for break-even (both sides). @default 0.0005 */
   feeRate: z.number().min(0).max(0.1).default(0.0005),
   /** ATR period (Wilder). @default 14 */
@@ -118,6 +165,8 @@ interface SymbolState {
   readonly adx: Adx
   readonly ema: Ema
   readonly window: ExtremeWindow
+  /** Mean ATR% over the scaling lookback (the `relative` reference). */
+  readonly atrPct: RollingMean
   trade: TradeState | undefined
 }
 
@@ -140,10 +189,17 @@ function report(ctx: PluginContext, hook: string, error: unknown): undefined {
   return undefined
 }
 
-/** A replacement of `order` at a new trigger (same quantity unless given). */
-function moved(order: Order, triggerPrice: number, quantity = order.quantity): OrderReplacement {
+/** A replacement of `order` at a new level (trigger, or limit price for a LIMIT; same quantity unless given). */
+function moved(order: Order, level: number, quantity = order.quantity): OrderReplacement {
   const { symbol, side, type, reduceOnly, tag } = order
-  return { cancel: order.id, with: { symbol, side, type, reduceOnly, tag, quantity, triggerPrice } }
+  const base = { symbol, side, reduceOnly, tag, quantity }
+  return {
+    cancel: order.id,
+    with:
+      type === 'LIMIT'
+        ? { ...base, type, price: level, timeInForce: order.timeInForce ?? 'GTC' }
+        : { ...base, type, triggerPrice: level },
+  }
 }
 
 /** True when `price` is at least one tick beyond `current` in the tightening direction. */
@@ -158,6 +214,25 @@ function protective(side: StopSide, price: number, reference: number): boolean {
   return side === 'LONG' ? price < reference : price > reference
 }
 
+/** The plan's volatility scaling: off, against a fixed ATR%, or against the symbol's mean ATR% (NaN: unscaled). */
+function scalingOf(scaling: Options['scaling'], meanAtrPct: number): VolatilityScaling | false {
+  if (!scaling.enabled) return false
+  const { min, max } = scaling
+  if (scaling.reference === 'absolute') return { referenceAtrPct: scaling.referenceAtrPct, min, max }
+  return Number.isFinite(meanAtrPct) && meanAtrPct > 0 ? { referenceAtrPct: meanAtrPct, min, max } : false
+}
+
+/** Level shift of the adaptive profile for the symbol's current regime (0 without a regime source). */
+function regimeShift(opts: Options, at: { symbol: string; side: StopSide }): number {
+  const regime = opts.regimes?.get(at.symbol)
+  if (regime === 'range') return opts.regime.range
+  if (regime === 'high-volatility') return opts.regime.highVolatility
+  if (regime === 'trend-up' || regime === 'trend-down') {
+    return (regime === 'trend-up') === (at.side === 'LONG') ? opts.regime.with : opts.regime.against
+  }
+  return 0
+}
+
 function createBrain(opts: Options) {
   const states = new Map<string, SymbolState>()
   const selector = createProfileSelector({ ...opts.selector })
@@ -170,15 +245,19 @@ function createBrain(opts: Options) {
         adx: new Adx(adxPeriod),
         ema: new Ema(emaPeriod),
         window: new ExtremeWindow(opts.trailing.lookback),
+        atrPct: new RollingMean(opts.scaling.lookback),
         trade: undefined,
       }
       states.set(symbol, st)
     }
     return st
   }
-  const profileFor = (symbol: string): ExitProfile => {
+  const profileFor = (symbol: string, side: StopSide): ExitProfile => {
     const choice = opts.symbols[symbol] ?? opts.profile
-    if (choice === 'adaptive') return EXIT_PROFILES[selector.select(symbol)]
+    if (choice === 'adaptive') {
+      const level = PROFILE_ORDER.indexOf(selector.select(symbol)) + regimeShift(opts, { symbol, side })
+      return EXIT_PROFILES[PROFILE_ORDER[Math.min(PROFILE_ORDER.length - 1, Math.max(0, level))] ?? 'conservative']
+    }
     return typeof choice === 'string' ? EXIT_PROFILES[choice] : choice
   }
 
@@ -214,16 +293,17 @@ function createBrain(opts: Options) {
     } catch (error) {
       return report(ctx, 'onFill', error)
     }
-    const profile = profileFor(position.symbol)
+    const profile = profileFor(position.symbol, position.side === 'SHORT' ? 'SHORT' : 'LONG')
     const atr = st.atr.value
     const stopDistance = opts.stop.type === 'atr' && Number.isFinite(atr) ? opts.stop.atrMultiple * atr : undefined
-    const scale = opts.scaling.enabled ? opts.scaling : false
+    const scale = scalingOf(opts.scaling, st.atrPct.value)
     const plan = buildExitPlan({
       position,
       profile,
       instrument,
       atr,
       scale,
+      targetType: opts.targets,
       ...(stopDistance === undefined ? {} : { stopDistance }),
     })
     const side = plan.side
@@ -242,7 +322,7 @@ function createBrain(opts: Options) {
     const existing = planOrders(ctx, position.symbol)
     const oldStop = existing.find((o) => o.tag === 'stop')
     const [stop, ...legs] = plan.orders
-    ctx.logger.info('exit plan placed', {
+    ctx.logger.debug('exit plan placed', {
       symbol: plan.symbol,
       side,
       profile: plan.profile,
@@ -274,7 +354,7 @@ function createBrain(opts: Options) {
         ? candidate
         : stop.triggerPrice
     if (price === stop.triggerPrice && stop.quantity === position.quantity) return undefined
-    ctx.logger.info('stop amended', {
+    ctx.logger.debug('stop amended', {
       symbol: fill.symbol,
       leg: trade.filledLeg,
       from: stop.triggerPrice,
@@ -288,7 +368,7 @@ function createBrain(opts: Options) {
     const trade = st.trade
     if (trade !== undefined) {
       selector.record({ symbol: fill.symbol, pnl: trade.pnl })
-      ctx.logger.info('exit plan closed', {
+      ctx.logger.debug('exit plan closed', {
         symbol: fill.symbol,
         profile: trade.profile,
         pnl: trade.pnl,
@@ -335,25 +415,26 @@ function createBrain(opts: Options) {
       }
     }
     const runner = orders.filter((o) => o.tag !== 'stop').sort((a, b) => legOf(b.tag) - legOf(a.tag))[0]
-    if (opts.extension.enabled && runner?.triggerPrice !== undefined && Number.isFinite(trade.previousTarget)) {
+    const runnerLevel = runner === undefined ? undefined : levelOf(runner)
+    if (opts.extension.enabled && runnerLevel !== undefined && Number.isFinite(trade.previousTarget)) {
       const { adxThreshold, atrMultiple } = opts.extension
       const target = extendRunner({
         side: trade.side,
         close: bar.close,
         previousTarget: trade.previousTarget,
-        runnerTarget: runner.triggerPrice,
+        runnerTarget: runnerLevel,
         atr: st.atr.value,
         adx: st.adx.value,
         ema: st.ema.value,
         adxThreshold,
         atrMultiple,
       })
-      if (target !== undefined) replace.push(moved(runner, target))
+      if (target !== undefined && runner !== undefined) replace.push(moved(runner, target))
     }
     if (replace.length === 0) return undefined
-    ctx.logger.info('exit plan moved', {
+    ctx.logger.debug('exit plan moved', {
       symbol: bar.symbol,
-      moves: replace.map((r) => ({ tag: r.with.tag, to: r.with.triggerPrice })),
+      moves: replace.map((r) => ({ tag: r.with.tag, to: r.with.triggerPrice ?? r.with.price })),
     })
     return { replace }
   }
@@ -364,6 +445,8 @@ function createBrain(opts: Options) {
     st.adx.update(bar.high, bar.low, bar.close)
     st.ema.update(bar.close)
     st.window.push(bar.high, bar.low)
+    const atrPct = (st.atr.value / bar.close) * 100
+    if (Number.isFinite(atrPct) && atrPct > 0) st.atrPct.push(atrPct)
     const trade = st.trade
     if (trade === undefined || ctx.account.getPosition(bar.symbol).side === 'FLAT') return undefined
     trade.best = trade.side === 'LONG' ? Math.max(trade.best, bar.high) : Math.min(trade.best, bar.low)
@@ -381,7 +464,7 @@ function createBrain(opts: Options) {
 /**
  * Exit Brain v3: on an entry fill places a multi-leg plan of reduce-only take-profits and a stop;
  * amends it after each leg (break-even plus fees, trailing, runner extension); cancels the rest on close.
- * Custom profiles and options are validated when the factory is called ({@link ConfigError}).
+ * Custom profiles and options are validated when the factory is called (a `ConfigError` from `@quantum/core` naming the field).
  * @example exitBrain({ profile: 'adaptive', trailing: { type: 'chandelier' } })
  */
 export const exitBrain = definePlugin({
