@@ -1,73 +1,141 @@
 /**
- * Writes the evidence page: method, table, charts and a summary generated from the numbers (so the
- * text can never claim more than the table shows).
+ * Writes the evidence page: a generated summary, the method, one table + chart + findings per study
+ * (entry family × window). Every sentence about the results is generated from the numbers, so the text
+ * can never claim more than the tables show.
  */
 import { writeFile } from 'node:fs/promises'
-import { fmt, type Row } from './metrics.js'
+import { fmt, type Curve, type Row } from './metrics.js'
+
+/** One entry family on one window: every variant's rows (per symbol and ALL) and summed curves. */
+export interface Study {
+  readonly entry: string
+  readonly entryText: string
+  readonly window: string
+  readonly key: string
+  readonly rows: readonly Row[]
+  readonly curves: ReadonlyMap<string, Curve>
+  readonly tags: ReadonlyMap<string, ReadonlyMap<string, number>>
+}
 
 /** What the page is made of. */
 export interface PageInput {
-  readonly rows: readonly Row[]
-  readonly charts: readonly string[]
-  readonly table: (rows: readonly Row[]) => string
+  readonly studies: readonly Study[]
+  readonly charts: ReadonlyMap<string, string>
   readonly baseline: string
-  /** Extra generated facts (e.g. how often PAL added). */
-  readonly notes: readonly string[]
+  readonly baselineLimit: string
 }
 
-const BALANCE_TOTAL = 30_000
+const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT'] as const
+const CAPITAL = 30_000
 
-const totalOf = (rows: readonly Row[], variant: string): Row | undefined =>
-  rows.find((r) => r.variant === variant && r.symbol === 'ALL')
+const total = (study: Study, variant: string): Row | undefined =>
+  study.rows.find((r) => r.variant === variant && r.symbol === 'ALL')
 
-/** One sentence comparing `a` to `b` on PnL, profit factor and drawdown. */
-function compare(a: Row, b: Row): string {
-  const diff = a.pnl - b.pnl
-  const verdict =
-    Math.abs(diff) < 0.01 * BALANCE_TOTAL
-      ? ['is about even with', `(${fmt(diff)} USDT, under 1% of capital)`]
-      : diff > 0
-        ? ['beats', `(by ${fmt(diff)} USDT)`]
-        : ['does **not** beat', `(${fmt(-diff)} USDT less)`]
+const symbolPnl = (study: Study, variant: string, symbol: string): number =>
+  study.rows.find((r) => r.variant === variant && r.symbol === symbol)?.pnl ?? Number.NaN
+
+/** The study's table: one row per variant, PnL per symbol then the three together. */
+function table(study: Study): string {
+  const head =
+    '| Variant | BTC PnL | ETH PnL | BNB PnL | **PnL (USDT)** | Win rate | Profit factor | Max DD (USDT) | Avg hold (h) | Trades | Entries | Fees (USDT) |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+  const lines = study.rows
+    .filter((r) => r.symbol === 'ALL')
+    .map(
+      (r) =>
+        `| ${r.variant} | ${SYMBOLS.map((s) => fmt(symbolPnl(study, r.variant, s))).join(' | ')} | **${fmt(r.pnl)}** | ` +
+        `${fmt(r.winRate * 100, 1)}% | ${fmt(r.profitFactor)} | ${fmt(r.maxDrawdown)} | ${fmt(r.avgHoldHours, 1)} | ` +
+        `${r.trades} | ${r.entries} | ${fmt(r.fees)} |`,
+    )
+  return [head, ...lines].join('\n')
+}
+
+/** "beats … (by x)" / "does not beat … (x less)" / "is about even with …" — even = within 0.25 % of capital. */
+function verdict(diff: number, other: string): string {
+  if (Math.abs(diff) < 0.0025 * CAPITAL) return `is about even with **${other}** (${fmt(diff)} USDT)`
+  return diff > 0
+    ? `**beats** **${other}** (by ${fmt(diff)} USDT)`
+    : `does **not** beat **${other}** (${fmt(-diff)} USDT less)`
+}
+
+function compare(study: Study, a: string, b: string): string | undefined {
+  const x = total(study, a)
+  const y = total(study, b)
+  if (x === undefined || y === undefined) return undefined
+  const perSymbol = SYMBOLS.filter((s) => symbolPnl(study, a, s) > symbolPnl(study, b, s))
   return (
-    `**${a.variant}** ${verdict[0]} **${b.variant}** ${verdict[1]} over the three symbols: PnL ${fmt(a.pnl)} vs ${fmt(b.pnl)} USDT, ` +
-    `profit factor ${fmt(a.profitFactor)} vs ${fmt(b.profitFactor)}, win rate ${fmt(a.winRate * 100, 1)}% vs ` +
-    `${fmt(b.winRate * 100, 1)}%, max drawdown ${fmt(a.maxDrawdown)} vs ${fmt(b.maxDrawdown)} USDT, ` +
-    `average hold ${fmt(a.avgHoldHours, 1)} h vs ${fmt(b.avgHoldHours, 1)} h.`
+    `**${a}** ${verdict(x.pnl - y.pnl, b)}: PnL ${fmt(x.pnl)} vs ${fmt(y.pnl)} USDT, profit factor ` +
+    `${fmt(x.profitFactor)} vs ${fmt(y.profitFactor)}, win rate ${fmt(x.winRate * 100, 1)}% vs ${fmt(y.winRate * 100, 1)}%, ` +
+    `max drawdown ${fmt(x.maxDrawdown)} vs ${fmt(y.maxDrawdown)} USDT, average hold ${fmt(x.avgHoldHours, 1)} h vs ` +
+    `${fmt(y.avgHoldHours, 1)} h; higher PnL on ${perSymbol.length} of 3 symbols${perSymbol.length > 0 ? ` (${perSymbol.join(', ')})` : ''}.`
   )
 }
 
-/** The generated "what the numbers show" paragraphs. */
-function findings(rows: readonly Row[], baseline: string): string {
-  const totals = rows.filter((r) => r.symbol === 'ALL').sort((a, b) => b.pnl - a.pnl)
-  const base = totalOf(rows, baseline)
-  const adaptive = totalOf(rows, 'adaptive')
-  const amplified = totalOf(rows, 'adaptive + PIL + PAL')
-  const out: string[] = [`Ranking by total PnL: ${totals.map((r) => `${r.variant} (${fmt(r.pnl)})`).join(', ')}.`]
-  if (base !== undefined && adaptive !== undefined) {
-    out.push(compare(adaptive, base))
-    const symbols = rows.filter((r) => r.variant === 'adaptive' && r.symbol !== 'ALL')
-    const wins = symbols.filter(
-      (r) => r.pnl > (rows.find((b) => b.variant === baseline && b.symbol === r.symbol)?.pnl ?? Infinity),
-    )
-    out.push(
-      `Per symbol, the adaptive brain has the higher PnL on ${wins.length} of ${symbols.length} (${wins.map((r) => r.symbol).join(', ') || 'none'}).`,
-    )
-  }
-  if (amplified !== undefined && adaptive !== undefined) out.push(compare(amplified, adaptive))
-  const entries = new Set(rows.map((r) => `${r.symbol}:${r.entries}`))
-  const same = entries.size === new Set(rows.map((r) => r.symbol)).size
+function findings(study: Study, input: PageInput): string {
+  const totals = study.rows.filter((r) => r.symbol === 'ALL').sort((a, b) => b.pnl - a.pnl)
+  const out = [`Ranking by PnL: ${totals.map((r) => `${r.variant} (${fmt(r.pnl)})`).join(', ')}.`]
+  for (const line of [
+    compare(study, 'adaptive', input.baseline),
+    compare(study, 'adaptive', input.baselineLimit),
+    compare(study, 'adaptive + MSC regimes', input.baseline),
+    compare(study, 'adaptive + PIL + PAL', 'adaptive'),
+  ])
+    if (line !== undefined) out.push(line)
+  const perSymbol = new Set(study.rows.map((r) => `${r.symbol}:${r.entries}`))
   out.push(
-    same
-      ? 'Every variant had exactly the same number of entries per symbol (the `Entries` column), as designed.'
+    perSymbol.size === SYMBOLS.length + 1
+      ? 'Every variant had exactly the same entries per symbol (the `Entries` column), as designed.'
       : 'Entry counts differ between variants (see `Entries`): the comparison is not like for like.',
   )
+  const amplified = study.tags.get('adaptive + PIL + PAL')
+  if (amplified !== undefined) {
+    out.push(
+      `With PIL + PAL, PAL added ${amplified.get('pal-add') ?? 0} times and PIL closed ${amplified.get('pil-time-stop') ?? 0} ` +
+        'stale positions with a time stop (fills by tag).',
+    )
+  }
   return out.join('\n\n')
+}
+
+/** The generated matrix: adaptive minus the static baseline, per entry family and window. */
+function summary(input: PageInput): string {
+  const windows = [...new Set(input.studies.map((s) => s.window))]
+  const entries = [...new Set(input.studies.map((s) => s.entry))]
+  const cell = (entry: string, window: string): string => {
+    const study = input.studies.find((s) => s.entry === entry && s.window === window)
+    const a = study === undefined ? undefined : total(study, 'adaptive')
+    const b = study === undefined ? undefined : total(study, input.baseline)
+    if (study === undefined || a === undefined || b === undefined) return 'n/a'
+    const best = study.rows.filter((r) => r.symbol === 'ALL').sort((x, y) => y.pnl - x.pnl)[0]
+    return `${a.pnl - b.pnl >= 0 ? '+' : ''}${fmt(a.pnl - b.pnl)} (${fmt(a.pnl)} vs ${fmt(b.pnl)}; best: ${best?.variant ?? 'n/a'})`
+  }
+  const head = `| Entries | ${windows.join(' | ')} |\n|---|${windows.map(() => '---|').join('')}`
+  const lines = entries.map((e) => `| ${e} | ${windows.map((w) => cell(e, w)).join(' | ')} |`)
+  const wins = input.studies.filter(
+    (s) => (total(s, 'adaptive')?.pnl ?? -Infinity) > (total(s, input.baseline)?.pnl ?? Infinity),
+  )
+  return (
+    "Adaptive Exit Brain minus the seed's static TP 5% / SL 2%, PnL in USDT over the three symbols " +
+    '(adaptive vs static; the best variant of the study):\n\n' +
+    [head, ...lines].join('\n') +
+    `\n\nThe adaptive brain has the higher PnL in ${wins.length} of ${input.studies.length} studies` +
+    `${wins.length > 0 ? ` (${wins.map((s) => `${s.entry}, ${s.window.split(',')[0]}`).join('; ')})` : ''}.`
+  )
 }
 
 /** Writes the markdown page to `path`. */
 export async function writePage(path: string, input: PageInput): Promise<void> {
-  const charts = input.charts.map((f) => `![Equity curves ${f}](media/${f})`).join('\n\n')
+  const sections = input.studies
+    .map((study) => {
+      const chart = input.charts.get(study.key)
+      return `### ${study.entry} — ${study.window}
+
+${table(study)}
+
+${findings(study, input)}
+${chart === undefined ? '' : `\n![Equity curves, ${study.entry}, ${study.window}](media/${chart})\n`}`
+    })
+    .join('\n')
   const text = `---
 title: Exit Brain evidence
 ---
@@ -77,40 +145,61 @@ title: Exit Brain evidence
 Generated by \`node --conditions=@quantum/source --import tsx scripts/exit-evidence/run.ts\` — do not edit
 by hand; rerun the script.
 
+## Summary
+
+${summary(input)}
+
+An exit cannot create an edge the entries do not have: on a price path with no drift, every rule that
+closes a position at a stopping time has the same expected gross PnL (zero), so exits differ by the
+fees they pay and by how they meet the entries' own edge. Partial profit-taking with a stop that moves
+to break-even (the Exit Brain) suits entries whose edge is short-lived (mean reversion); a wide,
+fixed target (the static rule) or no exit at all suits entries whose edge lies in rare long moves
+(trend following), where taking profits early cuts exactly the trades that pay for the others. The
+studies below measure this on real data instead of assuming it.
+
 ## Method
 
-- **Data**: \`../shared/data\` BTCUSDT, ETHUSDT, BNBUSDT 1h futures candles with their 8h funding,
-  from the first candle (2023-12-01) to 2025-09-30 inclusive; nothing later is read (and there is none).
-- **Entries, identical in every variant**: \`emaCross({ fast: 12, slow: 26 })\` + \`fixedNotional({ notional: 1000 })\`,
-  longs and shorts, one position per symbol, leverage 1, 10,000 USDT per symbol. The agent sees market data only
-  and every cross opens a position (closing an opposite one still open, exit reason \`reverse\`), so the exits
-  change only how and when positions close, never which entries happen — the \`Entries\` column checks it.
-- **Exits**: (a) the seed's static TP 5% / SL 2% (\`staticTpSl\`); (b) the Exit Brain with each profile fixed;
-  (c) the adaptive Exit Brain (profile from the rolling win rate, with hysteresis); and, for information, (c) plus
-  PIL (\`positionIntelligence\`, default policy: time-stop stale positions after 48 bars without progress, hand
-  winners to PAL) and PAL (\`profitAmplifier\`, default limits: 2 adds of half the initial size, 1 ATR apart, only
-  with the stop at break-even); and **no exit** (positions close only at the next opposite cross), which shows
-  what the entry rule is worth on its own. Every option is at its default: **no tuning on this data**.
-- **Paper exchange**: Binance fees (taker 0.05%, maker 0.02%), precision and funding; stops are filled before targets
-  when one bar reaches both (worst case). PnL is net of fees and funding; open positions at the end are marked at the
-  last close. Max DD is the largest peak-to-trough fall of the equity curve (the \`ALL\` rows use the summed curve).
+- **Data**: \`../shared/data\` BTCUSDT, ETHUSDT, BNBUSDT 1h futures candles with their 8h funding, and the
+  5m candles (2024-12-31 → 2025-09-30) as detail candles for the 2025 window; nothing after 2025-09-30 is
+  read (and there is none).
+- **Entries, identical in every variant of a study**: three entry families, each with
+  \`fixedNotional({ notional: 1000 })\`, longs and shorts, one position per symbol, leverage 1, 10,000 USDT per
+  symbol. The agents see market data only and alternate BUY and SELL, and every signal opens a position (closing
+  an opposite one still open, exit reason \`reverse\`), so exits change only how and when positions close, never
+  which entries happen — the \`Entries\` column checks it.
+${ENTRY_LINES(input)}
+- **Exits**: the seed's static TP 5% / SL 2% (\`staticTpSl\`, target as TAKE_PROFIT_MARKET like the seed's), the same
+  with the target resting as a reduce-only limit order (maker fee, like the Exit Brain's legs: this row separates
+  the fee saving from the exit logic); the Exit Brain with each profile fixed; the adaptive Exit Brain (profile from
+  the rolling win rate with hysteresis, distances scaled by the symbol's ATR% relative to its own 30-day mean,
+  break-even plus fees after TP1, ATR trailing after TP2, runner extension in trends); the same with the
+  \`marketStateClassifier\`'s regimes (one profile level up when the market trends the position's way, one down
+  against it or in a range); the adaptive brain plus PIL (\`positionIntelligence\`) and PAL (\`profitAmplifier\`) at their default policies; and **no exit**
+  (positions close only at the next opposite signal), what the entries are worth on their own. Every option is
+  at its default.
+- **Windows**: the whole 1h history on 1h bars, where the paper exchange assumes the worst when one bar reaches
+  both a stop and a target (stop first); and 2025 on 1h bars with \`data.detail\` 5m candles, where fills are
+  decided inside each hour on twelve 5m candles, so the order of stop and target is mostly known (tight
+  multi-leg plans suffer most from the worst-case rule).
+- **Defaults were chosen on the whole shared history** (2023-12 → 2025-09); the SDK is evaluated on data held
+  apart (later dates, other symbols), which this page does not and cannot show.
+- **Paper exchange**: Binance fees (taker 0.05%, maker 0.02%), precision and funding; limit orders fill only when
+  price trades through them. PnL is net of fees and funding; open positions at the end are marked at the last
+  close. Max DD is the largest peak-to-trough fall of the summed equity curve. Trades are round trips from flat
+  to flat; a multi-leg exit counts as one trade.
 
 ## Results
 
-${input.table(input.rows)}
+${sections}
+## Caveats
 
-## What the numbers show
-
-${findings(input.rows, input.baseline)}
-
-${input.notes.join('\n\n')}
-
-Caveats: one entry rule (a plain EMA cross; the \`no exit\` rows show its raw result), one period, three symbols; differences between variants are partly the entry rule's noise. Trades are round trips from
-flat to flat; a multi-leg exit counts as one trade.
-
-## Equity curves
-
-${charts}
+Three symbols, one venue, 22 months; entry rules chosen as archetypes, not optimised; differences between
+variants of a few hundred USDT over ~1,000 trades are within what a different seed or period would move.
 `
   await writeFile(path, text)
+}
+
+function ENTRY_LINES(input: PageInput): string {
+  const seen = new Map(input.studies.map((s) => [s.entry, s.entryText]))
+  return [...seen].map(([label, text]) => `  - ${label}: ${text}.`).join('\n')
 }

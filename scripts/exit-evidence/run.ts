@@ -1,25 +1,27 @@
 /**
- * Exit Brain evidence: the SAME entries (EMA cross 12/26, 1000 USDT per position, one position per
- * symbol, longs and shorts) on the shared BTC/ETH/BNB 1h futures data with different exits — the seed's
- * static TP 5% / SL 2%, each Exit Brain profile fixed, the adaptive Exit Brain, and the adaptive brain
- * with PIL + PAL, and no exit at all (the entry rule alone) — then writes docs/guides/exit-brain-evidence.md and its SVG equity charts.
+ * Exit Brain evidence: the SAME entries on the shared BTC/ETH/BNB 1h futures data with different exits —
+ * the seed's static TP 5% / SL 2% (and the same with a resting limit target), each Exit Brain profile
+ * fixed, the adaptive Exit Brain, the adaptive brain with PIL + PAL, and no exit at all — for three entry
+ * families (trend: EMA cross; mean reversion: RSI; random timing, a control) over two windows (the whole
+ * 1h history, and 2025 with 5m detail candles for the fills), then writes docs/guides/exit-brain-evidence.md
+ * and its SVG equity charts.
  *
  *   node --conditions=@quantum/source --import tsx scripts/exit-evidence/run.ts [--data /work/shared/data]
  *
- * The agent sees market data only and emits a signal on each cross, and every cross opens a position
- * (closing the opposite one if it is still open), so every variant gets the very same entries: the
- * `Entries` column checks it. Data is cut at 2025-10-01 00:00 UTC (none later is used).
+ * Every entry agent alternates BUY and SELL per symbol, and every signal opens a position (closing the
+ * opposite one if it is still open), so every variant gets the very same entries: the `Entries` column
+ * checks it. Data is cut at 2025-10-01 00:00 UTC (none later is used).
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { emaCross } from '@quantum/agents'
+import { createRegimeStore, emaCross, marketStateClassifier, randomEntries, rsiReversal } from '@quantum/agents'
 import { fixedNotional, QuantumConfigSchema, runBacktest } from '@quantum/core'
 import type { BacktestRun, QuantumPlugin, TradeRecord } from '@quantum/core'
 import { createPositionBook, exitBrain, positionIntelligence, profitAmplifier, staticTpSl } from '@quantum/exit-brain'
-import { markdownTable, rowOf, sumCurves, fmt, type Curve, type Row } from './metrics.js'
+import { rowOf, sumCurves, fmt, type Curve, type Row } from './metrics.js'
 import { equityChart } from './svg.js'
-import { writePage } from './page.js'
+import { writePage, type Study } from './page.js'
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT'] as const
 const END = Date.UTC(2025, 9, 1) // exclusive: nothing after 2025-09-30 is ever read
@@ -31,12 +33,24 @@ interface Variant {
   readonly exits: () => QuantumPlugin[]
 }
 
+/** The static rule as the seed had it (market target); the same with a resting limit target (maker fee). */
+export const BASELINE = 'static TP 5% / SL 2%'
+export const BASELINE_LIMIT = 'static, limit target'
+
 const VARIANTS: readonly Variant[] = [
-  { label: 'static TP 5% / SL 2%', exits: () => [staticTpSl({ takeProfitPct: 0.05, stopLossPct: 0.02 })] },
+  { label: BASELINE, exits: () => [staticTpSl({ takeProfitPct: 0.05, stopLossPct: 0.02 })] },
+  { label: BASELINE_LIMIT, exits: () => [staticTpSl({ takeProfitPct: 0.05, stopLossPct: 0.02, target: 'limit' })] },
   { label: 'conservative', exits: () => [exitBrain({ profile: 'conservative' })] },
   { label: 'balanced', exits: () => [exitBrain({ profile: 'balanced' })] },
   { label: 'aggressive', exits: () => [exitBrain({ profile: 'aggressive' })] },
   { label: 'adaptive', exits: () => [exitBrain({ profile: 'adaptive' })] },
+  {
+    label: 'adaptive + MSC regimes',
+    exits: () => {
+      const regimes = createRegimeStore()
+      return [marketStateClassifier({ store: regimes }), exitBrain({ profile: 'adaptive', regimes })]
+    },
+  },
   {
     label: 'adaptive + PIL + PAL',
     exits: () => {
@@ -47,53 +61,109 @@ const VARIANTS: readonly Variant[] = [
   { label: 'no exit (reverse only)', exits: () => [] },
 ]
 
+/** An entry family: the agent that makes the entries. */
+interface Entry {
+  readonly key: string
+  readonly label: string
+  readonly agent: () => QuantumPlugin
+  readonly text: string
+}
+
+const ENTRIES: readonly Entry[] = [
+  {
+    key: 'trend',
+    label: 'Trend entries (EMA cross 12/26)',
+    agent: () => emaCross({ fast: 12, slow: 26 }),
+    text: '`emaCross({ fast: 12, slow: 26 })`: its edge, if any, is in the long moves it catches',
+  },
+  {
+    key: 'reversion',
+    label: 'Mean-reversion entries (RSI 14, 30/70)',
+    agent: () => rsiReversal({ period: 14, oversold: 30, overbought: 70 }),
+    text: '`rsiReversal({ period: 14, oversold: 30, overbought: 70 })`: bets on short snap-backs',
+  },
+  {
+    key: 'random',
+    label: 'Random entries (control, seed 1)',
+    agent: () => randomEntries({ probability: 0.05, seed: 1 }),
+    text: '`randomEntries({ probability: 0.05, seed: 1 })`: no edge by construction, so the exit and the fees are all there is',
+  },
+]
+
+/** A data window: the bars the strategy sees, and whether fills use 5m detail candles. */
+interface Window {
+  readonly key: string
+  readonly label: string
+  readonly from?: number
+  readonly detail: boolean
+}
+
+const WINDOWS: readonly Window[] = [
+  { key: 'full', label: '2023-12-01 → 2025-09-30, 1h bars (fills on 1h bars, stop first)', detail: false },
+  {
+    key: '2025',
+    label: '2025-01-01 → 2025-09-30, 1h bars, fills on 5m detail candles',
+    from: Date.UTC(2025, 0, 1),
+    detail: true,
+  },
+]
+
 /** One variant on one symbol. */
-async function runOne(dataDir: string, symbol: string, variant: Variant): Promise<BacktestRun> {
+async function runOne(dataDir: string, job: { symbol: string; variant: Variant; entry: Entry; window: Window }) {
+  const { symbol, variant, entry, window } = job
   const config = QuantumConfigSchema.parse({
-    name: `${variant.label} ${symbol}`,
+    name: `${variant.label} ${entry.key} ${window.key} ${symbol}`,
     data: {
       candles: `${symbol}-1h.csv`,
       funding: `funding/${symbol}-funding-8h.csv`,
+      ...(window.detail ? { detail: `${symbol}-5m.csv.gz` } : {}),
+      ...(window.from === undefined ? {} : { from: window.from }),
       to: END,
       cache: false,
     },
     exchange: { balance: BALANCE, leverage: 1 },
-    plugins: [emaCross({ fast: 12, slow: 26 }), fixedNotional({ notional: 1000 }), ...variant.exits()],
+    plugins: [entry.agent(), fixedNotional({ notional: 1000 }), ...variant.exits()],
   })
   return runBacktest(config, { baseDir: dataDir })
 }
 
 const entriesOf = (run: BacktestRun): number => run.fills.filter((f) => f.tag === 'entry').length
 
-/** Every variant on every symbol: table rows (per symbol, then all symbols) and curves. */
-async function runAll(
-  dataDir: string,
-): Promise<{ rows: Row[]; curves: Map<string, Map<string, Curve>>; tags: Map<string, Map<string, number>> }> {
+/** Every variant on every symbol for one entry family and window. */
+async function runStudy(dataDir: string, entry: Entry, window: Window): Promise<Study> {
   const rows: Row[] = []
+  const curves = new Map<string, Curve>()
   const tags = new Map<string, Map<string, number>>()
-  const curves = new Map<string, Map<string, Curve>>()
   for (const variant of VARIANTS) {
-    const bySymbol = new Map<string, Curve>()
+    const bySymbol: Curve[] = []
     const trades: TradeRecord[] = []
     let entries = 0
     for (const symbol of SYMBOLS) {
-      const run = await runOne(dataDir, symbol, variant)
-      bySymbol.set(symbol, run.equity)
+      const run = await runOne(dataDir, { symbol, variant, entry, window })
+      bySymbol.push(run.equity)
       trades.push(...run.trades)
       entries += entriesOf(run)
       countTags(tags, variant.label, run)
       rows.push(rowOf({ variant: variant.label, symbol, entries: entriesOf(run) }, run.trades, run.equity, BALANCE))
-      console.log(`${variant.label.padEnd(22)} ${symbol}: pnl ${fmt(run.summary.pnl)} trades ${run.trades.length}`)
     }
     const total = sumCurves(
-      [...bySymbol.values()],
+      bySymbol,
       SYMBOLS.map(() => BALANCE),
     )
-    bySymbol.set('ALL', total)
-    rows.push(rowOf({ variant: variant.label, symbol: 'ALL', entries }, trades, total, BALANCE * SYMBOLS.length))
-    curves.set(variant.label, bySymbol)
+    curves.set(variant.label, total)
+    const all = rowOf({ variant: variant.label, symbol: 'ALL', entries }, trades, total, BALANCE * SYMBOLS.length)
+    rows.push(all)
+    console.log(`${window.key} ${entry.key.padEnd(9)} ${variant.label.padEnd(22)} pnl ${fmt(all.pnl)}`)
   }
-  return { rows, curves, tags }
+  return {
+    entry: entry.label,
+    entryText: entry.text,
+    window: window.label,
+    key: `${window.key}-${entry.key}`,
+    rows,
+    curves,
+    tags,
+  }
 }
 
 /** Counts the fills of each tag per variant (how often PAL added, PIL time-stopped, stops hit...). */
@@ -103,31 +173,16 @@ function countTags(tags: Map<string, Map<string, number>>, variant: string, run:
   for (const f of run.fills) byTag.set(f.tag ?? 'untagged', (byTag.get(f.tag ?? 'untagged') ?? 0) + 1)
 }
 
-/** Generated notes: what PIL and PAL actually did, and where exits came from. */
-function notesOf(tags: Map<string, Map<string, number>>, rows: readonly Row[]): string[] {
-  const amplified = tags.get('adaptive + PIL + PAL')
-  const fees = rows.filter((r) => r.symbol === 'ALL').map((r) => `${r.variant} ${fmt(r.fees, 0)}`)
-  const notes = [`Fees paid over the three symbols (USDT): ${fees.join(', ')}.`]
-  if (amplified !== undefined) {
-    const n = (tag: string): number => amplified.get(tag) ?? 0
-    notes.push(
-      `In the PIL + PAL variant, PAL added ${n('pal-add')} times and PIL closed ${n('pil-time-stop')} stale ` +
-        `positions with a time stop (fills by tag).`,
-    )
-  }
-  return notes
-}
-
-/** Writes one SVG per symbol (and one for the three together); returns their file names. */
-async function writeCharts(mediaDir: string, curves: Map<string, Map<string, Curve>>): Promise<string[]> {
+/** Writes one SVG per study (the three symbols together); returns their file names. */
+async function writeCharts(mediaDir: string, studies: readonly Study[]): Promise<Map<string, string>> {
   await mkdir(mediaDir, { recursive: true })
-  const files: string[] = []
-  for (const symbol of [...SYMBOLS, 'ALL']) {
-    const lines = [...curves].map(([label, bySymbol]) => ({ label, curve: bySymbol.get(symbol)! }))
-    const title = symbol === 'ALL' ? 'Equity, BTC + ETH + BNB (3 × 10,000 USDT)' : `Equity, ${symbol} 1h (10,000 USDT)`
-    const file = `exit-evidence-${symbol.toLowerCase()}.svg`
+  const files = new Map<string, string>()
+  for (const study of studies) {
+    const lines = [...study.curves].map(([label, curve]) => ({ label, curve }))
+    const title = `${study.entry}, ${study.window.split(',')[0]} (3 × 10,000 USDT)`
+    const file = `exit-evidence-${study.key}.svg`
     await writeFile(join(mediaDir, file), equityChart(title, lines))
-    files.push(file)
+    files.set(study.key, file)
   }
   return files
 }
@@ -136,17 +191,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { data: { type: 'string', default: '/work/shared/data' } } })
   const dataDir = resolve(values.data)
   const root = resolve(import.meta.dirname, '../..')
-  const { rows, curves, tags } = await runAll(dataDir)
-  const charts = await writeCharts(join(root, 'docs/guides/media'), curves)
+  const studies: Study[] = []
+  for (const window of WINDOWS) for (const entry of ENTRIES) studies.push(await runStudy(dataDir, entry, window))
+  const media = join(root, 'docs/guides/media')
+  for (const old of ['btcusdt', 'ethusdt', 'bnbusdt', 'all'])
+    await rm(join(media, `exit-evidence-${old}.svg`), { force: true })
+  const charts = await writeCharts(media, studies)
   const page = join(root, 'docs/guides/exit-brain-evidence.md')
-  await writePage(page, {
-    rows,
-    charts,
-    table: markdownTable,
-    baseline: VARIANTS[0]!.label,
-    notes: notesOf(tags, rows),
-  })
-  console.log(`wrote ${page} and ${charts.length} charts`)
+  await writePage(page, { studies, charts, baseline: BASELINE, baselineLimit: BASELINE_LIMIT })
+  console.log(`wrote ${page} and ${charts.size} charts`)
 }
 
 await main()
