@@ -314,7 +314,8 @@ describe('exitBrain plugin', () => {
     expect(plugin.onFill?.(fill, position, ctx)).toBeUndefined()
     const error = seen.find((e) => e.type === 'plugin-error')
     expect(error?.type === 'plugin-error' && error.error).toBeInstanceOf(InvalidOrder)
-    expect(() => exitBrain({ symbols: { NOPEUSDT: 'balanced' } }).setup?.(ctx)).toThrow(InvalidOrder)
+    expect(() => exitBrain({ symbols: { NOPEUSDT: 'balanced' } }).setup?.(ctx)).toThrow(ConfigError)
+    expect(() => exitBrain({ symbols: { NOPEUSDT: 'balanced' } }).setup?.(ctx)).toThrow(/symbols\.NOPEUSDT/)
   })
 
   it('should refuse a bad exit config at config load with a ConfigError naming the field', () => {

@@ -1,4 +1,4 @@
-import { Adx, Atr, Ema, definePlugin } from '@quantum/core'
+import { Adx, Atr, ConfigError, Ema, definePlugin } from '@quantum/core'
 import type { ExitActions, Fill, MarketBar, Order, OrderReplacement, PluginContext, Position } from '@quantum/core'
 import { z } from 'zod'
 import { levelOf, TargetTypeSchema } from '../bracket.js'
@@ -455,7 +455,23 @@ function createBrain(opts: Options) {
 
   /** Unknown symbols in `symbols` overrides are a typed error before the first bar. */
   const setup = (ctx: PluginContext): void => {
-    for (const symbol of Object.keys(opts.symbols)) ctx.exchange.instrument(symbol)
+    const unknown = Object.keys(opts.symbols).filter((symbol) => {
+      try {
+        ctx.exchange.instrument(symbol)
+        return false
+      } catch {
+        return true
+      }
+    })
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        'exit-brain: profile overrides for symbols the exchange does not know',
+        unknown.map((symbol) => ({
+          path: `symbols.${symbol}`,
+          message: `${symbol} is not an instrument of the exchange`,
+        })),
+      )
+    }
   }
 
   return { onFill, onBar, setup }
