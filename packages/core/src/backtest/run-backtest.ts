@@ -100,6 +100,7 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
       endEquity: balance.equity,
     },
     notableEvents: output.notableEvents,
+    riskStates: output.riskStates,
     data: market.reports,
     decisions: output.decisions,
   }
