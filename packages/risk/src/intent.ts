@@ -1,0 +1,141 @@
+/**
+ * Shared arithmetic of the guards: the reference price and notional of an intent, the signed position
+ * it leads to, and the one resize rule (truncate to the instrument's step, deny below its minimums).
+ * @packageDocumentation
+ */
+import { truncateToStep } from '@quantum/core'
+import type { Instrument, OrderIntent, PluginContext, Position, RiskVerdict } from '@quantum/core'
+
+/** The verdict that lets an intent through unchanged. */
+export const APPROVE: RiskVerdict = Object.freeze({ action: 'approve' })
+
+/** A deny verdict with `reason`. */
+export function deny(reason: string): RiskVerdict {
+  return { action: 'deny', reason }
+}
+
+/**
+ * The price limits are checked at: the intent's limit price, else its trigger price, else the last
+ * price of the symbol (NaN when none is known yet).
+ */
+export function referencePrice(intent: OrderIntent, ctx: PluginContext): number {
+  return intent.price ?? intent.triggerPrice ?? ctx.account.getLastPrice(intent.symbol)
+}
+
+/** The quantity of an intent at `price` (a quote-sized intent is converted at that price). */
+export function intentQuantity(intent: OrderIntent, price: number): number {
+  return intent.quantity ?? (intent.quoteQuantity ?? 0) / price
+}
+
+/** Signed size of a position: long > 0, short < 0, flat 0. */
+export function signedQuantity(position: Position): number {
+  return position.side === 'LONG' ? position.quantity : position.side === 'SHORT' ? -position.quantity : 0
+}
+
+/** +1 for BUY, -1 for SELL. */
+export function sideSign(intent: OrderIntent): 1 | -1 {
+  return intent.side === 'BUY' ? 1 : -1
+}
+
+/** How an intent changes the position of its symbol, at the reference price. */
+export interface IntentEffect {
+  /** The reference price (finite and > 0). */
+  readonly price: number
+  /** The intent's quantity at that price. */
+  readonly quantity: number
+  /** Signed position before. */
+  readonly before: number
+  /** Signed position after the intent fills. */
+  readonly after: number
+  /** True when the absolute position grows or flips (adds risk). */
+  readonly increases: boolean
+  /** Largest quantity of this side that keeps `|after| * price <= cap`. */
+  readonly maxQuantityFor: (cap: number) => number
+}
+
+/**
+ * The effect of `intent` on its symbol's position, or a deny verdict when no usable price is known.
+ * Reduce-only intents never increase the position.
+ */
+export function intentEffect(intent: OrderIntent, ctx: PluginContext): IntentEffect | RiskVerdict {
+  const price = referencePrice(intent, ctx)
+  if (!(Number.isFinite(price) && price > 0)) return deny(`no price known for ${intent.symbol}`)
+  const quantity = intentQuantity(intent, price)
+  const before = signedQuantity(ctx.account.getPosition(intent.symbol))
+  const sign = sideSign(intent)
+  const after =
+    intent.reduceOnly === true
+      ? before - Math.sign(before) * Math.min(quantity, Math.abs(before))
+      : before + sign * quantity
+  const increases = intent.reduceOnly !== true && Math.abs(after) > Math.abs(before) + 1e-12
+  const maxQuantityFor = (cap: number): number => {
+    // Quantity q of this side with |before + sign*q| * price <= cap.
+    const limit = cap / price
+    return Math.max(0, sign * before >= 0 ? limit - Math.abs(before) : Math.abs(before) + limit)
+  }
+  return { price, quantity, before, after, increases, maxQuantityFor }
+}
+
+/** True when `value` is an {@link IntentEffect} rather than a verdict. */
+export function isEffect(value: IntentEffect | RiskVerdict): value is IntentEffect {
+  return !('action' in value)
+}
+
+/** The leverage an intent trades at: its own, else the open position's, else `fallback`. */
+export function effectiveLeverage(intent: OrderIntent, ctx: PluginContext, fallback: number): number {
+  if (intent.leverage !== undefined) return intent.leverage
+  const position = ctx.account.getPosition(intent.symbol)
+  return position.side === 'FLAT' ? fallback : position.leverage
+}
+
+/** Absolute notional of every open position at the last prices (mark price when no last price). */
+export function grossExposure(ctx: PluginContext, exceptSymbol?: string): number {
+  let total = 0
+  for (const p of ctx.account.getPositions()) {
+    if (p.symbol === exceptSymbol) continue
+    const last = ctx.account.getLastPrice(p.symbol)
+    total += p.quantity * (Number.isFinite(last) ? last : p.markPrice)
+  }
+  return total
+}
+
+/** The instrument of `symbol`, or undefined when the exchange does not know it. */
+export function instrumentOf(ctx: PluginContext, symbol: string): Instrument | undefined {
+  try {
+    return ctx.exchange.instrument(symbol)
+  } catch {
+    return undefined
+  }
+}
+
+/** What {@link resizeTo} needs. */
+export interface ResizeRequest {
+  /** The intent being resized. */
+  readonly intent: OrderIntent
+  /** Its effect (for the price). */
+  readonly effect: IntentEffect
+  /** The largest quantity allowed (before rounding). */
+  readonly maxQuantity: number
+  /** Why (the limit), e.g. `position notional above the cap 1000`. */
+  readonly why: string
+}
+
+/**
+ * Resizes an intent down to `maxQuantity`, truncated to the instrument's step, or denies it when the
+ * rounded quantity is 0, below `minQty` or below the min notional (at the reference price).
+ */
+export function resizeTo(request: ResizeRequest, ctx: PluginContext): RiskVerdict {
+  const { intent, effect, maxQuantity, why } = request
+  const instrument = instrumentOf(ctx, intent.symbol)
+  const step = instrument?.stepSize ?? 0
+  const quantity = truncateToStep(Math.max(0, maxQuantity), step)
+  const notional = quantity * effect.price
+  if (quantity <= 0) return deny(`${why}; no room left`)
+  if (instrument !== undefined && (quantity < instrument.minQty || notional < instrument.minNotional)) {
+    return deny(
+      `${why}; the room left (${quantity} ${intent.symbol}, ${notional.toFixed(2)} USDT) is below the minimum ` +
+        `(minQty ${instrument.minQty}, min notional ${instrument.minNotional})`,
+    )
+  }
+  return { action: 'resize', quantity, reason: `${why}; resized to ${quantity} (${notional.toFixed(2)} USDT)` }
+}
