@@ -151,7 +151,12 @@ export function fakeContext(options: { balance?: number; time?: number } = {}): 
       if (Math.sign(next) !== Math.sign(h.signed)) entry = price
       else if (Math.abs(next) > Math.abs(h.signed))
         entry = (h.entry * Math.abs(h.signed) + price * qty) / Math.abs(next)
-      held.set(intent.symbol, { signed: next, entry, leverage: intent.leverage ?? h.leverage })
+      held.set(intent.symbol, {
+        signed: next,
+        entry,
+        // Like the engine: reduce-only intents never change the leverage.
+        leverage: intent.reduceOnly === true ? h.leverage : (intent.leverage ?? h.leverage),
+      })
     },
   })
   return ctx

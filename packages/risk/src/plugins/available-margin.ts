@@ -15,7 +15,8 @@ const options = z.strictObject({
 /**
  * Real-time balance check: the initial margin (`notional / leverage`) plus the opening fee of the part
  * of an entry that grows the position must fit in the available balance minus a buffer. Larger entries
- * are resized down to what fits (rounded to the step) or denied. Intents that do not grow a position
+ * are resized down to what fits (rounded to the step) or denied. Lowering the leverage of a held position
+ * counts the extra margin the held part then needs. Intents that do not grow a position
  * always pass.
  * @example availableMargin({ buffer: 0.05 })
  */
@@ -34,9 +35,13 @@ export const availableMargin = definePlugin({
       // Closing the opposite position frees its margin rather than using any: only the opening part counts.
       const closing = opposite ? Math.abs(effect.before) : Math.sign(effect.after) === 0 ? effect.quantity : 0
       const opening = effect.quantity - closing
-      const free = ctx.account.getBalance().available * (1 - buffer)
+      // A lower leverage re-margins the part already held (the venue applies it to the whole position).
+      const position = ctx.account.getPosition(intent.symbol)
+      const held = opposite || position.side === 'FLAT' ? 0 : position.quantity * position.entryPrice
+      const remargin = Math.max(0, held * (1 / leverage - 1 / position.leverage))
+      const free = ctx.account.getBalance().available * (1 - buffer) - remargin
       if (opening * perUnit <= free) return APPROVE
-      const why = `margin ${(opening * perUnit).toFixed(2)} above the available ${free.toFixed(2)} (after a ${buffer * 100}% buffer)`
+      const why = `margin ${(opening * perUnit + remargin).toFixed(2)} above the available ${(free + remargin).toFixed(2)} (after a ${buffer * 100}% buffer)`
       if (free <= 0) return deny(`${why}; no room left`)
       return resizeTo({ intent, effect, maxQuantity: closing + free / perUnit, why }, ctx)
     },
