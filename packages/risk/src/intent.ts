@@ -32,6 +32,22 @@ export function signedQuantity(position: Position): number {
   return position.side === 'LONG' ? position.quantity : position.side === 'SHORT' ? -position.quantity : 0
 }
 
+/**
+ * Signed notional-in-waiting of the working entry orders (not reduce-only) of `symbol`, in base units:
+ * buys > 0, sells < 0. A quote-sized market order counts at `price`. Guards add it to the position so
+ * that two entries checked before either fills (e.g. two symbols on the same bar) cannot together
+ * pass a limit each would pass alone.
+ */
+export function pendingQuantity(ctx: PluginContext, symbol: string, price: number): number {
+  let q = 0
+  for (const o of ctx.account.getOpenOrders(symbol)) {
+    if (o.reduceOnly) continue
+    const left = o.quantity > 0 ? o.quantity - o.filledQuantity : (o.quoteQuantity ?? 0) / (o.price ?? price)
+    q += (o.side === 'BUY' ? 1 : -1) * Math.max(0, left)
+  }
+  return q
+}
+
 /** +1 for BUY, -1 for SELL. */
 export function sideSign(intent: OrderIntent): 1 | -1 {
   return intent.side === 'BUY' ? 1 : -1
@@ -43,7 +59,7 @@ export interface IntentEffect {
   readonly price: number
   /** The intent's quantity at that price. */
   readonly quantity: number
-  /** Signed position before. */
+  /** Signed position before, with the working entry orders of the symbol. */
   readonly before: number
   /** Signed position after the intent fills. */
   readonly after: number
@@ -61,13 +77,15 @@ export function intentEffect(intent: OrderIntent, ctx: PluginContext): IntentEff
   const price = referencePrice(intent, ctx)
   if (!(Number.isFinite(price) && price > 0)) return deny(`no price known for ${intent.symbol}`)
   const quantity = intentQuantity(intent, price)
-  const before = signedQuantity(ctx.account.getPosition(intent.symbol))
+  const held = signedQuantity(ctx.account.getPosition(intent.symbol))
   const sign = sideSign(intent)
-  const after =
-    intent.reduceOnly === true
-      ? before - Math.sign(before) * Math.min(quantity, Math.abs(before))
-      : before + sign * quantity
-  const increases = intent.reduceOnly !== true && Math.abs(after) > Math.abs(before) + 1e-12
+  if (intent.reduceOnly === true) {
+    const after = held - Math.sign(held) * Math.min(quantity, Math.abs(held))
+    return { price, quantity, before: held, after, increases: false, maxQuantityFor: () => quantity }
+  }
+  const before = held + pendingQuantity(ctx, intent.symbol, price)
+  const after = before + sign * quantity
+  const increases = Math.abs(after) > Math.abs(before) + 1e-12
   const maxQuantityFor = (cap: number): number => {
     // Quantity q of this side with |before + sign*q| * price <= cap.
     const limit = cap / price
@@ -88,14 +106,34 @@ export function effectiveLeverage(intent: OrderIntent, ctx: PluginContext, fallb
   return position.side === 'FLAT' ? fallback : position.leverage
 }
 
-/** Absolute notional of every open position at the last prices (mark price when no last price). */
+/**
+ * Signed notional per symbol at the last prices (mark price when no last price): open positions plus
+ * working entry orders (see {@link pendingQuantity}).
+ */
+export function signedExposure(ctx: PluginContext): Map<string, number> {
+  const out = new Map<string, number>()
+  const priceOf = (symbol: string, fallback: number): number => {
+    const last = ctx.account.getLastPrice(symbol)
+    return Number.isFinite(last) ? last : fallback
+  }
+  for (const p of ctx.account.getPositions()) {
+    const price = priceOf(p.symbol, p.markPrice)
+    out.set(p.symbol, signedQuantity(p) * price)
+  }
+  const withOrders = new Set<string>()
+  for (const o of ctx.account.getOpenOrders()) if (!o.reduceOnly) withOrders.add(o.symbol)
+  for (const symbol of withOrders) {
+    const price = priceOf(symbol, Number.NaN)
+    if (!Number.isFinite(price)) continue
+    out.set(symbol, (out.get(symbol) ?? 0) + pendingQuantity(ctx, symbol, price) * price)
+  }
+  return out
+}
+
+/** Gross notional (longs plus shorts) of every symbol but `exceptSymbol`, positions and working entries. */
 export function grossExposure(ctx: PluginContext, exceptSymbol?: string): number {
   let total = 0
-  for (const p of ctx.account.getPositions()) {
-    if (p.symbol === exceptSymbol) continue
-    const last = ctx.account.getLastPrice(p.symbol)
-    total += p.quantity * (Number.isFinite(last) ? last : p.markPrice)
-  }
+  for (const [symbol, n] of signedExposure(ctx)) if (symbol !== exceptSymbol) total += Math.abs(n)
   return total
 }
 

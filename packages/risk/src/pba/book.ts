@@ -3,7 +3,8 @@
  * asset's share, and the trims that bring the book back inside its caps.
  * @packageDocumentation
  */
-import type { AccountView } from '@quantum/core'
+import type { PluginContext } from '@quantum/core'
+import { signedExposure } from '../intent.js'
 
 /** The book at the last prices. */
 export interface Book {
@@ -15,17 +16,14 @@ export interface Book {
   readonly bySymbol: ReadonlyMap<string, number>
 }
 
-/** Reads the book from the account. */
-export function readBook(account: AccountView): Book {
+/** Reads the book from the account: positions plus working entry orders, at the last prices. */
+export function readBook(ctx: PluginContext): Book {
   let long = 0
   let short = 0
-  const bySymbol = new Map<string, number>()
-  for (const p of account.getPositions()) {
-    const last = account.getLastPrice(p.symbol)
-    const n = p.quantity * (Number.isFinite(last) ? last : p.markPrice)
-    if (p.side === 'LONG') long += n
-    else short += n
-    bySymbol.set(p.symbol, p.side === 'LONG' ? n : -n)
+  const bySymbol = signedExposure(ctx)
+  for (const n of bySymbol.values()) {
+    if (n > 0) long += n
+    else short -= n
   }
   return { long, short, bySymbol }
 }
@@ -56,43 +54,51 @@ export interface Trim {
 
 /** Limits {@link proposeTrims} keeps the book inside. */
 export interface BalanceCaps {
+  /** Largest |long - short| / (long + short). */
   readonly maxImbalance: number
+  /** Largest notional of one asset as a multiple of equity. */
   readonly maxAssetShare: number
+  /** Gross book below which the imbalance rule does not apply. */
   readonly minBook: number
+  /** Relative overshoot tolerated before a trim is proposed. */
+  readonly tolerance: number
 }
 
 /**
- * The trims that bring each asset back under its share cap, then the dominant side under the imbalance
- * cap (taken from its largest position). Empty when the book is inside its caps or below `minBook`.
+ * The trims that bring each asset back to its cap (`maxAssetShare * equity`) once it is more than
+ * `tolerance` above it; else, for a book holding both sides, the trims of the heavy side (largest
+ * positions first) that bring the imbalance back to `maxImbalance` once it is more than `tolerance`
+ * above it. A one-sided book is never "rebalanced" by closing it: the entry guard keeps it from
+ * growing instead. Empty when the book is inside its caps.
  */
-export function proposeTrims(book: Book, caps: BalanceCaps): Trim[] {
-  const gross = book.long + book.short
-  if (gross < caps.minBook || gross === 0) return []
+export function proposeTrims(book: Book, caps: BalanceCaps, equity: number): Trim[] {
   const trims: Trim[] = []
-  const s = caps.maxAssetShare
+  const assetCap = caps.maxAssetShare * equity
   for (const [symbol, signed] of book.bySymbol) {
     const a = Math.abs(signed)
-    if (a / gross <= s || s >= 1) continue
-    // (a - x) / (gross - x) <= s  <=>  x >= (a - s * gross) / (1 - s)
+    if (!(equity > 0) || a <= assetCap * (1 + caps.tolerance)) continue
     trims.push({
       symbol,
-      notional: (a - s * gross) / (1 - s),
-      reason: `${symbol} is ${(100 * (a / gross)).toFixed(1)}% of the book (cap ${(100 * s).toFixed(0)}%)`,
+      notional: a - assetCap,
+      reason: `${symbol} is ${(a / equity).toFixed(2)}x equity (cap ${caps.maxAssetShare}x)`,
     })
   }
   if (trims.length > 0) return trims
+  const gross = book.long + book.short
   const m = caps.maxImbalance
   const imb = imbalance(book.long, book.short)
-  if (imb <= m || m >= 1) return []
+  if (gross < caps.minBook || book.long === 0 || book.short === 0 || imb <= m * (1 + caps.tolerance) || m >= 1) {
+    return []
+  }
   const longHeavy = book.long > book.short
   const big = Math.max(book.long, book.short)
   const small = Math.min(book.long, book.short)
   // (big - x - small) / (big - x + small) <= m  <=>  x >= ((big - small) - m * (big + small)) / (1 - m)
   let need = (big - small - m * (big + small)) / (1 - m)
-  const side = [...book.bySymbol]
+  const heavy = [...book.bySymbol]
     .filter(([, n]) => (longHeavy ? n > 0 : n < 0))
     .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
-  for (const [symbol, n] of side) {
+  for (const [symbol, n] of heavy) {
     if (need <= 0) break
     const take = Math.min(need, Math.abs(n))
     trims.push({

@@ -9,7 +9,7 @@ const bar = (symbol: string, close: number) =>
 
 describe('portfolioBalance', () => {
   it('should reject an asset share above 100% and unknown keys', () => {
-    expect(() => portfolioBalance({ maxAssetShare: 1.5 })).toThrow(/maxAssetShare/)
+    expect(() => portfolioBalance({ maxAssetShare: 0 })).toThrow(/maxAssetShare/)
     expect(() => portfolioBalance({ cap: 1 } as never)).toThrow(/options/)
   })
 
@@ -26,19 +26,16 @@ describe('portfolioBalance', () => {
     expect(guard.check(market('ETHUSDT', 'SELL', { quantity: 1 }), ctx).action).toBe('approve')
   })
 
-  it('should resize an entry to the per-asset cap of the book', () => {
-    const ctx = fakeContext({ balance: 100_000 })
-    ctx.setPrice('BTCUSDT', 50_000)
-    ctx.setPrice('ETHUSDT', 2_500)
+  it('should resize an entry to the per-asset cap (a multiple of equity)', () => {
+    const ctx = fakeContext({ balance: 10_000 })
     ctx.setPrice('BNBUSDT', 500)
-    ctx.hold('BTCUSDT', 0.04) // 2,000 long
-    ctx.hold('ETHUSDT', -0.8) // 2,000 short
-    const [guard] = portfolioBalance({ maxImbalance: 1, maxAssetShare: 0.5, minBook: 0 })
-    // BNB may be at most 50%: 4,000 of an 8,000 book.
+    const [guard] = portfolioBalance({ maxImbalance: 1, maxAssetShare: 0.5 })
+    // BNB may be at most 0.5 x 10,000 = 5,000: 10 BNB.
     expect(guard.check(market('BNBUSDT', 'BUY', { quantity: 20 }), ctx)).toMatchObject({
       action: 'resize',
-      quantity: 8,
+      quantity: 10,
     })
+    expect(guard.check(market('BNBUSDT', 'BUY', { quantity: 8 }), ctx).action).toBe('approve')
   })
 
   it('should propose reduce-only trims when prices push the book outside its caps', () => {
@@ -47,15 +44,29 @@ describe('portfolioBalance', () => {
     ctx.setPrice('ETHUSDT', 2_500)
     ctx.hold('BTCUSDT', 0.1) // 5,000 long
     ctx.hold('ETHUSDT', -0.4) // 1,000 short: 66.7% imbalance
-    const caps = { maxImbalance: 0.5, maxAssetShare: 1, minBook: 0 }
-    const trims = proposeTrims(readBook(ctx.account), caps)
+    const caps = { maxImbalance: 0.5, maxAssetShare: 1, minBook: 0, tolerance: 0.1 }
+    const trims = proposeTrims(readBook(ctx), caps, ctx.account.getEquity())
     expect(trims).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', notional: 2000 })])
-    const book = readBook(ctx.account)
+    const book = readBook(ctx)
     expect(imbalance(book.long - 2000, book.short)).toBeCloseTo(0.5, 9)
     const [, exit] = portfolioBalance(caps)
     expect(exit.onBar!(bar('BTCUSDT', 50_000), ctx)).toEqual({
       intents: [expect.objectContaining({ side: 'SELL', quantity: 0.04, reduceOnly: true, tag: 'pba-rebalance' })],
     })
     expect(exit.onBar!(bar('ETHUSDT', 2_500), ctx)).toBeUndefined()
+  })
+
+  it('should never trim a one-sided book to balance it, only an asset above its cap plus the tolerance', () => {
+    const ctx = fakeContext({ balance: 10_000 })
+    ctx.setPrice('BTCUSDT', 50_000)
+    ctx.hold('BTCUSDT', 0.1) // 5,000 long: 100% one-sided, 0.5x equity
+    const caps = { maxImbalance: 0.6, maxAssetShare: 0.5, minBook: 0, tolerance: 0.1 }
+    expect(proposeTrims(readBook(ctx), caps, ctx.account.getEquity())).toEqual([])
+    ctx.setPrice('BTCUSDT', 60_000) // 6,000 of 11,000 equity: 0.545x, inside the tolerance
+    expect(proposeTrims(readBook(ctx), caps, ctx.account.getEquity())).toEqual([])
+    ctx.setPrice('BTCUSDT', 80_000) // 8,000 of 13,000: 0.615x
+    expect(proposeTrims(readBook(ctx), caps, ctx.account.getEquity())).toEqual([
+      expect.objectContaining({ symbol: 'BTCUSDT', notional: 1500 }),
+    ])
   })
 })

@@ -19,8 +19,8 @@ export type PortfolioBalanceOptions = z.input<typeof BalanceLimitsSchema>
 /**
  * The Portfolio Balance Agent (PBA) as two plugins:
  * - `risk:portfolio-balance` (guard): denies an entry on the heavy side when the book's long/short imbalance
- *   would then be beyond `maxImbalance` (entries that improve the balance pass), and resizes an entry that takes one asset beyond
- *   `maxAssetShare` of the gross book (both only once the book is at least `minBook`);
+ *   would then be beyond `maxImbalance` (once the book is at least `minBook`; entries that improve the
+ *   balance pass), and resizes an entry that takes one asset beyond `maxAssetShare` times equity;
  * - `risk:portfolio-rebalance` (exit): when prices have pushed the book outside its caps, proposes
  *   reduce-only trims as intents, which the engine checks with the same guards before sending.
  * @throws {ConfigError} for invalid options.
@@ -36,28 +36,27 @@ export function portfolioBalance(options: PortfolioBalanceOptions = {}): [RiskGu
         const effect = intentEffect(intent, ctx)
         if (!isEffect(effect)) return intent.reduceOnly === true ? APPROVE : effect
         if (!effect.increases) return APPROVE
-        const book = readBook(ctx.account)
+        const book = readBook(ctx)
         const after = withChange(book, intent.symbol, (effect.after - effect.before) * effect.price)
         const gross = after.long + after.short
-        if (gross < caps.minBook) return APPROVE
         const imbBefore = imbalance(book.long, book.short)
         const imbAfter = imbalance(after.long, after.short)
-        if (imbAfter > caps.maxImbalance && imbAfter >= imbBefore - 1e-12 && book.long + book.short > 0) {
+        const heavier = imbAfter > caps.maxImbalance && imbAfter >= imbBefore - 1e-12
+        if (gross >= caps.minBook && heavier && book.long + book.short > 0) {
           return deny(
             `book imbalance would be ${(100 * imbAfter).toFixed(1)}% (cap ${(100 * caps.maxImbalance).toFixed(0)}%)`,
           )
         }
-        const share = Math.abs(after.bySymbol.get(intent.symbol) ?? 0) / gross
-        const others = gross - Math.abs(after.bySymbol.get(intent.symbol) ?? 0)
-        if (share <= caps.maxAssetShare || others === 0 || caps.maxAssetShare >= 1) return APPROVE
-        // |a| <= s * (others + |a|)  <=>  |a| <= s * others / (1 - s)
-        const cap = (caps.maxAssetShare * others) / (1 - caps.maxAssetShare)
+        const equity = ctx.account.getEquity()
+        const cap = caps.maxAssetShare * equity
+        const asset = Math.abs(after.bySymbol.get(intent.symbol) ?? 0)
+        if (asset <= cap) return APPROVE
         return resizeTo(
           {
             intent,
             effect,
             maxQuantity: effect.maxQuantityFor(cap),
-            why: `${intent.symbol} would be ${(100 * share).toFixed(1)}% of the book (cap ${(100 * caps.maxAssetShare).toFixed(0)}%)`,
+            why: `${intent.symbol} would be ${(asset / equity).toFixed(2)}x equity (cap ${caps.maxAssetShare}x)`,
           },
           ctx,
         )
@@ -71,7 +70,7 @@ export function portfolioBalance(options: PortfolioBalanceOptions = {}): [RiskGu
     create: (caps) => ({
       onBar: (bar: MarketBar, ctx: PluginContext): ExitActions | undefined => {
         if (!caps.rebalance) return undefined
-        const trim = proposeTrims(readBook(ctx.account), caps).find((t) => t.symbol === bar.symbol)
+        const trim = proposeTrims(readBook(ctx), caps, ctx.account.getEquity()).find((t) => t.symbol === bar.symbol)
         if (trim === undefined) return undefined
         const position = ctx.account.getPosition(bar.symbol)
         const step = instrumentOf(ctx, bar.symbol)?.stepSize ?? 0

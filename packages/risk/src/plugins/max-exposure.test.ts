@@ -37,6 +37,25 @@ describe('maxExposure', () => {
     })
   })
 
+  it('should count working entry orders, so two entries checked before either fills cannot pass the cap together', () => {
+    // A 5,000 BTC market entry is waiting for the next open.
+    ctx.orders.push({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      reduceOnly: false,
+      quantity: 0,
+      filledQuantity: 0,
+      quoteQuantity: 5000,
+    } as never)
+    const guard = maxExposure({ perSymbol: 5000, total: 6000 })
+    expect(guard.check(market('ETHUSDT', 'BUY', { quantity: 1 }), ctx)).toMatchObject({
+      action: 'resize',
+      quantity: 0.4,
+    })
+    expect(guard.check(market('BTCUSDT', 'BUY', { quantity: 0.01 }), ctx).action).toBe('deny')
+  })
+
   it('should deny an entry when there is no room left and pass reductions', () => {
     ctx.hold('BTCUSDT', 0.2) // 10000
     const guard = maxExposure({ perSymbol: 10_000, total: 10_000 })

@@ -24,7 +24,7 @@ const RULES: Readonly<Record<string, (l: PolicyLimits) => string>> = {
   'risk:portfolio-balance': (l) =>
     l.balance === false
       ? ''
-      : `long/short imbalance at most ${pct(l.balance.maxImbalance)}, one asset at most ${pct(l.balance.maxAssetShare)} of the book`,
+      : `long/short imbalance at most ${pct(l.balance.maxImbalance)}, one asset at most ${pct(l.balance.maxAssetShare)} of equity`,
   'risk:max-position-notional': (l) => `positions at most ${l.maxPositionNotional} USDT (resized, rounded to the step)`,
   'risk:max-exposure': (l) =>
     `exposure at most ${l.perSymbolExposure} USDT per symbol, ${l.totalExposure} USDT in total`,

@@ -22,12 +22,14 @@ export const RiskHttpOptionsSchema = z.strictObject({
 export const BalanceLimitsSchema = z.strictObject({
   /** Largest |long - short| / (long + short) of the gross book before entries that worsen it are denied. @default 0.6 */
   maxImbalance: z.number().min(0).max(1).default(0.6),
-  /** Largest share of the gross book one asset may hold. @default 0.5 */
-  maxAssetShare: z.number().gt(0).max(1).default(0.5),
-  /** Gross book (USDT) below which the balance rules do not apply (a first position is always 100%). @default 2000 */
+  /** Largest notional of one asset, as a multiple of equity (0.5: half the equity). @default 0.5 */
+  maxAssetShare: z.number().gt(0).max(100).default(0.5),
+  /** Gross book (USDT) below which the imbalance rule does not apply (a first position is always 100% one-sided). @default 2000 */
   minBook: z.number().min(0).default(2000),
-  /** Propose reduce-only trims of positions above the asset cap (checked by the same guards). @default true */
+  /** Propose reduce-only trims when the book drifts outside its caps (checked by the same guards). @default true */
   rebalance: z.boolean().default(true),
+  /** How far (relative) a cap may be overshot by price moves before a trim is proposed, so trims are not churned. @default 0.1 */
+  tolerance: z.number().min(0).max(1).default(0.1),
 })
 
 /** Every limit of a policy. `false` switches a rule off. */
@@ -142,8 +144,8 @@ export const POLICY_PRESETS: Readonly<Record<PolicyName, z.input<typeof PolicyLi
     correlation: { cap: 0.8, window: 72, minSamples: 24 },
     stopLossPct: false,
     breakers: {},
-    ess: { dailyDrawdownPct: 0.05, openLossPct: 0.06, errorBurst: { count: 10, windowMs: 300_000 }, staleBars: 3 },
-    balance: { maxImbalance: 0.6, maxAssetShare: 0.5, minBook: 2000, rebalance: true },
+    ess: { dailyDrawdownPct: 0.05, openLossPct: 0.1, errorBurst: { count: 10, windowMs: 300_000 }, staleBars: 3 },
+    balance: { maxImbalance: 0.6, maxAssetShare: 0.5, minBook: 2000, rebalance: true, tolerance: 0.1 },
     http: false,
   },
   /** The seed's old local limits: MAX_POSITION_SIZE 1000 USD, MAX_LEVERAGE 10, STOP_LOSS 2%. */
