@@ -59,3 +59,18 @@ export type { Book, BalanceCaps, Trim } from './pba/book.js'
 
 // Measures
 export { DailyEquity, ReturnWindow, openLossFraction, pearson } from './monitors.js'
+
+// HTTP API
+export { createRiskServer } from './http/server.js'
+export type { RiskServer, RiskServerOptions } from './http/server.js'
+export { riskHttpPlugin } from './http/http-plugin.js'
+export { riskOpenApi } from './http/openapi.js'
+export {
+  ValidateRequestSchema,
+  ValidateResponseSchema,
+  TripRequestSchema,
+  ResetRequestSchema,
+  EssStatusSchema,
+  PolicyResponseSchema,
+  ErrorResponseSchema,
+} from './http/schemas.js'

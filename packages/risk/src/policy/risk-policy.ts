@@ -5,6 +5,7 @@
  */
 import { ConfigError, parseOrThrow } from '@quantum/core'
 import type { OrderIntent, PluginContext, QuantumPlugin, RiskGuardPlugin, RiskVerdict } from '@quantum/core'
+import { riskHttpPlugin } from '../http/http-plugin.js'
 import { circuitBreakerGuard } from '../breakers/circuit-breaker-guard.js'
 import { CircuitBreakers } from '../breakers/circuit-breakers.js'
 import { EmergencyStop, type EmergencyStopDeps } from '../ess/emergency-stop.js'
@@ -94,7 +95,8 @@ export function riskPolicy(name: PolicyName, overrides: PolicyOverrides = {}, de
   const plugins = buildPlugins(limits, { ess, breakers })
   const guards = plugins.filter((p): p is RiskGuardPlugin => p.kind === 'risk')
   const publicLimits = Object.freeze({ ...limits, ess: ess === undefined ? false : { ...ess.options } }) as PolicyLimits
-  const policy = Object.assign([...plugins], {
+  const list: QuantumPlugin[] = [...plugins]
+  const policy: RiskPolicy = Object.assign(list, {
     policy: name,
     limits: publicLimits,
     guards,
@@ -104,6 +106,7 @@ export function riskPolicy(name: PolicyName, overrides: PolicyOverrides = {}, de
     describe: () => describeLimits(name, publicLimits, guards),
     validate: (intent: OrderIntent, ctx: PluginContext) => validateChain(guards, intent, ctx),
   })
+  if (limits.http !== false) list.push(riskHttpPlugin(policy, limits.http))
   return policy
 }
 
