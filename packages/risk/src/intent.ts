@@ -65,8 +65,15 @@ export interface IntentEffect {
   readonly after: number
   /** True when the absolute position grows or flips (adds risk). */
   readonly increases: boolean
-  /** Largest quantity of this side that keeps `|after| * price <= cap`. */
-  readonly maxQuantityFor: (cap: number) => number
+  /** +1 for a buy, -1 for a sell. */
+  readonly sign: 1 | -1
+}
+
+/** Largest quantity of the effect's side that keeps `|after| * price <= cap` (0 when none). */
+export function roomFor(effect: IntentEffect, cap: number): number {
+  const limit = cap / effect.price
+  const b = effect.before
+  return Math.max(0, effect.sign * b >= 0 ? limit - Math.abs(b) : Math.abs(b) + limit)
 }
 
 /**
@@ -81,17 +88,12 @@ export function intentEffect(intent: OrderIntent, ctx: PluginContext): IntentEff
   const sign = sideSign(intent)
   if (intent.reduceOnly === true) {
     const after = held - Math.sign(held) * Math.min(quantity, Math.abs(held))
-    return { price, quantity, before: held, after, increases: false, maxQuantityFor: () => quantity }
+    return { price, quantity, before: held, after, increases: false, sign }
   }
   const before = held + pendingQuantity(ctx, intent.symbol, price)
   const after = before + sign * quantity
   const increases = Math.abs(after) > Math.abs(before) + 1e-12
-  const maxQuantityFor = (cap: number): number => {
-    // Quantity q of this side with |before + sign*q| * price <= cap.
-    const limit = cap / price
-    return Math.max(0, sign * before >= 0 ? limit - Math.abs(before) : Math.abs(before) + limit)
-  }
-  return { price, quantity, before, after, increases, maxQuantityFor }
+  return { price, quantity, before, after, increases, sign }
 }
 
 /** True when `value` is an {@link IntentEffect} rather than a verdict. */

@@ -9,7 +9,7 @@ import type {
   RiskVerdict,
 } from '@quantum/core'
 import type { z } from 'zod'
-import { APPROVE, deny, instrumentOf, intentEffect, isEffect, resizeTo } from '../intent.js'
+import { APPROVE, deny, roomFor, instrumentOf, intentEffect, isEffect, resizeTo } from '../intent.js'
 import { BalanceLimitsSchema } from '../policy/policy-schema.js'
 import { imbalance, proposeTrims, readBook, withChange } from './book.js'
 
@@ -55,7 +55,7 @@ export function portfolioBalance(options: PortfolioBalanceOptions = {}): [RiskGu
           {
             intent,
             effect,
-            maxQuantity: effect.maxQuantityFor(cap),
+            maxQuantity: roomFor(effect, cap),
             why: `${intent.symbol} would be ${(asset / equity).toFixed(2)}x equity (cap ${caps.maxAssetShare}x)`,
           },
           ctx,

@@ -1,7 +1,7 @@
 import { definePlugin } from '@quantum/core'
 import type { OrderIntent, PluginContext, RiskVerdict } from '@quantum/core'
 import { z } from 'zod'
-import { APPROVE, deny, grossExposure, intentEffect, isEffect, resizeTo } from '../intent.js'
+import { APPROVE, deny, roomFor, grossExposure, intentEffect, isEffect, resizeTo } from '../intent.js'
 
 const options = z
   .strictObject({
@@ -41,7 +41,7 @@ export const maxExposure = definePlugin({
         {
           intent,
           effect,
-          maxQuantity: effect.maxQuantityFor(symbolCap),
+          maxQuantity: roomFor(effect, symbolCap),
           why: `exposure of ${intent.symbol} ${after.toFixed(2)} above the ${which}`,
         },
         ctx,

@@ -1,7 +1,7 @@
 import { definePlugin } from '@quantum/core'
 import type { OrderIntent, PluginContext, RiskVerdict } from '@quantum/core'
 import { z } from 'zod'
-import { APPROVE, deny, intentEffect, isEffect, resizeTo } from '../intent.js'
+import { APPROVE, deny, roomFor, intentEffect, isEffect, resizeTo } from '../intent.js'
 
 const options = z.strictObject({
   /** Largest USDT notional one position may reach (the seed's floor: 1000). @default 1000 */
@@ -20,8 +20,9 @@ export const maxPositionNotional = definePlugin({
   options,
   create: ({ max }) => ({
     check: (intent: OrderIntent, ctx: PluginContext): RiskVerdict => {
+      if (intent.reduceOnly === true) return APPROVE
       const effect = intentEffect(intent, ctx)
-      if (!isEffect(effect)) return intent.reduceOnly === true ? APPROVE : effect
+      if (!isEffect(effect)) return effect
       if (!effect.increases || Math.abs(effect.after) * effect.price <= max) return APPROVE
       const held = Math.abs(effect.before) * effect.price
       if (Math.sign(effect.before) === Math.sign(effect.after) && held >= max) {
@@ -32,7 +33,7 @@ export const maxPositionNotional = definePlugin({
         {
           intent,
           effect,
-          maxQuantity: effect.maxQuantityFor(max),
+          maxQuantity: roomFor(effect, max),
           why: `position notional ${wanted.toFixed(2)} above the cap ${max}`,
         },
         ctx,
