@@ -2,9 +2,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fakeContext, type FakeContext } from '../../test/fake-context.js'
 import { memoryEssStore } from '../ess/ess-store.js'
 import { riskPolicy, type RiskPolicy } from '../policy/risk-policy.js'
+import { ErrorResponseSchema } from './schemas.js'
 import { createRiskServer, type RiskServer } from './server.js'
 
 const TOKEN = 'test-token-123456'
+
+/** The part of the OpenAPI document the test reads. */
+interface OpenApiDoc {
+  openapi: string
+  paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: ValidateJsonSchema }> } } }>
+}
+interface ValidateJsonSchema {
+  properties: { side: { enum: string[] } }
+  additionalProperties: boolean
+}
 
 describe('createRiskServer', () => {
   let api: RiskServer
@@ -22,8 +33,8 @@ describe('createRiskServer', () => {
     await api.close()
   })
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field
-  const json = async (res: Response): Promise<any> => res.json()
+  const json = async (res: Response): Promise<unknown> => res.json()
+  const error = async (res: Response) => ErrorResponseSchema.parse(await res.json())
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${url}${path}`, {
       method: 'POST',
@@ -55,11 +66,11 @@ describe('createRiskServer', () => {
   it('should answer malformed JSON and invalid bodies with 400 and the issues by path', async () => {
     const broken = await post('/validate', '{"symbol": "BTCUSDT",')
     expect(broken.status).toBe(400)
-    expect((await json(broken)).error).toMatch(/^malformed JSON/)
+    expect((await error(broken)).error).toMatch(/^malformed JSON/)
     const bad = await post('/validate', { symbol: 'BTCUSDT', side: 'HOLD', quantity: -1, extra: 1 })
     expect(bad.status).toBe(400)
-    const body = await json(bad)
-    expect(body.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['side', 'quantity', '']))
+    const body = await error(bad)
+    expect(body.issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['side', 'quantity', '']))
     expect((await post('/validate', '')).status).toBe(400)
     expect((await post('/ess/trip', { reason: '' })).status).toBe(400)
   })
@@ -85,12 +96,12 @@ describe('createRiskServer', () => {
   it('should serve the policy and an OpenAPI 3.1 document generated from the schemas', async () => {
     const p = await json(await fetch(`${url}/policy`))
     expect(p).toMatchObject({ policy: 'PERMISSIVE', limits: { maxPositionNotional: 10_000, maxLeverage: 30 } })
-    const doc = await json(await fetch(`${url}/openapi.json`))
+    const doc = (await json(await fetch(`${url}/openapi.json`))) as OpenApiDoc
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/validate', '/ess/status', '/ess/trip', '/ess/reset', '/policy']),
     )
-    const schema = doc.paths['/validate'].post.requestBody.content['application/json'].schema
+    const schema = doc.paths['/validate']!.post!.requestBody.content['application/json']!.schema
     expect(schema.properties.side.enum).toEqual(['BUY', 'SELL'])
     expect(schema.additionalProperties).toBe(false)
   })
