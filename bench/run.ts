@@ -3,7 +3,8 @@
  *  - per candle: the reference strategy through the full pipeline vs the bare loop (bench/reference);
  *  - whole process: `quantum-run` on the same bars from the binary cache (startup, config, data, report);
  *  - per signal: a signal on every bar through decision, sizing, risk and execution;
- *  - per order: paper-exchange order placement and fill vs bare arithmetic.
+ *  - per order: paper-exchange order placement and fill vs bare arithmetic;
+ *  - per intent: the STRICT risk chain vs the seed's two floor checks written inline.
  * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
  */
 import { spawnSync } from 'node:child_process'
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
 import { benchOrders, benchSignals } from './micro.js'
 import { benchModels } from './models.js'
+import { benchRisk } from './risk.js'
 import { runBareLoop } from './reference/bare-loop.js'
 import { runReferenceSdk } from './reference/run-sdk.js'
 
@@ -107,6 +109,12 @@ async function main(): Promise<void> {
     'per order (place + fill, paper exchange)',
     `${fmt(ord.ordersPerSec)} orders/s`,
     `${(ord.barePerSec / ord.ordersPerSec).toFixed(1)}x slower than bare arithmetic (${fmt(ord.barePerSec)}/s)`,
+  )
+  const risk = await benchRisk(Math.min(bars, 200_000))
+  report(
+    'per intent, STRICT risk chain (12 guards)',
+    `${fmt(risk.strictPerSec)} intents/s`,
+    `${(risk.barePerSec / risk.strictPerSec).toFixed(1)}x the bare floor checks (${fmt(risk.barePerSec)}/s)`,
   )
   await benchAi(dir)
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)

@@ -9,6 +9,7 @@
  * ├── DataError            (DATA_INVALID)     candle / funding files: rows, NaN, order, gaps
  * ├── PluginError          (PLUGIN_FAILED)    a plugin threw inside a hook
  * ├── ModelError           (MODEL_INVALID)    model file missing/corrupt, metadata or shape mismatch
+ * ├── AuthError            (UNAUTHORIZED)     a protected action without a valid token (emergency stop reset)
  * ├── ExchangeError        (EXCHANGE_REJECTED)
  * │   ├── InvalidOrder     (INVALID_ORDER)    precision, min notional, unknown symbol, bad params
  * │   └── InsufficientFunds(INSUFFICIENT_FUNDS)
@@ -40,6 +41,8 @@ export const QUANTUM_ERROR_CODES = {
   NOT_SUPPORTED: 'NOT_SUPPORTED',
   /** A model file is missing, corrupt, or does not match its metadata or the configured features. */
   MODEL_INVALID: 'MODEL_INVALID',
+  /** A protected action (e.g. resetting the emergency stop) was asked for without a valid token. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
 } as const
 
 /** A stable, machine-readable error code. */
@@ -139,6 +142,15 @@ export class ModelError extends QuantumError {
   constructor(model: string, message: string, options?: QuantumErrorOptions) {
     super('MODEL_INVALID', `Model ${model}: ${message}`, options)
     this.model = model
+  }
+}
+
+/** A protected action (e.g. resetting the emergency stop) was asked for without a valid token. */
+export class AuthError extends QuantumError {
+  override readonly name = 'AuthError'
+
+  constructor(message: string, options?: QuantumErrorOptions) {
+    super('UNAUTHORIZED', message, options)
   }
 }
 

@@ -12,6 +12,7 @@ export {
   DataError,
   PluginError,
   ModelError,
+  AuthError,
   ExchangeError,
   InvalidOrder,
   InsufficientFunds,

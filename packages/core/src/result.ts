@@ -5,7 +5,7 @@
  */
 import type { CandleSeries } from './data/candle-series.js'
 import type { Decision, Fill } from './schemas.js'
-import type { EngineEvent } from './types.js'
+import type { EngineEvent, RiskStateEvent } from './types.js'
 
 /** Columnar candles of one symbol as the result carries them (for charts). */
 export type ResultSeries = CandleSeries
@@ -144,6 +144,8 @@ export interface BacktestResult {
   readonly ledger: LedgerSummary
   /** Notable events kept for the report (plugin errors, risk verdicts, rejections), capped. */
   readonly notableEvents: readonly EngineEvent[]
+  /** Risk state changes (emergency stop trips and resets, circuit breakers), in order. @default [] */
+  readonly riskStates?: readonly RiskStateEvent[]
   /** The data files read, with their gaps. @default [] */
   readonly data?: readonly DataSourceReport[]
   /** The decisions taken, with the votes behind the latest ones. */

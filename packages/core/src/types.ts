@@ -265,6 +265,42 @@ export interface RiskGuardPlugin extends PluginBase {
   readonly kind: 'risk'
   /** Checks one intent against the current account state. */
   check(intent: OrderIntent, ctx: PluginContext): RiskVerdict
+  /**
+   * Optional market hook: called for every bar of every symbol after the exchange has processed it
+   * (fills, triggers, mark at the close) and before the exit policies and agents see it, in guard
+   * order. Guards that keep market state use it (rolling prices for correlation, data freshness,
+   * equity marks for drawdown limits, the emergency stop's triggers). Returns nothing: a guard acts
+   * only through its verdicts and the events it emits. A throw becomes a `plugin-error` event.
+   * System hook: not called by user code.
+   */
+  onBar?(bar: MarketBar, ctx: PluginContext): void
+}
+
+/**
+ * Whether the strategy may trade (Nautilus `TradingState`): `active` everything goes; `reducing` only
+ * reduce-only orders (a circuit breaker cooling down); `halted` only reduce-only orders and the
+ * emergency stop's own flattening (the Emergency Stop System tripped).
+ */
+export type TradingState = 'active' | 'reducing' | 'halted'
+
+/**
+ * A change of a risk component's state (the emergency stop tripping or being reset, a circuit breaker
+ * opening or closing), with why and when. Reports and `summary.json` list these.
+ */
+export interface RiskStateEvent {
+  readonly type: 'risk-state'
+  /** When it changed (epoch ms, the clock's time). */
+  readonly time: number
+  /** The component, e.g. `ess` or `breaker:consecutive-losses`. */
+  readonly source: string
+  /** The component's new state, e.g. `TRIPPED`, `ARMED`, `DISARMED`, `OPEN`, `CLOSED`. */
+  readonly state: string
+  /** The trading state that results from all components. */
+  readonly tradingState: TradingState
+  /** Why, e.g. `daily drawdown 5.3% >= limit 5%`. */
+  readonly reason: string
+  /** The trigger that caused it, e.g. `daily-drawdown`, `manual`, `reset`. */
+  readonly trigger?: string
 }
 
 /** Replace one working order by another without ever leaving the position unprotected. */
@@ -336,4 +372,5 @@ export type EngineEvent =
   | { readonly type: 'cancel-rejected'; readonly symbol: string; readonly orderId: string; readonly error: Error }
   | { readonly type: 'plugin-error'; readonly plugin: string; readonly hook: string; readonly error: Error }
   | { readonly type: 'progress'; readonly barsDone: number; readonly barsTotal: number; readonly time: number }
+  | RiskStateEvent
   | ExchangeEvent

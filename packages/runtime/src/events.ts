@@ -78,6 +78,12 @@ export function describeEvent(event: EngineEvent): EventLine {
       return { type: event.type, time: event.decision.time, text: `${event.decision.action} ${event.decision.symbol}` }
     case 'intent':
       return { type: event.type, time: undefined, text: orderText(event.intent) }
+    case 'risk-state':
+      return {
+        type: event.type,
+        time: event.time,
+        text: `${event.source} ${event.state} (trading ${event.tradingState}): ${event.reason}`,
+      }
     case 'progress':
       return { type: event.type, time: event.time, text: `${event.barsDone}/${event.barsTotal} bars` }
   }

@@ -39,7 +39,22 @@ export interface RunFiles {
 export function buildSummaryJson(result: BacktestResult, info: RunInfo): Record<string, unknown> {
   const decisions =
     result.decisions === undefined ? undefined : { total: result.decisions.total, byAction: result.decisions.byAction }
-  return { ...result.summary, ledger: result.ledger, decisions, data: result.data ?? [], config: info }
+  return {
+    ...result.summary,
+    ledger: result.ledger,
+    decisions,
+    riskStates: riskStatesJson(result),
+    data: result.data ?? [],
+    config: info,
+  }
+}
+
+/** The risk state changes (emergency stop, circuit breakers) as `summary.json` lists them, with ISO times. */
+export function riskStatesJson(result: BacktestResult): Record<string, unknown>[] {
+  return (result.riskStates ?? []).map(({ type: _type, time, ...rest }) => ({
+    time: new Date(time).toISOString(),
+    ...rest,
+  }))
 }
 
 /** Writes every file of a run folder atomically (temp file + rename) and returns their paths. */

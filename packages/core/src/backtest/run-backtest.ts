@@ -102,6 +102,7 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
       endEquity: balance.equity,
     },
     notableEvents: output.notableEvents,
+    riskStates: output.riskStates,
     data: market.reports,
     decisions: output.decisions,
   }

@@ -195,4 +195,45 @@ describe('runEngine exit policies on each bar', () => {
     expect(secondCalls).toBe(3000)
     expect(firstApplied).toBe(0) // the second policy's cancel was never applied: the first answered on those bars
   })
+
+  it('should call risk guards onBar after the exchange and before exits, and keep risk-state events apart', async () => {
+    const seen: string[] = []
+    const guard = definePlugin({
+      name: 'test:stateful',
+      kind: 'risk',
+      options: z.strictObject({}),
+      create: () => ({
+        check: () => ({ action: 'approve' }) as const,
+        onBar: (bar, ctx) => {
+          seen.push(`guard:${bar.index}:${ctx.account.getLastPrice(bar.symbol) === bar.close}`)
+          if (bar.index === 10) {
+            ctx.bus.emit({
+              type: 'risk-state',
+              time: ctx.clock.now(),
+              source: 'test',
+              state: 'TRIPPED',
+              tradingState: 'halted',
+              reason: 'bar 10',
+            })
+          }
+          if (bar.index === 11) throw new Error('guard onBar failed')
+        },
+      }),
+    })()
+    const exit = definePlugin({
+      name: 'test:exit-order',
+      kind: 'exit',
+      options: z.strictObject({}),
+      create: () => ({ onBar: (bar) => void seen.push(`exit:${bar.index}`) }),
+    })()
+    const { output, events } = await run([pulse(), fixedNotional({ notional: 500 }), exit, guard])
+    expect(seen.slice(0, 4)).toEqual(['guard:0:true', 'exit:0', 'guard:1:true', 'exit:1'])
+    expect(output.riskStates).toEqual([
+      expect.objectContaining({ type: 'risk-state', reason: 'bar 10', time: series.openTime[10] }),
+    ])
+    expect(events.filter((e) => e.type === 'plugin-error')).toEqual([
+      expect.objectContaining({ plugin: 'test:stateful', hook: 'onBar' }),
+    ])
+    expect(output.counts.bars).toBe(3000)
+  })
 })

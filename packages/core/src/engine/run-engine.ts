@@ -1,7 +1,15 @@
 import type { Subscription } from 'rxjs'
 import type { DecisionLog, ResultSeries, TradeRecord } from '../result.js'
 import type { Decision, Fill } from '../schemas.js'
-import type { EngineEvent, ExchangeEvent, Logger, QuantumPlugin, RunMode, SimulatedExchange } from '../types.js'
+import type {
+  EngineEvent,
+  ExchangeEvent,
+  Logger,
+  QuantumPlugin,
+  RiskStateEvent,
+  RunMode,
+  SimulatedExchange,
+} from '../types.js'
 import { barSource, type BarOrder } from './bar-source.js'
 import { SimulatedClock } from './clock.js'
 import { createEngineContext, type EngineContext } from './engine-context.js'
@@ -54,6 +62,8 @@ export interface EngineOutput {
   /** Whether a trade was still open at the end. */
   readonly openAtEnd: boolean
   readonly notableEvents: readonly EngineEvent[]
+  /** Every `risk-state` event (emergency stop trips and resets, breakers), in order; capped at `keepNotable`. */
+  readonly riskStates: readonly RiskStateEvent[]
   readonly counts: {
     readonly pluginErrors: number
     readonly ordersRejected: number
@@ -118,6 +128,7 @@ interface RunState {
   exposed: number
   bars: number
   readonly notable: EngineEvent[]
+  readonly riskStates: RiskStateEvent[]
   readonly keepNotable: number
   readonly counts: { pluginErrors: number; ordersRejected: number; riskEvents: number }
   readonly decisions: { total: number; byAction: Record<'BUY' | 'SELL' | 'HOLD', number>; recent: Decision[] }
@@ -135,6 +146,7 @@ function createRunState(options: EngineRunOptions): RunState {
     exposed: 0,
     bars: 0,
     notable: [],
+    riskStates: [],
     keepNotable: options.keepNotable ?? 1000,
     counts: { pluginErrors: 0, ordersRejected: 0, riskEvents: 0 },
     decisions: { total: 0, byAction: { BUY: 0, SELL: 0, HOLD: 0 }, recent: [] },
@@ -208,7 +220,10 @@ function observe(engine: EngineContext, state: RunState, event: EngineEvent): vo
   if (event.type === 'plugin-error') state.counts.pluginErrors++
   else if (event.type === 'order-rejected' || event.type === 'cancel-rejected') state.counts.ordersRejected++
   else if (event.type === 'risk') state.counts.riskEvents++
-  else if (!(event.type === 'liquidation' || (event.type === 'order' && event.order.status === 'REJECTED'))) {
+  else if (event.type === 'risk-state') {
+    // Kept apart from the notable events so that a flood of denials never hides a trip.
+    if (state.riskStates.length < state.keepNotable) state.riskStates.push(event)
+  } else if (!(event.type === 'liquidation' || (event.type === 'order' && event.order.status === 'REJECTED'))) {
     state.onEvent?.(event)
     return
   }
@@ -235,6 +250,7 @@ function finish(state: RunState, durationMs: number): EngineOutput {
     exposure: state.points === 0 ? 0 : state.exposed / state.points,
     openAtEnd: state.tracker.openCount > 0,
     notableEvents: state.notable,
+    riskStates: state.riskStates,
     counts: { ...state.counts, bars: state.bars },
     decisions: state.decisions,
     durationMs,

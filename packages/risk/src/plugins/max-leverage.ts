@@ -1,6 +1,7 @@
 import { definePlugin } from '@quantum/core'
-import type { OrderIntent, RiskVerdict } from '@quantum/core'
+import type { OrderIntent, PluginContext, RiskVerdict } from '@quantum/core'
 import { z } from 'zod'
+import { APPROVE, deny } from '../intent.js'
 
 const options = z.strictObject({
   /** Highest leverage an entry may ask for (the seed's floor: 10). @default 10 */
@@ -8,7 +9,8 @@ const options = z.strictObject({
 })
 
 /**
- * Denies entries that ask for more leverage than `max`. Reduce-only intents always pass.
+ * Denies entries that trade at more leverage than `max`: the intent's own leverage, else the open
+ * position's. Reduce-only intents always pass.
  * @example maxLeverage({ max: 10 })
  */
 export const maxLeverage = definePlugin({
@@ -16,10 +18,12 @@ export const maxLeverage = definePlugin({
   kind: 'risk',
   options,
   create: ({ max }) => ({
-    check: (intent: OrderIntent): RiskVerdict => {
-      if (intent.reduceOnly === true || intent.leverage === undefined || intent.leverage <= max)
-        return { action: 'approve' }
-      return { action: 'deny', reason: `leverage ${intent.leverage}x above the limit ${max}x` }
+    check: (intent: OrderIntent, ctx: PluginContext): RiskVerdict => {
+      if (intent.reduceOnly === true) return APPROVE
+      const position = ctx.account.getPosition(intent.symbol)
+      const leverage = intent.leverage ?? (position.side === 'FLAT' ? undefined : position.leverage)
+      if (leverage === undefined || leverage <= max) return APPROVE
+      return deny(`leverage ${leverage}x above the limit ${max}x`)
     },
   }),
 })

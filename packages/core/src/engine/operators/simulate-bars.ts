@@ -73,7 +73,8 @@ function exchangeStep(
 
 /**
  * Per-bar market step: moves the simulated clock, lets the exchange process the bar (fills at the
- * open, triggers on the range, funding, liquidation, mark at close), runs every exit policy's `onBar`
+ * open, triggers on the range, funding, liquidation, mark at close), runs the risk guards' `onBar`
+ * (market state: prices, drawdown, the emergency stop's triggers), then every exit policy's `onBar`
  * (all are called; the first policy returning actions acts) and calls `afterBar` (equity, progress). Emits the bar on.
  * With `detail`, the exchange steps through the finer candles inside each bar instead (fills at their
  * times); everything after the exchange still sees the strategy bar.
@@ -86,6 +87,9 @@ export function simulateBars(
 ): MonoTypeOperatorFunction<MarketBar> {
   const { exchange, clock, bus } = engine
   const step = exchangeStep(exchange, clock, detail)
+  const guards = engine.plugins.risk.filter((p) => p.onBar !== undefined)
+  const guardContexts = guards.map((p) => engine.contextOf(p))
+  const guardRefs = guards.map((p) => ({ plugin: p.name, hook: 'onBar' }))
   const exits = engine.plugins.exits.filter((p) => p.onBar !== undefined)
   const contexts = exits.map((p) => engine.contextOf(p))
   const refs = exits.map((p) => ({ plugin: p.name, hook: 'onBar' }))
@@ -95,6 +99,15 @@ export function simulateBars(
         next(bar) {
           clock.set(bar.openTime)
           step(bar)
+          // Risk guards that keep market state see the processed bar first, so a guard that trips
+          // (the emergency stop) is in force for the exit policies and the entries of this same bar.
+          for (let k = 0; k < guards.length; k++) {
+            try {
+              guards[k]!.onBar!(bar, guardContexts[k]!)
+            } catch (cause) {
+              reportFailure(bus, guardRefs[k]!, cause)
+            }
+          }
           // Every exit policy sees every bar (so each keeps its indicators current); only the first
           // one that answers with actions acts on this bar (first-exit-wins).
           let winner: ExitActions | undefined

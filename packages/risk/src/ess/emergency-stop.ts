@@ -1,0 +1,305 @@
+/**
+ * The Emergency Stop System (ESS): a kill switch with three states. ARMED watches its triggers (daily
+ * drawdown, open loss, a burst of exchange errors, stale market data, a manual trip); TRIPPED halts
+ * trading (the engine's ESS plugins cancel every order, flatten every position with reduce-only market
+ * orders and deny every entry) until a person resets it with the token; DISARMED watches nothing.
+ * The state is saved on every change and loaded at start, so a trip survives a restart.
+ * @packageDocumentation
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { AuthError, parseOrThrow } from '@quantum/core'
+import type { AccountView, EngineEvent, Logger, RunMode, TradingState } from '@quantum/core'
+import { z } from 'zod'
+import { DailyEquity, openLossFraction } from '../monitors.js'
+import { TradingStateBoard } from '../trading-state.js'
+import {
+  fileEssStore,
+  memoryEssStore,
+  type EssRecord,
+  type EssState,
+  type EssStore,
+  type EssTrigger,
+} from './ess-store.js'
+
+/** The environment variable the reset token is read from when no `token` option is given. */
+export const ESS_TOKEN_ENV = 'QUANTUM_ESS_TOKEN'
+
+const off = z.literal(false)
+
+/** Options of {@link EmergencyStop} (every trigger may be switched off with `false`). */
+export const EmergencyStopOptionsSchema = z.strictObject({
+  /** Trip when equity falls this fraction below the UTC day's starting equity. @default 0.05 */
+  dailyDrawdownPct: z.union([z.number().gt(0).lt(1), off]).default(0.05),
+  /** Trip when the open positions' unrealised loss reaches this fraction of equity. @default 0.03 */
+  openLossPct: z.union([z.number().gt(0).lt(1), off]).default(0.03),
+  /** Trip on `count` exchange errors (rejected orders or cancels, plugin errors) within `windowMs`. @default { count: 10, windowMs: 300000 } */
+  errorBurst: z
+    .union([z.strictObject({ count: z.number().int().positive(), windowMs: z.number().int().positive() }), off])
+    .default({ count: 10, windowMs: 300_000 }),
+  /** Trip when a symbol's last bar is older than this many of its bar intervals. @default 3 */
+  staleBars: z.union([z.number().gt(1), off]).default(3),
+  /**
+   * Where the state lives: `auto` (memory in backtests, else the file), `memory`, or `file`.
+   * @default 'auto'
+   */
+  store: z.enum(['auto', 'memory', 'file']).default('auto'),
+  /** The state file (relative to the current directory). @default '.quantum/ess-state.json' */
+  file: z.string().min(1).default('.quantum/ess-state.json'),
+  /** The reset token; else `$QUANTUM_ESS_TOKEN`. Without either, the ESS cannot be reset (only restarted with a fresh state). Never logged. @default from the environment */
+  token: z.string().min(8).optional(),
+})
+/** Options of {@link EmergencyStop}, as written. */
+export type EmergencyStopOptions = z.input<typeof EmergencyStopOptionsSchema>
+type Resolved = z.output<typeof EmergencyStopOptionsSchema>
+
+/** What `GET /ess/status` shows. */
+export interface EssStatus {
+  readonly state: EssState
+  readonly tradingState: TradingState
+  readonly reason?: string
+  readonly trigger?: EssTrigger
+  /** ISO time of the trip (TRIPPED only). */
+  readonly trippedAt?: string
+  /** ISO time of the last change. */
+  readonly updatedAt: string
+  /** Where the state is kept (`memory` or `file:<path>`). */
+  readonly store: string
+  /** Whether a reset token is configured (the token itself is never shown). */
+  readonly resettable: boolean
+  /** The triggers watched while ARMED, with their limits. */
+  readonly triggers: Readonly<Record<string, unknown>>
+}
+
+/** Collaborators of an {@link EmergencyStop}. */
+export interface EmergencyStopDeps {
+  /** The board the ESS registers on (shared with the circuit breakers). @default a new board */
+  readonly board?: TradingStateBoard
+  /** The store, overriding `options.store`. @default from the options */
+  readonly store?: EssStore
+  /** Environment for the token. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Logger (never sees the token). @default none */
+  readonly logger?: Logger
+}
+
+/**
+ * The emergency stop's state machine. The engine drives it through the plugins of
+ * {@link emergencyStopPlugins}; `trip`, `reset` and `status` are its API (also over HTTP).
+ * @throws {ConfigError} from the constructor for invalid options.
+ * @example
+ * const ess = new EmergencyStop({ dailyDrawdownPct: 0.05, token: process.env.QUANTUM_ESS_TOKEN })
+ * ess.trip('operator pressed the button')
+ * ess.reset(token) // ARMED again
+ */
+export class EmergencyStop {
+  /** The validated options (the token removed). */
+  readonly options: Readonly<Omit<Resolved, 'token'>>
+  /** The board the ESS's trading state is registered on. */
+  readonly board: TradingStateBoard
+  private readonly tokenDigest: Buffer | undefined
+  private store: EssStore | undefined
+  private readonly fixedStore: EssStore | undefined
+  private record: EssRecord = { version: 1, state: 'ARMED', updatedAt: 0 }
+  private readonly day = new DailyEquity()
+  private readonly errors: number[] = []
+  private readonly bars = new Map<string, { last: number; spacing: number }>()
+  private logger: Logger | undefined
+
+  constructor(options: EmergencyStopOptions = {}, deps: EmergencyStopDeps = {}) {
+    const { token, ...rest } = parseOrThrow(EmergencyStopOptionsSchema, options, {
+      what: 'options of the emergency stop',
+      path: 'ess',
+    })
+    this.options = Object.freeze(rest)
+    const secret = token ?? (deps.env ?? process.env)[ESS_TOKEN_ENV]
+    this.tokenDigest = secret === undefined || secret === '' ? undefined : digest(secret)
+    this.board = deps.board ?? new TradingStateBoard()
+    this.board.register('ess', () => (this.record.state === 'TRIPPED' ? 'halted' : 'active'))
+    this.fixedStore = deps.store
+    this.logger = deps.logger
+  }
+
+  /**
+   * Loads the saved state from the store for `mode` (once; later calls do nothing). A state that
+   * cannot be read fails closed: the ESS is TRIPPED with the reason. Called by the plugins' setup.
+   */
+  open(mode: RunMode = 'live', logger?: Logger): void {
+    if (this.store !== undefined) return
+    this.logger ??= logger
+    const kind = this.options.store === 'auto' ? (mode === 'backtest' ? 'memory' : 'file') : this.options.store
+    this.store = this.fixedStore ?? (kind === 'memory' ? memoryEssStore() : fileEssStore(this.options.file))
+    try {
+      const saved = this.store.load()
+      if (saved !== undefined) this.record = saved
+    } catch (error) {
+      const reason = `saved state unreadable (${this.store.kind}): ${error instanceof Error ? error.message : String(error)}`
+      this.logger?.error('emergency stop: failing closed', { reason })
+      this.record = { version: 1, state: 'TRIPPED', reason, trigger: 'manual', trippedAt: 0, updatedAt: 0 }
+    }
+  }
+
+  /** The current state. */
+  get state(): EssState {
+    this.open()
+    return this.record.state
+  }
+
+  /** `halted` when TRIPPED, else `active`. */
+  tradingState(): TradingState {
+    return this.state === 'TRIPPED' ? 'halted' : 'active'
+  }
+
+  /** The state, why, and since when (for `GET /ess/status`). */
+  status(): EssStatus {
+    this.open()
+    const r = this.record
+    return {
+      state: r.state,
+      tradingState: this.board.current(),
+      ...(r.reason === undefined ? {} : { reason: r.reason }),
+      ...(r.trigger === undefined ? {} : { trigger: r.trigger }),
+      ...(r.trippedAt === undefined ? {} : { trippedAt: new Date(r.trippedAt).toISOString() }),
+      updatedAt: new Date(r.updatedAt).toISOString(),
+      store: this.store?.kind ?? 'memory',
+      resettable: this.tokenDigest !== undefined,
+      triggers: {
+        dailyDrawdownPct: this.options.dailyDrawdownPct,
+        openLossPct: this.options.openLossPct,
+        errorBurst: this.options.errorBurst,
+        staleBars: this.options.staleBars,
+      },
+    }
+  }
+
+  /**
+   * Trips the ESS (idempotent: a second trip keeps the first reason). Saved before it returns; if the
+   * save fails the ESS is still TRIPPED in memory (fail closed) and the failure is logged.
+   */
+  trip(reason: string, options: { trigger?: EssTrigger; time?: number } = {}): void {
+    this.open()
+    if (this.record.state === 'TRIPPED') return
+    const time = options.time ?? Date.now()
+    const trigger = options.trigger ?? 'manual'
+    this.record = { version: 1, state: 'TRIPPED', reason, trigger, trippedAt: time, updatedAt: time }
+    try {
+      this.store!.save(this.record)
+    } catch (error) {
+      this.logger?.error('emergency stop: could not save the trip (still tripped in memory)', {
+        error: error instanceof Error ? error.message : String(error),
+      })
+    }
+    this.logger?.error('emergency stop TRIPPED', { reason, trigger })
+    this.board.emit({ time, source: 'ess', state: 'TRIPPED', reason, trigger })
+  }
+
+  /**
+   * Re-arms a TRIPPED (or DISARMED) ESS. Needs the configured token (compared in constant time). The
+   * new state is saved first: if saving fails, the ESS stays as it was and the error is thrown. The
+   * daily drawdown restarts from the equity at the next mark.
+   * @throws {AuthError} without a configured token, or with a wrong one.
+   */
+  reset(token: string | undefined, time: number = Date.now()): void {
+    this.authorize(token)
+    this.change('ARMED', { time, reason: 'reset by an operator' })
+  }
+
+  /**
+   * Disarms the ESS (it stops watching its triggers; a manual trip still works). Needs the token.
+   * @throws {AuthError} without a configured token, or with a wrong one.
+   */
+  disarm(token: string | undefined, time: number = Date.now()): void {
+    this.authorize(token)
+    this.change('DISARMED', { time, reason: 'disarmed by an operator' })
+  }
+
+  /**
+   * The per-bar check of the triggers (called by the ESS guard's `onBar`): marks equity, then trips on
+   * the daily drawdown, the open loss or stale data when ARMED.
+   */
+  onBar(bar: { symbol: string; openTime: number }, account: AccountView): void {
+    const time = bar.openTime
+    this.day.mark(time, account.getEquity())
+    this.markBar(bar.symbol, time)
+    if (this.state !== 'ARMED') return
+    const o = this.options
+    const dd = this.day.drawdown()
+    if (o.dailyDrawdownPct !== false && dd >= o.dailyDrawdownPct) {
+      return this.trip(`daily drawdown ${pct(dd)} reached the limit ${pct(o.dailyDrawdownPct)}`, {
+        trigger: 'daily-drawdown',
+        time,
+      })
+    }
+    const loss = openLossFraction(account)
+    if (o.openLossPct !== false && loss >= o.openLossPct) {
+      return this.trip(`open loss ${pct(loss)} reached the limit ${pct(o.openLossPct)}`, { trigger: 'open-loss', time })
+    }
+    const stale = this.staleSymbol(time)
+    if (stale !== undefined) this.trip(stale, { trigger: 'stale-data', time })
+  }
+
+  /** Feeds an engine event (error bursts); called by the ESS guard's bus subscription. */
+  onEvent(event: EngineEvent, time: number): void {
+    const burst = this.options.errorBurst
+    if (burst === false) return
+    if (!(event.type === 'order-rejected' || event.type === 'cancel-rejected' || event.type === 'plugin-error')) return
+    this.errors.push(time)
+    while (this.errors.length > 0 && this.errors[0]! <= time - burst.windowMs) this.errors.shift()
+    if (this.errors.length >= burst.count && this.state === 'ARMED') {
+      this.trip(`${this.errors.length} exchange/plugin errors within ${burst.windowMs} ms`, {
+        trigger: 'error-burst',
+        time,
+      })
+    }
+  }
+
+  private markBar(symbol: string, time: number): void {
+    const seen = this.bars.get(symbol)
+    if (seen === undefined) return void this.bars.set(symbol, { last: time, spacing: Number.NaN })
+    const gap = time - seen.last
+    if (gap > 0) {
+      seen.spacing = Number.isNaN(seen.spacing) ? gap : Math.min(seen.spacing, gap)
+      seen.last = time
+    }
+  }
+
+  private staleSymbol(now: number): string | undefined {
+    const limit = this.options.staleBars
+    if (limit === false) return undefined
+    for (const [symbol, seen] of this.bars) {
+      if (Number.isNaN(seen.spacing)) continue
+      if (now - seen.last > limit * seen.spacing) {
+        return `market data of ${symbol} is stale: last bar ${new Date(seen.last).toISOString()}, ${limit} bar intervals ago or more`
+      }
+    }
+    return undefined
+  }
+
+  private authorize(token: string | undefined): void {
+    if (this.tokenDigest === undefined) {
+      throw new AuthError(`the emergency stop has no reset token: set the token option or $${ESS_TOKEN_ENV}`)
+    }
+    if (token === undefined || token === '' || !timingSafeEqual(digest(token), this.tokenDigest)) {
+      throw new AuthError('invalid or missing emergency stop token')
+    }
+  }
+
+  private change(state: EssState, at: { time: number; reason: string }): void {
+    this.open()
+    const next: EssRecord = { version: 1, state, updatedAt: at.time }
+    this.store!.save(next) // throws: the state stays as it was
+    this.record = next
+    this.day.restart()
+    this.errors.length = 0
+    this.logger?.warn(`emergency stop ${state}`, { reason: at.reason })
+    this.board.emit({ time: at.time, source: 'ess', state, reason: at.reason, trigger: 'reset' })
+  }
+}
+
+function digest(token: string): Buffer {
+  // Hash first so that tokens of any length compare in constant time with equal-length buffers.
+  return createHash('sha256').update(token, 'utf8').digest()
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(2)}%`
+}
