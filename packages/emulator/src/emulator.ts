@@ -1,0 +1,375 @@
+/**
+ * `createEmulator` / `startEmulator`: a local Binance USD-M futures server (REST + WebSocket on one
+ * port, 127.0.0.1) backed by the paper exchange's matching engine.
+ * @packageDocumentation
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { NotSupportedError, parseOrThrow, type Balance, type PaperExchange, type Position } from '@quantum/core'
+import { z } from 'zod'
+import { ManualClock, type EmulatorClock } from './clock.js'
+import { algoJson, num, orderJson } from './engine/format.js'
+import { Venue } from './engine/venue.js'
+import { FaultController } from './faults.js'
+import { createRestHandler, type RequestRecord } from './http/server.js'
+import {
+  INTERVALS,
+  resolveEmulatorOptions,
+  type ApiKeyPair,
+  type EmulatorOptions,
+  type ResolvedEmulatorOptions,
+} from './options.js'
+import { ListenKeys } from './ws/listen-keys.js'
+import { StreamServer, type SocketKind } from './ws/stream-server.js'
+
+/** A candle given to the emulator (closed bar). */
+export interface EmulatorBar {
+  /** Open time, epoch ms (a multiple of the interval). */
+  readonly openTime: number
+  readonly open: number
+  readonly high: number
+  readonly low: number
+  readonly close: number
+  /** Base-asset volume. @default 0 */
+  readonly volume?: number
+}
+
+/** Options of {@link Emulator.pushBar}. */
+export interface PushBarOptions {
+  /** Kline interval of the bar; only bars of the emulator's `interval` reach the matching engine. @default the emulator's `interval` */
+  readonly interval?: string
+}
+
+/** Options of {@link Emulator.replay}. */
+export interface ReplayOptions {
+  /** Emulator milliseconds per bar-time millisecond divisor: 60 replays a 1m bar every second of emulator time. @default 1 */
+  readonly speed?: number
+  /** Kline interval of the bars. @default the emulator's `interval` */
+  readonly interval?: string
+}
+
+/** A running replay. */
+export interface Replay {
+  /** Bars pushed so far. */
+  readonly pushed: number
+  /** True once every bar was pushed. */
+  readonly done: boolean
+  /** Stops before the next bar. */
+  stop(): void
+}
+
+/** A snapshot of the emulated account, for assertions. */
+export interface EmulatorState {
+  /** Server time (clock plus skew), epoch ms. */
+  readonly serverTime: number
+  readonly balance: Balance
+  /** Non-flat positions. */
+  readonly positions: readonly Position[]
+  /** Open regular orders, as `GET /fapi/v1/openOrders` shows them. */
+  readonly openOrders: readonly Record<string, unknown>[]
+  /** Working algo orders, as `GET /fapi/v1/openAlgoOrders` shows them. */
+  readonly openAlgoOrders: readonly Record<string, unknown>[]
+  /** Number of executions so far. */
+  readonly trades: number
+  /** Valid listenKeys. */
+  readonly listenKeys: readonly string[]
+  /** Open WebSocket connections. */
+  readonly sockets: { readonly market: number; readonly private: number }
+}
+
+const BarSchema = z
+  .strictObject({
+    openTime: z.number().int().nonnegative(),
+    open: z.number().finite().positive(),
+    high: z.number().finite().positive(),
+    low: z.number().finite().positive(),
+    close: z.number().finite().positive(),
+    volume: z.number().finite().nonnegative().default(0),
+  })
+  .refine((b) => b.high >= Math.max(b.open, b.close, b.low) && b.low <= Math.min(b.open, b.close), {
+    message: 'expected low <= open, close <= high',
+    path: ['high'],
+  })
+
+/** The fault controller plus the WebSocket drop switch. */
+export class EmulatorFaults extends FaultController {
+  /** @internal */
+  constructor(
+    seed: number,
+    private readonly streams: StreamServer,
+  ) {
+    super(seed)
+  }
+
+  /** Terminates WebSocket connections at once (no close frame); returns how many. @default kind 'all' */
+  dropConnections(kind: SocketKind = 'all'): number {
+    return this.streams.drop(kind)
+  }
+}
+
+/**
+ * A running local Binance USD-M futures emulator. Create it with {@link startEmulator}.
+ * REST answers at {@link Emulator.restUrl}, WebSockets at {@link Emulator.wsUrl} (same port).
+ */
+export class Emulator {
+  /** The emulator's clock (a {@link ManualClock} with `clock: 'manual'`). */
+  readonly clock: EmulatorClock
+  /** Fault injection (`inject`, `clear`, `dropConnections`, `history`). */
+  readonly faults: EmulatorFaults
+  /** The first API key pair (the one most tests use). */
+  readonly credentials: ApiKeyPair
+  /** Recent REST requests (newest last, at most 1000). */
+  readonly requests: RequestRecord[] = []
+  private readonly options: ResolvedEmulatorOptions
+  private readonly venue: Venue
+  private readonly streams: StreamServer
+  private readonly listenKeys: ListenKeys
+  private readonly server: Server
+  private readonly held = new Set<ServerResponse>()
+  private address: AddressInfo | undefined
+
+  /**
+   * Validates the options and builds the emulator (not listening yet: see {@link Emulator.listen}).
+   * @throws {ConfigError} for invalid options, listing every issue.
+   */
+  constructor(options: EmulatorOptions = {}) {
+    this.options = resolveEmulatorOptions(options)
+    this.clock = this.options.clock
+    this.credentials = this.options.apiKeys[0]!
+    this.venue = new Venue(this.options, () => this.now())
+    this.listenKeys = new ListenKeys(this.clock, this.options.listenKeyTtlMs, (key) =>
+      this.streams.expire(key, this.now()),
+    )
+    this.streams = new StreamServer(this.listenKeys)
+    this.faults = new EmulatorFaults(this.options.seed, this.streams)
+    this.venue.onUserEvent((e) => this.streams.publishUser(e))
+    const deps = {
+      options: this.options,
+      venue: this.venue,
+      faults: this.faults,
+      listenKeys: this.listenKeys,
+      now: () => this.now(),
+      log: this.requests,
+      held: this.held,
+    }
+    this.server = createServer({ keepAliveTimeout: 5000 }, createRestHandler(deps))
+    this.server.on('upgrade', (req, socket, head) => this.streams.handleUpgrade(req, socket, head))
+  }
+
+  /** Binds the server (127.0.0.1, port 0 = a free port, by default). */
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(this.options.port, this.options.host, () => resolve())
+    })
+    this.address = this.server.address() as AddressInfo
+    return this
+  }
+
+  /** The TCP port. @throws {NotSupportedError} before {@link Emulator.listen}. */
+  get port(): number {
+    if (this.address === undefined) throw new NotSupportedError('The emulator is not listening yet: call listen()')
+    return this.address.port
+  }
+
+  /** Base URL of the REST API, e.g. `http://127.0.0.1:40123` (paths are `/fapi/v1/...`). */
+  get restUrl(): string {
+    return `http://${this.options.host}:${this.port}`
+  }
+
+  /** WebSocket base for ccxt's `urls.api.ws.future`, e.g. `ws://127.0.0.1:40123/ws`. */
+  get wsUrl(): string {
+    return `ws://${this.options.host}:${this.port}/ws`
+  }
+
+  /** Server time: the clock plus any injected clock skew, epoch ms. */
+  now(): number {
+    return this.clock.now() + this.faults.skewMs()
+  }
+
+  /** The paper exchange used as matching engine (read its state; trade through REST). */
+  get engine(): PaperExchange {
+    return this.venue.paper
+  }
+
+  /**
+   * Feeds one closed bar: stored for `klines`, given to the matching engine (fills and triggers by the
+   * paper rules), pushed as `kline` (x=true), `markPriceUpdate` and `bookTicker` events. A manual clock
+   * is moved forward to the bar's close when it is behind.
+   * @throws {ConfigError} for an invalid bar or interval; -1121-style unknown symbol as {@link InvalidOrder}.
+   */
+  pushBar(symbol: string, bar: EmulatorBar, options: PushBarOptions = {}): void {
+    this.feedBar(symbol, bar, { interval: options.interval ?? this.options.interval, moveClock: true })
+  }
+
+  /** Moves `symbol`'s market to `price` now (a zero-range bar for the engine; no kline stored). */
+  tick(symbol: string, price: number): void {
+    this.venue.instrument(symbol)
+    this.venue.tick(symbol, price)
+    this.publishPrices(symbol, price)
+  }
+
+  /**
+   * Advances a manual clock by `ms`, running what falls due (replayed bars, delayed and partial fills,
+   * listenKey expiry).
+   * @throws {NotSupportedError} with a real clock.
+   */
+  advance(ms: number): void {
+    if (!(this.clock instanceof ManualClock)) throw new NotSupportedError('advance() needs clock: "manual"')
+    this.clock.advance(ms)
+  }
+
+  /** Pushes `bars` one by one on the emulator clock, each at its close time (divided by `speed`). */
+  replay(symbol: string, bars: readonly EmulatorBar[], options: ReplayOptions = {}): Replay {
+    const interval = options.interval ?? this.options.interval
+    const ms = intervalMs(interval)
+    const speed = options.speed ?? 1
+    const first = bars[0]
+    const start = this.clock.now()
+    const state = { pushed: 0, done: bars.length === 0, cancel: () => {} }
+    const next = (): void => {
+      const bar = bars[state.pushed]
+      if (bar === undefined || first === undefined) return void (state.done = true)
+      const at = start + (bar.openTime + ms - first.openTime) / speed
+      state.cancel = this.clock.schedule(at, () => {
+        this.feedBar(symbol, bar, { interval, moveClock: false })
+        state.pushed++
+        next()
+      })
+    }
+    next()
+    return {
+      get pushed() {
+        return state.pushed
+      },
+      get done() {
+        return state.done
+      },
+      stop: () => state.cancel(),
+    }
+  }
+
+  /** A snapshot of the account, orders and connections. */
+  state(): EmulatorState {
+    const v = this.venue
+    return {
+      serverTime: this.now(),
+      balance: v.paper.account.getBalance(),
+      positions: v.paper.account.getPositions(),
+      openOrders: v.openOrders().map((o) => orderJson(o, v.instrument(o.symbol))),
+      openAlgoOrders: v.openAlgos().map((a) => algoJson(a, v.instrument(a.symbol))),
+      trades: v.trades.length,
+      listenKeys: this.listenKeys.list(),
+      sockets: this.streams.counts(),
+    }
+  }
+
+  /** Stops the server: held (timed-out) requests and every connection are destroyed, timers cancelled. */
+  async close(): Promise<void> {
+    for (const res of this.held) res.destroy()
+    this.held.clear()
+    this.streams.close()
+    this.listenKeys.dispose()
+    this.clock.dispose()
+    if (!this.server.listening) return
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    this.server.closeAllConnections()
+    await closed
+  }
+
+  private feedBar(symbol: string, input: EmulatorBar, how: { interval: string; moveClock: boolean }): void {
+    const bar = parseOrThrow(BarSchema, input, 'emulator bar')
+    const i = this.venue.instrument(symbol)
+    const ms = intervalMs(how.interval)
+    const closeTime = bar.openTime + ms - 1
+    if (how.moveClock && this.clock instanceof ManualClock && this.clock.now() < closeTime + 1)
+      this.clock.set(closeTime + 1)
+    this.venue.market.add(i.symbol, how.interval, { ...bar, closeTime })
+    if (how.interval === this.options.interval) this.venue.paper.onBar(i.symbol, bar)
+    const s = i.symbol.toLowerCase()
+    const E = this.now()
+    const k = {
+      t: bar.openTime,
+      T: closeTime,
+      s: i.symbol,
+      i: how.interval,
+      f: 0,
+      L: 0,
+      o: num(bar.open),
+      c: num(bar.close),
+      h: num(bar.high),
+      l: num(bar.low),
+      v: num(bar.volume, 3),
+      n: 0,
+      x: true,
+      q: num(bar.volume * bar.close, 5),
+      V: '0',
+      Q: '0',
+      B: '0',
+    }
+    this.streams.publish(`${s}@kline_${how.interval}`, { e: 'kline', E, s: i.symbol, k })
+    this.publishPrices(i.symbol, bar.close)
+  }
+
+  private publishPrices(symbol: string, price: number): void {
+    const i = this.venue.instrument(symbol)
+    const s = symbol.toLowerCase()
+    const E = this.now()
+    const mark = {
+      e: 'markPriceUpdate',
+      E,
+      s: symbol,
+      p: num(price),
+      i: num(price),
+      P: num(price),
+      r: num(0.0001),
+      T: nextFunding(E),
+    }
+    this.streams.publish(`${s}@markPrice`, mark)
+    this.streams.publish(`${s}@markPrice@1s`, mark)
+    const book = {
+      e: 'bookTicker',
+      u: E,
+      E,
+      T: E,
+      s: symbol,
+      b: num(price),
+      B: '1',
+      a: num(price + i.tickSize),
+      A: '1',
+    }
+    this.streams.publish(`${s}@bookTicker`, book)
+  }
+}
+
+function intervalMs(interval: string): number {
+  const ms = INTERVALS[interval]
+  if (ms === undefined)
+    parseOrThrow(z.enum(Object.keys(INTERVALS) as [string, ...string[]]), interval, 'kline interval')
+  return ms!
+}
+
+function nextFunding(now: number): number {
+  return Math.floor(now / 28_800_000) * 28_800_000 + 28_800_000
+}
+
+/**
+ * Builds an emulator without binding it (call {@link Emulator.listen}).
+ * @throws {ConfigError} for invalid options, listing every issue by path.
+ */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  return new Emulator(options)
+}
+
+/**
+ * Builds and starts an emulator on 127.0.0.1 (a free port by default).
+ * @throws {ConfigError} for invalid options.
+ * @example
+ * const emulator = await startEmulator({ clock: 'manual', balance: 10_000 })
+ * emulator.pushBar('BTCUSDT', { openTime: emulator.clock.now(), open: 60000, high: 60100, low: 59900, close: 60050 })
+ * // point ccxt at emulator.restUrl / emulator.wsUrl (see the README), trade, then:
+ * await emulator.close()
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return createEmulator(options).listen()
+}
