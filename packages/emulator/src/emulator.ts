@@ -75,6 +75,8 @@ export interface EmulatorState {
   readonly listenKeys: readonly string[]
   /** Open WebSocket connections. */
   readonly sockets: { readonly market: number; readonly private: number }
+  /** Market streams some connection is subscribed to (e.g. `btcusdt@kline_1m`), sorted. */
+  readonly subscriptions: readonly string[]
 }
 
 const BarSchema = z
@@ -261,6 +263,7 @@ export class Emulator {
       trades: v.trades.length,
       listenKeys: this.listenKeys.list(),
       sockets: this.streams.counts(),
+      subscriptions: this.streams.subscriptions(),
     }
   }
 

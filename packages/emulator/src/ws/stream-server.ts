@@ -86,6 +86,13 @@ export class StreamServer {
     return { market: this.market.size, private: this.users.size }
   }
 
+  /** Every market stream some connection is subscribed to, sorted. */
+  subscriptions(): string[] {
+    const all = new Set<string>()
+    for (const subs of this.market.values()) for (const s of subs) all.add(s)
+    return [...all].sort()
+  }
+
   /** Closes every connection and the server. */
   close(): void {
     this.drop('all')
