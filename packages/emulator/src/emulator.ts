@@ -5,7 +5,15 @@
  */
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { NotSupportedError, parseOrThrow, type Balance, type PaperExchange, type Position } from '@quantum/core'
+import {
+  ConfigError,
+  NotSupportedError,
+  parseOrThrow,
+  type Balance,
+  type Instrument,
+  type PaperExchange,
+  type Position,
+} from '@quantum/core'
 import { z } from 'zod'
 import { ManualClock, type EmulatorClock } from './clock.js'
 import { algoJson, num, orderJson } from './engine/format.js'
@@ -198,15 +206,18 @@ export class Emulator {
    * Feeds one closed bar: stored for `klines`, given to the matching engine (fills and triggers by the
    * paper rules), pushed as `kline` (x=true), `markPriceUpdate` and `bookTicker` events. A manual clock
    * is moved forward to the bar's close when it is behind.
-   * @throws {ConfigError} for an invalid bar or interval; -1121-style unknown symbol as {@link InvalidOrder}.
+   * @throws {ConfigError} for an invalid bar, interval or symbol.
    */
   pushBar(symbol: string, bar: EmulatorBar, options: PushBarOptions = {}): void {
     this.feedBar(symbol, bar, { interval: options.interval ?? this.options.interval, moveClock: true })
   }
 
-  /** Moves `symbol`'s market to `price` now (a zero-range bar for the engine; no kline stored). */
+  /**
+   * Moves `symbol`'s market to `price` now (a zero-range bar for the engine; no kline stored).
+   * @throws {ConfigError} for an unknown symbol.
+   */
   tick(symbol: string, price: number): void {
-    this.venue.instrument(symbol)
+    this.checkSymbol(symbol)
     this.venue.tick(symbol, price)
     this.publishPrices(symbol, price)
   }
@@ -282,7 +293,7 @@ export class Emulator {
 
   private feedBar(symbol: string, input: EmulatorBar, how: { interval: string; moveClock: boolean }): void {
     const bar = parseOrThrow(BarSchema, input, 'emulator bar')
-    const i = this.venue.instrument(symbol)
+    const i = this.checkSymbol(symbol)
     const ms = intervalMs(how.interval)
     const closeTime = bar.openTime + ms - 1
     if (how.moveClock && this.clock instanceof ManualClock && this.clock.now() < closeTime + 1)
@@ -312,6 +323,14 @@ export class Emulator {
     }
     this.streams.publish(`${s}@kline_${how.interval}`, { e: 'kline', E, s: i.symbol, k })
     this.publishPrices(i.symbol, bar.close)
+  }
+
+  private checkSymbol(symbol: string): Instrument {
+    const i = this.venue.instruments.get(symbol)
+    if (i === undefined) {
+      throw new ConfigError('Unknown emulator symbol', [{ path: 'symbol', message: `${symbol} is not listed` }])
+    }
+    return i
   }
 
   private publishPrices(symbol: string, price: number): void {
