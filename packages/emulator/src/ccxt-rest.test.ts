@@ -173,4 +173,23 @@ describe('emulator through ccxt REST', () => {
       ['buy', 61000, 0.003],
     ])
   })
+
+  it('should liquidate an isolated position at its liquidation price and report the autoclose trade', async () => {
+    await ex.setLeverage(100, BTC)
+    await ex.createOrder(BTC, 'market', 'buy', 0.01)
+    const [before] = await ex.fetchPositions([BTC])
+    const liq = before!.liquidationPrice!
+    expect(liq).toBeGreaterThan(59000)
+    expect(liq).toBeLessThan(60000)
+    emu.pushBar('BTCUSDT', { openTime: T0 + MINUTE, open: 60000, high: 60010, low: 59000, close: 59100 })
+    await ex.loadTimeDifference()
+    expect(await ex.fetchPositions([BTC])).toEqual([])
+    const trades = await ex.fetchMyTrades(BTC)
+    expect(trades.at(-1)).toMatchObject({ side: 'sell', amount: 0.01 })
+    expect(Math.abs(trades.at(-1)!.price! - liq)).toBeLessThan(0.01) // prices are sent with pricePrecision decimals
+    const closing = await ex.fetchOrder(trades.at(-1)!.order!, BTC)
+    expect(closing.clientOrderId).toMatch(/^autoclose-/)
+    // isolated: the wallet loses exactly the position margin (6 USDT) and the opening fee
+    expect((await ex.fetchBalance()).USDT?.total).toBeCloseTo(10000 - 6 - 600 * 0.0005, 6)
+  })
 })

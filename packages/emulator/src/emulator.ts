@@ -5,66 +5,21 @@
  */
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  ConfigError,
-  NotSupportedError,
-  parseOrThrow,
-  type Balance,
-  type Instrument,
-  type PaperExchange,
-  type Position,
-} from '@quantum/core'
-import { z } from 'zod'
+import { NotSupportedError, type Balance, type PaperExchange, type Position } from '@quantum/core'
 import { ManualClock, type EmulatorClock } from './clock.js'
-import { algoJson, num, orderJson } from './engine/format.js'
+import { algoJson, orderJson } from './engine/format.js'
 import { Venue } from './engine/venue.js'
 import { FaultController } from './faults.js'
 import { createRestHandler, type RequestRecord } from './http/server.js'
 import {
-  INTERVALS,
   resolveEmulatorOptions,
   type ApiKeyPair,
   type EmulatorOptions,
   type ResolvedEmulatorOptions,
 } from './options.js'
+import { MarketFeed, type EmulatorBar, type PushBarOptions, type Replay, type ReplayOptions } from './market-feed.js'
 import { ListenKeys } from './ws/listen-keys.js'
 import { StreamServer, type SocketKind } from './ws/stream-server.js'
-
-/** A candle given to the emulator (closed bar). */
-export interface EmulatorBar {
-  /** Open time, epoch ms (a multiple of the interval). */
-  readonly openTime: number
-  readonly open: number
-  readonly high: number
-  readonly low: number
-  readonly close: number
-  /** Base-asset volume. @default 0 */
-  readonly volume?: number
-}
-
-/** Options of {@link Emulator.pushBar}. */
-export interface PushBarOptions {
-  /** Kline interval of the bar; only bars of the emulator's `interval` reach the matching engine. @default the emulator's `interval` */
-  readonly interval?: string
-}
-
-/** Options of {@link Emulator.replay}. */
-export interface ReplayOptions {
-  /** Emulator milliseconds per bar-time millisecond divisor: 60 replays a 1m bar every second of emulator time. @default 1 */
-  readonly speed?: number
-  /** Kline interval of the bars. @default the emulator's `interval` */
-  readonly interval?: string
-}
-
-/** A running replay. */
-export interface Replay {
-  /** Bars pushed so far. */
-  readonly pushed: number
-  /** True once every bar was pushed. */
-  readonly done: boolean
-  /** Stops before the next bar. */
-  stop(): void
-}
 
 /** A snapshot of the emulated account, for assertions. */
 export interface EmulatorState {
@@ -86,20 +41,6 @@ export interface EmulatorState {
   /** Market streams some connection is subscribed to (e.g. `btcusdt@kline_1m`), sorted. */
   readonly subscriptions: readonly string[]
 }
-
-const BarSchema = z
-  .strictObject({
-    openTime: z.number().int().nonnegative(),
-    open: z.number().finite().positive(),
-    high: z.number().finite().positive(),
-    low: z.number().finite().positive(),
-    close: z.number().finite().positive(),
-    volume: z.number().finite().nonnegative().default(0),
-  })
-  .refine((b) => b.high >= Math.max(b.open, b.close, b.low) && b.low <= Math.min(b.open, b.close), {
-    message: 'expected low <= open, close <= high',
-    path: ['high'],
-  })
 
 /** The fault controller plus the WebSocket drop switch. */
 export class EmulatorFaults extends FaultController {
@@ -136,6 +77,7 @@ export class Emulator {
   private readonly listenKeys: ListenKeys
   private readonly server: Server
   private readonly held = new Set<ServerResponse>()
+  private readonly feed: MarketFeed
   private address: AddressInfo | undefined
 
   /**
@@ -153,6 +95,13 @@ export class Emulator {
     this.streams = new StreamServer(this.listenKeys)
     this.faults = new EmulatorFaults(this.options.seed, this.streams)
     this.venue.onUserEvent((e) => this.streams.publishUser(e))
+    this.feed = new MarketFeed({
+      options: this.options,
+      venue: this.venue,
+      streams: this.streams,
+      clock: this.clock,
+      now: () => this.now(),
+    })
     const deps = {
       options: this.options,
       venue: this.venue,
@@ -209,7 +158,7 @@ export class Emulator {
    * @throws {ConfigError} for an invalid bar, interval or symbol.
    */
   pushBar(symbol: string, bar: EmulatorBar, options: PushBarOptions = {}): void {
-    this.feedBar(symbol, bar, { interval: options.interval ?? this.options.interval, moveClock: true })
+    this.feed.push(symbol, bar, { interval: options.interval ?? this.options.interval, moveClock: true })
   }
 
   /**
@@ -217,9 +166,9 @@ export class Emulator {
    * @throws {ConfigError} for an unknown symbol.
    */
   tick(symbol: string, price: number): void {
-    this.checkSymbol(symbol)
+    this.feed.checkSymbol(symbol)
     this.venue.tick(symbol, price)
-    this.publishPrices(symbol, price)
+    this.feed.publishPrices(symbol, price)
   }
 
   /**
@@ -234,32 +183,7 @@ export class Emulator {
 
   /** Pushes `bars` one by one on the emulator clock, each at its close time (divided by `speed`). */
   replay(symbol: string, bars: readonly EmulatorBar[], options: ReplayOptions = {}): Replay {
-    const interval = options.interval ?? this.options.interval
-    const ms = intervalMs(interval)
-    const speed = options.speed ?? 1
-    const first = bars[0]
-    const start = this.clock.now()
-    const state = { pushed: 0, done: bars.length === 0, cancel: () => {} }
-    const next = (): void => {
-      const bar = bars[state.pushed]
-      if (bar === undefined || first === undefined) return void (state.done = true)
-      const at = start + (bar.openTime + ms - first.openTime) / speed
-      state.cancel = this.clock.schedule(at, () => {
-        this.feedBar(symbol, bar, { interval, moveClock: false })
-        state.pushed++
-        next()
-      })
-    }
-    next()
-    return {
-      get pushed() {
-        return state.pushed
-      },
-      get done() {
-        return state.done
-      },
-      stop: () => state.cancel(),
-    }
+    return this.feed.replay(symbol, bars, options)
   }
 
   /** A snapshot of the account, orders and connections. */
@@ -290,89 +214,6 @@ export class Emulator {
     this.server.closeAllConnections()
     await closed
   }
-
-  private feedBar(symbol: string, input: EmulatorBar, how: { interval: string; moveClock: boolean }): void {
-    const bar = parseOrThrow(BarSchema, input, 'emulator bar')
-    const i = this.checkSymbol(symbol)
-    const ms = intervalMs(how.interval)
-    const closeTime = bar.openTime + ms - 1
-    if (how.moveClock && this.clock instanceof ManualClock && this.clock.now() < closeTime + 1)
-      this.clock.set(closeTime + 1)
-    this.venue.market.add(i.symbol, how.interval, { ...bar, closeTime })
-    if (how.interval === this.options.interval) this.venue.paper.onBar(i.symbol, bar)
-    const s = i.symbol.toLowerCase()
-    const E = this.now()
-    const k = {
-      t: bar.openTime,
-      T: closeTime,
-      s: i.symbol,
-      i: how.interval,
-      f: 0,
-      L: 0,
-      o: num(bar.open),
-      c: num(bar.close),
-      h: num(bar.high),
-      l: num(bar.low),
-      v: num(bar.volume, 3),
-      n: 0,
-      x: true,
-      q: num(bar.volume * bar.close, 5),
-      V: '0',
-      Q: '0',
-      B: '0',
-    }
-    this.streams.publish(`${s}@kline_${how.interval}`, { e: 'kline', E, s: i.symbol, k })
-    this.publishPrices(i.symbol, bar.close)
-  }
-
-  private checkSymbol(symbol: string): Instrument {
-    const i = this.venue.instruments.get(symbol)
-    if (i === undefined) {
-      throw new ConfigError('Unknown emulator symbol', [{ path: 'symbol', message: `${symbol} is not listed` }])
-    }
-    return i
-  }
-
-  private publishPrices(symbol: string, price: number): void {
-    const i = this.venue.instrument(symbol)
-    const s = symbol.toLowerCase()
-    const E = this.now()
-    const mark = {
-      e: 'markPriceUpdate',
-      E,
-      s: symbol,
-      p: num(price),
-      i: num(price),
-      P: num(price),
-      r: num(0.0001),
-      T: nextFunding(E),
-    }
-    this.streams.publish(`${s}@markPrice`, mark)
-    this.streams.publish(`${s}@markPrice@1s`, mark)
-    const book = {
-      e: 'bookTicker',
-      u: E,
-      E,
-      T: E,
-      s: symbol,
-      b: num(price),
-      B: '1',
-      a: num(price + i.tickSize),
-      A: '1',
-    }
-    this.streams.publish(`${s}@bookTicker`, book)
-  }
-}
-
-function intervalMs(interval: string): number {
-  const ms = INTERVALS[interval]
-  if (ms === undefined)
-    parseOrThrow(z.enum(Object.keys(INTERVALS) as [string, ...string[]]), interval, 'kline interval')
-  return ms!
-}
-
-function nextFunding(now: number): number {
-  return Math.floor(now / 28_800_000) * 28_800_000 + 28_800_000
 }
 
 /**

@@ -83,12 +83,20 @@ const FaultSpecSchema = z.strictObject({
   skewMs: z.number().finite().default(30_000),
 })
 
+/** A {@link FaultSpec} with its defaults applied (method upper-cased). */
+export interface ResolvedFaultSpec extends FaultSpec {
+  readonly delayMs: number
+  readonly parts: number
+  readonly intervalMs: number
+  readonly skewMs: number
+}
+
 /** A fault as it is held (validated, with its remaining count). */
 export interface ActiveFault {
   /** Identifier, to remove it alone. */
   readonly id: number
   /** The validated spec with defaults. */
-  readonly spec: Readonly<z.output<typeof FaultSpecSchema>>
+  readonly spec: ResolvedFaultSpec
   /** Remaining firings (Infinity for probability-only faults). */
   remaining: number
 }

@@ -5,13 +5,14 @@
  * @packageDocumentation
  */
 export { createEmulator, startEmulator, Emulator, EmulatorFaults } from './emulator.js'
-export type { EmulatorBar, EmulatorState, PushBarOptions, Replay, ReplayOptions } from './emulator.js'
+export type { EmulatorState } from './emulator.js'
+export type { EmulatorBar, PushBarOptions, Replay, ReplayOptions } from './market-feed.js'
 export { INTERVALS } from './options.js'
 export type { ApiKeyPair, EmulatorOptions } from './options.js'
 export { ManualClock, RealClock } from './clock.js'
 export type { CancelTimer, EmulatorClock } from './clock.js'
 export { FaultController, REQUEST_FAULTS } from './faults.js'
-export type { ActiveFault, FaultEvent, FaultKind, FaultSpec } from './faults.js'
+export type { ActiveFault, FaultEvent, FaultKind, FaultSpec, ResolvedFaultSpec } from './faults.js'
 export { BINANCE_ERRORS, BinanceApiError } from './http/api-error.js'
 export type { BinanceErrorName } from './http/api-error.js'
 export { listEndpoints } from './http/server.js'

@@ -19,9 +19,17 @@ import {
 } from '@quantum/core'
 import { BinanceApiError } from '../http/api-error.js'
 import type { ResolvedEmulatorOptions } from '../options.js'
-import { algoUpdateJson, num, orderUpdateJson, qty } from './format.js'
+import { algoUpdateJson, orderUpdateJson } from './format.js'
 import { MarketBook } from './market-book.js'
 import type { NewAlgoSpec, NewOrderSpec } from './order-rules.js'
+import {
+  accountUpdateEvent,
+  algoRecord,
+  derivedOrderRecord,
+  orderRecord,
+  splitQuantity,
+  tradeRecord,
+} from './records.js'
 import type { AlgoOrder, VenueOrder, VenueTrade } from './types.js'
 
 /** How a new order is executed: now, later, or in parts (fault injection). */
@@ -119,31 +127,11 @@ export class Venue {
   /** Places a regular order; with an immediate plan it has executed as far as it can when this returns. */
   placeOrder(spec: NewOrderSpec, plan: ExecutionPlan = {}): VenueOrder {
     this.checkDuplicate(spec.clientOrderId)
-    const t = this.now()
-    const order: VenueOrder = {
-      orderId: ++this.ids.order,
-      clientOrderId: spec.clientOrderId ?? `emu${String(this.ids.order)}`,
-      symbol: spec.symbol,
-      side: spec.side,
-      type: spec.type,
-      origType: spec.type,
-      timeInForce: spec.timeInForce,
-      price: spec.price,
-      stopPrice: 0,
-      origQty: spec.quantity,
-      reduceOnly: spec.reduceOnly,
-      closePosition: false,
-      workingType: 'CONTRACT_PRICE',
-      time: t,
-      executedQty: 0,
-      cumQuote: 0,
-      status: 'NEW',
-      updateTime: t,
+    const order = orderRecord(++this.ids.order, spec, {
+      time: this.now(),
       pending: splitQuantity(spec.quantity, plan.parts ?? 1, this.instrument(spec.symbol)),
       intervalMs: plan.intervalMs ?? 1000,
-      paperId: undefined,
-      cancelTimer: undefined,
-    }
+    })
     const delay = plan.delayMs ?? 0
     if (delay <= 0) this.placeSlice(order, { first: true })
     this.orders.set(order.orderId, order)
@@ -171,27 +159,7 @@ export class Venue {
         clientOrderId: id,
       }),
     )
-    const t = this.now()
-    const algo: AlgoOrder = {
-      algoId: ++this.ids.algo,
-      clientAlgoId: spec.clientAlgoId ?? `emualgo${String(this.ids.algo)}`,
-      orderType: spec.type,
-      symbol: spec.symbol,
-      side: spec.side,
-      quantity: spec.quantity,
-      triggerPrice: spec.triggerPrice,
-      workingType: spec.workingType,
-      reduceOnly: spec.reduceOnly,
-      closePosition: spec.closePosition,
-      createTime: t,
-      algoStatus: 'NEW',
-      updateTime: t,
-      triggerTime: 0,
-      paperId: paperOrder.id,
-      orderId: undefined,
-      avgPrice: 0,
-      executedQty: 0,
-    }
+    const algo = algoRecord(++this.ids.algo, spec, { time: this.now(), paperId: paperOrder.id })
     this.algos.set(algo.algoId, algo)
     this.links.set(paperOrder.id, { kind: 'algo', algo })
     this.emitAlgo(algo)
@@ -355,30 +323,7 @@ export class Venue {
   /** The regular order a triggered algo order (or a liquidation) placed. */
   private derivedOrder(fill: Fill, algo: AlgoOrder | undefined): VenueOrder {
     const t = fill.time
-    const order: VenueOrder = {
-      orderId: ++this.ids.order,
-      clientOrderId: algo?.clientAlgoId ?? `autoclose-${String(t)}`,
-      symbol: fill.symbol,
-      side: fill.side,
-      type: 'MARKET',
-      origType: algo?.orderType ?? 'LIQUIDATION',
-      timeInForce: 'GTC',
-      price: 0,
-      stopPrice: algo?.triggerPrice ?? 0,
-      origQty: fill.quantity,
-      reduceOnly: true,
-      closePosition: algo?.closePosition ?? false,
-      workingType: algo?.workingType ?? 'CONTRACT_PRICE',
-      time: t,
-      executedQty: 0,
-      cumQuote: 0,
-      status: 'NEW',
-      updateTime: t,
-      pending: [],
-      intervalMs: 0,
-      paperId: undefined,
-      cancelTimer: undefined,
-    }
+    const order = derivedOrderRecord(++this.ids.order, fill, algo)
     this.orders.set(order.orderId, order)
     if (algo !== undefined) {
       algo.algoStatus = 'TRIGGERED'
@@ -392,18 +337,7 @@ export class Venue {
   }
 
   private recordTrade(order: VenueOrder, fill: Fill): VenueTrade {
-    const trade: VenueTrade = {
-      id: ++this.ids.trade,
-      orderId: order.orderId,
-      symbol: fill.symbol,
-      side: fill.side,
-      price: fill.price,
-      qty: fill.quantity,
-      realizedPnl: fill.realizedPnl,
-      commission: fill.fee,
-      maker: fill.liquidity === 'maker',
-      time: fill.time,
-    }
+    const trade = tradeRecord(++this.ids.trade, order.orderId, fill)
     this.trades.push(trade)
     return trade
   }
@@ -424,47 +358,19 @@ export class Venue {
 
   /** `ACCOUNT_UPDATE` with the wallet and the positions of `symbols`. */
   private emitAccount(reason: string, symbols: readonly string[]): void {
-    const b = this.paper.account.getBalance()
-    const P = symbols.map((s) => {
-      const p = this.paper.account.getPosition(s)
-      const signed = p.side === 'SHORT' ? -p.quantity : p.quantity
-      return {
-        s,
-        pa: qty(this.instrument(s), signed),
-        ep: num(p.entryPrice),
-        bep: num(p.entryPrice),
-        cr: num(this.realizedOf(s)),
-        up: num(p.unrealizedPnl),
-        mt: 'isolated',
-        iw: num(p.margin),
-        ps: 'BOTH',
-      }
-    })
-    const t = this.now()
-    this.sink({
-      e: 'ACCOUNT_UPDATE',
-      E: t,
-      T: t,
-      a: { m: reason, B: [{ a: 'USDT', wb: num(b.wallet), cw: num(b.wallet), bc: '0' }], P },
-    })
+    this.sink(
+      accountUpdateEvent({
+        account: this.paper.account,
+        reason,
+        symbols,
+        time: this.now(),
+        instrument: (s) => this.instrument(s),
+        realized: (s) => this.realizedOf(s),
+      }),
+    )
   }
 }
 
 function finiteOr(...values: number[]): number {
   return values.find((v) => Number.isFinite(v)) ?? 0
-}
-
-/** Splits a quantity into `parts` quantities on the step grid, each at least minQty (fewer parts if needed). */
-export function splitQuantity(quantity: number, parts: number, instrument: Instrument): number[] {
-  const step = instrument.stepSize > 0 ? instrument.stepSize : quantity
-  const steps = Math.round(quantity / step)
-  const minSteps = Math.max(1, Math.ceil(instrument.minQty / step - 1e-9))
-  const n = Math.max(1, Math.min(parts, Math.floor(steps / minSteps)))
-  const base = Math.floor(steps / n)
-  const out: number[] = []
-  for (let k = 0; k < n; k++) {
-    const s = k === n - 1 ? steps - base * (n - 1) : base
-    out.push(Number((s * step).toFixed(12)))
-  }
-  return out
 }

@@ -5,8 +5,9 @@
  * @internal
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Params } from '../engine/order-rules.js'
 import type { ExecutionPlan, Venue } from '../engine/venue.js'
-import { REQUEST_FAULTS, type FaultController } from '../faults.js'
+import { REQUEST_FAULTS, type FaultController, type FaultKind } from '../faults.js'
 import type { ResolvedEmulatorOptions } from '../options.js'
 import type { ListenKeys } from '../ws/listen-keys.js'
 import { accountRoutes } from './account-routes.js'
@@ -109,96 +110,113 @@ function limiterOf(o: ResolvedEmulatorOptions): RateLimiter {
   return new RateLimiter({ weight: o.weightLimit, orders: o.orderLimit, banAfter: o.banAfter })
 }
 
+/** One request being answered. */
+interface Exchange {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly method: string
+  readonly path: string
+  readonly now: number
+  /** Response headers (weight counters). */
+  readonly headers: Record<string, string>
+}
+
+function reply(deps: RestDeps, x: Exchange, out: { status: number; payload: unknown; code?: number }): void {
+  const { method, path, now } = x
+  record(deps, { method, path, status: out.status, time: now, ...(out.code === undefined ? {} : { code: out.code }) })
+  send(x.res, { status: out.status, body: JSON.stringify(out.payload), headers: x.headers })
+}
+
+function fail(deps: RestDeps, x: Exchange, e: BinanceApiError): void {
+  reply(deps, x, { status: e.status, payload: e.toJSON(), code: e.code })
+}
+
+/** Applies a request-level fault; true when it answered (or swallowed) the request. */
+function applyFault(deps: RestDeps, x: Exchange, kind: FaultKind): boolean {
+  const { method, path, now } = x
+  switch (kind) {
+    case 'drop-connection':
+      record(deps, { method, path, status: 'dropped', time: now })
+      x.req.socket.destroy()
+      return true
+    case 'timeout':
+      record(deps, { method, path, status: 'timeout', time: now })
+      deps.held.add(x.res)
+      x.res.on('close', () => deps.held.delete(x.res))
+      return true
+    case 'http-502-html':
+      record(deps, { method, path, status: 502, time: now })
+      x.res.writeHead(502, { 'Content-Type': 'text/html' })
+      x.res.end(BAD_GATEWAY_HTML)
+      return true
+    case 'http-503':
+      fail(deps, x, new BinanceApiError('DISCONNECTED'))
+      return true
+    case 'http-500':
+      fail(deps, x, new BinanceApiError('UNKNOWN'))
+      return true
+    case 'ip-ban':
+      fail(deps, x, new BinanceApiError('IP_BANNED', now + 120_000))
+      return true
+    case 'rate-limit':
+      fail(deps, x, new BinanceApiError('TOO_MANY_REQUESTS', deps.options.weightLimit))
+      return true
+    case 'response-lost':
+    case 'delayed-fill':
+    case 'partial-fill':
+    case 'clock-skew':
+      return false
+  }
+}
+
+/** Charges the request's weight (and order count), setting the headers; the error when over budget. */
+function charge(deps: RestDeps, limiter: RateLimiter, on: { x: Exchange; route: Route; params: Params }): void {
+  const { x, route, params } = on
+  const c = limiter.charge(x.now, route.weight(params), route.order === true)
+  x.headers['X-MBX-USED-WEIGHT-1M'] = String(c.usedWeight)
+  if (route.order === true) x.headers['X-MBX-ORDER-COUNT-1M'] = String(c.orderCount)
+  if (c.verdict === 'banned') throw new BinanceApiError('IP_BANNED', c.bannedUntil)
+  if (c.verdict === 'limited') throw new BinanceApiError('TOO_MANY_REQUESTS', deps.options.weightLimit)
+  if (c.verdict === 'orders') throw new BinanceApiError('TOO_MANY_ORDERS', deps.options.orderLimit)
+}
+
 async function handle(
   deps: RestDeps,
   limiter: RateLimiter,
   io: { req: IncomingMessage; res: ServerResponse },
 ): Promise<void> {
-  const { req, res } = io
-  const method = req.method ?? 'GET'
-  const url = new URL(req.url ?? '/', 'http://localhost')
-  const path = url.pathname
-  const body = await readBody(req)
-  const now = deps.now()
-  const at = { method, path, time: now }
+  const url = new URL(io.req.url ?? '/', 'http://localhost')
+  const body = await readBody(io.req)
+  const x: Exchange = { ...io, method: io.req.method ?? 'GET', path: url.pathname, now: deps.now(), headers: {} }
+  const at = { method: x.method, path: x.path, time: x.now }
   const fault = deps.faults.take(
     REQUEST_FAULTS.filter((k) => k !== 'response-lost'),
     at,
   )
-  const headers: Record<string, string> = {}
-  const reply = (status: number, payload: unknown, code?: number): void => {
-    record(deps, { method, path, status, time: now, ...(code === undefined ? {} : { code }) })
-    send(res, { status, body: JSON.stringify(payload), headers })
-  }
-  const fail = (e: BinanceApiError): void => reply(e.status, e.toJSON(), e.code)
-  switch (fault?.spec.kind) {
-    case 'drop-connection':
-      record(deps, { method, path, status: 'dropped', time: now })
-      req.socket.destroy()
-      return
-    case 'timeout':
-      record(deps, { method, path, status: 'timeout', time: now })
-      deps.held.add(res)
-      res.on('close', () => deps.held.delete(res))
-      return
-    case 'http-502-html':
-      record(deps, { method, path, status: 502, time: now })
-      res.writeHead(502, { 'Content-Type': 'text/html' })
-      res.end(BAD_GATEWAY_HTML)
-      return
-    case 'http-503':
-      return fail(new BinanceApiError('DISCONNECTED'))
-    case 'http-500':
-      return fail(new BinanceApiError('UNKNOWN'))
-    case 'ip-ban':
-      return fail(new BinanceApiError('IP_BANNED', now + 120_000))
-    case 'rate-limit':
-      return fail(new BinanceApiError('TOO_MANY_REQUESTS', deps.options.weightLimit))
-    case 'response-lost':
-    case 'delayed-fill':
-    case 'partial-fill':
-    case 'clock-skew':
-    case undefined:
-      break
-  }
-  const route = BY_KEY.get(`${method} ${path}`)
-  if (route === undefined) {
-    // Binance answers -5000 for an unknown path and for a known path with the wrong method alike.
-    return fail(new BinanceApiError('INVALID_PATH', path, method))
-  }
-  const rawQuery = url.search.slice(1)
-  const params = mergeParams(rawQuery, body)
-  const charge = limiter.charge(now, route.weight(params), route.order === true)
-  headers['X-MBX-USED-WEIGHT-1M'] = String(charge.usedWeight)
-  if (route.order === true) headers['X-MBX-ORDER-COUNT-1M'] = String(charge.orderCount)
-  if (charge.verdict === 'banned') return fail(new BinanceApiError('IP_BANNED', charge.bannedUntil))
-  if (charge.verdict === 'limited') return fail(new BinanceApiError('TOO_MANY_REQUESTS', deps.options.weightLimit))
-  if (charge.verdict === 'orders') return fail(new BinanceApiError('TOO_MANY_ORDERS', deps.options.orderLimit))
+  if (fault !== undefined && applyFault(deps, x, fault.spec.kind)) return
   let result: unknown
   try {
-    const apiKey = authenticate(route, deps, { headers: req.headers, raw: rawQuery + body, params, now })
-    const ctx: RequestContext = {
-      method,
-      path,
-      params,
-      now,
-      apiKey,
-      venue: deps.venue,
-      listenKeys: deps.listenKeys,
-      options: deps.options,
-      executionPlan: () => executionPlan(deps.faults, at),
-    }
+    // Binance answers -5000 for an unknown path and for a known path with the wrong method alike.
+    const route = BY_KEY.get(`${x.method} ${x.path}`)
+    if (route === undefined) throw new BinanceApiError('INVALID_PATH', x.path, x.method)
+    const rawQuery = url.search.slice(1)
+    const params = mergeParams(rawQuery, body)
+    charge(deps, limiter, { x, route, params })
+    const apiKey = authenticate(route, deps, { headers: x.req.headers, raw: rawQuery + body, params, now: x.now })
+    const { venue, listenKeys, options } = deps
+    const plan = (): ExecutionPlan => executionPlan(deps.faults, at)
+    const ctx: RequestContext = { ...at, now: x.now, params, apiKey, venue, listenKeys, options, executionPlan: plan }
     result = route.handle(ctx)
   } catch (error) {
-    if (error instanceof BinanceApiError) return fail(error)
+    if (error instanceof BinanceApiError) return fail(deps, x, error)
     throw error
   }
   if (deps.faults.take(['response-lost'], at) !== undefined) {
-    record(deps, { method, path, status: 'dropped', time: now })
-    req.socket.destroy()
+    record(deps, { method: x.method, path: x.path, status: 'dropped', time: x.now })
+    x.req.socket.destroy()
     return
   }
-  reply(200, result)
+  reply(deps, x, { status: 200, payload: result })
 }
 
 function executionPlan(faults: FaultController, at: { method: string; path: string; time: number }): ExecutionPlan {
