@@ -115,9 +115,10 @@ function clientId(params: Params, name: string): string | undefined {
   return id
 }
 
-function checkReduceOnly(ctx: RuleContext, s: 'BUY' | 'SELL', quantity: number): void {
+/** A reduce-only order needs a position on the other side (a larger one is cut to the position by the engine). */
+function checkReduceOnly(ctx: RuleContext, s: 'BUY' | 'SELL'): void {
   const reducible = ctx.position !== 0 && ctx.position > 0 === (s === 'SELL')
-  if (!reducible || quantity > Math.abs(ctx.position) + 1e-12) throw new BinanceApiError('REDUCE_ONLY_REJECT')
+  if (!reducible) throw new BinanceApiError('REDUCE_ONLY_REJECT')
 }
 
 function checkNotional(ctx: RuleContext, notional: number): void {
@@ -146,7 +147,7 @@ export function checkNewOrder(params: Params, ctx: RuleContext): NewOrderSpec {
   } else if (params.has('price')) {
     throw new BinanceApiError('BAD_COMBINATION', "Parameter 'price' sent when not required.")
   }
-  if (reduceOnly) checkReduceOnly(ctx, s, quantity)
+  if (reduceOnly) checkReduceOnly(ctx, s)
   const ref = type === 'LIMIT' ? price : ctx.lastPrice
   if (!reduceOnly && Number.isFinite(ref)) checkNotional(ctx, quantity * ref)
   if (type === 'MARKET' && !Number.isFinite(ctx.lastPrice)) {
