@@ -160,7 +160,8 @@ describe('response shapes', () => {
       expect(events.map((e) => e.e)).toEqual(['ORDER_TRADE_UPDATE', 'ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE']),
     )
     for (const e of events.slice(0, 2)) S.OrderUpdateShape.parse(e.o)
-    S.AccountUpdateShape.parse(events[2])
+    const account = S.AccountUpdateShape.parse(events[2])
+    expect(account.a.P).toEqual([expect.objectContaining({ s: 'BTCUSDT', pa: '0.002', mt: 'cross' })]) // CROSSED is the default
     ws.close()
   })
 })

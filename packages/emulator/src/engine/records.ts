@@ -117,6 +117,8 @@ export interface AccountUpdateInput {
   readonly time: number
   readonly instrument: (symbol: string) => Instrument
   readonly realized: (symbol: string) => number
+  /** The symbol's margin type as set through `POST /fapi/v1/marginType`. */
+  readonly marginType: (symbol: string) => 'ISOLATED' | 'CROSSED'
 }
 
 /** `ACCOUNT_UPDATE` with the wallet and the positions of `symbols` (research §4 fields). */
@@ -132,7 +134,7 @@ export function accountUpdateEvent(input: AccountUpdateInput): Record<string, un
       bep: num(p.entryPrice),
       cr: num(input.realized(s)),
       up: num(p.unrealizedPnl),
-      mt: 'isolated',
+      mt: input.marginType(s) === 'ISOLATED' ? 'isolated' : 'cross',
       iw: num(p.margin),
       ps: 'BOTH',
     }

@@ -366,6 +366,7 @@ export class Venue {
         time: this.now(),
         instrument: (s) => this.instrument(s),
         realized: (s) => this.realizedOf(s),
+        marginType: (s) => this.marginTypes.get(s) ?? 'CROSSED',
       }),
     )
   }

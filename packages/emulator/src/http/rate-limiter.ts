@@ -27,15 +27,15 @@ export class RateLimiter {
 
   constructor(private readonly limits: { weight: number; orders: number; banAfter: number }) {}
 
+  /** Weight used so far in the minute of `now` (without charging anything). */
+  used(now: number): number {
+    this.roll(now)
+    return this.weight
+  }
+
   /** Charges a request of `weight` (and one order when `order`) at time `now`. */
   charge(now: number, weight: number, order: boolean): Charge {
-    const minute = Math.floor(now / 60_000)
-    if (minute !== this.minute) {
-      this.minute = minute
-      this.weight = 0
-      this.orders = 0
-      this.rejected = 0
-    }
+    const minute = this.roll(now)
     const result = (verdict: Charge['verdict']): Charge => ({
       verdict,
       usedWeight: this.weight,
@@ -55,5 +55,16 @@ export class RateLimiter {
     }
     if (order && this.orders > this.limits.orders) return result('orders')
     return result('ok')
+  }
+
+  private roll(now: number): number {
+    const minute = Math.floor(now / 60_000)
+    if (minute !== this.minute) {
+      this.minute = minute
+      this.weight = 0
+      this.orders = 0
+      this.rejected = 0
+    }
+    return minute
   }
 }

@@ -28,8 +28,10 @@ describe('REST server', () => {
   })
 
   it('should answer an unknown path or method with 404 -5000', async () => {
+    await fetch(`${emu.restUrl}/fapi/v1/ping`)
     const r = await fetch(`${emu.restUrl}/fapi/v9/nothing`)
     expect(r.status).toBe(404)
+    expect(r.headers.get('x-mbx-used-weight-1m')).toBe('1')
     expect(await r.json()).toEqual({ code: -5000, msg: 'Path /fapi/v9/nothing, Method GET is invalid' })
     expect((await fetch(`${emu.restUrl}/fapi/v1/ping`, { method: 'DELETE' })).status).toBe(404)
   })

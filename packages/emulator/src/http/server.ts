@@ -187,7 +187,10 @@ async function handle(
 ): Promise<void> {
   const url = new URL(io.req.url ?? '/', 'http://localhost')
   const body = await readBody(io.req)
-  const x: Exchange = { ...io, method: io.req.method ?? 'GET', path: url.pathname, now: deps.now(), headers: {} }
+  const now = deps.now()
+  // Sent on every reply (errors and injected faults too); charged requests update it below.
+  const headers = { 'X-MBX-USED-WEIGHT-1M': String(limiter.used(now)) }
+  const x: Exchange = { ...io, method: io.req.method ?? 'GET', path: url.pathname, now, headers }
   const at = { method: x.method, path: x.path, time: x.now }
   const fault = deps.faults.take(
     REQUEST_FAULTS.filter((k) => k !== 'response-lost'),
