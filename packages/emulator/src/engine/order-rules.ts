@@ -5,7 +5,7 @@
  * @packageDocumentation
  * @internal
  */
-import type { Instrument } from '@quantum/core'
+import { quantize, type Instrument } from '@quantum/core'
 import { BinanceApiError } from '../http/api-error.js'
 
 /** Request parameters, as sent (query and form body merged). */
@@ -62,10 +62,9 @@ function decimals(text: string): number {
   return frac.replace(/0+$/, '').length
 }
 
+/** Exactly on the step grid (core's decimal arithmetic, no float tolerance). */
 function onGrid(value: number, step: number): boolean {
-  if (step <= 0) return true
-  const ratio = value / step
-  return Math.abs(ratio - Math.round(ratio)) < 1e-9 * Math.max(1, Math.abs(ratio))
+  return quantize(value, step, 'truncate').exact
 }
 
 function decimal(params: Params, name: string): number | undefined {

@@ -3,7 +3,7 @@
  * @packageDocumentation
  * @internal
  */
-import type { AccountView, Fill, Instrument } from '@quantum/core'
+import { decimalsOf, type AccountView, type Fill, type Instrument } from '@quantum/core'
 import { num, qty } from './format.js'
 import type { NewAlgoSpec, NewOrderSpec } from './order-rules.js'
 import type { AlgoOrder, VenueOrder, VenueTrade } from './types.js'
@@ -153,7 +153,7 @@ export function splitQuantity(quantity: number, parts: number, instrument: Instr
   const out: number[] = []
   for (let k = 0; k < n; k++) {
     const s = k === n - 1 ? steps - base * (n - 1) : base
-    out.push(Number((s * step).toFixed(12)))
+    out.push(Number((s * step).toFixed(decimalsOf(step))))
   }
   return out
 }

@@ -102,7 +102,18 @@ function userTrades(ctx: RequestContext): unknown[] {
   return picked.map((t) => tradeJson(t, i))
 }
 
-const cancelAllDone = { code: 200, msg: 'The operation of cancel all open order is done.' }
+/** The open orders (or algo orders) of `symbol`, or of every symbol when it is not sent. */
+function openSymbol(ctx: RequestContext, list: (venue: Venue, symbol: string | undefined) => unknown[]): unknown[] {
+  const symbol = ctx.params.get('symbol')
+  if (symbol !== undefined) ctx.venue.instrument(symbol)
+  return list(ctx.venue, symbol)
+}
+
+/** Cancels every open order (or algo order) of the mandatory `symbol`. */
+function cancelAll(ctx: RequestContext, cancel: (venue: Venue, symbol: string) => void): Record<string, unknown> {
+  cancel(ctx.venue, ctx.venue.instrument(required(ctx.params, 'symbol')).symbol)
+  return { code: 200, msg: 'The operation of cancel all open order is done.' }
+}
 
 /** The trading endpoints. */
 export const orderRoutes: readonly Route[] = [
@@ -134,22 +145,14 @@ export const orderRoutes: readonly Route[] = [
     path: '/fapi/v1/openOrders',
     security: 'SIGNED',
     weight: bySymbol(1, 40),
-    handle: (ctx) => {
-      const symbol = ctx.params.get('symbol')
-      if (symbol !== undefined) ctx.venue.instrument(symbol)
-      return ctx.venue.openOrders(symbol).map((o) => json(ctx.venue, o))
-    },
+    handle: (ctx) => openSymbol(ctx, (v, symbol) => v.openOrders(symbol).map((o) => json(v, o))),
   },
   {
     method: 'DELETE',
     path: '/fapi/v1/allOpenOrders',
     security: 'SIGNED',
     weight: w(1),
-    handle: (ctx) => {
-      const symbol = ctx.venue.instrument(required(ctx.params, 'symbol')).symbol
-      for (const o of ctx.venue.openOrders(symbol)) ctx.venue.cancelOrder(o)
-      return cancelAllDone
-    },
+    handle: (ctx) => cancelAll(ctx, (v, symbol) => v.openOrders(symbol).forEach((o) => v.cancelOrder(o))),
   },
   {
     method: 'POST',
@@ -184,22 +187,14 @@ export const orderRoutes: readonly Route[] = [
     path: '/fapi/v1/openAlgoOrders',
     security: 'SIGNED',
     weight: bySymbol(1, 40),
-    handle: (ctx) => {
-      const symbol = ctx.params.get('symbol')
-      if (symbol !== undefined) ctx.venue.instrument(symbol)
-      return ctx.venue.openAlgos(symbol).map((a) => algo(ctx.venue, a))
-    },
+    handle: (ctx) => openSymbol(ctx, (v, symbol) => v.openAlgos(symbol).map((a) => algo(v, a))),
   },
   {
     method: 'DELETE',
     path: '/fapi/v1/algoOpenOrders',
     security: 'SIGNED',
     weight: w(1),
-    handle: (ctx) => {
-      const symbol = ctx.venue.instrument(required(ctx.params, 'symbol')).symbol
-      for (const a of ctx.venue.openAlgos(symbol)) ctx.venue.cancelAlgo(a)
-      return cancelAllDone
-    },
+    handle: (ctx) => cancelAll(ctx, (v, symbol) => v.openAlgos(symbol).forEach((a) => v.cancelAlgo(a))),
   },
   { method: 'GET', path: '/fapi/v1/userTrades', security: 'SIGNED', weight: w(5), handle: userTrades },
 ]
