@@ -5,6 +5,7 @@
  *  - per signal: a signal on every bar through decision, sizing, risk and execution;
  *  - per order: paper-exchange order placement and fill vs bare arithmetic;
  *  - per intent: the STRICT risk chain vs the seed's two floor checks written inline.
+ *  - emulator: ccxt createOrder round trip through the local Binance emulator vs a bare fetch of its ping.
  * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
  */
 import { spawnSync } from 'node:child_process'
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
+import { benchEmulator } from './emulator-latency.js'
 import { benchOrders, benchSignals } from './micro.js'
 import { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
@@ -115,6 +117,12 @@ async function main(): Promise<void> {
     'per intent, STRICT risk chain (12 guards)',
     `${fmt(risk.strictPerSec)} intents/s`,
     `${(risk.barePerSec / risk.strictPerSec).toFixed(1)}x the bare floor checks (${fmt(risk.barePerSec)}/s)`,
+  )
+  const emu = await benchEmulator()
+  report(
+    'emulator: ccxt createOrder round trip (p50/p99)',
+    `${emu.order.p50Ms.toFixed(2)} / ${emu.order.p99Ms.toFixed(2)} ms`,
+    `${(emu.order.p50Ms / emu.ping.p50Ms).toFixed(1)}x a bare fetch of /fapi/v1/ping (${emu.ping.p50Ms.toFixed(2)} / ${emu.ping.p99Ms.toFixed(2)} ms)`,
   )
   await benchAi(dir)
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)

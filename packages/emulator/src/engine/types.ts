@@ -1,0 +1,82 @@
+/**
+ * The emulator's own records of orders, algo orders and trades, in Binance's terms (the paper
+ * engine's orders are the "children" that execute them).
+ * @packageDocumentation
+ * @internal
+ */
+
+/** Binance order statuses. */
+export type BinanceOrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED'
+
+/** Binance algo order statuses. */
+export type AlgoStatus = 'NEW' | 'CANCELED' | 'TRIGGERING' | 'TRIGGERED' | 'FINISHED' | 'REJECTED' | 'EXPIRED'
+
+/** A regular order (`/fapi/v1/order`), or the order an algo order placed when it triggered. */
+export interface VenueOrder {
+  readonly orderId: number
+  readonly clientOrderId: string
+  readonly symbol: string
+  readonly side: 'BUY' | 'SELL'
+  readonly type: 'MARKET' | 'LIMIT'
+  /** The type the user sent (STOP_MARKET / TAKE_PROFIT_MARKET for triggered algo orders). */
+  readonly origType: string
+  readonly timeInForce: 'GTC' | 'IOC' | 'FOK' | 'GTX'
+  /** Limit price, 0 for MARKET. */
+  readonly price: number
+  readonly stopPrice: number
+  readonly origQty: number
+  readonly reduceOnly: boolean
+  readonly closePosition: boolean
+  readonly workingType: 'CONTRACT_PRICE' | 'MARK_PRICE'
+  readonly time: number
+  executedQty: number
+  cumQuote: number
+  status: BinanceOrderStatus
+  updateTime: number
+  /** Quantities still to hand to the engine (delayed and partial fills), in order. */
+  pending: number[]
+  /** The engine order currently working for it. */
+  paperId: string | undefined
+  /** Emulator time between two parts of a split order, ms. */
+  readonly intervalMs: number
+  /** Cancels the timer of the next pending slice. */
+  cancelTimer: (() => void) | undefined
+}
+
+/** A conditional order (`/fapi/v1/algoOrder`, `algoType=CONDITIONAL`). */
+export interface AlgoOrder {
+  readonly algoId: number
+  readonly clientAlgoId: string
+  readonly orderType: 'STOP_MARKET' | 'TAKE_PROFIT_MARKET'
+  readonly symbol: string
+  readonly side: 'BUY' | 'SELL'
+  /** 0 for closePosition orders. */
+  readonly quantity: number
+  readonly triggerPrice: number
+  readonly workingType: 'CONTRACT_PRICE' | 'MARK_PRICE'
+  readonly reduceOnly: boolean
+  readonly closePosition: boolean
+  readonly createTime: number
+  algoStatus: AlgoStatus
+  updateTime: number
+  triggerTime: number
+  paperId: string
+  /** The regular order it placed when triggered. */
+  orderId: number | undefined
+  avgPrice: number
+  executedQty: number
+}
+
+/** One execution (`/fapi/v1/userTrades` row). */
+export interface VenueTrade {
+  readonly id: number
+  readonly orderId: number
+  readonly symbol: string
+  readonly side: 'BUY' | 'SELL'
+  readonly price: number
+  readonly qty: number
+  readonly realizedPnl: number
+  readonly commission: number
+  readonly maker: boolean
+  readonly time: number
+}

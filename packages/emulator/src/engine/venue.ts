@@ -1,0 +1,377 @@
+/**
+ * The emulated venue: the paper exchange as matching engine, with Binance's order records on top
+ * (order ids, client ids, executed quantities, algo orders, trades) and the user-data events each
+ * state change produces.
+ * @packageDocumentation
+ * @internal
+ */
+import {
+  createPaperExchange,
+  InsufficientFunds,
+  InvalidOrder,
+  parseExchangeInfo,
+  parseLeverageBrackets,
+  type ExchangeEvent,
+  type Fill,
+  type Instrument,
+  type LeverageBracket,
+  type PaperExchange,
+} from '@quantum/core'
+import { BinanceApiError } from '../http/api-error.js'
+import type { ResolvedEmulatorOptions } from '../options.js'
+import { algoUpdateJson, orderUpdateJson } from './format.js'
+import { MarketBook } from './market-book.js'
+import type { NewAlgoSpec, NewOrderSpec } from './order-rules.js'
+import {
+  accountUpdateEvent,
+  algoRecord,
+  derivedOrderRecord,
+  orderRecord,
+  splitQuantity,
+  tradeRecord,
+} from './records.js'
+import type { AlgoOrder, VenueOrder, VenueTrade } from './types.js'
+
+/** How a new order is executed: now, later, or in parts (fault injection). */
+export interface ExecutionPlan {
+  /** Hand the order to the engine only after this many ms of emulator time. @default 0 */
+  readonly delayMs?: number
+  /** Split the order into this many fills. @default 1 */
+  readonly parts?: number
+  /** Time between two parts, ms. @default 1000 */
+  readonly intervalMs?: number
+}
+
+/** Receives the user-data events (`ORDER_TRADE_UPDATE`, `ALGO_UPDATE`, `ACCOUNT_UPDATE`). */
+export type UserEventSink = (event: Record<string, unknown>) => void
+
+type Link = { readonly kind: 'order'; readonly order: VenueOrder } | { readonly kind: 'algo'; readonly algo: AlgoOrder }
+
+const OPEN = new Set(['NEW', 'PARTIALLY_FILLED'])
+
+/** The emulated account and its matching engine. */
+export class Venue {
+  readonly paper: PaperExchange
+  readonly market = new MarketBook()
+  readonly instruments: ReadonlyMap<string, Instrument>
+  readonly brackets: Readonly<Record<string, readonly LeverageBracket[]>>
+  readonly orders = new Map<number, VenueOrder>()
+  readonly algos = new Map<number, AlgoOrder>()
+  readonly trades: VenueTrade[] = []
+  readonly marginTypes = new Map<string, 'ISOLATED' | 'CROSSED'>()
+  private readonly links = new Map<string, Link>()
+  private readonly realized = new Map<string, number>()
+  private ids = { order: 4_000_000_000, algo: 1_000_000, trade: 359_000_000, child: 0 }
+  private sink: UserEventSink = () => {}
+
+  constructor(
+    private readonly options: ResolvedEmulatorOptions,
+    private readonly now: () => number,
+  ) {
+    this.instruments = new Map(parseExchangeInfo(options.exchangeInfo).map((i) => [i.symbol, i]))
+    this.brackets = parseLeverageBrackets(options.leverageBrackets)
+    this.paper = createPaperExchange({
+      id: 'emulator',
+      balance: options.balance,
+      makerFee: options.makerFee,
+      takerFee: options.takerFee,
+      leverage: options.leverage,
+      exchangeInfo: options.exchangeInfo,
+      // Binance's min notional is checked here with Binance's code; the engine must accept the parts of split orders.
+      instruments: Object.fromEntries(options.symbols.map((s) => [s, { minNotional: 0 }])),
+      leverageBrackets: this.brackets,
+      funding: options.funding,
+      clock: { now },
+    })
+    for (const s of options.symbols) this.marginTypes.set(s, options.marginType)
+    this.paper.events$.subscribe((e) => this.onEngineEvent(e))
+  }
+
+  /** Where user-data events go (the WebSocket layer). */
+  onUserEvent(sink: UserEventSink): void {
+    this.sink = sink
+  }
+
+  /** The instrument of `symbol`, or -1121. */
+  instrument(symbol: string | undefined): Instrument {
+    const i = symbol === undefined ? undefined : this.instruments.get(symbol)
+    if (i === undefined) throw new BinanceApiError('BAD_SYMBOL')
+    return i
+  }
+
+  /** Signed position size of `symbol`. */
+  positionQty(symbol: string): number {
+    const p = this.paper.account.getPosition(symbol)
+    return p.side === 'SHORT' ? -p.quantity : p.quantity
+  }
+
+  /** Open regular orders (optionally of one symbol). */
+  openOrders(symbol?: string): VenueOrder[] {
+    return [...this.orders.values()].filter((o) => OPEN.has(o.status) && (symbol === undefined || o.symbol === symbol))
+  }
+
+  /** Working algo orders (optionally of one symbol). */
+  openAlgos(symbol?: string): AlgoOrder[] {
+    return [...this.algos.values()].filter(
+      (a) => a.algoStatus === 'NEW' && (symbol === undefined || a.symbol === symbol),
+    )
+  }
+
+  /** Moves the engine's market to `price` with a zero-range bar (marketable orders execute). */
+  tick(symbol: string, price: number): void {
+    if (!Number.isFinite(price)) return
+    const t = this.now()
+    this.paper.onBar(symbol, { openTime: t, open: price, high: price, low: price, close: price })
+  }
+
+  /** Places a regular order; with an immediate plan it has executed as far as it can when this returns. */
+  placeOrder(spec: NewOrderSpec, plan: ExecutionPlan = {}): VenueOrder {
+    this.checkDuplicate(spec.clientOrderId)
+    const order = orderRecord(++this.ids.order, spec, {
+      time: this.now(),
+      pending: splitQuantity(spec.quantity, plan.parts ?? 1, this.instrument(spec.symbol)),
+      intervalMs: plan.intervalMs ?? 1000,
+    })
+    const delay = plan.delayMs ?? 0
+    if (delay <= 0) this.placeSlice(order, { first: true })
+    this.orders.set(order.orderId, order)
+    this.emitOrder(order, 'NEW')
+    if (delay > 0) this.scheduleSlice(order, delay)
+    else this.execute(order)
+    return order
+  }
+
+  /** Places a conditional order as an engine STOP_MARKET / TAKE_PROFIT_MARKET order. */
+  placeAlgo(spec: NewAlgoSpec): AlgoOrder {
+    this.checkDuplicate(spec.clientAlgoId)
+    const i = this.instrument(spec.symbol)
+    const pos = Math.abs(this.positionQty(spec.symbol))
+    const quantity = spec.closePosition ? (pos > 0 ? pos : finiteOr(i.maxMarketQty, i.maxQty, 1e9)) : spec.quantity
+    const id = this.childId()
+    const paperOrder = this.engineCall(() =>
+      this.paper.placeOrderSync({
+        symbol: spec.symbol,
+        side: spec.side,
+        type: spec.type,
+        quantity,
+        triggerPrice: spec.triggerPrice,
+        reduceOnly: spec.reduceOnly || spec.closePosition,
+        clientOrderId: id,
+      }),
+    )
+    const algo = algoRecord(++this.ids.algo, spec, { time: this.now(), paperId: paperOrder.id })
+    this.algos.set(algo.algoId, algo)
+    this.links.set(paperOrder.id, { kind: 'algo', algo })
+    this.emitAlgo(algo)
+    return algo
+  }
+
+  /** Cancels an open regular order. @throws {BinanceApiError} -2011 when it is not open. */
+  cancelOrder(order: VenueOrder): VenueOrder {
+    if (!OPEN.has(order.status)) throw new BinanceApiError('NO_SUCH_ORDER')
+    order.cancelTimer?.()
+    order.pending = []
+    if (order.paperId !== undefined) this.paper.cancelOrderSync(order.symbol, order.paperId)
+    if (OPEN.has(order.status)) this.finish(order, 'CANCELED')
+    return order
+  }
+
+  /** Cancels a working algo order. @throws {BinanceApiError} -2011 when it is not working. */
+  cancelAlgo(algo: AlgoOrder): AlgoOrder {
+    if (algo.algoStatus !== 'NEW') throw new BinanceApiError('NO_SUCH_ORDER')
+    this.paper.cancelOrderSync(algo.symbol, algo.paperId)
+    return algo
+  }
+
+  /** Realised PnL booked on `symbol` so far. */
+  realizedOf(symbol: string): number {
+    return this.realized.get(symbol) ?? 0
+  }
+
+  private checkDuplicate(id: string | undefined): void {
+    if (id === undefined) return
+    const dup =
+      this.openOrders().some((o) => o.clientOrderId === id) || this.openAlgos().some((a) => a.clientAlgoId === id)
+    if (dup) throw new BinanceApiError('DUPLICATED_CLIENT_ORDER_ID')
+  }
+
+  private childId(): string {
+    return `emu-child-${++this.ids.child}`
+  }
+
+  /** Runs an engine command, turning its typed errors into Binance's codes. */
+  private engineCall<T>(run: () => T): T {
+    try {
+      return run()
+    } catch (error) {
+      if (error instanceof InsufficientFunds) throw new BinanceApiError('MARGIN_NOT_SUFFICIENT')
+      if (error instanceof InvalidOrder) {
+        if (error.field === 'reduceOnly') throw new BinanceApiError('REDUCE_ONLY_REJECT')
+        if (error.field === 'symbol') throw new BinanceApiError('BAD_SYMBOL')
+        throw new BinanceApiError('NEW_ORDER_REJECTED', error.message)
+      }
+      throw error
+    }
+  }
+
+  private placeSlice(order: VenueOrder, how: { first: boolean }): void {
+    const quantity = order.pending.shift()
+    if (quantity === undefined) return
+    const request = {
+      symbol: order.symbol,
+      side: order.side,
+      type: order.type,
+      quantity,
+      ...(order.type === 'LIMIT' ? { price: order.price, timeInForce: order.timeInForce } : {}),
+      reduceOnly: order.reduceOnly,
+      clientOrderId: this.childId(),
+    }
+    try {
+      const placed = this.engineCall(() => this.paper.placeOrderSync(request))
+      order.paperId = placed.id
+      this.links.set(placed.id, { kind: 'order', order })
+    } catch (error) {
+      // The first part is refused to the caller; later parts end the order (Binance: EXPIRED).
+      if (how.first) throw error
+      order.pending = []
+      if (order.executedQty > 0) this.finish(order, 'FILLED')
+      else this.finish(order, 'EXPIRED')
+    }
+  }
+
+  private scheduleSlice(order: VenueOrder, delay: number): void {
+    order.cancelTimer = this.options.clock.schedule(this.now() + delay, () => {
+      order.cancelTimer = undefined
+      if (!OPEN.has(order.status)) return
+      this.placeSlice(order, { first: false })
+      this.execute(order)
+    })
+  }
+
+  private execute(order: VenueOrder): void {
+    if (this.options.execution === 'immediate' && order.paperId !== undefined) {
+      this.tick(order.symbol, this.paper.account.getLastPrice(order.symbol))
+    }
+  }
+
+  private finish(order: VenueOrder, status: VenueOrder['status']): void {
+    order.status = status
+    order.updateTime = this.now()
+    order.paperId = undefined
+    this.emitOrder(order, status === 'FILLED' ? 'TRADE' : status)
+  }
+
+  private onEngineEvent(e: ExchangeEvent): void {
+    switch (e.type) {
+      case 'order': {
+        const link = this.links.get(e.order.id)
+        if (link === undefined || e.order.status === 'NEW' || e.order.status === 'PARTIALLY_FILLED') return
+        if (e.order.status === 'FILLED') return // the fill event follows
+        this.links.delete(e.order.id)
+        if (link.kind === 'algo') {
+          link.algo.algoStatus = e.order.status === 'CANCELED' ? 'CANCELED' : 'EXPIRED'
+          link.algo.updateTime = this.now()
+          this.emitAlgo(link.algo)
+        } else if (OPEN.has(link.order.status)) {
+          const status = e.order.status === 'CANCELED' ? 'CANCELED' : 'EXPIRED'
+          link.order.pending = []
+          this.finish(link.order, link.order.executedQty > 0 && status !== 'CANCELED' ? 'FILLED' : status)
+        }
+        return
+      }
+      case 'fill':
+      case 'liquidation':
+        this.onFill(e.fill)
+        return
+      case 'funding':
+        this.emitAccount('FUNDING_FEE', [e.funding.symbol])
+        return
+    }
+  }
+
+  private onFill(fill: Fill): void {
+    this.realized.set(fill.symbol, this.realizedOf(fill.symbol) + fill.realizedPnl)
+    const link = this.links.get(fill.orderId)
+    this.links.delete(fill.orderId)
+    let order: VenueOrder
+    if (link?.kind === 'order') order = link.order
+    else order = this.derivedOrder(fill, link?.kind === 'algo' ? link.algo : undefined)
+    const trade = this.recordTrade(order, fill)
+    order.executedQty += fill.quantity
+    order.cumQuote += fill.quantity * fill.price
+    order.updateTime = fill.time
+    order.paperId = undefined
+    order.status = order.pending.length > 0 ? 'PARTIALLY_FILLED' : 'FILLED'
+    this.sink({
+      e: 'ORDER_TRADE_UPDATE',
+      E: this.now(),
+      T: fill.time,
+      o: orderUpdateJson(order, this.instrument(order.symbol), { x: 'TRADE', trade }),
+    })
+    if (link?.kind === 'algo') {
+      const algo = link.algo
+      algo.algoStatus = 'FINISHED'
+      algo.avgPrice = fill.price
+      algo.executedQty = fill.quantity
+      algo.updateTime = fill.time
+      this.emitAlgo(algo)
+    }
+    this.emitAccount('ORDER', [fill.symbol])
+    if (order.pending.length > 0) this.scheduleSlice(order, order.intervalMs)
+  }
+
+  /** The regular order a triggered algo order (or a liquidation) placed. */
+  private derivedOrder(fill: Fill, algo: AlgoOrder | undefined): VenueOrder {
+    const t = fill.time
+    const order = derivedOrderRecord(++this.ids.order, fill, algo)
+    this.orders.set(order.orderId, order)
+    if (algo !== undefined) {
+      algo.algoStatus = 'TRIGGERED'
+      algo.triggerTime = t
+      algo.updateTime = t
+      algo.orderId = order.orderId
+      this.emitAlgo(algo)
+    }
+    this.emitOrder(order, 'NEW')
+    return order
+  }
+
+  private recordTrade(order: VenueOrder, fill: Fill): VenueTrade {
+    const trade = tradeRecord(++this.ids.trade, order.orderId, fill)
+    this.trades.push(trade)
+    return trade
+  }
+
+  private emitOrder(order: VenueOrder, x: string): void {
+    const o = orderUpdateJson(order, this.instrument(order.symbol), { x })
+    this.sink({ e: 'ORDER_TRADE_UPDATE', E: this.now(), T: order.updateTime, o })
+  }
+
+  private emitAlgo(algo: AlgoOrder): void {
+    this.sink({
+      e: 'ALGO_UPDATE',
+      T: algo.updateTime,
+      E: this.now(),
+      o: algoUpdateJson(algo, this.instrument(algo.symbol)),
+    })
+  }
+
+  /** `ACCOUNT_UPDATE` with the wallet and the positions of `symbols`. */
+  private emitAccount(reason: string, symbols: readonly string[]): void {
+    this.sink(
+      accountUpdateEvent({
+        account: this.paper.account,
+        reason,
+        symbols,
+        time: this.now(),
+        instrument: (s) => this.instrument(s),
+        realized: (s) => this.realizedOf(s),
+        marginType: (s) => this.marginTypes.get(s) ?? 'CROSSED',
+      }),
+    )
+  }
+}
+
+function finiteOr(...values: number[]): number {
+  return values.find((v) => Number.isFinite(v)) ?? 0
+}
