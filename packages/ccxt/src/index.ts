@@ -1,8 +1,8 @@
 /**
  * `@quantum/ccxt`: Binance USD-M futures through ccxt — the exchange port of the testnet (Binance demo
- * trading) and live modes. This release holds the building blocks the adapter is made of: error mapping
- * to the SDK's typed errors, credentials from the environment, order checks and rounding before sending,
- * order mapping (regular and algo orders), idempotent retries and used-weight tracking.
+ * trading) and live modes: `BinanceUsdmExchange` and what it is made of — error mapping to the SDK's
+ * typed errors, credentials from the environment, order checks and rounding before sending, order
+ * mapping (regular and algo orders), idempotent retries, used-weight tracking, the local account.
  * @packageDocumentation
  */
 export { isRetryable, isStatusUnknown, mapCcxtError } from './errors.js'
@@ -17,3 +17,10 @@ export { backoffDelay, placeIdempotent, withRetry } from './retry.js'
 export type { IdempotentPlacement, RetryPolicy } from './retry.js'
 export { UsedWeight, USDM_WEIGHT_PER_MINUTE } from './weight.js'
 export type { UsedWeightOptions } from './weight.js'
+export { BinanceUsdmExchange } from './binance-usdm.js'
+export type { BinanceUsdmOptions, SnapshotDiff } from './binance-usdm.js'
+export { createUsdmClient } from './client.js'
+export type { Transport, UsdmClient, UsdmClientInput, UsdmMarket, UsdmParams } from './client.js'
+export { flatPosition, LiveAccount } from './live-account.js'
+export { fromCcxtBalance, fromCcxtPosition, fromCcxtTrade } from './replies.js'
+export type { TradeContext } from './replies.js'
