@@ -44,6 +44,8 @@ export interface LiveRunOptions {
   readonly onEvent?: (event: EngineEvent) => void
   /** A position without a working reduce-only stop for longer than this raises `unprotected`. @default 10000 */
   readonly protectionGraceMs?: number
+  /** Called after each bar's market step (exchange, guards, exits), before the agents (equity curves). */
+  readonly afterBar?: (bar: MarketBar) => void
 }
 
 /** What a live run produced so far. */
@@ -162,6 +164,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     }
     if (winner !== undefined) enqueue(bar.symbol, winner)
     state.bars++
+    options.afterBar?.(bar)
     check(clock.now())
     marketStep.next(bar)
   }
