@@ -24,3 +24,5 @@ export type { Transport, UsdmClient, UsdmClientInput, UsdmMarket, UsdmParams } f
 export { flatPosition, LiveAccount } from './live-account.js'
 export { fromCcxtBalance, fromCcxtPosition, fromCcxtTrade } from './replies.js'
 export type { TradeContext } from './replies.js'
+export { klineFeed } from './kline-feed.js'
+export type { KlineFeedInput, OhlcvClient, OhlcvRow } from './kline-feed.js'
