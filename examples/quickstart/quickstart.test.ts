@@ -55,9 +55,33 @@ describe.skipIf(!cliBuilt)('examples/quickstart (quantum-run end to end)', () =>
     expect(summary.from).toBe('2025-01-01T00:00:00.000Z')
   })
 
-  it('should refuse a mode that is not available yet, plainly', () => {
+  it('should refuse live trading without --confirm-live and a STRICT risk policy, plainly', () => {
     const run = runQuantum(['examples/quickstart/quantum.config.ts', '--mode', 'live'])
     expect(run.status).toBe(2)
-    expect(run.stderr).toMatch(/live/)
+    expect(run.stderr).toMatch(/Refusing to start live trading/)
+    expect(run.stderr).toMatch(/--confirm-live/)
+  })
+
+  it('should run the same config in paper mode through the live engine and its order queue', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qs-')), 'paper')
+    const run = runQuantum([
+      'examples/quickstart/quantum.config.ts',
+      '--mode',
+      'paper',
+      '--from',
+      '2025-01-01',
+      '--to',
+      '2025-03-01',
+      '--out',
+      out,
+      '--json',
+      '--no-report',
+    ])
+    expect(run.status).toBe(0)
+    const summary = JSON.parse(run.stdout)
+    expect(summary.bars).toBe(59 * 24)
+    expect(summary.trades).toBeGreaterThan(5)
+    const l = summary.ledger
+    expect(Math.round((l.startBalance + l.realizedPnl - l.fees + l.funding) * 100)).toBe(Math.round(l.endBalance * 100))
   })
 })

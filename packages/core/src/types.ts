@@ -303,6 +303,23 @@ export interface RiskStateEvent {
   readonly trigger?: string
 }
 
+/**
+ * A live position has had no working reduce-only stop for longer than the run's grace period (a stop
+ * rejected, cancelled by hand, or lost in a reconnect). Raised once per episode; the operator (or a
+ * policy) must act.
+ */
+export interface UnprotectedEvent {
+  readonly type: 'unprotected'
+  readonly symbol: string
+  /** Since when the position has had no stop (epoch ms). */
+  readonly since: number
+  /** When the grace period ran out (epoch ms). */
+  readonly time: number
+  /** Position size (base asset) and side at that time. */
+  readonly quantity: number
+  readonly side: 'LONG' | 'SHORT'
+}
+
 /** Replace one working order by another without ever leaving the position unprotected. */
 export interface OrderReplacement {
   /** Id of the working order to replace. */
@@ -372,5 +389,6 @@ export type EngineEvent =
   | { readonly type: 'cancel-rejected'; readonly symbol: string; readonly orderId: string; readonly error: Error }
   | { readonly type: 'plugin-error'; readonly plugin: string; readonly hook: string; readonly error: Error }
   | { readonly type: 'progress'; readonly barsDone: number; readonly barsTotal: number; readonly time: number }
+  | UnprotectedEvent
   | RiskStateEvent
   | ExchangeEvent

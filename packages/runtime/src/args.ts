@@ -16,8 +16,11 @@ Runs the strategy described by a quantum.config.ts and writes a run folder
 (summary.json, trades.csv, equity.csv, report.html).
 
 Options:
-  --mode <mode>      backtest | paper | testnet | live (only backtest in this release)
-                     (default: the config's mode, else backtest)
+  --mode <mode>      backtest | paper | testnet | live (default: the config's mode, else backtest)
+                     paper: the config's candles replayed as a live feed through the live engine
+                     and its order queue, fills simulated by the paper exchange
+  --speed <n>        paper replay pace in bars per second (default 0: as fast as it goes)
+  --confirm-live     required by --mode live (with a STRICT-level risk policy in the config)
   --data <file>      candle file(s) replacing data.candles; repeat or comma-separate;
                      paths relative to the current directory
   --symbols <A,B>    only these symbols (replaces data.symbols)
@@ -62,6 +65,10 @@ export interface CliArgs {
   readonly help: boolean
   /** `--version`. */
   readonly version: boolean
+  /** `--speed`: paper replay pace in bars per second (0 = unpaced). */
+  readonly speed: number
+  /** `--confirm-live`. */
+  readonly confirmLive: boolean
 }
 
 const OPTIONS = {
@@ -71,6 +78,8 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   out: { type: 'string' },
+  speed: { type: 'string' },
+  'confirm-live': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   'no-report': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -95,6 +104,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     issues.push({ path: '--symbols', message: 'expected at least one symbol, e.g. BTCUSDT,ETHUSDT' })
   const data = (v.data ?? []).flatMap(splitList)
   if (v.data !== undefined && data.length === 0) issues.push({ path: '--data', message: 'expected a file path' })
+  const speed = v.speed === undefined ? 0 : Number(v.speed)
+  if (!(Number.isFinite(speed) && speed >= 0)) {
+    issues.push({ path: '--speed', message: `"${v.speed}" is not a pace (expected bars per second >= 0)` })
+  }
   const help = v.help === true
   const version = v.version === true
   if (parsed.positionals.length > 1) {
@@ -119,16 +132,50 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     quiet: v.quiet === true,
     help,
     version,
+    speed,
+    confirmLive: v['confirm-live'] === true,
   }
 }
 
 /**
- * Throws unless `mode` is available in this release (only `backtest` is).
- * @throws {NotSupportedError} for paper, testnet and live.
+ * Throws unless `mode` is available from `quantum-run` in this release (`backtest` and `paper`).
+ * @throws {NotSupportedError} for testnet and live, whose venue runner is not wired into the CLI yet.
  */
 export function assertModeSupported(mode: RunMode): void {
-  if (mode === 'backtest') return
-  throw new NotSupportedError(`mode ${mode} arrives with the execution work (issue: ccxt adapter); use --mode backtest`)
+  if (mode === 'backtest' || mode === 'paper') return
+  throw new NotSupportedError(
+    `mode ${mode} is not runnable from quantum-run yet: the Binance adapter (@quantum/ccxt) and the live engine exist, the CLI runner for them does not; use --mode paper or backtest`,
+  )
+}
+
+/** Plugins a STRICT-level risk policy adds; `--mode live` refuses to start without them. */
+export const LIVE_REQUIRED_GUARDS: readonly string[] = Object.freeze([
+  'risk:ess',
+  'risk:circuit-breakers',
+  'risk:daily-drawdown-limit',
+  'risk:open-loss-limit',
+  'risk:correlation-cap',
+])
+
+/**
+ * The gate of `--mode live`: an explicit `--confirm-live` and a STRICT-level risk policy
+ * (`riskPolicy('STRICT')`: emergency stop, circuit breakers, daily drawdown, open loss, correlation).
+ * @throws {ConfigError} naming what is missing.
+ */
+export function assertLiveAllowed(input: { confirmLive: boolean; plugins: readonly { name: string }[] }): void {
+  const issues: ValidationIssue[] = []
+  if (!input.confirmLive) {
+    issues.push({ path: '--confirm-live', message: 'live mode trades real money: pass --confirm-live to mean it' })
+  }
+  const names = new Set(input.plugins.map((p) => p.name))
+  const missing = LIVE_REQUIRED_GUARDS.filter((g) => !names.has(g))
+  if (missing.length > 0) {
+    issues.push({
+      path: 'plugins',
+      message: `live mode needs a STRICT risk policy (...riskPolicy('STRICT')); missing ${missing.join(', ')}`,
+    })
+  }
+  if (issues.length > 0) throw new ConfigError('Refusing to start live trading', issues)
 }
 
 function parseStrict(argv: readonly string[]) {

@@ -86,5 +86,11 @@ export function describeEvent(event: EngineEvent): EventLine {
       }
     case 'progress':
       return { type: event.type, time: event.time, text: `${event.barsDone}/${event.barsTotal} bars` }
+    case 'unprotected':
+      return {
+        type: event.type,
+        time: event.time,
+        text: `${event.symbol} ${event.side} ${event.quantity} without a stop since ${new Date(event.since).toISOString()}`,
+      }
   }
 }

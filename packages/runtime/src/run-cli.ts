@@ -6,10 +6,10 @@
 import { resolve } from 'node:path'
 import type { JitiOptions } from 'jiti'
 import pc from 'picocolors'
-import { isQuantumError, runBacktest } from '@quantum/core'
+import { isQuantumError, runBacktest, runPaper } from '@quantum/core'
 import type { BacktestResult, Logger, QuantumConfig } from '@quantum/core'
 import pkg from '../package.json' with { type: 'json' }
-import { assertModeSupported, parseCliArgs, USAGE } from './args.js'
+import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
 import type { CliArgs } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
 import type { LoadedConfig } from './load-config.js'
@@ -29,6 +29,8 @@ export interface RunnerOptions {
   readonly onProgress?: (done: number, total: number) => void
   /** Where the run logs. */
   readonly logger?: Logger
+  /** Paper replay pace (bars per second, 0 = unpaced). */
+  readonly barsPerSecond?: number
 }
 
 /** Runs a validated config and returns its result (`runBacktest` of `@quantum/core` by default). */
@@ -38,6 +40,8 @@ export type BacktestRunner = (config: QuantumConfig, options: RunnerOptions) => 
 export interface CliDeps {
   /** The backtest runner. @default runBacktest from `@quantum/core` */
   readonly run?: BacktestRunner
+  /** The paper runner (`--mode paper`). @default runPaper from `@quantum/core` */
+  readonly runPaper?: BacktestRunner
   /** Standard output (summary table, `--json`, `--help`). @default process.stdout */
   readonly stdout?: CliStream
   /** Standard error (errors, logs, progress bar). @default process.stderr */
@@ -54,6 +58,7 @@ export interface CliDeps {
 
 interface Io {
   readonly run: BacktestRunner
+  readonly runPaper: BacktestRunner
   readonly stdout: CliStream
   readonly stderr: CliStream
   readonly cwd: string
@@ -73,6 +78,7 @@ export const VERSION: string = pkg.version
 export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
   const io: Io = {
     run: deps.run ?? runBacktest,
+    runPaper: deps.runPaper ?? ((config, options) => runPaper(config, options)),
     stdout: deps.stdout ?? process.stdout,
     stderr: deps.stderr ?? process.stderr,
     cwd: deps.cwd ?? process.cwd(),
@@ -104,7 +110,7 @@ function useColor(stream: CliStream, env: Io['env']): boolean {
 }
 
 async function runConfig(args: CliArgs, io: Io): Promise<number> {
-  if (args.mode !== undefined) assertModeSupported(args.mode)
+  if (args.mode !== undefined && args.mode !== 'live') assertModeSupported(args.mode)
   const loaded = await loadQuantumConfig(args.config ?? '', {
     cwd: io.cwd,
     mode: args.mode ?? 'backtest',
@@ -112,6 +118,7 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
     jitiOptions: io.jitiOptions,
   })
   const mode = args.mode ?? loaded.config.mode
+  if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins })
   assertModeSupported(mode)
   const config: QuantumConfig = { ...loaded.config, mode }
   const result = await execute({ ...loaded, config }, args, io)
@@ -134,7 +141,13 @@ async function execute(loaded: LoadedConfig, args: CliArgs, io: Io): Promise<Bac
   const logger = createCliLogger({ stream: io.stderr, level })
   const progress = createProgress({ stream: io.stderr, enabled: args.progress && !args.quiet })
   try {
-    return await io.run(loaded.config, { baseDir: loaded.baseDir, onProgress: progress.onProgress, logger })
+    const run = loaded.config.mode === 'paper' ? io.runPaper : io.run
+    return await run(loaded.config, {
+      baseDir: loaded.baseDir,
+      onProgress: progress.onProgress,
+      logger,
+      barsPerSecond: args.speed,
+    })
   } finally {
     progress.stop()
   }

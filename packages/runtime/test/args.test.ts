@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, NotSupportedError } from '@quantum/core'
-import { assertModeSupported, parseCliArgs } from '../src/args.js'
+import { assertLiveAllowed, assertModeSupported, LIVE_REQUIRED_GUARDS, parseCliArgs } from '../src/args.js'
 
 function parseError(argv: string[]): ConfigError {
   try {
@@ -29,6 +29,8 @@ describe('parseCliArgs', () => {
       quiet: false,
       help: false,
       version: false,
+      speed: 0,
+      confirmLive: false,
     })
   })
 
@@ -90,13 +92,37 @@ describe('parseCliArgs', () => {
 })
 
 describe('assertModeSupported', () => {
-  it('should accept backtest and refuse the other modes with a plain message', () => {
+  it('should accept backtest and paper and refuse the venue modes with a plain message', () => {
     expect(() => assertModeSupported('backtest')).not.toThrow()
-    for (const mode of ['paper', 'testnet', 'live'] as const) {
+    expect(() => assertModeSupported('paper')).not.toThrow()
+    for (const mode of ['testnet', 'live'] as const) {
       expect(() => assertModeSupported(mode)).toThrow(NotSupportedError)
-      expect(() => assertModeSupported(mode)).toThrow(
-        `mode ${mode} arrives with the execution work (issue: ccxt adapter); use --mode backtest`,
-      )
+      expect(() => assertModeSupported(mode)).toThrow(`mode ${mode} is not runnable from quantum-run yet`)
     }
+  })
+})
+
+describe('assertLiveAllowed', () => {
+  const strict = LIVE_REQUIRED_GUARDS.map((name) => ({ name }))
+  it('should refuse live without --confirm-live, and without a STRICT-level policy, naming both', () => {
+    const error = (() => {
+      try {
+        assertLiveAllowed({ confirmLive: false, plugins: [{ name: 'risk:max-leverage' }] })
+      } catch (e) {
+        return e as ConfigError
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error?.issues.map((i) => i.path)).toEqual(['--confirm-live', 'plugins'])
+    expect(error?.issues[1]?.message).toContain('risk:ess')
+    expect(() => assertLiveAllowed({ confirmLive: true, plugins: strict.slice(1) })).toThrow(/risk:ess/)
+    expect(() => assertLiveAllowed({ confirmLive: true, plugins: strict })).not.toThrow()
+  })
+
+  it('should parse --speed and --confirm-live', () => {
+    expect(parseCliArgs(['a.ts', '--speed', '50', '--confirm-live'])).toMatchObject({ speed: 50, confirmLive: true })
+    expect(parseCliArgs(['a.ts'])).toMatchObject({ speed: 0, confirmLive: false })
+    expect(parseError(['a.ts', '--speed', 'fast']).issues[0]?.path).toBe('--speed')
   })
 })

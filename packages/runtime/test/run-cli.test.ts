@@ -97,21 +97,22 @@ describe('runCli', () => {
     })
   })
 
-  it('should exit 2 with the plain message for modes other than backtest, without running', async () => {
-    for (const mode of ['paper', 'testnet', 'live']) {
-      const h = await harness()
-      expect(await runCli([fixture('valid.config.ts'), '--mode', mode], h.deps)).toBe(2)
-      expect(h.stderr.text).toContain(
-        `mode ${mode} arrives with the execution work (issue: ccxt adapter); use --mode backtest`,
-      )
-      expect(h.run).not.toHaveBeenCalled()
-    }
+  it('should exit 2 for testnet, and for live without --confirm-live and a STRICT policy, without running', async () => {
+    const h = await harness()
+    expect(await runCli([fixture('valid.config.ts'), '--mode', 'testnet'], h.deps)).toBe(2)
+    expect(h.stderr.text).toContain('mode testnet is not runnable from quantum-run yet')
+    const live = await harness()
+    expect(await runCli([fixture('valid.config.ts'), '--mode', 'live'], live.deps)).toBe(2)
+    expect(live.stderr.text).toContain('--confirm-live')
+    expect(live.stderr.text).toContain("riskPolicy('STRICT')")
+    expect(h.run).not.toHaveBeenCalled()
+    expect(live.run).not.toHaveBeenCalled()
   })
 
-  it('should exit 2 when the config itself asks for live mode', async () => {
+  it('should exit 2 when the config itself asks for live mode without the confirmation', async () => {
     const h = await harness()
     expect(await runCli([fixture('live-mode.config.ts')], h.deps)).toBe(2)
-    expect(h.stderr.text).toContain('mode live arrives with the execution work')
+    expect(h.stderr.text).toContain('Refusing to start live trading')
   })
 
   it('should exit 2 naming an unknown flag', async () => {

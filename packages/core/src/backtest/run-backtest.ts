@@ -3,14 +3,14 @@ import { resolve } from 'node:path'
 import type { QuantumConfig } from '../config.js'
 import { medianSpacing } from '../data/candle-series.js'
 import { ConfigError } from '../errors.js'
-import { createPaperExchange } from '../exchange/paper-exchange.js'
+import { createPaperExchange, type PaperExchange } from '../exchange/paper-exchange.js'
 import type { InstrumentOverride } from '../exchange/instruments.js'
 import type { FundingSeries } from '../data/read-funding-csv.js'
 import { runEngine } from '../engine/run-engine.js'
 import { silentLogger } from '../engine/logger.js'
 import type { BacktestResult } from '../result.js'
 import type { EngineEvent, Logger } from '../types.js'
-import { loadMarketData } from './load-market-data.js'
+import { loadMarketData, type MarketData } from './load-market-data.js'
 import { summarizeRun } from './summarize.js'
 
 /** Options of {@link runBacktest}. */
@@ -49,19 +49,7 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
     if (r.cacheIssue !== undefined) logger.warn('candle cache not used', { file: r.file, reason: r.cacheIssue })
   }
   const symbols = market.series.map((s) => s.symbol)
-  const exchange = createPaperExchange({
-    balance: config.exchange.balance,
-    makerFee: config.exchange.makerFee,
-    takerFee: config.exchange.takerFee,
-    leverage: config.exchange.leverage,
-    slippage: config.exchange.slippage,
-    instruments: instrumentOverrides(config, symbols),
-    funding: fundingFor(market.funding, symbols),
-    ...(config.exchange.exchangeInfo === undefined
-      ? {}
-      : { exchangeInfo: await readJson(config.exchange.exchangeInfo, options.baseDir) }),
-  })
-  checkSymbols(symbols, (s) => exchange.instrument(s))
+  const exchange = await paperExchangeFor(config, { market, baseDir: options.baseDir })
   const first = market.series[0]!
   const stepMs = first.openTime.length > 1 ? medianSpacing(first.openTime) : 3_600_000
   const output = await runEngine({
@@ -106,6 +94,32 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
     data: market.reports,
     decisions: output.decisions,
   }
+}
+
+/**
+ * The paper exchange of a config: fees, leverage, slippage, instruments (bundled exchangeInfo, the
+ * config's file or overrides; `precision: 'none'`), and the market's funding.
+ * @throws {ConfigError} for symbols the exchange does not know, or an unreadable exchangeInfo file.
+ */
+export async function paperExchangeFor(
+  config: QuantumConfig,
+  input: { market: MarketData; baseDir: string },
+): Promise<PaperExchange> {
+  const symbols = input.market.series.map((s) => s.symbol)
+  const exchange = createPaperExchange({
+    balance: config.exchange.balance,
+    makerFee: config.exchange.makerFee,
+    takerFee: config.exchange.takerFee,
+    leverage: config.exchange.leverage,
+    slippage: config.exchange.slippage,
+    instruments: instrumentOverrides(config, symbols),
+    funding: fundingFor(input.market.funding, symbols),
+    ...(config.exchange.exchangeInfo === undefined
+      ? {}
+      : { exchangeInfo: await readJson(config.exchange.exchangeInfo, input.baseDir) }),
+  })
+  checkSymbols(symbols, (s) => exchange.instrument(s))
+  return exchange
 }
 
 function instrumentOverrides(config: QuantumConfig, symbols: readonly string[]): Record<string, InstrumentOverride> {

@@ -1,29 +1,44 @@
-import type { Clock, EventBus, Logger, PluginContext, QuantumPlugin, RunMode, SimulatedExchange } from '../types.js'
+import type {
+  Clock,
+  EventBus,
+  ExchangePort,
+  Logger,
+  PluginContext,
+  QuantumPlugin,
+  RunMode,
+  SimulatedExchange,
+} from '../types.js'
 import type { SortedPlugins } from './plugin-driver.js'
 
-/** Everything the engine's operators share for one run. Internal to the engine. */
-export interface EngineContext {
+/**
+ * Everything the engine's operators share for one run. Internal to the engine. Backtests run on a
+ * {@link SimulatedExchange}; live runs on any {@link ExchangePort} (the stages that do not touch the
+ * exchange take either).
+ */
+export interface EngineContext<E extends ExchangePort = SimulatedExchange> {
   readonly mode: RunMode
   readonly clock: Clock & { set(time: number): void }
   readonly bus: EventBus
-  readonly exchange: SimulatedExchange
+  readonly exchange: E
   readonly plugins: SortedPlugins
   /** The context handed to a given plugin (its logger is bound to the plugin's name). */
   contextOf(plugin: QuantumPlugin): PluginContext
 }
 
 /** Options of {@link createEngineContext}. */
-export interface EngineContextOptions {
+export interface EngineContextOptions<E extends ExchangePort = SimulatedExchange> {
   readonly mode: RunMode
   readonly clock: Clock & { set(time: number): void }
   readonly bus: EventBus
-  readonly exchange: SimulatedExchange
+  readonly exchange: E
   readonly plugins: SortedPlugins
   readonly logger: Logger
 }
 
 /** Builds the shared engine context, with one frozen {@link PluginContext} per plugin. */
-export function createEngineContext(options: EngineContextOptions): EngineContext {
+export function createEngineContext<E extends ExchangePort = SimulatedExchange>(
+  options: EngineContextOptions<E>,
+): EngineContext<E> {
   const contexts = new Map<QuantumPlugin, PluginContext>()
   for (const plugin of options.plugins.all) {
     contexts.set(

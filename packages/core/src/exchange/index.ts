@@ -5,7 +5,13 @@
  */
 export { PaperExchange, createPaperExchange } from './paper-exchange.js'
 export type { PaperExchangeOptions, SlippageModel, SlippageContext } from './options.js'
-export { ExchangeInfoSchema, parseExchangeInfo, bundledInstruments, resolveInstruments } from './instruments.js'
+export {
+  ExchangeInfoSchema,
+  parseExchangeInfo,
+  bundledExchangeInfo,
+  bundledInstruments,
+  resolveInstruments,
+} from './instruments.js'
 export type { ExchangeInfo, InstrumentOverride } from './instruments.js'
 export { parseLeverageBrackets, bundledLeverageBrackets, FALLBACK_BRACKETS } from './leverage-brackets.js'
 export type { LeverageBracketTable } from './leverage-brackets.js'

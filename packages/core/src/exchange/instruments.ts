@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { ConfigError, type ValidationIssue } from '../errors.js'
 import { SymbolSchema, type Instrument } from '../schemas.js'
 import { parseOrThrow } from '../validate.js'
-import bundledExchangeInfo from './binance/fapi_v1_exchangeInfo.sample.json' with { type: 'json' }
+import bundledExchangeInfoJson from './binance/fapi_v1_exchangeInfo.sample.json' with { type: 'json' }
 import { decimalsOf } from './precision.js'
 
 const FilterSchema = z.looseObject({ filterType: z.string() })
@@ -92,10 +92,18 @@ export function parseExchangeInfo(json: unknown, source = 'Binance exchangeInfo'
 
 let bundled: readonly Instrument[] | undefined
 
+/**
+ * The bundled Binance `GET /fapi/v1/exchangeInfo` reply itself (real, recorded 2025-12-24; BTC, ETH, XRP,
+ * BNB, SOL USDT perpetuals), for adapters and emulators that need the raw shape. Do not mutate.
+ */
+export function bundledExchangeInfo(): ExchangeInfo {
+  return bundledExchangeInfoJson
+}
+
 /** Instruments of the bundled exchangeInfo sample (BTC, ETH, XRP, BNB, SOL USDT perpetuals, Dec 2025). */
 export function bundledInstruments(): readonly Instrument[] {
   // Parsed on first use rather than at import, so importing the package stays free of work.
-  bundled ??= Object.freeze(parseExchangeInfo(bundledExchangeInfo, 'bundled exchangeInfo'))
+  bundled ??= Object.freeze(parseExchangeInfo(bundledExchangeInfoJson, 'bundled exchangeInfo'))
   return bundled
 }
 

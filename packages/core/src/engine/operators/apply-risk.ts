@@ -1,5 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
+import type { ExchangePort } from '../../types.js'
 import { guard } from '../plugin-driver.js'
 import type { OrderIntent, RiskVerdict } from '../../types.js'
 
@@ -9,7 +10,7 @@ import type { OrderIntent, RiskVerdict } from '../../types.js'
  * a guard that throws denies the intent (fail closed) and is reported as a `plugin-error`.
  * @example intents$.pipe(applyRisk(engine), executeIntents(engine))
  */
-export function applyRisk(engine: EngineContext): MonoTypeOperatorFunction<OrderIntent> {
+export function applyRisk(engine: EngineContext<ExchangePort>): MonoTypeOperatorFunction<OrderIntent> {
   return (source) =>
     new Observable<OrderIntent>((subscriber) =>
       source.subscribe({
@@ -28,7 +29,7 @@ export function applyRisk(engine: EngineContext): MonoTypeOperatorFunction<Order
  * resized intent, or `undefined` when a guard denied it. Exit policies' intents (e.g. profit
  * amplification adds) go through the same chain.
  */
-export function checkRisk(engine: EngineContext, intent: OrderIntent): OrderIntent | undefined {
+export function checkRisk(engine: EngineContext<ExchangePort>, intent: OrderIntent): OrderIntent | undefined {
   const { bus } = engine
   const guards = engine.plugins.risk
   let current = intent

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
+import type { ExchangePort } from '../../types.js'
 import { guard } from '../plugin-driver.js'
 import type { AgentRound } from './run-agents.js'
 import type { Decision, Signal, SignalAction } from '../../schemas.js'
@@ -9,7 +10,7 @@ import type { Decision, Signal, SignalAction } from '../../schemas.js'
  * an equal-weight confidence vote), emits a `decision` event, and passes on BUY/SELL decisions only.
  * @example rounds$.pipe(decideSignals(engine), sizeDecisions(engine))
  */
-export function decideSignals(engine: EngineContext): OperatorFunction<AgentRound, Decision> {
+export function decideSignals(engine: EngineContext<ExchangePort>): OperatorFunction<AgentRound, Decision> {
   const { bus } = engine
   const plugin = engine.plugins.decision
   const ctx = plugin === undefined ? undefined : engine.contextOf(plugin)

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
+import type { ExchangePort } from '../../types.js'
 import { reportFailure } from '../plugin-driver.js'
 import type { Signal } from '../../schemas.js'
 import type { MarketBar } from '../../types.js'
@@ -16,7 +17,7 @@ export interface AgentRound {
  * A throwing agent becomes a `plugin-error` event and is skipped for that bar.
  * @example bars$.pipe(runAgents(engine), decideSignals(engine))
  */
-export function runAgents(engine: EngineContext): OperatorFunction<MarketBar, AgentRound> {
+export function runAgents(engine: EngineContext<ExchangePort>): OperatorFunction<MarketBar, AgentRound> {
   const { bus } = engine
   const agents = engine.plugins.agents
   const contexts = agents.map((a) => engine.contextOf(a))

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
+import type { ExchangePort } from '../../types.js'
 import { guard } from '../plugin-driver.js'
 import type { Decision } from '../../schemas.js'
 import type { OrderIntent } from '../../types.js'
@@ -9,7 +10,7 @@ import type { OrderIntent } from '../../types.js'
  * also as an `intent` event. Without a sizer nothing is traded (decisions are still reported).
  * @example decisions$.pipe(sizeDecisions(engine), applyRisk(engine))
  */
-export function sizeDecisions(engine: EngineContext): OperatorFunction<Decision, OrderIntent> {
+export function sizeDecisions(engine: EngineContext<ExchangePort>): OperatorFunction<Decision, OrderIntent> {
   const { bus } = engine
   const sizer = engine.plugins.sizer
   const ctx = sizer === undefined ? undefined : engine.contextOf(sizer)

@@ -1,0 +1,344 @@
+import { ConfigError, InvalidOrder, parseExchangeInfo } from '@quantum/core'
+import type { ExchangeEvent, ExchangePort, Instrument, Order, OrderRequest } from '@quantum/core'
+import { Subject, type Observable } from 'rxjs'
+import ccxt from 'ccxt'
+import type { UsdmClient, UsdmMarket } from './client.js'
+import { mapCcxtError } from './errors.js'
+import { LiveAccount } from './live-account.js'
+import { fromCcxtOrder, isConditional, toCcxtOrder } from './orders.js'
+import { clientIds, prepareOrder } from './prepare.js'
+import { fromCcxtBalance, fromCcxtPosition, fromCcxtTrade } from './replies.js'
+import { placeIdempotent, withRetry, type RetryPolicy } from './retry.js'
+import { UsedWeight } from './weight.js'
+
+/** Options of {@link BinanceUsdmExchange.connect}. */
+export interface BinanceUsdmOptions {
+  /** The ccxt client (see `createUsdmClient`). */
+  readonly client: UsdmClient
+  /** Symbols this run trades (Binance ids, e.g. `BTCUSDT`); each must be a listed market. */
+  readonly symbols: readonly string[]
+  /** Leverage assumed before the venue reports one. @default 1 */
+  readonly leverage?: number
+  /** Retry and backoff of REST calls. @default 5 attempts from 250 ms */
+  readonly retry?: RetryPolicy
+  /** Clock (epoch ms). @default Date.now */
+  readonly now?: () => number
+}
+
+/** What a snapshot changed in the local state (the reconciliation report's raw material). */
+export interface SnapshotDiff {
+  /** Orders the venue has that the local state did not (placed elsewhere, or lost replies). */
+  readonly unknownOrders: readonly Order[]
+  /** Orders the local state had that the venue no longer lists (filled or cancelled unseen). */
+  readonly vanishedOrders: readonly Order[]
+  /** Symbols whose position size or side differed. */
+  readonly positionChanges: readonly { symbol: string; local: number; venue: number }[]
+}
+
+/** Trade ids remembered to drop duplicates from the stream (replays after a reconnect). */
+const SEEN_TRADES = 10_000
+
+const signedQty = (p: { side: string; quantity: number }): number => (p.side === 'SHORT' ? -p.quantity : p.quantity)
+
+/**
+ * The exchange port on Binance USD-M futures through ccxt: orders checked and rounded by the SDK before
+ * they are sent, placed idempotently (client order ids; a timeout is resolved by looking the order up
+ * before sending again), conditional orders through the algo service, ccxt errors mapped to the SDK's
+ * typed errors, the account kept locally from REST snapshots and the user-data stream.
+ * @example
+ * const client = await createUsdmClient({ mode: 'testnet', credentials: credentialsFromEnv('testnet') })
+ * const exchange = await BinanceUsdmExchange.connect({ client, symbols: ['BTCUSDT'] })
+ */
+export class BinanceUsdmExchange implements ExchangePort {
+  readonly id = 'binanceusdm'
+  readonly account: LiveAccount
+  private readonly subject = new Subject<ExchangeEvent>()
+  readonly events$: Observable<ExchangeEvent> = this.subject.asObservable()
+  private readonly instruments: ReadonlyMap<string, Instrument>
+  private readonly unified: ReadonlyMap<string, string>
+  private readonly ids: { next: () => string }
+  private readonly weight = new UsedWeight()
+  private readonly seenTrades = new Set<string>()
+  private readonly tags = new Map<string, string>()
+  private streaming = false
+
+  private constructor(
+    private readonly options: BinanceUsdmOptions,
+    markets: { instruments: ReadonlyMap<string, Instrument>; unified: ReadonlyMap<string, string> },
+  ) {
+    this.account = new LiveAccount(options.leverage ?? 1)
+    this.instruments = markets.instruments
+    this.unified = markets.unified
+    this.ids = clientIds(this.now())
+  }
+
+  /**
+   * Loads the markets (exchangeInfo only), checks the configured symbols and takes a first snapshot of
+   * balance, positions and working orders (regular and conditional).
+   * @throws {ConfigError} for symbols the venue does not list.
+   */
+  static async connect(options: BinanceUsdmOptions): Promise<BinanceUsdmExchange> {
+    const policy = options.retry ?? {}
+    let markets: Readonly<Record<string, UsdmMarket>>
+    try {
+      markets = await withRetry(() => options.client.loadMarkets(), policy)
+    } catch (error) {
+      throw mapCcxtError(error, { method: 'loadMarkets' })
+    }
+    const byId = new Map(Object.values(markets).map((m) => [m.id, m]))
+    const missing = options.symbols.filter((s) => !byId.has(s))
+    if (missing.length > 0) {
+      throw new ConfigError(
+        'Symbols not listed on Binance USD-M',
+        missing.map((s) => ({ path: 'symbols', message: `${s} is not a USD-M market` })),
+      )
+    }
+    const listed = options.symbols.map((s) => byId.get(s)!)
+    const instruments = parseExchangeInfo({ symbols: listed.map((m) => m.info) }, 'binanceusdm exchangeInfo')
+    const exchange = new BinanceUsdmExchange(options, {
+      instruments: new Map(instruments.map((i) => [i.symbol, i])),
+      unified: new Map(listed.map((m) => [m.id, m.symbol])),
+    })
+    await exchange.sync()
+    return exchange
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+
+  private unifiedOf(symbol: string): string {
+    const u = this.unified.get(symbol)
+    if (u === undefined) throw new InvalidOrder(`${symbol} is not a symbol of this run`, symbol, 'symbol')
+    return u
+  }
+
+  private async call<T>(method: string, symbol: string | undefined, run: () => Promise<T>): Promise<T> {
+    const wait = this.weight.delay(this.now())
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    try {
+      return await withRetry(run, this.options.retry ?? {})
+    } catch (error) {
+      throw mapCcxtError(error, symbol === undefined ? { method } : { method, symbol })
+    } finally {
+      this.weight.observe(this.options.client.last_response_headers, this.now())
+    }
+  }
+
+  instrument(symbol: string): Instrument {
+    const i = this.instruments.get(symbol)
+    if (i === undefined) throw new InvalidOrder(`${symbol} is not a symbol of this run`, symbol, 'symbol')
+    return i
+  }
+
+  async placeOrder(request: OrderRequest): Promise<Order> {
+    const symbol = (request as { symbol?: unknown }).symbol
+    const instrument = this.instrument(typeof symbol === 'string' ? symbol : '')
+    const prepared = prepareOrder({
+      request,
+      instrument,
+      lastPrice: this.account.getLastPrice(instrument.symbol),
+      nextClientId: this.ids.next,
+    })
+    const args = toCcxtOrder(prepared, this.unifiedOf(prepared.symbol))
+    const conditional = isConditional(prepared.type)
+    const client = this.options.client
+    if (prepared.tag !== undefined) this.tags.set(prepared.clientOrderId, prepared.tag)
+    let raw: unknown
+    try {
+      raw = await placeIdempotent(
+        {
+          send: () => client.createOrder(args.symbol, args.type, args.side, args.amount, args.price, args.params),
+          lookup: async () => {
+            try {
+              return await client.fetchOrder(undefined, args.symbol, {
+                clientOrderId: prepared.clientOrderId,
+                ...(conditional ? { trigger: true } : {}),
+              })
+            } catch (error) {
+              if (error instanceof ccxt.OrderNotFound) return undefined
+              throw error
+            }
+          },
+        },
+        this.options.retry ?? {},
+      )
+    } catch (error) {
+      this.tags.delete(prepared.clientOrderId)
+      throw mapCcxtError(error, { method: 'placeOrder', symbol: prepared.symbol })
+    } finally {
+      this.weight.observe(client.last_response_headers, this.now())
+    }
+    const order = this.account.upsertOrder(
+      fromCcxtOrder(raw, { now: this.now(), ...(prepared.tag === undefined ? {} : { tag: prepared.tag }) }),
+    )
+    this.subject.next({ type: 'order', order })
+    return order
+  }
+
+  async cancelOrder(symbol: string, orderId: string): Promise<Order> {
+    const known = this.account.order(orderId)
+    const conditional = known !== undefined && isConditional(known.type)
+    const raw = await this.call('cancelOrder', symbol, () =>
+      this.options.client.cancelOrder(orderId, this.unifiedOf(symbol), conditional ? { trigger: true } : {}),
+    )
+    const order = this.orderFromReply(raw, known)
+    this.account.upsertOrder(order)
+    this.subject.next({ type: 'order', order })
+    return order
+  }
+
+  async cancelAllOrders(symbol: string): Promise<Order[]> {
+    const working = this.account.getOpenOrders(symbol)
+    const unified = this.unifiedOf(symbol)
+    await this.call('cancelAllOrders', symbol, () => this.options.client.cancelAllOrders(unified))
+    await this.call('cancelAllOrders', symbol, () => this.options.client.cancelAllOrders(unified, { trigger: true }))
+    const now = this.now()
+    return working.map((o) => {
+      const order: Order = { ...o, status: 'CANCELED', updatedAt: now }
+      this.account.upsertOrder(order)
+      this.subject.next({ type: 'order', order })
+      return order
+    })
+  }
+
+  async setLeverage(symbol: string, leverage: number): Promise<void> {
+    await this.call('setLeverage', symbol, () => this.options.client.setLeverage(leverage, this.unifiedOf(symbol)))
+    this.account.setLeverage(symbol, leverage)
+  }
+
+  /** An order from a cancel reply; algo cancels answer `{algoId, code, msg}` only, so the known order is kept. */
+  private orderFromReply(raw: unknown, known: Order | undefined): Order {
+    try {
+      return fromCcxtOrder(raw, { now: this.now(), ...(known?.tag === undefined ? {} : { tag: known.tag }) })
+    } catch (error) {
+      if (known === undefined) throw error
+      return { ...known, status: 'CANCELED', updatedAt: this.now() }
+    }
+  }
+
+  /**
+   * Takes a REST snapshot (balance, positions, regular and conditional working orders of every symbol)
+   * and makes it the local state; returns what differed (reconciliation).
+   */
+  async sync(): Promise<SnapshotDiff> {
+    const client = this.options.client
+    const symbols = [...this.instruments.keys()]
+    const balance = await this.call('fetchBalance', undefined, () => client.fetchBalance())
+    this.account.setBalance(fromCcxtBalance(balance))
+    const rawPositions = await this.call('fetchPositions', undefined, () =>
+      client.fetchPositions(symbols.map((s) => this.unifiedOf(s))),
+    )
+    const positionChanges: { symbol: string; local: number; venue: number }[] = []
+    const now = this.now()
+    const seen = new Set<string>()
+    for (const raw of rawPositions) {
+      const venue = fromCcxtPosition(raw, { leverage: this.options.leverage ?? 1, now })
+      if (!this.instruments.has(venue.symbol)) continue
+      seen.add(venue.symbol)
+      const local = signedQty(this.account.getPosition(venue.symbol))
+      if (local !== signedQty(venue)) positionChanges.push({ symbol: venue.symbol, local, venue: signedQty(venue) })
+      this.account.setPosition({ ...venue, leverage: this.account.leverageOf(venue.symbol) })
+    }
+    for (const symbol of symbols) {
+      const local = signedQty(this.account.getPosition(symbol))
+      if (!seen.has(symbol) && local !== 0) {
+        positionChanges.push({ symbol, local, venue: 0 })
+        this.account.setPosition({ ...this.account.getPosition(symbol), side: 'FLAT', quantity: 0, entryPrice: 0 })
+      }
+    }
+    const venueOrders: Order[] = []
+    for (const symbol of symbols) {
+      const unified = this.unifiedOf(symbol)
+      for (const trigger of [false, true]) {
+        const list = await this.call('fetchOpenOrders', symbol, () =>
+          client.fetchOpenOrders(unified, undefined, undefined, trigger ? { trigger: true } : {}),
+        )
+        for (const raw of list) {
+          const order = fromCcxtOrder(raw, { now })
+          const tag = this.tags.get(order.clientOrderId)
+          venueOrders.push(tag === undefined ? order : { ...order, tag })
+        }
+      }
+    }
+    const localIds = new Set(this.account.getOpenOrders().map((o) => o.id))
+    const venueIds = new Set(venueOrders.map((o) => o.id))
+    const diff: SnapshotDiff = {
+      unknownOrders: venueOrders.filter((o) => !localIds.has(o.id)),
+      vanishedOrders: this.account.getOpenOrders().filter((o) => !venueIds.has(o.id)),
+      positionChanges,
+    }
+    this.account.replaceOrders(symbols, venueOrders)
+    return diff
+  }
+
+  /**
+   * Starts the user-data stream (orders, fills, positions through the listenKey, kept alive by ccxt):
+   * order updates and fills become `order` and `fill` events, positions follow every fill and are
+   * corrected by the venue's updates. Returns at once; errors end a loop after a `plugin-error`-like
+   * log through `onError`, and `close()` stops them.
+   */
+  startUserStream(onError: (error: unknown) => void = () => undefined): void {
+    if (this.streaming) return
+    this.streaming = true
+    const client = this.options.client
+    const loop = async (watch: () => Promise<unknown[]>, handle: (raw: unknown) => void): Promise<void> => {
+      while (this.streaming) {
+        try {
+          for (const raw of await watch()) handle(raw)
+        } catch (error) {
+          if (!this.streaming) return
+          onError(mapCcxtError(error, { method: 'userStream' }))
+          await new Promise((resolve) => setTimeout(resolve, 1000))
+        }
+      }
+    }
+    void loop(
+      () => client.watchMyTrades(),
+      (raw) => this.onTrade(raw),
+    )
+    void loop(
+      () => client.watchOrders(),
+      (raw) => this.onOrder(raw),
+    )
+    void loop(
+      () => client.watchPositions(),
+      (raw) => {
+        const p = fromCcxtPosition(raw, { leverage: 1, now: this.now() })
+        if (this.instruments.has(p.symbol))
+          this.account.setPosition({ ...p, leverage: this.account.leverageOf(p.symbol) })
+      },
+    )
+  }
+
+  /** Handles one order update from the stream. */
+  onOrder(raw: unknown): void {
+    const base = fromCcxtOrder(raw, { now: this.now() })
+    if (!this.instruments.has(base.symbol)) return
+    const tag = this.tags.get(base.clientOrderId)
+    const order = this.account.upsertOrder(tag === undefined ? base : { ...base, tag })
+    this.subject.next({ type: 'order', order })
+  }
+
+  /** Handles one execution from the stream (each trade id once). */
+  onTrade(raw: unknown): void {
+    const probe = fromCcxtTrade(raw)
+    if (!this.instruments.has(probe.symbol) || this.seenTrades.has(probe.id)) return
+    this.seenTrades.add(probe.id)
+    if (this.seenTrades.size > SEEN_TRADES) {
+      const oldest = this.seenTrades.values().next().value
+      if (oldest !== undefined) this.seenTrades.delete(oldest)
+    }
+    const tag = this.tags.get(probe.clientOrderId)
+    const fill = tag === undefined ? probe : { ...probe, tag }
+    const position = this.account.applyFill(fill)
+    this.subject.next({ type: 'fill', fill, position })
+  }
+
+  /** Stops the streams and closes the client's connections. */
+  async close(): Promise<void> {
+    this.streaming = false
+    await this.options.client.close()
+    this.subject.complete()
+  }
+}

@@ -1,0 +1,92 @@
+import ccxt from 'ccxt'
+import type { Credentials, VenueMode } from './credentials.js'
+
+/** A market as ccxt lists it (only what the adapter reads). */
+export interface UsdmMarket {
+  /** Binance id, e.g. `BTCUSDT`. */
+  readonly id: string
+  /** ccxt's unified symbol, e.g. `BTC/USDT:USDT`. */
+  readonly symbol: string
+  /** The raw exchangeInfo entry. */
+  readonly info: unknown
+}
+
+/** Optional ccxt parameters. */
+export type UsdmParams = Readonly<Record<string, string | number | boolean>>
+
+/** The ccxt calls the adapter makes (`ccxt.pro.binanceusdm` implements them; tests can fake them). */
+export interface UsdmClient {
+  loadMarkets(): Promise<Readonly<Record<string, UsdmMarket>>>
+  createOrder(
+    symbol: string,
+    type: string,
+    side: string,
+    amount: number,
+    price?: number,
+    params?: UsdmParams,
+  ): Promise<unknown>
+  cancelOrder(id: string, symbol: string, params?: UsdmParams): Promise<unknown>
+  cancelAllOrders(symbol: string, params?: UsdmParams): Promise<unknown>
+  fetchOrder(id: string | undefined, symbol: string, params?: UsdmParams): Promise<unknown>
+  fetchOpenOrders(symbol: string, since?: number, limit?: number, params?: UsdmParams): Promise<unknown[]>
+  fetchBalance(): Promise<unknown>
+  fetchPositions(symbols?: string[]): Promise<unknown[]>
+  setLeverage(leverage: number, symbol: string): Promise<unknown>
+  watchOrders(symbol?: string): Promise<unknown[]>
+  watchMyTrades(symbol?: string): Promise<unknown[]>
+  watchPositions(symbols?: string[]): Promise<unknown[]>
+  /** Headers of the last REST reply (Binance's used weight is read from them). */
+  readonly last_response_headers?: Readonly<Record<string, unknown>> | undefined
+  close(): Promise<unknown>
+}
+
+/** Where requests go instead of Binance (the project's emulator on 127.0.0.1). */
+export interface Transport {
+  /** e.g. `http://127.0.0.1:40123` */
+  readonly restUrl: string
+  /** e.g. `ws://127.0.0.1:40123/ws` */
+  readonly wsUrl: string
+}
+
+/** Input of {@link createUsdmClient}. */
+export interface UsdmClientInput {
+  readonly mode: VenueMode
+  readonly credentials: Credentials
+  /** Requests go here, with ccxt still believing it talks to Binance (so its error table applies). */
+  readonly transport?: Transport
+  /** recvWindow in ms. @default 10000 */
+  readonly recvWindow?: number
+}
+
+/**
+ * Builds the ccxt client: `ccxt.pro.binanceusdm` with rate limiting, no spot/margin calls at load
+ * (`fetchCurrencies: false`, `fetchMargins: false`), server-time sync (`adjustForTimeDifference`), demo
+ * trading for `testnet` (the old futures sandbox is gone), and, with a `transport`, every REST request
+ * rewritten to it at the fetch layer (the real URLs stay, so ccxt maps Binance's error codes as in
+ * production) and WebSockets pointed at it.
+ */
+export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClient> {
+  const { credentials, transport } = input
+  const ex = new ccxt.pro.binanceusdm({
+    apiKey: credentials.apiKey,
+    secret: credentials.secret,
+    enableRateLimit: true,
+    options: {
+      fetchCurrencies: false,
+      fetchMargins: false,
+      adjustForTimeDifference: true,
+      recvWindow: input.recvWindow ?? 10_000,
+      warnOnFetchOpenOrdersWithoutSymbol: false,
+    },
+  })
+  if (input.mode === 'testnet') ex.enableDemoTrading(true)
+  if (transport !== undefined) {
+    const base = transport.restUrl.replace(/\/$/, '')
+    ex.fetchImplementation = (url: string, init?: RequestInit): Promise<Response> =>
+      fetch(url.replace(/^https:\/\/[^/]+/, base), init)
+    const urls = ex.urls as unknown as { api: { ws: Record<string, unknown> } }
+    urls.api.ws['future'] = transport.wsUrl
+    await ex.loadHttpProxyAgent()
+  }
+  return ex as unknown as UsdmClient
+}

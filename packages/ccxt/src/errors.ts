@@ -1,0 +1,78 @@
+import {
+  ExchangeError,
+  InsufficientFunds,
+  InvalidOrder,
+  NetworkError,
+  NotSupportedError,
+  QuantumError,
+  RateLimitExceeded,
+} from '@quantum/core'
+import ccxt from 'ccxt'
+
+/** What a failed call was doing, for the error message. */
+export interface CallSite {
+  /** The adapter method, e.g. `placeOrder`. */
+  readonly method: string
+  /** The symbol the call was about, when it had one. */
+  readonly symbol?: string
+}
+
+/**
+ * Whether a failed order placement may have reached the venue anyway (timeouts, 5xx, dropped
+ * connections): the order must be looked up by its client id before it is sent again.
+ */
+export function isStatusUnknown(error: unknown): boolean {
+  return (
+    error instanceof ccxt.RequestTimeout ||
+    error instanceof ccxt.ExchangeNotAvailable ||
+    (error instanceof ccxt.OperationFailed && !(error instanceof ccxt.NetworkError)) ||
+    (error instanceof ccxt.NetworkError &&
+      !(error instanceof ccxt.DDoSProtection) &&
+      !(error instanceof ccxt.RateLimitExceeded) &&
+      !(error instanceof ccxt.InvalidNonce))
+  )
+}
+
+/**
+ * Whether a failed call is worth retrying after a backoff: every ccxt `NetworkError` (timeouts, 502/503,
+ * rate limits -1003, clock skew -1021) and `OperationFailed` (Binance -1000/-1001 with HTTP 5xx).
+ * Rejections (`ExchangeError`: margin, precision, auth, unknown order) are never retried.
+ */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ccxt.NetworkError || error instanceof ccxt.OperationFailed
+}
+
+function withCause<E extends Error>(error: E, cause: unknown): E {
+  Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true })
+  return error
+}
+
+/**
+ * Maps a ccxt (or transport) error to the SDK's typed errors, keeping the original as `cause` and
+ * Binance's message (with its code) in the text:
+ * `InsufficientFunds` → `InsufficientFunds`; `InvalidOrder` / `BadRequest` / `OrderNotFound` /
+ * `OrderImmediatelyFillable` / `OrderNotFillable` → `InvalidOrder`; `DDoSProtection` /
+ * `RateLimitExceeded` → `RateLimitExceeded`; other `NetworkError` and `OperationFailed` → `NetworkError`;
+ * `NotSupported` → `NotSupportedError`; any other ccxt `ExchangeError` (authentication, permissions,
+ * rejected operations) → `ExchangeError`. SDK errors pass through unchanged.
+ * @example throw mapCcxtError(error, { method: 'placeOrder', symbol: 'BTCUSDT' })
+ */
+export function mapCcxtError(error: unknown, at: CallSite): QuantumError {
+  if (error instanceof QuantumError) return error
+  const detail = error instanceof Error ? error.message : String(error)
+  const text = `binanceusdm ${at.method}${at.symbol === undefined ? '' : ` ${at.symbol}`}: ${detail}`
+  if (error instanceof ccxt.InsufficientFunds) return withCause(new InsufficientFunds(text, at.symbol), error)
+  if (error instanceof ccxt.InvalidOrder || error instanceof ccxt.BadRequest) {
+    return withCause(new InvalidOrder(text, at.symbol), error)
+  }
+  if (error instanceof ccxt.DDoSProtection || error instanceof ccxt.RateLimitExceeded) {
+    return new RateLimitExceeded(text, { cause: error })
+  }
+  if (error instanceof ccxt.NetworkError || error instanceof ccxt.OperationFailed) {
+    return new NetworkError(text, { cause: error })
+  }
+  if (error instanceof ccxt.NotSupported) return withCause(new NotSupportedError(text), error)
+  if (error instanceof ccxt.BaseError) return new ExchangeError(text, at.symbol, { cause: error })
+  // Anything else (a TypeError from a malformed reply, a bug): not retryable, still typed.
+  return new ExchangeError(`${text} (unexpected reply)`, at.symbol, { cause: error })
+}

@@ -1,0 +1,78 @@
+import type { MarketBar } from '@quantum/core'
+import { describe, expect, it } from 'vitest'
+import { klineFeed, type OhlcvClient } from './kline-feed.js'
+
+const M = 60_000
+const row = (t: number, close = 100 + t / M): number[] => [t, close, close + 1, close - 1, close, 10]
+
+/** A client whose watchOHLCV answers from a script, then waits forever. */
+function scripted(watches: unknown[][], history: number[][] = []) {
+  const fetched: (number | undefined)[] = []
+  const client: OhlcvClient = {
+    watchOHLCV: () => {
+      const next = watches.shift()
+      return next === undefined ? new Promise(() => undefined) : Promise.resolve(next)
+    },
+    fetchOHLCV: (_s, _tf, since) => {
+      fetched.push(since)
+      return Promise.resolve(history.filter((r) => r[0]! >= (since ?? 0)))
+    },
+  }
+  return { client, fetched }
+}
+
+async function collect(client: OhlcvClient, ms = 20): Promise<MarketBar[]> {
+  const bars: MarketBar[] = []
+  const sub = klineFeed({ client, symbols: new Map([['BTCUSDT', 'BTC/USDT:USDT']]), timeframe: '1m' }).subscribe((b) =>
+    bars.push({ ...b }),
+  )
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  sub.unsubscribe()
+  return bars
+}
+
+describe('klineFeed', () => {
+  it('should emit a candle once the next one has started, once, with its final values', async () => {
+    const { client } = scripted([
+      [row(0, 100)],
+      [row(0, 101)],
+      [row(0, 102), row(M, 103)],
+      [row(M, 104)],
+      [row(2 * M, 105)],
+    ])
+    const bars = await collect(client)
+    expect(bars.map((b) => [b.openTime, b.close, b.index])).toEqual([
+      [0, 102, 0],
+      [M, 104, 1],
+    ])
+    expect(bars[0]).toMatchObject({ symbol: 'BTCUSDT', high: 103, low: 101, volume: 10 })
+  })
+
+  it('should backfill candles missed across a reconnect from REST, in order', async () => {
+    const history = [0, 1, 2, 3, 4, 5].map((k) => row(k * M))
+    const { client, fetched } = scripted([[row(0)], [row(M)], [row(5 * M)]], history)
+    const bars = await collect(client)
+    expect(fetched).toEqual([M])
+    expect(bars.map((b) => b.openTime / M)).toEqual([0, 1, 2, 3, 4])
+  })
+
+  it('should drop malformed rows and keep going', async () => {
+    const errors: unknown[] = []
+    const { client } = scripted([[row(0), ['x', 1, 2, 3, 4, 5]], [row(M)]])
+    const bars: MarketBar[] = []
+    const sub = klineFeed({
+      client,
+      symbols: new Map([['BTCUSDT', 'BTC/USDT:USDT']]),
+      timeframe: '1m',
+      onError: (e) => errors.push(e),
+    }).subscribe((b) => bars.push(b))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    sub.unsubscribe()
+    expect(bars.map((b) => b.openTime)).toEqual([0])
+    expect(String(errors[0])).toContain('malformed')
+  })
+
+  it('should refuse an unknown timeframe', () => {
+    expect(() => klineFeed({ client: scripted([]).client, symbols: new Map(), timeframe: '7m' })).toThrow(/7m/)
+  })
+})

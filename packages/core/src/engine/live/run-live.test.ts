@@ -1,0 +1,138 @@
+import { Observable } from 'rxjs'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { definePlugin } from '../../define-plugin.js'
+import { createPaperExchange } from '../../exchange/paper-exchange.js'
+import { fixedNotional } from '../../plugins/fixed-notional.js'
+import type { EngineEvent, MarketBar, QuantumPlugin } from '../../types.js'
+import { SimulatedClock } from '../clock.js'
+import { startLive } from './run-live.js'
+
+const SYMBOL = 'TESTUSDT'
+const HOUR = 3_600_000
+
+/** Bars as a live feed: one at a time, yielding to the event loop between them (as a socket would). */
+function feed(closes: readonly number[]): Observable<MarketBar> {
+  return new Observable<MarketBar>((subscriber) => {
+    let i = 0
+    const next = (): void => {
+      if (subscriber.closed) return
+      if (i >= closes.length) return subscriber.complete()
+      const close = closes[i]!
+      const open = i === 0 ? close : closes[i - 1]!
+      subscriber.next({
+        symbol: SYMBOL,
+        index: i,
+        openTime: i * HOUR,
+        open,
+        high: Math.max(open, close) + 0.1,
+        low: Math.min(open, close) - 0.1,
+        close,
+        volume: 1,
+      })
+      i++
+      setImmediate(next)
+    }
+    setImmediate(next)
+  })
+}
+
+const buyAt = definePlugin({
+  name: 'test:buy-at',
+  kind: 'agent',
+  options: z.strictObject({ at: z.number().int() }),
+  create: ({ at }) => ({
+    onBar: (bar) =>
+      bar.index === at
+        ? { agent: 'test:buy-at', symbol: bar.symbol, time: bar.openTime, action: 'BUY' as const, confidence: 1 }
+        : undefined,
+  }),
+})
+
+/** On the entry fill: stop 2 below, target 3 above (reduce-only). */
+const bracket = definePlugin({
+  name: 'test:bracket',
+  kind: 'exit',
+  options: z.strictObject({}),
+  create: () => ({
+    onFill: (fill, position) => {
+      if (fill.reduceOnly || position.side !== 'LONG') return position.side === 'FLAT' ? { cancelAll: true } : undefined
+      const base = { symbol: fill.symbol, side: 'SELL', quantity: position.quantity, reduceOnly: true } as const
+      return {
+        place: [
+          { ...base, type: 'STOP_MARKET', triggerPrice: position.entryPrice - 2, tag: 'stop' },
+          { ...base, type: 'TAKE_PROFIT_MARKET', triggerPrice: position.entryPrice + 3, tag: 'take-profit' },
+        ],
+      }
+    },
+  }),
+})
+
+function paper() {
+  return createPaperExchange({
+    balance: 10_000,
+    instruments: { [SYMBOL]: { tickSize: 0.01, stepSize: 0.001, minNotional: 0 } },
+  })
+}
+
+describe('startLive (paper mode on a replayed feed)', () => {
+  it('should trade through the serial command queue: entry, bracket, take-profit', async () => {
+    const exchange = paper()
+    const events: EngineEvent[] = []
+    const plugins: QuantumPlugin[] = [buyAt({ at: 2 }), fixedNotional({ notional: 1000 }), bracket()]
+    const closes = [100, 100, 100, 100.5, 101, 102, 103, 104, 105]
+    const run = startLive({
+      bars: feed(closes),
+      exchange,
+      plugins,
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+      onEvent: (e) => events.push(e),
+    })
+    const summary = await run.done
+    expect(summary.bars).toBe(closes.length)
+    expect(summary.fills.map((f) => f.tag)).toEqual(['entry', 'take-profit'])
+    expect(summary.trades).toHaveLength(1)
+    expect(summary.trades[0]).toMatchObject({ side: 'LONG', exitReason: 'take-profit', entryPrice: 100 })
+    expect(summary.trades[0]!.exitPrice).toBeCloseTo(103, 9)
+    expect(exchange.account.getOpenOrders()).toHaveLength(0) // the stop was cancelled on close
+    expect(summary.unprotected).toBe(0)
+    expect(summary.pendingCommands).toBe(0)
+    expect(events.some((e) => e.type === 'order-rejected')).toBe(false)
+  })
+
+  it('should raise `unprotected` once when a position stays without a stop beyond the grace period', async () => {
+    const exchange = paper()
+    const events: EngineEvent[] = []
+    const run = startLive({
+      bars: feed([100, 100, 100, 100, 100, 100, 100]),
+      exchange,
+      plugins: [buyAt({ at: 1 }), fixedNotional({ notional: 1000 })],
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+      protectionGraceMs: 2 * HOUR,
+      onEvent: (e) => events.push(e),
+    })
+    const summary = await run.done
+    const alerts = events.filter((e) => e.type === 'unprotected')
+    expect(alerts).toHaveLength(1)
+    expect(alerts[0]).toMatchObject({ symbol: SYMBOL, side: 'LONG', since: 2 * HOUR, time: 5 * HOUR })
+    expect(summary.unprotected).toBe(1)
+  })
+
+  it('should stop consuming bars on stop() and finish the queued commands', async () => {
+    const exchange = paper()
+    const closes = Array.from({ length: 1000 }, () => 100)
+    const run = startLive({
+      bars: feed(closes),
+      exchange,
+      plugins: [buyAt({ at: 1 }), fixedNotional({ notional: 1000 })],
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+    })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const summary = await run.stop()
+    expect(summary.bars).toBeLessThan(1000)
+    expect(summary.pendingCommands).toBe(0)
+  })
+})
