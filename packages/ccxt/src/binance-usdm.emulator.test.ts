@@ -1,0 +1,228 @@
+import { InsufficientFunds, InvalidOrder } from '@quantum/core'
+import type { ExchangeEvent, MarketBar } from '@quantum/core'
+import { startEmulator, type Emulator } from '@quantum/emulator'
+import { afterEach, describe, expect, it } from 'vitest'
+import { BinanceUsdmExchange } from './binance-usdm.js'
+import { createUsdmClient, type UsdmClient } from './client.js'
+import type { Credentials } from './credentials.js'
+import { klineFeed, type OhlcvClient } from './kline-feed.js'
+
+const BTC = 'BTC/USDT:USDT'
+let emulator: Emulator | undefined
+let exchange: BinanceUsdmExchange | undefined
+
+afterEach(async () => {
+  await exchange?.close()
+  await emulator?.close()
+  exchange = undefined
+  emulator = undefined
+})
+
+/** The emulator (real clock), BTC at 60,000, and the adapter connected through real ccxt. */
+async function connect(): Promise<{
+  emulator: Emulator
+  exchange: BinanceUsdmExchange
+  client: UsdmClient
+  events: ExchangeEvent[]
+}> {
+  emulator = await startEmulator({ balance: 10_000, seed: 7 })
+  const now = emulator.clock.now()
+  emulator.pushBar('BTCUSDT', {
+    openTime: now - 60_000,
+    open: 60_000,
+    high: 60_050,
+    low: 59_950,
+    close: 60_000,
+    volume: 10,
+  })
+  const { key, secret } = emulator.credentials
+  const credentials: Credentials = { apiKey: key, secret, toString: () => 'Credentials(test)' }
+  const client = await createUsdmClient({
+    mode: 'live',
+    credentials,
+    transport: { restUrl: emulator.restUrl, wsUrl: emulator.wsUrl },
+  })
+  exchange = await BinanceUsdmExchange.connect({ client, symbols: ['BTCUSDT', 'ETHUSDT'], retry: { baseDelayMs: 5 } })
+  const events: ExchangeEvent[] = []
+  exchange.events$.subscribe((e) => events.push(e))
+  exchange.account.setLastPrice('BTCUSDT', 60_000)
+  return { emulator, exchange, client, events }
+}
+
+/** Resolves once `events` holds one matching `test` (the user-data stream is asynchronous). */
+async function waitFor(events: readonly ExchangeEvent[], test: (e: ExchangeEvent) => boolean): Promise<ExchangeEvent> {
+  for (let i = 0; i < 400; i++) {
+    const found = events.find(test)
+    if (found !== undefined) return found
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  throw new Error('event did not arrive')
+}
+
+const ordersWithClientId = (emu: Emulator, id: string): number =>
+  [...emu.state().openOrders, ...emu.state().openAlgoOrders].filter(
+    (o) => o['clientOrderId'] === id || o['clientAlgoId'] === id,
+  ).length
+
+describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', () => {
+  it('should load the venue, take a snapshot, trade and stream the fill into the local position', async () => {
+    const { exchange, events } = await connect()
+    expect(exchange.account.getBalance()).toMatchObject({ wallet: 10_000, available: 10_000 })
+    expect(exchange.instrument('BTCUSDT')).toMatchObject({ tickSize: 0.1, stepSize: 0.001, minNotional: 100 })
+    exchange.startUserStream()
+    await exchange.setLeverage('BTCUSDT', 5)
+    const entry = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: 0.0049,
+      tag: 'entry',
+    })
+    expect(entry).toMatchObject({ quantity: 0.004, tag: 'entry' })
+    const fill = await waitFor(events, (e) => e.type === 'fill')
+    expect(fill.type === 'fill' && fill.fill).toMatchObject({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      quantity: 0.004,
+      tag: 'entry',
+    })
+    expect(exchange.account.getPosition('BTCUSDT')).toMatchObject({ side: 'LONG', quantity: 0.004 })
+  })
+
+  it('should place stops through the algo service and cancel them one by one or all together', async () => {
+    const { exchange, emulator } = await connect()
+    await exchange.placeOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.004 })
+    const stop = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: 0.004,
+      triggerPrice: 58_000.04,
+      reduceOnly: true,
+      tag: 'stop',
+    })
+    expect(stop).toMatchObject({ type: 'STOP_MARKET', status: 'NEW', triggerPrice: 58_000, reduceOnly: true })
+    expect(emulator.state().openAlgoOrders).toHaveLength(1)
+    const cancelled = await exchange.cancelOrder('BTCUSDT', stop.id)
+    expect(cancelled.status).toBe('CANCELED')
+    expect(emulator.state().openAlgoOrders).toHaveLength(0)
+    await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: 0.004,
+      triggerPrice: 58_000,
+      reduceOnly: true,
+    })
+    await exchange.placeOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: 0.002, price: 55_000 })
+    expect((await exchange.cancelAllOrders('BTCUSDT')).map((o) => o.status)).toEqual(['CANCELED', 'CANCELED'])
+    expect([emulator.state().openOrders.length, emulator.state().openAlgoOrders.length]).toEqual([0, 0])
+  })
+
+  it('should map venue rejections to typed errors, and refuse below-minimum orders before sending', async () => {
+    const { exchange, emulator } = await connect()
+    const error = await exchange
+      .placeOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 5 })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InsufficientFunds) // -2019 through ccxt's production error table
+    expect(exchange.account.getOpenOrders()).toHaveLength(0)
+    const before = emulator.requests.length
+    await expect(
+      exchange.placeOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.001 }),
+    ).rejects.toThrow(InvalidOrder)
+    expect(emulator.requests.length).toBe(before) // 60 USDT < MIN_NOTIONAL 100: never sent
+    await expect(exchange.cancelOrder('BTCUSDT', '424242')).rejects.toThrow(InvalidOrder) // -2011
+    const trigger = exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: 0.002,
+      triggerPrice: 70_000,
+    })
+    await expect(trigger).rejects.toThrow(/-2021/) // a sell stop above the market would trigger at once
+  })
+
+  it('should place an order exactly once when its reply is lost or the venue answers 5xx', async () => {
+    const { exchange, emulator } = await connect()
+    emulator.faults.inject({ kind: 'response-lost', path: '/fapi/v1/order' })
+    const a = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: 0.002,
+      price: 57_000,
+    })
+    expect(ordersWithClientId(emulator, a.clientOrderId)).toBe(1)
+    expect(a).toMatchObject({ status: 'NEW', price: 57_000 })
+    emulator.faults.inject({ kind: 'response-lost', path: '/fapi/v1/algoOrder' })
+    const s = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: 0.002,
+      triggerPrice: 50_000,
+    })
+    expect(ordersWithClientId(emulator, s.clientOrderId)).toBe(1)
+    emulator.faults.inject({ kind: 'http-503', path: '/fapi/v1/order' })
+    const b = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: 0.002,
+      price: 56_000,
+    })
+    expect(ordersWithClientId(emulator, b.clientOrderId)).toBe(1)
+    expect(emulator.state().openOrders).toHaveLength(2)
+  })
+
+  it('should reconcile with the venue: orders placed elsewhere and positions it holds', async () => {
+    const { exchange, client } = await connect()
+    await client.createOrder(BTC, 'limit', 'buy', 0.002, 50_000, { clientOrderId: 'by-hand-1' })
+    await client.createOrder(BTC, 'market', 'buy', 0.003)
+    const diff = await exchange.sync()
+    expect(diff.unknownOrders.map((o) => o.clientOrderId)).toEqual(['by-hand-1'])
+    expect(diff.positionChanges).toEqual([{ symbol: 'BTCUSDT', local: 0, venue: 0.003 }])
+    expect(exchange.account.getPosition('BTCUSDT')).toMatchObject({ side: 'LONG', quantity: 0.003 })
+    expect((await exchange.sync()).unknownOrders).toEqual([])
+  })
+
+  it('should stream closed klines for the live engine', async () => {
+    const { emulator, client } = await connect()
+    const bars: MarketBar[] = []
+    const feed = klineFeed({
+      client: client as unknown as OhlcvClient,
+      symbols: new Map([['BTCUSDT', BTC]]),
+      timeframe: '1m',
+    })
+    const sub = feed.subscribe((b) => bars.push(b))
+    const t = Math.floor(emulator.clock.now() / 60_000) * 60_000
+    for (let k = 0; k < 40 && bars.length < 2; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 25))
+      if (k === 4)
+        emulator.pushBar('BTCUSDT', { openTime: t, open: 60_000, high: 60_200, low: 59_900, close: 60_100, volume: 5 })
+      if (k === 8)
+        emulator.pushBar('BTCUSDT', {
+          openTime: t + 60_000,
+          open: 60_100,
+          high: 60_300,
+          low: 60_000,
+          close: 60_250,
+          volume: 6,
+        })
+      if (k === 12)
+        emulator.pushBar('BTCUSDT', {
+          openTime: t + 120_000,
+          open: 60_250,
+          high: 60_260,
+          low: 60_100,
+          close: 60_150,
+          volume: 4,
+        })
+    }
+    sub.unsubscribe()
+    expect(bars.map((b) => [b.openTime - t, b.close])).toEqual([
+      [0, 60_100],
+      [60_000, 60_250],
+    ])
+  })
+})
