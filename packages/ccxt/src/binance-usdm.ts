@@ -60,6 +60,8 @@ export class BinanceUsdmExchange implements ExchangePort {
   private readonly weight = new UsedWeight()
   private readonly seenTrades = new Set<string>()
   private readonly tags = new Map<string, string>()
+  /** Client order id of each order id seen (REST trades carry only the order id). */
+  private readonly clientIdOf = new Map<string, string>()
   private streaming = false
 
   private constructor(
@@ -172,20 +174,63 @@ export class BinanceUsdmExchange implements ExchangePort {
     const order = this.account.upsertOrder(
       fromCcxtOrder(raw, { now: this.now(), ...(prepared.tag === undefined ? {} : { tag: prepared.tag }) }),
     )
+    this.clientIdOf.set(order.id, order.clientOrderId)
     this.subject.next({ type: 'order', order })
     return order
   }
 
+  /**
+   * Cancels a working order (through the algo service for stops and targets). An order the venue no
+   * longer has working (it filled, expired or was cancelled before the request arrived, Binance -2011)
+   * is looked up and returned in its final state instead of failing; one it never had is an `InvalidOrder`.
+   */
   async cancelOrder(symbol: string, orderId: string): Promise<Order> {
     const known = this.account.order(orderId)
-    const conditional = known !== undefined && isConditional(known.type)
-    const raw = await this.call('cancelOrder', symbol, () =>
-      this.options.client.cancelOrder(orderId, this.unifiedOf(symbol), conditional ? { trigger: true } : {}),
-    )
-    const order = this.orderFromReply(raw, known)
+    // An order we no longer track (it left the local book) may be either kind: try both services.
+    const kinds = known === undefined ? [false, true] : [isConditional(known.type)]
+    let order: Order | undefined
+    try {
+      for (const [k, trigger] of kinds.entries()) {
+        try {
+          const raw = await this.call('cancelOrder', symbol, () =>
+            this.options.client.cancelOrder(orderId, this.unifiedOf(symbol), trigger ? { trigger: true } : {}),
+          )
+          order = this.orderFromReply(raw, known)
+          break
+        } catch (error) {
+          const notFound = error instanceof InvalidOrder && error.cause instanceof ccxt.OrderNotFound
+          if (!notFound || k === kinds.length - 1) throw error
+        }
+      }
+      if (order === undefined) throw new InvalidOrder(`${symbol}: order ${orderId} not found`, symbol)
+    } catch (error) {
+      const final =
+        error instanceof InvalidOrder && error.cause instanceof ccxt.OrderNotFound
+          ? await this.finalState(symbol, orderId, known)
+          : undefined
+      if (final === undefined) throw error
+      order = final
+    }
     this.account.upsertOrder(order)
     this.subject.next({ type: 'order', order })
     return order
+  }
+
+  /** The order's state at the venue when it is no longer working, else `undefined`. */
+  private async finalState(symbol: string, orderId: string, known: Order | undefined): Promise<Order | undefined> {
+    const kinds = known === undefined ? [false, true] : [isConditional(known.type)]
+    for (const trigger of kinds) {
+      try {
+        const raw = await this.call('fetchOrder', symbol, () =>
+          this.options.client.fetchOrder(orderId, this.unifiedOf(symbol), trigger ? { trigger: true } : {}),
+        )
+        const order = fromCcxtOrder(raw, { now: this.now(), ...(known?.tag === undefined ? {} : { tag: known.tag }) })
+        return order.status === 'NEW' || order.status === 'PARTIALLY_FILLED' ? undefined : order
+      } catch {
+        // not this kind (or not found at all): try the next
+      }
+    }
+    return undefined
   }
 
   async cancelAllOrders(symbol: string): Promise<Order[]> {
@@ -285,7 +330,13 @@ export class BinanceUsdmExchange implements ExchangePort {
     const loop = async (watch: () => Promise<unknown[]>, handle: (raw: unknown) => void): Promise<void> => {
       while (this.streaming) {
         try {
-          for (const raw of await watch()) handle(raw)
+          for (const raw of await watch()) {
+            try {
+              handle(raw)
+            } catch (error) {
+              onError(mapCcxtError(error, { method: 'userStream' }))
+            }
+          }
         } catch (error) {
           if (!this.streaming) return
           onError(mapCcxtError(error, { method: 'userStream' }))
@@ -311,10 +362,43 @@ export class BinanceUsdmExchange implements ExchangePort {
     )
   }
 
+  /**
+   * Fetches the account's executions since `since` (`userTrades`, per symbol) and feeds the ones the
+   * stream did not deliver (a dropped socket, a reconnect) as fills, in time order; returns how many
+   * were recovered. Part of reconciliation: run it after a stream error and periodically.
+   */
+  async recoverFills(since: number): Promise<number> {
+    let recovered = 0
+    for (const symbol of this.instruments.keys()) {
+      const raw = await this.call('fetchMyTrades', symbol, () =>
+        this.options.client.fetchMyTrades(this.unifiedOf(symbol), since, 1000),
+      )
+      const trades = raw.map((r) => ({ r, fill: fromCcxtTrade(r) })).sort((a, b) => a.fill.time - b.fill.time)
+      for (const { r, fill } of trades) {
+        if (this.seenTrades.has(fill.id)) continue
+        this.onTrade(r)
+        recovered++
+      }
+    }
+    return recovered
+  }
+
+  /**
+   * Reconciliation: recovers executions the stream missed (`recoverFills`), then takes a REST snapshot
+   * that becomes the local state (`sync`) — the venue is the authority on positions, balance and working
+   * orders. Run it at start, after a stream error, and periodically.
+   */
+  async reconcile(since: number): Promise<SnapshotDiff & { readonly recoveredFills: number }> {
+    const recoveredFills = await this.recoverFills(since)
+    const diff = await this.sync()
+    return { ...diff, recoveredFills }
+  }
+
   /** Handles one order update from the stream. */
   onOrder(raw: unknown): void {
     const base = fromCcxtOrder(raw, { now: this.now() })
     if (!this.instruments.has(base.symbol)) return
+    if (base.clientOrderId !== '') this.clientIdOf.set(base.id, base.clientOrderId)
     const tag = this.tags.get(base.clientOrderId)
     const order = this.account.upsertOrder(tag === undefined ? base : { ...base, tag })
     this.subject.next({ type: 'order', order })
@@ -322,7 +406,10 @@ export class BinanceUsdmExchange implements ExchangePort {
 
   /** Handles one execution from the stream (each trade id once). */
   onTrade(raw: unknown): void {
-    const probe = fromCcxtTrade(raw)
+    const parsed = fromCcxtTrade(raw)
+    const clientOrderId =
+      parsed.clientOrderId === '' ? (this.clientIdOf.get(parsed.orderId) ?? '') : parsed.clientOrderId
+    const probe = { ...parsed, clientOrderId }
     if (!this.instruments.has(probe.symbol) || this.seenTrades.has(probe.id)) return
     this.seenTrades.add(probe.id)
     if (this.seenTrades.size > SEEN_TRADES) {

@@ -31,6 +31,7 @@ export interface UsdmClient {
   fetchOpenOrders(symbol: string, since?: number, limit?: number, params?: UsdmParams): Promise<unknown[]>
   fetchBalance(): Promise<unknown>
   fetchPositions(symbols?: string[]): Promise<unknown[]>
+  fetchMyTrades(symbol: string, since?: number, limit?: number): Promise<unknown[]>
   setLeverage(leverage: number, symbol: string): Promise<unknown>
   watchOrders(symbol?: string): Promise<unknown[]>
   watchMyTrades(symbol?: string): Promise<unknown[]>
@@ -56,6 +57,13 @@ export interface UsdmClientInput {
   readonly transport?: Transport
   /** recvWindow in ms. @default 10000 */
   readonly recvWindow?: number
+  /** REST request timeout in ms (ccxt's `timeout`). @default 10000 */
+  readonly timeoutMs?: number
+  /**
+   * ccxt's own request throttle (a leaky bucket of 50 ms per weight unit). Keep it on against Binance;
+   * tests against the local emulator turn it off. @default true
+   */
+  readonly throttle?: boolean
 }
 
 /**
@@ -70,7 +78,8 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
   const ex = new ccxt.pro.binanceusdm({
     apiKey: credentials.apiKey,
     secret: credentials.secret,
-    enableRateLimit: true,
+    enableRateLimit: input.throttle ?? true,
+    timeout: input.timeoutMs ?? 10_000,
     options: {
       fetchCurrencies: false,
       fetchMargins: false,

@@ -165,6 +165,12 @@ export class FakeUsdm implements UsdmClient {
     )
   }
 
+  async fetchMyTrades(): Promise<unknown[]> {
+    this.calls.push({ method: 'fetchMyTrades', args: [] })
+    await Promise.resolve()
+    return []
+  }
+
   async setLeverage(leverage: number, symbol: string): Promise<unknown> {
     this.calls.push({ method: 'setLeverage', args: [leverage, symbol] })
     await Promise.resolve()

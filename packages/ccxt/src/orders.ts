@@ -75,13 +75,17 @@ const CcxtOrderSchema = z.object({
   stopPrice: optionalNum,
   reduceOnly: z.boolean().nullish(),
   timeInForce: z.string().nullish(),
+  // REST replies use long keys; user-data stream events (`ORDER_TRADE_UPDATE.o`, `ALGO_UPDATE.o`) short ones.
   info: z.looseObject({
-    symbol: z.string().min(1),
+    symbol: z.string().min(1).optional(),
+    s: z.string().min(1).optional(),
     status: z.string().optional(),
     algoStatus: z.string().optional(),
+    X: z.string().optional(),
     type: z.string().optional(),
     orderType: z.string().optional(),
     origType: z.string().optional(),
+    o: z.string().optional(),
   }),
 })
 
@@ -136,14 +140,16 @@ export function fromCcxtOrder(raw: unknown, context: OrderContext): Order {
     )
   }
   const o = parsed.data
-  const rawStatus = o.info.algoStatus ?? o.info.status ?? ''
-  const rawType = o.info.orderType ?? o.info.origType ?? o.info.type ?? ''
+  const symbol = o.info.symbol ?? o.info.s
+  if (symbol === undefined) throw new ExchangeError('binanceusdm order reply malformed at info.symbol: missing')
+  const rawStatus = o.info.algoStatus ?? o.info.status ?? o.info.X ?? ''
+  const rawType = o.info.orderType ?? o.info.origType ?? o.info.type ?? o.info.o ?? ''
   const status = STATUS[rawStatus]
   const type = TYPES[rawType]
   if (status === undefined || type === undefined) {
     throw new ExchangeError(
       `binanceusdm order reply: unknown ${status === undefined ? `status "${rawStatus}"` : `type "${rawType}"`}`,
-      o.info.symbol,
+      symbol,
     )
   }
   const created = o.timestamp ?? context.now
@@ -152,7 +158,7 @@ export function fromCcxtOrder(raw: unknown, context: OrderContext): Order {
   const order: Order = {
     id: o.id,
     clientOrderId: o.clientOrderId ?? '',
-    symbol: o.info.symbol,
+    symbol,
     side: o.side === 'buy' ? 'BUY' : 'SELL',
     type,
     status,
@@ -172,7 +178,7 @@ export function fromCcxtOrder(raw: unknown, context: OrderContext): Order {
     const issue = checked.error.issues[0]
     throw new ExchangeError(
       `binanceusdm order reply invalid at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
-      o.info.symbol,
+      symbol,
     )
   }
   return checked.data
