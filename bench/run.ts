@@ -6,6 +6,7 @@
  *  - per order: paper-exchange order placement and fill vs bare arithmetic;
  *  - per intent: the STRICT risk chain vs the seed's two floor checks written inline.
  *  - emulator: ccxt createOrder round trip through the local Binance emulator vs a bare fetch of its ping.
+ *  - signal -> order on the wire: live engine + Binance adapter vs a bare ccxt createOrder (emulator).
  * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
  */
 import { spawnSync } from 'node:child_process'
@@ -15,6 +16,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
 import { benchEmulator } from './emulator-latency.js'
+import { benchLiveOrder } from './live-order.js'
 import { benchOrders, benchSignals } from './micro.js'
 import { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
@@ -123,6 +125,12 @@ async function main(): Promise<void> {
     'emulator: ccxt createOrder round trip (p50/p99)',
     `${emu.order.p50Ms.toFixed(2)} / ${emu.order.p99Ms.toFixed(2)} ms`,
     `${(emu.order.p50Ms / emu.ping.p50Ms).toFixed(1)}x a bare fetch of /fapi/v1/ping (${emu.ping.p50Ms.toFixed(2)} / ${emu.ping.p99Ms.toFixed(2)} ms)`,
+  )
+  const live = await benchLiveOrder(200)
+  report(
+    'signal -> order on the wire, live engine + adapter (p50/p99)',
+    `${live.sdk.p50Ms.toFixed(3)} / ${live.sdk.p99Ms.toFixed(3)} ms`,
+    `${(live.sdk.p50Ms / live.bare.p50Ms).toFixed(1)}x a bare ccxt createOrder (${live.bare.p50Ms.toFixed(3)} / ${live.bare.p99Ms.toFixed(3)} ms); target p99 <= 5 ms`,
   )
   await benchAi(dir)
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
