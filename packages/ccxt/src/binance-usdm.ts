@@ -127,6 +127,11 @@ export class BinanceUsdmExchange implements ExchangePort {
     }
   }
 
+  /** The run's symbols: Binance id → ccxt unified symbol (what `klineFeed` takes). */
+  unifiedSymbols(): ReadonlyMap<string, string> {
+    return this.unified
+  }
+
   instrument(symbol: string): Instrument {
     const i = this.instruments.get(symbol)
     if (i === undefined) throw new InvalidOrder(`${symbol} is not a symbol of this run`, symbol, 'symbol')

@@ -52,7 +52,13 @@ const PositionReply = z.object({
   leverage: maybeNum,
   initialMargin: maybeNum,
   collateral: maybeNum,
-  info: z.looseObject({ symbol: z.string().min(1), positionAmt: num }),
+  // REST `positionRisk` uses long keys; the stream's `ACCOUNT_UPDATE.a.P` entries short ones (`s`, `pa`).
+  info: z.looseObject({
+    symbol: z.string().min(1).optional(),
+    s: z.string().min(1).optional(),
+    positionAmt: num.optional(),
+    pa: num.optional(),
+  }),
 })
 
 /**
@@ -62,10 +68,16 @@ const PositionReply = z.object({
  */
 export function fromCcxtPosition(raw: unknown, defaults: { leverage: number; now: number }): Position {
   const p = parse(PositionReply, raw, 'position')
-  const amount = p.info.positionAmt
+  const symbol = p.info.symbol ?? p.info.s
+  const amount = p.info.positionAmt ?? p.info.pa
+  if (symbol === undefined || amount === undefined) {
+    throw new ExchangeError(
+      `binanceusdm position reply malformed at info.${symbol === undefined ? 'symbol' : 'positionAmt'}: missing`,
+    )
+  }
   const side = amount > 0 ? 'LONG' : amount < 0 ? 'SHORT' : 'FLAT'
   return {
-    symbol: p.info.symbol,
+    symbol,
     side,
     quantity: Math.abs(amount),
     entryPrice: side === 'FLAT' ? 0 : (p.entryPrice ?? 0),

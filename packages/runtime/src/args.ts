@@ -20,7 +20,12 @@ Options:
                      paper: the config's candles replayed as a live feed through the live engine
                      and its order queue, fills simulated by the paper exchange
   --speed <n>        paper replay pace in bars per second (default 0: as fast as it goes)
+  --timeframe <tf>   testnet/live: kline timeframe the strategy runs on (default 1m)
+  --max-bars <n>     testnet/live: stop after n closed bars (default: run until Ctrl-C)
   --confirm-live     required by --mode live (with a STRICT-level risk policy in the config)
+                     testnet/live read keys from QUANTUM_BINANCE_TESTNET_API_KEY/_SECRET or
+                     QUANTUM_BINANCE_API_KEY/_SECRET; QUANTUM_BINANCE_REST_URL/_WS_URL point the
+                     adapter at a local emulator
   --data <file>      candle file(s) replacing data.candles; repeat or comma-separate;
                      paths relative to the current directory
   --symbols <A,B>    only these symbols (replaces data.symbols)
@@ -69,6 +74,10 @@ export interface CliArgs {
   readonly speed: number
   /** `--confirm-live`. */
   readonly confirmLive: boolean
+  /** `--timeframe` (testnet/live). */
+  readonly timeframe: string
+  /** `--max-bars` (testnet/live), undefined = until stopped. */
+  readonly maxBars: number | undefined
 }
 
 const OPTIONS = {
@@ -79,6 +88,8 @@ const OPTIONS = {
   to: { type: 'string' },
   out: { type: 'string' },
   speed: { type: 'string' },
+  timeframe: { type: 'string' },
+  'max-bars': { type: 'string' },
   'confirm-live': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   'no-report': { type: 'boolean' },
@@ -108,6 +119,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (!(Number.isFinite(speed) && speed >= 0)) {
     issues.push({ path: '--speed', message: `"${v.speed}" is not a pace (expected bars per second >= 0)` })
   }
+  const maxBars = v['max-bars'] === undefined ? undefined : Number(v['max-bars'])
+  if (maxBars !== undefined && !(Number.isInteger(maxBars) && maxBars > 0)) {
+    issues.push({ path: '--max-bars', message: `"${v['max-bars']}" is not a bar count (expected an integer > 0)` })
+  }
+  const timeframe = v.timeframe ?? '1m'
+  if (!/^\d+[mhd]$/.test(timeframe))
+    issues.push({ path: '--timeframe', message: `"${timeframe}" is not a timeframe (e.g. 1m, 1h)` })
   const help = v.help === true
   const version = v.version === true
   if (parsed.positionals.length > 1) {
@@ -134,18 +152,18 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     version,
     speed,
     confirmLive: v['confirm-live'] === true,
+    timeframe,
+    maxBars,
   }
 }
 
 /**
- * Throws unless `mode` is available from `quantum-run` in this release (`backtest` and `paper`).
- * @throws {NotSupportedError} for testnet and live, whose venue runner is not wired into the CLI yet.
+ * Throws unless `mode` is one `quantum-run` runs (every mode is, in this release).
+ * @throws {NotSupportedError} for a mode this build cannot run.
  */
 export function assertModeSupported(mode: RunMode): void {
-  if (mode === 'backtest' || mode === 'paper') return
-  throw new NotSupportedError(
-    `mode ${mode} is not runnable from quantum-run yet: the Binance adapter (@quantum/ccxt) and the live engine exist, the CLI runner for them does not; use --mode paper or backtest`,
-  )
+  if (RUN_MODES.includes(mode)) return
+  throw new NotSupportedError(`mode ${String(mode)} is not runnable from quantum-run`)
 }
 
 /** Plugins a STRICT-level risk policy adds; `--mode live` refuses to start without them. */

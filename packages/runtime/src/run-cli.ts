@@ -3,7 +3,8 @@
  * folder and print the summary. Every collaborator is injectable so that tests can drive it in-process.
  * @packageDocumentation
  */
-import { resolve } from 'node:path'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { JitiOptions } from 'jiti'
 import pc from 'picocolors'
 import { isQuantumError, runBacktest, runPaper } from '@quantum/core'
@@ -20,6 +21,8 @@ import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
 import { toJson } from './serialize.js'
 import { buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
+import { runVenue } from './venue.js'
+import type { VenueRunOptions, VenueRunResult } from './venue.js'
 
 /** Options the CLI hands to the backtest runner. */
 export interface RunnerOptions {
@@ -42,6 +45,8 @@ export interface CliDeps {
   readonly run?: BacktestRunner
   /** The paper runner (`--mode paper`). @default runPaper from `@quantum/core` */
   readonly runPaper?: BacktestRunner
+  /** The venue runner (`--mode testnet` / `live`). @default runVenue */
+  readonly runVenue?: (config: QuantumConfig, options: VenueRunOptions) => Promise<VenueRunResult>
   /** Standard output (summary table, `--json`, `--help`). @default process.stdout */
   readonly stdout?: CliStream
   /** Standard error (errors, logs, progress bar). @default process.stderr */
@@ -59,6 +64,7 @@ export interface CliDeps {
 interface Io {
   readonly run: BacktestRunner
   readonly runPaper: BacktestRunner
+  readonly runVenue: (config: QuantumConfig, options: VenueRunOptions) => Promise<VenueRunResult>
   readonly stdout: CliStream
   readonly stderr: CliStream
   readonly cwd: string
@@ -79,6 +85,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
   const io: Io = {
     run: deps.run ?? runBacktest,
     runPaper: deps.runPaper ?? ((config, options) => runPaper(config, options)),
+    runVenue: deps.runVenue ?? runVenue,
     stdout: deps.stdout ?? process.stdout,
     stderr: deps.stderr ?? process.stderr,
     cwd: deps.cwd ?? process.cwd(),
@@ -121,6 +128,8 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
   if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins })
   assertModeSupported(mode)
   const config: QuantumConfig = { ...loaded.config, mode }
+  if (mode === 'testnet' || mode === 'live')
+    return runOnVenue({ config, mode, file: loaded.file, baseDir: loaded.baseDir }, args, io)
   const result = await execute({ ...loaded, config }, args, io)
   const info = describeRun(config, loaded.file, loaded.baseDir)
   const dir =
@@ -150,6 +159,66 @@ async function execute(loaded: LoadedConfig, args: CliArgs, io: Io): Promise<Bac
     })
   } finally {
     progress.stop()
+  }
+}
+
+/** `--mode testnet|live`: runs on the venue until `--max-bars` or Ctrl-C, then writes `summary.json`. */
+async function runOnVenue(
+  run: { config: QuantumConfig; mode: 'testnet' | 'live'; file: string; baseDir: string },
+  args: CliArgs,
+  io: Io,
+): Promise<number> {
+  const level = args.quiet ? 'error' : isDebug(io.env) ? 'debug' : 'info'
+  const logger = createCliLogger({ stream: io.stderr, level })
+  const abort = new AbortController()
+  const onSignal = (): void => abort.abort()
+  process.once('SIGINT', onSignal)
+  try {
+    const result = await io.runVenue(run.config, {
+      mode: run.mode,
+      env: io.env,
+      logger,
+      timeframe: args.timeframe,
+      signal: abort.signal,
+      ...(args.maxBars === undefined ? {} : { maxBars: args.maxBars }),
+    })
+    const info = describeRun(run.config, run.file, run.baseDir)
+    const dir =
+      args.out === undefined
+        ? defaultRunDir({ outputDir: run.config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
+        : resolve(io.cwd, args.out)
+    const summary = {
+      mode: result.mode,
+      symbols: result.symbols,
+      bars: result.bars,
+      fills: result.fills.length,
+      trades: result.trades.length,
+      pnl: result.trades.reduce((s, t) => s + t.netPnl, 0),
+      unprotected: result.unprotected,
+      startReconciliation: {
+        unknownOrders: result.startReconciliation.unknownOrders.length,
+        vanishedOrders: result.startReconciliation.vanishedOrders.length,
+        positionChanges: result.startReconciliation.positionChanges,
+        recoveredFills: result.startReconciliation.recoveredFills,
+      },
+      endReconciliation: {
+        unknownOrders: result.endReconciliation.unknownOrders.length,
+        vanishedOrders: result.endReconciliation.vanishedOrders.length,
+        positionChanges: result.endReconciliation.positionChanges,
+        recoveredFills: result.endReconciliation.recoveredFills,
+      },
+      runDir: dir,
+    }
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, 'summary.json'), `${toJson(summary)}\n`)
+    if (args.json) io.stdout.write(`${toJson(summary)}\n`)
+    else if (!args.quiet)
+      io.stdout.write(
+        `${run.mode}: ${summary.bars} bars, ${summary.fills} fills, ${summary.trades} trades; run folder ${dir}\n`,
+      )
+    return 0
+  } finally {
+    process.off('SIGINT', onSignal)
   }
 }
 

@@ -31,6 +31,8 @@ describe('parseCliArgs', () => {
       version: false,
       speed: 0,
       confirmLive: false,
+      timeframe: '1m',
+      maxBars: undefined,
     })
   })
 
@@ -92,13 +94,10 @@ describe('parseCliArgs', () => {
 })
 
 describe('assertModeSupported', () => {
-  it('should accept backtest and paper and refuse the venue modes with a plain message', () => {
-    expect(() => assertModeSupported('backtest')).not.toThrow()
-    expect(() => assertModeSupported('paper')).not.toThrow()
-    for (const mode of ['testnet', 'live'] as const) {
-      expect(() => assertModeSupported(mode)).toThrow(NotSupportedError)
-      expect(() => assertModeSupported(mode)).toThrow(`mode ${mode} is not runnable from quantum-run yet`)
-    }
+  it('should accept every run mode and refuse anything else with a plain message', () => {
+    for (const mode of ['backtest', 'paper', 'testnet', 'live'] as const)
+      expect(() => assertModeSupported(mode)).not.toThrow()
+    expect(() => assertModeSupported('sandbox' as 'live')).toThrow(NotSupportedError)
   })
 })
 
@@ -124,5 +123,11 @@ describe('assertLiveAllowed', () => {
     expect(parseCliArgs(['a.ts', '--speed', '50', '--confirm-live'])).toMatchObject({ speed: 50, confirmLive: true })
     expect(parseCliArgs(['a.ts'])).toMatchObject({ speed: 0, confirmLive: false })
     expect(parseError(['a.ts', '--speed', 'fast']).issues[0]?.path).toBe('--speed')
+    expect(parseCliArgs(['a.ts', '--timeframe', '5m', '--max-bars', '3'])).toMatchObject({
+      timeframe: '5m',
+      maxBars: 3,
+    })
+    expect(parseError(['a.ts', '--max-bars', '0']).issues[0]?.path).toBe('--max-bars')
+    expect(parseError(['a.ts', '--timeframe', 'hourly']).issues[0]?.path).toBe('--timeframe')
   })
 })

@@ -97,10 +97,10 @@ describe('runCli', () => {
     })
   })
 
-  it('should exit 2 for testnet, and for live without --confirm-live and a STRICT policy, without running', async () => {
+  it('should exit 2 for testnet without keys, and for live without --confirm-live and a STRICT policy, without running', async () => {
     const h = await harness()
     expect(await runCli([fixture('valid.config.ts'), '--mode', 'testnet'], h.deps)).toBe(2)
-    expect(h.stderr.text).toContain('mode testnet is not runnable from quantum-run yet')
+    expect(h.stderr.text).toContain('QUANTUM_BINANCE_TESTNET_API_KEY')
     const live = await harness()
     expect(await runCli([fixture('valid.config.ts'), '--mode', 'live'], live.deps)).toBe(2)
     expect(live.stderr.text).toContain('--confirm-live')

@@ -198,11 +198,16 @@ export function startLive(options: LiveRunOptions): LiveRun {
     })())
 
   let feed: Subscription | undefined
+  let endFeed: (() => void) | undefined
+  let stopped = false
   const done = (async () => {
     for (const plugin of plugins.all) await plugin.setup?.(engine.contextOf(plugin))
-    await new Promise<void>((resolve, reject) => {
-      feed = options.bars.subscribe({ next: stepBar, error: reject, complete: resolve })
-    })
+    if (!stopped) {
+      await new Promise<void>((resolve, reject) => {
+        endFeed = resolve
+        feed = options.bars.subscribe({ next: stepBar, error: reject, complete: resolve })
+      })
+    }
     return finish()
   })()
 
@@ -210,8 +215,10 @@ export function startLive(options: LiveRunOptions): LiveRun {
     done,
     summary,
     stop: async () => {
+      stopped = true
       feed?.unsubscribe()
-      return finish()
+      endFeed?.()
+      return done
     },
   }
 }

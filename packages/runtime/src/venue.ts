@@ -1,0 +1,149 @@
+/**
+ * `--mode testnet` and `--mode live`: the strategy on Binance USD-M through `@quantum/ccxt` — closed
+ * klines from the venue's stream, the live engine, the user-data stream and reconciliation at start and
+ * every few minutes.
+ * @packageDocumentation
+ */
+import { BinanceUsdmExchange, createUsdmClient, credentialsFromEnv, klineFeed } from '@quantum/ccxt'
+import type { OhlcvClient, SnapshotDiff, Transport } from '@quantum/ccxt'
+import { ConfigError, startLive, symbolFromPath } from '@quantum/core'
+import type { EngineEvent, Fill, Logger, QuantumConfig, TradeRecord } from '@quantum/core'
+import { take, tap } from 'rxjs'
+
+/** Options of {@link runVenue}. */
+export interface VenueRunOptions {
+  readonly mode: 'testnet' | 'live'
+  /** Environment: credentials, and `QUANTUM_BINANCE_REST_URL` / `QUANTUM_BINANCE_WS_URL` to use a local emulator. */
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly logger: Logger
+  /** Kline timeframe the strategy runs on. @default '1m' */
+  readonly timeframe?: string
+  /** Stop after this many closed bars (all symbols together); run until stopped otherwise. */
+  readonly maxBars?: number
+  /** Reconcile with the venue this often. @default 300000 (5 min) */
+  readonly reconcileEveryMs?: number
+  /** Aborting stops the run (the CLI wires SIGINT). */
+  readonly signal?: AbortSignal
+  /** Every engine event. */
+  readonly onEvent?: (event: EngineEvent) => void
+}
+
+/** What a venue run did. */
+export interface VenueRunResult {
+  readonly mode: 'testnet' | 'live'
+  readonly symbols: readonly string[]
+  readonly bars: number
+  readonly fills: readonly Fill[]
+  readonly trades: readonly TradeRecord[]
+  readonly unprotected: number
+  /** The reconciliation at start. */
+  readonly startReconciliation: SnapshotDiff & { readonly recoveredFills: number }
+  /** The reconciliation at the end (fills the stream had not delivered yet are recovered here). */
+  readonly endReconciliation: SnapshotDiff & { readonly recoveredFills: number }
+}
+
+/** The transport override from the environment (both variables or neither). */
+export function transportFromEnv(env: Readonly<Record<string, string | undefined>>): Transport | undefined {
+  const restUrl = env.QUANTUM_BINANCE_REST_URL
+  const wsUrl = env.QUANTUM_BINANCE_WS_URL
+  if (restUrl === undefined && wsUrl === undefined) return undefined
+  if (restUrl === undefined || wsUrl === undefined) {
+    throw new ConfigError('Incomplete Binance transport override', [
+      {
+        path: restUrl === undefined ? 'QUANTUM_BINANCE_REST_URL' : 'QUANTUM_BINANCE_WS_URL',
+        message: 'set both or neither',
+      },
+    ])
+  }
+  return { restUrl, wsUrl }
+}
+
+/** The symbols of a config: `data.symbols`, else the candle files' names. */
+function symbolsOf(config: QuantumConfig): string[] {
+  if (config.data.symbols !== undefined) return [...config.data.symbols]
+  const files = Array.isArray(config.data.candles) ? config.data.candles : [config.data.candles]
+  return [...new Set(files.map((f) => symbolFromPath(f)))]
+}
+
+/**
+ * Runs a config on Binance USD-M (demo trading for `testnet`): connects, reconciles, streams closed
+ * klines into the live engine, keeps the account in sync from the user-data stream, reconciles
+ * periodically, and stops on `maxBars` or the abort signal.
+ * @throws {ConfigError} for missing credentials or symbols the venue does not list.
+ */
+export async function runVenue(config: QuantumConfig, options: VenueRunOptions): Promise<VenueRunResult> {
+  const { mode, logger } = options
+  const credentials = credentialsFromEnv(mode, options.env)
+  const transport = transportFromEnv(options.env)
+  const client = await createUsdmClient({ mode, credentials, ...(transport === undefined ? {} : { transport }) })
+  const symbols = symbolsOf(config)
+  const exchange = await BinanceUsdmExchange.connect({ client, symbols, leverage: config.exchange.leverage })
+  const fills: Fill[] = []
+  const collect = exchange.events$.subscribe((e) => {
+    if (e.type === 'fill' || e.type === 'liquidation') fills.push(e.fill)
+  })
+  try {
+    const started = Date.now()
+    const startReconciliation = await exchange.reconcile(started - 86_400_000)
+    logger.info('reconciled with the venue', {
+      unknownOrders: startReconciliation.unknownOrders.length,
+      vanishedOrders: startReconciliation.vanishedOrders.length,
+      positionChanges: startReconciliation.positionChanges.length,
+      recoveredFills: startReconciliation.recoveredFills,
+    })
+    exchange.startUserStream((error) => logger.warn('user-data stream', { error: String(error) }))
+    const feed = klineFeed({
+      client: client as unknown as OhlcvClient,
+      symbols: exchange.unifiedSymbols(),
+      timeframe: options.timeframe ?? '1m',
+      onError: (error) => logger.warn('kline stream', { error: String(error) }),
+    })
+    // Closes are the adapter's last prices (sizing in quote currency, notional checks).
+    const priced = feed.pipe(tap((bar) => exchange.account.setLastPrice(bar.symbol, bar.close)))
+    const bars = options.maxBars === undefined ? priced : priced.pipe(take(options.maxBars))
+    const run = startLive({
+      bars,
+      exchange,
+      plugins: config.plugins,
+      mode,
+      logger,
+      onEvent: (event) => {
+        if (event.type === 'order-rejected')
+          logger.warn('order rejected', { symbol: event.request.symbol, error: event.error.message })
+        else if (event.type === 'unprotected')
+          logger.error('position without a stop', { symbol: event.symbol, since: event.since })
+        options.onEvent?.(event)
+      },
+    })
+    let last = started
+    const timer = setInterval(() => {
+      const since = last - 60_000
+      last = Date.now()
+      exchange
+        .reconcile(since)
+        .catch((error: unknown) => logger.warn('reconciliation failed', { error: String(error) }))
+    }, options.reconcileEveryMs ?? 300_000)
+    const stop = (): void => void run.stop()
+    options.signal?.addEventListener('abort', stop)
+    try {
+      const live = await run.done
+      const endReconciliation = await exchange.reconcile(started - 60_000)
+      return {
+        mode,
+        symbols,
+        bars: live.bars,
+        fills,
+        trades: live.trades,
+        unprotected: live.unprotected,
+        startReconciliation,
+        endReconciliation,
+      }
+    } finally {
+      clearInterval(timer)
+      options.signal?.removeEventListener('abort', stop)
+    }
+  } finally {
+    collect.unsubscribe()
+    await exchange.close()
+  }
+}
