@@ -186,6 +186,19 @@ describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', ()
     expect((await exchange.sync()).unknownOrders).toEqual([])
   })
 
+  it('should cancel orphan orders and close orphan positions when the policy says so', async () => {
+    const { exchange, client, emulator } = await connect()
+    await client.createOrder(BTC, 'limit', 'buy', 0.002, 50_000, { clientOrderId: 'orphan-1' })
+    await client.createOrder(BTC, 'market', 'sell', 0.003)
+    const report = await exchange.reconcile(Date.now() - 60_000, { orders: 'cancel', positions: 'close' })
+    expect(report.actions).toEqual([
+      expect.stringContaining('cancelled orphan order'),
+      'closed orphan position -0.003 on BTCUSDT',
+    ])
+    expect(emulator.state().openOrders).toHaveLength(0)
+    expect(emulator.state().positions).toHaveLength(0)
+  })
+
   it('should stream closed klines for the live engine', async () => {
     const { emulator, client } = await connect()
     const bars: MarketBar[] = []

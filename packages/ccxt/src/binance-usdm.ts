@@ -25,6 +25,17 @@ export interface BinanceUsdmOptions {
   readonly now?: () => number
 }
 
+/**
+ * What reconciliation does with what the venue has and this run did not place: `adopt` takes it over
+ * (the venue is the authority; an adopted position without a stop raises the live engine's
+ * `unprotected` alert), `cancel` cancels orphan orders, `close` flattens orphan positions with a
+ * reduce-only market order. @default { orders: 'adopt', positions: 'adopt' }
+ */
+export interface OrphanPolicy {
+  readonly orders?: 'adopt' | 'cancel'
+  readonly positions?: 'adopt' | 'close'
+}
+
 /** What a snapshot changed in the local state (the reconciliation report's raw material). */
 export interface SnapshotDiff {
   /** Orders the venue has that the local state did not (placed elsewhere, or lost replies). */
@@ -368,9 +379,9 @@ export class BinanceUsdmExchange implements ExchangePort {
   }
 
   /**
-   * Fetches the account's executions since `since` (`userTrades`, per symbol) and feeds the ones the
-   * stream did not deliver (a dropped socket, a reconnect) as fills, in time order; returns how many
-   * were recovered. Part of reconciliation: run it after a stream error and periodically.
+   * Fetches the account's executions since `since` (`userTrades`, per symbol) and feeds the ones of this
+   * run's orders that the stream did not deliver (a dropped socket, a reconnect) as fills, in time order;
+   * returns how many were recovered. Executions of orders placed elsewhere are left to reconciliation.
    */
   async recoverFills(since: number): Promise<number> {
     let recovered = 0
@@ -381,6 +392,12 @@ export class BinanceUsdmExchange implements ExchangePort {
       const trades = raw.map((r) => ({ r, fill: fromCcxtTrade(r) })).sort((a, b) => a.fill.time - b.fill.time)
       for (const { r, fill } of trades) {
         if (this.seenTrades.has(fill.id)) continue
+        // Executions of orders this run never placed are orphans: reconciliation reports the position
+        // they left (and the orphan policy decides), they are not this strategy's fills.
+        if (!this.clientIdOf.has(fill.orderId)) {
+          this.seenTrades.add(fill.id)
+          continue
+        }
         this.onTrade(r)
         recovered++
       }
@@ -393,10 +410,34 @@ export class BinanceUsdmExchange implements ExchangePort {
    * that becomes the local state (`sync`) — the venue is the authority on positions, balance and working
    * orders. Run it at start, after a stream error, and periodically.
    */
-  async reconcile(since: number): Promise<SnapshotDiff & { readonly recoveredFills: number }> {
+  async reconcile(
+    since: number,
+    policy: OrphanPolicy = {},
+  ): Promise<SnapshotDiff & { readonly recoveredFills: number; readonly actions: readonly string[] }> {
     const recoveredFills = await this.recoverFills(since)
     const diff = await this.sync()
-    return { ...diff, recoveredFills }
+    const actions: string[] = []
+    if (policy.orders === 'cancel') {
+      for (const order of diff.unknownOrders) {
+        await this.cancelOrder(order.symbol, order.id)
+        actions.push(`cancelled orphan order ${order.id} (${order.clientOrderId}) on ${order.symbol}`)
+      }
+    }
+    if (policy.positions === 'close') {
+      for (const change of diff.positionChanges) {
+        if (change.venue === 0 || change.local !== 0) continue
+        await this.placeOrder({
+          symbol: change.symbol,
+          side: change.venue > 0 ? 'SELL' : 'BUY',
+          type: 'MARKET',
+          quantity: Math.abs(change.venue),
+          reduceOnly: true,
+          tag: 'orphan-close',
+        })
+        actions.push(`closed orphan position ${change.venue} on ${change.symbol}`)
+      }
+    }
+    return { ...diff, recoveredFills, actions }
   }
 
   /** Handles one order update from the stream. */

@@ -114,15 +114,6 @@ describe('BinanceUsdmExchange under seeded faults (emulator)', () => {
     const streamed = fills.length
     const { recoveredFills } = await exchange.reconcile(started - 60_000)
     expect(streamed + recoveredFills).toBe(fills.length)
-    console.log({
-      streamed,
-      recoveredFills,
-      trades: emulator.state().trades,
-      expected,
-      venue: emulator.state().positions,
-      local: exchange.account.getPosition('BTCUSDT'),
-      ids: fills.map((f) => (f.type === 'fill' ? `${f.fill.id}:${f.fill.side}:${f.fill.quantity}` : '')),
-    })
     const venue = emulator.state()
     const venueNet = venue.positions.reduce((s, p) => s + (p.side === 'SHORT' ? -p.quantity : p.quantity), 0)
     expect(failures).toEqual([]) // every fault was absorbed by lookups and retries
