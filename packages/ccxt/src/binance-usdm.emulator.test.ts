@@ -190,13 +190,27 @@ describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', ()
     const { exchange, client, emulator } = await connect()
     await client.createOrder(BTC, 'limit', 'buy', 0.002, 50_000, { clientOrderId: 'orphan-1' })
     await client.createOrder(BTC, 'market', 'sell', 0.003)
-    const report = await exchange.reconcile(Date.now() - 60_000, { orders: 'cancel', positions: 'close' })
-    expect(report.actions).toEqual([
+    const first = await exchange.reconcile(Date.now() - 60_000, { orders: 'cancel', positions: 'close' })
+    expect(first.orphanOrders.map((o) => o.clientOrderId)).toEqual(['orphan-1'])
+    expect(first.orphanPositions).toEqual([{ symbol: 'BTCUSDT', quantity: -0.003 }])
+    expect(first.actions).toEqual([
       expect.stringContaining('cancelled orphan order'),
       'closed orphan position -0.003 on BTCUSDT',
     ])
     expect(emulator.state().openOrders).toHaveLength(0)
     expect(emulator.state().positions).toHaveLength(0)
+    // Later orphans are found too; this run's own orders are left alone.
+    const mine = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: 0.003,
+      price: 48_000,
+    })
+    await client.createOrder(BTC, 'limit', 'buy', 0.003, 49_000, { clientOrderId: 'orphan-2' })
+    const later = await exchange.reconcile(Date.now() - 60_000, { orders: 'cancel' })
+    expect(later.orphanOrders.map((o) => o.clientOrderId)).toEqual(['orphan-2'])
+    expect(emulator.state().openOrders.map((o) => o['clientOrderId'])).toEqual([mine.clientOrderId])
   })
 
   it('should stream closed klines for the live engine', async () => {

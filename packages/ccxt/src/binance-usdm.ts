@@ -36,6 +36,18 @@ export interface OrphanPolicy {
   readonly positions?: 'adopt' | 'close'
 }
 
+/** What {@link BinanceUsdmExchange.reconcile} found and did. */
+export interface Reconciliation extends SnapshotDiff {
+  /** Executions of this run's orders the stream had missed, now applied. */
+  readonly recoveredFills: number
+  /** Working orders this run did not place. */
+  readonly orphanOrders: readonly Order[]
+  /** Positions this run did not open (signed quantity). */
+  readonly orphanPositions: readonly { readonly symbol: string; readonly quantity: number }[]
+  /** What the orphan policy did, one line each. */
+  readonly actions: readonly string[]
+}
+
 /** What a snapshot changed in the local state (the reconciliation report's raw material). */
 export interface SnapshotDiff {
   /** Orders the venue has that the local state did not (placed elsewhere, or lost replies). */
@@ -74,6 +86,7 @@ export class BinanceUsdmExchange implements ExchangePort {
   /** Client order id of each order id seen (REST trades carry only the order id). */
   private readonly clientIdOf = new Map<string, string>()
   private streaming = false
+  private reconciled = false
 
   private constructor(
     private readonly options: BinanceUsdmOptions,
@@ -410,34 +423,40 @@ export class BinanceUsdmExchange implements ExchangePort {
    * that becomes the local state (`sync`) — the venue is the authority on positions, balance and working
    * orders. Run it at start, after a stream error, and periodically.
    */
-  async reconcile(
-    since: number,
-    policy: OrphanPolicy = {},
-  ): Promise<SnapshotDiff & { readonly recoveredFills: number; readonly actions: readonly string[] }> {
+  async reconcile(since: number, policy: OrphanPolicy = {}): Promise<Reconciliation> {
+    const first = !this.reconciled
+    this.reconciled = true
     const recoveredFills = await this.recoverFills(since)
     const diff = await this.sync()
+    // Orphans: working orders this run did not place, and positions it did not open (at the first
+    // reconciliation every open position; later, any the venue holds where this run held none).
+    const orphanOrders = this.account.getOpenOrders().filter((o) => !this.clientIdOf.has(o.id))
+    const orphanPositions = first
+      ? this.account.getPositions().map((p) => ({ symbol: p.symbol, quantity: signedQty(p) }))
+      : diff.positionChanges
+          .filter((c) => c.local === 0 && c.venue !== 0)
+          .map((c) => ({ symbol: c.symbol, quantity: c.venue }))
     const actions: string[] = []
     if (policy.orders === 'cancel') {
-      for (const order of diff.unknownOrders) {
+      for (const order of orphanOrders) {
         await this.cancelOrder(order.symbol, order.id)
         actions.push(`cancelled orphan order ${order.id} (${order.clientOrderId}) on ${order.symbol}`)
       }
     }
     if (policy.positions === 'close') {
-      for (const change of diff.positionChanges) {
-        if (change.venue === 0 || change.local !== 0) continue
+      for (const orphan of orphanPositions) {
         await this.placeOrder({
-          symbol: change.symbol,
-          side: change.venue > 0 ? 'SELL' : 'BUY',
+          symbol: orphan.symbol,
+          side: orphan.quantity > 0 ? 'SELL' : 'BUY',
           type: 'MARKET',
-          quantity: Math.abs(change.venue),
+          quantity: Math.abs(orphan.quantity),
           reduceOnly: true,
           tag: 'orphan-close',
         })
-        actions.push(`closed orphan position ${change.venue} on ${change.symbol}`)
+        actions.push(`closed orphan position ${orphan.quantity} on ${orphan.symbol}`)
       }
     }
-    return { ...diff, recoveredFills, actions }
+    return { ...diff, recoveredFills, orphanOrders, orphanPositions, actions }
   }
 
   /** Handles one order update from the stream. */

@@ -22,6 +22,8 @@ Options:
   --speed <n>        paper replay pace in bars per second (default 0: as fast as it goes)
   --timeframe <tf>   testnet/live: kline timeframe the strategy runs on (default 1m)
   --max-bars <n>     testnet/live: stop after n closed bars (default: run until Ctrl-C)
+  --orphans <p>      testnet/live: what reconciliation does with orders and positions this run did
+                     not place: adopt (default) | cancel (their orders) | flatten (orders and positions)
   --confirm-live     required by --mode live (with a STRICT-level risk policy in the config)
                      testnet/live read keys from QUANTUM_BINANCE_TESTNET_API_KEY/_SECRET or
                      QUANTUM_BINANCE_API_KEY/_SECRET; QUANTUM_BINANCE_REST_URL/_WS_URL point the
@@ -78,6 +80,8 @@ export interface CliArgs {
   readonly timeframe: string
   /** `--max-bars` (testnet/live), undefined = until stopped. */
   readonly maxBars: number | undefined
+  /** `--orphans` (testnet/live). */
+  readonly orphans: 'adopt' | 'cancel' | 'flatten'
 }
 
 const OPTIONS = {
@@ -90,6 +94,7 @@ const OPTIONS = {
   speed: { type: 'string' },
   timeframe: { type: 'string' },
   'max-bars': { type: 'string' },
+  orphans: { type: 'string' },
   'confirm-live': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   'no-report': { type: 'boolean' },
@@ -126,6 +131,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const timeframe = v.timeframe ?? '1m'
   if (!/^\d+[mhd]$/.test(timeframe))
     issues.push({ path: '--timeframe', message: `"${timeframe}" is not a timeframe (e.g. 1m, 1h)` })
+  const orphans = v.orphans ?? 'adopt'
+  if (orphans !== 'adopt' && orphans !== 'cancel' && orphans !== 'flatten') {
+    issues.push({ path: '--orphans', message: `"${orphans}" is not a policy (expected adopt, cancel or flatten)` })
+  }
   const help = v.help === true
   const version = v.version === true
   if (parsed.positionals.length > 1) {
@@ -154,6 +163,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     confirmLive: v['confirm-live'] === true,
     timeframe,
     maxBars,
+    orphans: orphans === 'cancel' || orphans === 'flatten' ? orphans : 'adopt',
   }
 }
 

@@ -180,6 +180,12 @@ async function runOnVenue(
       logger,
       timeframe: args.timeframe,
       signal: abort.signal,
+      orphans:
+        args.orphans === 'flatten'
+          ? { orders: 'cancel', positions: 'close' }
+          : args.orphans === 'cancel'
+            ? { orders: 'cancel' }
+            : {},
       ...(args.maxBars === undefined ? {} : { maxBars: args.maxBars }),
     })
     const info = describeRun(run.config, run.file, run.baseDir)
@@ -196,10 +202,13 @@ async function runOnVenue(
       pnl: result.trades.reduce((s, t) => s + t.netPnl, 0),
       unprotected: result.unprotected,
       startReconciliation: {
+        orphanOrders: result.startReconciliation.orphanOrders.length,
+        orphanPositions: result.startReconciliation.orphanPositions,
         unknownOrders: result.startReconciliation.unknownOrders.length,
         vanishedOrders: result.startReconciliation.vanishedOrders.length,
         positionChanges: result.startReconciliation.positionChanges,
         recoveredFills: result.startReconciliation.recoveredFills,
+        actions: result.startReconciliation.actions,
       },
       endReconciliation: {
         unknownOrders: result.endReconciliation.unknownOrders.length,

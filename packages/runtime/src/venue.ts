@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { BinanceUsdmExchange, createUsdmClient, credentialsFromEnv, klineFeed } from '@quantum/ccxt'
-import type { OhlcvClient, SnapshotDiff, Transport } from '@quantum/ccxt'
+import type { OhlcvClient, OrphanPolicy, Reconciliation, Transport } from '@quantum/ccxt'
 import { ConfigError, startLive, symbolFromPath } from '@quantum/core'
 import type { EngineEvent, Fill, Logger, QuantumConfig, TradeRecord } from '@quantum/core'
 import { take, tap } from 'rxjs'
@@ -20,6 +20,8 @@ export interface VenueRunOptions {
   readonly timeframe?: string
   /** Stop after this many closed bars (all symbols together); run until stopped otherwise. */
   readonly maxBars?: number
+  /** What reconciliation does with orphans (orders and positions this run did not place). @default adopt */
+  readonly orphans?: OrphanPolicy
   /** Reconcile with the venue this often. @default 300000 (5 min) */
   readonly reconcileEveryMs?: number
   /** Aborting stops the run (the CLI wires SIGINT). */
@@ -37,9 +39,9 @@ export interface VenueRunResult {
   readonly trades: readonly TradeRecord[]
   readonly unprotected: number
   /** The reconciliation at start. */
-  readonly startReconciliation: SnapshotDiff & { readonly recoveredFills: number }
+  readonly startReconciliation: Reconciliation
   /** The reconciliation at the end (fills the stream had not delivered yet are recovered here). */
-  readonly endReconciliation: SnapshotDiff & { readonly recoveredFills: number }
+  readonly endReconciliation: Reconciliation
 }
 
 /** The transport override from the environment (both variables or neither). */
@@ -84,8 +86,11 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
   })
   try {
     const started = Date.now()
-    const startReconciliation = await exchange.reconcile(started - 86_400_000)
+    const startReconciliation = await exchange.reconcile(started - 86_400_000, options.orphans)
+    for (const action of startReconciliation.actions) logger.warn('reconciliation', { action })
     logger.info('reconciled with the venue', {
+      orphanOrders: startReconciliation.orphanOrders.length,
+      orphanPositions: startReconciliation.orphanPositions.length,
       unknownOrders: startReconciliation.unknownOrders.length,
       vanishedOrders: startReconciliation.vanishedOrders.length,
       positionChanges: startReconciliation.positionChanges.length,

@@ -33,6 +33,7 @@ describe('parseCliArgs', () => {
       confirmLive: false,
       timeframe: '1m',
       maxBars: undefined,
+      orphans: 'adopt',
     })
   })
 
@@ -129,5 +130,7 @@ describe('assertLiveAllowed', () => {
     })
     expect(parseError(['a.ts', '--max-bars', '0']).issues[0]?.path).toBe('--max-bars')
     expect(parseError(['a.ts', '--timeframe', 'hourly']).issues[0]?.path).toBe('--timeframe')
+    expect(parseCliArgs(['a.ts', '--orphans', 'flatten']).orphans).toBe('flatten')
+    expect(parseError(['a.ts', '--orphans', 'ignore']).issues[0]?.path).toBe('--orphans')
   })
 })

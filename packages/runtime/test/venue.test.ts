@@ -28,10 +28,31 @@ describe('quantum-run --mode testnet (against the local emulator)', () => {
       k++
     }
     bar()
+    // An order placed by hand before the run: --orphans flatten cancels it at the start.
+    const { createUsdmClient } = await import('@quantum/ccxt')
+    const manual = await createUsdmClient({
+      mode: 'testnet',
+      credentials: { apiKey: key, secret, toString: () => 'manual' },
+      transport: { restUrl: emulator.restUrl, wsUrl: emulator.wsUrl },
+    })
+    await manual.loadMarkets()
+    await manual.createOrder('BTC/USDT:USDT', 'limit', 'buy', 0.002, 50_000, { clientOrderId: 'by-hand' })
+    await manual.close()
     const feeder = setInterval(bar, 40)
     try {
       const code = await runCli(
-        [fixture('venue.config.ts'), '--mode', 'testnet', '--max-bars', '3', '--out', 'run', '--json'],
+        [
+          fixture('venue.config.ts'),
+          '--mode',
+          'testnet',
+          '--max-bars',
+          '3',
+          '--orphans',
+          'flatten',
+          '--out',
+          'run',
+          '--json',
+        ],
         {
           stdout,
           stderr,
@@ -50,6 +71,11 @@ describe('quantum-run --mode testnet (against the local emulator)', () => {
       const summary = JSON.parse(await readFile(join(cwd, 'run', 'summary.json'), 'utf8')) as Record<string, unknown>
       expect(summary).toMatchObject({ mode: 'testnet', symbols: ['BTCUSDT'], bars: 3, unprotected: 0 })
       expect(summary['fills']).toBe(1)
+      expect(summary['startReconciliation']).toMatchObject({
+        orphanOrders: 1,
+        actions: [expect.stringContaining('by-hand')],
+      })
+      expect(emulator.state().openOrders).toHaveLength(0)
       expect(emulator.state().positions).toMatchObject([{ symbol: 'BTCUSDT', side: 'LONG', quantity: 0.004 }])
     } finally {
       clearInterval(feeder)
