@@ -1,22 +1,7 @@
+import { flatPosition } from '@quantum/core'
 import type { AccountView, Balance, Fill, Order, Position } from '@quantum/core'
 
 const TERMINAL: ReadonlySet<Order['status']> = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
-
-/** A flat position of `symbol`. */
-export function flatPosition(symbol: string, leverage: number): Position {
-  return {
-    symbol,
-    side: 'FLAT',
-    quantity: 0,
-    entryPrice: 0,
-    leverage,
-    margin: 0,
-    markPrice: 0,
-    unrealizedPnl: 0,
-    liquidationPrice: 0,
-    openedAt: 0,
-  }
-}
 
 /**
  * The adapter's local copy of the venue account: balance, positions, working orders and last prices,

@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js'
 import { createPaperExchange, type PaperExchange } from '../exchange/paper-exchange.js'
 import type { InstrumentOverride } from '../exchange/instruments.js'
 import type { FundingSeries } from '../data/read-funding-csv.js'
-import { runEngine } from '../engine/run-engine.js'
+import { runEngine, type EngineOutput } from '../engine/run-engine.js'
 import { silentLogger } from '../engine/logger.js'
 import type { BacktestResult } from '../result.js'
 import type { EngineEvent, Logger } from '../types.js'
@@ -48,10 +48,7 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
       logger.warn(`${r.kind} gaps (not filled)`, { symbol: r.symbol, file: r.file, gaps: r.gaps.length })
     if (r.cacheIssue !== undefined) logger.warn('candle cache not used', { file: r.file, reason: r.cacheIssue })
   }
-  const symbols = market.series.map((s) => s.symbol)
   const exchange = await paperExchangeFor(config, { market, baseDir: options.baseDir })
-  const first = market.series[0]!
-  const stepMs = first.openTime.length > 1 ? medianSpacing(first.openTime) : 3_600_000
   const output = await runEngine({
     series: market.series,
     ...(market.detail.size === 0 ? {} : { detail: market.detail }),
@@ -63,13 +60,28 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   })
+  return runResult({ name: config.name ?? 'backtest', market, exchange, output })
+}
+
+/**
+ * The result of a run on the paper exchange: headline figures (`summarizeRun`), trades, fills, equity,
+ * the ledger at the end, notable events and data reports. Shared by backtests and paper runs.
+ */
+export function runResult(input: {
+  name: string
+  market: MarketData
+  exchange: PaperExchange
+  output: EngineOutput
+}): BacktestRun {
+  const { market, exchange, output } = input
+  const first = market.series[0]!
   const ledger = exchange.ledger()
   const balance = exchange.account.getBalance()
   const summary = summarizeRun({
-    name: config.name ?? 'backtest',
-    symbols,
+    name: input.name,
+    symbols: market.series.map((s) => s.symbol),
     timeframe: first.timeframe,
-    stepMs,
+    stepMs: first.openTime.length > 1 ? medianSpacing(first.openTime) : 3_600_000,
     output,
     ledger,
     endEquity: balance.equity,

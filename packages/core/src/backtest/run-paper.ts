@@ -1,5 +1,4 @@
 import type { QuantumConfig } from '../config.js'
-import { medianSpacing } from '../data/candle-series.js'
 import { SimulatedClock } from '../engine/clock.js'
 import { startLive } from '../engine/live/run-live.js'
 import { replayBars } from '../engine/live/replay-bars.js'
@@ -8,8 +7,7 @@ import type { EngineOutput } from '../engine/run-engine.js'
 import type { Decision } from '../schemas.js'
 import type { EngineEvent, Logger, RiskStateEvent } from '../types.js'
 import { loadMarketData } from './load-market-data.js'
-import { paperExchangeFor, type BacktestRun } from './run-backtest.js'
-import { summarizeRun } from './summarize.js'
+import { paperExchangeFor, runResult, type BacktestRun } from './run-backtest.js'
 
 /** Options of {@link runPaper}. */
 export interface RunPaperOptions {
@@ -40,7 +38,6 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
   const started = performance.now()
   const market = await loadMarketData(config.data, { baseDir: options.baseDir })
   const exchange = await paperExchangeFor(config, { market, baseDir: options.baseDir })
-  const symbols = market.series.map((s) => s.symbol)
   const total = market.series.reduce((n, s) => n + s.openTime.length, 0)
   const eqTime = new Float64Array(total)
   const eqValue = new Float64Array(total)
@@ -83,37 +80,7 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
     decisions: log.decisions,
     durationMs: performance.now() - started,
   }
-  const first = market.series[0]!
-  const ledger = exchange.ledger()
-  const balance = exchange.account.getBalance()
-  return {
-    summary: summarizeRun({
-      name: config.name ?? 'paper',
-      symbols,
-      timeframe: first.timeframe,
-      stepMs: first.openTime.length > 1 ? medianSpacing(first.openTime) : 3_600_000,
-      output,
-      ledger,
-      endEquity: balance.equity,
-    }),
-    trades: output.trades,
-    fills: output.fills,
-    equity: output.equity,
-    series: market.series,
-    ledger: {
-      startBalance: ledger.startBalance,
-      realizedPnl: ledger.realizedPnl,
-      fees: ledger.fees,
-      funding: ledger.funding,
-      endBalance: ledger.wallet,
-      unrealizedPnl: balance.equity - balance.wallet,
-      endEquity: balance.equity,
-    },
-    notableEvents: output.notableEvents,
-    riskStates: output.riskStates,
-    data: market.reports,
-    decisions: output.decisions,
-  }
+  return runResult({ name: config.name ?? 'paper', market, exchange, output })
 }
 
 /** Counts and keeps the events a run report shows (the live counterpart of the backtest engine's log). */

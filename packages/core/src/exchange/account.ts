@@ -161,7 +161,11 @@ export class AccountBook implements AccountView {
   }
 }
 
-function flatPosition(symbol: string, leverage: number): Position {
+/**
+ * A flat (no) position of `symbol`, frozen: what accounts answer for a symbol without a position.
+ * @example flatPosition('BTCUSDT', 10).side // 'FLAT'
+ */
+export function flatPosition(symbol: string, leverage: number): Position {
   return Object.freeze({
     symbol,
     side: 'FLAT',

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { PaperExchange, createPaperExchange } from './paper-exchange.js'
+export { flatPosition } from './account.js'
 export type { PaperExchangeOptions, SlippageModel, SlippageContext } from './options.js'
 export {
   ExchangeInfoSchema,
