@@ -1,10 +1,11 @@
-import { ConfigError, InvalidOrder, parseExchangeInfo } from '@quantum/core'
+import { InvalidOrder } from '@quantum/core'
 import type { ExchangeEvent, ExchangePort, Instrument, Order, OrderRequest } from '@quantum/core'
 import { Subject, type Observable } from 'rxjs'
 import ccxt from 'ccxt'
-import type { UsdmClient, UsdmMarket } from './client.js'
+import type { UsdmClient } from './client.js'
 import { mapCcxtError } from './errors.js'
 import { LiveAccount } from './live-account.js'
+import { listedMarkets } from './markets.js'
 import { fromCcxtOrder, isConditional, toCcxtOrder } from './orders.js'
 import { clientIds, prepareOrder } from './prepare.js'
 import { fromCcxtBalance, fromCcxtPosition, fromCcxtTrade } from './replies.js'
@@ -104,27 +105,8 @@ export class BinanceUsdmExchange implements ExchangePort {
    * @throws {ConfigError} for symbols the venue does not list.
    */
   static async connect(options: BinanceUsdmOptions): Promise<BinanceUsdmExchange> {
-    const policy = options.retry ?? {}
-    let markets: Readonly<Record<string, UsdmMarket>>
-    try {
-      markets = await withRetry(() => options.client.loadMarkets(), policy)
-    } catch (error) {
-      throw mapCcxtError(error, { method: 'loadMarkets' })
-    }
-    const byId = new Map(Object.values(markets).map((m) => [m.id, m]))
-    const missing = options.symbols.filter((s) => !byId.has(s))
-    if (missing.length > 0) {
-      throw new ConfigError(
-        'Symbols not listed on Binance USD-M',
-        missing.map((s) => ({ path: 'symbols', message: `${s} is not a USD-M market` })),
-      )
-    }
-    const listed = options.symbols.map((s) => byId.get(s)!)
-    const instruments = parseExchangeInfo({ symbols: listed.map((m) => m.info) }, 'binanceusdm exchangeInfo')
-    const exchange = new BinanceUsdmExchange(options, {
-      instruments: new Map(instruments.map((i) => [i.symbol, i])),
-      unified: new Map(listed.map((m) => [m.id, m.symbol])),
-    })
+    const markets = await listedMarkets(options.client, options.symbols, options.retry)
+    const exchange = new BinanceUsdmExchange(options, markets)
     await exchange.sync()
     return exchange
   }

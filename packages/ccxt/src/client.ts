@@ -52,7 +52,8 @@ export interface Transport {
 /** Input of {@link createUsdmClient}. */
 export interface UsdmClientInput {
   readonly mode: VenueMode
-  readonly credentials: Credentials
+  /** API key and secret (see `credentialsFromEnv`); omit for market data only (public endpoints). */
+  readonly credentials?: Credentials
   /** Requests go here, with ccxt still believing it talks to Binance (so its error table applies). */
   readonly transport?: Transport
   /** recvWindow in ms. @default 10000 */
@@ -76,8 +77,7 @@ export interface UsdmClientInput {
 export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClient> {
   const { credentials, transport } = input
   const ex = new ccxt.pro.binanceusdm({
-    apiKey: credentials.apiKey,
-    secret: credentials.secret,
+    ...(credentials === undefined ? {} : { apiKey: credentials.apiKey, secret: credentials.secret }),
     enableRateLimit: input.throttle ?? true,
     timeout: input.timeoutMs ?? 10_000,
     options: {

@@ -147,9 +147,10 @@ export type * from './types.js'
 export type * from './result.js'
 
 // Backtests
-export { runBacktest, paperExchangeFor } from './backtest/run-backtest.js'
+export { runBacktest, paperExchangeFor, paperExchangeForMarket } from './backtest/run-backtest.js'
+export type { PaperExchangeInput } from './backtest/run-backtest.js'
 export { runPaper } from './backtest/run-paper.js'
-export type { RunPaperOptions } from './backtest/run-paper.js'
+export type { LivePaperFeed, RunPaperOptions } from './backtest/run-paper.js'
 export type { RunBacktestOptions, BacktestRun } from './backtest/run-backtest.js'
 export { loadMarketData } from './backtest/load-market-data.js'
 export type { MarketData, LoadMarketDataOptions } from './backtest/load-market-data.js'

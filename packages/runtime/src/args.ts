@@ -19,9 +19,12 @@ Options:
   --mode <mode>      backtest | paper | testnet | live (default: the config's mode, else backtest)
                      paper: the config's candles replayed as a live feed through the live engine
                      and its order queue, fills simulated by the paper exchange
+  --feed <f>         paper: replay (default: the config's candles) | venue (live klines of Binance
+                     USD-M's public market, or of the emulator named by QUANTUM_BINANCE_REST_URL/_WS_URL,
+                     in real time; no API key needed)
   --speed <n>        paper replay pace in bars per second (default 0: as fast as it goes)
-  --timeframe <tf>   testnet/live: kline timeframe the strategy runs on (default 1m)
-  --max-bars <n>     testnet/live: stop after n closed bars (default: run until Ctrl-C)
+  --timeframe <tf>   testnet/live/paper --feed venue: kline timeframe the strategy runs on (default 1m)
+  --max-bars <n>     testnet/live/paper --feed venue: stop after n closed bars (default: until Ctrl-C)
   --orphans <p>      testnet/live: what reconciliation does with orders and positions this run did
                      not place: adopt (default) | cancel (their orders) | flatten (orders and positions)
   --confirm-live     required by --mode live (with a STRICT-level risk policy in the config)
@@ -82,6 +85,8 @@ export interface CliArgs {
   readonly maxBars: number | undefined
   /** `--orphans` (testnet/live). */
   readonly orphans: 'adopt' | 'cancel' | 'flatten'
+  /** `--feed` (paper): the config's candles replayed, or the venue's live klines. */
+  readonly feed: 'replay' | 'venue'
 }
 
 const OPTIONS = {
@@ -95,6 +100,7 @@ const OPTIONS = {
   timeframe: { type: 'string' },
   'max-bars': { type: 'string' },
   orphans: { type: 'string' },
+  feed: { type: 'string' },
   'confirm-live': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   'no-report': { type: 'boolean' },
@@ -135,6 +141,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (orphans !== 'adopt' && orphans !== 'cancel' && orphans !== 'flatten') {
     issues.push({ path: '--orphans', message: `"${orphans}" is not a policy (expected adopt, cancel or flatten)` })
   }
+  const feed = v.feed ?? 'replay'
+  if (feed !== 'replay' && feed !== 'venue') {
+    issues.push({ path: '--feed', message: `"${feed}" is not a feed (expected replay or venue)` })
+  }
+  if (v.feed !== undefined && mode !== undefined && mode !== 'paper') {
+    issues.push({ path: '--feed', message: `only --mode paper takes a feed (testnet and live always use the venue's)` })
+  }
   const help = v.help === true
   const version = v.version === true
   if (parsed.positionals.length > 1) {
@@ -164,6 +177,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     timeframe,
     maxBars,
     orphans: orphans === 'cancel' || orphans === 'flatten' ? orphans : 'adopt',
+    feed: feed === 'venue' ? 'venue' : 'replay',
   }
 }
 

@@ -7,8 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { JitiOptions } from 'jiti'
 import pc from 'picocolors'
-import { isQuantumError, runBacktest, runPaper } from '@quantum/core'
-import type { BacktestResult, Logger, QuantumConfig } from '@quantum/core'
+import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
+import type { BacktestResult, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
 import pkg from '../package.json' with { type: 'json' }
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
 import type { CliArgs } from './args.js'
@@ -21,8 +21,8 @@ import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
 import { toJson } from './serialize.js'
 import { buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
-import { runVenue } from './venue.js'
-import type { VenueRunOptions, VenueRunResult } from './venue.js'
+import { runVenue, venuePaperFeed } from './venue.js'
+import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
 
 /** Options the CLI hands to the backtest runner. */
 export interface RunnerOptions {
@@ -34,6 +34,8 @@ export interface RunnerOptions {
   readonly logger?: Logger
   /** Paper replay pace (bars per second, 0 = unpaced). */
   readonly barsPerSecond?: number
+  /** Paper runs on live market data (`--feed venue`) instead of the config's candles. */
+  readonly feed?: LivePaperFeed
 }
 
 /** Runs a validated config and returns its result (`runBacktest` of `@quantum/core` by default). */
@@ -47,6 +49,8 @@ export interface CliDeps {
   readonly runPaper?: BacktestRunner
   /** The venue runner (`--mode testnet` / `live`). @default runVenue */
   readonly runVenue?: (config: QuantumConfig, options: VenueRunOptions) => Promise<VenueRunResult>
+  /** The live market feed of `--mode paper --feed venue`. @default venuePaperFeed */
+  readonly venueFeed?: (config: QuantumConfig, options: VenueFeedOptions) => Promise<VenuePaperFeed>
   /** Standard output (summary table, `--json`, `--help`). @default process.stdout */
   readonly stdout?: CliStream
   /** Standard error (errors, logs, progress bar). @default process.stderr */
@@ -65,6 +69,7 @@ interface Io {
   readonly run: BacktestRunner
   readonly runPaper: BacktestRunner
   readonly runVenue: (config: QuantumConfig, options: VenueRunOptions) => Promise<VenueRunResult>
+  readonly venueFeed: (config: QuantumConfig, options: VenueFeedOptions) => Promise<VenuePaperFeed>
   readonly stdout: CliStream
   readonly stderr: CliStream
   readonly cwd: string
@@ -86,6 +91,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
     run: deps.run ?? runBacktest,
     runPaper: deps.runPaper ?? ((config, options) => runPaper(config, options)),
     runVenue: deps.runVenue ?? runVenue,
+    venueFeed: deps.venueFeed ?? venuePaperFeed,
     stdout: deps.stdout ?? process.stdout,
     stderr: deps.stderr ?? process.stderr,
     cwd: deps.cwd ?? process.cwd(),
@@ -149,16 +155,48 @@ async function execute(loaded: LoadedConfig, args: CliArgs, io: Io): Promise<Bac
   const level = args.quiet ? 'error' : isDebug(io.env) ? 'debug' : 'info'
   const logger = createCliLogger({ stream: io.stderr, level })
   const progress = createProgress({ stream: io.stderr, enabled: args.progress && !args.quiet })
+  const options = { baseDir: loaded.baseDir, onProgress: progress.onProgress, logger, barsPerSecond: args.speed }
   try {
-    const run = loaded.config.mode === 'paper' ? io.runPaper : io.run
-    return await run(loaded.config, {
-      baseDir: loaded.baseDir,
-      onProgress: progress.onProgress,
-      logger,
-      barsPerSecond: args.speed,
-    })
+    if (loaded.config.mode !== 'paper') {
+      if (args.feed === 'venue')
+        throw new ConfigError('Invalid command line (see quantum-run --help)', [
+          { path: '--feed', message: 'only --mode paper takes a feed' },
+        ])
+      return await io.run(loaded.config, options)
+    }
+    if (args.feed === 'replay') return await io.runPaper(loaded.config, options)
+    return await onVenueFeed(loaded.config, { args, io, logger }, (feed) =>
+      io.runPaper(loaded.config, { ...options, feed }),
+    )
   } finally {
     progress.stop()
+  }
+}
+
+/** Opens the venue's kline feed for a paper run (Ctrl-C ends the run and keeps its results), then closes it. */
+async function onVenueFeed<T>(
+  config: QuantumConfig,
+  ctx: { args: CliArgs; io: Io; logger: Logger },
+  run: (feed: VenuePaperFeed) => Promise<T>,
+): Promise<T> {
+  const abort = new AbortController()
+  const onSignal = (): void => abort.abort()
+  process.once('SIGINT', onSignal)
+  try {
+    const feed = await ctx.io.venueFeed(config, {
+      env: ctx.io.env,
+      logger: ctx.logger,
+      timeframe: ctx.args.timeframe,
+      signal: abort.signal,
+      ...(ctx.args.maxBars === undefined ? {} : { maxBars: ctx.args.maxBars }),
+    })
+    try {
+      return await run(feed)
+    } finally {
+      await feed.close()
+    }
+  } finally {
+    process.off('SIGINT', onSignal)
   }
 }
 

@@ -1,14 +1,14 @@
 /**
  * `--mode testnet` and `--mode live`: the strategy on Binance USD-M through `@quantum/ccxt` — closed
  * klines from the venue's stream, the live engine, the user-data stream and reconciliation at start and
- * every few minutes.
+ * every few minutes. `--mode paper --feed venue`: the same klines into a paper run (fills simulated).
  * @packageDocumentation
  */
-import { BinanceUsdmExchange, createUsdmClient, credentialsFromEnv, klineFeed } from '@quantum/ccxt'
+import { BinanceUsdmExchange, createUsdmClient, credentialsFromEnv, klineFeed, listedMarkets } from '@quantum/ccxt'
 import type { OhlcvClient, OrphanPolicy, Reconciliation, Transport } from '@quantum/ccxt'
 import { ConfigError, startLive, symbolFromPath } from '@quantum/core'
-import type { EngineEvent, Fill, Logger, QuantumConfig, TradeRecord } from '@quantum/core'
-import { take, tap } from 'rxjs'
+import type { EngineEvent, Fill, LivePaperFeed, Logger, MarketBar, QuantumConfig, TradeRecord } from '@quantum/core'
+import { fromEvent, take, takeUntil, tap, type Observable } from 'rxjs'
 
 /** Options of {@link runVenue}. */
 export interface VenueRunOptions {
@@ -150,5 +150,63 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
   } finally {
     collect.unsubscribe()
     await exchange.close()
+  }
+}
+
+/** Options of {@link venuePaperFeed}. */
+export interface VenueFeedOptions {
+  /** Environment: `QUANTUM_BINANCE_REST_URL` / `QUANTUM_BINANCE_WS_URL` to read a local emulator's market. */
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly logger: Logger
+  /** Kline timeframe. @default '1m' */
+  readonly timeframe?: string
+  /** Complete after this many closed bars (all symbols together). @default never */
+  readonly maxBars?: number
+  /** Aborting completes the feed (the paper run then ends and writes its results). */
+  readonly signal?: AbortSignal
+}
+
+/** A venue's live klines for a paper run, with the connection to close afterwards. */
+export interface VenuePaperFeed extends LivePaperFeed {
+  /** Closes the venue connection (sockets). */
+  close(): Promise<void>
+}
+
+/**
+ * `--mode paper --feed venue`: closed klines of the config's symbols from Binance USD-M's public market
+ * streams (or the emulator named by `QUANTUM_BINANCE_REST_URL` / `_WS_URL`), for `runPaper`'s `feed`: the
+ * strategy runs in real time on the venue's market, fills are simulated by the paper exchange with the
+ * venue's own trading rules. Needs no API key. Missed candles after a reconnect are backfilled over REST.
+ * @throws {ConfigError} for symbols the venue does not list, or half a transport override.
+ * @example const feed = await venuePaperFeed(config, { env: process.env, logger }); await runPaper(config, { baseDir, feed })
+ */
+export async function venuePaperFeed(config: QuantumConfig, options: VenueFeedOptions): Promise<VenuePaperFeed> {
+  const transport = transportFromEnv(options.env)
+  const client = await createUsdmClient({ mode: 'live', ...(transport === undefined ? {} : { transport }) })
+  const symbols = symbolsOf(config)
+  const timeframe = options.timeframe ?? '1m'
+  const close = async (): Promise<void> => void (await client.close())
+  try {
+    const markets = await listedMarkets(client, symbols)
+    let bars: Observable<MarketBar> = klineFeed({
+      client: client as unknown as OhlcvClient,
+      symbols: markets.unified,
+      timeframe,
+      onError: (error) => options.logger.warn('kline stream', { error: String(error) }),
+    })
+    if (options.maxBars !== undefined) bars = bars.pipe(take(options.maxBars))
+    if (options.signal !== undefined) bars = bars.pipe(takeUntil(fromEvent(options.signal, 'abort')))
+    const host = transport === undefined ? 'fapi.binance.com' : new URL(transport.restUrl).host
+    return {
+      bars,
+      symbols,
+      timeframe,
+      source: `binanceusdm ${timeframe} klines (${host})`,
+      exchangeInfo: markets.exchangeInfo,
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
   }
 }

@@ -34,6 +34,7 @@ describe('parseCliArgs', () => {
       timeframe: '1m',
       maxBars: undefined,
       orphans: 'adopt',
+      feed: 'replay',
     })
   })
 
@@ -132,5 +133,14 @@ describe('assertLiveAllowed', () => {
     expect(parseError(['a.ts', '--timeframe', 'hourly']).issues[0]?.path).toBe('--timeframe')
     expect(parseCliArgs(['a.ts', '--orphans', 'flatten']).orphans).toBe('flatten')
     expect(parseError(['a.ts', '--orphans', 'ignore']).issues[0]?.path).toBe('--orphans')
+  })
+
+  it('should take --feed venue for paper runs only', () => {
+    expect(parseCliArgs(['a.ts', '--mode', 'paper', '--feed', 'venue']).feed).toBe('venue')
+    expect(parseError(['a.ts', '--feed', 'socket']).issues[0]?.path).toBe('--feed')
+    expect(parseError(['a.ts', '--mode', 'testnet', '--feed', 'venue']).issues[0]).toMatchObject({
+      path: '--feed',
+      message: expect.stringContaining('only --mode paper'),
+    })
   })
 })

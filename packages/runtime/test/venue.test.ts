@@ -1,9 +1,28 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startEmulator } from '@quantum/emulator'
+import { startEmulator, type Emulator } from '@quantum/emulator'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/run-cli.js'
 import { CaptureStream, fixture, jitiOptions, tempDir } from './helpers.js'
+
+/** Closed 1m BTC bars pushed into the emulator one by one: open 60,000 + 10 per minute. */
+function minuteBars(emulator: Emulator): { minute: number; bar: () => void } {
+  const minute = Math.floor(emulator.clock.now() / 60_000) * 60_000
+  let k = 0
+  const bar = (): void => {
+    const price = 60_000 + k * 10
+    emulator.pushBar('BTCUSDT', {
+      openTime: minute + k * 60_000,
+      open: price,
+      high: price + 20,
+      low: price - 20,
+      close: price + 5,
+      volume: 3,
+    })
+    k++
+  }
+  return { minute, bar }
+}
 
 describe('quantum-run --mode testnet (against the local emulator)', () => {
   it('should reconcile, stream closed klines into the strategy, trade on the venue and write summary.json', async () => {
@@ -13,20 +32,7 @@ describe('quantum-run --mode testnet (against the local emulator)', () => {
     const stdout = new CaptureStream()
     const stderr = new CaptureStream()
     const cwd = await tempDir()
-    const minute = Math.floor(emulator.clock.now() / 60_000) * 60_000
-    let k = 0
-    const bar = (): void => {
-      const price = 60_000 + k * 10
-      emulator.pushBar('BTCUSDT', {
-        openTime: minute + k * 60_000,
-        open: price,
-        high: price + 20,
-        low: price - 20,
-        close: price + 5,
-        volume: 3,
-      })
-      k++
-    }
+    const { bar } = minuteBars(emulator)
     bar()
     // An order placed by hand before the run: --orphans flatten cancels it at the start.
     const { createUsdmClient } = await import('@quantum/ccxt')
@@ -82,4 +88,72 @@ describe('quantum-run --mode testnet (against the local emulator)', () => {
       await emulator.close()
     }
   }, 30_000)
+})
+
+describe('quantum-run --mode paper --feed venue (the emulator as the market)', () => {
+  it('should run the strategy on the venue live klines with fills simulated locally, sending no order to the venue', async () => {
+    const emulator = await startEmulator({ balance: 10_000, seed: 4 })
+    const stdout = new CaptureStream()
+    const stderr = new CaptureStream()
+    const cwd = await tempDir()
+    const { minute, bar } = minuteBars(emulator)
+    const feeder = setInterval(bar, 40)
+    try {
+      const code = await runCli(
+        [fixture('venue.config.ts'), '--mode', 'paper', '--feed', 'venue', '--max-bars', '3', '--out', 'run', '--json'],
+        {
+          stdout,
+          stderr,
+          cwd,
+          // No API key: market data only.
+          env: { QUANTUM_BINANCE_REST_URL: emulator.restUrl, QUANTUM_BINANCE_WS_URL: emulator.wsUrl },
+          jitiOptions,
+        },
+      )
+      expect(stderr.text).not.toContain('error')
+      expect(code).toBe(0)
+      const summary = JSON.parse(await readFile(join(cwd, 'run', 'summary.json'), 'utf8')) as {
+        bars: number
+        ledger: { fees: number; startBalance: number; endEquity: number; unrealizedPnl: number; endBalance: number }
+        data: { symbol: string; file: string; rows: number }[]
+      }
+      expect(summary.bars).toBe(3)
+      expect(summary.data).toEqual([
+        expect.objectContaining({
+          symbol: 'BTCUSDT',
+          rows: 3,
+          file: `binanceusdm 1m klines (${new URL(emulator.restUrl).host})`,
+        }),
+      ])
+      // The BUY on the first bar the feed delivered filled at the next bar's open, from the venue's market:
+      // 300 USDT -> 0.004 BTC with the taker fee (0.05 %); nothing but market data was asked of the venue.
+      const equity = (await readFile(join(cwd, 'run', 'equity.csv'), 'utf8')).trim().split('\n').slice(1)
+      expect(equity).toHaveLength(3)
+      const second = Number(equity[1]!.split(',')[0])
+      const open = 60_000 + ((second - minute) / 60_000) * 10
+      expect(summary.ledger.fees).toBeCloseTo(0.004 * open * 0.0005, 10)
+      expect(summary.ledger.endBalance).toBeCloseTo(10_000 - summary.ledger.fees, 8)
+      expect(summary.ledger.endEquity).toBeCloseTo(summary.ledger.endBalance + summary.ledger.unrealizedPnl, 8)
+      expect(emulator.requests.map((r) => r.path)).not.toContain('/fapi/v1/order')
+      expect(emulator.state().positions).toHaveLength(0)
+    } finally {
+      clearInterval(feeder)
+      await emulator.close()
+    }
+  }, 30_000)
+})
+
+describe('quantum-run --feed on a backtest config', () => {
+  it('should refuse a venue feed unless the run is a paper run', async () => {
+    const stderr = new CaptureStream()
+    const code = await runCli([fixture('venue.config.ts'), '--feed', 'venue'], {
+      stdout: new CaptureStream(),
+      stderr,
+      cwd: await tempDir(),
+      env: {},
+      jitiOptions,
+    })
+    expect(code).toBe(2)
+    expect(stderr.text).toContain('--feed')
+  })
 })

@@ -48,7 +48,7 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
       logger.warn(`${r.kind} gaps (not filled)`, { symbol: r.symbol, file: r.file, gaps: r.gaps.length })
     if (r.cacheIssue !== undefined) logger.warn('candle cache not used', { file: r.file, reason: r.cacheIssue })
   }
-  const exchange = await paperExchangeFor(config, { market, baseDir: options.baseDir })
+  const exchange = await paperExchangeForMarket(config, { market, baseDir: options.baseDir })
   const output = await runEngine({
     series: market.series,
     ...(market.detail.size === 0 ? {} : { detail: market.detail }),
@@ -108,16 +108,34 @@ export function runResult(input: {
   }
 }
 
+/** Input of {@link paperExchangeFor}. */
+export interface PaperExchangeInput {
+  /** Symbols the run trades (each must be known to the exchange info or overridden). */
+  readonly symbols: readonly string[]
+  /** Funding series by symbol (only the run's symbols are used). @default none */
+  readonly funding?: ReadonlyMap<string, FundingSeries>
+  /** Folder that `exchange.exchangeInfo` resolves against. */
+  readonly baseDir: string
+  /**
+   * A Binance `exchangeInfo`-shaped object (`{ symbols: [...] }`) of the venue the market data comes
+   * from (paper runs on a venue's live data); the config's `exchange.exchangeInfo` file still wins.
+   * @default the bundled exchangeInfo
+   */
+  readonly exchangeInfo?: unknown
+}
+
 /**
- * The paper exchange of a config: fees, leverage, slippage, instruments (bundled exchangeInfo, the
- * config's file or overrides; `precision: 'none'`), and the market's funding.
+ * The paper exchange of a config: fees, leverage, slippage, instruments (the config's exchangeInfo
+ * file, else the venue's, else the bundled one; overrides; `precision: 'none'`), and funding.
  * @throws {ConfigError} for symbols the exchange does not know, or an unreadable exchangeInfo file.
+ * @example const exchange = await paperExchangeFor(config, { symbols: ['BTCUSDT'], baseDir: '.' })
  */
-export async function paperExchangeFor(
-  config: QuantumConfig,
-  input: { market: MarketData; baseDir: string },
-): Promise<PaperExchange> {
-  const symbols = input.market.series.map((s) => s.symbol)
+export async function paperExchangeFor(config: QuantumConfig, input: PaperExchangeInput): Promise<PaperExchange> {
+  const { symbols } = input
+  const exchangeInfo =
+    config.exchange.exchangeInfo === undefined
+      ? input.exchangeInfo
+      : await readJson(config.exchange.exchangeInfo, input.baseDir)
   const exchange = createPaperExchange({
     balance: config.exchange.balance,
     makerFee: config.exchange.makerFee,
@@ -125,13 +143,23 @@ export async function paperExchangeFor(
     leverage: config.exchange.leverage,
     slippage: config.exchange.slippage,
     instruments: instrumentOverrides(config, symbols),
-    funding: fundingFor(input.market.funding, symbols),
-    ...(config.exchange.exchangeInfo === undefined
-      ? {}
-      : { exchangeInfo: await readJson(config.exchange.exchangeInfo, input.baseDir) }),
+    funding: fundingFor(input.funding ?? new Map(), symbols),
+    ...(exchangeInfo === undefined ? {} : { exchangeInfo }),
   })
   checkSymbols(symbols, (s) => exchange.instrument(s))
   return exchange
+}
+
+/** {@link paperExchangeFor} on loaded market data: its symbols and funding. */
+export function paperExchangeForMarket(
+  config: QuantumConfig,
+  input: { market: MarketData; baseDir: string },
+): Promise<PaperExchange> {
+  return paperExchangeFor(config, {
+    symbols: input.market.series.map((s) => s.symbol),
+    funding: input.market.funding,
+    baseDir: input.baseDir,
+  })
 }
 
 function instrumentOverrides(config: QuantumConfig, symbols: readonly string[]): Record<string, InstrumentOverride> {

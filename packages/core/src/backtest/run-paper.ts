@@ -1,13 +1,16 @@
+import type { Observable } from 'rxjs'
 import type { QuantumConfig } from '../config.js'
+import type { CandleSeries } from '../data/candle-series.js'
 import { SimulatedClock } from '../engine/clock.js'
 import { startLive } from '../engine/live/run-live.js'
 import { replayBars } from '../engine/live/replay-bars.js'
 import { silentLogger } from '../engine/logger.js'
 import type { EngineOutput } from '../engine/run-engine.js'
+import type { PaperExchange } from '../exchange/paper-exchange.js'
 import type { Decision } from '../schemas.js'
-import type { EngineEvent, Logger, RiskStateEvent } from '../types.js'
-import { loadMarketData } from './load-market-data.js'
-import { paperExchangeFor, runResult, type BacktestRun } from './run-backtest.js'
+import type { EngineEvent, Logger, MarketBar, RiskStateEvent } from '../types.js'
+import { loadMarketData, type MarketData } from './load-market-data.js'
+import { paperExchangeFor, paperExchangeForMarket, runResult, type BacktestRun } from './run-backtest.js'
 
 /** Options of {@link runPaper}. */
 export interface RunPaperOptions {
@@ -21,6 +24,25 @@ export interface RunPaperOptions {
   readonly onEvent?: (event: EngineEvent) => void
   /** Grace period of the stop watchdog (ms of market time). @default 10000 */
   readonly protectionGraceMs?: number
+  /**
+   * Live market data instead of the config's candles (e.g. a venue's closed klines): the run follows
+   * the wall clock and ends when `feed.bars` completes.
+   */
+  readonly feed?: LivePaperFeed
+}
+
+/** Live market data for a paper run (see `venuePaperFeed` in `@quantum/runtime`). */
+export interface LivePaperFeed {
+  /** Closed bars as they arrive, in time order per symbol; the run ends when this completes. */
+  readonly bars: Observable<MarketBar>
+  /** Symbols the feed streams. */
+  readonly symbols: readonly string[]
+  /** Bar length label, e.g. `1m`. */
+  readonly timeframe: string
+  /** Where the bars come from, for the run's data report (e.g. `binanceusdm klines 127.0.0.1:40123`). */
+  readonly source: string
+  /** The venue's `exchangeInfo` (`{ symbols: [...] }`): the paper exchange trades by its rules. @default the bundled one */
+  readonly exchangeInfo?: unknown
 }
 
 const NOTABLE = 1000
@@ -36,33 +58,29 @@ const NOTABLE = 1000
  */
 export async function runPaper(config: QuantumConfig, options: RunPaperOptions): Promise<BacktestRun> {
   const started = performance.now()
-  const market = await loadMarketData(config.data, { baseDir: options.baseDir })
-  const exchange = await paperExchangeFor(config, { market, baseDir: options.baseDir })
-  const total = market.series.reduce((n, s) => n + s.openTime.length, 0)
-  const eqTime = new Float64Array(total)
-  const eqValue = new Float64Array(total)
-  let points = 0
+  const { feed } = options
+  const source = feed === undefined ? await replaySource(config, options) : await liveSource(config, feed, options)
+  const { exchange } = source
+  const eqTime: number[] = []
+  const eqValue: number[] = []
   let exposed = 0
   const log = createEventLog(options.onEvent)
   const run = startLive({
-    bars: replayBars(market.series, {
-      ...(market.order === undefined ? {} : { order: market.order }),
-      ...(options.barsPerSecond === undefined ? {} : { barsPerSecond: options.barsPerSecond }),
-    }),
+    bars: source.bars,
     exchange,
     plugins: config.plugins,
     mode: 'paper',
-    clock: new SimulatedClock(0),
+    ...(source.clock === undefined ? {} : { clock: source.clock }),
     logger: options.logger ?? silentLogger,
     onEvent: log.onEvent,
     ...(options.protectionGraceMs === undefined ? {} : { protectionGraceMs: options.protectionGraceMs }),
     afterBar: (bar) => {
+      source.record?.(bar)
       const equity = exchange.account.getEquity()
-      if (points > 0 && eqTime[points - 1] === bar.openTime) eqValue[points - 1] = equity
+      if (eqTime.length > 0 && eqTime[eqTime.length - 1] === bar.openTime) eqValue[eqValue.length - 1] = equity
       else {
-        eqTime[points] = bar.openTime
-        eqValue[points] = equity
-        points++
+        eqTime.push(bar.openTime)
+        eqValue.push(equity)
         if (exchange.account.getPositions().length > 0) exposed++
       }
     },
@@ -71,8 +89,8 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
   const output: EngineOutput = {
     trades: live.trades,
     fills: live.fills,
-    equity: { time: eqTime.slice(0, points), equity: eqValue.slice(0, points) },
-    exposure: points === 0 ? 0 : exposed / points,
+    equity: { time: Float64Array.from(eqTime), equity: Float64Array.from(eqValue) },
+    exposure: eqTime.length === 0 ? 0 : exposed / eqTime.length,
     openAtEnd: exchange.account.getPositions().length > 0,
     notableEvents: log.notable,
     riskStates: log.riskStates,
@@ -80,7 +98,81 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
     decisions: log.decisions,
     durationMs: performance.now() - started,
   }
-  return runResult({ name: config.name ?? 'paper', market, exchange, output })
+  return runResult({ name: config.name ?? 'paper', market: source.market(), exchange, output })
+}
+
+/** Where a paper run's bars come from, and the market data its result reports. */
+interface PaperSource {
+  readonly bars: Observable<MarketBar>
+  readonly exchange: PaperExchange
+  readonly clock: SimulatedClock | undefined
+  readonly record: ((bar: MarketBar) => void) | undefined
+  readonly market: () => MarketData
+}
+
+/** The config's candles, replayed on a clock that follows them. */
+async function replaySource(config: QuantumConfig, options: RunPaperOptions): Promise<PaperSource> {
+  const market = await loadMarketData(config.data, { baseDir: options.baseDir })
+  return {
+    bars: replayBars(market.series, {
+      ...(market.order === undefined ? {} : { order: market.order }),
+      ...(options.barsPerSecond === undefined ? {} : { barsPerSecond: options.barsPerSecond }),
+    }),
+    exchange: await paperExchangeForMarket(config, { market, baseDir: options.baseDir }),
+    clock: new SimulatedClock(0),
+    record: undefined,
+    market: () => market,
+  }
+}
+
+/** A live feed on the wall clock; its bars are recorded for the result (report, equity). */
+async function liveSource(config: QuantumConfig, feed: LivePaperFeed, options: RunPaperOptions): Promise<PaperSource> {
+  const exchange = await paperExchangeFor(config, {
+    symbols: feed.symbols,
+    baseDir: options.baseDir,
+    ...(feed.exchangeInfo === undefined ? {} : { exchangeInfo: feed.exchangeInfo }),
+  })
+  const recorded = new Map(feed.symbols.map((s) => [s, [] as MarketBar[]]))
+  return {
+    bars: feed.bars,
+    exchange,
+    clock: undefined,
+    record: (bar) => recorded.get(bar.symbol)?.push(bar),
+    market: () => recordedMarket(feed, recorded),
+  }
+}
+
+function recordedMarket(feed: LivePaperFeed, recorded: ReadonlyMap<string, readonly MarketBar[]>): MarketData {
+  const series = feed.symbols.map((symbol): CandleSeries => {
+    const bars = recorded.get(symbol) ?? []
+    const column = (pick: (b: MarketBar) => number): Float64Array => Float64Array.from(bars, pick)
+    return {
+      symbol,
+      timeframe: feed.timeframe,
+      openTime: column((b) => b.openTime),
+      open: column((b) => b.open),
+      high: column((b) => b.high),
+      low: column((b) => b.low),
+      close: column((b) => b.close),
+      volume: column((b) => b.volume),
+    }
+  })
+  return {
+    series,
+    funding: new Map(),
+    order: undefined,
+    detail: new Map(),
+    reports: series.map((s) => ({
+      kind: 'candles' as const,
+      symbol: s.symbol,
+      file: feed.source,
+      timeframe: feed.timeframe,
+      rows: s.openTime.length,
+      used: s.openTime.length,
+      gaps: [],
+      fromCache: false,
+    })),
+  }
 }
 
 /** Counts and keeps the events a run report shows (the live counterpart of the backtest engine's log). */
