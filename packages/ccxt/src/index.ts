@@ -26,5 +26,5 @@ export type { Transport, UsdmClient, UsdmClientInput, UsdmMarket, UsdmParams } f
 export { LiveAccount } from './live-account.js'
 export { fromCcxtBalance, fromCcxtPosition, fromCcxtTrade } from './replies.js'
 export type { TradeContext } from './replies.js'
-export { klineFeed } from './kline-feed.js'
-export type { KlineFeedInput, OhlcvClient, OhlcvRow } from './kline-feed.js'
+export { fetchClosedBars, klineFeed, TIMEFRAME_MS } from './kline-feed.js'
+export type { ClosedBarsInput, KlineFeedInput, OhlcvClient, OhlcvRow } from './kline-feed.js'

@@ -21,9 +21,15 @@ export interface KlineFeedInput {
   readonly onError?: (error: unknown) => void
   /** Pause before retrying a failed watch. @default 1000 */
   readonly retryMs?: number
+  /**
+   * The last bar already delivered per Binance id (e.g. the warm-up history of {@link fetchClosedBars}):
+   * the feed continues after it — indexes go on from `index + 1`, and candles closed since are backfilled.
+   */
+  readonly after?: ReadonlyMap<string, Pick<MarketBar, 'openTime' | 'index'>>
 }
 
-const TIMEFRAME_MS: Readonly<Record<string, number>> = {
+/** Milliseconds per kline timeframe the feed supports. */
+export const TIMEFRAME_MS: Readonly<Record<string, number>> = {
   '1m': 60_000,
   '3m': 180_000,
   '5m': 300_000,
@@ -51,7 +57,7 @@ export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
   if (step === undefined) throw new Error(`klineFeed: unsupported timeframe ${input.timeframe}`)
   return new Observable<MarketBar>((subscriber) => {
     let running = true
-    const indexes = new Map<string, number>()
+    const indexes = new Map([...(input.after ?? [])].map(([symbol, bar]) => [symbol, bar.index + 1]))
     const emit = (symbol: string, row: OhlcvRow): void => {
       const index = indexes.get(symbol) ?? 0
       indexes.set(symbol, index + 1)
@@ -59,7 +65,7 @@ export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
       subscriber.next({ symbol, index, openTime, open, high, low, close, volume })
     }
     const follow = async (symbol: string, unified: string): Promise<void> => {
-      let lastEmitted = Number.NEGATIVE_INFINITY
+      let lastEmitted = input.after?.get(symbol)?.openTime ?? Number.NEGATIVE_INFINITY
       let pending: OhlcvRow | undefined
       const emitClosed = (rows: readonly OhlcvRow[]): void => {
         for (const row of rows) {
@@ -80,9 +86,13 @@ export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
           if (rows.length < raw.length)
             input.onError?.(new Error(`${symbol}: ${raw.length - rows.length} malformed candle(s) dropped`))
           const first = rows[0]
-          if (first !== undefined && Number.isFinite(lastEmitted) && first[0] > lastEmitted + step) {
-            // A gap (reconnect, stall): backfill the closed candles in between from REST.
-            const missed = (await input.client.fetchOHLCV(unified, input.timeframe, lastEmitted + step)).filter(isRow)
+          // The newest candle known: the pending one (not emitted until the next starts), else the last emitted.
+          const known = Math.max(lastEmitted, pending?.[0] ?? Number.NEGATIVE_INFINITY)
+          if (first !== undefined && Number.isFinite(known) && first[0] > known + step) {
+            // A gap (reconnect, stall): backfill the closed candles in between from REST (the pending one too:
+            // REST has its final values).
+            const since = Number.isFinite(lastEmitted) ? lastEmitted + step : known
+            const missed = (await input.client.fetchOHLCV(unified, input.timeframe, since)).filter(isRow)
             emitClosed(missed.filter((r) => r[0] < first[0]))
           }
           emitClosed(rows)
@@ -98,4 +108,53 @@ export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
       running = false
     }
   })
+}
+
+/** Input of {@link fetchClosedBars}. */
+export interface ClosedBarsInput {
+  readonly client: Pick<OhlcvClient, 'fetchOHLCV'>
+  /** Binance id → ccxt unified symbol. */
+  readonly symbols: ReadonlyMap<string, string>
+  readonly timeframe: string
+  /** Closed candles wanted per symbol (at most 1,500: one request each). */
+  readonly count: number
+  /** Now (epoch ms); a candle counts as closed once its interval has ended. */
+  readonly now: number
+}
+
+/**
+ * The latest `count` closed candles of each symbol over REST (`fetchOHLCV`), oldest first, indexed from 0
+ * per symbol: a live run's warm-up history. Pair with {@link klineFeed}'s `after` to continue from them.
+ * @throws {Error} for an unsupported timeframe; ccxt's errors as they come.
+ * @example const history = await fetchClosedBars({ client, symbols, timeframe: '1m', count: 200, now: Date.now() })
+ */
+export async function fetchClosedBars(input: ClosedBarsInput): Promise<Map<string, MarketBar[]>> {
+  const step = TIMEFRAME_MS[input.timeframe]
+  if (step === undefined) throw new Error(`fetchClosedBars: unsupported timeframe ${input.timeframe}`)
+  const count = Math.min(1500, Math.max(0, Math.floor(input.count)))
+  const out = new Map<string, MarketBar[]>()
+  for (const [symbol, unified] of input.symbols) {
+    const openNow = Math.floor(input.now / step) * step
+    const since = openNow - count * step
+    const rows = count === 0 ? [] : await input.client.fetchOHLCV(unified, input.timeframe, since, count + 1)
+    const closed = rows
+      .filter(isRow)
+      .filter((r) => r[0] >= since && r[0] + step <= input.now)
+      .sort((a, b) => a[0] - b[0])
+      .slice(-count)
+    out.set(
+      symbol,
+      closed.map(([openTime, open, high, low, close, volume], index) => ({
+        symbol,
+        index,
+        openTime,
+        open,
+        high,
+        low,
+        close,
+        volume,
+      })),
+    )
+  }
+  return out
 }

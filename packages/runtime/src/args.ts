@@ -25,6 +25,8 @@ Options:
   --speed <n>        paper replay pace in bars per second (default 0: as fast as it goes)
   --timeframe <tf>   testnet/live/paper --feed venue: kline timeframe the strategy runs on (default 1m)
   --max-bars <n>     testnet/live/paper --feed venue: stop after n closed bars (default: until Ctrl-C)
+  --warmup <n>       testnet/live/paper --feed venue: closed bars per symbol fetched first to warm the
+                     agents and exits up, never traded (default: the agents' declared warm-up)
   --orphans <p>      testnet/live: what reconciliation does with orders and positions this run did
                      not place: adopt (default) | cancel (their orders) | flatten (orders and positions)
   --confirm-live     required by --mode live (with a STRICT-level risk policy in the config)
@@ -85,6 +87,8 @@ export interface CliArgs {
   readonly maxBars: number | undefined
   /** `--orphans` (testnet/live). */
   readonly orphans: 'adopt' | 'cancel' | 'flatten'
+  /** `--warmup` (venue feeds): history bars per symbol; undefined = the agents' declared warm-up. */
+  readonly warmup: number | undefined
   /** `--feed` (paper): the config's candles replayed, or the venue's live klines. */
   readonly feed: 'replay' | 'venue'
 }
@@ -99,6 +103,7 @@ const OPTIONS = {
   speed: { type: 'string' },
   timeframe: { type: 'string' },
   'max-bars': { type: 'string' },
+  warmup: { type: 'string' },
   orphans: { type: 'string' },
   feed: { type: 'string' },
   'confirm-live': { type: 'boolean' },
@@ -133,6 +138,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const maxBars = v['max-bars'] === undefined ? undefined : Number(v['max-bars'])
   if (maxBars !== undefined && !(Number.isInteger(maxBars) && maxBars > 0)) {
     issues.push({ path: '--max-bars', message: `"${v['max-bars']}" is not a bar count (expected an integer > 0)` })
+  }
+  const warmup = v.warmup === undefined ? undefined : Number(v.warmup)
+  if (warmup !== undefined && !(Number.isInteger(warmup) && warmup >= 0 && warmup <= 1500)) {
+    issues.push({ path: '--warmup', message: `"${v.warmup}" is not a bar count (expected an integer 0-1500)` })
   }
   const timeframe = v.timeframe ?? '1m'
   if (!/^\d+[mhd]$/.test(timeframe))
@@ -178,6 +187,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     maxBars,
     orphans: orphans === 'cancel' || orphans === 'flatten' ? orphans : 'adopt',
     feed: feed === 'venue' ? 'venue' : 'replay',
+    warmup,
   }
 }
 

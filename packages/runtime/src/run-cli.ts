@@ -189,6 +189,7 @@ async function onVenueFeed<T>(
       timeframe: ctx.args.timeframe,
       signal: abort.signal,
       ...(ctx.args.maxBars === undefined ? {} : { maxBars: ctx.args.maxBars }),
+      ...(ctx.args.warmup === undefined ? {} : { warmup: ctx.args.warmup }),
     })
     try {
       return await run(feed)
@@ -225,6 +226,7 @@ async function runOnVenue(
             ? { orders: 'cancel' }
             : {},
       ...(args.maxBars === undefined ? {} : { maxBars: args.maxBars }),
+      ...(args.warmup === undefined ? {} : { warmup: args.warmup }),
     })
     const info = describeRun(run.config, run.file, run.baseDir)
     const dir =

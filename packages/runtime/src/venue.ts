@@ -4,8 +4,15 @@
  * every few minutes. `--mode paper --feed venue`: the same klines into a paper run (fills simulated).
  * @packageDocumentation
  */
-import { BinanceUsdmExchange, createUsdmClient, credentialsFromEnv, klineFeed, listedMarkets } from '@quantum/ccxt'
-import type { OhlcvClient, OrphanPolicy, Reconciliation, Transport } from '@quantum/ccxt'
+import {
+  BinanceUsdmExchange,
+  createUsdmClient,
+  credentialsFromEnv,
+  fetchClosedBars,
+  klineFeed,
+  listedMarkets,
+} from '@quantum/ccxt'
+import type { OhlcvClient, OrphanPolicy, Reconciliation, Transport, UsdmClient } from '@quantum/ccxt'
 import { ConfigError, startLive, symbolFromPath } from '@quantum/core'
 import type { EngineEvent, Fill, LivePaperFeed, Logger, MarketBar, QuantumConfig, TradeRecord } from '@quantum/core'
 import { fromEvent, take, takeUntil, tap, type Observable } from 'rxjs'
@@ -20,6 +27,8 @@ export interface VenueRunOptions {
   readonly timeframe?: string
   /** Stop after this many closed bars (all symbols together); run until stopped otherwise. */
   readonly maxBars?: number
+  /** Closed bars per symbol fetched over REST before the stream, to warm indicators up. @default {@link warmupOf} the config */
+  readonly warmup?: number
   /** What reconciliation does with orphans (orders and positions this run did not place). @default adopt */
   readonly orphans?: OrphanPolicy
   /** Reconcile with the venue this often. @default 300000 (5 min) */
@@ -60,6 +69,30 @@ export function transportFromEnv(env: Readonly<Record<string, string | undefined
   return { restUrl, wsUrl }
 }
 
+/** The warm-up a config's agents declare: the largest `warmup` of its agent plugins (0 without any). */
+export function warmupOf(config: QuantumConfig): number {
+  return config.plugins.reduce((n, p) => (p.kind === 'agent' ? Math.max(n, p.warmup ?? 0) : n), 0)
+}
+
+/** Warm-up bars and where the live feed continues from them. */
+async function warmupBars(
+  client: UsdmClient,
+  input: { unified: ReadonlyMap<string, string>; timeframe: string; count: number },
+): Promise<{ history: MarketBar[]; after: Map<string, MarketBar> }> {
+  const { unified, timeframe, count } = input
+  const bySymbol = await fetchClosedBars({
+    client: client as unknown as OhlcvClient,
+    symbols: unified,
+    timeframe,
+    count,
+    now: Date.now(),
+  })
+  const history = [...bySymbol.values()].flat().sort((a, b) => a.openTime - b.openTime)
+  const after = new Map<string, MarketBar>()
+  for (const [symbol, bars] of bySymbol) if (bars.length > 0) after.set(symbol, bars[bars.length - 1]!)
+  return { history, after }
+}
+
 /** The symbols of a config: `data.symbols`, else the candle files' names. */
 function symbolsOf(config: QuantumConfig): string[] {
   if (config.data.symbols !== undefined) return [...config.data.symbols]
@@ -97,10 +130,17 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
       recoveredFills: startReconciliation.recoveredFills,
     })
     exchange.startUserStream((error) => logger.warn('user-data stream', { error: String(error) }))
+    const timeframe = options.timeframe ?? '1m'
+    const warm = await warmupBars(client, {
+      unified: exchange.unifiedSymbols(),
+      timeframe,
+      count: options.warmup ?? warmupOf(config),
+    })
     const feed = klineFeed({
       client: client as unknown as OhlcvClient,
       symbols: exchange.unifiedSymbols(),
-      timeframe: options.timeframe ?? '1m',
+      timeframe,
+      after: warm.after,
       onError: (error) => logger.warn('kline stream', { error: String(error) }),
     })
     // Closes are the adapter's last prices (sizing in quote currency, notional checks).
@@ -108,6 +148,7 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
     const bars = options.maxBars === undefined ? priced : priced.pipe(take(options.maxBars))
     const run = startLive({
       bars,
+      history: warm.history,
       exchange,
       plugins: config.plugins,
       mode,
@@ -162,6 +203,8 @@ export interface VenueFeedOptions {
   readonly timeframe?: string
   /** Complete after this many closed bars (all symbols together). @default never */
   readonly maxBars?: number
+  /** Closed bars per symbol fetched over REST before the stream, to warm indicators up. @default {@link warmupOf} the config */
+  readonly warmup?: number
   /** Aborting completes the feed (the paper run then ends and writes its results). */
   readonly signal?: AbortSignal
 }
@@ -188,10 +231,16 @@ export async function venuePaperFeed(config: QuantumConfig, options: VenueFeedOp
   const close = async (): Promise<void> => void (await client.close())
   try {
     const markets = await listedMarkets(client, symbols)
+    const warm = await warmupBars(client, {
+      unified: markets.unified,
+      timeframe,
+      count: options.warmup ?? warmupOf(config),
+    })
     let bars: Observable<MarketBar> = klineFeed({
       client: client as unknown as OhlcvClient,
       symbols: markets.unified,
       timeframe,
+      after: warm.after,
       onError: (error) => options.logger.warn('kline stream', { error: String(error) }),
     })
     if (options.maxBars !== undefined) bars = bars.pipe(take(options.maxBars))

@@ -35,6 +35,7 @@ describe('parseCliArgs', () => {
       maxBars: undefined,
       orphans: 'adopt',
       feed: 'replay',
+      warmup: undefined,
     })
   })
 
@@ -138,6 +139,8 @@ describe('assertLiveAllowed', () => {
   it('should take --feed venue for paper runs only', () => {
     expect(parseCliArgs(['a.ts', '--mode', 'paper', '--feed', 'venue']).feed).toBe('venue')
     expect(parseError(['a.ts', '--feed', 'socket']).issues[0]?.path).toBe('--feed')
+    expect(parseCliArgs(['a.ts', '--warmup', '200']).warmup).toBe(200)
+    expect(parseError(['a.ts', '--warmup', '-1']).issues[0]?.path).toBe('--warmup')
     expect(parseError(['a.ts', '--mode', 'testnet', '--feed', 'venue']).issues[0]).toMatchObject({
       path: '--feed',
       message: expect.stringContaining('only --mode paper'),

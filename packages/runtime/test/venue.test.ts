@@ -143,6 +143,64 @@ describe('quantum-run --mode paper --feed venue (the emulator as the market)', (
   }, 30_000)
 })
 
+describe('quantum-run --mode paper --feed venue --warmup', () => {
+  it('should warm the strategy up on closed bars fetched over REST, never trading them, and continue the feed after them', async () => {
+    const emulator = await startEmulator({ balance: 10_000, seed: 5 })
+    const { minute, bar } = minuteBars(emulator)
+    // Five closed minutes before now: the warm-up history.
+    for (let k = 1; k <= 5; k++) {
+      const price = 59_000 + k * 10
+      const b = { open: price, high: price + 20, low: price - 20, close: price + 5, volume: 3 }
+      emulator.pushBar('BTCUSDT', { openTime: minute - (6 - k) * 60_000, ...b })
+    }
+    const cwd = await tempDir()
+    const stderr = new CaptureStream()
+    const feeder = setInterval(bar, 40)
+    try {
+      const code = await runCli(
+        [
+          fixture('venue.config.ts'),
+          '--mode',
+          'paper',
+          '--feed',
+          'venue',
+          '--warmup',
+          '5',
+          '--max-bars',
+          '3',
+          '--out',
+          'run',
+          '--json',
+          '--quiet',
+        ],
+        {
+          stdout: new CaptureStream(),
+          stderr,
+          cwd,
+          env: { QUANTUM_BINANCE_REST_URL: emulator.restUrl, QUANTUM_BINANCE_WS_URL: emulator.wsUrl },
+          jitiOptions,
+        },
+      )
+      expect(stderr.text).toBe('')
+      expect(code).toBe(0)
+      const summary = JSON.parse(await readFile(join(cwd, 'run', 'summary.json'), 'utf8')) as {
+        bars: number
+        fees: number
+        data: { rows: number }[]
+      }
+      // The fixture buys on index 0: a warm-up bar now, so nothing is traded; the live bars are indexes 5-7.
+      expect(summary.bars).toBe(3)
+      expect(summary.data[0]?.rows).toBe(3)
+      expect(summary.fees).toBe(0)
+      const equity = (await readFile(join(cwd, 'run', 'equity.csv'), 'utf8')).trim().split('\n').slice(1)
+      expect(Number(equity[0]!.split(',')[0])).toBe(minute) // the first live bar follows the history
+    } finally {
+      clearInterval(feeder)
+      await emulator.close()
+    }
+  }, 30_000)
+})
+
 describe('quantum-run --feed on a backtest config', () => {
   it('should refuse a venue feed unless the run is a paper run', async () => {
     const stderr = new CaptureStream()

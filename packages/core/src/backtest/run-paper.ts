@@ -43,6 +43,8 @@ export interface LivePaperFeed {
   readonly source: string
   /** The venue's `exchangeInfo` (`{ symbols: [...] }`): the paper exchange trades by its rules. @default the bundled one */
   readonly exchangeInfo?: unknown
+  /** Warm-up bars older than the feed's first (see `startLive`'s `history`). @default none */
+  readonly history?: readonly MarketBar[]
 }
 
 const NOTABLE = 1000
@@ -67,6 +69,7 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
   const log = createEventLog(options.onEvent)
   const run = startLive({
     bars: source.bars,
+    ...(feed?.history === undefined ? {} : { history: feed.history }),
     exchange,
     plugins: config.plugins,
     mode: 'paper',

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs'
+import { firstValueFrom, map, Observable, toArray } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { definePlugin } from '../../define-plugin.js'
@@ -134,5 +134,50 @@ describe('startLive (paper mode on a replayed feed)', () => {
     const summary = await run.stop()
     expect(summary.bars).toBeLessThan(1000)
     expect(summary.pendingCommands).toBe(0)
+  })
+
+  it('should warm agents and exits up on history bars without acting on them', async () => {
+    const exchange = paper()
+    const seen: number[] = []
+    const recorder = definePlugin({
+      name: 'test:recorder',
+      kind: 'exit',
+      options: z.strictObject({}),
+      create: () => ({ onBar: (bar) => void seen.push(bar.index) }),
+    })
+    const history = await firstValueFrom(feed([100, 101, 102]).pipe(toArray()))
+    const live = feed([103, 104, 105, 106]).pipe(
+      map((b) => ({ ...b, index: b.index + 3, openTime: b.openTime + 3 * HOUR })),
+    )
+    const events: EngineEvent[] = []
+    const run = startLive({
+      bars: live,
+      history,
+      exchange,
+      // BUY on index 1 (a history bar: dropped) and on index 4 (the second live bar: traded).
+      plugins: [buyAt({ at: 1 }), fixedNotional({ notional: 1000 }), recorder()],
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+      onEvent: (e) => events.push(e),
+    })
+    const summary = await run.done
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6])
+    expect(summary.bars).toBe(4)
+    expect(events.filter((e) => e.type === 'signal')).toHaveLength(0)
+    expect(summary.fills).toHaveLength(0)
+
+    const again = startLive({
+      bars: feed([103, 104, 105, 106]).pipe(
+        map((b) => ({ ...b, index: b.index + 3, openTime: b.openTime + 3 * HOUR })),
+      ),
+      history,
+      exchange: paper(),
+      plugins: [buyAt({ at: 4 }), fixedNotional({ notional: 1000 })],
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+    })
+    const traded = await again.done
+    expect(traded.fills).toHaveLength(1)
+    expect(traded.fills[0]).toMatchObject({ side: 'BUY', price: 104, time: 5 * HOUR }) // the next bar's open
   })
 })

@@ -46,6 +46,13 @@ export interface LiveRunOptions {
   readonly protectionGraceMs?: number
   /** Called after each bar's market step (exchange, guards, exits), before the agents (equity curves). */
   readonly afterBar?: (bar: MarketBar) => void
+  /**
+   * Warm-up: closed bars older than the feed's first (e.g. fetched over REST at start), in time order.
+   * Agents' and exit policies' `onBar` see them before the first live bar, so indicators are ready;
+   * their signals and exit actions are dropped, risk guards and the exchange do not see them, nothing
+   * is sent. Their `index` should run on into the live bars' (see `klineFeed`'s `after`). @default none
+   */
+  readonly history?: readonly MarketBar[]
 }
 
 /** What a live run produced so far. */
@@ -169,6 +176,16 @@ export function startLive(options: LiveRunOptions): LiveRun {
     marketStep.next(bar)
   }
 
+  /** A warm-up bar: indicators of agents and exits advance, every output is dropped. */
+  const warmBar = (bar: MarketBar): void => {
+    clock.set(bar.openTime)
+    for (const exit of exits)
+      guard(bus, { plugin: exit.name, hook: 'onBar' }, () => exit.onBar!(bar, engine.contextOf(exit)))
+    for (const agent of plugins.agents) {
+      guard(bus, { plugin: agent.name, hook: 'onBar' }, () => agent.onBar(bar, engine.contextOf(agent)))
+    }
+  }
+
   subs.push(
     marketStep
       .pipe(runAgents(engine), decideSignals(engine), sizeDecisions(engine), applyRisk(engine))
@@ -202,6 +219,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
   let stopped = false
   const done = (async () => {
     for (const plugin of plugins.all) await plugin.setup?.(engine.contextOf(plugin))
+    for (const bar of options.history ?? []) warmBar(bar)
     if (!stopped) {
       await new Promise<void>((resolve, reject) => {
         endFeed = resolve
