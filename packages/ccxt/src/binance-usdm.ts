@@ -5,6 +5,7 @@ import ccxt from 'ccxt'
 import type { UsdmClient, UsdmMarket } from './client.js'
 import { mapCcxtError } from './errors.js'
 import { LiveAccount } from './live-account.js'
+import { requireOneWayMode } from './position-mode.js'
 import { fromCcxtOrder, isConditional, toCcxtOrder } from './orders.js'
 import { clientIds, prepareOrder } from './prepare.js'
 import { fromCcxtBalance, fromCcxtPosition, fromCcxtTrade } from './replies.js'
@@ -99,9 +100,10 @@ export class BinanceUsdmExchange implements ExchangePort {
   }
 
   /**
-   * Loads the markets (exchangeInfo only), checks the configured symbols and takes a first snapshot of
-   * balance, positions and working orders (regular and conditional).
-   * @throws {ConfigError} for symbols the venue does not list.
+   * Loads the markets (exchangeInfo only), checks the configured symbols and the account's position mode
+   * (the SDK trades in one-way mode), and takes a first snapshot of balance, positions and working orders
+   * (regular and conditional).
+   * @throws {ConfigError} for symbols the venue does not list, or an account in hedge mode.
    */
   static async connect(options: BinanceUsdmOptions): Promise<BinanceUsdmExchange> {
     const policy = options.retry ?? {}
@@ -119,6 +121,7 @@ export class BinanceUsdmExchange implements ExchangePort {
         missing.map((s) => ({ path: 'symbols', message: `${s} is not a USD-M market` })),
       )
     }
+    await requireOneWayMode(options.client, policy)
     const listed = options.symbols.map((s) => byId.get(s)!)
     const instruments = parseExchangeInfo({ symbols: listed.map((m) => m.info) }, 'binanceusdm exchangeInfo')
     const exchange = new BinanceUsdmExchange(options, {
