@@ -1,6 +1,7 @@
-import { InsufficientFunds, InvalidOrder } from '@quantum/core'
+import { ConfigError, InsufficientFunds, InvalidOrder } from '@quantum/core'
 import type { ExchangeEvent, MarketBar } from '@quantum/core'
-import { startEmulator, type Emulator } from '@quantum/emulator'
+import { attachCcxt, startEmulator, type Emulator } from '@quantum/emulator'
+import ccxt from 'ccxt'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BinanceUsdmExchange } from './binance-usdm.js'
 import { createUsdmClient, type UsdmClient } from './client.js'
@@ -65,6 +66,30 @@ const ordersWithClientId = (emu: Emulator, id: string): number =>
   ).length
 
 describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', () => {
+  it('should read the position mode at connect and refuse a hedge-mode account before any order', async () => {
+    emulator = await startEmulator({ balance: 10_000 })
+    const { key, secret } = emulator.credentials
+    // someone switched the account to hedge mode by hand (plain ccxt, outside the SDK)
+    const manual = new ccxt.pro.binanceusdm({ apiKey: key, secret, options: { fetchCurrencies: false } })
+    await attachCcxt(manual, emulator)
+    await manual.setPositionMode(true)
+    await manual.close()
+    const before = emulator.requests.length
+    const credentials: Credentials = { apiKey: key, secret, toString: () => 'Credentials(test)' }
+    const client = await createUsdmClient({
+      mode: 'live',
+      credentials,
+      transport: { restUrl: emulator.restUrl, wsUrl: emulator.wsUrl },
+    })
+    const error = await BinanceUsdmExchange.connect({ client, symbols: ['BTCUSDT'] }).catch((e: unknown) => e)
+    await client.close()
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).message).toMatch(/hedge mode.*one-way mode/)
+    expect((error as ConfigError).message).toMatch(/dualSidePosition=false/)
+    const sent = emulator.requests.slice(before).map((r) => `${r.method} ${r.path}`)
+    expect(sent).toEqual(['GET /fapi/v1/exchangeInfo', 'GET /fapi/v1/time', 'GET /fapi/v1/positionSide/dual'])
+  })
+
   it('should load the venue, take a snapshot, trade and stream the fill into the local position', async () => {
     const { exchange, events } = await connect()
     expect(exchange.account.getBalance()).toMatchObject({ wallet: 10_000, available: 10_000 })

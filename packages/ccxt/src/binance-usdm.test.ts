@@ -27,6 +27,17 @@ describe('BinanceUsdmExchange', () => {
     ).rejects.toThrow(ConfigError)
   })
 
+  it('should refuse an account in hedge mode with a ConfigError before any snapshot or order', async () => {
+    const fake = new FakeUsdm()
+    fake.hedged = true
+    const error = await BinanceUsdmExchange.connect({ client: fake, symbols: ['BTCUSDT'], retry: fast }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).issues[0]).toMatchObject({ path: 'positionMode' })
+    expect(fake.calls.map((c) => c.method)).toEqual(['fetchPositionMode'])
+  })
+
   it('should load instruments from the venue and take a first snapshot', async () => {
     const fake = new FakeUsdm()
     fake.balance = { totalWalletBalance: '5000', availableBalance: '4000', totalMarginBalance: '5100' }
@@ -34,6 +45,7 @@ describe('BinanceUsdmExchange', () => {
     expect(exchange.instrument('BTCUSDT')).toMatchObject({ tickSize: 0.1, stepSize: 0.001, minNotional: 100 })
     expect(exchange.account.getBalance()).toEqual({ asset: 'USDT', wallet: 5000, available: 4000, equity: 5100 })
     expect(fake.callsOf('fetchOpenOrders')).toHaveLength(4) // two symbols, regular and algo
+    expect(fake.calls[0]?.method).toBe('fetchPositionMode') // one-way mode checked first
   })
 
   it('should round and check an order before sending it, and keep its tag', async () => {

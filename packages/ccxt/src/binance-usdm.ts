@@ -6,6 +6,7 @@ import type { UsdmClient } from './client.js'
 import { mapCcxtError } from './errors.js'
 import { LiveAccount } from './live-account.js'
 import { listedMarkets } from './markets.js'
+import { requireOneWayMode } from './position-mode.js'
 import { fromCcxtOrder, isConditional, toCcxtOrder } from './orders.js'
 import { clientIds, prepareOrder } from './prepare.js'
 import { fromCcxtBalance, fromCcxtPosition, fromCcxtTrade } from './replies.js'
@@ -100,12 +101,14 @@ export class BinanceUsdmExchange implements ExchangePort {
   }
 
   /**
-   * Loads the markets (exchangeInfo only), checks the configured symbols and takes a first snapshot of
-   * balance, positions and working orders (regular and conditional).
-   * @throws {ConfigError} for symbols the venue does not list.
+   * Loads the markets (exchangeInfo only), checks the configured symbols and the account's position mode
+   * (the SDK trades in one-way mode), and takes a first snapshot of balance, positions and working orders
+   * (regular and conditional).
+   * @throws {ConfigError} for symbols the venue does not list, or an account in hedge mode.
    */
   static async connect(options: BinanceUsdmOptions): Promise<BinanceUsdmExchange> {
     const markets = await listedMarkets(options.client, options.symbols, options.retry)
+    await requireOneWayMode(options.client, options.retry ?? {})
     const exchange = new BinanceUsdmExchange(options, markets)
     await exchange.sync()
     return exchange

@@ -33,6 +33,8 @@ export interface UsdmClient {
   fetchPositions(symbols?: string[]): Promise<unknown[]>
   fetchMyTrades(symbol: string, since?: number, limit?: number): Promise<unknown[]>
   setLeverage(leverage: number, symbol: string): Promise<unknown>
+  /** `GET /fapi/v1/positionSide/dual`: `{ hedged }` (hedge mode on or off). */
+  fetchPositionMode(symbol?: string): Promise<unknown>
   watchOrders(symbol?: string): Promise<unknown[]>
   watchMyTrades(symbol?: string): Promise<unknown[]>
   watchPositions(symbols?: string[]): Promise<unknown[]>

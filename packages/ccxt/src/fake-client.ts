@@ -29,6 +29,8 @@ export class FakeUsdm implements UsdmClient {
   readonly orders = new Map<string, Record<string, unknown>>()
   balance = { totalWalletBalance: '1000', availableBalance: '1000', totalMarginBalance: '1000' }
   positions: Record<string, unknown>[] = []
+  /** The account's position mode as `fetchPositionMode` reports it. */
+  hedged = false
   last_response_headers: Record<string, unknown> | undefined = { 'X-Mbx-Used-Weight-1m': '10' }
   private nextId = 100
   private readonly planned = new Map<string, Planned[]>()
@@ -175,6 +177,12 @@ export class FakeUsdm implements UsdmClient {
     this.calls.push({ method: 'setLeverage', args: [leverage, symbol] })
     await Promise.resolve()
     return { leverage, symbol }
+  }
+
+  async fetchPositionMode(): Promise<unknown> {
+    this.calls.push({ method: 'fetchPositionMode', args: [] })
+    await Promise.resolve()
+    return { info: { dualSidePosition: this.hedged }, hedged: this.hedged }
   }
 
   watchOrders(): Promise<unknown[]> {

@@ -84,7 +84,7 @@ export class MarketFeed {
     if (how.moveClock && this.deps.clock instanceof ManualClock && this.deps.clock.now() < closeTime + 1)
       this.deps.clock.set(closeTime + 1)
     this.deps.venue.market.add(i.symbol, how.interval, { ...bar, closeTime })
-    if (how.interval === this.deps.options.interval) this.deps.venue.paper.onBar(i.symbol, bar)
+    if (how.interval === this.deps.options.interval) this.deps.venue.onBar(i.symbol, bar)
     const s = i.symbol.toLowerCase()
     const E = this.deps.now()
     const k = {

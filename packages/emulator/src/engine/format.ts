@@ -66,13 +66,14 @@ export function algoJson(algo: AlgoOrder, instrument: Instrument): Record<string
     symbol: algo.symbol,
     side: algo.side,
     positionSide: 'BOTH',
-    timeInForce: 'GTC',
+    timeInForce: algo.timeInForce,
     quantity: qty(instrument, algo.quantity),
     algoStatus: algo.algoStatus,
     actualOrderId: algo.orderId === undefined ? '' : String(algo.orderId),
     actualPrice: px(instrument, algo.avgPrice),
     triggerPrice: px(instrument, algo.triggerPrice),
-    price: px(instrument, 0),
+    price: px(instrument, algo.price),
+    ...trailingJson(algo, instrument),
     icebergQuantity: null,
     tpTriggerPrice: px(instrument, 0),
     tpPrice: px(instrument, 0),
@@ -90,6 +91,12 @@ export function algoJson(algo: AlgoOrder, instrument: Instrument): Record<string
     triggerTime: algo.triggerTime,
     goodTillDate: 0,
   }
+}
+
+/** `activatePrice` and `callbackRate` of a TRAILING_STOP_MARKET order (nothing for other types). */
+function trailingJson(algo: AlgoOrder, instrument: Instrument): Record<string, string> {
+  if (algo.orderType !== 'TRAILING_STOP_MARKET') return {}
+  return { activatePrice: px(instrument, algo.triggerPrice), callbackRate: String(algo.callbackRate) }
 }
 
 /** `/fapi/v1/userTrades` row. */
@@ -209,15 +216,15 @@ export function algoUpdateJson(algo: AlgoOrder, instrument: Instrument): Record<
     s: algo.symbol,
     S: algo.side,
     ps: 'BOTH',
-    f: 'GTC',
+    f: algo.timeInForce,
     q: qty(instrument, algo.quantity),
     X: algo.algoStatus,
     ai: algo.orderId === undefined ? '' : String(algo.orderId),
     ap: px(instrument, algo.avgPrice),
     aq: qty(instrument, algo.executedQty),
-    act: algo.orderId === undefined ? '0' : 'MARKET',
+    act: algo.orderId === undefined ? '0' : algo.price > 0 ? 'LIMIT' : 'MARKET',
     tp: px(instrument, algo.triggerPrice),
-    p: px(instrument, 0),
+    p: px(instrument, algo.price),
     V: 'EXPIRE_MAKER',
     wt: algo.workingType,
     pm: 'NONE',

@@ -1,10 +1,11 @@
 import { bundledInstruments } from '@quantum/core'
 import { describe, expect, it } from 'vitest'
 import { BinanceApiError } from '../http/api-error.js'
-import { checkNewAlgo, checkNewOrder, type RuleContext } from './order-rules.js'
+import { checkNewAlgo } from './algo-rules.js'
+import { checkNewOrder, type RuleContext } from './order-rules.js'
 
 const xrp = bundledInstruments().find((i) => i.symbol === 'XRPUSDT')!
-const ctx: RuleContext = { instrument: xrp, lastPrice: 2, position: 0 }
+const ctx: RuleContext = { instrument: xrp, lastPrice: 2, position: 0, dualSidePosition: false }
 const params = (o: Record<string, string>): Map<string, string> =>
   new Map(Object.entries({ symbol: 'XRPUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', ...o }))
 const code = (run: () => unknown): number | undefined => {

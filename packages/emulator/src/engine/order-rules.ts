@@ -7,6 +7,7 @@
  */
 import { quantize, type Instrument } from '@quantum/core'
 import { BinanceApiError } from '../http/api-error.js'
+import type { TimeInForce } from './types.js'
 
 /** Request parameters, as sent (query and form body merged). */
 export type Params = ReadonlyMap<string, string>
@@ -18,6 +19,8 @@ export interface RuleContext {
   readonly lastPrice: number
   /** Signed position size. */
   readonly position: number
+  /** Hedge mode (`POST /fapi/v1/positionSide/dual`) is on. */
+  readonly dualSidePosition: boolean
 }
 
 /** A validated regular order. */
@@ -27,28 +30,15 @@ export interface NewOrderSpec {
   readonly type: 'MARKET' | 'LIMIT'
   readonly quantity: number
   readonly price: number
-  readonly timeInForce: 'GTC' | 'IOC' | 'FOK' | 'GTX'
+  readonly timeInForce: TimeInForce
   readonly reduceOnly: boolean
   readonly clientOrderId: string | undefined
 }
 
-/** A validated conditional (algo) order. */
-export interface NewAlgoSpec {
-  readonly symbol: string
-  readonly side: 'BUY' | 'SELL'
-  readonly type: 'STOP_MARKET' | 'TAKE_PROFIT_MARKET'
-  /** 0 with closePosition. */
-  readonly quantity: number
-  readonly triggerPrice: number
-  readonly reduceOnly: boolean
-  readonly closePosition: boolean
-  readonly workingType: 'CONTRACT_PRICE' | 'MARK_PRICE'
-  readonly clientAlgoId: string | undefined
-}
-
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/
 const DECIMAL = /^\d+(\.\d+)?$/
-const ALGO_TYPES = new Set(['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'])
+/** The types that go to `/fapi/v1/algoOrder`. */
+export const ALGO_TYPES = new Set(['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'])
 
 /** The value of a mandatory parameter. */
 export function required(params: Params, name: string): string {
@@ -67,14 +57,16 @@ function onGrid(value: number, step: number): boolean {
   return quantize(value, step, 'truncate').exact
 }
 
-function decimal(params: Params, name: string): number | undefined {
+/** An optional decimal parameter (-1102 when malformed). */
+export function decimal(params: Params, name: string): number | undefined {
   const text = params.get(name)
   if (text === undefined) return undefined
   if (!DECIMAL.test(text)) throw new BinanceApiError('ILLEGAL_PARAM', name)
   return Number(text)
 }
 
-function checkQuantity(params: Params, ctx: RuleContext, market: boolean): number {
+/** The `quantity` parameter, checked against precision, step and limits (-1111, -4003, -4023, -4004, -4005). */
+export function checkQuantity(params: Params, ctx: RuleContext, market: boolean): number {
   const text = required(params, 'quantity')
   const q = decimal(params, 'quantity')!
   const i = ctx.instrument
@@ -86,7 +78,8 @@ function checkQuantity(params: Params, ctx: RuleContext, market: boolean): numbe
   return q
 }
 
-function checkPrice(params: Params, name: string, ctx: RuleContext): number {
+/** A price parameter, checked against precision and tick (-1111, -4014). */
+export function checkPrice(params: Params, name: string, ctx: RuleContext): number {
   const text = required(params, name)
   const p = decimal(params, name)!
   if (decimals(text) > ctx.instrument.pricePrecision) throw new BinanceApiError('BAD_PRECISION')
@@ -94,34 +87,63 @@ function checkPrice(params: Params, name: string, ctx: RuleContext): number {
   return p
 }
 
-function side(params: Params): 'BUY' | 'SELL' {
+/** The mandatory `side` (-1117). */
+export function side(params: Params): 'BUY' | 'SELL' {
   const s = required(params, 'side')
   if (s !== 'BUY' && s !== 'SELL') throw new BinanceApiError('INVALID_SIDE')
   return s
 }
 
-function bool(params: Params, name: string): boolean {
+/** A `true`/`false` parameter, false when absent (-1102 otherwise). */
+export function bool(params: Params, name: string): boolean {
   const v = params.get(name)
   if (v === undefined || v === 'false') return false
   if (v === 'true') return true
   throw new BinanceApiError('ILLEGAL_PARAM', name)
 }
 
-function clientId(params: Params, name: string): string | undefined {
+/** An optional client id (-4015 when malformed). */
+export function clientId(params: Params, name: string): string | undefined {
   const id = params.get(name)
   if (id === undefined) return undefined
   if (!CLIENT_ID.test(id)) throw new BinanceApiError('INVALID_CL_ORD_ID_LEN')
   return id
 }
 
-/** A reduce-only order needs a position on the other side (a larger one is cut to the position by the engine). */
-function checkReduceOnly(ctx: RuleContext, s: 'BUY' | 'SELL'): void {
+/** -2022: a reduce-only order needs a position on the other side (a larger one is cut to the position by the engine). */
+export function checkReduceOnly(ctx: RuleContext, s: 'BUY' | 'SELL'): void {
   const reducible = ctx.position !== 0 && ctx.position > 0 === (s === 'SELL')
   if (!reducible) throw new BinanceApiError('REDUCE_ONLY_REJECT')
 }
 
-function checkNotional(ctx: RuleContext, notional: number): void {
+/** -4164 below the symbol's min notional. */
+export function checkNotional(ctx: RuleContext, notional: number): void {
   if (notional < ctx.instrument.minNotional) throw new BinanceApiError('MIN_NOTIONAL', ctx.instrument.minNotional)
+}
+
+/**
+ * `positionSide` against the account's position mode: -4061 when it does not match; in hedge mode
+ * LONG/SHORT are refused with -2010 (hedge-mode trading is not emulated).
+ */
+export function checkPositionSide(params: Params, ctx: RuleContext): void {
+  const ps = params.get('positionSide') ?? 'BOTH'
+  if (ps !== 'BOTH' && ps !== 'LONG' && ps !== 'SHORT') throw new BinanceApiError('ILLEGAL_PARAM', 'positionSide')
+  if ((ps === 'BOTH') === ctx.dualSidePosition) throw new BinanceApiError('POSITION_SIDE_NOT_MATCH')
+  if (ctx.dualSidePosition) throw new BinanceApiError('NEW_ORDER_REJECTED', 'hedge-mode orders are not emulated')
+}
+
+/** -5022: a post-only (GTX) limit at `price` would cross the last price. */
+export function checkPostOnly(ctx: RuleContext, s: 'BUY' | 'SELL', price: number): void {
+  if (!Number.isFinite(ctx.lastPrice)) return
+  const crosses = s === 'BUY' ? price >= ctx.lastPrice + ctx.instrument.tickSize : price <= ctx.lastPrice
+  if (crosses) throw new BinanceApiError('POST_ONLY_REJECT')
+}
+
+/** The `timeInForce` of a limit order (-1115). */
+export function timeInForce(params: Params, fallback?: TimeInForce): TimeInForce {
+  const tif = fallback === undefined ? required(params, 'timeInForce') : (params.get('timeInForce') ?? fallback)
+  if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK' && tif !== 'GTX') throw new BinanceApiError('INVALID_TIF')
+  return tif
 }
 
 /**
@@ -130,6 +152,7 @@ function checkNotional(ctx: RuleContext, notional: number): void {
  */
 export function checkNewOrder(params: Params, ctx: RuleContext): NewOrderSpec {
   const s = side(params)
+  checkPositionSide(params, ctx)
   const type = required(params, 'type')
   if (ALGO_TYPES.has(type)) throw new BinanceApiError('ALGO_ONLY_ORDER_TYPE')
   if (type !== 'MARKET' && type !== 'LIMIT') throw new BinanceApiError('INVALID_ORDER_TYPE')
@@ -137,12 +160,10 @@ export function checkNewOrder(params: Params, ctx: RuleContext): NewOrderSpec {
   const quantity = checkQuantity(params, ctx, type === 'MARKET')
   const reduceOnly = bool(params, 'reduceOnly')
   let price = 0
-  let timeInForce: NewOrderSpec['timeInForce'] = 'GTC'
+  let tif: TimeInForce = 'GTC'
   if (type === 'LIMIT') {
     price = checkPrice(params, 'price', ctx)
-    const tif = required(params, 'timeInForce')
-    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK' && tif !== 'GTX') throw new BinanceApiError('INVALID_TIF')
-    timeInForce = tif
+    tif = timeInForce(params)
   } else if (params.has('price')) {
     throw new BinanceApiError('BAD_COMBINATION', "Parameter 'price' sent when not required.")
   }
@@ -152,49 +173,15 @@ export function checkNewOrder(params: Params, ctx: RuleContext): NewOrderSpec {
   if (type === 'MARKET' && !Number.isFinite(ctx.lastPrice)) {
     throw new BinanceApiError('NEW_ORDER_REJECTED', 'no market price yet (push a bar first)')
   }
-  if (timeInForce === 'GTX' && Number.isFinite(ctx.lastPrice)) {
-    const crosses = s === 'BUY' ? price >= ctx.lastPrice + ctx.instrument.tickSize : price <= ctx.lastPrice
-    if (crosses) throw new BinanceApiError('POST_ONLY_REJECT')
-  }
-  return { symbol: ctx.instrument.symbol, side: s, type, quantity, price, timeInForce, reduceOnly, clientOrderId }
-}
-
-/**
- * Checks a `POST /fapi/v1/algoOrder` request (`algoType=CONDITIONAL`, STOP_MARKET / TAKE_PROFIT_MARKET).
- * @throws {BinanceApiError} with Binance's code for the first rule broken.
- */
-export function checkNewAlgo(params: Params, ctx: RuleContext): NewAlgoSpec {
-  if (required(params, 'algoType') !== 'CONDITIONAL') throw new BinanceApiError('ILLEGAL_PARAM', 'algoType')
-  const s = side(params)
-  const type = required(params, 'type')
-  if (type !== 'STOP_MARKET' && type !== 'TAKE_PROFIT_MARKET') throw new BinanceApiError('INVALID_ORDER_TYPE')
-  const clientAlgoId = clientId(params, 'clientAlgoId')
-  const triggerPrice = checkPrice(params, 'triggerPrice', ctx)
-  const closePosition = bool(params, 'closePosition')
-  const reduceOnly = bool(params, 'reduceOnly')
-  if (closePosition && (params.has('quantity') || reduceOnly)) {
-    throw new BinanceApiError('BAD_COMBINATION', 'closePosition cannot be sent with quantity or reduceOnly.')
-  }
-  const quantity = closePosition ? 0 : checkQuantity(params, ctx, true)
-  const wt = params.get('workingType') ?? 'CONTRACT_PRICE'
-  if (wt !== 'CONTRACT_PRICE' && wt !== 'MARK_PRICE') throw new BinanceApiError('ILLEGAL_PARAM', 'workingType')
-  if (!reduceOnly && !closePosition) checkNotional(ctx, quantity * triggerPrice)
-  const last = ctx.lastPrice
-  if (Number.isFinite(last)) {
-    const stopFiresAbove = (type === 'STOP_MARKET') === (s === 'BUY')
-    if (stopFiresAbove ? triggerPrice <= last : triggerPrice >= last) {
-      throw new BinanceApiError('ORDER_WOULD_IMMEDIATELY_TRIGGER')
-    }
-  }
+  if (tif === 'GTX') checkPostOnly(ctx, s, price)
   return {
     symbol: ctx.instrument.symbol,
     side: s,
     type,
     quantity,
-    triggerPrice,
+    price,
+    timeInForce: tif,
     reduceOnly,
-    closePosition,
-    workingType: wt,
-    clientAlgoId,
+    clientOrderId,
   }
 }

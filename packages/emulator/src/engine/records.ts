@@ -5,25 +5,31 @@
  */
 import { decimalsOf, type AccountView, type Fill, type Instrument } from '@quantum/core'
 import { num, qty } from './format.js'
-import type { NewAlgoSpec, NewOrderSpec } from './order-rules.js'
+import type { NewAlgoSpec } from './algo-rules.js'
+import type { NewOrderSpec } from './order-rules.js'
 import type { AlgoOrder, VenueOrder, VenueTrade } from './types.js'
 
+/** How a new regular order record is executed, and the algo order that placed it, if any. */
+export interface OrderExec {
+  readonly time: number
+  readonly pending: number[]
+  readonly intervalMs: number
+  /** The triggered STOP / TAKE_PROFIT order it comes from. */
+  readonly algo?: AlgoOrder | undefined
+}
+
 /** A new regular order record. */
-export function orderRecord(
-  orderId: number,
-  spec: NewOrderSpec,
-  exec: { time: number; pending: number[]; intervalMs: number },
-): VenueOrder {
+export function orderRecord(orderId: number, spec: NewOrderSpec, exec: OrderExec): VenueOrder {
   return {
     orderId,
     clientOrderId: spec.clientOrderId ?? `emu${String(orderId)}`,
     symbol: spec.symbol,
     side: spec.side,
     type: spec.type,
-    origType: spec.type,
+    origType: exec.algo?.orderType ?? spec.type,
     timeInForce: spec.timeInForce,
     price: spec.price,
-    stopPrice: 0,
+    stopPrice: exec.algo?.triggerPrice ?? 0,
     origQty: spec.quantity,
     reduceOnly: spec.reduceOnly,
     closePosition: false,
@@ -41,7 +47,11 @@ export function orderRecord(
 }
 
 /** A new algo order record. */
-export function algoRecord(algoId: number, spec: NewAlgoSpec, exec: { time: number; paperId: string }): AlgoOrder {
+export function algoRecord(
+  algoId: number,
+  spec: NewAlgoSpec,
+  exec: { time: number; paperId: string | undefined },
+): AlgoOrder {
   return {
     algoId,
     clientAlgoId: spec.clientAlgoId ?? `emualgo${String(algoId)}`,
@@ -50,6 +60,10 @@ export function algoRecord(algoId: number, spec: NewAlgoSpec, exec: { time: numb
     side: spec.side,
     quantity: spec.quantity,
     triggerPrice: spec.triggerPrice,
+    price: spec.price,
+    timeInForce: spec.timeInForce,
+    callbackRate: spec.callbackRate,
+    trailBest: Number.NaN,
     workingType: spec.workingType,
     reduceOnly: spec.reduceOnly,
     closePosition: spec.closePosition,

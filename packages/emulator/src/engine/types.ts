@@ -20,11 +20,12 @@ export interface VenueOrder {
   readonly type: 'MARKET' | 'LIMIT'
   /** The type the user sent (STOP_MARKET / TAKE_PROFIT_MARKET for triggered algo orders). */
   readonly origType: string
-  readonly timeInForce: 'GTC' | 'IOC' | 'FOK' | 'GTX'
-  /** Limit price, 0 for MARKET. */
-  readonly price: number
+  readonly timeInForce: TimeInForce
+  /** Limit price, 0 for MARKET (changed by `PUT /fapi/v1/order`). */
+  price: number
   readonly stopPrice: number
-  readonly origQty: number
+  /** Ordered quantity (changed by `PUT /fapi/v1/order`). */
+  origQty: number
   readonly reduceOnly: boolean
   readonly closePosition: boolean
   readonly workingType: 'CONTRACT_PRICE' | 'MARK_PRICE'
@@ -43,16 +44,30 @@ export interface VenueOrder {
   cancelTimer: (() => void) | undefined
 }
 
+/** The conditional order types of `/fapi/v1/algoOrder`. */
+export type AlgoType = 'STOP_MARKET' | 'TAKE_PROFIT_MARKET' | 'STOP' | 'TAKE_PROFIT' | 'TRAILING_STOP_MARKET'
+
+/** Binance's time-in-force values for limit orders. */
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'GTX'
+
 /** A conditional order (`/fapi/v1/algoOrder`, `algoType=CONDITIONAL`). */
 export interface AlgoOrder {
   readonly algoId: number
   readonly clientAlgoId: string
-  readonly orderType: 'STOP_MARKET' | 'TAKE_PROFIT_MARKET'
+  readonly orderType: AlgoType
   readonly symbol: string
   readonly side: 'BUY' | 'SELL'
   /** 0 for closePosition orders. */
   readonly quantity: number
+  /** Trigger price; for TRAILING_STOP_MARKET the activation price sent (0 when none). */
   readonly triggerPrice: number
+  /** Limit price of the order placed once triggered (STOP / TAKE_PROFIT), else 0. */
+  readonly price: number
+  readonly timeInForce: TimeInForce
+  /** TRAILING_STOP_MARKET: retracement in percent (1 = 1 %), else 0. */
+  readonly callbackRate: number
+  /** TRAILING_STOP_MARKET: best price since activation, NaN until activated. */
+  trailBest: number
   readonly workingType: 'CONTRACT_PRICE' | 'MARK_PRICE'
   readonly reduceOnly: boolean
   readonly closePosition: boolean
@@ -60,7 +75,8 @@ export interface AlgoOrder {
   algoStatus: AlgoStatus
   updateTime: number
   triggerTime: number
-  paperId: string
+  /** The engine STOP_MARKET / TAKE_PROFIT_MARKET order working for it (none for orders the emulator holds). */
+  paperId: string | undefined
   /** The regular order it placed when triggered. */
   orderId: number | undefined
   avgPrice: number

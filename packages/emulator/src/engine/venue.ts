@@ -11,6 +11,7 @@ import {
   InvalidOrder,
   parseExchangeInfo,
   parseLeverageBrackets,
+  type BarLike,
   type ExchangeEvent,
   type Fill,
   type Instrument,
@@ -21,7 +22,8 @@ import { BinanceApiError } from '../http/api-error.js'
 import type { ResolvedEmulatorOptions } from '../options.js'
 import { algoUpdateJson, orderUpdateJson } from './format.js'
 import { MarketBook } from './market-book.js'
-import type { NewAlgoSpec, NewOrderSpec } from './order-rules.js'
+import type { NewAlgoSpec } from './algo-rules.js'
+import type { NewOrderSpec } from './order-rules.js'
 import {
   accountUpdateEvent,
   algoRecord,
@@ -30,6 +32,7 @@ import {
   splitQuantity,
   tradeRecord,
 } from './records.js'
+import { limitStopHit, trailLevel, trailOnBar } from './triggers.js'
 import type { AlgoOrder, VenueOrder, VenueTrade } from './types.js'
 
 /** How a new order is executed: now, later, or in parts (fault injection). */
@@ -59,7 +62,11 @@ export class Venue {
   readonly algos = new Map<number, AlgoOrder>()
   readonly trades: VenueTrade[] = []
   readonly marginTypes = new Map<string, 'ISOLATED' | 'CROSSED'>()
+  /** Hedge mode (`POST /fapi/v1/positionSide/dual`); hedge-mode orders themselves are not emulated. */
+  dualSidePosition = false
   private readonly links = new Map<string, Link>()
+  /** The STOP / TAKE_PROFIT algo order behind each order it placed when triggered, by order id. */
+  private readonly triggered = new Map<number, AlgoOrder>()
   private readonly realized = new Map<string, number>()
   private ids = { order: 4_000_000_000, algo: 1_000_000, trade: 359_000_000, child: 0 }
   private sink: UserEventSink = () => {}
@@ -117,53 +124,101 @@ export class Venue {
     )
   }
 
+  /** True while a regular order can still execute. */
+  isOpen(order: VenueOrder): boolean {
+    return OPEN.has(order.status)
+  }
+
   /** Moves the engine's market to `price` with a zero-range bar (marketable orders execute). */
   tick(symbol: string, price: number): void {
     if (!Number.isFinite(price)) return
     const t = this.now()
-    this.paper.onBar(symbol, { openTime: t, open: price, high: price, low: price, close: price })
+    this.onBar(symbol, { openTime: t, open: price, high: price, low: price, close: price })
   }
 
-  /** Places a regular order; with an immediate plan it has executed as far as it can when this returns. */
-  placeOrder(spec: NewOrderSpec, plan: ExecutionPlan = {}): VenueOrder {
+  /** Hands a bar to the engine, then to the conditional orders the emulator holds (limit and trailing stops). */
+  onBar(symbol: string, bar: BarLike): void {
+    this.paper.onBar(symbol, bar)
+    const tickSize = this.instrument(symbol).tickSize
+    for (const algo of this.openAlgos(symbol)) {
+      if (algo.algoStatus !== 'NEW') continue // executed by an earlier one in this loop
+      if (algo.orderType === 'STOP' || algo.orderType === 'TAKE_PROFIT') {
+        if (limitStopHit(algo, bar)) this.triggerLimit(algo)
+      } else if (algo.orderType === 'TRAILING_STOP_MARKET') {
+        const level = trailOnBar(algo, bar, tickSize)
+        if (level !== undefined) this.moveTrailingStop(algo, level)
+      }
+    }
+  }
+
+  /**
+   * Places a regular order (`algo`: the triggered STOP / TAKE_PROFIT order placing it); with an immediate
+   * plan it has executed as far as it can when this returns.
+   */
+  placeOrder(spec: NewOrderSpec, plan: ExecutionPlan = {}, algo?: AlgoOrder): VenueOrder {
     this.checkDuplicate(spec.clientOrderId)
     const order = orderRecord(++this.ids.order, spec, {
       time: this.now(),
       pending: splitQuantity(spec.quantity, plan.parts ?? 1, this.instrument(spec.symbol)),
       intervalMs: plan.intervalMs ?? 1000,
+      algo,
     })
     const delay = plan.delayMs ?? 0
     if (delay <= 0) this.placeSlice(order, { first: true })
     this.orders.set(order.orderId, order)
+    if (algo !== undefined) {
+      algo.orderId = order.orderId
+      this.triggered.set(order.orderId, algo)
+      this.emitAlgo(algo)
+    }
     this.emitOrder(order, 'NEW')
     if (delay > 0) this.scheduleSlice(order, delay)
     else this.execute(order)
     return order
   }
 
-  /** Places a conditional order as an engine STOP_MARKET / TAKE_PROFIT_MARKET order. */
+  /**
+   * Places a conditional order: STOP_MARKET / TAKE_PROFIT_MARKET as engine orders; STOP / TAKE_PROFIT
+   * and TRAILING_STOP_MARKET held here and moved by {@link Venue.onBar}.
+   */
   placeAlgo(spec: NewAlgoSpec): AlgoOrder {
     this.checkDuplicate(spec.clientAlgoId)
-    const i = this.instrument(spec.symbol)
-    const pos = Math.abs(this.positionQty(spec.symbol))
-    const quantity = spec.closePosition ? (pos > 0 ? pos : finiteOr(i.maxMarketQty, i.maxQty, 1e9)) : spec.quantity
-    const id = this.childId()
-    const paperOrder = this.engineCall(() =>
-      this.paper.placeOrderSync({
-        symbol: spec.symbol,
-        side: spec.side,
-        type: spec.type,
-        quantity,
-        triggerPrice: spec.triggerPrice,
-        reduceOnly: spec.reduceOnly || spec.closePosition,
-        clientOrderId: id,
-      }),
-    )
-    const algo = algoRecord(++this.ids.algo, spec, { time: this.now(), paperId: paperOrder.id })
+    const engine = spec.type === 'STOP_MARKET' || spec.type === 'TAKE_PROFIT_MARKET'
+    const paperId = engine ? this.placeAlgoChild(spec) : undefined
+    const algo = algoRecord(++this.ids.algo, spec, { time: this.now(), paperId })
     this.algos.set(algo.algoId, algo)
-    this.links.set(paperOrder.id, { kind: 'algo', algo })
+    if (paperId !== undefined) this.links.set(paperId, { kind: 'algo', algo })
     this.emitAlgo(algo)
+    const last = this.paper.account.getLastPrice(spec.symbol)
+    if (spec.type === 'TRAILING_STOP_MARKET' && spec.triggerPrice === 0 && Number.isFinite(last)) {
+      algo.trailBest = last // no activatePrice: active at once, from the last price
+      this.moveTrailingStop(algo, trailLevel(algo, this.instrument(spec.symbol).tickSize))
+    }
     return algo
+  }
+
+  /**
+   * Amends a resting LIMIT order in place (same orderId): the engine order is replaced by one for the
+   * new price and the quantity still to fill, which executes like a new order when it crosses. A new
+   * quantity at or below the executed one cancels the order, as on Binance.
+   * @throws {BinanceApiError} from the engine (-2019, -2022); the order is then left as it was.
+   */
+  amendOrder(order: VenueOrder, change: { readonly quantity: number; readonly price: number }): VenueOrder {
+    const digits = this.instrument(order.symbol).quantityPrecision
+    const left = (q: number): number => Number((q - order.executedQty).toFixed(digits))
+    if (left(change.quantity) <= 0) return this.cancelOrder(order)
+    const before = { price: order.price, quantity: order.origQty, remaining: left(order.origQty) }
+    this.detachOrder(order)
+    try {
+      this.attachOrder(order, { ...change, remaining: left(change.quantity) })
+    } catch (error) {
+      this.attachOrder(order, before)
+      throw error
+    }
+    order.updateTime = this.now()
+    this.emitOrder(order, 'AMENDMENT')
+    this.execute(order)
+    return order
   }
 
   /** Cancels an open regular order. @throws {BinanceApiError} -2011 when it is not open. */
@@ -179,13 +234,113 @@ export class Venue {
   /** Cancels a working algo order. @throws {BinanceApiError} -2011 when it is not working. */
   cancelAlgo(algo: AlgoOrder): AlgoOrder {
     if (algo.algoStatus !== 'NEW') throw new BinanceApiError('NO_SUCH_ORDER')
-    this.paper.cancelOrderSync(algo.symbol, algo.paperId)
+    if (algo.paperId !== undefined) this.paper.cancelOrderSync(algo.symbol, algo.paperId)
+    else this.endAlgo(algo, 'CANCELED')
     return algo
   }
 
   /** Realised PnL booked on `symbol` so far. */
   realizedOf(symbol: string): number {
     return this.realized.get(symbol) ?? 0
+  }
+
+  private placeAlgoChild(spec: NewAlgoSpec): string {
+    const i = this.instrument(spec.symbol)
+    const pos = Math.abs(this.positionQty(spec.symbol))
+    const quantity = spec.closePosition ? (pos > 0 ? pos : finiteOr(i.maxMarketQty, i.maxQty, 1e9)) : spec.quantity
+    const request = {
+      symbol: spec.symbol,
+      side: spec.side,
+      type: spec.type as 'STOP_MARKET' | 'TAKE_PROFIT_MARKET',
+      quantity,
+      triggerPrice: spec.triggerPrice,
+      reduceOnly: spec.reduceOnly || spec.closePosition,
+      clientOrderId: this.childId(),
+    }
+    return this.engineCall(() => this.paper.placeOrderSync(request)).id
+  }
+
+  /** A triggered STOP / TAKE_PROFIT places its limit order; refused by the engine, the algo order is REJECTED. */
+  private triggerLimit(algo: AlgoOrder): void {
+    const t = this.now()
+    algo.algoStatus = 'TRIGGERED'
+    algo.triggerTime = t
+    algo.updateTime = t
+    const spec: NewOrderSpec = {
+      symbol: algo.symbol,
+      side: algo.side,
+      type: 'LIMIT',
+      quantity: algo.quantity,
+      price: algo.price,
+      timeInForce: algo.timeInForce,
+      reduceOnly: algo.reduceOnly,
+      clientOrderId: algo.clientAlgoId,
+    }
+    try {
+      this.placeOrder(spec, {}, algo)
+    } catch (error) {
+      if (!(error instanceof BinanceApiError)) throw error
+      this.endAlgo(algo, 'REJECTED')
+    }
+  }
+
+  /** Puts a trailing stop's engine STOP_MARKET at `level`, firing it at once when the last price is beyond. */
+  private moveTrailingStop(algo: AlgoOrder, level: number): void {
+    this.detachAlgo(algo)
+    const request = {
+      symbol: algo.symbol,
+      side: algo.side,
+      type: 'STOP_MARKET' as const,
+      quantity: algo.quantity,
+      triggerPrice: level,
+      reduceOnly: algo.reduceOnly,
+      clientOrderId: this.childId(),
+    }
+    try {
+      algo.paperId = this.engineCall(() => this.paper.placeOrderSync(request)).id
+    } catch (error) {
+      if (!(error instanceof BinanceApiError)) throw error
+      this.endAlgo(algo, 'EXPIRED')
+      return
+    }
+    this.links.set(algo.paperId, { kind: 'algo', algo })
+    const last = this.paper.account.getLastPrice(algo.symbol)
+    if (algo.side === 'SELL' ? last <= level : last >= level) this.tick(algo.symbol, last)
+  }
+
+  /** Cancels the engine order of an algo order without ending the algo order. */
+  private detachAlgo(algo: AlgoOrder): void {
+    const id = algo.paperId
+    if (id === undefined) return
+    this.links.delete(id)
+    algo.paperId = undefined
+    this.paper.cancelOrderSync(algo.symbol, id)
+  }
+
+  /** Cancels the engine order (and the pending slices) of a regular order without ending it. */
+  private detachOrder(order: VenueOrder): void {
+    order.cancelTimer?.()
+    order.cancelTimer = undefined
+    order.pending = []
+    const id = order.paperId
+    if (id === undefined) return
+    this.links.delete(id)
+    order.paperId = undefined
+    this.paper.cancelOrderSync(order.symbol, id)
+  }
+
+  /** Gives a regular order one engine order for `remaining` at `price`. */
+  private attachOrder(order: VenueOrder, to: { price: number; quantity: number; remaining: number }): void {
+    order.price = to.price
+    order.origQty = to.quantity
+    order.pending = [to.remaining]
+    this.placeSlice(order, { first: true })
+  }
+
+  private endAlgo(algo: AlgoOrder, status: 'CANCELED' | 'REJECTED' | 'EXPIRED'): void {
+    algo.algoStatus = status
+    algo.updateTime = this.now()
+    this.emitAlgo(algo)
   }
 
   private checkDuplicate(id: string | undefined): void {
@@ -308,11 +463,12 @@ export class Venue {
       T: fill.time,
       o: orderUpdateJson(order, this.instrument(order.symbol), { x: 'TRADE', trade }),
     })
-    if (link?.kind === 'algo') {
-      const algo = link.algo
+    const algo = link?.kind === 'algo' ? link.algo : this.triggered.get(order.orderId)
+    if (algo !== undefined && order.status === 'FILLED') {
+      this.triggered.delete(order.orderId)
       algo.algoStatus = 'FINISHED'
-      algo.avgPrice = fill.price
-      algo.executedQty = fill.quantity
+      algo.avgPrice = order.cumQuote / order.executedQty
+      algo.executedQty = order.executedQty
       algo.updateTime = fill.time
       this.emitAlgo(algo)
     }

@@ -151,10 +151,19 @@ function setMarginType(ctx: RequestContext): Record<string, unknown> {
   return { code: 200, msg: 'success' }
 }
 
+/** Switches one-way / hedge mode: -4059 when unchanged, -4067 with open orders, -4068 with a position. */
 function setDualSide(ctx: RequestContext): Record<string, unknown> {
-  const dual = required(ctx.params, 'dualSidePosition')
-  if (dual === 'false') throw new BinanceApiError('NO_NEED_TO_CHANGE_POSITION_SIDE')
-  throw new BinanceApiError('BAD_COMBINATION', 'Hedge mode (dualSidePosition=true) is not emulated.')
+  const { venue } = ctx
+  const text = required(ctx.params, 'dualSidePosition')
+  if (text !== 'true' && text !== 'false') throw new BinanceApiError('ILLEGAL_PARAM', 'dualSidePosition')
+  const dual = text === 'true'
+  if (dual === venue.dualSidePosition) throw new BinanceApiError('NO_NEED_TO_CHANGE_POSITION_SIDE')
+  if (venue.openOrders().length + venue.openAlgos().length > 0) throw new BinanceApiError('POSITION_SIDE_OPEN_ORDERS')
+  if (venue.paper.account.getPositions().some((p) => p.quantity > 0)) {
+    throw new BinanceApiError('POSITION_SIDE_POSITION')
+  }
+  venue.dualSidePosition = dual
+  return { code: 200, msg: 'success' }
 }
 
 function apiKeyOf(ctx: RequestContext): string {
@@ -203,7 +212,7 @@ export const accountRoutes: readonly Route[] = [
     path: '/fapi/v1/positionSide/dual',
     security: 'SIGNED',
     weight: w(30),
-    handle: () => ({ dualSidePosition: false }),
+    handle: (ctx) => ({ dualSidePosition: ctx.venue.dualSidePosition }),
   },
   { method: 'POST', path: '/fapi/v1/positionSide/dual', security: 'SIGNED', weight: w(1), handle: setDualSide },
   {

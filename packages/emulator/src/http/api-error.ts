@@ -26,6 +26,7 @@ export const BINANCE_ERRORS = {
     status: 400,
     msg: "Mandatory parameter '%s' was not sent, was empty/null, or malformed.",
   },
+  INVALID_PARAMETER: { code: -1130, status: 400, msg: "Data sent for parameter '%s' is not valid." },
   BAD_INTERVAL: { code: -1120, status: 400, msg: 'Invalid interval.' },
   BAD_SYMBOL: { code: -1121, status: 400, msg: 'Invalid symbol.' },
   BAD_COMBINATION: { code: -1128, status: 400, msg: 'Combination of optional parameters invalid. %s' },
@@ -59,11 +60,32 @@ export const BINANCE_ERRORS = {
   },
   MARGIN_TYPE_POSITION: { code: -4048, status: 400, msg: 'Margin type cannot be changed if there exists position.' },
   NO_NEED_TO_CHANGE_POSITION_SIDE: { code: -4059, status: 400, msg: 'No need to change position side.' },
+  POSITION_SIDE_NOT_MATCH: {
+    code: -4061,
+    status: 400,
+    msg: "Order's position side does not match user's setting.",
+  },
+  POSITION_SIDE_OPEN_ORDERS: {
+    code: -4067,
+    status: 400,
+    msg: 'Position side cannot be changed if there exists open orders.',
+  },
+  POSITION_SIDE_POSITION: {
+    code: -4068,
+    status: 400,
+    msg: 'Position side cannot be changed if there exists position.',
+  },
   DUPLICATED_CLIENT_ORDER_ID: { code: -4116, status: 400, msg: 'ClientOrderId is duplicated.' },
   ALGO_ONLY_ORDER_TYPE: {
     code: -4120,
     status: 400,
     msg: 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.',
+  },
+  INVALID_ACTIVATION_PRICE: { code: -4135, status: 400, msg: 'Invalid activation price.' },
+  TARGET_STRATEGY_INVALID: {
+    code: -4136,
+    status: 400,
+    msg: 'Target strategy invalid for orderType %s,closePosition %s',
   },
   MIN_NOTIONAL: {
     code: -4164,
@@ -75,6 +97,8 @@ export const BINANCE_ERRORS = {
     status: 400,
     msg: 'Due to the order could not be executed as maker, the Post Only order will be rejected. The order will not be recorded in the order history',
   },
+  ONLY_LIMIT_ORDER: { code: -5025, status: 400, msg: 'Only limit order is supported.' },
+  NO_NEED_TO_MODIFY: { code: -5027, status: 400, msg: 'No need to modify the order.' },
   INVALID_PATH: { code: -5000, status: 404, msg: 'Path %s, Method %s is invalid' },
   INVALID_LISTEN_KEY: { code: -1125, status: 400, msg: 'This listenKey does not exist.' },
 } as const

@@ -1,11 +1,13 @@
 /**
- * Signed trading endpoints: orders, conditional (algo) orders, open orders, cancel-all, user trades,
- * batch orders.
+ * Signed trading endpoints: orders (new, modify, query, cancel), conditional (algo) orders, open orders,
+ * cancel-all, user trades, batch orders.
  * @packageDocumentation
  * @internal
  */
 import { algoJson, orderJson, tradeJson } from '../engine/format.js'
-import { checkNewAlgo, checkNewOrder, required, type Params, type RuleContext } from '../engine/order-rules.js'
+import { checkNewAlgo } from '../engine/algo-rules.js'
+import { checkAmend } from '../engine/amend-rules.js'
+import { checkNewOrder, checkPostOnly, required, type Params, type RuleContext } from '../engine/order-rules.js'
 import type { AlgoOrder, VenueOrder } from '../engine/types.js'
 import type { Venue } from '../engine/venue.js'
 import { BinanceApiError } from './api-error.js'
@@ -17,6 +19,7 @@ function ruleContext(venue: Venue, symbol: string | undefined): RuleContext {
     instrument,
     lastPrice: venue.paper.account.getLastPrice(instrument.symbol),
     position: venue.positionQty(instrument.symbol),
+    dualSidePosition: venue.dualSidePosition,
   }
 }
 
@@ -58,6 +61,27 @@ function findAlgo(ctx: RequestContext, missing: 'NO_SUCH_ORDER' | 'NO_SUCH_ORDER
 function newOrder(ctx: RequestContext, params: Params = ctx.params): Record<string, unknown> {
   const spec = checkNewOrder(params, ruleContext(ctx.venue, params.get('symbol')))
   return json(ctx.venue, ctx.venue.placeOrder(spec, ctx.executionPlan()))
+}
+
+/**
+ * `PUT /fapi/v1/order`: -2013 for an unknown order, -2011 for one no longer open. A post-only order whose
+ * new price would cross is cancelled by the amendment (Binance) and the reply is -5022.
+ */
+function amendOrder(ctx: RequestContext): Record<string, unknown> {
+  const { venue } = ctx
+  const order = findOrder(ctx, 'NO_SUCH_ORDER_QUERY')
+  if (!venue.isOpen(order)) throw new BinanceApiError('NO_SUCH_ORDER')
+  const rules = ruleContext(venue, order.symbol)
+  const change = checkAmend(ctx.params, order, rules)
+  if (order.timeInForce === 'GTX') {
+    try {
+      checkPostOnly(rules, order.side, change.price)
+    } catch (error) {
+      venue.cancelOrder(order)
+      throw error
+    }
+  }
+  return json(venue, venue.amendOrder(order, change))
 }
 
 function batchOrders(ctx: RequestContext): unknown[] {
@@ -125,6 +149,7 @@ export const orderRoutes: readonly Route[] = [
     order: true,
     handle: (ctx) => newOrder(ctx),
   },
+  { method: 'PUT', path: '/fapi/v1/order', security: 'SIGNED', weight: w(1), order: true, handle: amendOrder },
   { method: 'POST', path: '/fapi/v1/batchOrders', security: 'SIGNED', weight: w(5), order: true, handle: batchOrders },
   {
     method: 'GET',
