@@ -200,6 +200,26 @@ describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', ()
     expect(emulator.state().openOrders).toHaveLength(2)
   })
 
+  it('should resync the server time after -1021 (clock skew) and place the order once', async () => {
+    const { exchange, emulator } = await connect()
+    // The venue's clock jumps 30 s ahead for good: every signed request with the old offset fails -1021.
+    emulator.faults.inject({ kind: 'clock-skew', skewMs: 30_000 })
+    const order = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: 0.002,
+      price: 57_000,
+    })
+    expect(ordersWithClientId(emulator, order.clientOrderId)).toBe(1)
+    const codes = emulator.requests.filter((r) => r.path === '/fapi/v1/order').map((r) => r.code ?? r.status)
+    expect(codes).toEqual([-1021, 200])
+    expect(emulator.requests.some((r) => r.path === '/fapi/v1/time')).toBe(true)
+    // And later calls work without another rejection.
+    await exchange.sync()
+    expect(emulator.requests.filter((r) => r.code === -1021)).toHaveLength(1)
+  })
+
   it('should reconcile with the venue: orders placed elsewhere and positions it holds', async () => {
     const { exchange, client } = await connect()
     await client.createOrder(BTC, 'limit', 'buy', 0.002, 50_000, { clientOrderId: 'by-hand-1' })

@@ -88,6 +88,8 @@ export class BinanceUsdmExchange implements ExchangePort {
   /** Client order id of each order id seen (REST trades carry only the order id). */
   private readonly clientIdOf = new Map<string, string>()
   private streaming = false
+  /** The retry policy of every call: the options' one, plus a server-time resync after a -1021. */
+  private readonly retry: RetryPolicy
   private reconciled = false
 
   private constructor(
@@ -95,6 +97,13 @@ export class BinanceUsdmExchange implements ExchangePort {
     markets: { instruments: ReadonlyMap<string, Instrument>; unified: ReadonlyMap<string, string> },
   ) {
     this.account = new LiveAccount(options.leverage ?? 1)
+    this.retry = {
+      ...options.retry,
+      beforeRetry: async (error) => {
+        await options.retry?.beforeRetry?.(error)
+        if (error instanceof ccxt.InvalidNonce) await options.client.loadTimeDifference?.()
+      },
+    }
     this.instruments = markets.instruments
     this.unified = markets.unified
     this.ids = clientIds(this.now())
@@ -128,7 +137,7 @@ export class BinanceUsdmExchange implements ExchangePort {
     const wait = this.weight.delay(this.now())
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
     try {
-      return await withRetry(run, this.options.retry ?? {})
+      return await withRetry(run, this.retry)
     } catch (error) {
       throw mapCcxtError(error, symbol === undefined ? { method } : { method, symbol })
     } finally {
@@ -177,7 +186,7 @@ export class BinanceUsdmExchange implements ExchangePort {
             }
           },
         },
-        this.options.retry ?? {},
+        this.retry,
       )
     } catch (error) {
       this.tags.delete(prepared.clientOrderId)

@@ -38,6 +38,8 @@ export interface UsdmClient {
   watchOrders(symbol?: string): Promise<unknown[]>
   watchMyTrades(symbol?: string): Promise<unknown[]>
   watchPositions(symbols?: string[]): Promise<unknown[]>
+  /** Re-reads the server time offset (ccxt's `adjustForTimeDifference`); the adapter calls it after -1021. */
+  loadTimeDifference?(): Promise<unknown>
   /** Headers of the last REST reply (Binance's used weight is read from them). */
   readonly last_response_headers?: Readonly<Record<string, unknown>> | undefined
   close(): Promise<unknown>

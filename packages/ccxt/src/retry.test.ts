@@ -54,6 +54,26 @@ describe('withRetry', () => {
   })
 })
 
+describe('withRetry beforeRetry', () => {
+  it('should await beforeRetry with the error after the backoff and before the next attempt', async () => {
+    const log: string[] = []
+    let calls = 0
+    const result = await withRetry(
+      async () => {
+        log.push(`call ${++calls}`)
+        if (calls === 1) throw new ccxt.InvalidNonce('-1021')
+        return 'ok'
+      },
+      {
+        ...noSleep,
+        beforeRetry: async (error) => void log.push(`resync after ${(error as Error).constructor.name}`),
+      },
+    )
+    expect(result).toBe('ok')
+    expect(log).toEqual(['call 1', 'resync after InvalidNonce', 'call 2'])
+  })
+})
+
 describe('placeIdempotent', () => {
   it('should return the order found by client id instead of sending it again after a timeout', async () => {
     let sends = 0

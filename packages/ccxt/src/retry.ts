@@ -14,6 +14,8 @@ export interface RetryPolicy {
   readonly random?: () => number
   /** Told about every retry (logging, metrics). */
   readonly onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void
+  /** Awaited before each retry with the error that caused it (e.g. a server-time resync after -1021). */
+  readonly beforeRetry?: (error: unknown) => Promise<void>
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -35,17 +37,23 @@ export function backoffDelay(attempt: number, policy: RetryPolicy = {}): number 
  * @example const balance = await withRetry(() => exchange.fetchBalance(), { attempts: 4 })
  */
 export async function withRetry<T>(call: () => Promise<T>, policy: RetryPolicy = {}): Promise<T> {
-  const { attempts = 5, sleep = defaultSleep } = policy
+  const { attempts = 5 } = policy
   for (let attempt = 1; ; attempt++) {
     try {
       return await call()
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error)) throw error
-      const delayMs = backoffDelay(attempt, policy)
-      policy.onRetry?.({ attempt, delayMs, error })
-      await sleep(delayMs)
+      await pause(attempt, error, policy)
     }
   }
+}
+
+/** Waits out the backoff of retry `attempt`, then runs the policy's `beforeRetry`. */
+async function pause(attempt: number, error: unknown, policy: RetryPolicy): Promise<void> {
+  const delayMs = backoffDelay(attempt, policy)
+  policy.onRetry?.({ attempt, delayMs, error })
+  await (policy.sleep ?? defaultSleep)(delayMs)
+  await policy.beforeRetry?.(error)
 }
 
 /** The two calls {@link placeIdempotent} needs. */
@@ -64,7 +72,7 @@ export interface IdempotentPlacement<T> {
  * @example await placeIdempotent({ send: () => ex.createOrder(...), lookup: () => findByClientId(id) })
  */
 export async function placeIdempotent<T>(placement: IdempotentPlacement<T>, policy: RetryPolicy = {}): Promise<T> {
-  const { attempts = 5, sleep = defaultSleep } = policy
+  const { attempts = 5 } = policy
   for (let attempt = 1; ; attempt++) {
     try {
       return await placement.send()
@@ -75,9 +83,7 @@ export async function placeIdempotent<T>(placement: IdempotentPlacement<T>, poli
         if (found !== undefined) return found
       }
       if (attempt >= attempts) throw error
-      const delayMs = backoffDelay(attempt, policy)
-      policy.onRetry?.({ attempt, delayMs, error })
-      await sleep(delayMs)
+      await pause(attempt, error, policy)
     }
   }
 }
