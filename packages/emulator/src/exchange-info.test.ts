@@ -26,7 +26,7 @@ describe('fullExchangeInfo', () => {
     const emulator = await startEmulator({ clock: 'manual', exchangeInfo: info, symbols })
     const ex = await connectCcxt(emulator)
     try {
-      const ids = Object.values(ex.markets).map((m) => m?.id)
+      const ids = Object.values(ex.markets ?? {}).map((m) => m?.id)
       expect(ids.sort()).toEqual([...symbols].sort())
       expect(ex.market('DOGE/USDT:USDT')).toMatchObject({ linear: true, swap: true })
     } finally {
