@@ -8,7 +8,8 @@ import { packageBuild } from '../../tsup.base.js'
 export default defineConfig({
   ...packageBuild,
   shims: true,
-  onSuccess: async () => {
+  onSuccess: () => {
     cpSync('src/data/fapi_v1_exchangeInfo.full.json.gz', 'dist/data/fapi_v1_exchangeInfo.full.json.gz')
+    return Promise.resolve()
   },
 })
