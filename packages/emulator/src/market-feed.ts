@@ -82,7 +82,9 @@ interface StreamKline {
 
 /** How a bar is pushed. @internal */
 export interface PushHow {
+  /** Kline interval of the bar. */
   readonly interval: string
+  /** Move a manual clock to the bar's close (pushBar) or not (replay, which runs on the clock). */
   readonly moveClock: boolean
   /** In-progress updates streamed before the closed kline. @default 0 */
   readonly updates?: number
