@@ -7,6 +7,8 @@
  *  - per intent: the STRICT risk chain vs the seed's two floor checks written inline.
  *  - emulator: ccxt createOrder round trip through the local Binance emulator vs a bare fetch of its ping.
  *  - signal -> order on the wire: live engine + Binance adapter vs a bare ccxt createOrder (emulator).
+ *  - kline stream: 50 symbols of 1m klines through ccxt.pro + klineFeed vs a bare ws client (emulator),
+ *    at several round rates: lag and backlog (1 s per rate when $QUANTUM_BENCH_BARS < 1,000,000, else 3 s).
  * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
  */
 import { spawnSync } from 'node:child_process'
@@ -16,6 +18,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
 import { benchEmulator } from './emulator-latency.js'
+import { benchKlineStream, klineStreamRows } from './kline-stream.js'
 import { benchLiveOrder } from './live-order.js'
 import { benchOrders, benchSignals } from './micro.js'
 import { benchModels } from './models.js'
@@ -132,8 +135,15 @@ async function main(): Promise<void> {
     `${live.sdk.p50Ms.toFixed(3)} / ${live.sdk.p99Ms.toFixed(3)} ms`,
     `${(live.sdk.p50Ms / live.bare.p50Ms).toFixed(1)}x a bare ccxt createOrder (${live.bare.p50Ms.toFixed(3)} / ${live.bare.p99Ms.toFixed(3)} ms); target p99 <= 5 ms`,
   )
+  await benchKlines()
   await benchAi(dir)
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
+}
+
+/** 50 symbols of 1m klines from the emulator through klineFeed, per round rate, against a bare ws client. */
+async function benchKlines(): Promise<void> {
+  const result = await benchKlineStream({ seconds: bars < 1_000_000 ? 1 : 3 })
+  for (const [name, value, ratio] of klineStreamRows(result)) report(name, value, ratio)
 }
 
 /** The AI engine: model latency, a batched 100-symbol step, and a year of 5m bars through the ensemble example. */

@@ -16,7 +16,8 @@ export type UsdmParams = Readonly<Record<string, string | number | boolean>>
 
 /** The ccxt calls the adapter makes (`ccxt.pro.binanceusdm` implements them; tests can fake them). */
 export interface UsdmClient {
-  loadMarkets(): Promise<Readonly<Record<string, UsdmMarket>>>
+  /** `reload`: load again even when a load already happened (or failed: ccxt caches the rejection). */
+  loadMarkets(reload?: boolean): Promise<Readonly<Record<string, UsdmMarket>>>
   createOrder(
     symbol: string,
     type: string,

@@ -5,12 +5,13 @@ import { fetchClosedBars, klineFeed, type OhlcvClient } from './kline-feed.js'
 const M = 60_000
 const row = (t: number, close = 100 + t / M): number[] => [t, close, close + 1, close - 1, close, 10]
 
-/** A client whose watchOHLCV answers from a script, then waits forever. */
-function scripted(watches: unknown[][], history: number[][] = []) {
+/** A client whose watchOHLCV answers from a script (an Error entry rejects), then waits forever. */
+function scripted(watches: (unknown[] | Error)[], history: number[][] = []) {
   const fetched: (number | undefined)[] = []
   const client: OhlcvClient = {
     watchOHLCV: () => {
       const next = watches.shift()
+      if (next instanceof Error) return Promise.reject(next)
       return next === undefined ? new Promise(() => undefined) : Promise.resolve(next)
     },
     fetchOHLCV: (_s, _tf, since) => {
@@ -23,9 +24,8 @@ function scripted(watches: unknown[][], history: number[][] = []) {
 
 async function collect(client: OhlcvClient, ms = 20): Promise<MarketBar[]> {
   const bars: MarketBar[] = []
-  const sub = klineFeed({ client, symbols: new Map([['BTCUSDT', 'BTC/USDT:USDT']]), timeframe: '1m' }).subscribe((b) =>
-    bars.push({ ...b }),
-  )
+  const symbols = new Map([['BTCUSDT', 'BTC/USDT:USDT']])
+  const sub = klineFeed({ client, symbols, timeframe: '1m', retryMs: 1 }).subscribe((b) => bars.push({ ...b }))
   await new Promise((resolve) => setTimeout(resolve, ms))
   sub.unsubscribe()
   return bars
@@ -55,6 +55,30 @@ describe('klineFeed', () => {
     const bars = await collect(client)
     expect(fetched).toEqual([M])
     expect(bars.map((b) => b.openTime / M)).toEqual([0, 1, 2, 3, 4])
+  })
+
+  it('should backfill open times the stream skips within one update', async () => {
+    const history = [0, 1, 2, 3, 4, 5].map((k) => row(k * M))
+    const { client, fetched } = scripted([[row(0)], [row(M)], [row(2 * M), row(4 * M)], [row(5 * M)]], history)
+    const bars = await collect(client)
+    expect(fetched).toEqual([M])
+    expect(bars.map((b) => b.openTime / M)).toEqual([0, 1, 2, 3, 4])
+  })
+
+  it('should watch again after an error and take the pending candle final values from REST', async () => {
+    // the candle at M was last seen in progress (close 50); its final update was lost with the socket
+    const history = [row(0), row(M, 111), row(2 * M, 112)]
+    const { client, fetched } = scripted(
+      [[row(0)], [row(M, 50)], new Error('socket closed'), [row(2 * M, 112), row(3 * M)]],
+      history,
+    )
+    const bars = await collect(client)
+    expect(fetched).toEqual([M])
+    expect(bars.map((b) => [b.openTime / M, b.close])).toEqual([
+      [0, 100],
+      [1, 111],
+      [2, 112],
+    ])
   })
 
   it('should drop malformed rows and keep going', async () => {

@@ -1,5 +1,6 @@
 import type { MarketBar } from '@quantum/core'
 import { Observable } from 'rxjs'
+import { withRetry, type RetryPolicy } from './retry.js'
 
 /** A candle as ccxt returns it: `[openTime, open, high, low, close, volume]`. */
 export type OhlcvRow = readonly [number, number, number, number, number, number]
@@ -47,9 +48,13 @@ function isRow(x: unknown): x is OhlcvRow {
 
 /**
  * Closed candles of several symbols from ccxt.pro's `watchOHLCV`: a candle is emitted once the venue
- * has started the next one, each open time once and in order per symbol. After a reconnect or a stall,
- * the candles missed in between are fetched over REST (`fetchOHLCV` since the last emitted one) and
- * emitted first, so a strategy never skips a bar. Malformed rows are dropped (and reported).
+ * has started the next one (Binance streams the opening kline of the next candle right after closing
+ * one, so that is as soon as it closes), each open time once, in order per symbol, with its final values.
+ * A failed watch (a dropped socket rejects it) is retried after `retryMs`: ccxt.pro then opens a new
+ * connection and subscribes again. After such an error, and whenever the stream skips open times, the
+ * candles in between are fetched over REST (`fetchOHLCV` since the last emitted one; only rows older
+ * than the last streamed candle, so REST's still-open last row is never taken as closed) and emitted
+ * first, so a strategy never skips a bar. Malformed rows are dropped (and reported).
  * @example startLive({ bars: klineFeed({ client, symbols, timeframe: '1m' }), exchange, plugins, mode: 'testnet' })
  */
 export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
@@ -65,39 +70,27 @@ export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
       subscriber.next({ symbol, index, openTime, open, high, low, close, volume })
     }
     const follow = async (symbol: string, unified: string): Promise<void> => {
-      let lastEmitted = input.after?.get(symbol)?.openTime ?? Number.NEGATIVE_INFINITY
-      let pending: OhlcvRow | undefined
-      const emitClosed = (rows: readonly OhlcvRow[]): void => {
-        for (const row of rows) {
-          if (row[0] <= lastEmitted) continue
-          if (pending !== undefined && row[0] > pending[0]) {
-            if (pending[0] > lastEmitted) {
-              emit(symbol, pending)
-              lastEmitted = pending[0]
-            }
-          }
-          if (pending === undefined || row[0] >= pending[0]) pending = row
-        }
-      }
+      const candles = new SymbolCandles(step, (row) => emit(symbol, row), input.after?.get(symbol)?.openTime)
+      let resync = false
       while (running) {
         try {
           const raw = await input.client.watchOHLCV(unified, input.timeframe)
+          if (!running) return
           const rows = raw.filter(isRow).sort((a, b) => a[0] - b[0])
           if (rows.length < raw.length)
             input.onError?.(new Error(`${symbol}: ${raw.length - rows.length} malformed candle(s) dropped`))
-          const first = rows[0]
-          // The newest candle known: the pending one (not emitted until the next starts), else the last emitted.
-          const known = Math.max(lastEmitted, pending?.[0] ?? Number.NEGATIVE_INFINITY)
-          if (first !== undefined && Number.isFinite(known) && first[0] > known + step) {
-            // A gap (reconnect, stall): backfill the closed candles in between from REST (the pending one too:
-            // REST has its final values).
-            const since = Number.isFinite(lastEmitted) ? lastEmitted + step : known
-            const missed = (await input.client.fetchOHLCV(unified, input.timeframe, since)).filter(isRow)
-            emitClosed(missed.filter((r) => r[0] < first[0]))
+          const since = candles.backfillSince(rows, resync)
+          if (since !== undefined) {
+            const last = rows[rows.length - 1]![0]
+            const missed = await input.client.fetchOHLCV(unified, input.timeframe, since)
+            if (!running) return
+            candles.take(missed.filter(isRow).filter((r) => r[0] < last))
           }
-          emitClosed(rows)
+          resync = false
+          candles.take(rows)
         } catch (error) {
           if (!running) return
+          resync = true
           input.onError?.(error)
           await new Promise((resolve) => setTimeout(resolve, input.retryMs ?? 1000))
         }
@@ -110,6 +103,52 @@ export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
   })
 }
 
+/** One symbol's candles: the last emitted open time and the latest candle not known to be closed yet. */
+class SymbolCandles {
+  private lastEmitted: number
+  private pending: OhlcvRow | undefined
+
+  /** `lastEmitted`: the open time of a candle already delivered elsewhere (warm-up history), if any. */
+  constructor(
+    private readonly step: number,
+    private readonly emit: (row: OhlcvRow) => void,
+    lastEmitted = Number.NEGATIVE_INFINITY,
+  ) {
+    this.lastEmitted = lastEmitted
+  }
+
+  /**
+   * Where a REST backfill must start before `rows` (sorted) are taken, if one is needed: after an error
+   * (`resync`: the pending candle's final update may have been lost), or when `rows` skip an open time.
+   */
+  backfillSince(rows: readonly OhlcvRow[], resync: boolean): number | undefined {
+    if (rows.length === 0) return undefined
+    const known = this.pending?.[0] ?? this.lastEmitted
+    if (!Number.isFinite(known)) return undefined
+    const since = Number.isFinite(this.lastEmitted) ? this.lastEmitted + this.step : known
+    if (resync) return since
+    let previous = known
+    for (const row of rows) {
+      if (row[0] <= previous) continue
+      if (row[0] > previous + this.step) return since
+      previous = row[0]
+    }
+    return undefined
+  }
+
+  /** Takes candles in open-time order: a later open time closes the pending candle, which is emitted. */
+  take(rows: readonly OhlcvRow[]): void {
+    for (const row of rows) {
+      if (row[0] <= this.lastEmitted) continue
+      if (this.pending !== undefined && row[0] > this.pending[0]) {
+        this.emit(this.pending)
+        this.lastEmitted = this.pending[0]
+      }
+      if (this.pending === undefined || row[0] >= this.pending[0]) this.pending = row
+    }
+  }
+}
+
 /** Input of {@link fetchClosedBars}. */
 export interface ClosedBarsInput {
   readonly client: Pick<OhlcvClient, 'fetchOHLCV'>
@@ -120,6 +159,8 @@ export interface ClosedBarsInput {
   readonly count: number
   /** Now (epoch ms); a candle counts as closed once its interval has ended. */
   readonly now: number
+  /** Retry and backoff of each request. @default 5 attempts from 250 ms */
+  readonly retry?: RetryPolicy
 }
 
 /**
@@ -136,7 +177,10 @@ export async function fetchClosedBars(input: ClosedBarsInput): Promise<Map<strin
   for (const [symbol, unified] of input.symbols) {
     const openNow = Math.floor(input.now / step) * step
     const since = openNow - count * step
-    const rows = count === 0 ? [] : await input.client.fetchOHLCV(unified, input.timeframe, since, count + 1)
+    const rows =
+      count === 0
+        ? []
+        : await withRetry(() => input.client.fetchOHLCV(unified, input.timeframe, since, count + 1), input.retry)
     const closed = rows
       .filter(isRow)
       .filter((r) => r[0] >= since && r[0] + step <= input.now)

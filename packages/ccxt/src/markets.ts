@@ -32,8 +32,11 @@ export async function listedMarkets(
   retry: RetryPolicy = {},
 ): Promise<ListedMarkets> {
   let markets: Readonly<Record<string, UsdmMarket>>
+  let attempt = 0
   try {
-    markets = await withRetry(() => client.loadMarkets(), retry)
+    // ccxt keeps a failed load's rejected promise and hands it back to every later `loadMarkets()`:
+    // a retry must ask for a reload.
+    markets = await withRetry(() => client.loadMarkets(attempt++ > 0), retry)
   } catch (error) {
     throw mapCcxtError(error, { method: 'loadMarkets' })
   }

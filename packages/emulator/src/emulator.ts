@@ -153,12 +153,18 @@ export class Emulator {
 
   /**
    * Feeds one closed bar: stored for `klines`, given to the matching engine (fills and triggers by the
-   * paper rules), pushed as `kline` (x=true), `markPriceUpdate` and `bookTicker` events. A manual clock
+   * paper rules), pushed as `kline` (x=true), `markPriceUpdate` and `bookTicker` events, followed by the
+   * opening kline of the next interval (x=false, o=h=l=c=close, volume 0), as Binance streams it. With
+   * `updates: n`, n in-progress updates of the bar's candle (x=false) are streamed first. A manual clock
    * is moved forward to the bar's close when it is behind.
-   * @throws {ConfigError} for an invalid bar, interval or symbol.
+   * @throws {ConfigError} for an invalid bar, interval, symbol or `updates`.
    */
   pushBar(symbol: string, bar: EmulatorBar, options: PushBarOptions = {}): void {
-    this.feed.push(symbol, bar, { interval: options.interval ?? this.options.interval, moveClock: true })
+    this.feed.push(symbol, bar, {
+      interval: options.interval ?? this.options.interval,
+      moveClock: true,
+      updates: options.updates ?? 0,
+    })
   }
 
   /**

@@ -1,8 +1,9 @@
 /** The walkthrough of docs/guides/exchange-emulator.md, as written there. */
 import ccxt from 'ccxt'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import WebSocket from 'ws'
 import { errorName } from '../test/harness.js'
-import { attachCcxt, startEmulator } from './index.js'
+import { attachCcxt, fullExchangeInfo, startEmulator, usdtPerpetuals } from './index.js'
 
 describe('exchange emulator guide', () => {
   it('should behave as the guide says', async () => {
@@ -43,6 +44,32 @@ describe('exchange emulator guide', () => {
     } finally {
       await ex.close()
       await emulator.close()
+    }
+  })
+
+  it('should stream forming candles of the full capture symbols as the guide says', async () => {
+    const info = fullExchangeInfo()
+    const many = await startEmulator({
+      clock: 'manual',
+      exchangeInfo: info,
+      symbols: usdtPerpetuals(info).slice(0, 50),
+    })
+    const ws = new WebSocket(`${many.wsUrl}/dogeusdt@kline_1m`)
+    try {
+      const x: boolean[] = []
+      ws.on('message', (d: Buffer) => x.push((JSON.parse(d.toString('utf8')) as { k: { x: boolean } }).k.x))
+      await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject))
+      const t = many.clock.now()
+      many.pushBar(
+        'DOGEUSDT',
+        { openTime: t, open: 0.1, high: 0.1024, low: 0.0991, close: 0.1011, volume: 5e5 },
+        { updates: 3 },
+      )
+      await vi.waitFor(() => expect(x).toEqual([false, false, false, true, false]))
+      expect(many.state().subscriptions).toEqual(['dogeusdt@kline_1m'])
+    } finally {
+      ws.close()
+      await many.close()
     }
   })
 })

@@ -8,6 +8,7 @@ export { createEmulator, startEmulator, Emulator, EmulatorFaults } from './emula
 export type { EmulatorState } from './emulator.js'
 export type { EmulatorBar, PushBarOptions, Replay, ReplayOptions } from './market-feed.js'
 export { INTERVALS } from './options.js'
+export { FULL_EXCHANGE_INFO_FILE, fullExchangeInfo, usdtPerpetuals } from './exchange-info.js'
 export type { ApiKeyPair, EmulatorOptions } from './options.js'
 export { ManualClock, RealClock } from './clock.js'
 export type { CancelTimer, EmulatorClock } from './clock.js'

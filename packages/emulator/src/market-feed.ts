@@ -27,6 +27,14 @@ export interface EmulatorBar {
 export interface PushBarOptions {
   /** Kline interval of the bar; only bars of the emulator's `interval` reach the matching engine. @default the emulator's `interval` */
   readonly interval?: string
+  /**
+   * In-progress updates of the bar's candle (`x: false`) streamed before the closed one, as Binance
+   * streams a forming candle: update `j` of `n` has the bar's open, a high and low moved `j/(n+1)` of the
+   * way from the open toward the bar's (on the tick grid), a close in between and `j/(n+1)` of the volume.
+   * Stream only: the engine and `klines` get the closed bar alone.
+   * @default 0
+   */
+  readonly updates?: number
 }
 
 /** Options of {@link Emulator.replay}. */
@@ -61,6 +69,19 @@ const BarSchema = z
     path: ['high'],
   })
 
+/** One kline of the stream, numbers before formatting. */
+type StreamKline = Required<EmulatorBar> & { readonly closed: boolean }
+
+/** How a bar is pushed. @internal */
+export interface PushHow {
+  /** Kline interval of the bar. */
+  readonly interval: string
+  /** Move a manual clock to the bar's close (pushBar) or not (replay, which runs on the clock). */
+  readonly moveClock: boolean
+  /** In-progress updates streamed before the closed kline. @default 0 */
+  readonly updates?: number
+}
+
 /** What the feed works with. @internal */
 export interface MarketFeedDeps {
   readonly options: ResolvedEmulatorOptions
@@ -75,38 +96,33 @@ export interface MarketFeedDeps {
 export class MarketFeed {
   constructor(private readonly deps: MarketFeedDeps) {}
 
-  /** Stores, matches and publishes one closed bar. */
-  push(symbol: string, input: EmulatorBar, how: { interval: string; moveClock: boolean }): void {
+  /**
+   * Streams `how.updates` in-progress updates of the bar's candle, then stores, matches and publishes
+   * the closed bar, then streams the opening kline of the next interval (`x: false`, o=h=l=c=close,
+   * volume 0), as Binance starts the next candle right after closing one.
+   */
+  push(symbol: string, input: EmulatorBar, how: PushHow): void {
     const bar = parseOrThrow(BarSchema, input, 'emulator bar')
+    const updates = parseOrThrow(UpdatesSchema, how.updates ?? 0, { what: 'pushBar options', path: 'updates' })
     const i = this.checkSymbol(symbol)
     const ms = intervalMs(how.interval)
+    for (let j = 1; j <= updates; j++) this.publishKline(i, how.interval, forming(bar, j / (updates + 1), i.tickSize))
     const closeTime = bar.openTime + ms - 1
     if (how.moveClock && this.deps.clock instanceof ManualClock && this.deps.clock.now() < closeTime + 1)
       this.deps.clock.set(closeTime + 1)
     this.deps.venue.market.add(i.symbol, how.interval, { ...bar, closeTime })
     if (how.interval === this.deps.options.interval) this.deps.venue.onBar(i.symbol, bar)
-    const s = i.symbol.toLowerCase()
-    const E = this.deps.now()
-    const k = {
-      t: bar.openTime,
-      T: closeTime,
-      s: i.symbol,
-      i: how.interval,
-      f: 0,
-      L: 0,
-      o: num(bar.open),
-      c: num(bar.close),
-      h: num(bar.high),
-      l: num(bar.low),
-      v: num(bar.volume, 3),
-      n: 0,
-      x: true,
-      q: num(bar.volume * bar.close, 5),
-      V: '0',
-      Q: '0',
-      B: '0',
-    }
-    this.deps.streams.publish(`${s}@kline_${how.interval}`, { e: 'kline', E, s: i.symbol, k })
+    this.publishKline(i, how.interval, { ...bar, closed: true })
+    const c = bar.close
+    this.publishKline(i, how.interval, {
+      openTime: bar.openTime + ms,
+      open: c,
+      high: c,
+      low: c,
+      close: c,
+      volume: 0,
+      closed: false,
+    })
     this.publishPrices(i.symbol, bar.close)
   }
 
@@ -149,6 +165,35 @@ export class MarketFeed {
     return i
   }
 
+  /** Pushes one `kline` event on `<symbol>@kline_<interval>`. */
+  private publishKline(i: Instrument, interval: string, k: StreamKline): void {
+    const t = k.openTime
+    this.deps.streams.publish(`${i.symbol.toLowerCase()}@kline_${interval}`, {
+      e: 'kline',
+      E: this.deps.now(),
+      s: i.symbol,
+      k: {
+        t,
+        T: t + intervalMs(interval) - 1,
+        s: i.symbol,
+        i: interval,
+        f: 0,
+        L: 0,
+        o: num(k.open),
+        c: num(k.close),
+        h: num(k.high),
+        l: num(k.low),
+        v: num(k.volume, 3),
+        n: 0,
+        x: k.closed,
+        q: num(k.volume * k.close, 5),
+        V: '0',
+        Q: '0',
+        B: '0',
+      },
+    })
+  }
+
   /** Pushes `markPriceUpdate` and `bookTicker` for `symbol` at `price`. */
   publishPrices(symbol: string, price: number): void {
     const i = this.deps.venue.instrument(symbol)
@@ -178,6 +223,27 @@ export class MarketFeed {
       A: '1',
     }
     this.deps.streams.publish(`${s}@bookTicker`, book)
+  }
+}
+
+const UpdatesSchema = z.number().int().min(0).max(1000)
+
+/**
+ * The candle of `bar` a fraction `f` (0..1) of the way through: high and low moved `f` of the way from
+ * the open toward the bar's, inward on the tick grid (so they only grow), the close in between.
+ */
+function forming(bar: z.output<typeof BarSchema>, f: number, tick: number): StreamKline {
+  const grid = (v: number, round: (x: number) => number): number => (tick > 0 ? round(v / tick) * tick : v)
+  const { open } = bar
+  const close = grid(open + (bar.close - open) * f, Math.round)
+  return {
+    openTime: bar.openTime,
+    open,
+    high: Math.max(grid(open + (bar.high - open) * f, Math.floor), open, close),
+    low: Math.min(grid(open - (open - bar.low) * f, Math.ceil), open, close),
+    close,
+    volume: bar.volume * f,
+    closed: false,
   }
 }
 

@@ -24,12 +24,15 @@ describe('emulator WebSocket streams', () => {
 
   const privateConnected = (): Promise<void> => vi.waitFor(() => expect(emu.state().sockets.private).toBe(1))
 
-  it('should answer SUBSCRIBE and push closed klines to watchOHLCV', async () => {
+  it('should answer SUBSCRIBE and push the closed kline, then the next minute opening, to watchOHLCV', async () => {
     const watching = ex.watchOHLCV(BTC, '1m')
     await vi.waitFor(() => expect(emu.state().subscriptions).toContain('btcusdt@kline_1m'))
     emu.pushBar('BTCUSDT', { openTime: T0 + MINUTE, open: 60000, high: 60200, low: 59950, close: 60150, volume: 3 })
     const candles = await watching
-    expect(candles.at(-1)).toEqual([T0 + MINUTE, 60000, 60200, 59950, 60150, 3])
+    expect(candles[0]).toEqual([T0 + MINUTE, 60000, 60200, 59950, 60150, 3])
+    const cached = (): unknown[] => [...(ex.ohlcvs[BTC]?.['1m'] ?? [])]
+    await vi.waitFor(() => expect(cached()).toHaveLength(2))
+    expect(cached()[1]).toEqual([T0 + 2 * MINUTE, 60150, 60150, 60150, 60150, 0])
   })
 
   it('should push bookTicker and markPriceUpdate events', async () => {
