@@ -4,11 +4,11 @@ import type { CandleSeries } from '../data/candle-series.js'
 import { SimulatedClock } from '../engine/clock.js'
 import { startLive } from '../engine/live/run-live.js'
 import { replayBars } from '../engine/live/replay-bars.js'
+import { RunEventLog } from '../engine/event-log.js'
 import { silentLogger } from '../engine/logger.js'
 import type { EngineOutput } from '../engine/run-engine.js'
 import type { PaperExchange } from '../exchange/paper-exchange.js'
-import type { Decision } from '../schemas.js'
-import type { EngineEvent, Logger, MarketBar, RiskStateEvent } from '../types.js'
+import type { EngineEvent, Logger, MarketBar } from '../types.js'
 import { loadMarketData, type MarketData } from './load-market-data.js'
 import { paperExchangeFor, paperExchangeForMarket, runResult, type BacktestRun } from './run-backtest.js'
 
@@ -47,8 +47,6 @@ export interface LivePaperFeed {
   readonly history?: readonly MarketBar[]
 }
 
-const NOTABLE = 1000
-
 /**
  * `--mode paper` on recorded data: the config's candles replayed as a live feed into the live engine
  * (`startLive`) against the paper exchange — orders go through the asynchronous command queue exactly as
@@ -66,7 +64,7 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
   const eqTime: number[] = []
   const eqValue: number[] = []
   let exposed = 0
-  const log = createEventLog(options.onEvent)
+  const log = new RunEventLog()
   const run = startLive({
     bars: source.bars,
     ...(feed?.history === undefined ? {} : { history: feed.history }),
@@ -75,7 +73,10 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
     mode: 'paper',
     ...(source.clock === undefined ? {} : { clock: source.clock }),
     logger: options.logger ?? silentLogger,
-    onEvent: log.onEvent,
+    onEvent: (event) => {
+      log.record(event)
+      options.onEvent?.(event)
+    },
     ...(options.protectionGraceMs === undefined ? {} : { protectionGraceMs: options.protectionGraceMs }),
     afterBar: (bar) => {
       source.record?.(bar)
@@ -176,49 +177,4 @@ function recordedMarket(feed: LivePaperFeed, recorded: ReadonlyMap<string, reado
       fromCache: false,
     })),
   }
-}
-
-/** Counts and keeps the events a run report shows (the live counterpart of the backtest engine's log). */
-function createEventLog(forward: ((event: EngineEvent) => void) | undefined) {
-  const notable: EngineEvent[] = []
-  const riskStates: RiskStateEvent[] = []
-  const counts = { pluginErrors: 0, ordersRejected: 0, riskEvents: 0 }
-  const decisions = { total: 0, byAction: { BUY: 0, SELL: 0, HOLD: 0 }, recent: [] as Decision[] }
-  const keep = (event: EngineEvent): void => {
-    if (notable.length < NOTABLE) notable.push(event)
-  }
-  const onEvent = (event: EngineEvent): void => {
-    forward?.(event)
-    switch (event.type) {
-      case 'decision':
-        decisions.total++
-        decisions.byAction[event.decision.action]++
-        if (event.decision.action !== 'HOLD' && decisions.recent.push(event.decision) > 200) decisions.recent.shift()
-        return
-      case 'plugin-error':
-        counts.pluginErrors++
-        return keep(event)
-      case 'order-rejected':
-      case 'cancel-rejected':
-        counts.ordersRejected++
-        return keep(event)
-      case 'risk':
-        counts.riskEvents++
-        return keep(event)
-      case 'risk-state':
-        if (riskStates.length < NOTABLE) riskStates.push(event)
-        return keep(event)
-      case 'unprotected':
-      case 'liquidation':
-        return keep(event)
-      case 'fill':
-      case 'funding':
-      case 'intent':
-      case 'order':
-      case 'progress':
-      case 'signal':
-        return
-    }
-  }
-  return { onEvent, notable, riskStates, counts, decisions }
 }

@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs'
 import type { DecisionLog, ResultSeries, TradeRecord } from '../result.js'
-import type { Decision, Fill } from '../schemas.js'
+import type { Fill } from '../schemas.js'
 import type {
   EngineEvent,
   ExchangeEvent,
@@ -24,6 +24,7 @@ import { sizeDecisions } from './operators/size-decisions.js'
 import { guard, sortPlugins } from './plugin-driver.js'
 import { applyExitActions } from './submit.js'
 import { TradeTracker } from './trade-tracker.js'
+import { RunEventLog } from './event-log.js'
 
 /** Options of {@link runEngine}. */
 export interface EngineRunOptions {
@@ -127,11 +128,7 @@ interface RunState {
   points: number
   exposed: number
   bars: number
-  readonly notable: EngineEvent[]
-  readonly riskStates: RiskStateEvent[]
-  readonly keepNotable: number
-  readonly counts: { pluginErrors: number; ordersRejected: number; riskEvents: number }
-  readonly decisions: { total: number; byAction: Record<'BUY' | 'SELL' | 'HOLD', number>; recent: Decision[] }
+  readonly log: RunEventLog
   readonly onEvent: ((event: EngineEvent) => void) | undefined
 }
 
@@ -145,11 +142,7 @@ function createRunState(options: EngineRunOptions): RunState {
     points: 0,
     exposed: 0,
     bars: 0,
-    notable: [],
-    riskStates: [],
-    keepNotable: options.keepNotable ?? 1000,
-    counts: { pluginErrors: 0, ordersRejected: 0, riskEvents: 0 },
-    decisions: { total: 0, byAction: { BUY: 0, SELL: 0, HOLD: 0 }, recent: [] },
+    log: new RunEventLog(options.keepNotable ?? 1000),
     onEvent: options.onEvent,
   }
 }
@@ -216,30 +209,8 @@ function observe(engine: EngineContext, state: RunState, event: EngineEvent): vo
   for (const plugin of fromObserver ? [] : engine.plugins.observers) {
     guard(engine.bus, { plugin: plugin.name, hook: 'onEvent' }, () => plugin.onEvent(event, engine.contextOf(plugin)))
   }
-  if (event.type === 'decision') logDecision(state, event.decision)
-  if (event.type === 'plugin-error') state.counts.pluginErrors++
-  else if (event.type === 'order-rejected' || event.type === 'cancel-rejected') state.counts.ordersRejected++
-  else if (event.type === 'risk') state.counts.riskEvents++
-  else if (event.type === 'risk-state') {
-    // Kept apart from the notable events so that a flood of denials never hides a trip.
-    if (state.riskStates.length < state.keepNotable) state.riskStates.push(event)
-  } else if (!(event.type === 'liquidation' || (event.type === 'order' && event.order.status === 'REJECTED'))) {
-    state.onEvent?.(event)
-    return
-  }
-  if (state.notable.length < state.keepNotable) state.notable.push(event)
+  state.log.record(event)
   state.onEvent?.(event)
-}
-
-const RECENT_DECISIONS = 200
-
-function logDecision(state: RunState, decision: Decision): void {
-  const log = state.decisions
-  log.total++
-  log.byAction[decision.action]++
-  if (decision.action === 'HOLD') return
-  if (log.recent.length >= RECENT_DECISIONS) log.recent.shift()
-  log.recent.push(decision)
 }
 
 function finish(state: RunState, durationMs: number): EngineOutput {
@@ -249,10 +220,10 @@ function finish(state: RunState, durationMs: number): EngineOutput {
     equity: { time: state.eqTime.slice(0, state.points), equity: state.eqValue.slice(0, state.points) },
     exposure: state.points === 0 ? 0 : state.exposed / state.points,
     openAtEnd: state.tracker.openCount > 0,
-    notableEvents: state.notable,
-    riskStates: state.riskStates,
-    counts: { ...state.counts, bars: state.bars },
-    decisions: state.decisions,
+    notableEvents: state.log.notable,
+    riskStates: state.log.riskStates,
+    counts: { ...state.log.counts, bars: state.bars },
+    decisions: state.log.decisions,
     durationMs,
   }
 }
