@@ -2,20 +2,22 @@
  * The venue side of bench/kline-stream.ts, in its own process (as a remote exchange would be): the
  * emulator with the first `KLINE_BENCH_SYMBOLS` USDT perpetuals of the real full exchangeInfo, pushing
  * rounds of closed 1m klines when the parent asks, over IPC.
- * Messages in: `{ type: 'phase', rate, rounds }`, `{ type: 'state' }`, `{ type: 'close' }`.
+ * Messages in: `{ type: 'phase', rate, rounds }`, `{ type: 'state' }`, `{ type: 'clock' }`, `{ type: 'close' }`.
  * Messages out: `{ type: 'ready', … }`, `{ type: 'state', subscriptions, sockets }`,
  * `{ type: 'phase-done', first, pushedAt }` (round push times, epoch ms with sub-ms precision).
  */
 import { fullExchangeInfo, startEmulator, usdtPerpetuals } from '@quantum/emulator'
 
 /** A request from the bench. */
-export type VenueRequest = { type: 'phase'; rate: number; rounds: number } | { type: 'state' } | { type: 'close' }
+export type VenueRequest =
+  { type: 'phase'; rate: number; rounds: number } | { type: 'state' } | { type: 'clock' } | { type: 'close' }
 
 /** A reply to the bench. */
 export type VenueReply =
   | { type: 'ready'; restUrl: string; wsUrl: string; key: string; secret: string; symbols: string[]; t0: number }
   | { type: 'state'; subscriptions: number; sockets: number }
   | { type: 'phase-done'; first: number; pushedAt: number[] }
+  | { type: 'clock'; at: number }
 
 const T0 = Date.UTC(2026, 0, 1)
 const M = 60_000
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
   }
   process.on('message', (msg: VenueRequest) => {
     if (msg.type === 'phase') void phase(msg.rate, msg.rounds)
+    else if (msg.type === 'clock') send({ type: 'clock', at: now() })
     else if (msg.type === 'state') {
       const state = emulator.state()
       send({ type: 'state', subscriptions: state.subscriptions.length, sockets: state.sockets.market })

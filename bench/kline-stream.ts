@@ -11,7 +11,8 @@
  * its round -> emitted by the consumer), p50 / p99, and the backlog (candles pushed - candles emitted)
  * at each round's push: its maximum, and whether it grows (mean of the last third of the rounds more than
  * one round of candles above the mean of the first third). Push and emit times are epoch ms with sub-ms
- * precision (`performance.timeOrigin + performance.now()`), comparable across the two processes.
+ * precision (`performance.timeOrigin + performance.now()`); the two processes' origins differ by a
+ * millisecond or more, so push times are moved onto the consumer's clock by an offset measured over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { dirname, join } from 'node:path'
@@ -108,6 +109,22 @@ class Venue {
     return reply
   }
 
+  /**
+   * The venue process's clock minus this one's, ms: `performance.timeOrigin` differs between processes by
+   * a millisecond or more, so push times are moved onto this clock. Best of 50 IPC pings (error <= RTT / 2).
+   */
+  async clockOffset(): Promise<number> {
+    let best = { rtt: Number.POSITIVE_INFINITY, offset: 0 }
+    for (let i = 0; i < 50; i++) {
+      const sent = now()
+      const reply = await this.ask({ type: 'clock' })
+      const back = now()
+      if (reply.type === 'clock' && back - sent < best.rtt)
+        best = { rtt: back - sent, offset: reply.at - (sent + back) / 2 }
+    }
+    return best.offset
+  }
+
   /** Waits until `n` market streams are subscribed. */
   async subscribed(n: number): Promise<void> {
     for (;;) {
@@ -157,12 +174,13 @@ class Emits {
 async function phase(
   venue: Venue,
   emits: Emits,
-  run: { rate: number; rounds: number; perRound: number; t0: number },
+  run: { rate: number; rounds: number; perRound: number; t0: number; offset: number },
 ): Promise<StreamPhase> {
   const { rate, rounds, perRound, t0 } = run
   const cpu = process.cpuUsage()
-  const done = await venue.ask({ type: 'phase', rate, rounds })
-  if (done.type !== 'phase-done') throw new Error(`kline bench venue: unexpected ${done.type}`)
+  const reply = await venue.ask({ type: 'phase', rate, rounds })
+  if (reply.type !== 'phase-done') throw new Error(`kline bench venue: unexpected ${reply.type}`)
+  const done = { first: reply.first, pushedAt: reply.pushedAt.map((t) => t - run.offset) }
   const openTime = (k: number): number => t0 + (done.first + k) * M
   const got = (): number => done.pushedAt.reduce((n, _, k) => n + (emits.byOpenTime.get(openTime(k))?.length ?? 0), 0)
   const until = now() + DRAIN_MS
@@ -211,13 +229,14 @@ export async function benchKlineStream(options: KlineStreamOptions = {}): Promis
   const rates = options.rates ?? [10, 50, 200, 1000]
   const seconds = options.seconds ?? 3
   const { venue, ready } = await Venue.start(options.symbols ?? 50)
+  const offset = await venue.clockOffset()
   const perRound = ready.symbols.length
   const streams = ready.symbols.map((s) => `${s.toLowerCase()}@kline_1m`)
   const runs = (emits: Emits): Promise<StreamPhase[]> =>
     rates.reduce<Promise<StreamPhase[]>>(async (acc, rate) => {
       const out = await acc
       const rounds = Math.max(30, Math.round(Math.min(rate, 250) * seconds))
-      return [...out, await phase(venue, emits, { rate, rounds, perRound, t0: ready.t0 })]
+      return [...out, await phase(venue, emits, { rate, rounds, perRound, t0: ready.t0, offset })]
     }, Promise.resolve([]))
   try {
     // The baseline: JSON.parse and the closed flag, on one connection.
@@ -230,7 +249,7 @@ export async function benchKlineStream(options: KlineStreamOptions = {}): Promis
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
     ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: streams, id: 1 }))
     await venue.subscribed(streams.length)
-    await phase(venue, bareEmits, { rate: 50, rounds: 30, perRound, t0: ready.t0 }) // warm-up
+    await phase(venue, bareEmits, { rate: 50, rounds: 30, perRound, t0: ready.t0, offset }) // warm-up
     const bare = await runs(bareEmits)
     ws.close()
     await venue.disconnected()
@@ -253,7 +272,7 @@ export async function benchKlineStream(options: KlineStreamOptions = {}): Promis
     try {
       await venue.subscribed(streams.length)
       const subscribeMs = performance.now() - subscribing
-      await phase(venue, sdkEmits, { rate: 50, rounds: 30, perRound, t0: ready.t0 }) // warm-up
+      await phase(venue, sdkEmits, { rate: 50, rounds: 30, perRound, t0: ready.t0, offset }) // warm-up
       const sdk = await runs(sdkEmits)
       return { symbols: perRound, subscribeMs, rates: sdk.map((s, i) => ({ sdk: s, bare: bare[i]! })) }
     } finally {
