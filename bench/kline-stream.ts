@@ -2,7 +2,7 @@
  * 1m klines of 50 USDT perpetuals (the first 50 of the real full exchangeInfo) streamed from the local
  * emulator, pushed in fast rounds (one round = one closed minute of every symbol, each followed by the
  * next minute's opening kline, as Binance sends them), at several round rates:
- *  - the SDK: one ccxt.pro client (`createUsdmClient`, as the runtime's venue runner builds it) and
+ *  - the SDK: one ccxt.pro client (`createEmulatorClient`: `createUsdmClient` with the throttle off) and
  *    `klineFeed` emitting closed candles;
  *  - the baseline, measured in the same run: a bare `ws` client subscribed to the same 50 streams,
  *    parsing the JSON and counting closed klines (`x: true`), nothing else.
@@ -17,7 +17,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createUsdmClient, klineFeed, type OhlcvClient } from '@quantum/ccxt'
+import { createEmulatorClient, klineFeed } from '@quantum/ccxt'
 import WebSocket from 'ws'
 import type { VenueReply, VenueRequest } from './kline-stream-venue.js'
 
@@ -257,16 +257,11 @@ export async function benchKlineStream(options: KlineStreamOptions = {}): Promis
     // The SDK: one ccxt.pro client as the runtime builds it, klineFeed over every symbol. ccxt's throttle
     // is off: with it (the runtime's default) the 50 SUBSCRIBE messages alone take ~12 s, as ccxt paces
     // WebSocket messages for Binance's 10 per second limit; streaming itself is not throttled.
-    const client = await createUsdmClient({
-      mode: 'live',
-      credentials: { apiKey: ready.key, secret: ready.secret, toString: () => 'Credentials(bench)' },
-      transport: { restUrl: ready.restUrl, wsUrl: ready.wsUrl },
-      throttle: false,
-    })
+    const client = await createEmulatorClient({ ...ready, credentials: { key: ready.key, secret: ready.secret } })
     const markets = await client.loadMarkets()
     const symbols = new Map(Object.values(markets).map((m) => [m.id, m.symbol]))
     const sdkEmits = new Emits()
-    const feed = klineFeed({ client: client as unknown as OhlcvClient, symbols, timeframe: '1m' })
+    const feed = klineFeed({ client, symbols, timeframe: '1m' })
     const subscribing = performance.now()
     const sub = feed.subscribe((bar) => sdkEmits.seen(bar.openTime))
     try {

@@ -5,7 +5,7 @@
  * the same run: a bare ccxt `createOrder` call to the same moment. ccxt's own throttle is off (the
  * emulator has no weight budget to protect; against Binance it adds up to 50 ms per weight unit).
  */
-import { BinanceUsdmExchange, createUsdmClient } from '@quantum/ccxt'
+import { BinanceUsdmExchange, createEmulatorClient } from '@quantum/ccxt'
 import { definePlugin, fixedNotional, startLive } from '@quantum/core'
 import type { MarketBar } from '@quantum/core'
 import { startEmulator } from '@quantum/emulator'
@@ -35,13 +35,7 @@ export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; bare: Lat
     close: 60_000,
     volume: 1,
   })
-  const { key, secret } = emulator.credentials
-  const client = await createUsdmClient({
-    mode: 'live',
-    credentials: { apiKey: key, secret, toString: () => 'Credentials(bench)' },
-    transport: { restUrl: emulator.restUrl, wsUrl: emulator.wsUrl },
-    throttle: false,
-  })
+  const client = await createEmulatorClient(emulator)
   // Time stamp the moment an order request leaves (ccxt calls fetch).
   const transport = client as unknown as { fetchImplementation: (url: string, init?: RequestInit) => Promise<Response> }
   const send = transport.fetchImplementation

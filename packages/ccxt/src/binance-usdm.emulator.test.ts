@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { BinanceUsdmExchange } from './binance-usdm.js'
 import { createUsdmClient, type UsdmClient } from './client.js'
 import type { Credentials } from './credentials.js'
-import { klineFeed, type OhlcvClient } from './kline-feed.js'
+import { klineFeed } from './kline-feed.js'
 
 const BTC = 'BTC/USDT:USDT'
 let emulator: Emulator | undefined
@@ -66,7 +66,7 @@ const ordersWithClientId = (emu: Emulator, id: string): number =>
   ).length
 
 describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', () => {
-  it('should read the position mode at connect and refuse a hedge-mode account before any order', async () => {
+  it('should read the position mode at connect and refuse a hedge-mode account before sending an order', async () => {
     emulator = await startEmulator({ balance: 10_000 })
     const { key, secret } = emulator.credentials
     // someone switched the account to hedge mode by hand (plain ccxt, outside the SDK)
@@ -262,7 +262,7 @@ describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', ()
     const { emulator, client } = await connect()
     const bars: MarketBar[] = []
     const feed = klineFeed({
-      client: client as unknown as OhlcvClient,
+      client,
       symbols: new Map([['BTCUSDT', BTC]]),
       timeframe: '1m',
     })

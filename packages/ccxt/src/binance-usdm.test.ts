@@ -27,7 +27,7 @@ describe('BinanceUsdmExchange', () => {
     ).rejects.toThrow(ConfigError)
   })
 
-  it('should refuse an account in hedge mode with a ConfigError before any snapshot or order', async () => {
+  it('should refuse an account in hedge mode with a ConfigError before a snapshot or an order', async () => {
     const fake = new FakeUsdm()
     fake.hedged = true
     const error = await BinanceUsdmExchange.connect({ client: fake, symbols: ['BTCUSDT'], retry: fast }).catch(

@@ -1,5 +1,6 @@
 import ccxt from 'ccxt'
 import type { Credentials, VenueMode } from './credentials.js'
+import type { OhlcvClient } from './kline-feed.js'
 
 /** A market as ccxt lists it (only what the adapter reads). */
 export interface UsdmMarket {
@@ -14,8 +15,11 @@ export interface UsdmMarket {
 /** Optional ccxt parameters. */
 export type UsdmParams = Readonly<Record<string, string | number | boolean>>
 
-/** The ccxt calls the adapter makes (`ccxt.pro.binanceusdm` implements them; tests can fake them). */
-export interface UsdmClient {
+/**
+ * The ccxt calls the adapter and the kline feed make (`ccxt.pro.binanceusdm` implements them; tests can
+ * fake them).
+ */
+export interface UsdmClient extends OhlcvClient {
   /** `reload`: load again even when a load already happened (or failed: ccxt caches the rejection). */
   loadMarkets(reload?: boolean): Promise<Readonly<Record<string, UsdmMarket>>>
   createOrder(
@@ -103,4 +107,34 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
     await ex.loadHttpProxyAgent()
   }
   return ex as unknown as UsdmClient
+}
+
+/** A local Binance USD-M emulator as {@link createEmulatorClient} needs it (what `startEmulator` returns). */
+export interface LocalVenue {
+  readonly restUrl: string
+  readonly wsUrl: string
+  /** The emulator's API key and secret; omit for market data only. */
+  readonly credentials?: { readonly key: string; readonly secret: string }
+}
+
+/**
+ * A client for a local emulator (tests, benches, strategy dry runs): its URLs and keys, ccxt's throttle off
+ * (the emulator enforces Binance's weights itself), production URLs kept so ccxt's error table applies.
+ * @example const client = await createEmulatorClient(await startEmulator({ balance: 10_000 }))
+ */
+export function createEmulatorClient(
+  venue: LocalVenue,
+  options: Pick<UsdmClientInput, 'timeoutMs' | 'recvWindow'> & { readonly mode?: VenueMode } = {},
+): Promise<UsdmClient> {
+  const c = venue.credentials
+  return createUsdmClient({
+    mode: options.mode ?? 'live',
+    ...(c === undefined
+      ? {}
+      : { credentials: { apiKey: c.key, secret: c.secret, toString: () => 'Credentials(emulator)' } }),
+    transport: { restUrl: venue.restUrl, wsUrl: venue.wsUrl },
+    throttle: false,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.recvWindow === undefined ? {} : { recvWindow: options.recvWindow }),
+  })
 }

@@ -197,6 +197,14 @@ export class FakeUsdm implements UsdmClient {
     return new Promise(() => undefined)
   }
 
+  watchOHLCV(): Promise<unknown[]> {
+    return new Promise(() => undefined)
+  }
+
+  fetchOHLCV(): Promise<unknown[]> {
+    return Promise.resolve([])
+  }
+
   async close(): Promise<void> {
     await Promise.resolve()
   }

@@ -3,7 +3,7 @@ import type { ExchangeEvent, Order } from '@quantum/core'
 import { startEmulator, type Emulator, type FaultKind } from '@quantum/emulator'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BinanceUsdmExchange } from './binance-usdm.js'
-import { createUsdmClient } from './client.js'
+import { createEmulatorClient } from './client.js'
 
 const EPISODES = Number(process.env.QUANTUM_FAULT_EPISODES ?? 200)
 const GRACE_MS = 2000
@@ -39,14 +39,7 @@ describe('BinanceUsdmExchange under seeded faults (emulator)', () => {
       close: 60_000,
       volume: 1,
     })
-    const { key, secret } = emulator.credentials
-    const client = await createUsdmClient({
-      mode: 'live',
-      credentials: { apiKey: key, secret, toString: () => 'Credentials(test)' },
-      transport: { restUrl: emulator.restUrl, wsUrl: emulator.wsUrl },
-      timeoutMs: 300,
-      throttle: false,
-    })
+    const client = await createEmulatorClient(emulator, { timeoutMs: 300 })
     exchange = await BinanceUsdmExchange.connect({
       client,
       symbols: ['BTCUSDT'],

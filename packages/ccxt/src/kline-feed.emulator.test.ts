@@ -6,8 +6,8 @@ import type { MarketBar } from '@quantum/core'
 import { startEmulator, type Emulator, type EmulatorBar } from '@quantum/emulator'
 import type { Subscription } from 'rxjs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createUsdmClient, type UsdmClient } from './client.js'
-import { klineFeed, type OhlcvClient } from './kline-feed.js'
+import { createEmulatorClient, type UsdmClient } from './client.js'
+import { klineFeed } from './kline-feed.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 const M = 60_000
@@ -37,17 +37,11 @@ function bar(symbol: string, k: number): EmulatorBar {
 /** An emulator on a manual clock, one ccxt.pro client, and klineFeed over BTC and ETH, subscribed. */
 async function feed(retryMs = 20): Promise<{ emu: Emulator; bars: MarketBar[]; errors: unknown[] }> {
   const emu = (emulator = await startEmulator({ clock: 'manual', startTime: T0 }))
-  const { key, secret } = emu.credentials
-  client = await createUsdmClient({
-    mode: 'live',
-    credentials: { apiKey: key, secret, toString: () => 'Credentials(test)' },
-    transport: { restUrl: emu.restUrl, wsUrl: emu.wsUrl },
-    throttle: false,
-  })
+  client = await createEmulatorClient(emu)
   const bars: MarketBar[] = []
   const errors: unknown[] = []
   const source = klineFeed({
-    client: client as unknown as OhlcvClient,
+    client,
     symbols: SYMBOLS,
     timeframe: '1m',
     retryMs,

@@ -1,4 +1,4 @@
-import type { MarketBar } from '@quantum/core'
+import { ConfigError, type MarketBar } from '@quantum/core'
 import { describe, expect, it } from 'vitest'
 import { fetchClosedBars, klineFeed, type OhlcvClient } from './kline-feed.js'
 
@@ -98,6 +98,7 @@ describe('klineFeed', () => {
   })
 
   it('should refuse an unknown timeframe', () => {
+    expect(() => klineFeed({ client: scripted([]).client, symbols: new Map(), timeframe: '7m' })).toThrow(ConfigError)
     expect(() => klineFeed({ client: scripted([]).client, symbols: new Map(), timeframe: '7m' })).toThrow(/7m/)
   })
 

@@ -1,4 +1,4 @@
-import type { MarketBar } from '@quantum/core'
+import { ConfigError, timeframeToMs, type MarketBar } from '@quantum/core'
 import { Observable } from 'rxjs'
 import { withRetry, type RetryPolicy } from './retry.js'
 
@@ -29,17 +29,37 @@ export interface KlineFeedInput {
   readonly after?: ReadonlyMap<string, Pick<MarketBar, 'openTime' | 'index'>>
 }
 
-/** Milliseconds per kline timeframe the feed supports. */
-export const TIMEFRAME_MS: Readonly<Record<string, number>> = {
-  '1m': 60_000,
-  '3m': 180_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '2h': 7_200_000,
-  '4h': 14_400_000,
-  '1d': 86_400_000,
+/** Binance's kline intervals of fixed length (`1M` is not). */
+const BINANCE_INTERVALS: ReadonlySet<string> = new Set([
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '3d',
+  '1w',
+])
+
+/**
+ * Milliseconds of a Binance kline interval.
+ * @throws {ConfigError} naming `timeframe` for one Binance does not stream.
+ */
+function intervalMs(timeframe: string): number {
+  const ms = BINANCE_INTERVALS.has(timeframe) ? timeframeToMs(timeframe) : undefined
+  if (ms !== undefined) return ms
+  throw new ConfigError('Unsupported kline timeframe', [
+    {
+      path: 'timeframe',
+      message: `${timeframe} is not a Binance kline interval (${[...BINANCE_INTERVALS].join(', ')})`,
+    },
+  ])
 }
 
 function isRow(x: unknown): x is OhlcvRow {
@@ -58,8 +78,7 @@ function isRow(x: unknown): x is OhlcvRow {
  * @example startLive({ bars: klineFeed({ client, symbols, timeframe: '1m' }), exchange, plugins, mode: 'testnet' })
  */
 export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
-  const step = TIMEFRAME_MS[input.timeframe]
-  if (step === undefined) throw new Error(`klineFeed: unsupported timeframe ${input.timeframe}`)
+  const step = intervalMs(input.timeframe)
   return new Observable<MarketBar>((subscriber) => {
     let running = true
     const indexes = new Map([...(input.after ?? [])].map(([symbol, bar]) => [symbol, bar.index + 1]))
@@ -166,12 +185,11 @@ export interface ClosedBarsInput {
 /**
  * The latest `count` closed candles of each symbol over REST (`fetchOHLCV`), oldest first, indexed from 0
  * per symbol: a live run's warm-up history. Pair with {@link klineFeed}'s `after` to continue from them.
- * @throws {Error} for an unsupported timeframe; ccxt's errors as they come.
+ * @throws {ConfigError} for a timeframe Binance does not stream; ccxt's errors as they come.
  * @example const history = await fetchClosedBars({ client, symbols, timeframe: '1m', count: 200, now: Date.now() })
  */
 export async function fetchClosedBars(input: ClosedBarsInput): Promise<Map<string, MarketBar[]>> {
-  const step = TIMEFRAME_MS[input.timeframe]
-  if (step === undefined) throw new Error(`fetchClosedBars: unsupported timeframe ${input.timeframe}`)
+  const step = intervalMs(input.timeframe)
   const count = Math.min(1500, Math.max(0, Math.floor(input.count)))
   const out = new Map<string, MarketBar[]>()
   for (const [symbol, unified] of input.symbols) {

@@ -1,17 +1,13 @@
 import { ConfigError } from '@quantum/core'
 import { startEmulator } from '@quantum/emulator'
 import { describe, expect, it } from 'vitest'
-import { createUsdmClient } from './client.js'
+import { createEmulatorClient } from './client.js'
 import { listedMarkets } from './markets.js'
 
 describe('listedMarkets against the local emulator (real ccxt 4.5.84)', () => {
   it('should retry a dropped exchangeInfo request with a reload (ccxt caches the failed load)', async () => {
     const emulator = await startEmulator({ balance: 10_000 })
-    const client = await createUsdmClient({
-      mode: 'live',
-      transport: { restUrl: emulator.restUrl, wsUrl: emulator.wsUrl },
-      throttle: false,
-    })
+    const client = await createEmulatorClient({ restUrl: emulator.restUrl, wsUrl: emulator.wsUrl })
     try {
       emulator.faults.inject({ kind: 'drop-connection', path: '/fapi/v1/exchangeInfo' })
       const markets = await listedMarkets(client, ['BTCUSDT', 'ETHUSDT'], { baseDelayMs: 5 })
@@ -29,10 +25,7 @@ describe('listedMarkets against the local emulator (real ccxt 4.5.84)', () => {
 
   it('should name every symbol the venue does not list', async () => {
     const emulator = await startEmulator({ balance: 10_000 })
-    const client = await createUsdmClient({
-      mode: 'live',
-      transport: { restUrl: emulator.restUrl, wsUrl: emulator.wsUrl },
-    })
+    const client = await createEmulatorClient({ restUrl: emulator.restUrl, wsUrl: emulator.wsUrl })
     try {
       const error = await listedMarkets(client, ['BTCUSDT', 'NOPEUSDT', 'ZZZUSDT']).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ConfigError)

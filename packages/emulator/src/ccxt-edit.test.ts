@@ -2,9 +2,8 @@
  * `PUT /fapi/v1/order` (Modify Order) through real ccxt 4.5.84 `editOrder`: same order id, new price
  * and quantity, the new-order rules re-checked, crossing prices executed, AMENDMENT on the user stream.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { connectCcxt, emulatorWithMarket, errorName, MINUTE, T0, type Usdm } from '../test/harness.js'
-import type { Emulator } from './index.js'
+import { describe, expect, it, vi } from 'vitest'
+import { useCcxtEmulator, errorName, MINUTE, T0 } from '../test/harness.js'
 
 const BTC = 'BTC/USDT:USDT'
 
@@ -16,93 +15,81 @@ interface CachedOrder {
 }
 
 describe('emulator editOrder through ccxt', () => {
-  let emu: Emulator
-  let ex: Usdm
-
-  beforeEach(async () => {
-    emu = await emulatorWithMarket()
-    ex = await connectCcxt(emu)
-  })
-  afterEach(async () => {
-    await ex.close()
-    await emu.close()
-  })
-
-  const lastCode = (): number | undefined => emu.requests.at(-1)?.code
+  const fx = useCcxtEmulator()
 
   it('should amend a resting limit order in place and push ORDER_TRADE_UPDATE with execution type AMENDMENT', async () => {
-    void ex.watchOrders(BTC)
-    await vi.waitFor(() => expect(emu.state().sockets.private).toBe(1))
-    const placed = await ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-edit-1' })
-    const edited = await ex.editOrder(placed.id!, BTC, 'limit', 'buy', 0.003, 59100.04)
-    expect(emu.requests.at(-1)).toMatchObject({ method: 'PUT', path: '/fapi/v1/order', status: 200 })
+    void fx.ex.watchOrders(BTC)
+    await vi.waitFor(() => expect(fx.emu.state().sockets.private).toBe(1))
+    const placed = await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-edit-1' })
+    const edited = await fx.ex.editOrder(placed.id!, BTC, 'limit', 'buy', 0.003, 59100.04)
+    expect(fx.emu.requests.at(-1)).toMatchObject({ method: 'PUT', path: '/fapi/v1/order', status: 200 })
     expect(edited).toMatchObject({ id: placed.id, clientOrderId: 'qt-edit-1', status: 'open', price: 59100 })
     expect(edited.amount).toBe(0.003)
-    const open = await ex.fetchOpenOrders(BTC)
+    const open = await fx.ex.fetchOpenOrders(BTC)
     expect(open.map((o) => [o.id, o.price, o.amount])).toEqual([[placed.id, 59100, 0.003]])
     const cached = await vi.waitFor(() => {
-      const o = (ex.orders as unknown as CachedOrder[]).find((x) => x.id === placed.id)
+      const o = (fx.ex.orders as unknown as CachedOrder[]).find((x) => x.id === placed.id)
       expect(o?.info.x).toBe('AMENDMENT')
       return o!
     })
     expect([cached.price, cached.amount]).toEqual([59100, 0.003])
     // the engine works the amended order: a bar down to 59050 fills it at the new price, as a maker
-    emu.pushBar('BTCUSDT', { openTime: T0 + MINUTE, open: 60000, high: 60010, low: 59050, close: 59200 })
-    await ex.loadTimeDifference()
-    expect(await ex.fetchOrder(placed.id!, BTC)).toMatchObject({ status: 'closed', filled: 0.003, average: 59100 })
+    fx.emu.pushBar('BTCUSDT', { openTime: T0 + MINUTE, open: 60000, high: 60010, low: 59050, close: 59200 })
+    await fx.ex.loadTimeDifference()
+    expect(await fx.ex.fetchOrder(placed.id!, BTC)).toMatchObject({ status: 'closed', filled: 0.003, average: 59100 })
   })
 
   it('should execute an amended price that crosses the market at once, like a new order', async () => {
-    const placed = await ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000)
-    const edited = await ex.editOrder(placed.id!, BTC, 'limit', 'buy', 0.002, 60500)
+    const placed = await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000)
+    const edited = await fx.ex.editOrder(placed.id!, BTC, 'limit', 'buy', 0.002, 60500)
     expect(edited).toMatchObject({ id: placed.id, status: 'closed', filled: 0.002, average: 60000 })
-    const [trade] = await ex.fetchMyTrades(BTC)
+    const [trade] = await fx.ex.fetchMyTrades(BTC)
     expect(trade).toMatchObject({ order: placed.id, price: 60000, takerOrMaker: 'taker' })
-    expect((await ex.fetchPositions([BTC]))[0]).toMatchObject({ side: 'long', contracts: 0.002 })
+    expect((await fx.ex.fetchPositions([BTC]))[0]).toMatchObject({ side: 'long', contracts: 0.002 })
   })
 
   it('should refuse unknown and filled orders with OrderNotFound (-2013, -2011)', async () => {
-    expect(await errorName(ex.editOrder('123', BTC, 'limit', 'buy', 0.002, 59000))).toBe('OrderNotFound')
-    expect(lastCode()).toBe(-2013)
-    const filled = await ex.createOrder(BTC, 'limit', 'buy', 0.002, 60100)
+    expect(await errorName(fx.ex.editOrder('123', BTC, 'limit', 'buy', 0.002, 59000))).toBe('OrderNotFound')
+    expect(fx.lastCode()).toBe(-2013)
+    const filled = await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 60100)
     expect(filled.status).toBe('closed')
-    expect(await errorName(ex.editOrder(filled.id!, BTC, 'limit', 'buy', 0.002, 59000))).toBe('OrderNotFound')
-    expect(lastCode()).toBe(-2011)
+    expect(await errorName(fx.ex.editOrder(filled.id!, BTC, 'limit', 'buy', 0.002, 59000))).toBe('OrderNotFound')
+    expect(fx.lastCode()).toBe(-2011)
   })
 
   it('should re-check the new-order rules and leave the order unchanged when they fail', async () => {
-    const placed = await ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000)
+    const placed = await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000)
     const id = placed.id!
-    expect(await errorName(ex.editOrder(id, BTC, 'limit', 'buy', 0.001, 59000))).toBe('InvalidOrder')
-    expect(lastCode()).toBe(-4164) // 59 USDT < MIN_NOTIONAL 100
-    expect(await errorName(ex.editOrder(id, BTC, 'limit', 'buy', 0.002, 59000))).toBe('OperationRejected')
-    expect(lastCode()).toBe(-5027) // no change
-    expect(await errorName(ex.editOrder(id, BTC, 'limit', 'sell', 0.002, 59500))).toBe('BadRequest')
-    expect(lastCode()).toBe(-1128) // side differs from the order's
+    expect(await errorName(fx.ex.editOrder(id, BTC, 'limit', 'buy', 0.001, 59000))).toBe('InvalidOrder')
+    expect(fx.lastCode()).toBe(-4164) // 59 USDT < MIN_NOTIONAL 100
+    expect(await errorName(fx.ex.editOrder(id, BTC, 'limit', 'buy', 0.002, 59000))).toBe('OperationRejected')
+    expect(fx.lastCode()).toBe(-5027) // no change
+    expect(await errorName(fx.ex.editOrder(id, BTC, 'limit', 'sell', 0.002, 59500))).toBe('BadRequest')
+    expect(fx.lastCode()).toBe(-1128) // side differs from the order's
     const raw = (params: Record<string, string>): Promise<unknown> =>
-      ex.fapiPrivatePutOrder({ symbol: 'BTCUSDT', side: 'BUY', orderId: id, ...params })
+      fx.ex.fapiPrivatePutOrder({ symbol: 'BTCUSDT', side: 'BUY', orderId: id, ...params })
     expect(await errorName(raw({ quantity: '0.002', price: '59000.15' }))).toBe('BadRequest')
-    expect(lastCode()).toBe(-4014)
+    expect(fx.lastCode()).toBe(-4014)
     expect(await errorName(raw({ quantity: '0.0025', price: '59000' }))).toBe('BadRequest')
-    expect(lastCode()).toBe(-1111)
+    expect(fx.lastCode()).toBe(-1111)
     expect(await errorName(raw({ price: '59100' }))).toBe('BadRequest')
-    expect(lastCode()).toBe(-1102) // quantity and price are both required
-    expect(await ex.fetchOrder(id, BTC)).toMatchObject({ status: 'open', price: 59000, amount: 0.002 })
+    expect(fx.lastCode()).toBe(-1102) // quantity and price are both required
+    expect(await fx.ex.fetchOrder(id, BTC)).toMatchObject({ status: 'open', price: 59000, amount: 0.002 })
   })
 
   it('should cancel a post-only order whose amended price would cross, answering -5022', async () => {
-    const po = await ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { postOnly: true })
-    expect(await errorName(ex.editOrder(po.id!, BTC, 'limit', 'buy', 0.002, 60100))).toBe('OrderNotFillable')
-    expect(lastCode()).toBe(-5022)
-    expect(await ex.fetchOrder(po.id!, BTC)).toMatchObject({ status: 'canceled', price: 59000 })
-    expect(emu.state().trades).toBe(0)
+    const po = await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { postOnly: true })
+    expect(await errorName(fx.ex.editOrder(po.id!, BTC, 'limit', 'buy', 0.002, 60100))).toBe('OrderNotFillable')
+    expect(fx.lastCode()).toBe(-5022)
+    expect(await fx.ex.fetchOrder(po.id!, BTC)).toMatchObject({ status: 'canceled', price: 59000 })
+    expect(fx.emu.state().trades).toBe(0)
   })
 
   it('should refuse to amend a non-LIMIT order with -5025', async () => {
-    emu.faults.inject({ kind: 'delayed-fill', delayMs: 5000 })
-    const market = await ex.createOrder(BTC, 'market', 'buy', 0.002)
+    fx.emu.faults.inject({ kind: 'delayed-fill', delayMs: 5000 })
+    const market = await fx.ex.createOrder(BTC, 'market', 'buy', 0.002)
     expect(market.status).toBe('open')
-    expect(await errorName(ex.editOrder(market.id!, BTC, 'market', 'buy', 0.003, 60000))).toBe('OperationRejected')
-    expect(lastCode()).toBe(-5025)
+    expect(await errorName(fx.ex.editOrder(market.id!, BTC, 'market', 'buy', 0.003, 60000))).toBe('OperationRejected')
+    expect(fx.lastCode()).toBe(-5025)
   })
 })

@@ -3,86 +3,73 @@
  * kept (research §3.3 "Real URL" column). The class names asserted here are the measured mapping.
  */
 import ccxt from 'ccxt'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { connectCcxt, emulatorWithMarket, errorName, type Usdm } from '../test/harness.js'
-import type { Emulator } from './index.js'
+import { describe, expect, it } from 'vitest'
+import { useCcxtEmulator, connectCcxt, errorName } from '../test/harness.js'
 
 const BTC = 'BTC/USDT:USDT'
 
 describe('emulator error codes through ccxt', () => {
-  let emu: Emulator
-  let ex: Usdm
-
-  beforeEach(async () => {
-    emu = await emulatorWithMarket()
-    ex = await connectCcxt(emu)
-  })
-  afterEach(async () => {
-    await ex.close()
-    await emu.close()
-  })
-
-  const lastCode = (): number | undefined => emu.requests.at(-1)?.code
+  const fx = useCcxtEmulator()
 
   it('should map -2019 margin is insufficient to InsufficientFunds', async () => {
-    expect(await errorName(ex.createOrder(BTC, 'market', 'buy', 5))).toBe('InsufficientFunds')
-    expect(lastCode()).toBe(-2019)
+    expect(await errorName(fx.ex.createOrder(BTC, 'market', 'buy', 5))).toBe('InsufficientFunds')
+    expect(fx.lastCode()).toBe(-2019)
   })
 
   it('should map -4164 min notional to InvalidOrder, but accept a reduce-only order below it', async () => {
-    expect(await errorName(ex.createOrder(BTC, 'market', 'buy', 0.001))).toBe('InvalidOrder')
-    expect(lastCode()).toBe(-4164)
-    await ex.createOrder(BTC, 'market', 'buy', 0.002)
-    const small = await ex.createOrder(BTC, 'market', 'sell', 0.001, undefined, { reduceOnly: true })
+    expect(await errorName(fx.ex.createOrder(BTC, 'market', 'buy', 0.001))).toBe('InvalidOrder')
+    expect(fx.lastCode()).toBe(-4164)
+    await fx.ex.createOrder(BTC, 'market', 'buy', 0.002)
+    const small = await fx.ex.createOrder(BTC, 'market', 'sell', 0.001, undefined, { reduceOnly: true })
     expect(small.status).toBe('closed')
   })
 
   it('should map -2022 reduce-only rejected to InvalidOrder', async () => {
-    expect(await errorName(ex.createOrder(BTC, 'market', 'sell', 0.002, undefined, { reduceOnly: true }))).toBe(
+    expect(await errorName(fx.ex.createOrder(BTC, 'market', 'sell', 0.002, undefined, { reduceOnly: true }))).toBe(
       'InvalidOrder',
     )
-    expect(lastCode()).toBe(-2022)
+    expect(fx.lastCode()).toBe(-2022)
   })
 
   it('should map -2021 would immediately trigger to OrderImmediatelyFillable', async () => {
-    const p = ex.createOrder(BTC, 'STOP_MARKET', 'sell', 0.002, undefined, { triggerPrice: 60500 })
+    const p = fx.ex.createOrder(BTC, 'STOP_MARKET', 'sell', 0.002, undefined, { triggerPrice: 60500 })
     expect(await errorName(p)).toBe('OrderImmediatelyFillable')
-    expect(lastCode()).toBe(-2021)
+    expect(fx.lastCode()).toBe(-2021)
   })
 
   it('should map -5022 post-only crossing to OrderNotFillable', async () => {
-    expect(await errorName(ex.createOrder(BTC, 'limit', 'buy', 0.002, 60100, { postOnly: true }))).toBe(
+    expect(await errorName(fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 60100, { postOnly: true }))).toBe(
       'OrderNotFillable',
     )
-    expect(lastCode()).toBe(-5022)
+    expect(fx.lastCode()).toBe(-5022)
   })
 
   it('should map -4116 duplicate clientOrderId of an open order to InvalidOrder', async () => {
-    await ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-dup-1' })
-    const p = ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-dup-1' })
+    await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-dup-1' })
+    const p = fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-dup-1' })
     expect(await errorName(p)).toBe('InvalidOrder')
-    expect(lastCode()).toBe(-4116)
+    expect(fx.lastCode()).toBe(-4116)
   })
 
   it('should map -2011 unknown order on cancel and -2013 on query to OrderNotFound', async () => {
-    expect(await errorName(ex.cancelOrder('123', BTC))).toBe('OrderNotFound')
-    expect(lastCode()).toBe(-2011)
-    expect(await errorName(ex.fetchOrder('123', BTC))).toBe('OrderNotFound')
-    expect(lastCode()).toBe(-2013)
-    expect(await errorName(ex.cancelOrder('123', BTC, { trigger: true }))).toBe('OrderNotFound')
+    expect(await errorName(fx.ex.cancelOrder('123', BTC))).toBe('OrderNotFound')
+    expect(fx.lastCode()).toBe(-2011)
+    expect(await errorName(fx.ex.fetchOrder('123', BTC))).toBe('OrderNotFound')
+    expect(fx.lastCode()).toBe(-2013)
+    expect(await errorName(fx.ex.cancelOrder('123', BTC, { trigger: true }))).toBe('OrderNotFound')
   })
 
   it('should map -4028 invalid leverage to BadRequest and -4046 to MarginModeAlreadySet', async () => {
     // BNBUSDT's first bracket allows 75x (ccxt itself refuses > 125 before sending)
-    expect(await errorName(ex.setLeverage(100, 'BNB/USDT:USDT'))).toBe('BadRequest')
-    expect(lastCode()).toBe(-4028)
-    expect(await errorName(ex.setMarginMode('cross', BTC))).toBe('MarginModeAlreadySet')
-    expect(lastCode()).toBe(-4046)
+    expect(await errorName(fx.ex.setLeverage(100, 'BNB/USDT:USDT'))).toBe('BadRequest')
+    expect(fx.lastCode()).toBe(-4028)
+    expect(await errorName(fx.ex.setMarginMode('cross', BTC))).toBe('MarginModeAlreadySet')
+    expect(fx.lastCode()).toBe(-4046)
   })
 
   it('should map -1111, -4014, -4003 and -4005 on raw parameters to BadRequest', async () => {
     const send = (quantity: string, price?: string): Promise<unknown> =>
-      ex.fapiPrivatePostOrder({
+      fx.ex.fapiPrivatePostOrder({
         symbol: 'BTCUSDT',
         side: 'BUY',
         type: price === undefined ? 'MARKET' : 'LIMIT',
@@ -90,63 +77,63 @@ describe('emulator error codes through ccxt', () => {
         ...(price === undefined ? {} : { price, timeInForce: 'GTC' }),
       })
     expect(await errorName(send('0.0011'))).toBe('BadRequest')
-    expect(lastCode()).toBe(-1111)
+    expect(fx.lastCode()).toBe(-1111)
     expect(await errorName(send('0.002', '59000.15'))).toBe('BadRequest')
-    expect(lastCode()).toBe(-4014)
+    expect(fx.lastCode()).toBe(-4014)
     expect(await errorName(send('0'))).toBe('BadRequest')
-    expect(lastCode()).toBe(-4003)
+    expect(fx.lastCode()).toBe(-4003)
     expect(await errorName(send('1001'))).toBe('BadRequest')
-    expect(lastCode()).toBe(-4005)
+    expect(fx.lastCode()).toBe(-4005)
   })
 
   it('should map -1021 (server clock skewed past recvWindow) to InvalidNonce, fixed by a time resync', async () => {
-    emu.faults.inject({ kind: 'clock-skew', skewMs: 30_000 })
-    expect(await errorName(ex.fetchBalance())).toBe('InvalidNonce')
-    expect(lastCode()).toBe(-1021)
-    await ex.loadTimeDifference()
-    expect((await ex.fetchBalance()).USDT?.total).toBe(10000)
+    fx.emu.faults.inject({ kind: 'clock-skew', skewMs: 30_000 })
+    expect(await errorName(fx.ex.fetchBalance())).toBe('InvalidNonce')
+    expect(fx.lastCode()).toBe(-1021)
+    await fx.ex.loadTimeDifference()
+    expect((await fx.ex.fetchBalance()).USDT?.total).toBe(10000)
   })
 
   it('should map -1022 bad signature and -2015 unknown API key to AuthenticationError', async () => {
-    const wrongSecret = await connectCcxt(emu, { secret: 'not-the-secret' })
+    const wrongSecret = await connectCcxt(fx.emu, { secret: 'not-the-secret' })
     expect(await errorName(wrongSecret.fetchBalance())).toBe('AuthenticationError')
-    expect(lastCode()).toBe(-1022)
-    const wrongKey = await connectCcxt(emu, { apiKey: 'nobody' })
+    expect(fx.lastCode()).toBe(-1022)
+    const wrongKey = await connectCcxt(fx.emu, { apiKey: 'nobody' })
     expect(await errorName(wrongKey.fetchBalance())).toBe('AuthenticationError')
-    expect(emu.requests.at(-1)).toMatchObject({ status: 401, code: -2015 })
+    expect(fx.emu.requests.at(-1)).toMatchObject({ status: 401, code: -2015 })
     await Promise.all([wrongSecret.close(), wrongKey.close()])
   })
 
   it('should map 429 -1003 to DDoSProtection, and a ban to 418 DDoSProtection', async () => {
-    emu.faults.inject({ kind: 'rate-limit' })
-    expect(await errorName(ex.fetchTicker(BTC))).toBe('DDoSProtection')
-    expect(emu.requests.at(-1)).toMatchObject({ status: 429, code: -1003 })
-    emu.faults.inject({ kind: 'ip-ban' })
-    expect(await errorName(ex.fetchTicker(BTC))).toBe('DDoSProtection')
-    expect(emu.requests.at(-1)).toMatchObject({ status: 418, code: -1003 })
+    fx.emu.faults.inject({ kind: 'rate-limit' })
+    expect(await errorName(fx.ex.fetchTicker(BTC))).toBe('DDoSProtection')
+    expect(fx.emu.requests.at(-1)).toMatchObject({ status: 429, code: -1003 })
+    fx.emu.faults.inject({ kind: 'ip-ban' })
+    expect(await errorName(fx.ex.fetchTicker(BTC))).toBe('DDoSProtection')
+    expect(fx.emu.requests.at(-1)).toMatchObject({ status: 418, code: -1003 })
   })
 
   it('should map 500 -1000 and 503 -1001 to OperationFailed (status unknown, not a NetworkError)', async () => {
-    emu.faults.inject({ kind: 'http-500' })
-    expect(await errorName(ex.fetchTicker(BTC))).toBe('OperationFailed')
-    emu.faults.inject({ kind: 'http-503' })
+    fx.emu.faults.inject({ kind: 'http-500' })
+    expect(await errorName(fx.ex.fetchTicker(BTC))).toBe('OperationFailed')
+    fx.emu.faults.inject({ kind: 'http-503' })
     let error: unknown
-    await ex.fetchTicker(BTC).catch((e: unknown) => (error = e))
+    await fx.ex.fetchTicker(BTC).catch((e: unknown) => (error = e))
     expect(error).toBeInstanceOf(ccxt.OperationFailed)
     expect(error).not.toBeInstanceOf(ccxt.NetworkError)
   })
 
   it('should map a 502 HTML page to ExchangeNotAvailable and a held request to RequestTimeout', async () => {
-    emu.faults.inject({ kind: 'http-502-html' })
-    expect(await errorName(ex.fetchTicker(BTC))).toBe('ExchangeNotAvailable')
-    ex.timeout = 300
-    emu.faults.inject({ kind: 'timeout', path: '/fapi/v1/order' })
-    expect(await errorName(ex.createOrder(BTC, 'market', 'buy', 0.002))).toBe('RequestTimeout')
-    expect(emu.requests.at(-1)).toMatchObject({ path: '/fapi/v1/order', status: 'timeout' })
+    fx.emu.faults.inject({ kind: 'http-502-html' })
+    expect(await errorName(fx.ex.fetchTicker(BTC))).toBe('ExchangeNotAvailable')
+    fx.ex.timeout = 300
+    fx.emu.faults.inject({ kind: 'timeout', path: '/fapi/v1/order' })
+    expect(await errorName(fx.ex.createOrder(BTC, 'market', 'buy', 0.002))).toBe('RequestTimeout')
+    expect(fx.emu.requests.at(-1)).toMatchObject({ path: '/fapi/v1/order', status: 'timeout' })
   })
 
   it('should map a dropped connection to NetworkError', async () => {
-    emu.faults.inject({ kind: 'drop-connection' })
-    expect(await errorName(ex.fetchTicker(BTC))).toBe('NetworkError')
+    fx.emu.faults.inject({ kind: 'drop-connection' })
+    expect(await errorName(fx.ex.fetchTicker(BTC))).toBe('NetworkError')
   })
 })

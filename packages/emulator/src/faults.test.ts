@@ -3,9 +3,9 @@
  * seeded probabilities, path/method matching.
  */
 import { ConfigError } from '@quantum/core'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
-import { connectCcxt, emulatorWithMarket, errorName, type Usdm } from '../test/harness.js'
+import { useCcxtEmulator, errorName } from '../test/harness.js'
 import { FaultController, startEmulator, type Emulator } from './index.js'
 
 const BTC = 'BTC/USDT:USDT'
@@ -29,40 +29,30 @@ async function userStream(emu: Emulator): Promise<{ events: OrderEvent[]; ws: We
 }
 
 describe('fault injection', () => {
-  let emu: Emulator
-  let ex: Usdm
-
-  beforeEach(async () => {
-    emu = await emulatorWithMarket()
-    ex = await connectCcxt(emu)
-  })
-  afterEach(async () => {
-    await ex.close()
-    await emu.close()
-  })
+  const fx = useCcxtEmulator()
 
   it('should accept an order NEW and fill it only after the injected delay', async () => {
-    emu.faults.inject({ kind: 'delayed-fill', delayMs: 5000 })
-    const order = await ex.createOrder(BTC, 'market', 'buy', 0.002)
+    fx.emu.faults.inject({ kind: 'delayed-fill', delayMs: 5000 })
+    const order = await fx.ex.createOrder(BTC, 'market', 'buy', 0.002)
     expect(order).toMatchObject({ status: 'open', filled: 0 })
-    emu.advance(4999)
-    expect((await ex.fetchOrder(order.id!, BTC)).status).toBe('open')
-    emu.advance(1)
-    expect(await ex.fetchOrder(order.id!, BTC)).toMatchObject({ status: 'closed', filled: 0.002 })
+    fx.emu.advance(4999)
+    expect((await fx.ex.fetchOrder(order.id!, BTC)).status).toBe('open')
+    fx.emu.advance(1)
+    expect(await fx.ex.fetchOrder(order.id!, BTC)).toMatchObject({ status: 'closed', filled: 0.002 })
     // the fault was used once: the next order fills at once
-    expect((await ex.createOrder(BTC, 'market', 'buy', 0.002)).status).toBe('closed')
+    expect((await fx.ex.createOrder(BTC, 'market', 'buy', 0.002)).status).toBe('closed')
   })
 
   it('should fill an order in parts: PARTIALLY_FILLED updates, then FILLED', async () => {
-    const stream = await userStream(emu)
-    emu.faults.inject({ kind: 'partial-fill', parts: 3, intervalMs: 1000, path: '/fapi/v1/order' })
-    const order = await ex.createOrder(BTC, 'market', 'buy', 0.007)
+    const stream = await userStream(fx.emu)
+    fx.emu.faults.inject({ kind: 'partial-fill', parts: 3, intervalMs: 1000, path: '/fapi/v1/order' })
+    const order = await fx.ex.createOrder(BTC, 'market', 'buy', 0.007)
     expect(order).toMatchObject({ status: 'open', filled: 0.002 })
-    emu.advance(1000)
-    expect(await ex.fetchOrder(order.id!, BTC)).toMatchObject({ status: 'open', filled: 0.004 })
-    emu.advance(1000)
-    expect(await ex.fetchOrder(order.id!, BTC)).toMatchObject({ status: 'closed', filled: 0.007, average: 60000 })
-    expect((await ex.fetchMyTrades(BTC)).map((t) => t.amount)).toEqual([0.002, 0.002, 0.003])
+    fx.emu.advance(1000)
+    expect(await fx.ex.fetchOrder(order.id!, BTC)).toMatchObject({ status: 'open', filled: 0.004 })
+    fx.emu.advance(1000)
+    expect(await fx.ex.fetchOrder(order.id!, BTC)).toMatchObject({ status: 'closed', filled: 0.007, average: 60000 })
+    expect((await fx.ex.fetchMyTrades(BTC)).map((t) => t.amount)).toEqual([0.002, 0.002, 0.003])
     const id = Number(order.id)
     const updatesOf = (): OrderEvent[] => stream.events.filter((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o.i === id)
     await vi.waitFor(() => expect(updatesOf()).toHaveLength(4))
@@ -77,44 +67,44 @@ describe('fault injection', () => {
   })
 
   it('should cancel the rest of a partially filled order', async () => {
-    emu.faults.inject({ kind: 'partial-fill', parts: 2, intervalMs: 1000 })
-    const order = await ex.createOrder(BTC, 'market', 'buy', 0.004)
-    expect(await ex.cancelOrder(order.id!, BTC)).toMatchObject({ status: 'canceled', filled: 0.002 })
-    emu.advance(5000)
-    expect(emu.engine.account.getPosition('BTCUSDT').quantity).toBe(0.002)
+    fx.emu.faults.inject({ kind: 'partial-fill', parts: 2, intervalMs: 1000 })
+    const order = await fx.ex.createOrder(BTC, 'market', 'buy', 0.004)
+    expect(await fx.ex.cancelOrder(order.id!, BTC)).toMatchObject({ status: 'canceled', filled: 0.002 })
+    fx.emu.advance(5000)
+    expect(fx.emu.engine.account.getPosition('BTCUSDT').quantity).toBe(0.002)
   })
 
   it('should place the order but lose the reply, so that a retry must look it up by clientOrderId', async () => {
-    emu.faults.inject({ kind: 'response-lost', path: '/fapi/v1/order', method: 'POST' })
-    const lost = ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-lost-1' })
+    fx.emu.faults.inject({ kind: 'response-lost', path: '/fapi/v1/order', method: 'POST' })
+    const lost = fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-lost-1' })
     expect(await errorName(lost)).toBe('NetworkError')
     // the order exists: a blind retry with the same id is refused as a duplicate (-4116) ...
-    const retry = ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-lost-1' })
+    const retry = fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000, { clientOrderId: 'qt-lost-1' })
     expect(await errorName(retry)).toBe('InvalidOrder')
     // ... and the lookup by clientOrderId finds it
-    const found = await ex.fetchOrder('', BTC, { origClientOrderId: 'qt-lost-1' })
+    const found = await fx.ex.fetchOrder('', BTC, { origClientOrderId: 'qt-lost-1' })
     expect(found).toMatchObject({ status: 'open', clientOrderId: 'qt-lost-1', price: 59000 })
-    expect(await ex.fetchOpenOrders(BTC)).toHaveLength(1)
+    expect(await fx.ex.fetchOpenOrders(BTC)).toHaveLength(1)
   })
 
   it('should fire only on the matching method and path, the given number of times', async () => {
-    emu.faults.inject({ kind: 'http-503', path: '/fapi/v1/ticker/*', times: 2 })
-    expect((await ex.fetchOrderBook(BTC, 5)).bids.length).toBe(5)
-    expect(await errorName(ex.fetchTicker(BTC))).toBe('OperationFailed')
-    expect(await errorName(ex.fetchBidsAsks([BTC]))).toBe('OperationFailed')
-    expect((await ex.fetchTicker(BTC)).last).toBe(60000)
-    expect(emu.faults.history.map((h) => [h.kind, h.path])).toEqual([
+    fx.emu.faults.inject({ kind: 'http-503', path: '/fapi/v1/ticker/*', times: 2 })
+    expect((await fx.ex.fetchOrderBook(BTC, 5)).bids.length).toBe(5)
+    expect(await errorName(fx.ex.fetchTicker(BTC))).toBe('OperationFailed')
+    expect(await errorName(fx.ex.fetchBidsAsks([BTC]))).toBe('OperationFailed')
+    expect((await fx.ex.fetchTicker(BTC)).last).toBe(60000)
+    expect(fx.emu.faults.history.map((h) => [h.kind, h.path])).toEqual([
       ['http-503', '/fapi/v1/ticker/24hr'],
       ['http-503', '/fapi/v1/ticker/bookTicker'],
     ])
-    expect(emu.faults.list()).toEqual([])
+    expect(fx.emu.faults.list()).toEqual([])
   })
 
   it('should stop injecting after clear()', async () => {
-    emu.faults.inject({ kind: 'http-500', probability: 1 })
-    expect(await errorName(ex.fetchTicker(BTC))).toBe('OperationFailed')
-    emu.faults.clear()
-    expect((await ex.fetchTicker(BTC)).last).toBe(60000)
+    fx.emu.faults.inject({ kind: 'http-500', probability: 1 })
+    expect(await errorName(fx.ex.fetchTicker(BTC))).toBe('OperationFailed')
+    fx.emu.faults.clear()
+    expect((await fx.ex.fetchTicker(BTC)).last).toBe(60000)
   })
 })
 

@@ -3,6 +3,7 @@
  * (ccxt.pro, for WebSockets) pointed at it with the real URLs kept (research §8 option b).
  */
 import ccxt from 'ccxt'
+import { afterEach, beforeEach } from 'vitest'
 import { attachCcxt, startEmulator, type Emulator, type EmulatorOptions } from '../src/index.js'
 
 export const T0 = Date.UTC(2026, 0, 1)
@@ -41,4 +42,44 @@ export async function errorName(p: Promise<unknown>): Promise<string> {
     return (error as Error).constructor.name
   }
   throw new Error('expected a rejection')
+}
+
+/** A per-test emulator with a market and a ccxt client on it (see {@link useCcxtEmulator}). */
+export interface CcxtEmulatorFixture {
+  /** The current test's emulator. */
+  readonly emu: Emulator
+  /** The current test's ccxt client, connected to {@link CcxtEmulatorFixture.emu}. */
+  readonly ex: Usdm
+  /** Binance error code of the emulator's last reply (undefined for a success). */
+  lastCode(): number | undefined
+}
+
+/**
+ * Registers `beforeEach` / `afterEach` hooks that give every test of the enclosing `describe` a fresh
+ * {@link emulatorWithMarket} and a {@link connectCcxt} client, both closed after the test.
+ */
+export function useCcxtEmulator(options: EmulatorOptions = {}): CcxtEmulatorFixture {
+  let current: { emu: Emulator; ex: Usdm } | undefined
+  beforeEach(async () => {
+    const emu = await emulatorWithMarket(options)
+    current = { emu, ex: await connectCcxt(emu) }
+  })
+  afterEach(async () => {
+    await current?.ex.close()
+    await current?.emu.close()
+    current = undefined
+  })
+  const get = (): { emu: Emulator; ex: Usdm } => {
+    if (current === undefined) throw new Error('useCcxtEmulator: only inside a test')
+    return current
+  }
+  return {
+    get emu() {
+      return get().emu
+    },
+    get ex() {
+      return get().ex
+    },
+    lastCode: () => get().emu.requests.at(-1)?.code,
+  }
 }

@@ -12,7 +12,7 @@ import {
   klineFeed,
   listedMarkets,
 } from '@quantum/ccxt'
-import type { OhlcvClient, OrphanPolicy, Reconciliation, Transport, UsdmClient } from '@quantum/ccxt'
+import type { OrphanPolicy, Reconciliation, Transport, UsdmClient } from '@quantum/ccxt'
 import { ConfigError, startLive, symbolFromPath } from '@quantum/core'
 import type { EngineEvent, Fill, LivePaperFeed, Logger, MarketBar, QuantumConfig, TradeRecord } from '@quantum/core'
 import { fromEvent, take, takeUntil, tap, type Observable } from 'rxjs'
@@ -81,7 +81,7 @@ async function warmupBars(
 ): Promise<{ history: MarketBar[]; after: Map<string, MarketBar> }> {
   const { unified, timeframe, count } = input
   const bySymbol = await fetchClosedBars({
-    client: client as unknown as OhlcvClient,
+    client,
     symbols: unified,
     timeframe,
     count,
@@ -137,7 +137,7 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
       count: options.warmup ?? warmupOf(config),
     })
     const feed = klineFeed({
-      client: client as unknown as OhlcvClient,
+      client,
       symbols: exchange.unifiedSymbols(),
       timeframe,
       after: warm.after,
@@ -237,7 +237,7 @@ export async function venuePaperFeed(config: QuantumConfig, options: VenueFeedOp
       count: options.warmup ?? warmupOf(config),
     })
     let bars: Observable<MarketBar> = klineFeed({
-      client: client as unknown as OhlcvClient,
+      client,
       symbols: markets.unified,
       timeframe,
       after: warm.after,

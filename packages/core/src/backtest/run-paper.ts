@@ -141,7 +141,7 @@ async function liveSource(config: QuantumConfig, feed: LivePaperFeed, options: R
     bars: feed.bars,
     exchange,
     clock: undefined,
-    record: (bar) => recorded.get(bar.symbol)?.push(bar),
+    record: (bar) => recorded.get(bar.symbol)?.push({ ...bar }), // bars may be reused by the feed: copy
     market: () => recordedMarket(feed, recorded),
   }
 }

@@ -4,59 +4,51 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
-import { connectCcxt, emulatorWithMarket, MINUTE, T0, type Usdm } from '../../test/harness.js'
+import { useCcxtEmulator, emulatorWithMarket, MINUTE, T0 } from '../../test/harness.js'
 import type { Emulator } from '../index.js'
 
 const BTC = 'BTC/USDT:USDT'
 
 describe('emulator WebSocket streams', () => {
-  let emu: Emulator
-  let ex: Usdm
+  const fx = useCcxtEmulator()
 
-  beforeEach(async () => {
-    emu = await emulatorWithMarket()
-    ex = await connectCcxt(emu)
-  })
-  afterEach(async () => {
-    await ex.close()
-    await emu.close()
-  })
-
-  const privateConnected = (): Promise<void> => vi.waitFor(() => expect(emu.state().sockets.private).toBe(1))
+  const privateConnected = (): Promise<void> => vi.waitFor(() => expect(fx.emu.state().sockets.private).toBe(1))
 
   it('should answer SUBSCRIBE and push the closed kline, then the next minute opening, to watchOHLCV', async () => {
-    const watching = ex.watchOHLCV(BTC, '1m')
-    await vi.waitFor(() => expect(emu.state().subscriptions).toContain('btcusdt@kline_1m'))
-    emu.pushBar('BTCUSDT', { openTime: T0 + MINUTE, open: 60000, high: 60200, low: 59950, close: 60150, volume: 3 })
+    const watching = fx.ex.watchOHLCV(BTC, '1m')
+    await vi.waitFor(() => expect(fx.emu.state().subscriptions).toContain('btcusdt@kline_1m'))
+    fx.emu.pushBar('BTCUSDT', { openTime: T0 + MINUTE, open: 60000, high: 60200, low: 59950, close: 60150, volume: 3 })
     const candles = await watching
     expect(candles[0]).toEqual([T0 + MINUTE, 60000, 60200, 59950, 60150, 3])
-    const cached = (): unknown[] => [...(ex.ohlcvs[BTC]?.['1m'] ?? [])]
+    const cached = (): unknown[] => [...(fx.ex.ohlcvs[BTC]?.['1m'] ?? [])]
     await vi.waitFor(() => expect(cached()).toHaveLength(2))
     expect(cached()[1]).toEqual([T0 + 2 * MINUTE, 60150, 60150, 60150, 60150, 0])
   })
 
   it('should push bookTicker and markPriceUpdate events', async () => {
-    const bidsAsks = ex.watchBidsAsks([BTC])
-    const mark = ex.watchMarkPrice(BTC)
+    const bidsAsks = fx.ex.watchBidsAsks([BTC])
+    const mark = fx.ex.watchMarkPrice(BTC)
     await vi.waitFor(() =>
-      expect(emu.state().subscriptions).toEqual(expect.arrayContaining(['btcusdt@bookTicker', 'btcusdt@markPrice@1s'])),
+      expect(fx.emu.state().subscriptions).toEqual(
+        expect.arrayContaining(['btcusdt@bookTicker', 'btcusdt@markPrice@1s']),
+      ),
     )
-    emu.tick('BTCUSDT', 60300)
+    fx.emu.tick('BTCUSDT', 60300)
     expect((await bidsAsks)[BTC]).toMatchObject({ bid: 60300, ask: 60300.1 })
     expect((await mark).markPrice).toBe(60300)
   })
 
   it('should push ORDER_TRADE_UPDATE to watchOrders on placement and fill', async () => {
-    const watching = ex.watchOrders(BTC)
+    const watching = fx.ex.watchOrders(BTC)
     await privateConnected()
-    const placed = await ex.createOrder(BTC, 'market', 'buy', 0.002, undefined, { clientOrderId: 'qt-ws-1' })
+    const placed = await fx.ex.createOrder(BTC, 'market', 'buy', 0.002, undefined, { clientOrderId: 'qt-ws-1' })
     const orders = await watching
     const ours = orders.filter((o) => o.id === placed.id)
     expect(ours.length).toBeGreaterThan(0)
     expect(ours[0]?.clientOrderId).toBe('qt-ws-1')
     // every update lands in ccxt's order cache, whether or not a watchOrders call was pending
     const final = await vi.waitFor(() => {
-      const o = (ex.orders as unknown as { id: string; status: string }[]).find((x) => x.id === placed.id)
+      const o = (fx.ex.orders as unknown as { id: string; status: string }[]).find((x) => x.id === placed.id)
       expect(o?.status).toBe('closed')
       return o
     })
@@ -64,21 +56,24 @@ describe('emulator WebSocket streams', () => {
   })
 
   it('should push ALGO_UPDATE for conditional orders to watchOrders', async () => {
-    await ex.createOrder(BTC, 'market', 'buy', 0.002)
-    const watching = ex.watchOrders(BTC)
+    await fx.ex.createOrder(BTC, 'market', 'buy', 0.002)
+    const watching = fx.ex.watchOrders(BTC)
     await privateConnected()
-    const sl = await ex.createOrder(BTC, 'market', 'sell', 0.002, undefined, { stopLossPrice: 59000, reduceOnly: true })
+    const sl = await fx.ex.createOrder(BTC, 'market', 'sell', 0.002, undefined, {
+      stopLossPrice: 59000,
+      reduceOnly: true,
+    })
     const orders = await watching
     expect(orders.find((o) => o.id === sl.id)).toMatchObject({ status: 'open', triggerPrice: 59000 })
   })
 
   it('should push ACCOUNT_UPDATE to watchPositions and watchBalance after a fill', async () => {
     // the first call answers with the REST snapshot (leverageBracket + positionRisk): flat
-    expect(await ex.watchPositions([BTC])).toEqual([])
-    const positions = ex.watchPositions([BTC])
-    const balance = ex.watchBalance()
+    expect(await fx.ex.watchPositions([BTC])).toEqual([])
+    const positions = fx.ex.watchPositions([BTC])
+    const balance = fx.ex.watchBalance()
     await privateConnected()
-    await ex.createOrder(BTC, 'market', 'sell', 0.003)
+    await fx.ex.createOrder(BTC, 'market', 'sell', 0.003)
     const p = await positions
     expect(p.find((x) => x.symbol === BTC)).toMatchObject({ side: 'short', contracts: 0.003, entryPrice: 60000 })
     const b = await balance
