@@ -1,0 +1,21 @@
+/**
+ * Operations for the Quantum Trader SDK: the runtime's Prometheus metrics (`createTradingMetrics`,
+ * the `ops:metrics` observer), alert notifications to webhooks (`notifier`: JSON, Telegram, Discord,
+ * Slack), and the catalog of metric names that the Grafana dashboards and alert rules under
+ * `deploy/` are checked against.
+ * @packageDocumentation
+ */
+export {
+  createTradingMetrics,
+  TradingMetrics,
+  METRIC_CATALOG,
+  PROCESS_METRIC_PREFIXES,
+} from './metrics/trading-metrics.js'
+export type { MetricName, TradingMetricsOptions } from './metrics/trading-metrics.js'
+export { metricsObserver, recordEvent } from './metrics/metrics-observer.js'
+export { notifier } from './notify/notifier.js'
+export type { NotifierOptions } from './notify/notifier.js'
+export { formatAlert, ALERT_KINDS } from './notify/alert.js'
+export type { Alert, AlertKind, WebhookFormat } from './notify/alert.js'
+export { WebhookDelivery, redactUrl } from './notify/webhook-delivery.js'
+export type { WebhookTarget, DeliverySettings, DeliveryStats } from './notify/webhook-delivery.js'
