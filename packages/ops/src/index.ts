@@ -21,3 +21,19 @@ export { WebhookDelivery, redactUrl } from './notify/webhook-delivery.js'
 export type { WebhookTarget, DeliverySettings, DeliveryStats } from './notify/webhook-delivery.js'
 export { sdNotify, startSystemdWatchdog } from './health/systemd.js'
 export type { SystemdWatchdog } from './health/systemd.js'
+export { createOpsServer } from './http/ops-server.js'
+export type { OpsServer, OpsServerOptions, OpsRoute, OpsRequest, OpsReply, Readiness } from './http/ops-server.js'
+export { SseHub } from './http/sse-hub.js'
+export type { SseHubOptions } from './http/sse-hub.js'
+export { MIN_TOKEN_LENGTH, tokenMatches, isLoopback } from './http/guard.js'
+export { DashboardState } from './dashboard/dashboard-state.js'
+export type {
+  DashboardSnapshot,
+  DashboardEvent,
+  DashboardSources,
+  EquityPoint,
+  PositionView,
+  ErrorView,
+  RiskView,
+} from './dashboard/dashboard-state.js'
+export { DASHBOARD_HTML } from './dashboard/page.js'
