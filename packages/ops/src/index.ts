@@ -37,3 +37,5 @@ export type {
   RiskView,
 } from './dashboard/dashboard-state.js'
 export { DASHBOARD_HTML } from './dashboard/page.js'
+export { createRunLogger, humanLine } from './logging/run-logger.js'
+export type { RunLogger, RunLoggerOptions, RunLogLevel } from './logging/run-logger.js'
