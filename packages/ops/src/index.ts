@@ -12,7 +12,7 @@ export {
   PROCESS_METRIC_PREFIXES,
 } from './metrics/trading-metrics.js'
 export type { MetricName, TradingMetricsOptions } from './metrics/trading-metrics.js'
-export { metricsObserver, recordEvent } from './metrics/metrics-observer.js'
+export { metricsObserver, recordEvent, recordSupervision } from './metrics/metrics-observer.js'
 export { notifier } from './notify/notifier.js'
 export type { NotifierOptions } from './notify/notifier.js'
 export { formatAlert, ALERT_KINDS } from './notify/alert.js'
@@ -39,3 +39,11 @@ export type {
 export { DASHBOARD_HTML } from './dashboard/page.js'
 export { createRunLogger, humanLine } from './logging/run-logger.js'
 export type { RunLogger, RunLoggerOptions, RunLogLevel } from './logging/run-logger.js'
+export { createHealthSupervisor } from './health/supervisor.js'
+export type {
+  HealthSupervisor,
+  HealthSupervisorOptions,
+  SupervisedCheck,
+  CheckResult,
+  SupervisionEvent,
+} from './health/supervisor.js'

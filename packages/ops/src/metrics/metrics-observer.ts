@@ -1,6 +1,7 @@
 import { definePlugin } from '@quantum/core'
 import type { EngineEvent, ObserverPlugin, PluginContext } from '@quantum/core'
 import { z } from 'zod'
+import type { SupervisionEvent } from '../health/supervisor.js'
 import type { TradingMetrics } from './trading-metrics.js'
 
 const FINAL_STATUSES = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
@@ -83,4 +84,21 @@ export function metricsObserver(metrics: TradingMetrics): ObserverPlugin {
       onEvent: (event: EngineEvent): void => recordEvent(metrics, event),
     }),
   })()
+}
+
+/** Updates the health metrics from one supervision event. */
+export function recordSupervision(metrics: TradingMetrics, event: SupervisionEvent): void {
+  switch (event.type) {
+    case 'health-check':
+      metrics.healthCheck.set({ check: event.name }, event.ok ? 1 : 0)
+      return
+    case 'self-heal':
+      metrics.selfHeals.inc({ check: event.name, outcome: event.ok ? 'ok' : 'failed' })
+      return
+    case 'escalation':
+      metrics.escalations.inc({ check: event.name })
+      return
+    case 'recovered':
+      return
+  }
 }

@@ -57,6 +57,9 @@ export const METRIC_CATALOG = {
     help: 'Close time of the latest bar seen, by symbol (epoch s).',
   },
   quantum_decision_latency_seconds: { type: 'histogram', help: 'Candle close to decision, per bar with a decision.' },
+  quantum_health_check_up: { type: 'gauge', help: 'Latest result of each health check (1 ok, 0 failing).' },
+  quantum_self_heal_actions_total: { type: 'counter', help: 'Self-healing actions taken, by check and outcome.' },
+  quantum_escalations_total: { type: 'counter', help: 'Escalations to reduce-only after repeated failures, by check.' },
 } as const satisfies Record<string, { type: 'counter' | 'gauge' | 'histogram'; help: string }>
 
 /** A metric name the runtime exports. */
@@ -107,6 +110,9 @@ export class TradingMetrics {
   readonly feedLag: Gauge<'symbol'>
   readonly lastBar: Gauge<'symbol'>
   readonly decisionLatency: Histogram
+  readonly healthCheck: Gauge<'check'>
+  readonly selfHeals: Counter<'check' | 'outcome'>
+  readonly escalations: Counter<'check'>
 
   private account: AccountView | undefined
   private peakEquity = Number.NEGATIVE_INFINITY
@@ -155,6 +161,10 @@ export class TradingMetrics {
       ...help('quantum_decision_latency_seconds'),
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
     })
+
+    this.healthCheck = new Gauge({ ...help('quantum_health_check_up'), labelNames: ['check'] })
+    this.selfHeals = new Counter({ ...help('quantum_self_heal_actions_total'), labelNames: ['check', 'outcome'] })
+    this.escalations = new Counter({ ...help('quantum_escalations_total'), labelNames: ['check'] })
 
     const metrics = this.gaugesFromAccount()
     // Account gauges are computed when scraped: exact at that moment, free between scrapes.
