@@ -124,6 +124,14 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
         ],
       },
       { title: 'Used request weight', queries: [['quantum_exchange_used_weight', 'weight']] },
+      { title: 'Health checks', queries: [['quantum_health_check_up', '{{check}}']] },
+      {
+        title: 'Self-healing actions',
+        queries: [
+          ['increase(quantum_self_heal_actions_total[1h])', '{{check}} {{outcome}}'],
+          ['increase(quantum_escalations_total[1h])', 'escalations {{check}}'],
+        ],
+      },
       { title: 'Errors per second', queries: [[rate('quantum_errors_total', 'type, source'), '{{source}} {{type}}']] },
     ],
   },
