@@ -64,7 +64,7 @@ function allOrders(ctx: RequestContext): unknown[] {
     .sort((a, b) => a.orderId - b.orderId)
   const rows =
     fromId === undefined
-      ? pick(mine, (o) => o.time, window, limit)
+      ? pick(mine, (o) => o.time, { window, limit })
       : mine.filter((o) => o.orderId >= fromId).slice(0, limit)
   const i = venue.instrument(symbol)
   return rows.map((o) => orderJson(o, i, 'query'))
@@ -82,7 +82,7 @@ function allAlgoOrders(ctx: RequestContext): unknown[] {
   const mine = [...venue.algos.values()].filter((a) => a.symbol === symbol).sort((a, b) => a.algoId - b.algoId)
   const rows =
     fromId === undefined
-      ? pick(mine, (a) => a.createTime, window, limit)
+      ? pick(mine, (a) => a.createTime, { window, limit })
       : mine.filter((a) => a.algoId >= fromId).slice(0, limit)
   const i = venue.instrument(symbol)
   return rows.map((a) => algoJson(a, i))
@@ -154,7 +154,7 @@ function marginHistory(ctx: RequestContext): unknown[] {
   if (side !== undefined && side !== 'BOTH') throw new BinanceApiError('INVALID_PARAMETER', 'positionSide')
   const window = timeWindow(params, ctx.now, 30 * DAY)
   const rows = venue.marginHistory.filter((m) => m.symbol === symbol && (type === undefined || m.type === type))
-  return pick(rows, (m) => m.time, window, limitOf(params, 500, 1000)).map((m) => ({
+  return pick(rows, (m) => m.time, { window, limit: limitOf(params, 500, 1000) }).map((m) => ({
     symbol: m.symbol,
     type: m.type,
     deltaType: m.deltaType,

@@ -129,19 +129,37 @@ function batch(ctx: RequestContext, one: (params: Params) => Record<string, unkn
 }
 
 /**
- * `DELETE /fapi/v1/batchOrders`: `orderIdList` (JSON array of ids) or `origClientOrderIdList` (of client
- * ids), at most 10, all of the mandatory `symbol`; one cancelled order or error per id.
+ * An id list as Binance reads it: `[1,2]` or `["a","b"]`, and also unquoted `[a,b]` (what ccxt sends for
+ * client ids); 1 to `max` entries (-1102 otherwise).
+ */
+function idList(text: string, name: string, max: number): string[] {
+  const m = /^\[(.*)\]$/.exec(text.trim())
+  const ids = (m?.[1] ?? '')
+    .split(',')
+    .map((x) => x.trim().replace(/^"(.*)"$/, '$1'))
+    .filter((x) => x !== '')
+  if (m === null || ids.length === 0 || ids.length > max) throw new BinanceApiError('ILLEGAL_PARAM', name)
+  return ids
+}
+
+/**
+ * `DELETE /fapi/v1/batchOrders`: `orderIdList` or `origClientOrderIdList` (Binance also reads the
+ * all-lowercase names ccxt sends), at most 10 ids of the mandatory `symbol`; one cancelled order or
+ * error per id.
  */
 function cancelBatch(ctx: RequestContext): unknown[] {
   const symbol = required(ctx.params, 'symbol')
-  const byId = ctx.params.has('orderIdList')
-  const name = byId ? 'orderIdList' : 'origClientOrderIdList'
-  if (!byId && !ctx.params.has(name)) throw new BinanceApiError('ILLEGAL_PARAM', 'orderIdList')
-  return jsonList(ctx.params, name, 10).map((id) => {
+  const p = ctx.params
+  const ids = p.get('orderIdList') ?? p.get('orderidlist')
+  const clientIds = p.get('origClientOrderIdList') ?? p.get('origclientorderidlist')
+  if (ids === undefined && clientIds === undefined) throw new BinanceApiError('ILLEGAL_PARAM', 'orderIdList')
+  const key = ids !== undefined ? 'orderId' : 'origClientOrderId'
+  const list = ids !== undefined ? idList(ids, 'orderIdList', 10) : idList(clientIds!, 'origClientOrderIdList', 10)
+  return list.map((id) => {
     try {
       const params = new Map([
         ['symbol', symbol],
-        [byId ? 'orderId' : 'origClientOrderId', String(id)],
+        [key, id],
       ])
       return reply(ctx.venue, ctx.venue.cancelOrder(findOrder(ctx, 'NO_SUCH_ORDER', params)))
     } catch (error) {

@@ -61,7 +61,8 @@ export function timeWindow(params: Params, now: number, span: number): TimeWindo
 }
 
 /** The rows of `window` (by `time`), the first `limit` from its start or the latest `limit`. */
-export function pick<T>(rows: readonly T[], time: (row: T) => number, window: TimeWindow, limit: number): T[] {
+export function pick<T>(rows: readonly T[], time: (row: T) => number, at: { window: TimeWindow; limit: number }): T[] {
+  const { window, limit } = at
   const inside = rows.filter((r) => time(r) >= window.from && time(r) <= window.to)
   return window.fromStart ? inside.slice(0, limit) : inside.slice(-limit)
 }
