@@ -92,6 +92,19 @@ describe('order history through ccxt', () => {
     expect(raw[1]).toMatchObject({ orderId: Number(b.id), price: '61600.00', status: 'NEW' })
   })
 
+  it('should raise BadRequest for parameters the history routes do not read or cannot parse', async () => {
+    expect(await errorName(fx.ex.fetchOrders(BTC, undefined, undefined, { colour: 'red' }))).toBe('BadRequest')
+    expect(fx.lastCode()).toBe(-1104)
+    expect(await errorName(fx.ex.fetchOrders(BTC, undefined, undefined, { orderId: 'first' }))).toBe('BadRequest')
+    expect(fx.lastCode()).toBe(-1100)
+    expect(await errorName(fx.ex.fetchOrders(BTC, T0 - 8 * DAY, undefined, { until: T0 }))).toBe('BadRequest')
+    expect(fx.lastCode()).toBe(-1127)
+    expect(await errorName(fx.ex.fetchFundingHistory(BTC, undefined, undefined, { incomeType: 'LOTTERY' }))).toBe(
+      'BadRequest',
+    )
+    expect(fx.lastCode()).toBe(-1130)
+  })
+
   it('should cancel several orders in one cancelOrders call (DELETE batchOrders)', async () => {
     const a = await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000)
     const b = await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 58000)
