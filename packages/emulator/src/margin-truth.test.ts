@@ -3,7 +3,8 @@
  * wallet and cross PnL, break-even prices with the taker fee, v2 and v3 shapes apart; klines with trade
  * counts and taker-buy volumes.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import WebSocket from 'ws'
 import { MINUTE, T0, emulatorWithMarket } from '../test/harness.js'
 import { sign, type Emulator } from './index.js'
 
@@ -86,6 +87,34 @@ describe('margin truth', () => {
     expect(Number(balance!.crossWalletBalance)).toBeCloseTo(cross, 8)
   })
 
+  it('should push ACCOUNT_UPDATE with the break-even price, isolated wallet and cross wallet of the replies', async () => {
+    emu = await emulatorWithMarket({ marginType: 'ISOLATED' })
+    const headers = { 'X-MBX-APIKEY': emu.credentials.key }
+    const { listenKey } = (await (
+      await fetch(`${emu.restUrl}/fapi/v1/listenKey`, { method: 'POST', headers })
+    ).json()) as {
+      listenKey: string
+    }
+    const ws = new WebSocket(`ws://127.0.0.1:${emu.port}/private/ws?listenKey=${listenKey}`)
+    const updates: { a: { B: Json[]; P: Json[] } }[] = []
+    ws.on('message', (d: Buffer) => {
+      const e = JSON.parse(d.toString('utf8')) as { e: string; a: { B: Json[]; P: Json[] } }
+      if (e.e === 'ACCOUNT_UPDATE') updates.push(e)
+    })
+    try {
+      await new Promise((resolve) => ws.on('open', resolve))
+      await client(emu)('POST', '/fapi/v1/order', 'symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.002')
+      const [u] = await vi.waitFor(() => {
+        expect(updates).toHaveLength(1)
+        return updates
+      })
+      expect(u!.a.P[0]).toMatchObject({ pa: '-0.002', bep: '59970.00000000', iw: '6.00000000', mt: 'isolated' })
+      expect(Number(u!.a.B[0]!.cw)).toBeCloseTo(10_000 - 0.06 - 6, 8)
+    } finally {
+      ws.close()
+    }
+  })
+
   it('should answer v2 and v3 in their own shapes', async () => {
     const call = await withPosition('CROSSED', 'BUY', 60000)
     const v3 = (await call('GET', '/fapi/v3/account')) as Json
@@ -136,6 +165,31 @@ describe('margin truth', () => {
     // first bar (harness): volume 12 at close 60000 = 720 000 USDT -> 720 trades; close mid-range -> half bought
     expect(rows[0]!.slice(8, 11)).toEqual([720, '6.000', '360000.00000'])
     expect(rows[1]!.slice(8, 11)).toEqual([41, '1.250', '75125.00000'])
+    // the stream's closed kline carries the same figures
+    const ws = new WebSocket(`${emu.wsUrl}/btcusdt@kline_1m`)
+    const closed: Json[] = []
+    ws.on('message', (d: Buffer) => {
+      const k = (JSON.parse(d.toString('utf8')) as { k: Json }).k
+      if (k.x === true) closed.push(k)
+    })
+    try {
+      await new Promise((resolve) => ws.on('open', resolve))
+      emu.pushBar('BTCUSDT', {
+        openTime: T0 + 2 * MINUTE,
+        open: 60100,
+        high: 60100,
+        low: 60000,
+        close: 60000,
+        volume: 1,
+      })
+      const [k] = await vi.waitFor(() => {
+        expect(closed).toHaveLength(1)
+        return closed
+      })
+      expect([k!.n, k!.V, k!.Q]).toEqual([60, '0.000', '0.00000']) // 60 000 USDT; closed at the low
+    } finally {
+      ws.close()
+    }
     expect(() =>
       emu!.pushBar('BTCUSDT', {
         openTime: T0 + 2 * MINUTE,
