@@ -76,9 +76,14 @@ describe('history and lookup endpoints: bad input', () => {
   it('should refuse a window longer than Binance allows with -1127, and an end before the start with -1130', async () => {
     const week = `symbol=BTCUSDT&startTime=${T0 - 8 * DAY}&endTime=${T0}`
     expect(await get('/fapi/v1/allOrders', week)).toEqual([400, { code: -1127, msg: 'Lookup interval is too big.' }])
-    expect(await get('/fapi/v1/income', week)).toEqual([400, { code: -1127, msg: 'Lookup interval is too big.' }])
-    // positionMargin/history allows 30 days
+    // positionMargin/history allows 30 days, income any window
     expect((await get('/fapi/v1/positionMargin/history', week))[0]).toBe(200)
+    expect((await get('/fapi/v1/income', week))[0]).toBe(200)
+    const month = `symbol=BTCUSDT&startTime=${T0 - 31 * DAY}&endTime=${T0}`
+    expect(await get('/fapi/v1/positionMargin/history', month)).toEqual([
+      400,
+      { code: -1127, msg: 'Lookup interval is too big.' },
+    ])
     expect(await get('/fapi/v1/allOrders', `symbol=BTCUSDT&startTime=${T0}&endTime=${T0 - 1}`)).toEqual([
       400,
       { code: -1130, msg: "Data sent for parameter 'endTime' is not valid." },

@@ -57,7 +57,7 @@ function allOrders(ctx: RequestContext): unknown[] {
   const symbol = symbolOf(ctx)
   const { venue, params } = ctx
   const fromId = long(params, 'orderId')
-  const window = timeWindow(params, ctx.now, 7 * DAY)
+  const window = timeWindow(params, ctx.now, { span: 7 * DAY })
   const limit = limitOf(params, 500, 1000)
   const mine = [...venue.orders.values()]
     .filter((o) => o.symbol === symbol && venue.isQueryable(o, ctx.now))
@@ -77,7 +77,7 @@ function allAlgoOrders(ctx: RequestContext): unknown[] {
   const { venue, params } = ctx
   const fromId = long(params, 'algoId')
   long(params, 'page')
-  const window = timeWindow(params, ctx.now, 7 * DAY)
+  const window = timeWindow(params, ctx.now, { span: 7 * DAY })
   const limit = limitOf(params, 500, 1000)
   const mine = [...venue.algos.values()].filter((a) => a.symbol === symbol).sort((a, b) => a.algoId - b.algoId)
   const rows =
@@ -113,7 +113,7 @@ function incomeJson(r: IncomeRecord): Record<string, unknown> {
 /**
  * `GET /fapi/v1/income`: the wallet's changes, oldest first, optionally of one `symbol` and one
  * `incomeType` (-1130 for a type Binance does not have); the `startTime`/`endTime` window (the last 7
- * days by default), `limit` (100, at most 1000) rows per `page` (from 1).
+ * days by default, any length when both are sent), `limit` (100, at most 1000) rows per `page` (from 1).
  */
 function income(ctx: RequestContext): unknown[] {
   const { params, venue } = ctx
@@ -124,7 +124,8 @@ function income(ctx: RequestContext): unknown[] {
   const page = long(params, 'page') ?? 1
   if (page < 1) throw new BinanceApiError('INVALID_PARAMETER', 'page')
   const limit = limitOf(params, 100, 1000)
-  const window = timeWindow(params, ctx.now, 7 * DAY)
+  // Binance: the last 7 days without times; any window otherwise (it keeps 3 months)
+  const window = timeWindow(params, ctx.now, { span: 7 * DAY, max: Number.POSITIVE_INFINITY })
   const rows = venue.income.filter(
     (r) =>
       (symbol === undefined || r.symbol === symbol) &&
@@ -152,7 +153,7 @@ function marginHistory(ctx: RequestContext): unknown[] {
   if (type !== undefined && type !== 1 && type !== 2) throw new BinanceApiError('INVALID_PARAMETER', 'type')
   const side = params.get('positionSide')
   if (side !== undefined && side !== 'BOTH') throw new BinanceApiError('INVALID_PARAMETER', 'positionSide')
-  const window = timeWindow(params, ctx.now, 30 * DAY)
+  const window = timeWindow(params, ctx.now, { span: 30 * DAY })
   const rows = venue.marginHistory.filter((m) => m.symbol === symbol && (type === undefined || m.type === type))
   return pick(rows, (m) => m.time, { window, limit: limitOf(params, 500, 1000) }).map((m) => ({
     symbol: m.symbol,

@@ -45,14 +45,15 @@ export interface TimeWindow {
 /**
  * The window of `startTime` / `endTime`: `span` back from `endTime` (or now) when `startTime` is not
  * sent, `span` on from `startTime` when `endTime` is not; -1127 when the two are further apart than
- * `span`, -1130 when `endTime` is before `startTime`.
+ * `max` (`span` by default), -1130 when `endTime` is before `startTime`.
  */
-export function timeWindow(params: Params, now: number, span: number): TimeWindow {
+export function timeWindow(params: Params, now: number, limits: { span: number; max?: number }): TimeWindow {
+  const { span } = limits
   const start = long(params, 'startTime')
   const end = long(params, 'endTime')
   if (start !== undefined && end !== undefined) {
     if (end < start) throw new BinanceApiError('INVALID_PARAMETER', 'endTime')
-    if (end - start > span) throw new BinanceApiError('MORE_THAN_XX_HOURS')
+    if (end - start > (limits.max ?? span)) throw new BinanceApiError('MORE_THAN_XX_HOURS')
     return { from: start, to: end, fromStart: true }
   }
   if (start !== undefined) return { from: start, to: start + span, fromStart: true }
