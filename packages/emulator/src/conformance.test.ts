@@ -229,3 +229,60 @@ describe('conformance with ccxt’s recorded real Binance USD-M replies', () => 
 function covers(allowed: string, path: string): boolean {
   return path === allowed || path.startsWith(`${allowed}.`) || path.startsWith(`${allowed}[`)
 }
+
+/**
+ * Where ccxt has no recording of the fapi reply, the field lists and types of Binance's documentation
+ * (the response examples of the pages named), with placeholder values of the documented types.
+ */
+describe('conformance with Binance’s documented USD-M replies where no recording exists', () => {
+  const DOCS = 'https://developers.binance.com/docs/derivatives/usds-margined-futures'
+
+  it(`should answer GET /fapi/v1/income with the documented row (${DOCS}/account/rest-api/Get-Income-History)`, async () => {
+    const emu = await emulatorWithMarket()
+    const ex = await connectCcxt(emu)
+    try {
+      await ex.createOrder(BTC, 'market', 'buy', 0.002)
+      const rows = (await ex.fapiPrivateGetIncome({ incomeType: 'COMMISSION' })) as unknown[]
+      const documented = {
+        symbol: 'BTCUSDT',
+        incomeType: 'COMMISSION',
+        income: '-0.01000000',
+        asset: 'USDT',
+        info: 'COMMISSION',
+        time: 1,
+        tranId: 1,
+        tradeId: '2059192',
+      }
+      expect(conformance({ httpResponse: [documented], parsedResponse: null }, { raw: rows, parsed: null })).toEqual([])
+    } finally {
+      await ex.close()
+      await emu.close()
+    }
+  })
+
+  it(`should answer GET /fapi/v2/balance and /fapi/v3/balance with the documented row (${DOCS}/account/rest-api/Futures-Account-Balance-V2)`, async () => {
+    const emu = await emulatorWithMarket()
+    const ex = await connectCcxt(emu)
+    try {
+      const documented = {
+        accountAlias: 'SgsR',
+        asset: 'USDT',
+        balance: '1.00000000',
+        crossWalletBalance: '1.00000000',
+        crossUnPnl: '0.00000000',
+        availableBalance: '1.00000000',
+        maxWithdrawAmount: '1.00000000',
+        marginAvailable: true,
+        updateTime: 1,
+      }
+      for (const rows of [await ex.fapiPrivateV2GetBalance(), await ex.fapiPrivateV3GetBalance()]) {
+        expect(conformance({ httpResponse: [documented], parsedResponse: null }, { raw: rows, parsed: null })).toEqual(
+          [],
+        )
+      }
+    } finally {
+      await ex.close()
+      await emu.close()
+    }
+  })
+})
