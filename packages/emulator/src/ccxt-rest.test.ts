@@ -190,5 +190,10 @@ describe('emulator through ccxt REST', () => {
     expect(closing.clientOrderId).toMatch(/^autoclose-/)
     // isolated: the wallet loses exactly the position margin (6 USDT) and the opening fee
     expect((await fx.ex.fetchBalance()).USDT?.total).toBeCloseTo(10000 - 6 - 600 * 0.0005, 6)
+    // income books the loss, the taker fee and the clearance fee (the margin left) apart, and sums to the wallet
+    const rows = (await fx.ex.fapiPrivateGetIncome({ symbol: 'BTCUSDT' })) as { incomeType: string; income: string }[]
+    expect(rows.map((r) => r.incomeType)).toEqual(['COMMISSION', 'REALIZED_PNL', 'COMMISSION', 'INSURANCE_CLEAR'])
+    const sum = rows.reduce((a, r) => a + Number(r.income), 0)
+    expect(sum).toBeCloseTo(-6 - 600 * 0.0005, 6)
   })
 })

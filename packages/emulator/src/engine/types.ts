@@ -98,7 +98,7 @@ export interface VenueTrade {
 }
 
 /** The income types the emulator books (Binance's `incomeType`). */
-export type IncomeType = 'TRANSFER' | 'REALIZED_PNL' | 'COMMISSION' | 'FUNDING_FEE'
+export type IncomeType = 'TRANSFER' | 'REALIZED_PNL' | 'COMMISSION' | 'FUNDING_FEE' | 'INSURANCE_CLEAR'
 
 /** One `/fapi/v1/income` row: a change of the wallet balance. */
 export interface IncomeRecord {

@@ -487,7 +487,7 @@ export class Venue {
     if (fill.realizedPnl !== 0) {
       this.book('REALIZED_PNL', { symbol: fill.symbol, income: fill.realizedPnl, time: fill.time, tradeId })
     }
-    if (fill.fee !== 0) this.book('COMMISSION', { symbol: fill.symbol, income: -fill.fee, time: fill.time, tradeId })
+    this.bookFees(fill, tradeId)
     order.executedQty += fill.quantity
     order.cumQuote += fill.quantity * fill.price
     order.updateTime = fill.time
@@ -531,6 +531,19 @@ export class Venue {
   /** Books one income row. */
   private book(incomeType: IncomeType, row: Omit<IncomeRecord, 'tranId' | 'incomeType'>): void {
     this.income.push({ tranId: ++this.ids.tran, incomeType, ...row })
+  }
+
+  /**
+   * COMMISSION of a fill; for a liquidation, the taker fee as COMMISSION and the rest of what the engine
+   * took (its clearance fee: the margin left) as INSURANCE_CLEAR, as Binance books them.
+   */
+  private bookFees(fill: Fill, tradeId: string): void {
+    const at = { symbol: fill.symbol, time: fill.time, tradeId }
+    const taker =
+      fill.liquidation === true ? Math.min(fill.fee, this.options.takerFee * fill.quantity * fill.price) : fill.fee
+    if (taker !== 0) this.book('COMMISSION', { ...at, income: -taker })
+    const clearance = fill.fee - taker
+    if (clearance > 0) this.book('INSURANCE_CLEAR', { ...at, income: -clearance })
   }
 
   /** Records the margin a fill moved into or out of an ISOLATED position. */

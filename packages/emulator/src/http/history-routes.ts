@@ -15,7 +15,7 @@ import { w, type RequestContext, type Route } from './route.js'
 
 const DAY = 86_400_000
 
-/** Binance's income types (`GET /fapi/v1/income?incomeType=`); the emulator books the first four. */
+/** Binance's income types (`GET /fapi/v1/income?incomeType=`); the emulator books TRANSFER, REALIZED_PNL, COMMISSION, FUNDING_FEE and INSURANCE_CLEAR. */
 const INCOME_TYPES = new Set([
   'TRANSFER',
   'REALIZED_PNL',
