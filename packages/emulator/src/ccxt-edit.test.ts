@@ -64,8 +64,6 @@ describe('emulator editOrder through ccxt', () => {
     expect(fx.lastCode()).toBe(-4164) // 59 USDT < MIN_NOTIONAL 100
     expect(await errorName(fx.ex.editOrder(id, BTC, 'limit', 'buy', 0.002, 59000))).toBe('OperationRejected')
     expect(fx.lastCode()).toBe(-5027) // no change
-    expect(await errorName(fx.ex.editOrder(id, BTC, 'limit', 'sell', 0.002, 59500))).toBe('BadRequest')
-    expect(fx.lastCode()).toBe(-1128) // side differs from the order's
     const raw = (params: Record<string, string>): Promise<unknown> =>
       fx.ex.fapiPrivatePutOrder({ symbol: 'BTCUSDT', side: 'BUY', orderId: id, ...params })
     expect(await errorName(raw({ quantity: '0.002', price: '59000.15' }))).toBe('BadRequest')
@@ -75,6 +73,25 @@ describe('emulator editOrder through ccxt', () => {
     expect(await errorName(raw({ price: '59100' }))).toBe('BadRequest')
     expect(fx.lastCode()).toBe(-1102) // quantity and price are both required
     expect(await fx.ex.fetchOrder(id, BTC)).toMatchObject({ status: 'open', price: 59000, amount: 0.002 })
+  })
+
+  it('should accept an amendment sent with the other side and keep the order side, as Binance does', async () => {
+    // ccxt's recorded real editOrders: side=BUY sent for a SELL order, the reply is the SELL order amended
+    const placed = await fx.ex.createOrder(BTC, 'limit', 'buy', 0.002, 59000)
+    const edited = await fx.ex.editOrder(placed.id!, BTC, 'limit', 'sell', 0.003, 59500)
+    expect(edited).toMatchObject({ id: placed.id, side: 'buy', status: 'open', price: 59500, amount: 0.003 })
+    expect(
+      await errorName(
+        fx.ex.fapiPrivatePutOrder({
+          symbol: 'BTCUSDT',
+          side: 'UP',
+          orderId: placed.id,
+          quantity: '0.002',
+          price: '59000',
+        }),
+      ),
+    ).toBe('BadRequest')
+    expect(fx.lastCode()).toBe(-1117) // the side is still checked
   })
 
   it('should cancel a post-only order whose amended price would cross, answering -5022', async () => {

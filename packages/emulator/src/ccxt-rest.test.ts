@@ -68,7 +68,10 @@ describe('emulator through ccxt REST', () => {
     expect(order.clientOrderId).toMatch(/^x-cvBPrNm9/)
     const positions = await fx.ex.fetchPositions([BTC])
     expect(positions).toHaveLength(1)
-    expect(positions[0]).toMatchObject({ side: 'long', contracts: 0.002, entryPrice: 60000, leverage: 20 })
+    expect(positions[0]).toMatchObject({ side: 'long', contracts: 0.002, entryPrice: 60000, marginMode: 'cross' })
+    // v3 positionRisk carries no leverage (ccxt's recorded real reply parses to null): read it from symbolConfig
+    expect(positions[0]!.leverage).toBeUndefined()
+    expect((await fx.ex.fetchLeverage(BTC)).longLeverage).toBe(20)
     const b = (await fx.ex.fetchBalance()).USDT!
     // 120 USDT notional at 20x: 6 USDT margin; taker fee 0.05% = 0.06 USDT
     expect(b.total).toBeCloseTo(10000 - 0.06, 8)
@@ -187,5 +190,10 @@ describe('emulator through ccxt REST', () => {
     expect(closing.clientOrderId).toMatch(/^autoclose-/)
     // isolated: the wallet loses exactly the position margin (6 USDT) and the opening fee
     expect((await fx.ex.fetchBalance()).USDT?.total).toBeCloseTo(10000 - 6 - 600 * 0.0005, 6)
+    // income books the loss, the taker fee and the clearance fee (the margin left) apart, and sums to the wallet
+    const rows = (await fx.ex.fapiPrivateGetIncome({ symbol: 'BTCUSDT' })) as { incomeType: string; income: string }[]
+    expect(rows.map((r) => r.incomeType)).toEqual(['COMMISSION', 'REALIZED_PNL', 'COMMISSION', 'INSURANCE_CLEAR'])
+    const sum = rows.reduce((a, r) => a + Number(r.income), 0)
+    expect(sum).toBeCloseTo(-6 - 600 * 0.0005, 6)
   })
 })

@@ -7,6 +7,7 @@ import { ConfigError, parseOrThrow, type Instrument } from '@quantum/core'
 import { z } from 'zod'
 import { ManualClock, type EmulatorClock } from './clock.js'
 import { num } from './engine/format.js'
+import { klineActivity } from './engine/market-book.js'
 import type { Venue } from './engine/venue.js'
 import { INTERVALS, type ResolvedEmulatorOptions } from './options.js'
 import type { StreamServer } from './ws/stream-server.js'
@@ -21,6 +22,10 @@ export interface EmulatorBar {
   readonly close: number
   /** Base-asset volume. @default 0 */
   readonly volume?: number
+  /** Number of trades (kline field 8). @default modelled: one per 1 000 USDT of quote volume, see README */
+  readonly trades?: number
+  /** Base volume bought by takers (kline field 9), at most `volume`. @default modelled from the close's place in the range */
+  readonly takerBuyVolume?: number
 }
 
 /** Options of {@link Emulator.pushBar}. */
@@ -63,14 +68,23 @@ const BarSchema = z
     low: z.number().finite().positive(),
     close: z.number().finite().positive(),
     volume: z.number().finite().nonnegative().default(0),
+    /** Number of trades in the bar (Binance's kline field 8); modelled when absent. */
+    trades: z.number().int().nonnegative().optional(),
+    /** Base volume bought by takers (kline field 9), at most `volume`; modelled when absent. */
+    takerBuyVolume: z.number().finite().nonnegative().optional(),
   })
   .refine((b) => b.high >= Math.max(b.open, b.close, b.low) && b.low <= Math.min(b.open, b.close), {
     message: 'expected low <= open, close <= high',
     path: ['high'],
   })
+  .refine((b) => b.takerBuyVolume === undefined || b.takerBuyVolume <= b.volume, {
+    message: 'expected takerBuyVolume <= volume',
+    path: ['takerBuyVolume'],
+  })
 
 /** One kline of the stream, numbers before formatting. */
-type StreamKline = Required<EmulatorBar> & { readonly closed: boolean }
+type StreamKline = Required<Omit<EmulatorBar, 'trades' | 'takerBuyVolume'>> &
+  Pick<EmulatorBar, 'trades' | 'takerBuyVolume'> & { readonly closed: boolean }
 
 /** How a bar is pushed. @internal */
 export interface PushHow {
@@ -168,6 +182,7 @@ export class MarketFeed {
   /** Pushes one `kline` event on `<symbol>@kline_<interval>`. */
   private publishKline(i: Instrument, interval: string, k: StreamKline): void {
     const t = k.openTime
+    const a = klineActivity(k)
     this.deps.streams.publish(`${i.symbol.toLowerCase()}@kline_${interval}`, {
       e: 'kline',
       E: this.deps.now(),
@@ -184,11 +199,11 @@ export class MarketFeed {
         h: num(k.high),
         l: num(k.low),
         v: num(k.volume, 3),
-        n: 0,
+        n: a.trades,
         x: k.closed,
         q: num(k.volume * k.close, 5),
-        V: '0',
-        Q: '0',
+        V: num(a.takerBuyVolume, 3),
+        Q: num(a.takerBuyVolume * k.close, 5),
         B: '0',
       },
     })

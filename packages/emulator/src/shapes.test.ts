@@ -78,9 +78,9 @@ describe('response shapes', () => {
         'symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=0.002&price=59000&timeInForce=GTC',
       ),
     )
-    S.OrderShape.parse(await call('GET', '/fapi/v1/order', `symbol=BTCUSDT&orderId=${limit.orderId}`))
+    S.QueriedOrderShape.parse(await call('GET', '/fapi/v1/order', `symbol=BTCUSDT&orderId=${limit.orderId}`))
     expect(
-      S.OrderShape.array()
+      S.QueriedOrderShape.array()
         .length(1)
         .parse(await call('GET', '/fapi/v1/openOrders', 'symbol=BTCUSDT')),
     ).toBeTruthy()

@@ -8,7 +8,7 @@ import { z } from 'zod'
 export const dec = z.string().regex(/^-?\d+(\.\d+)?$/)
 const int = z.number().int()
 
-export const OrderShape = z.strictObject({
+const orderFields = {
   orderId: int,
   symbol: z.string(),
   status: z.enum(['NEW', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED', 'REJECTED']),
@@ -17,7 +17,6 @@ export const OrderShape = z.strictObject({
   avgPrice: dec,
   origQty: dec,
   executedQty: dec,
-  cumQty: dec,
   cumQuote: dec,
   timeInForce: z.enum(['GTC', 'IOC', 'FOK', 'GTX']),
   type: z.string(),
@@ -30,11 +29,16 @@ export const OrderShape = z.strictObject({
   priceProtect: z.boolean(),
   origType: z.string(),
   priceMatch: z.literal('NONE'),
-  selfTradePreventionMode: z.string(),
+  selfTradePreventionMode: z.literal('NONE'),
   goodTillDate: int,
-  time: int,
   updateTime: int,
-})
+}
+
+/** A new, modified or cancelled order's reply: `cumQty`, no `time` (ccxt's recorded createOrders/editOrders). */
+export const OrderShape = z.strictObject({ ...orderFields, cumQty: dec })
+
+/** A looked-up order (GET order, openOrder, openOrders, allOrders): `time`, no `cumQty` (recorded fetchOpenOrder). */
+export const QueriedOrderShape = z.strictObject({ ...orderFields, time: int })
 
 export const AlgoShape = z.looseObject({
   algoId: int,
@@ -50,7 +54,7 @@ export const AlgoShape = z.looseObject({
   triggerPrice: dec,
   price: dec,
   icebergQuantity: z.null(),
-  selfTradePreventionMode: z.string(),
+  selfTradePreventionMode: z.literal('NONE'),
   workingType: z.enum(['CONTRACT_PRICE', 'MARK_PRICE']),
   priceMatch: z.literal('NONE'),
   closePosition: z.boolean(),
@@ -70,6 +74,7 @@ export const TradeShape = z.strictObject({
   price: dec,
   qty: dec,
   realizedPnl: dec,
+  marginAsset: z.literal('USDT'),
   quoteQty: dec,
   commission: dec,
   commissionAsset: z.literal('USDT'),
@@ -79,7 +84,7 @@ export const TradeShape = z.strictObject({
   buyer: z.boolean(),
 })
 
-export const PositionRiskShape = z.looseObject({
+export const PositionRiskShape = z.strictObject({
   symbol: z.string(),
   positionSide: z.literal('BOTH'),
   positionAmt: dec,
@@ -144,7 +149,7 @@ export const SymbolConfigShape = z.array(
   z.strictObject({
     symbol: z.string(),
     marginType: z.enum(['CROSSED', 'ISOLATED']),
-    isAutoAddMargin: z.string(),
+    isAutoAddMargin: z.boolean(),
     leverage: z.number(),
     maxNotionalValue: dec,
   }),

@@ -1,6 +1,7 @@
 /**
- * Binance's checks on `PUT /fapi/v1/order` (Modify Order): LIMIT orders only (-5025), `side` as the
- * order's, `quantity` and `price` both required and checked like a new order's (precision, step, limits,
+ * Binance's checks on `PUT /fapi/v1/order` (Modify Order): LIMIT orders only (-5025), `side` required
+ * but not applied (ccxt's recorded real `editOrders` reply keeps a SELL order SELL after a `side=BUY`
+ * amendment), `quantity` and `price` both required and checked like a new order's (precision, step, limits,
  * min notional, reduce-only), a change required (-5027).
  * @packageDocumentation
  * @internal
@@ -28,14 +29,13 @@ export interface AmendSpec {
  * @throws {BinanceApiError} with Binance's code for the first rule broken (the order is unchanged).
  */
 export function checkAmend(params: Params, order: VenueOrder, ctx: RuleContext): AmendSpec {
-  const s = side(params)
+  side(params) // validated (-1102, -1117); the order keeps its own side
   if (order.type !== 'LIMIT') throw new BinanceApiError('ONLY_LIMIT_ORDER')
-  if (s !== order.side) throw new BinanceApiError('BAD_COMBINATION', 'side must be the side of the order.')
   if (params.has('priceMatch')) throw new BinanceApiError('BAD_COMBINATION', 'priceMatch is not emulated.')
   const quantity = checkQuantity(params, ctx, false)
   const price = checkPrice(params, 'price', ctx)
   if (quantity === order.origQty && price === order.price) throw new BinanceApiError('NO_NEED_TO_MODIFY')
-  if (order.reduceOnly) checkReduceOnly(ctx, s)
+  if (order.reduceOnly) checkReduceOnly(ctx, order.side)
   else checkNotional(ctx, quantity * price)
   return { quantity, price }
 }

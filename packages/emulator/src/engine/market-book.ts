@@ -13,6 +13,31 @@ export interface Kline {
   readonly low: number
   readonly close: number
   readonly volume: number
+  /** Number of trades, when the bar carried it (else {@link klineActivity} models it). */
+  readonly trades?: number | undefined
+  /** Base volume bought by takers, when the bar carried it (else modelled). */
+  readonly takerBuyVolume?: number | undefined
+}
+
+/** Average notional of one trade in the trade-count model of {@link klineActivity}, USDT. */
+export const MODEL_TRADE_NOTIONAL = 1000
+
+/**
+ * Trade count and taker-buy volume of a kline: the bar's own when it carried them, else a documented
+ * model (Binance's klines have them; a pushed OHLCV bar does not): one trade per
+ * {@link MODEL_TRADE_NOTIONAL} USDT of quote volume (at least one when there is volume), and takers
+ * buying the share of the volume given by where the close lies in the range, `(close − low) / (high − low)`
+ * (half for a bar without range).
+ */
+export function klineActivity(k: Pick<Kline, 'high' | 'low' | 'close' | 'volume' | 'trades' | 'takerBuyVolume'>): {
+  trades: number
+  takerBuyVolume: number
+} {
+  const quote = k.volume * k.close
+  const modelTrades = k.volume > 0 ? Math.max(1, Math.ceil(quote / MODEL_TRADE_NOTIONAL)) : 0
+  const range = k.high - k.low
+  const buyShare = range > 0 ? (k.close - k.low) / range : 0.5
+  return { trades: k.trades ?? modelTrades, takerBuyVolume: k.takerBuyVolume ?? k.volume * buyShare }
 }
 
 /** Klines by `symbol|interval`, kept sorted by open time (a pushed bar replaces one with the same open time). */

@@ -4,7 +4,7 @@
  * @internal
  */
 import { decimalsOf, type AccountView, type Fill, type Instrument } from '@quantum/core'
-import { num, qty } from './format.js'
+import { crossFigures, marginFigures, num, qty } from './format.js'
 import type { NewAlgoSpec } from './algo-rules.js'
 import type { NewOrderSpec } from './order-rules.js'
 import type { AlgoOrder, VenueOrder, VenueTrade } from './types.js'
@@ -133,6 +133,8 @@ export interface AccountUpdateInput {
   readonly realized: (symbol: string) => number
   /** The symbol's margin type as set through `POST /fapi/v1/marginType`. */
   readonly marginType: (symbol: string) => 'ISOLATED' | 'CROSSED'
+  /** Taker fee rate (break-even prices). */
+  readonly takerFee: number
 }
 
 /** `ACCOUNT_UPDATE` with the wallet and the positions of `symbols` (research §4 fields). */
@@ -141,19 +143,22 @@ export function accountUpdateEvent(input: AccountUpdateInput): Record<string, un
   const P = input.symbols.map((s) => {
     const p = input.account.getPosition(s)
     const signed = p.side === 'SHORT' ? -p.quantity : p.quantity
+    const marginType = input.marginType(s)
+    const m = marginFigures(p, { marginType, takerFee: input.takerFee })
     return {
       s,
       pa: qty(input.instrument(s), signed),
       ep: num(p.entryPrice),
-      bep: num(p.entryPrice),
+      bep: num(m.breakEvenPrice),
       cr: num(input.realized(s)),
       up: num(p.unrealizedPnl),
-      mt: input.marginType(s) === 'ISOLATED' ? 'isolated' : 'cross',
-      iw: num(p.margin),
+      mt: marginType === 'ISOLATED' ? 'isolated' : 'cross',
+      iw: num(m.isolatedWallet),
       ps: 'BOTH',
     }
   })
-  const B = [{ a: 'USDT', wb: num(b.wallet), cw: num(b.wallet), bc: '0' }]
+  const cross = crossFigures(input.account, input)
+  const B = [{ a: 'USDT', wb: num(b.wallet), cw: num(cross.crossWallet), bc: '0' }]
   return { e: 'ACCOUNT_UPDATE', E: input.time, T: input.time, a: { m: input.reason, B, P } }
 }
 

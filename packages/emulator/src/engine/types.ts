@@ -96,3 +96,30 @@ export interface VenueTrade {
   readonly maker: boolean
   readonly time: number
 }
+
+/** The income types the emulator books (Binance's `incomeType`). */
+export type IncomeType = 'TRANSFER' | 'REALIZED_PNL' | 'COMMISSION' | 'FUNDING_FEE' | 'INSURANCE_CLEAR'
+
+/** One `/fapi/v1/income` row: a change of the wallet balance. */
+export interface IncomeRecord {
+  readonly tranId: number
+  /** `''` for account-level rows (the opening TRANSFER). */
+  readonly symbol: string
+  readonly incomeType: IncomeType
+  /** Signed USDT amount (a commission is negative, a maker rebate positive). */
+  readonly income: number
+  readonly time: number
+  /** The trade behind REALIZED_PNL and COMMISSION rows, `''` otherwise. */
+  readonly tradeId: string
+}
+
+/** One `/fapi/v1/positionMargin/history` row: margin moved into (1) or out of (2) an isolated position. */
+export interface MarginChange {
+  readonly symbol: string
+  readonly type: 1 | 2
+  /** Why: `TRADE` (opening, adding to or reducing the position). */
+  readonly deltaType: 'TRADE'
+  /** Unsigned USDT amount. */
+  readonly amount: number
+  readonly time: number
+}

@@ -33,7 +33,7 @@ import {
   tradeRecord,
 } from './records.js'
 import { limitStopHit, trailLevel, trailOnBar } from './triggers.js'
-import type { AlgoOrder, VenueOrder, VenueTrade } from './types.js'
+import type { AlgoOrder, IncomeRecord, IncomeType, MarginChange, VenueOrder, VenueTrade } from './types.js'
 
 /** How a new order is executed: now, later, or in parts (fault injection). */
 export interface ExecutionPlan {
@@ -61,6 +61,10 @@ export class Venue {
   readonly orders = new Map<number, VenueOrder>()
   readonly algos = new Map<number, AlgoOrder>()
   readonly trades: VenueTrade[] = []
+  /** Every change of the wallet (`/fapi/v1/income`): the opening transfer, realised PnL, commissions, funding. */
+  readonly income: IncomeRecord[] = []
+  /** Margin moved in and out of ISOLATED positions by trades (`/fapi/v1/positionMargin/history`). */
+  readonly marginHistory: MarginChange[] = []
   readonly marginTypes = new Map<string, 'ISOLATED' | 'CROSSED'>()
   /** Hedge mode (`POST /fapi/v1/positionSide/dual`); hedge-mode orders themselves are not emulated. */
   dualSidePosition = false
@@ -68,7 +72,9 @@ export class Venue {
   /** The STOP / TAKE_PROFIT algo order behind each order it placed when triggered, by order id. */
   private readonly triggered = new Map<number, AlgoOrder>()
   private readonly realized = new Map<string, number>()
-  private ids = { order: 4_000_000_000, algo: 1_000_000, trade: 359_000_000, child: 0 }
+  private ids = { order: 4_000_000_000, algo: 1_000_000, trade: 359_000_000, child: 0, tran: 8_000_000_000 }
+  /** The engine's isolated margin of each position after the last fill, for the margin history. */
+  private readonly margins = new Map<string, number>()
   private sink: UserEventSink = () => {}
 
   constructor(
@@ -91,6 +97,7 @@ export class Venue {
       clock: { now },
     })
     for (const s of options.symbols) this.marginTypes.set(s, options.marginType)
+    this.book('TRANSFER', { symbol: '', income: options.balance, time: options.clock.now(), tradeId: '' })
     this.paper.events$.subscribe((e) => this.onEngineEvent(e))
   }
 
@@ -122,6 +129,15 @@ export class Venue {
     return [...this.algos.values()].filter(
       (a) => a.algoStatus === 'NEW' && (symbol === undefined || a.symbol === symbol),
     )
+  }
+
+  /**
+   * False for an order Binance no longer finds (`GET order`, `allOrders`): CANCELED or EXPIRED without a
+   * fill and created more than 3 days before `now`.
+   */
+  isQueryable(order: VenueOrder, now: number): boolean {
+    const gone = order.status === 'CANCELED' || order.status === 'EXPIRED'
+    return !(gone && order.executedQty === 0 && order.time + 3 * 86_400_000 < now)
   }
 
   /** True while a regular order can still execute. */
@@ -237,6 +253,16 @@ export class Venue {
     if (algo.paperId !== undefined) this.paper.cancelOrderSync(algo.symbol, algo.paperId)
     else this.endAlgo(algo, 'CANCELED')
     return algo
+  }
+
+  /** The margin type set for `symbol` (`POST /fapi/v1/marginType`). */
+  marginTypeOf(symbol: string): 'ISOLATED' | 'CROSSED' {
+    return this.marginTypes.get(symbol) ?? 'CROSSED'
+  }
+
+  /** Taker fee rate of the account. */
+  get takerFee(): number {
+    return this.options.takerFee
   }
 
   /** Realised PnL booked on `symbol` so far. */
@@ -437,10 +463,15 @@ export class Venue {
       case 'fill':
       case 'liquidation':
         this.onFill(e.fill)
+        this.trackMargin(e.fill.symbol, e.position.margin, e.fill.time)
         return
-      case 'funding':
-        this.emitAccount('FUNDING_FEE', [e.funding.symbol])
+      case 'funding': {
+        const f = e.funding
+        if (f.payment !== 0)
+          this.book('FUNDING_FEE', { symbol: f.symbol, income: f.payment, time: f.time, tradeId: '' })
+        this.emitAccount('FUNDING_FEE', [f.symbol])
         return
+      }
     }
   }
 
@@ -452,6 +483,11 @@ export class Venue {
     if (link?.kind === 'order') order = link.order
     else order = this.derivedOrder(fill, link?.kind === 'algo' ? link.algo : undefined)
     const trade = this.recordTrade(order, fill)
+    const tradeId = String(trade.id)
+    if (fill.realizedPnl !== 0) {
+      this.book('REALIZED_PNL', { symbol: fill.symbol, income: fill.realizedPnl, time: fill.time, tradeId })
+    }
+    this.bookFees(fill, tradeId)
     order.executedQty += fill.quantity
     order.cumQuote += fill.quantity * fill.price
     order.updateTime = fill.time
@@ -492,6 +528,33 @@ export class Venue {
     return order
   }
 
+  /** Books one income row. */
+  private book(incomeType: IncomeType, row: Omit<IncomeRecord, 'tranId' | 'incomeType'>): void {
+    this.income.push({ tranId: ++this.ids.tran, incomeType, ...row })
+  }
+
+  /**
+   * COMMISSION of a fill; for a liquidation, the taker fee as COMMISSION and the rest of what the engine
+   * took (its clearance fee: the margin left) as INSURANCE_CLEAR, as Binance books them.
+   */
+  private bookFees(fill: Fill, tradeId: string): void {
+    const at = { symbol: fill.symbol, time: fill.time, tradeId }
+    const taker =
+      fill.liquidation === true ? Math.min(fill.fee, this.options.takerFee * fill.quantity * fill.price) : fill.fee
+    if (taker !== 0) this.book('COMMISSION', { ...at, income: -taker })
+    const clearance = fill.fee - taker
+    if (clearance > 0) this.book('INSURANCE_CLEAR', { ...at, income: -clearance })
+  }
+
+  /** Records the margin a fill moved into or out of an ISOLATED position. */
+  private trackMargin(symbol: string, margin: number, time: number): void {
+    const before = this.margins.get(symbol) ?? 0
+    this.margins.set(symbol, margin)
+    const delta = margin - before
+    if (this.marginTypeOf(symbol) !== 'ISOLATED' || Math.abs(delta) < 1e-9) return
+    this.marginHistory.push({ symbol, type: delta > 0 ? 1 : 2, deltaType: 'TRADE', amount: Math.abs(delta), time })
+  }
+
   private recordTrade(order: VenueOrder, fill: Fill): VenueTrade {
     const trade = tradeRecord(++this.ids.trade, order.orderId, fill)
     this.trades.push(trade)
@@ -522,7 +585,8 @@ export class Venue {
         time: this.now(),
         instrument: (s) => this.instrument(s),
         realized: (s) => this.realizedOf(s),
-        marginType: (s) => this.marginTypes.get(s) ?? 'CROSSED',
+        marginType: (s) => this.marginTypeOf(s),
+        takerFee: this.options.takerFee,
       }),
     )
   }

@@ -4,8 +4,16 @@
  * @packageDocumentation
  * @internal
  */
-import { InvalidOrder, type LeverageBracket } from '@quantum/core'
-import { num, positionRiskJson } from '../engine/format.js'
+import { InvalidOrder, type LeverageBracket, type Position } from '@quantum/core'
+import {
+  crossFigures,
+  marginFigures,
+  num,
+  positionRiskJson,
+  positionRiskV2Json,
+  qty,
+  type PositionExtras,
+} from '../engine/format.js'
 import { required } from '../engine/order-rules.js'
 import type { Venue } from '../engine/venue.js'
 import { BinanceApiError } from './api-error.js'
@@ -31,33 +39,41 @@ function maxNotional(venue: Venue, symbol: string, leverage: number): number {
   return allowed.reduce((m, b) => Math.max(m, b.notionalCap), 0)
 }
 
-function positionRows(ctx: RequestContext, all: boolean): Record<string, unknown>[] {
+/** What the position shapes need beyond the engine's position. */
+function extras(venue: Venue, p: Position): PositionExtras {
+  return {
+    instrument: venue.instrument(p.symbol),
+    marginType: venue.marginTypeOf(p.symbol),
+    maintMargin: maintMargin(venue, p.symbol, p.quantity * p.markPrice),
+    maxNotional: maxNotional(venue, p.symbol, p.leverage),
+    takerFee: venue.takerFee,
+    time: p.openedAt,
+  }
+}
+
+/** The positions of the `symbol` parameter (every listed symbol without it), non-zero ones unless `all`. */
+function positionsOf(ctx: RequestContext, all: boolean): Position[] {
   const { venue } = ctx
   const symbol = ctx.params.get('symbol')
   const symbols = symbol === undefined ? [...venue.instruments.keys()] : [venue.instrument(symbol).symbol]
-  return symbols
-    .map((s) => venue.paper.account.getPosition(s))
-    .filter((p) => all || p.quantity > 0)
-    .map((p) =>
-      positionRiskJson(p, {
-        instrument: venue.instrument(p.symbol),
-        marginType: venue.marginTypes.get(p.symbol) ?? 'CROSSED',
-        maintMargin: maintMargin(venue, p.symbol, p.quantity * p.markPrice),
-        maxNotional: maxNotional(venue, p.symbol, p.leverage),
-        time: p.openedAt,
-      }),
-    )
+  return symbols.map((s) => venue.paper.account.getPosition(s)).filter((p) => all || p.quantity > 0)
 }
 
-function account(ctx: RequestContext): Record<string, unknown> {
+/** The money part of both account versions, one USDT asset. */
+function accountMoney(ctx: RequestContext): { totals: Record<string, string>; asset: Record<string, unknown> } {
   const { venue } = ctx
   const b = venue.paper.account.getBalance()
   const positions = venue.paper.account.getPositions()
   const upnl = positions.reduce((s, p) => s + p.unrealizedPnl, 0)
-  const positionMargin = positions.reduce((s, p) => s + p.margin, 0)
-  const initial = b.wallet - b.available
+  const positionMargin = positions.reduce((s, p) => s + marginFigures(p, extras(venue, p)).initialMargin, 0)
+  const engineMargin = positions.reduce((s, p) => s + p.margin, 0)
+  const initial = positionMargin + Math.max(0, b.wallet - b.available - engineMargin)
   const maint = positions.reduce((s, p) => s + maintMargin(venue, p.symbol, p.quantity * p.markPrice), 0)
-  const money = {
+  const cross = crossFigures(venue.paper.account, {
+    marginType: (s) => venue.marginTypeOf(s),
+    takerFee: venue.takerFee,
+  })
+  const m = {
     walletBalance: num(b.wallet),
     unrealizedProfit: num(upnl),
     marginBalance: num(b.wallet + upnl),
@@ -65,37 +81,112 @@ function account(ctx: RequestContext): Record<string, unknown> {
     initialMargin: num(initial),
     positionInitialMargin: num(positionMargin),
     openOrderInitialMargin: num(initial - positionMargin),
-    crossWalletBalance: num(b.wallet),
-    crossUnPnl: num(0),
+    crossWalletBalance: num(cross.crossWallet),
+    crossUnPnl: num(cross.crossUnPnl),
     availableBalance: num(b.available),
     maxWithdrawAmount: num(b.available),
   }
-  return {
-    totalInitialMargin: money.initialMargin,
-    totalMaintMargin: money.maintMargin,
-    totalWalletBalance: money.walletBalance,
-    totalUnrealizedProfit: money.unrealizedProfit,
-    totalMarginBalance: money.marginBalance,
-    totalPositionInitialMargin: money.positionInitialMargin,
-    totalOpenOrderInitialMargin: money.openOrderInitialMargin,
-    totalCrossWalletBalance: money.crossWalletBalance,
-    totalCrossUnPnl: money.crossUnPnl,
-    availableBalance: money.availableBalance,
-    maxWithdrawAmount: money.maxWithdrawAmount,
-    assets: [{ asset: 'USDT', ...money, marginAvailable: true, updateTime: ctx.now }],
-    positions: positionRows(ctx, false).map((p) => ({
-      symbol: p.symbol,
-      positionSide: 'BOTH',
-      positionAmt: p.positionAmt,
-      unrealizedProfit: p.unRealizedProfit,
-      isolatedMargin: p.isolatedMargin,
-      notional: p.notional,
-      isolatedWallet: p.isolatedWallet,
-      initialMargin: p.initialMargin,
-      maintMargin: p.maintMargin,
-      updateTime: p.updateTime,
-    })),
+  const totals = {
+    totalInitialMargin: m.initialMargin,
+    totalMaintMargin: m.maintMargin,
+    totalWalletBalance: m.walletBalance,
+    totalUnrealizedProfit: m.unrealizedProfit,
+    totalMarginBalance: m.marginBalance,
+    totalPositionInitialMargin: m.positionInitialMargin,
+    totalOpenOrderInitialMargin: m.openOrderInitialMargin,
+    totalCrossWalletBalance: m.crossWalletBalance,
+    totalCrossUnPnl: m.crossUnPnl,
+    availableBalance: m.availableBalance,
+    maxWithdrawAmount: m.maxWithdrawAmount,
   }
+  return { totals, asset: { asset: 'USDT', ...m } }
+}
+
+/** `GET /fapi/v3/account`: totals, assets (no `marginAvailable`) and the non-zero positions' short rows. */
+function accountV3(ctx: RequestContext): Record<string, unknown> {
+  const { totals, asset } = accountMoney(ctx)
+  return {
+    ...totals,
+    assets: [{ ...asset, updateTime: ctx.now }],
+    positions: positionsOf(ctx, false).map((p) => {
+      const m = marginFigures(p, extras(ctx.venue, p))
+      const r = positionRiskJson(p, extras(ctx.venue, p))
+      return {
+        symbol: p.symbol,
+        positionSide: 'BOTH',
+        positionAmt: r.positionAmt,
+        unrealizedProfit: r.unRealizedProfit,
+        isolatedMargin: r.isolatedMargin,
+        notional: num(m.notional),
+        isolatedWallet: r.isolatedWallet,
+        initialMargin: r.initialMargin,
+        maintMargin: r.maintMargin,
+        updateTime: r.updateTime,
+      }
+    }),
+  }
+}
+
+/**
+ * `GET /fapi/v2/account`: the account flags first (`feeTier`, `canTrade`, … as recorded), assets with
+ * `marginAvailable`, and v2 position rows for the symbols with a position or open orders.
+ */
+function accountV2(ctx: RequestContext): Record<string, unknown> {
+  const { venue } = ctx
+  const { totals, asset } = accountMoney(ctx)
+  const withOrders = new Set([...venue.openOrders(), ...venue.openAlgos()].map((o) => o.symbol))
+  const positions = positionsOf(ctx, true).filter((p) => p.quantity > 0 || withOrders.has(p.symbol))
+  return {
+    feeTier: 0,
+    canTrade: true,
+    canDeposit: true,
+    canWithdraw: true,
+    tradeGroupId: -1,
+    updateTime: 0,
+    multiAssetsMargin: false,
+    ...totals,
+    assets: [{ ...asset, marginAvailable: true, updateTime: ctx.now }],
+    positions: positions.map((p) => {
+      const x = extras(venue, p)
+      const m = marginFigures(p, x)
+      return {
+        symbol: p.symbol,
+        initialMargin: num(m.initialMargin),
+        maintMargin: num(x.maintMargin),
+        unrealizedProfit: num(p.unrealizedPnl),
+        positionInitialMargin: num(m.initialMargin),
+        openOrderInitialMargin: num(0),
+        leverage: String(p.leverage),
+        isolated: x.marginType === 'ISOLATED',
+        entryPrice: num(p.entryPrice),
+        breakEvenPrice: num(m.breakEvenPrice),
+        maxNotional: num(x.maxNotional, 0),
+        bidNotional: num(0),
+        askNotional: num(0),
+        positionSide: 'BOTH',
+        positionAmt: qty(x.instrument, p.side === 'SHORT' ? -p.quantity : p.quantity),
+        updateTime: x.time,
+      }
+    }),
+  }
+}
+
+/** `GET /fapi/v2/balance` and `/fapi/v3/balance` (one shape): one row per asset. */
+function balance(ctx: RequestContext): Record<string, unknown>[] {
+  const { asset } = accountMoney(ctx)
+  return [
+    {
+      accountAlias: 'emulator',
+      asset: 'USDT',
+      balance: asset.walletBalance,
+      crossWalletBalance: asset.crossWalletBalance,
+      crossUnPnl: asset.crossUnPnl,
+      availableBalance: asset.availableBalance,
+      maxWithdrawAmount: asset.maxWithdrawAmount,
+      marginAvailable: true,
+      updateTime: ctx.now,
+    },
+  ]
 }
 
 function leverageBracket(ctx: RequestContext): unknown {
@@ -116,8 +207,8 @@ function symbolConfig(ctx: RequestContext): unknown[] {
     const leverage = ctx.venue.paper.account.getPosition(s).leverage
     return {
       symbol: s,
-      marginType: ctx.venue.marginTypes.get(s) ?? 'CROSSED',
-      isAutoAddMargin: 'false',
+      marginType: ctx.venue.marginTypeOf(s),
+      isAutoAddMargin: false,
       leverage,
       maxNotionalValue: num(maxNotional(ctx.venue, s, leverage), 0),
     }
@@ -172,36 +263,23 @@ function apiKeyOf(ctx: RequestContext): string {
 
 /** The account endpoints. */
 export const accountRoutes: readonly Route[] = [
-  { method: 'GET', path: '/fapi/v3/account', security: 'SIGNED', weight: w(5), handle: account },
-  { method: 'GET', path: '/fapi/v2/account', security: 'SIGNED', weight: w(5), handle: account },
-  {
-    method: 'GET',
-    path: '/fapi/v3/balance',
-    security: 'SIGNED',
-    weight: w(5),
-    handle: (ctx) => {
-      const a = account(ctx).assets as Record<string, unknown>[]
-      return a.map((x) => ({
-        accountAlias: 'emulator',
-        ...x,
-        balance: x.walletBalance,
-        crossWalletBalance: x.walletBalance,
-      }))
-    },
-  },
+  { method: 'GET', path: '/fapi/v3/account', security: 'SIGNED', weight: w(5), handle: accountV3 },
+  { method: 'GET', path: '/fapi/v2/account', security: 'SIGNED', weight: w(5), handle: accountV2 },
+  { method: 'GET', path: '/fapi/v3/balance', security: 'SIGNED', weight: w(5), handle: balance },
+  { method: 'GET', path: '/fapi/v2/balance', security: 'SIGNED', weight: w(5), handle: balance },
   {
     method: 'GET',
     path: '/fapi/v3/positionRisk',
     security: 'SIGNED',
     weight: w(5),
-    handle: (ctx) => positionRows(ctx, false),
+    handle: (ctx) => positionsOf(ctx, false).map((p) => positionRiskJson(p, extras(ctx.venue, p))),
   },
   {
     method: 'GET',
     path: '/fapi/v2/positionRisk',
     security: 'SIGNED',
     weight: w(5),
-    handle: (ctx) => positionRows(ctx, true),
+    handle: (ctx) => positionsOf(ctx, true).map((p) => positionRiskV2Json(p, extras(ctx.venue, p))),
   },
   { method: 'GET', path: '/fapi/v1/leverageBracket', security: 'SIGNED', weight: w(1), handle: leverageBracket },
   { method: 'GET', path: '/fapi/v1/symbolConfig', security: 'SIGNED', weight: bySymbol(5, 5), handle: symbolConfig },

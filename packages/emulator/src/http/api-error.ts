@@ -21,6 +21,13 @@ export const BINANCE_ERRORS = {
   },
   INVALID_TIMESTAMP: { code: -1021, status: 400, msg: 'Timestamp for this request is outside of the recvWindow.' },
   INVALID_SIGNATURE: { code: -1022, status: 400, msg: 'Signature for this request is not valid.' },
+  ILLEGAL_CHARS: { code: -1100, status: 400, msg: "Illegal characters found in parameter '%s'; legal range is '%s'." },
+  NOT_ALL_PROCESSED: {
+    code: -1104,
+    status: 400,
+    msg: "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.",
+  },
+  MORE_THAN_XX_HOURS: { code: -1127, status: 400, msg: 'Lookup interval is too big.' },
   ILLEGAL_PARAM: {
     code: -1102,
     status: 400,
@@ -100,6 +107,11 @@ export const BINANCE_ERRORS = {
   ONLY_LIMIT_ORDER: { code: -5025, status: 400, msg: 'Only limit order is supported.' },
   NO_NEED_TO_MODIFY: { code: -5027, status: 400, msg: 'No need to modify the order.' },
   INVALID_PATH: { code: -5000, status: 404, msg: 'Path %s, Method %s is invalid' },
+  NOT_EMULATED: {
+    code: -5000,
+    status: 404,
+    msg: 'Path %s, Method %s is invalid: Binance serves it, @quantum/emulator does not emulate it (see its README)',
+  },
   INVALID_LISTEN_KEY: { code: -1125, status: 400, msg: 'This listenKey does not exist.' },
 } as const
 

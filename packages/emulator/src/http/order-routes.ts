@@ -23,18 +23,32 @@ function ruleContext(venue: Venue, symbol: string | undefined): RuleContext {
   }
 }
 
+/** The order as a lookup answers it (`time`, no `cumQty`). */
 function json(venue: Venue, o: VenueOrder): Record<string, unknown> {
-  return orderJson(o, venue.instrument(o.symbol))
+  return orderJson(o, venue.instrument(o.symbol), 'query')
+}
+
+/** The order as a new, modified or cancelled order's reply carries it (`cumQty`, no `time`). */
+function reply(venue: Venue, o: VenueOrder): Record<string, unknown> {
+  return orderJson(o, venue.instrument(o.symbol), 'reply')
 }
 
 function algo(venue: Venue, a: AlgoOrder): Record<string, unknown> {
   return algoJson(a, venue.instrument(a.symbol))
 }
 
-function findOrder(ctx: RequestContext, missing: 'NO_SUCH_ORDER' | 'NO_SUCH_ORDER_QUERY'): VenueOrder {
-  const symbol = ctx.venue.instrument(required(ctx.params, 'symbol')).symbol
-  const id = ctx.params.get('orderId')
-  const clientId = ctx.params.get('origClientOrderId')
+/**
+ * The order named by `orderId` or `origClientOrderId` (in `params`, the request's by default); `missing`
+ * when there is none, or when Binance no longer finds it (see {@link Venue.isQueryable}).
+ */
+export function findOrder(
+  ctx: RequestContext,
+  missing: 'NO_SUCH_ORDER' | 'NO_SUCH_ORDER_QUERY',
+  params: Params = ctx.params,
+): VenueOrder {
+  const symbol = ctx.venue.instrument(required(params, 'symbol')).symbol
+  const id = params.get('orderId')
+  const clientId = params.get('origClientOrderId')
   if (id === undefined && clientId === undefined) throw new BinanceApiError('ILLEGAL_PARAM', 'orderId')
   let found: VenueOrder | undefined
   if (id !== undefined) found = ctx.venue.orders.get(Number(id))
@@ -42,7 +56,9 @@ function findOrder(ctx: RequestContext, missing: 'NO_SUCH_ORDER' | 'NO_SUCH_ORDE
     // The newest order with that client id (an id may be reused once the earlier order is closed).
     for (const o of ctx.venue.orders.values()) if (o.clientOrderId === clientId) found = o
   }
-  if (found === undefined || found.symbol !== symbol) throw new BinanceApiError(missing)
+  if (found === undefined || found.symbol !== symbol || !ctx.venue.isQueryable(found, ctx.now)) {
+    throw new BinanceApiError(missing)
+  }
   return found
 }
 
@@ -60,19 +76,19 @@ function findAlgo(ctx: RequestContext, missing: 'NO_SUCH_ORDER' | 'NO_SUCH_ORDER
 
 function newOrder(ctx: RequestContext, params: Params = ctx.params): Record<string, unknown> {
   const spec = checkNewOrder(params, ruleContext(ctx.venue, params.get('symbol')))
-  return json(ctx.venue, ctx.venue.placeOrder(spec, ctx.executionPlan()))
+  return reply(ctx.venue, ctx.venue.placeOrder(spec, ctx.executionPlan()))
 }
 
 /**
  * `PUT /fapi/v1/order`: -2013 for an unknown order, -2011 for one no longer open. A post-only order whose
  * new price would cross is cancelled by the amendment (Binance) and the reply is -5022.
  */
-function amendOrder(ctx: RequestContext): Record<string, unknown> {
+function amendOrder(ctx: RequestContext, params: Params = ctx.params): Record<string, unknown> {
   const { venue } = ctx
-  const order = findOrder(ctx, 'NO_SUCH_ORDER_QUERY')
+  const order = findOrder(ctx, 'NO_SUCH_ORDER_QUERY', params)
   if (!venue.isOpen(order)) throw new BinanceApiError('NO_SUCH_ORDER')
   const rules = ruleContext(venue, order.symbol)
-  const change = checkAmend(ctx.params, order, rules)
+  const change = checkAmend(params, order, rules)
   if (order.timeInForce === 'GTX') {
     try {
       checkPostOnly(rules, order.side, change.price)
@@ -81,23 +97,71 @@ function amendOrder(ctx: RequestContext): Record<string, unknown> {
       throw error
     }
   }
-  return json(venue, venue.amendOrder(order, change))
+  return reply(venue, venue.amendOrder(order, change))
 }
 
-function batchOrders(ctx: RequestContext): unknown[] {
+/** The JSON list of a batch parameter: 1 to `max` entries (-1102 otherwise). */
+function jsonList(params: Params, name: string, max: number): unknown[] {
   let list: unknown
   try {
-    list = JSON.parse(required(ctx.params, 'batchOrders'))
+    list = JSON.parse(required(params, name))
   } catch {
-    throw new BinanceApiError('ILLEGAL_PARAM', 'batchOrders')
+    throw new BinanceApiError('ILLEGAL_PARAM', name)
   }
-  if (!Array.isArray(list) || list.length === 0 || list.length > 5)
-    throw new BinanceApiError('ILLEGAL_PARAM', 'batchOrders')
-  return list.map((item) => {
+  if (!Array.isArray(list) || list.length === 0 || list.length > max) throw new BinanceApiError('ILLEGAL_PARAM', name)
+  return list
+}
+
+/**
+ * Runs `one` on each entry of the `batchOrders` JSON list (at most 5 objects): the reply has one order or
+ * one `{code, msg}` error per entry, in order, as Binance answers batches.
+ */
+function batch(ctx: RequestContext, one: (params: Params) => Record<string, unknown>): unknown[] {
+  return jsonList(ctx.params, 'batchOrders', 5).map((item) => {
     try {
       if (typeof item !== 'object' || item === null) throw new BinanceApiError('ILLEGAL_PARAM', 'batchOrders')
-      const params = new Map(Object.entries(item as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
-      return newOrder(ctx, params)
+      return one(new Map(Object.entries(item as Record<string, unknown>).map(([k, v]) => [k, String(v)])))
+    } catch (error) {
+      if (error instanceof BinanceApiError) return error.toJSON()
+      throw error
+    }
+  })
+}
+
+/**
+ * An id list as Binance reads it: `[1,2]` or `["a","b"]`, and also unquoted `[a,b]` (what ccxt sends for
+ * client ids); 1 to `max` entries (-1102 otherwise).
+ */
+function idList(text: string, name: string, max: number): string[] {
+  const m = /^\[(.*)\]$/.exec(text.trim())
+  const ids = (m?.[1] ?? '')
+    .split(',')
+    .map((x) => x.trim().replace(/^"(.*)"$/, '$1'))
+    .filter((x) => x !== '')
+  if (m === null || ids.length === 0 || ids.length > max) throw new BinanceApiError('ILLEGAL_PARAM', name)
+  return ids
+}
+
+/**
+ * `DELETE /fapi/v1/batchOrders`: `orderIdList` or `origClientOrderIdList` (Binance also reads the
+ * all-lowercase names ccxt sends), at most 10 ids of the mandatory `symbol`; one cancelled order or
+ * error per id.
+ */
+function cancelBatch(ctx: RequestContext): unknown[] {
+  const symbol = required(ctx.params, 'symbol')
+  const p = ctx.params
+  const ids = p.get('orderIdList') ?? p.get('orderidlist')
+  const clientIds = p.get('origClientOrderIdList') ?? p.get('origclientorderidlist')
+  if (ids === undefined && clientIds === undefined) throw new BinanceApiError('ILLEGAL_PARAM', 'orderIdList')
+  const key = ids !== undefined ? 'orderId' : 'origClientOrderId'
+  const list = ids !== undefined ? idList(ids, 'orderIdList', 10) : idList(clientIds!, 'origClientOrderIdList', 10)
+  return list.map((id) => {
+    try {
+      const params = new Map([
+        ['symbol', symbol],
+        [key, id],
+      ])
+      return reply(ctx.venue, ctx.venue.cancelOrder(findOrder(ctx, 'NO_SUCH_ORDER', params)))
     } catch (error) {
       if (error instanceof BinanceApiError) return error.toJSON()
       throw error
@@ -150,7 +214,23 @@ export const orderRoutes: readonly Route[] = [
     handle: (ctx) => newOrder(ctx),
   },
   { method: 'PUT', path: '/fapi/v1/order', security: 'SIGNED', weight: w(1), order: true, handle: amendOrder },
-  { method: 'POST', path: '/fapi/v1/batchOrders', security: 'SIGNED', weight: w(5), order: true, handle: batchOrders },
+  {
+    method: 'POST',
+    path: '/fapi/v1/batchOrders',
+    security: 'SIGNED',
+    weight: w(5),
+    order: true,
+    handle: (ctx) => batch(ctx, (p) => newOrder(ctx, p)),
+  },
+  {
+    method: 'PUT',
+    path: '/fapi/v1/batchOrders',
+    security: 'SIGNED',
+    weight: w(5),
+    order: true,
+    handle: (ctx) => batch(ctx, (p) => amendOrder(ctx, p)),
+  },
+  { method: 'DELETE', path: '/fapi/v1/batchOrders', security: 'SIGNED', weight: w(1), handle: cancelBatch },
   {
     method: 'GET',
     path: '/fapi/v1/order',
@@ -163,7 +243,7 @@ export const orderRoutes: readonly Route[] = [
     path: '/fapi/v1/order',
     security: 'SIGNED',
     weight: w(1),
-    handle: (ctx) => json(ctx.venue, ctx.venue.cancelOrder(findOrder(ctx, 'NO_SUCH_ORDER'))),
+    handle: (ctx) => reply(ctx.venue, ctx.venue.cancelOrder(findOrder(ctx, 'NO_SUCH_ORDER'))),
   },
   {
     method: 'GET',

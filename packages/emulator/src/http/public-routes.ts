@@ -5,7 +5,7 @@
  * @internal
  */
 import type { Instrument } from '@quantum/core'
-import type { Kline } from '../engine/market-book.js'
+import { klineActivity, type Kline } from '../engine/market-book.js'
 import { num, px, qty } from '../engine/format.js'
 import { required, type Params } from '../engine/order-rules.js'
 import type { Venue } from '../engine/venue.js'
@@ -32,6 +32,7 @@ function depthWeight(p: Params): number {
 
 function klineRow(k: Kline): unknown[] {
   const quote = k.volume * k.close
+  const a = klineActivity(k)
   return [
     k.openTime,
     num(k.open, 8),
@@ -41,9 +42,9 @@ function klineRow(k: Kline): unknown[] {
     num(k.volume, 3),
     k.closeTime,
     num(quote, 5),
-    0,
-    '0',
-    '0',
+    a.trades,
+    num(a.takerBuyVolume, 3),
+    num(a.takerBuyVolume * k.close, 5),
     '0',
   ]
 }

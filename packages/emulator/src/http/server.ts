@@ -12,6 +12,7 @@ import type { ResolvedEmulatorOptions } from '../options.js'
 import type { ListenKeys } from '../ws/listen-keys.js'
 import { accountRoutes } from './account-routes.js'
 import { BinanceApiError } from './api-error.js'
+import { historyRoutes } from './history-routes.js'
 import { orderRoutes } from './order-routes.js'
 import { publicRoutes } from './public-routes.js'
 import { RateLimiter } from './rate-limiter.js'
@@ -43,7 +44,40 @@ export interface RestDeps {
   readonly held: Set<ServerResponse>
 }
 
-const ROUTES: readonly Route[] = [...publicRoutes, ...accountRoutes, ...orderRoutes]
+const ROUTES: readonly Route[] = [...publicRoutes, ...accountRoutes, ...orderRoutes, ...historyRoutes]
+
+/**
+ * Binance USD-M routes the emulator does not serve (answered -5000 with a message saying so): the ones a
+ * client of this SDK could plausibly call. Any other path gets Binance's plain -5000.
+ */
+export const NOT_EMULATED: readonly string[] = [
+  'POST /fapi/v1/positionMargin',
+  'GET /fapi/v1/fundingRate',
+  'GET /fapi/v1/fundingInfo',
+  'GET /fapi/v1/trades',
+  'GET /fapi/v1/historicalTrades',
+  'GET /fapi/v1/aggTrades',
+  'GET /fapi/v1/continuousKlines',
+  'GET /fapi/v1/indexPriceKlines',
+  'GET /fapi/v1/premiumIndexKlines',
+  'GET /fapi/v1/openInterest',
+  'GET /fapi/v2/ticker/price',
+  'GET /fapi/v1/commissionRate',
+  'GET /fapi/v1/accountConfig',
+  'GET /fapi/v1/apiTradingStatus',
+  'GET /fapi/v1/adlQuantile',
+  'GET /fapi/v1/forceOrders',
+  'GET /fapi/v1/multiAssetsMargin',
+  'POST /fapi/v1/multiAssetsMargin',
+  'POST /fapi/v1/countdownCancelAll',
+  'GET /fapi/v1/rateLimit/order',
+  'GET /fapi/v2/leverageBracket',
+  'GET /fapi/v1/income/asyn',
+  'GET /fapi/v1/order/asyn',
+  'GET /fapi/v1/trade/asyn',
+  'POST /fapi/v1/algo/futures/newOrderVp',
+]
+const NOT_EMULATED_SET = new Set(NOT_EMULATED)
 const BY_KEY = new Map(ROUTES.map((r) => [`${r.method} ${r.path}`, r]))
 
 const BAD_GATEWAY_HTML =
@@ -201,7 +235,10 @@ async function handle(
   try {
     // Binance answers -5000 for an unknown path and for a known path with the wrong method alike.
     const route = BY_KEY.get(`${x.method} ${x.path}`)
-    if (route === undefined) throw new BinanceApiError('INVALID_PATH', x.path, x.method)
+    if (route === undefined) {
+      const known = NOT_EMULATED_SET.has(`${x.method} ${x.path}`)
+      throw new BinanceApiError(known ? 'NOT_EMULATED' : 'INVALID_PATH', x.path, x.method)
+    }
     const rawQuery = url.search.slice(1)
     const params = mergeParams(rawQuery, body)
     charge(deps, limiter, { x, route, params })
