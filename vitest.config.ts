@@ -1,7 +1,7 @@
 import { defaultClientConditions, defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
-const packages = ['core', 'agents', 'exit-brain', 'risk', 'clm', 'runtime', 'emulator', 'ccxt']
+const packages = ['core', 'agents', 'exit-brain', 'risk', 'clm', 'runtime', 'emulator', 'ccxt', 'store']
 
 export default defineConfig({
   // Tests run against the TypeScript sources of sibling packages, not their builds.
