@@ -25,7 +25,9 @@ const serial = (backend: StateBackend): ColumnDataType => (backend === 'postgres
 const blob = (backend: StateBackend): ColumnDataType => (backend === 'postgres' ? 'bytea' : 'blob')
 
 async function createJournal(db: Db, backend: StateBackend): Promise<void> {
-  const id = (c: ColumnDefinitionBuilder) => (backend === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement())
+  // SQLite: `integer primary key` is the rowid (increasing, as journal rows are never deleted); AUTOINCREMENT
+  // would add a write to sqlite_sequence to every insert (measured: ~2x the cost of a journal write).
+  const id = (c: ColumnDefinitionBuilder) => c.primaryKey()
   await db.schema
     .createTable('intents')
     .addColumn('id', serial(backend), id)
