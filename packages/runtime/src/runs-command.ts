@@ -1,7 +1,7 @@
 /**
  * `quantum-run runs list|show <id>`: the history of runs kept in the state store (`--state`, an SQLite
- * file or a `postgres://` URL; default `.quantum/state.db`). Reads only: a missing SQLite file is an
- * error, never created.
+ * file or a `postgres://` URL; default `.quantum/state.db`). Reads only: a missing SQLite file or
+ * PostgreSQL schema is an error, never created.
  * @packageDocumentation
  */
 import { existsSync } from 'node:fs'
@@ -43,7 +43,7 @@ function parse(argv: readonly string[]) {
 
 async function openForReading(state: string | undefined, cwd: string): Promise<StateStore> {
   const location = state ?? DEFAULT_STATE_LOCATION
-  if (isPostgresUrl(location)) return openStateStore(location)
+  if (isPostgresUrl(location)) return openStateStore(location, { createIfMissing: false })
   const file = resolve(cwd, location)
   if (!existsSync(file)) {
     throw new ConfigError(`No state store at ${file}`, [{ path: '--state', message: 'file does not exist' }])

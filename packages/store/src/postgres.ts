@@ -26,6 +26,11 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number
   /** Connections in the pool. @default 4 */
   readonly maxConnections?: number
+  /**
+   * Create the schema and its tables when they do not exist. A reader (`quantum-run runs`) passes
+   * false and gets {@link StateUnavailableError} instead of an empty new store. @default true
+   */
+  readonly createIfMissing?: boolean
 }
 
 /** `pg` type parsers, with int8 (bigint epoch ms, counts) as Number: well inside its exact range. */
@@ -111,7 +116,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const db = new Kysely<StateTables>({ dialect: new PostgresDialect({ pool }) })
   try {
     await sql`select 1`.execute(db)
-    await inspectSchema(db, location, schema)
+    const found = await inspectSchema(db, location, schema)
+    if (found.kind === 'empty' && options.createIfMissing === false) {
+      throw new StateUnavailableError(`no state store in schema ${schema} (nothing was created)`, { store: location })
+    }
     await db.transaction().execute(async (trx) => {
       // One migrator per schema at a time, across every process sharing the database.
       await sql`select pg_advisory_xact_lock(hashtext(${`quantum-state:${schema}`}))`.execute(trx)

@@ -45,6 +45,17 @@ describe.skipIf(!reachable)('PostgreSQL store', () => {
     exec: (statement) => sqlOn(statement),
   })
 
+  it('creates nothing for a reader that asks so, when the schema does not exist', async () => {
+    const absent = `${schema}_absent`
+    const error = await openPostgresStore(url, { schema: absent, createIfMissing: false }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StateUnavailableError)
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    const found = await client.query('select 1 from pg_namespace where nspname = $1', [absent])
+    await client.end()
+    expect(found.rowCount).toBe(0)
+  })
+
   it('is chosen by a postgres:// location, with the schema in the URL', async () => {
     const store = await openStateStore(`${url}?schema=${schema}`)
     expect(store.backend).toBe('postgres')
