@@ -34,6 +34,7 @@ import {
   type StoredTrade,
 } from '@quantum/core'
 import { loadBlob, saveBlob } from './blobs.js'
+import { readExitStates, saveExitState } from './exit-states.js'
 import { acquireRunLock } from './run-lock.js'
 import { ackFromRow, intentFromRow, parseDoc, runFromRow } from './rows.js'
 import type { StateTables } from './tables.js'
@@ -372,23 +373,7 @@ export class KyselyStateStore implements StateStore {
 
   async saveExitState(runId: string, state: ExitStateInput, time: number): Promise<number> {
     const s = ExitStateSchema.parse(state)
-    const doc = JSON.stringify(s)
-    const row = await this.#run(`save exit state ${s.symbol}`, (db) =>
-      db
-        .insertInto('exit_states')
-        .values({ run_id: runId, symbol: s.symbol, version: s.version, revision: 1, updated_at: time, doc })
-        .onConflict((oc) =>
-          oc.columns(['run_id', 'symbol']).doUpdateSet((eb) => ({
-            version: s.version,
-            revision: eb('exit_states.revision', '+', 1),
-            updated_at: time,
-            doc,
-          })),
-        )
-        .returning('revision')
-        .executeTakeFirstOrThrow(),
-    )
-    return Number(row.revision)
+    return this.#run(`save exit state ${s.symbol}`, (db) => saveExitState(db, { runId, state: s, time }))
   }
 
   async deleteExitState(runId: string, symbol: string): Promise<void> {
@@ -397,16 +382,8 @@ export class KyselyStateStore implements StateStore {
     )
   }
 
-  async exitStates(runId: string): Promise<StoredExitState[]> {
-    const rows = await this.#run(`read exit states of run ${runId}`, (db) =>
-      db.selectFrom('exit_states').selectAll().where('run_id', '=', runId).orderBy('symbol').execute(),
-    )
-    return rows.map((r) => ({
-      runId: r.run_id,
-      revision: Number(r.revision),
-      updatedAt: Number(r.updated_at),
-      state: parseDoc(ExitStateSchema, r.doc, this.#at(`exit state ${r.symbol}`)),
-    }))
+  exitStates(runId: string): Promise<StoredExitState[]> {
+    return this.#run(`read exit states of run ${runId}`, (db) => readExitStates(db, { runId, store: this.location }))
   }
 
   saveBlob(blob: Omit<StoredBlob, 'version'>): Promise<number> {
