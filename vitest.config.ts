@@ -1,7 +1,11 @@
+import { existsSync, readdirSync } from 'node:fs'
 import { defaultClientConditions, defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
-const packages = ['core', 'agents', 'exit-brain', 'risk', 'clm', 'runtime', 'emulator', 'ccxt', 'ops']
+// Every workspace package is a test project (a new package needs no edit here).
+const packages = readdirSync(new URL('packages/', import.meta.url)).filter((name) =>
+  existsSync(new URL(`packages/${name}/package.json`, import.meta.url)),
+)
 
 export default defineConfig({
   // Tests run against the TypeScript sources of sibling packages, not their builds.

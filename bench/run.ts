@@ -9,6 +9,9 @@
  *  - signal -> order on the wire: live engine + Binance adapter vs a bare ccxt createOrder (emulator).
  *    These two latency benches run in a fresh process each (bench/fresh-process.ts): in this one, grown
  *    to ~850 MiB by the throughput benches, a major GC lands in the p99 (measured 5.6 ms vs 1.1 ms).
+ *  - per intent journaled: an fsync'd order-intent insert through the StateStore (@quantum/store) vs a
+ *    bare driver insert of the same row, on SQLite (libsql) and on PostgreSQL when a server answers;
+ *    in a fresh process, like the latency benches above.
  *  - kline stream: 50 symbols of 1m klines through ccxt.pro + klineFeed vs a bare ws client (emulator),
  *    at several round rates: lag and backlog (1 s per rate when $QUANTUM_BENCH_BARS < 1,000,000, else 3 s).
  * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
@@ -26,6 +29,7 @@ import type { benchLiveOrder } from './live-order.js'
 import { benchOrders, benchSignals } from './micro.js'
 import { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
+import type { benchStateStore } from './state-store.js'
 import { runBareLoop } from './reference/bare-loop.js'
 import { runReferenceSdk } from './reference/run-sdk.js'
 
@@ -142,9 +146,27 @@ async function main(): Promise<void> {
     `${live.sdk.p50Ms.toFixed(3)} / ${live.sdk.p99Ms.toFixed(3)} ms`,
     `${(live.sdk.p50Ms / live.bare.p50Ms).toFixed(1)}x a bare ccxt createOrder (${live.bare.p50Ms.toFixed(3)} / ${live.bare.p99Ms.toFixed(3)} ms); target p99 <= 5 ms`,
   )
+  await benchJournal()
   await benchKlines()
   await benchAi(dir)
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
+}
+
+/** Journaling an order intent durably: the store vs a bare insert, per backend (p50/p99). */
+async function benchJournal(): Promise<void> {
+  const writes = bars < 1_000_000 ? 500 : 2000
+  const r = await inFreshProcess<Awaited<ReturnType<typeof benchStateStore>>>('state-store.ts', 'benchStateStore', [
+    writes,
+  ])
+  const row = (name: string, m: NonNullable<typeof r.postgres>, bare: string): void =>
+    report(
+      name,
+      `${m.store.p50Ms.toFixed(3)} / ${m.store.p99Ms.toFixed(3)} ms`,
+      `${(m.store.p50Ms / m.bare.p50Ms).toFixed(2)}x a bare ${bare} insert (${m.bare.p50Ms.toFixed(3)} / ${m.bare.p99Ms.toFixed(3)} ms), ${writes} writes`,
+    )
+  row('intent journaled, SQLite WAL+FULL fsync (p50/p99)', r.sqlite, 'libsql')
+  if (r.postgres !== undefined) row('intent journaled, PostgreSQL commit (p50/p99)', r.postgres, 'pg')
+  else report('intent journaled, PostgreSQL', 'skipped', r.postgresSkipped ?? '')
 }
 
 /** 50 symbols of 1m klines from the emulator through klineFeed, per round rate, against a bare ws client. */

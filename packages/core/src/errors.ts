@@ -13,8 +13,13 @@
  * ├── ExchangeError        (EXCHANGE_REJECTED)
  * │   ├── InvalidOrder     (INVALID_ORDER)    precision, min notional, unknown symbol, bad params
  * │   └── InsufficientFunds(INSUFFICIENT_FUNDS)
- * └── NetworkError         (NETWORK)
- *     └── RateLimitExceeded(RATE_LIMITED)
+ * ├── NetworkError         (NETWORK)
+ * │   └── RateLimitExceeded(RATE_LIMITED)
+ * └── StateStoreError      (state/errors.ts)  the durable state store
+ *     ├── StateInvalidError    (STATE_INVALID)     corrupt or foreign database, newer schema, duplicate entry
+ *     ├── StateUnavailableError(STATE_UNAVAILABLE) server unreachable
+ *     ├── StateLockedError     (STATE_LOCKED)      another process holds the run
+ *     └── StateFullError       (STATE_FULL)        disk full while writing
  * ```
  * @packageDocumentation
  */
@@ -43,6 +48,14 @@ export const QUANTUM_ERROR_CODES = {
   MODEL_INVALID: 'MODEL_INVALID',
   /** A protected action (e.g. resetting the emergency stop) was asked for without a valid token. */
   UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The state database is corrupt, foreign, from a newer version, or refused a duplicate entry. */
+  STATE_INVALID: 'STATE_INVALID',
+  /** The state database (server) cannot be reached. */
+  STATE_UNAVAILABLE: 'STATE_UNAVAILABLE',
+  /** Another process holds the run's lock. */
+  STATE_LOCKED: 'STATE_LOCKED',
+  /** The disk (or database quota) is full: the write was not kept. */
+  STATE_FULL: 'STATE_FULL',
 } as const
 
 /** A stable, machine-readable error code. */

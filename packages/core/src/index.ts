@@ -163,3 +163,6 @@ export { replayBars } from './engine/live/replay-bars.js'
 export type { ReplayOptions } from './engine/live/replay-bars.js'
 export { applyExitActionsAsync, submitIntentAsync, submitOrderAsync } from './engine/live/live-submit.js'
 export type { LiveSubmitContext } from './engine/live/live-submit.js'
+
+// Durable state: the StateStore port (implemented by @quantum/store), its records and errors
+export * from './state/index.js'

@@ -17,6 +17,7 @@ import type { LoadedConfig } from './load-config.js'
 import { createCliLogger } from './logger.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
+import { runRunsCommand } from './runs-command.js'
 import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
 import { toJson } from './serialize.js'
@@ -100,6 +101,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
     jitiOptions: deps.jitiOptions,
   }
   try {
+    if (argv[0] === 'runs') return await runRunsCommand(argv.slice(1), io)
     const args = parseCliArgs(argv)
     if (args.help) return print(io.stdout, `${USAGE}\n`)
     if (args.version) return print(io.stdout, `${VERSION}\n`)

@@ -1,0 +1,36 @@
+export {
+  RunStatusSchema,
+  RunRecordSchema,
+  IntentRecordSchema,
+  AckRecordSchema,
+  FillRecordSchema,
+  TradeRecordSchema,
+  EquityPointSchema,
+  RiskStateRecordSchema,
+  EXIT_STATE_VERSION,
+  ExitStateSchema,
+  PositionRecordSchema,
+} from './schemas.js'
+export type {
+  RunStatus,
+  RunRecord,
+  IntentRecord,
+  AckRecord,
+  FillRecord,
+  StoredTrade,
+  EquityPoint,
+  RiskStateRecord,
+  ExitState,
+  ExitStateInput,
+  StoredExitState,
+  PositionRecord,
+} from './schemas.js'
+export {
+  StateStoreError,
+  StateInvalidError,
+  StateUnavailableError,
+  StateLockedError,
+  StateFullError,
+} from './errors.js'
+export type { StateInvalidReason, StateErrorOptions } from './errors.js'
+export type * from './types.js'

@@ -1,0 +1,143 @@
+/**
+ * The embedded backend: one SQLite file through `libsql` (its binary ships inside the npm package, so
+ * it installs offline), in WAL mode with `synchronous=FULL`: a write resolves once it is fsync'd.
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { Kysely, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely'
+import Database from 'libsql'
+import {
+  StateFullError,
+  StateInvalidError,
+  StateStoreError,
+  StateUnavailableError,
+  isQuantumError,
+  type StateStore,
+} from '@quantum/core'
+import { KyselyStateStore } from './kysely-store.js'
+import { inspectSchema, migrate } from './migrations.js'
+import type { StateTables } from './tables.js'
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** How long a write waits for another process's write lock before failing. @default 5000 */
+  readonly busyTimeoutMs?: number
+  /**
+   * Check an existing database with `PRAGMA quick_check` before using it (reads every page once; about
+   * 10 ms per 10 MB). @default true
+   */
+  readonly integrityCheck?: boolean
+  /**
+   * Largest size the database may grow to (SQLite's `max_page_count`); a write past it fails with
+   * {@link StateFullError} as a full disk does, and nothing of it is kept. @default no limit
+   */
+  readonly maxSizeBytes?: number
+}
+
+/** Prepared statements are reused: Kysely prepares per query, libsql's prepare costs ~10 µs. */
+function withStatementCache(raw: Database.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>()
+  return {
+    close: () => raw.close(),
+    prepare(text: string): SqliteStatement {
+      let stmt = cache.get(text)
+      if (stmt === undefined) {
+        if (cache.size >= 256) cache.clear()
+        stmt = raw.prepare(text)
+        cache.set(text, stmt)
+      }
+      return stmt
+    },
+  }
+}
+
+/** Maps a libsql error code to the SDK's typed error. */
+export function mapSqliteError(store: string, error: unknown, action: string): unknown {
+  if (isQuantumError(error)) return error
+  const code = (error as { code?: unknown } | null)?.code
+  const message = error instanceof Error ? error.message : String(error)
+  if (typeof code !== 'string') return error
+  const at = { store, cause: error }
+  if (code === 'SQLITE_FULL') return new StateFullError(`${action}: disk full (${message})`, at)
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new StateInvalidError('corrupt', `${action}: not a usable SQLite database (${message})`, at)
+  }
+  if (code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY') || code.startsWith('SQLITE_CONSTRAINT_UNIQUE')) {
+    return new StateInvalidError('duplicate', `${action}: already stored (${message})`, at)
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR')) {
+    return new StateUnavailableError(`${action}: ${message}`, at)
+  }
+  return error
+}
+
+function openFile(path: string, busyTimeoutMs: number): Database.Database {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    return new Database(path, { timeout: busyTimeoutMs / 1000 })
+  } catch (error) {
+    throw new StateUnavailableError(`cannot open: ${error instanceof Error ? error.message : String(error)}`, {
+      store: path,
+      cause: error,
+    })
+  }
+}
+
+/**
+ * Opens (or creates) the state store in the SQLite file `path`. An existing file is identified and
+ * checked before anything is written to it.
+ * @throws {StateInvalidError} `corrupt` (not a database, failed integrity check), `foreign` (another
+ *   application's tables) or `newer-schema`; the file is left as it was.
+ * @throws {StateUnavailableError} when the file cannot be opened or stays locked by another writer.
+ * @example const store = await openSqliteStore('.quantum/state.db')
+ */
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<StateStore> {
+  const file = resolve(path)
+  const raw = openFile(file, options.busyTimeoutMs ?? 5000)
+  const db = new Kysely<StateTables>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) })
+  try {
+    const found = await inspectSchema(db, file)
+    if (found.kind === 'ours' && options.integrityCheck !== false) {
+      const rows = await sql<{ quick_check: string }>`pragma quick_check`.execute(db)
+      const problems = rows.rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
+      if (problems.length > 0) {
+        throw new StateInvalidError('corrupt', `integrity check failed: ${problems.slice(0, 3).join('; ')}`, {
+          store: file,
+        })
+      }
+    }
+    await sql`pragma journal_mode = WAL`.execute(db)
+    await sql`pragma synchronous = FULL`.execute(db)
+    await db.connection().execute(async (conn) => {
+      // IMMEDIATE takes the write lock up front: two processes opening one new file migrate it once.
+      await sql`begin immediate`.execute(conn)
+      try {
+        await migrate(conn, { backend: 'sqlite', store: file })
+        await sql`commit`.execute(conn)
+      } catch (error) {
+        await sql`rollback`.execute(conn)
+        throw error
+      }
+    })
+    if (options.maxSizeBytes !== undefined) {
+      const pageSize = Number((await sql<{ page_size: number }>`pragma page_size`.execute(db)).rows[0]?.page_size)
+      const pages = Math.max(1, Math.floor(options.maxSizeBytes / pageSize))
+      await sql.raw(`pragma max_page_count = ${pages}`).execute(db)
+    }
+  } catch (error) {
+    await db.destroy().catch(() => undefined)
+    const mapped = mapSqliteError(file, error, 'open')
+    throw mapped instanceof StateStoreError
+      ? mapped
+      : new StateInvalidError('corrupt', `open: ${String(error)}`, { store: file, cause: error })
+  }
+  return new KyselyStateStore(db, {
+    backend: 'sqlite',
+    location: file,
+    mapError: (error, action) => mapSqliteError(file, error, action),
+    // Everything is already durable in the WAL; folding it into the file leaves one self-contained file.
+    beforeClose: async (conn) => {
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(conn)
+    },
+  })
+}
