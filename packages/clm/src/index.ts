@@ -1,8 +1,12 @@
 /**
- * `@quantum/clm`: continuous learning (scheduler, training jobs, promotion gates, model registry).
- * This release holds the seed's defaults only; the pipeline arrives with the CLM work.
+ * `@quantum/clm`: continuous learning — a histogram GBDT trainer in TypeScript (worker thread, ONNX
+ * export), training data from the SDK's own features, out-of-time evaluation, promotion gates, and a
+ * model registry with a lifecycle.
  * @packageDocumentation
  */
+export * from './gbdt/index.js'
+export { TrainerError, type TrainerFailure } from './errors.js'
+export { runWorker, type RunWorkerOptions, type WorkerReply } from './worker/run-worker.js'
 
 /** The seed's promotion gates for a candidate model (CLM v3). */
 export const DEFAULT_PROMOTION_GATES = Object.freeze({
