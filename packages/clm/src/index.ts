@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './gbdt/index.js'
+export * from './data/index.js'
 export { TrainerError, type TrainerFailure } from './errors.js'
 export { runWorker, type RunWorkerOptions, type WorkerReply } from './worker/run-worker.js'
 
