@@ -7,6 +7,7 @@
 export * from './gbdt/index.js'
 export * from './data/index.js'
 export * from './eval/index.js'
+export * from './registry/index.js'
 export { TrainerError, type TrainerFailure } from './errors.js'
 export { runWorker, type RunWorkerOptions, type WorkerReply } from './worker/run-worker.js'
 
