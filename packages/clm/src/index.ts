@@ -10,13 +10,4 @@ export * from './eval/index.js'
 export * from './registry/index.js'
 export { TrainerError, type TrainerFailure } from './errors.js'
 export { runWorker, type RunWorkerOptions, type WorkerReply } from './worker/run-worker.js'
-
-/** The seed's retraining schedule, in hours, per model family. */
-export const DEFAULT_SCHEDULE_HOURS = Object.freeze({
-  xgboost: 6,
-  lightgbm: 6,
-  nhits: 12,
-  patchtst: 12,
-  rlV2: 24,
-  rlV3: 4,
-})
+export * from './pipeline/index.js'

@@ -1,0 +1,12 @@
+/**
+ * The CLM pipeline: scheduler -> job queue -> orchestrator -> training adapter.
+ * @packageDocumentation
+ */
+export { gbdtAdapter } from './adapter.js'
+export type { TrainingAdapter, TrainingRequest, TrainedModel } from './adapter.js'
+export { InProcessQueue } from './queue.js'
+export type { JobQueue, TrainingJob, JobHandler } from './queue.js'
+export { TrainingScheduler, DEFAULT_SCHEDULE_HOURS } from './scheduler.js'
+export type { SchedulerOptions } from './scheduler.js'
+export { Orchestrator } from './orchestrator.js'
+export type { FamilyPlan, JobEvent, JobStep, JobReport, OrchestratorOptions } from './orchestrator.js'
