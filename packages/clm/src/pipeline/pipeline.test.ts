@@ -51,7 +51,8 @@ const job = (family: string, reason: TrainingJob['reason'] = 'manual'): Training
 })
 
 describe('Orchestrator', () => {
-  const data = async (): Promise<CandleSeries[]> => [momentumCandles('AAAUSDT', 1), momentumCandles('BBBUSDT', 2)]
+  const data = (): Promise<CandleSeries[]> =>
+    Promise.resolve([momentumCandles('AAAUSDT', 1), momentumCandles('BBBUSDT', 2)])
   const plan = (adapter: TrainingAdapter, over: Partial<FamilyPlan> = {}): FamilyPlan => ({
     adapter,
     data,
@@ -107,7 +108,7 @@ describe('Orchestrator', () => {
   })
 
   it('reports too little data as a failed train step with the DataError', async () => {
-    const few = async (): Promise<CandleSeries[]> => [momentumCandles('AAAUSDT', 1, 24 * 64)]
+    const few = (): Promise<CandleSeries[]> => Promise.resolve([momentumCandles('AAAUSDT', 1, 24 * 64)])
     const { orchestrator } = await setup({ xgboost: plan(gbdtAdapter(), { data: few }) })
     const report = await orchestrator.run(job('xgboost'))
     expect(report.failure?.step).toBe('train')
@@ -117,7 +118,7 @@ describe('Orchestrator', () => {
   it('marks a registered version FAILED when its evaluation fails', async () => {
     const junk: TrainingAdapter = {
       name: 'junk',
-      train: async () => ({ onnx: new Uint8Array([1, 2, 3]), trainer: 'junk', params: {} }),
+      train: () => Promise.resolve({ onnx: new Uint8Array([1, 2, 3]), trainer: 'junk', params: {} }),
     }
     const { orchestrator, lifecycle } = await setup({ xgboost: plan(junk) })
     const report = await orchestrator.run(job('xgboost'))
@@ -159,9 +160,7 @@ describe('InProcessQueue', () => {
     const q = new InProcessQueue()
     const errors: string[] = []
     q.process(
-      async (j) => {
-        if (j.family === 'bad') throw new Error('boom')
-      },
+      (j) => (j.family === 'bad' ? Promise.reject(new Error('boom')) : Promise.resolve()),
       (j, e) => errors.push(`${j.family}: ${(e as Error).message}`),
     )
     await q.enqueue(job('bad'))
@@ -175,7 +174,10 @@ describe('TrainingScheduler', () => {
   function recorder() {
     const jobs: TrainingJob[] = []
     const queue = new InProcessQueue()
-    queue.process(async (j) => void jobs.push(j))
+    queue.process((j) => {
+      jobs.push(j)
+      return Promise.resolve()
+    })
     return { jobs, queue }
   }
 
