@@ -4,6 +4,8 @@
  */
 export { gbdtAdapter } from './adapter.js'
 export type { TrainingAdapter, TrainingRequest, TrainedModel } from './adapter.js'
+export { pythonAdapter, findPython } from './python-adapter.js'
+export type { PythonAdapterOptions, PythonLibrary } from './python-adapter.js'
 export { InProcessQueue } from './queue.js'
 export type { JobQueue, TrainingJob, JobHandler } from './queue.js'
 export { TrainingScheduler, DEFAULT_SCHEDULE_HOURS } from './scheduler.js'
