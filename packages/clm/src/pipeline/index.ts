@@ -7,6 +7,8 @@ export type { TrainingAdapter, TrainingRequest, TrainedModel } from './adapter.j
 export { pythonAdapter, findPython } from './python-adapter.js'
 export type { PythonAdapterOptions, PythonLibrary } from './python-adapter.js'
 export { InProcessQueue } from './queue.js'
+export { BullmqQueue } from './bullmq-queue.js'
+export type { BullmqQueueOptions } from './bullmq-queue.js'
 export type { JobQueue, TrainingJob, JobHandler } from './queue.js'
 export { TrainingScheduler, DEFAULT_SCHEDULE_HOURS } from './scheduler.js'
 export type { SchedulerOptions } from './scheduler.js'
