@@ -27,12 +27,12 @@ params = dict(
     eval_metric="mlogloss", seed=0,
 )
 for _ in range(runs):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     dt, dv = xgb.DMatrix(xt, label=yt), xgb.DMatrix(xv, label=yv)
     b = xgb.train(params, dt, p["rounds"], evals=[(dv, "validation")],
                   early_stopping_rounds=p["earlyStoppingRounds"], verbose_eval=False)
-    ms = (time.perf_counter() - t0) * 1000
+    ms, cpu_ms = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
     prob = b.predict(xgb.DMatrix(xs), iteration_range=(0, b.best_iteration + 1))
     ll = float(-np.log(np.clip(prob[np.arange(len(ys)), ys], 1e-15, 1)).mean())
-    print(json.dumps({"ms": ms, "rounds": b.best_iteration + 1, "logLoss": ll,
+    print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "rounds": b.best_iteration + 1, "logLoss": ll,
                       "accuracy": float((prob.argmax(1) == ys).mean()), "version": xgb.__version__}), flush=True)

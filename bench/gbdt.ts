@@ -39,12 +39,13 @@ export const BENCH_PARAMS: Pick<
   'rounds' | 'learningRate' | 'maxDepth' | 'lambda' | 'minChildWeight' | 'earlyStoppingRounds'
 > = { rounds: 500, learningRate: 0.05, maxDepth: 6, lambda: 1, minChildWeight: 1, earlyStoppingRounds: 30 }
 
-/** Spread of repeated timings. */
+/** Spread of repeated timings (wall clock), and the median CPU time (robust on a shared machine). */
 export interface Spread {
   readonly minMs: number
   readonly medianMs: number
   readonly maxMs: number
   readonly runs: number
+  readonly cpuMedianMs: number
 }
 
 /** One trainer's result on the split. */
@@ -67,9 +68,17 @@ export interface GbdtBenchResult {
   readonly allRows: { readonly time: Spread; readonly rounds: number }
 }
 
-function spread(ms: number[]): Spread {
+function spread(ms: number[], cpuMs: number[]): Spread {
   const s = [...ms].sort((a, b) => a - b)
-  return { minMs: s[0]!, medianMs: s[Math.floor(s.length / 2)]!, maxMs: s.at(-1)!, runs: s.length }
+  const c = [...cpuMs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return { minMs: s[0]!, medianMs: s[mid]!, maxMs: s.at(-1)!, runs: s.length, cpuMedianMs: c[mid]! }
+}
+
+/** CPU milliseconds of this process (every thread) since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from)
+  return (d.user + d.system) / 1000
 }
 
 async function histories(): Promise<{ series: CandleSeries[]; data: string }> {
@@ -102,9 +111,17 @@ function runXgboost(py: string, dir: string, opts: { runs: number; nthread: numb
   const lines = r.stdout
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { ms: number; rounds: number; logLoss: number; accuracy: number })
+    .map((l) => JSON.parse(l) as { ms: number; cpuMs: number; rounds: number; logLoss: number; accuracy: number })
   const last = lines.at(-1)!
-  return { time: spread(lines.map((l) => l.ms)), rounds: last.rounds, logLoss: last.logLoss, accuracy: last.accuracy }
+  return {
+    time: spread(
+      lines.map((l) => l.ms),
+      lines.map((l) => l.cpuMs),
+    ),
+    rounds: last.rounds,
+    logLoss: last.logLoss,
+    accuracy: last.accuracy,
+  }
 }
 
 /**
@@ -116,11 +133,12 @@ export async function benchGbdt(options: { readonly runs: number }): Promise<Gbd
   const ds = buildDataset(series, { label: DEFAULT_LABEL })
   const end = Math.max(...series.map((s) => s.openTime.at(-1)!)) + HOUR
   const { train, validation, test } = splitDataset(ds, planSplits(ds, { end }))
-  const ts: { ms: number; rounds: number; probs: Float64Array }[] = []
+  const ts: { ms: number; cpuMs: number; rounds: number; probs: Float64Array }[] = []
   for (let k = 0; k < options.runs; k++) {
-    const t0 = performance.now()
+    const [t0, c0] = [performance.now(), process.cpuUsage()]
     const model = await trainGbdtInWorker({ train, validation, classCount: 3, params: BENCH_PARAMS })
-    ts.push({ ms: performance.now() - t0, rounds: model.rounds, probs: predictGbdt(model, test) })
+    const [ms, cpuMs] = [performance.now() - t0, cpuSince(c0)]
+    ts.push({ ms, cpuMs, rounds: model.rounds, probs: predictGbdt(model, test) })
   }
   const tsSkill = skillMetrics({ probs: ts[0]!.probs, classCount: 3 }, test.labels)
   const prior = classPrior(train.labels, 3)
@@ -146,24 +164,29 @@ export async function benchGbdt(options: { readonly runs: number }): Promise<Gbd
   }
   const everything = { values: ds.values, labels: ds.labels, rows: ds.rows, columns: ds.columns }
   const allMs: number[] = []
+  const allCpu: number[] = []
   const allParams = { ...BENCH_PARAMS, rounds: 150, earlyStoppingRounds: 0 }
   for (let k = 0; k < options.runs; k++) {
-    const t0 = performance.now()
+    const [t0, c0] = [performance.now(), process.cpuUsage()]
     await trainGbdtInWorker({ train: everything, classCount: 3, params: allParams })
     allMs.push(performance.now() - t0)
+    allCpu.push(cpuSince(c0))
   }
   return {
     data,
     rows: { train: train.rows, validation: validation.rows, test: test.rows, all: ds.rows },
     ts: {
-      time: spread(ts.map((r) => r.ms)),
+      time: spread(
+        ts.map((r) => r.ms),
+        ts.map((r) => r.cpuMs),
+      ),
       rounds: ts[0]!.rounds,
       logLoss: tsSkill.logLoss,
       accuracy: tsSkill.accuracy,
     },
     xgboost,
     baselines,
-    allRows: { time: spread(allMs), rounds: allParams.rounds },
+    allRows: { time: spread(allMs, allCpu), rounds: allParams.rounds },
   }
 }
 
@@ -171,7 +194,7 @@ export async function benchGbdt(options: { readonly runs: number }): Promise<Gbd
 export function gbdtRows(r: GbdtBenchResult): [string, string, string][] {
   const t = (s: Spread): string => `${(s.medianMs / 1000).toFixed(2)} s`
   const range = (s: Spread): string =>
-    `min ${(s.minMs / 1000).toFixed(2)} / max ${(s.maxMs / 1000).toFixed(2)} s over ${s.runs} run(s)`
+    `wall min ${(s.minMs / 1000).toFixed(2)} / max ${(s.maxMs / 1000).toFixed(2)} s over ${s.runs} run(s), CPU ${(s.cpuMedianMs / 1000).toFixed(2)} s`
   const skill = (x: TrainerResult): string =>
     `test log-loss ${x.logLoss.toFixed(4)}, accuracy ${(x.accuracy * 100).toFixed(1)} %, ${x.rounds} rounds`
   const rows: [string, string, string][] = [
@@ -186,7 +209,7 @@ export function gbdtRows(r: GbdtBenchResult): [string, string, string][] {
     rows.push(['XGBoost hist (same split)', '-', r.xgboost])
   } else {
     for (const { nthread, result } of r.xgboost) {
-      const vs = `TS/XGB time ${(r.ts.time.medianMs / result.time.medianMs).toFixed(2)}x, log-loss ${(((r.ts.logLoss - result.logLoss) / result.logLoss) * 100).toFixed(2)} %`
+      const vs = `TS/XGB wall ${(r.ts.time.medianMs / result.time.medianMs).toFixed(2)}x, CPU ${(r.ts.time.cpuMedianMs / result.time.cpuMedianMs).toFixed(2)}x, log-loss ${(((r.ts.logLoss - result.logLoss) / result.logLoss) * 100).toFixed(2)} %`
       rows.push([
         `XGBoost hist, nthread ${nthread} (same split)`,
         t(result.time),

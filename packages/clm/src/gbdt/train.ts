@@ -175,8 +175,7 @@ export function trainGbdt(input: GbdtTrainInput): GbdtModel {
   const val = validation === undefined ? undefined : { binned: applyBins(validation, edges), labels: validation.labels }
   const valScores = validation === undefined ? undefined : initScores(validation.rows, baseScores)
   const n = train.rows
-  const grad = new Float64Array(n)
-  const hess = new Float64Array(n)
+  const gh = new Float64Array(2 * n)
   const rows = new Uint32Array(n)
   const scratch = new Uint32Array(n)
   const trees: GbdtTree[] = []
@@ -190,9 +189,9 @@ export function trainGbdt(input: GbdtTrainInput): GbdtModel {
   for (let round = 0; round < params.rounds; round++) {
     history.train.push(probabilities(b))
     for (let c = 0; c < k; c++) {
-      gradients(b, c, { grad, hess })
+      gradients(b, c, gh)
       for (let i = 0; i < n; i++) rows[i] = i
-      const grown = growTree({ binned: b.binned, binCount, uppers: edges.uppers, grad, hess, rows, scratch, params })
+      const grown = growTree({ binned: b.binned, binCount, uppers: edges.uppers, gh, rows, scratch, params })
       for (const leaf of grown.leaves) {
         for (let i = leaf.start; i < leaf.end; i++) {
           const j = rows[i]! * k + c
@@ -237,14 +236,14 @@ function probabilities(b: Booster): number {
   return loss / labels.length
 }
 
-function gradients(b: Booster, c: number, out: { grad: Float64Array; hess: Float64Array }): void {
+function gradients(b: Booster, c: number, gh: Float64Array): void {
   const { k, prob, labels, weights } = b
   for (let i = 0; i < labels.length; i++) {
     const p = prob[i * k + c]!
     const y = labels[i]!
     const w = weights[y]!
-    out.grad[i] = (p - (y === c ? 1 : 0)) * w
-    out.hess[i] = Math.max(2 * p * (1 - p) * w, 1e-16)
+    gh[2 * i] = (p - (y === c ? 1 : 0)) * w
+    gh[2 * i + 1] = Math.max(2 * p * (1 - p) * w, 1e-16)
   }
 }
 

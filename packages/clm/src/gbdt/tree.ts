@@ -43,10 +43,8 @@ export interface GrowInput {
   readonly binCount: Int32Array
   /** Upper bounds per feature (the float thresholds of the splits). */
   readonly uppers: readonly Float32Array[]
-  /** Gradient per row. */
-  readonly grad: Float64Array
-  /** Hessian per row. */
-  readonly hess: Float64Array
+  /** Gradient and hessian per row, interleaved: `gh[2r]`, `gh[2r + 1]`. */
+  readonly gh: Float64Array
   /** Row ids in use; permuted in place so that every leaf owns a contiguous range. */
   readonly rows: Uint32Array
   /** Scratch buffer as long as `rows`. */
@@ -102,11 +100,11 @@ class HistPool {
 
 function buildHist(input: GrowInput, leaf: { start: number; end: number }, hist: Float64Array): void {
   const { bins, columns } = input.binned
-  const { grad, hess, rows } = input
+  const { gh, rows } = input
   for (let i = leaf.start; i < leaf.end; i++) {
     const r = rows[i]!
-    const g = grad[r]!
-    const h = hess[r]!
+    const g = gh[2 * r]!
+    const h = gh[2 * r + 1]!
     const o = r * columns
     for (let f = 0, base = 0; f < columns; f++, base += HIST_STRIDE) {
       const k = base + (bins[o + f]! << 1)
@@ -208,8 +206,8 @@ export function growTree(input: GrowInput): { tree: GbdtTree; leaves: GrownLeaf[
   let g = 0
   let h = 0
   for (let i = 0; i < n; i++) {
-    g += input.grad[input.rows[i]!]!
-    h += input.hess[input.rows[i]!]!
+    g += input.gh[2 * input.rows[i]!]!
+    h += input.gh[2 * input.rows[i]! + 1]!
   }
   const root: OpenLeaf = { node: tree.add(), start: 0, end: n, depth: 0, g, h, hist: pool.take(), split: undefined }
   buildHist(input, root, root.hist)
