@@ -5,7 +5,7 @@
 export { fitBins, applyBins, binOf, MISSING_BIN, MAX_BINS } from './binning.js'
 export type { FeatureBins, BinnedMatrix, FeatureMatrix } from './binning.js'
 export { growTree, leafOfBinned, leafOfRow } from './tree.js'
-export type { GbdtTree, TreeParams } from './tree.js'
+export type { GbdtTree, TreeParams, GrowInput, GrownLeaf } from './tree.js'
 export { trainGbdt, resolveGbdtParams, logLossOfScores, DEFAULT_GBDT_PARAMS, GBDT_MODEL_FORMAT } from './train.js'
 export type { GbdtParams, GbdtModel, GbdtTrainInput, LabelledMatrix } from './train.js'
 export { predictGbdt, gbdtToOnnx, parseGbdtModel } from './model.js'

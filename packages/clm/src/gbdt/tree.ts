@@ -55,9 +55,13 @@ export interface GrowInput {
 
 /** A leaf of a grown tree and the range of `rows` it owns. */
 export interface GrownLeaf {
+  /** Node id of the leaf. */
   readonly node: number
+  /** First position in `rows` of the leaf's rows. */
   readonly start: number
+  /** One past the last position. */
   readonly end: number
+  /** Leaf value (learning rate applied). */
   readonly value: number
 }
 
