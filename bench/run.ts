@@ -14,6 +14,7 @@
  *    in a fresh process, like the latency benches above.
  *  - kline stream: 50 symbols of 1m klines through ccxt.pro + klineFeed vs a bare ws client (emulator),
  *    at several round rates: lag and backlog (1 s per rate when $QUANTUM_BENCH_BARS < 1,000,000, else 3 s).
+ *  - GBDT trainer: the TypeScript histogram GBDT (worker thread) vs XGBoost on the same 1h split (bench/gbdt.ts).
  * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
  */
 import { spawnSync } from 'node:child_process'
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
 import type { benchEmulator } from './emulator-latency.js'
 import { inFreshProcess } from './fresh-process.js'
+import { benchGbdt, gbdtRows } from './gbdt.js'
 import { benchKlineStream, klineStreamRows } from './kline-stream.js'
 import type { benchLiveOrder } from './live-order.js'
 import { benchOrders, benchSignals } from './micro.js'
@@ -149,6 +151,9 @@ async function main(): Promise<void> {
   await benchJournal()
   await benchKlines()
   await benchAi(dir)
+  for (const [name, value, ratio] of gbdtRows(await benchGbdt({ runs: bars < 1_000_000 ? 1 : 3 }))) {
+    report(name, value, ratio)
+  }
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
 }
 

@@ -1,0 +1,6 @@
+/**
+ * Drift: PSI per feature and of the predictions against the training reference, with hysteresis.
+ * @packageDocumentation
+ */
+export { featureReference, featurePsi, predictionPsi, psiOfShares, DriftMonitor } from './psi.js'
+export type { FeatureReference, Hysteresis, DriftFinding } from './psi.js'

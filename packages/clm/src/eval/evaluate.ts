@@ -1,0 +1,124 @@
+/**
+ * Out-of-time evaluation of a candidate model file against the production model and the baselines on
+ * the most recent window (the test split), plus a backtest of the user's strategy with the candidate
+ * swapped in, run by the SDK's own engine (`runBacktest`), and the promotion decision.
+ * @packageDocumentation
+ */
+import type { ModelFamily } from '@quantum/agents'
+import {
+  QuantumConfigSchema,
+  parseOrThrow,
+  runBacktest,
+  type BacktestSummary,
+  type QuantumConfigInput,
+} from '@quantum/core'
+import { decidePromotion, type PromotionDecision, type PromotionGates, type SkillComparison } from './gates.js'
+import { classPrior, constantProbabilities, majorityProbabilities, skillMetrics } from './metrics.js'
+import { scoreOnnxModel, type NamedRows } from './score-model.js'
+
+/** A model file the strategy can be built around. */
+export interface ModelRef {
+  /** The `.onnx` file (its `.meta.json` beside it). */
+  readonly path: string
+  /** Its family. */
+  readonly family: ModelFamily
+}
+
+/**
+ * The user's strategy as a function of the model it runs: called once per evaluated model (fresh
+ * plugins each time), it returns the config to backtest, e.g. `(m) => ({ ...base, plugins: [xgboostAgent({ model: m.path }), …] })`.
+ */
+export type StrategyFactory = (model: ModelRef) => QuantumConfigInput | Promise<QuantumConfigInput>
+
+/** The backtest part of {@link EvaluateOptions}. */
+export interface EvaluationBacktest {
+  /** The user's strategy. */
+  readonly strategy: StrategyFactory
+  /** Folder the strategy's relative data paths resolve against. */
+  readonly baseDir: string
+  /** Folder of the binary candle cache. @default runBacktest's */
+  readonly cacheDir?: string
+}
+
+/** Options of {@link evaluateCandidate}. */
+export interface EvaluateOptions {
+  /** The candidate model file. */
+  readonly candidate: ModelRef
+  /** The production model file, when there is one. */
+  readonly production?: ModelRef
+  /** The evaluation rows (the test split: the most recent window), with feature names. */
+  readonly test: NamedRows & { readonly labels: Uint8Array; readonly time: Float64Array }
+  /** Labels of the training rows (the class-prior baseline). */
+  readonly trainLabels: Uint8Array
+  /** Backtest the strategy with the candidate (and the production model) over the test window. */
+  readonly backtest?: EvaluationBacktest
+  /** Trading gates. @default DEFAULT_PROMOTION_GATES */
+  readonly gates?: PromotionGates
+}
+
+/** What {@link evaluateCandidate} found. */
+export interface EvaluationReport {
+  /** First and last bar time of the evaluation rows (ISO). */
+  readonly window: { readonly from: string; readonly to: string; readonly rows: number }
+  /** Skill of the candidate, the production model and the baselines. */
+  readonly skill: SkillComparison
+  /** Backtest summaries over the window, when a strategy was given. */
+  readonly backtest?: { readonly candidate: BacktestSummary; readonly production?: BacktestSummary }
+  /** The promotion decision. */
+  readonly decision: PromotionDecision
+}
+
+async function backtestWith(model: ModelRef, bt: EvaluationBacktest, window: { from: number; to: number }) {
+  const input = await bt.strategy(model)
+  const config = parseOrThrow(QuantumConfigSchema, input, { what: `strategy config for ${model.path}` })
+  const data = { ...config.data, from: window.from, to: window.to }
+  const run = await runBacktest(
+    { ...config, data },
+    { baseDir: bt.baseDir, ...(bt.cacheDir === undefined ? {} : { cacheDir: bt.cacheDir }) },
+  )
+  return run.summary
+}
+
+/**
+ * Scores the candidate and the production model on the evaluation rows, compares them with the
+ * baselines, backtests the strategy with each over the same window, and decides.
+ * @throws {ModelError} when a model file or its metadata is missing or corrupt.
+ * @example const report = await evaluateCandidate({ candidate, production, test, trainLabels, backtest })
+ */
+export async function evaluateCandidate(options: EvaluateOptions): Promise<EvaluationReport> {
+  const { test } = options
+  const prior = classPrior(options.trainLabels, 3)
+  const candidate = skillMetrics(await scoreOnnxModel(options.candidate.path, test), test.labels)
+  const production =
+    options.production === undefined
+      ? undefined
+      : skillMetrics(await scoreOnnxModel(options.production.path, test), test.labels)
+  const skill: SkillComparison = {
+    candidate,
+    ...(production === undefined ? {} : { production }),
+    prior: skillMetrics(constantProbabilities(prior, test.rows), test.labels),
+    majority: skillMetrics(majorityProbabilities(prior, test.rows), test.labels),
+  }
+  const from = test.time[0] ?? 0
+  const to = (test.time.at(-1) ?? 0) + 1
+  let backtest: EvaluationReport['backtest']
+  if (options.backtest !== undefined) {
+    const c = await backtestWith(options.candidate, options.backtest, { from, to })
+    const p =
+      options.production === undefined
+        ? undefined
+        : await backtestWith(options.production, options.backtest, { from, to })
+    backtest = { candidate: c, ...(p === undefined ? {} : { production: p }) }
+  }
+  const decision = decidePromotion({
+    skill,
+    ...(backtest === undefined ? {} : { backtest: backtest.candidate }),
+    ...(options.gates === undefined ? {} : { gates: options.gates }),
+  })
+  return {
+    window: { from: new Date(from).toISOString(), to: new Date(to - 1).toISOString(), rows: test.rows },
+    skill,
+    ...(backtest === undefined ? {} : { backtest }),
+    decision,
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * {@link trainGbdt} in a worker thread, so a training job never blocks the decisions of a running
+ * strategy; with a wall-clock limit and the rows validated first.
+ * @packageDocumentation
+ */
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { runWorker } from '../worker/run-worker.js'
+import type { GbdtModel, GbdtTrainInput } from './train.js'
+import { validateTrainingRows } from './validate.js'
+
+/** Options of {@link trainGbdtInWorker}. */
+export interface TrainInWorkerOptions {
+  /** Wall-clock limit; the worker is terminated after it. @default 600000 (10 min) */
+  readonly timeoutMs?: number
+  /** Aborts the training. */
+  readonly signal?: AbortSignal
+  /** Feature names for error messages. */
+  readonly featureNames?: readonly string[]
+  /** Fewest training rows accepted. @default 200 */
+  readonly minRows?: number
+  /** Accept NaN features. @default false */
+  readonly allowMissing?: boolean
+}
+
+/** The worker module beside this one: `gbdt-worker.ts` in sources, `gbdt-worker.js|cjs` in `dist/`. */
+export function gbdtWorkerFile(): string {
+  const here = fileURLToPath(import.meta.url)
+  const dir = dirname(here)
+  if (here.endsWith('.ts')) return join(dir, 'gbdt-worker.ts')
+  const ext = here.endsWith('.cjs') ? 'cjs' : 'js'
+  const file = join(dir, `gbdt-worker.${ext}`)
+  return existsSync(file) ? file : join(dir, 'gbdt-worker.js')
+}
+
+/**
+ * Validates the rows, then trains in a fresh worker thread.
+ * @throws {DataError} when the training or validation rows are unusable (nothing is started).
+ * @throws {TrainerError} when the worker crashes, fails, or outlives `timeoutMs`.
+ * @example const model = await trainGbdtInWorker({ train, validation, classCount: 3 }, { timeoutMs: 60_000 })
+ */
+export async function trainGbdtInWorker(input: GbdtTrainInput, options: TrainInWorkerOptions = {}): Promise<GbdtModel> {
+  const common = {
+    classCount: input.classCount,
+    featureNames: options.featureNames,
+    allowMissing: options.allowMissing,
+  }
+  validateTrainingRows(input.train, { ...common, split: 'train', minRows: options.minRows })
+  if (input.validation !== undefined) {
+    validateTrainingRows(input.validation, {
+      ...common,
+      split: 'validation',
+      minRows: 1,
+      refuseConstant: false,
+      requireEveryClass: false,
+    })
+  }
+  return runWorker<GbdtModel>(gbdtWorkerFile(), input, {
+    trainer: 'gbdt-worker',
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  })
+}

@@ -1,0 +1,75 @@
+/**
+ * The training-adapter port (what the orchestrator calls to turn splits into an ONNX model) and the
+ * default adapter: the TypeScript histogram GBDT in a worker thread.
+ * @packageDocumentation
+ */
+import { trainGbdtInWorker } from '../gbdt/train-in-worker.js'
+import { gbdtToOnnx } from '../gbdt/model.js'
+import type { GbdtParams, LabelledMatrix } from '../gbdt/train.js'
+
+/** What an adapter trains on. */
+export interface TrainingRequest {
+  /** Model family slot, e.g. `xgboost`. */
+  readonly family: string
+  /** Training rows. */
+  readonly train: LabelledMatrix
+  /** Validation rows (early stopping). */
+  readonly validation: LabelledMatrix
+  /** Feature names in column order. */
+  readonly features: readonly string[]
+  /** Number of classes (3: SELL, HOLD, BUY). */
+  readonly classCount: number
+  /** Trainer parameters (adapter-specific). */
+  readonly params: Readonly<Record<string, unknown>>
+  /** Wall-clock limit. */
+  readonly timeoutMs: number
+  /** Aborts the training. */
+  readonly signal?: AbortSignal
+}
+
+/** What an adapter returns. */
+export interface TrainedModel {
+  /** The model as ONNX (`input [N, F]` float32 -> `probabilities [N, 3]`), features raw (not normalised). */
+  readonly onnx: Uint8Array
+  /** Trainer name and version, for the lineage. */
+  readonly trainer: string
+  /** Parameters actually used. */
+  readonly params: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A trainer the pipeline can run. Implement it to plug in any training code; throw `TrainerError`
+ * (crash, timeout, missing dependency) or `DataError` (unusable rows), never a bare `Error`.
+ */
+export interface TrainingAdapter {
+  /** Adapter name, e.g. `gbdt-ts` or `python:xgboost`. */
+  readonly name: string
+  /** Trains one model. */
+  train(request: TrainingRequest): Promise<TrainedModel>
+}
+
+/**
+ * The TypeScript GBDT adapter (no Python needed): trains in a worker thread, exports ONNX.
+ * @example const adapter = gbdtAdapter({ learningRate: 0.05 })
+ */
+export function gbdtAdapter(defaults: Partial<GbdtParams> = {}): TrainingAdapter {
+  return {
+    name: 'gbdt-ts',
+    async train(request) {
+      const params = { ...defaults, ...(request.params as Partial<GbdtParams>) }
+      const model = await trainGbdtInWorker(
+        { train: request.train, validation: request.validation, classCount: request.classCount, params },
+        {
+          timeoutMs: request.timeoutMs,
+          featureNames: request.features,
+          ...(request.signal === undefined ? {} : { signal: request.signal }),
+        },
+      )
+      return {
+        onnx: gbdtToOnnx(model, { name: request.family }),
+        trainer: 'gbdt-ts@1',
+        params: { ...model.params, rounds: model.rounds },
+      }
+    },
+  }
+}

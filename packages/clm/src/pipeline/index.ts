@@ -1,0 +1,16 @@
+/**
+ * The CLM pipeline: scheduler -> job queue -> orchestrator -> training adapter.
+ * @packageDocumentation
+ */
+export { gbdtAdapter } from './adapter.js'
+export type { TrainingAdapter, TrainingRequest, TrainedModel } from './adapter.js'
+export { pythonAdapter, findPython } from './python-adapter.js'
+export type { PythonAdapterOptions, PythonLibrary } from './python-adapter.js'
+export { InProcessQueue } from './queue.js'
+export { BullmqQueue } from './bullmq-queue.js'
+export type { BullmqQueueOptions } from './bullmq-queue.js'
+export type { JobQueue, TrainingJob, JobHandler } from './queue.js'
+export { TrainingScheduler, DEFAULT_SCHEDULE_HOURS } from './scheduler.js'
+export type { SchedulerOptions } from './scheduler.js'
+export { Orchestrator } from './orchestrator.js'
+export type { FamilyPlan, JobEvent, JobStep, JobReport, OrchestratorOptions } from './orchestrator.js'

@@ -1,0 +1,159 @@
+/**
+ * A training adapter that runs XGBoost or LightGBM in Python where it is installed (Debian
+ * `python3-xgboost`; LightGBM from a wheel, it is not in Debian), then converts the saved model to ONNX
+ * with the agents' converters. Where the interpreter or the library is missing it fails with a
+ * `TrainerError` (`missing-dependency`) that names what to install.
+ * @packageDocumentation
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { lightgbmTextToOnnx, xgboostJsonToOnnx } from '@quantum/agents'
+import { TrainerError } from '../errors.js'
+import type { TrainedModel, TrainingAdapter, TrainingRequest } from './adapter.js'
+
+/** Python libraries the adapter can train with. */
+export type PythonLibrary = 'xgboost' | 'lightgbm'
+
+/** Options of {@link pythonAdapter}. */
+export interface PythonAdapterOptions {
+  /** The library. */
+  readonly library: PythonLibrary
+  /**
+   * Interpreters to try, first that imports the library wins.
+   * @default $QUANTUM_PYTHON, /usr/bin/python3 (Debian's: a pyenv shim first on PATH cannot see Debian's modules), python3
+   */
+  readonly python?: readonly string[]
+  /** Extra environment (e.g. `PYTHONPATH` of a LightGBM wheel). */
+  readonly env?: Readonly<Record<string, string>>
+}
+
+const INSTALL_HINT: Record<PythonLibrary, string> = {
+  xgboost: 'apt-get install -y python3-xgboost python3-numpy',
+  lightgbm:
+    'LightGBM is not in Debian: pip install --no-deps --target /opt/lgbm-site lightgbm, then PYTHONPATH=/opt/lgbm-site',
+}
+
+/** The training script shipped with the package (`python/train_tree.py`). */
+function scriptPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  for (const up of ['../../python', '../python']) {
+    const p = join(here, up, 'train_tree.py')
+    if (existsSync(p)) return p
+  }
+  throw new TrainerError('python', 'missing-dependency', `train_tree.py not found near ${here}`)
+}
+
+/**
+ * The first interpreter of `candidates` that can import `library` (and numpy).
+ * @throws {TrainerError} `missing-dependency` naming every interpreter tried and what to install.
+ */
+export function findPython(library: PythonLibrary, options: Omit<PythonAdapterOptions, 'library'> = {}): string {
+  const candidates =
+    options.python ??
+    [process.env.QUANTUM_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => p !== undefined && p !== '')
+  const tried: string[] = []
+  for (const py of candidates) {
+    const r = spawnSync(py, ['-c', `import numpy, ${library}`], {
+      encoding: 'utf8',
+      env: { ...process.env, ...options.env },
+    })
+    if (r.status === 0) return py
+    tried.push(
+      `${py} (${r.error !== undefined ? 'not found' : (r.stderr.trim().split('\n').at(-1) ?? `exit ${r.status}`)})`,
+    )
+  }
+  throw new TrainerError(
+    `python:${library}`,
+    'missing-dependency',
+    `no Python can import ${library}: tried ${tried.join(', ')}. Install: ${INSTALL_HINT[library]}`,
+  )
+}
+
+async function writeSplits(dir: string, request: TrainingRequest): Promise<void> {
+  for (const [name, m] of [
+    ['train', request.train],
+    ['validation', request.validation],
+  ] as const) {
+    await writeFile(join(dir, `${name}.x.f32`), m.values)
+    await writeFile(join(dir, `${name}.y.u8`), m.labels)
+  }
+  await writeFile(
+    join(dir, 'meta.json'),
+    JSON.stringify({ columns: request.train.columns, classes: request.classCount }),
+  )
+}
+
+function runPython(
+  py: string,
+  args: readonly string[],
+  opts: { timeoutMs: number; name: string; env: NodeJS.ProcessEnv },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(py, args, { env: opts.env, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new TrainerError(opts.name, 'timeout', `no result after ${opts.timeoutMs} ms; process killed`))
+    }, opts.timeoutMs)
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      reject(new TrainerError(opts.name, 'crashed', { message: e.message, cause: e }))
+    })
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) resolve()
+      else if (code === 3) reject(new TrainerError(opts.name, 'missing-dependency', stderr.trim()))
+      else if (signal !== 'SIGKILL')
+        reject(
+          new TrainerError(
+            opts.name,
+            'crashed',
+            `exit ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        )
+    })
+  })
+}
+
+/**
+ * The Python adapter.
+ * @example const adapter = pythonAdapter({ library: 'xgboost' })
+ */
+export function pythonAdapter(options: PythonAdapterOptions): TrainingAdapter {
+  const name = `python:${options.library}`
+  return {
+    name,
+    async train(request: TrainingRequest): Promise<TrainedModel> {
+      const py = findPython(options.library, options)
+      const dir = await mkdtemp(join(tmpdir(), 'qt-clm-py-'))
+      try {
+        await writeSplits(dir, request)
+        await runPython(py, [scriptPath(), dir, options.library, JSON.stringify(request.params)], {
+          timeoutMs: request.timeoutMs,
+          name,
+          env: { ...process.env, ...options.env },
+        })
+        const result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as {
+          rounds: number
+          version: string
+        }
+        const featureCount = request.train.columns
+        const onnx =
+          options.library === 'xgboost'
+            ? xgboostJsonToOnnx(JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')), {
+                featureCount,
+                source: `${name} model.json`,
+              })
+            : lightgbmTextToOnnx(await readFile(join(dir, 'model.txt'), 'utf8'), { source: `${name} model.txt` })
+        return { onnx, trainer: `${name} (${result.version})`, params: { ...request.params, rounds: result.rounds } }
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    },
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Runs one job in a fresh worker thread with a wall-clock limit: the worker gets `payload` as its first
+ * message and answers once with `{ ok: true, value }` or `{ ok: false, error }`. A worker that throws,
+ * exits without answering, or outlives `timeoutMs` is terminated and the call fails with a
+ * {@link TrainerError} naming the trainer; the caller's state is untouched.
+ * @packageDocumentation
+ */
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { TrainerError } from '../errors.js'
+
+/** The message a worker answers with. */
+export type WorkerReply<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: { readonly name: string; readonly message: string } }
+
+/** Options of {@link runWorker}. */
+export interface RunWorkerOptions {
+  /** Name of the trainer in errors. */
+  readonly trainer: string
+  /** Wall-clock limit in milliseconds. @default 600000 */
+  readonly timeoutMs?: number
+  /** Aborts the job (the worker is terminated). */
+  readonly signal?: AbortSignal
+}
+
+/**
+ * A worker for `file`. A `.ts` worker (sources, under tests or tsx) is loaded through tsx's `tsImport`
+ * from a small bootstrap, since a worker does not inherit the parent's TypeScript loader.
+ */
+function spawn(file: string): Worker {
+  if (!file.endsWith('.ts')) return new Worker(file)
+  const pkg = createRequire(import.meta.url).resolve('tsx/package.json')
+  const api = pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href
+  const target = pathToFileURL(file).href
+  const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`
+  return new Worker(boot, { eval: true })
+}
+
+/**
+ * Runs `file` (a worker module) on `payload` and resolves with its answer.
+ * @throws {TrainerError} `crashed` (threw or exited), `timeout`, or `failed` (answered with an error).
+ * @example const model = await runWorker<GbdtModel>(workerFile, input, { trainer: 'gbdt', timeoutMs: 60_000 })
+ */
+export function runWorker<T>(file: string, payload: unknown, options: RunWorkerOptions): Promise<T> {
+  const { trainer } = options
+  const timeoutMs = options.timeoutMs ?? 600_000
+  return new Promise<T>((resolve, reject) => {
+    const worker = spawn(file)
+    let settled = false
+    const finish = (fn: () => void): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onAbort)
+      void worker.terminate()
+      fn()
+    }
+    const timer = setTimeout(() => {
+      finish(() => reject(new TrainerError(trainer, 'timeout', `no answer after ${timeoutMs} ms; worker terminated`)))
+    }, timeoutMs)
+    const onAbort = (): void => finish(() => reject(new TrainerError(trainer, 'failed', 'aborted')))
+    options.signal?.addEventListener('abort', onAbort)
+    worker.once('message', (reply: WorkerReply<T>) => {
+      finish(() => {
+        if (reply.ok) resolve(reply.value)
+        else reject(new TrainerError(trainer, 'failed', `${reply.error.name}: ${reply.error.message}`))
+      })
+    })
+    worker.once('error', (error) => {
+      finish(() => reject(new TrainerError(trainer, 'crashed', { message: error.message, cause: error })))
+    })
+    worker.once('exit', (code) => {
+      finish(() => reject(new TrainerError(trainer, 'crashed', `worker exited with code ${code} without answering`)))
+    })
+    worker.postMessage(payload)
+  })
+}
