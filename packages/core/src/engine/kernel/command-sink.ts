@@ -1,6 +1,9 @@
 import type { EventBus, ExchangePort, ExitActions, OrderIntent, SimulatedExchange } from '../../types.js'
 import { CommandQueue } from './command-queue.js'
-import { exitCommands, intentCommands, runAsync, runSync, type RiskCheck } from './commands.js'
+import type { OrderRequest } from '../../schemas.js'
+import { executeSync, exitCommands, intentCommands, leverageOf, runAsync, runSync, type RiskCheck } from './commands.js'
+
+const NO_REQUEST: OrderRequest = { symbol: 'NONE', side: 'BUY', type: 'MARKET', quantity: 1 }
 
 /**
  * Where the kernel's orders go. Two lanes: `protect` carries exit policies' actions (stops, targets,
@@ -24,8 +27,25 @@ export interface CommandSink {
  * A backtest is a pure function of its inputs this way, and a paper run equals its backtest.
  */
 export function directSink(exchange: SimulatedExchange, bus: EventBus, checkRisk: RiskCheck): CommandSink {
+  // One command object per sink, reused: the entry path allocates nothing but the exchange's order record.
+  const place: { kind: 'place'; request: OrderRequest } = { kind: 'place', request: NO_REQUEST }
+  const lever: { kind: 'leverage'; leverage: number; request: OrderRequest } = {
+    kind: 'leverage',
+    leverage: 0,
+    request: NO_REQUEST,
+  }
   return {
-    enter: (intent) => runSync(exchange, bus, intentCommands(intent)),
+    // intentCommands, inline: the leverage first (a refusal sends nothing), then the order.
+    enter(intent) {
+      const leverage = leverageOf(intent)
+      if (leverage !== undefined) {
+        lever.leverage = leverage
+        lever.request = intent
+        if (!executeSync(exchange, bus, lever)) return
+      }
+      place.request = intent
+      executeSync(exchange, bus, place)
+    },
     protect: (symbol, actions) => runSync(exchange, bus, exitCommands(symbol, actions, checkRisk)),
     pending: 0,
     drain: () => Promise.resolve(),

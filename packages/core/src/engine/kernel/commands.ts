@@ -21,13 +21,29 @@ export type CommandRule = Generator<Command, void, boolean>
 /** The risk chain an exit's intents go through when their turn comes. */
 export type RiskCheck = (intent: OrderIntent) => OrderIntent | undefined
 
-/** Sends an approved intent: the leverage it asks for first (not for reduce-only orders), then the order. */
+/** The leverage an intent sets before its order: its `leverage`, never for a reduce-only order. */
+export function leverageOf(intent: OrderIntent): number | undefined {
+  return intent.reduceOnly === true ? undefined : intent.leverage
+}
+
+/**
+ * The order request of an intent, as events show it (without `reason` and `leverage`). The exchange
+ * itself takes the intent as it is (it reads the request's fields only), so the hot path copies nothing.
+ */
+export function requestOf(intent: OrderRequest): OrderRequest {
+  if (!('reason' in intent) && !('leverage' in intent)) return intent
+  const { reason: _reason, leverage: _leverage, ...request } = intent as OrderIntent
+  return request
+}
+
+/**
+ * Sends an approved intent: the leverage it asks for first ({@link leverageOf}; a refusal sends
+ * nothing), then the order. The paper exchange's sink runs the same two steps inline (`directSink`).
+ */
 export function* intentCommands(intent: OrderIntent): CommandRule {
-  const { reason: _reason, leverage, ...request } = intent
-  if (leverage !== undefined && intent.reduceOnly !== true) {
-    if (!(yield { kind: 'leverage', leverage, request })) return
-  }
-  yield { kind: 'place', request }
+  const leverage = leverageOf(intent)
+  if (leverage !== undefined && !(yield { kind: 'leverage', leverage, request: intent })) return
+  yield { kind: 'place', request: intent }
 }
 
 /**
@@ -54,14 +70,14 @@ const toError = (error: unknown): Error => (error instanceof Error ? error : new
 /** A refused command as its event: `order-rejected` for orders and leverage, `cancel-rejected` for cancels. */
 function reportRefusal(bus: EventBus, command: Command, error: unknown): void {
   if (command.kind === 'place' || command.kind === 'leverage') {
-    bus.emit({ type: 'order-rejected', request: command.request, error: toError(error) })
+    bus.emit({ type: 'order-rejected', request: requestOf(command.request), error: toError(error) })
   } else {
     const orderId = command.kind === 'cancel' ? command.orderId : '*'
     bus.emit({ type: 'cancel-rejected', symbol: command.symbol, orderId, error: toError(error) })
   }
 }
 
-/** Runs one command on the paper exchange, synchronously; a refusal becomes an event. */
+/** Runs one command on the paper exchange, synchronously; a refusal becomes an event. Returns whether it succeeded. */
 export function executeSync(exchange: SimulatedExchange, bus: EventBus, command: Command): boolean {
   try {
     switch (command.kind) {
