@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: the SDK's hot paths against baselines measured in the same run.
- *  - per candle: the reference strategy through the full pipeline vs the bare loop (bench/reference);
+ *  - per candle: the reference strategy through the full pipeline vs the bare loop (bench/reference),
+ *    with the garbage collector's share of the pipeline's time; the path without signals (and the
+ *    minor GCs it causes); the cost of one RxJS stage;
  *  - whole process: `quantum-run` on the same bars from the binary cache (startup, config, data, report);
  *  - per signal: a signal on every bar through decision, sizing, risk and execution;
  *  - per order: paper-exchange order placement and fill vs bare arithmetic;
@@ -28,7 +30,7 @@ import { inFreshProcess } from './fresh-process.js'
 import { benchGbdt, gbdtRows } from './gbdt.js'
 import { benchKlineStream, klineStreamRows } from './kline-stream.js'
 import type { benchLiveOrder } from './live-order.js'
-import { benchOrders, benchSignals } from './micro.js'
+import { benchNoSignal, benchOrders, benchRxStage, benchSignals, withGc } from './micro.js'
 import { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
 import type { benchStateStore } from './state-store.js'
@@ -63,18 +65,39 @@ async function main(): Promise<void> {
   const bareRate = bars / (best(bareTimes) / 1000)
   report('bare loop (baseline)', `${fmt(bareRate)} bars/s`)
   const sdkTimes: number[] = []
+  const gcShares: number[] = []
   let sdkTrades = 0
   for (let k = 0; k < 5; k++) {
-    const { output } = await runReferenceSdk(series)
-    sdkTimes.push(output.durationMs)
-    sdkTrades = output.trades.length
+    const { value, gcMs } = await withGc(() => runReferenceSdk(series))
+    sdkTimes.push(value.output.durationMs)
+    gcShares.push(gcMs / value.output.durationMs)
+    sdkTrades = value.output.trades.length
   }
   if (sdkTrades !== bareTrades) throw new Error(`trade count differs: sdk ${sdkTrades} vs bare ${bareTrades}`)
   const sdkRate = bars / (best(sdkTimes) / 1000)
+  const worstRate = bars / (Math.max(...sdkTimes) / 1000)
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
   report(
     'full pipeline, inner loop',
     `${fmt(sdkRate)} bars/s`,
-    `${(bareRate / sdkRate).toFixed(1)}x slower than bare (${sdkTrades} trades)`,
+    `${(bareRate / sdkRate).toFixed(1)}x slower than bare (${sdkTrades} trades; worst of 5 ${fmt(worstRate)} bars/s)`,
+  )
+  report(
+    'full pipeline: garbage collection share',
+    `${pct(Math.min(...gcShares))} - ${pct(Math.max(...gcShares))}`,
+    'of the inner loop time, over 5 runs',
+  )
+  const quiet = await benchNoSignal(series)
+  report(
+    'no-signal path (market step, exits, agents)',
+    `${fmt(quiet.barsPerSec)} bars/s`,
+    `${quiet.scavenges} minor GCs over ${fmt(bars)} bars (an allocation-free path has none)`,
+  )
+  const rx = benchRxStage(series)
+  report(
+    'one RxJS stage (custom Observable operator)',
+    `${rx.nsPerStage.toFixed(1)} ns/bar`,
+    `vs ${rx.nsLoop.toFixed(1)} ns/bar for the bare loop's call; the pipeline has 6 stages`,
   )
 
   // Whole process: the CLI on a CSV of the same bars, after one run that fills the binary cache.

@@ -1,6 +1,6 @@
 import { isRetryable, isStatusUnknown } from './errors.js'
 
-/** Backoff settings of {@link withRetry}. */
+/** Backoff settings of the adapter's retries (reads and idempotent order placement). */
 export interface RetryPolicy {
   /** Attempts in all, the first included. @default 5 */
   readonly attempts?: number

@@ -76,7 +76,6 @@ export { fixedNotional, closeOpposite } from './plugins/fixed-notional.js'
 export {
   candleAt,
   marketBarAt,
-  lowerBound,
   medianSpacing,
   seriesLength,
   sliceSeries,
@@ -128,9 +127,10 @@ export * from './math/index.js'
 // Engine
 export { runEngine } from './engine/run-engine.js'
 export type { EngineRunOptions, EngineOutput } from './engine/run-engine.js'
-export type { BarDetail, SymbolDetail } from './engine/operators/simulate-bars.js'
-export { barSource } from './engine/bar-source.js'
-export type { BarOrder, BarSourceOptions } from './engine/bar-source.js'
+export type { BarDetail, SymbolDetail } from './engine/kernel/market-step.js'
+export type { BarOrder } from './engine/bar-source.js'
+export { runRiskChain } from './engine/risk-chain.js'
+export type { RiskChainHooks } from './engine/risk-chain.js'
 export { SimulatedClock } from './engine/clock.js'
 export { createLogger, silentLogger } from './engine/logger.js'
 export type { LoggerOptions, LogLevel } from './engine/logger.js'
@@ -157,12 +157,10 @@ export type { MarketData, LoadMarketDataOptions } from './backtest/load-market-d
 export { summarizeRun } from './backtest/summarize.js'
 export type { SummarizeInput } from './backtest/summarize.js'
 export { startLive, ProtectionWatchdog } from './engine/live/run-live.js'
-export type { LiveRun, LiveRunOptions, LiveSummary } from './engine/live/run-live.js'
-export { CommandQueue } from './engine/live/command-queue.js'
+export type { LiveRun, LiveRunOptions, LiveRunBaseOptions, LiveSummary } from './engine/live/run-live.js'
+export type { KernelVenue } from './engine/kernel/kernel.js'
 export { replayBars } from './engine/live/replay-bars.js'
 export type { ReplayOptions } from './engine/live/replay-bars.js'
-export { applyExitActionsAsync, submitIntentAsync, submitOrderAsync } from './engine/live/live-submit.js'
-export type { LiveSubmitContext } from './engine/live/live-submit.js'
 
 // Durable state: the StateStore port (implemented by @quantum/store), its records and errors
 export * from './state/index.js'

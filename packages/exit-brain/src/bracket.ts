@@ -51,17 +51,25 @@ export function bracketOrders(
   const dir = position.side === 'LONG' ? 1 : -1
   const side = dir > 0 ? 'SELL' : 'BUY'
   const { symbol, quantity, entryPrice } = position
-  const base = { symbol, side, quantity, reduceOnly: true } as const
+  // Literals rather than a spread of a shared base: this runs on every entry fill.
+  const stop: OrderRequest = {
+    symbol,
+    side,
+    quantity,
+    reduceOnly: true,
+    type: 'STOP_MARKET',
+    triggerPrice: entryPrice - dir * distances.stop,
+    tag: 'stop',
+  }
   return [
-    { ...base, type: 'STOP_MARKET', triggerPrice: entryPrice - dir * distances.stop, tag: 'stop' },
+    stop,
     targetOrder({ symbol, side, quantity, price: entryPrice + dir * distances.target, tag: 'take-profit' }, target),
   ]
 }
 
 /** Ids of the working reduce-only orders of `symbol` (the exits a policy replaces or cancels). */
 export function workingExitIds(ctx: PluginContext, symbol: string): string[] {
-  return ctx.account
-    .getOpenOrders(symbol)
-    .filter((o) => o.reduceOnly)
-    .map((o) => o.id)
+  const ids: string[] = []
+  for (const o of ctx.account.getOpenOrders(symbol)) if (o.reduceOnly) ids.push(o.id)
+  return ids
 }

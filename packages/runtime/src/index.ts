@@ -13,7 +13,7 @@ export { writeRunFolder, buildSummaryJson, riskStatesJson, defaultRunDir, runSta
 export type { RunFiles, WriteRunOptions } from './write-run.js'
 export { describeRun } from './run-info.js'
 export type { PluginInfo, RunInfo } from './run-info.js'
-export { renderReportHtml, escapeHtml } from './report-html.js'
+export { renderReportHtml } from './report-html.js'
 export type { ReportOptions } from './report-html.js'
 export { buildReportData, aggregateCandles, reduceEquity, sampleTrades } from './report-data.js'
 export type { CandleData, MarkerData, ReportData, ReportLimits } from './report-data.js'
@@ -25,7 +25,6 @@ export { createCliLogger } from './logger.js'
 export type { CliLoggerOptions, LogLevel } from './logger.js'
 export { createProgress, PROGRESS_MIN_BARS } from './progress.js'
 export type { ProgressOptions, ProgressReporter } from './progress.js'
-export { writeFileAtomic } from './atomic.js'
 export {
   toJson,
   jsonReplacer,

@@ -2,11 +2,10 @@ import type { Observable } from 'rxjs'
 import type { QuantumConfig } from '../config.js'
 import type { CandleSeries } from '../data/candle-series.js'
 import { SimulatedClock } from '../engine/clock.js'
+import type { BarDetail } from '../engine/kernel/market-step.js'
 import { startLive } from '../engine/live/run-live.js'
 import { replayBars } from '../engine/live/replay-bars.js'
-import { RunEventLog } from '../engine/event-log.js'
 import { silentLogger } from '../engine/logger.js'
-import type { EngineOutput } from '../engine/run-engine.js'
 import type { PaperExchange } from '../exchange/paper-exchange.js'
 import type { EngineEvent, Logger, MarketBar } from '../types.js'
 import { loadMarketData, type MarketData } from './load-market-data.js'
@@ -48,60 +47,33 @@ export interface LivePaperFeed {
 }
 
 /**
- * `--mode paper` on recorded data: the config's candles replayed as a live feed into the live engine
- * (`startLive`) against the paper exchange — orders go through the asynchronous command queue exactly as
- * they would to a venue, fills are simulated by the paper exchange's rules. The clock follows the
- * replayed bars. Returns the same result shape as a backtest (trades, fills, equity, ledger, summary).
- * Differences from the backtest of the same config come only from the live path: an order decided in
- * reaction to a fill reaches the exchange after the bar it reacted to (as on a venue), not within it.
+ * `--mode paper`: the config's candles replayed as a live feed (or a venue's live klines) through the
+ * live driver (`startLive`) against the paper exchange — the same engine kernel as a backtest, with the
+ * paper exchange's direct command sink, so a replay of recorded candles gives the backtest's events and
+ * trades. The clock follows the replayed bars. Returns the same result shape as a backtest (trades,
+ * fills, equity, ledger, summary).
  * @example const result = await runPaper(config, { baseDir: dirname(configFile) })
  */
 export async function runPaper(config: QuantumConfig, options: RunPaperOptions): Promise<BacktestRun> {
   const started = performance.now()
   const { feed } = options
   const source = feed === undefined ? await replaySource(config, options) : await liveSource(config, feed, options)
-  const { exchange } = source
-  const eqTime: number[] = []
-  const eqValue: number[] = []
-  let exposed = 0
-  const log = new RunEventLog()
   const run = startLive({
     bars: source.bars,
     ...(feed?.history === undefined ? {} : { history: feed.history }),
-    exchange,
+    paper: source.exchange,
     plugins: config.plugins,
     mode: 'paper',
     ...(source.clock === undefined ? {} : { clock: source.clock }),
     logger: options.logger ?? silentLogger,
-    onEvent: (event) => {
-      log.record(event)
-      options.onEvent?.(event)
-    },
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.protectionGraceMs === undefined ? {} : { protectionGraceMs: options.protectionGraceMs }),
-    afterBar: (bar) => {
-      source.record?.(bar)
-      const equity = exchange.account.getEquity()
-      if (eqTime.length > 0 && eqTime[eqTime.length - 1] === bar.openTime) eqValue[eqValue.length - 1] = equity
-      else {
-        eqTime.push(bar.openTime)
-        eqValue.push(equity)
-        if (exchange.account.getPositions().length > 0) exposed++
-      }
-    },
+    ...(source.record === undefined ? {} : { afterBar: source.record }),
+    ...(source.detail === undefined ? {} : { detail: source.detail }),
   })
-  const live = await run.done
-  const output: EngineOutput = {
-    trades: live.trades,
-    fills: live.fills,
-    equity: { time: Float64Array.from(eqTime), equity: Float64Array.from(eqValue) },
-    exposure: eqTime.length === 0 ? 0 : exposed / eqTime.length,
-    openAtEnd: exchange.account.getPositions().length > 0,
-    notableEvents: log.notable,
-    riskStates: log.riskStates,
-    counts: { ...log.counts, bars: live.bars },
-    decisions: log.decisions,
-    durationMs: performance.now() - started,
-  }
+  await run.done
+  const output = { ...run.output(), durationMs: performance.now() - started }
+  const { exchange } = source
   return runResult({ name: config.name ?? 'paper', market: source.market(), exchange, output })
 }
 
@@ -111,6 +83,8 @@ interface PaperSource {
   readonly exchange: PaperExchange
   readonly clock: SimulatedClock | undefined
   readonly record: ((bar: MarketBar) => void) | undefined
+  /** Finer candles of recorded data (`data.detail`). */
+  readonly detail: BarDetail | undefined
   readonly market: () => MarketData
 }
 
@@ -125,6 +99,7 @@ async function replaySource(config: QuantumConfig, options: RunPaperOptions): Pr
     exchange: await paperExchangeForMarket(config, { market, baseDir: options.baseDir }),
     clock: new SimulatedClock(0),
     record: undefined,
+    detail: market.detail.size === 0 ? undefined : market.detail,
     market: () => market,
   }
 }
@@ -142,6 +117,7 @@ async function liveSource(config: QuantumConfig, feed: LivePaperFeed, options: R
     exchange,
     clock: undefined,
     record: (bar) => recorded.get(bar.symbol)?.push({ ...bar }), // bars may be reused by the feed: copy
+    detail: undefined,
     market: () => recordedMarket(feed, recorded),
   }
 }

@@ -12,6 +12,8 @@ const SIDES: ReadonlySet<unknown> = new Set(['BUY', 'SELL'])
 const TYPES: ReadonlySet<unknown> = new Set(['MARKET', 'LIMIT', 'STOP_MARKET', 'TAKE_PROFIT_MARKET'])
 const TIFS: ReadonlySet<unknown> = new Set(['GTC', 'IOC', 'FOK', 'GTX'])
 const SYMBOL = /^[A-Z0-9]{2,30}$/
+/** The last symbol that passed {@link SYMBOL} (runs trade few symbols: skips the regex on the order path). */
+let lastGoodSymbol = ''
 
 /** Shows a bad value in a message (`NaN`, `-1`, `"yes"`, `object`). */
 function show(v: unknown): string {
@@ -37,8 +39,11 @@ function positiveOrAbsent(request: Record<string, unknown>, field: string): void
 export function checkOrderRequest(input: unknown): OrderRequest {
   if (typeof input !== 'object' || input === null) throw new InvalidOrder('Invalid order request: expected an object')
   const r = input as Record<string, unknown>
-  if (typeof r.symbol !== 'string' || !SYMBOL.test(r.symbol))
-    fail(r, 'symbol', 'expected an upper-case symbol such as BTCUSDT')
+  if (r.symbol !== lastGoodSymbol) {
+    if (typeof r.symbol !== 'string' || !SYMBOL.test(r.symbol))
+      fail(r, 'symbol', 'expected an upper-case symbol such as BTCUSDT')
+    lastGoodSymbol = r.symbol
+  }
   if (!SIDES.has(r.side)) fail(r, 'side', `expected BUY or SELL, got ${show(r.side)}`)
   if (!TYPES.has(r.type)) fail(r, 'type', `unknown order type ${show(r.type)}`)
   positiveOrAbsent(r, 'quantity')

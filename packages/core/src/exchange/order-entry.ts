@@ -55,15 +55,16 @@ function buildOrder(core: Core, s: SymbolState, req: OrderRequest): { order: Ord
       field: req.quoteQuantity === undefined ? 'quantity' : 'quoteQuantity',
     })
   }
-  const notes = rounded.adjustments.length === 0 ? [] : [describe(rounded.adjustments)]
+  // Notes are rare: no array unless there is one.
+  let reason = rounded.adjustments.length === 0 ? undefined : describe(rounded.adjustments)
   let quantity = rounded.quantity ?? 0
   const reducible = s.posQty !== 0 && s.posQty > 0 !== (req.side === 'BUY')
   if (reduceOnly && reducible && quantity > Math.abs(s.posQty)) {
-    notes.push(`reduce-only: quantity cut from ${quantity} to the position size ${Math.abs(s.posQty)}`)
+    const cut = `reduce-only: quantity cut from ${quantity} to the position size ${Math.abs(s.posQty)}`
+    reason = reason === undefined ? cut : `${reason}; ${cut}`
     quantity = Math.abs(s.posQty)
   }
   const now = nowOf(core)
-  const reason = notes.length === 0 ? undefined : notes.join('; ')
   // Ids are given once every check has passed, so refused requests leave no gaps.
   // One object shape for every order (absent fields are undefined, not missing): orders flow through
   // hot code, and varying shapes made those sites megamorphic.

@@ -3,8 +3,8 @@
  * circuit breakers and portfolio balance as one list of plugins, plus the handles to drive them.
  * @packageDocumentation
  */
-import { ConfigError, parseOrThrow } from '@quantum/core'
-import type { OrderIntent, PluginContext, QuantumPlugin, RiskGuardPlugin, RiskVerdict } from '@quantum/core'
+import { ConfigError, parseOrThrow, runRiskChain } from '@quantum/core'
+import type { OrderIntent, PluginContext, QuantumPlugin, RiskGuardPlugin } from '@quantum/core'
 import { riskHttpPlugin } from '../http/http-plugin.js'
 import { circuitBreakerGuard } from '../breakers/circuit-breaker-guard.js'
 import { CircuitBreakers } from '../breakers/circuit-breakers.js'
@@ -146,8 +146,8 @@ function mergeOverrides(preset: object, overrides: object): Record<string, unkno
 }
 
 /**
- * The chain rule of the engine (sequential, first deny stops, resizes carried on), as a dry run.
- * A guard that throws denies (fail closed).
+ * The engine's risk chain ({@link runRiskChain}: sequential, first deny stops, resizes carried on, a
+ * throwing guard denies) as a dry run: nothing is emitted, every resize and denial is listed.
  */
 export function validateChain(
   guards: readonly RiskGuardPlugin[],
@@ -155,25 +155,13 @@ export function validateChain(
   ctx: PluginContext,
 ): ValidationResult {
   const reasons: string[] = []
-  let current = intent
-  for (const guard of guards) {
-    let verdict: RiskVerdict
-    try {
-      verdict = guard.check(current, ctx)
-    } catch (error) {
-      verdict = { action: 'deny', reason: `guard failed: ${error instanceof Error ? error.message : String(error)}` }
-    }
-    if (verdict.action === 'approve') continue
-    reasons.push(`${guard.name}: ${verdict.reason}`)
-    if (verdict.action === 'deny') return { allowed: false, intent: undefined, reasons }
-    current =
-      verdict.quantity !== undefined
-        ? { ...current, quantity: verdict.quantity, quoteQuantity: undefined }
-        : verdict.quoteQuantity !== undefined
-          ? { ...current, quoteQuantity: verdict.quoteQuantity, quantity: undefined }
-          : current
-  }
-  return { allowed: true, intent: current, reasons }
+  const approved = runRiskChain(guards, intent, {
+    contextOf: () => ctx,
+    onVerdict: (guard, verdict) => reasons.push(`${guard.name}: ${verdict.reason}`),
+  })
+  return approved === undefined
+    ? { allowed: false, intent: undefined, reasons }
+    : { allowed: true, intent: approved, reasons }
 }
 
 /**

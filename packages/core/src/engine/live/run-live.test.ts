@@ -83,7 +83,8 @@ describe('startLive (paper mode on a replayed feed)', () => {
     const closes = [100, 100, 100, 100.5, 101, 102, 103, 104, 105]
     const run = startLive({
       bars: feed(closes),
-      exchange,
+      paper: exchange,
+      sink: 'queue',
       plugins,
       mode: 'paper',
       clock: new SimulatedClock(0),
@@ -106,7 +107,7 @@ describe('startLive (paper mode on a replayed feed)', () => {
     const events: EngineEvent[] = []
     const run = startLive({
       bars: feed([100, 100, 100, 100, 100, 100, 100]),
-      exchange,
+      paper: exchange,
       plugins: [buyAt({ at: 1 }), fixedNotional({ notional: 1000 })],
       mode: 'paper',
       clock: new SimulatedClock(0),
@@ -125,7 +126,7 @@ describe('startLive (paper mode on a replayed feed)', () => {
     const closes = Array.from({ length: 1000 }, () => 100)
     const run = startLive({
       bars: feed(closes),
-      exchange,
+      paper: exchange,
       plugins: [buyAt({ at: 1 }), fixedNotional({ notional: 1000 })],
       mode: 'paper',
       clock: new SimulatedClock(0),
@@ -153,7 +154,7 @@ describe('startLive (paper mode on a replayed feed)', () => {
     const run = startLive({
       bars: live,
       history,
-      exchange,
+      paper: exchange,
       // BUY on index 1 (a history bar: dropped) and on index 4 (the second live bar: traded).
       plugins: [buyAt({ at: 1 }), fixedNotional({ notional: 1000 }), recorder()],
       mode: 'paper',
@@ -171,7 +172,7 @@ describe('startLive (paper mode on a replayed feed)', () => {
         map((b) => ({ ...b, index: b.index + 3, openTime: b.openTime + 3 * HOUR })),
       ),
       history,
-      exchange: paper(),
+      paper: paper(),
       plugins: [buyAt({ at: 4 }), fixedNotional({ notional: 1000 })],
       mode: 'paper',
       clock: new SimulatedClock(0),

@@ -4,8 +4,8 @@
  * decision log. Shared by the backtest engine and the live engine's paper runs.
  * @packageDocumentation
  */
-import type { Decision } from '../schemas.js'
-import type { EngineEvent, RiskStateEvent } from '../types.js'
+import type { Decision } from '../../schemas.js'
+import type { EngineEvent, RiskStateEvent } from '../../types.js'
 
 /** Latest BUY/SELL decisions kept with their votes. */
 const RECENT_DECISIONS = 200

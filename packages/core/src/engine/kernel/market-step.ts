@@ -1,9 +1,8 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs'
+import type { ResultSeries } from '../../result.js'
+import type { ExchangePort, ExitActions, MarketBar, SimulatedExchange } from '../../types.js'
 import type { EngineContext } from '../engine-context.js'
 import { reportFailure } from '../plugin-driver.js'
-import { applyExitActions } from '../submit.js'
-import type { ResultSeries } from '../../result.js'
-import type { ExitActions, MarketBar, SimulatedExchange } from '../../types.js'
+import type { CommandSink } from './command-sink.js'
 
 /** Finer candles of one symbol that the exchange fills against inside each strategy bar (`data.detail`). */
 export interface SymbolDetail {
@@ -31,7 +30,7 @@ interface DetailCursor {
  * candle inside `[openTime, openTime + stepMs)` in turn (the clock following them), falling back to
  * the bar when it has none. The clock ends on the strategy bar's open time either way.
  */
-function exchangeStep(
+export function exchangeStep(
   exchange: SimulatedExchange,
   clock: { set(time: number): void },
   detail: BarDetail | undefined,
@@ -71,63 +70,61 @@ function exchangeStep(
   }
 }
 
+/** What the market step does after the exits, with the strategy bar (equity, progress, the stop watchdog). */
+export type AfterBar = (bar: MarketBar) => void
+
 /**
- * Per-bar market step: moves the simulated clock, lets the exchange process the bar (fills at the
- * open, triggers on the range, funding, liquidation, mark at close), runs the risk guards' `onBar`
- * (market state: prices, drawdown, the emergency stop's triggers), then every exit policy's `onBar`
- * (all are called; the first policy returning actions acts) and calls `afterBar` (equity, progress). Emits the bar on.
- * With `detail`, the exchange steps through the finer candles inside each bar instead (fills at their
- * times); everything after the exchange still sees the strategy bar.
- * @example bars$.pipe(simulateBars(engine, recordEquity), runAgents(engine))
+ * The per-bar market step of every mode: moves the clock, steps the paper exchange when there is one
+ * (fills at the open, triggers on the range, funding, liquidation, mark at close; through the detail
+ * candles when given), runs the risk guards' `onBar` (market state: prices, drawdown, the emergency
+ * stop's triggers), then every exit policy's `onBar` (all are called; the first policy returning
+ * actions acts, through the sink's protective lane) and calls `afterBar`. A throwing hook becomes a
+ * `plugin-error` event. A venue (no paper exchange) moves by itself and reports through its events.
  */
-export function simulateBars(
-  engine: EngineContext,
-  afterBar: (bar: MarketBar) => void,
-  detail?: BarDetail,
-): MonoTypeOperatorFunction<MarketBar> {
-  const { exchange, clock, bus } = engine
-  const step = exchangeStep(exchange, clock, detail)
+export function createMarketStep(
+  engine: EngineContext<ExchangePort>,
+  parts: {
+    readonly paper: SimulatedExchange | undefined
+    readonly sink: CommandSink
+    readonly detail?: BarDetail | undefined
+    readonly afterBar: AfterBar
+  },
+): (bar: MarketBar) => void {
+  const { clock, bus } = engine
+  const { paper, sink, afterBar } = parts
+  const step = paper === undefined ? undefined : exchangeStep(paper, clock, parts.detail)
   const guards = engine.plugins.risk.filter((p) => p.onBar !== undefined)
   const guardContexts = guards.map((p) => engine.contextOf(p))
   const guardRefs = guards.map((p) => ({ plugin: p.name, hook: 'onBar' }))
   const exits = engine.plugins.exits.filter((p) => p.onBar !== undefined)
   const contexts = exits.map((p) => engine.contextOf(p))
   const refs = exits.map((p) => ({ plugin: p.name, hook: 'onBar' }))
-  return (source) =>
-    new Observable<MarketBar>((subscriber) =>
-      source.subscribe({
-        next(bar) {
-          clock.set(bar.openTime)
-          step(bar)
-          // Risk guards that keep market state see the processed bar first, so a guard that trips
-          // (the emergency stop) is in force for the exit policies and the entries of this same bar.
-          for (let k = 0; k < guards.length; k++) {
-            try {
-              guards[k]!.onBar!(bar, guardContexts[k]!)
-            } catch (cause) {
-              reportFailure(bus, guardRefs[k]!, cause)
-            }
-          }
-          // Every exit policy sees every bar (so each keeps its indicators current); only the first
-          // one that answers with actions acts on this bar (first-exit-wins).
-          let winner: ExitActions | undefined
-          for (let k = 0; k < exits.length; k++) {
-            const plugin = exits[k]!
-            // Inline try/catch rather than guard(): this runs for every bar and exit policy.
-            let actions: ExitActions | undefined
-            try {
-              actions = plugin.onBar!(bar, contexts[k]!)
-            } catch (cause) {
-              reportFailure(bus, refs[k]!, cause)
-            }
-            winner ??= actions
-          }
-          if (winner !== undefined) applyExitActions(engine, bar.symbol, winner)
-          afterBar(bar)
-          subscriber.next(bar)
-        },
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => subscriber.complete(),
-      }),
-    )
+  return (bar) => {
+    clock.set(bar.openTime)
+    step?.(bar)
+    // Risk guards that keep market state see the processed bar first, so a guard that trips
+    // (the emergency stop) is in force for the exit policies and the entries of this same bar.
+    for (let k = 0; k < guards.length; k++) {
+      try {
+        guards[k]!.onBar!(bar, guardContexts[k]!)
+      } catch (cause) {
+        reportFailure(bus, guardRefs[k]!, cause)
+      }
+    }
+    // Every exit policy sees every bar (so each keeps its indicators current); only the first
+    // one that answers with actions acts on this bar (first-exit-wins).
+    let winner: ExitActions | undefined
+    for (let k = 0; k < exits.length; k++) {
+      // Inline try/catch rather than guard(): this runs for every bar and exit policy.
+      let actions: ExitActions | undefined
+      try {
+        actions = exits[k]!.onBar!(bar, contexts[k]!)
+      } catch (cause) {
+        reportFailure(bus, refs[k]!, cause)
+      }
+      winner ??= actions
+    }
+    if (winner !== undefined) sink.protect(bar.symbol, winner)
+    afterBar(bar)
+  }
 }

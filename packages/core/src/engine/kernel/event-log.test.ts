@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EngineEvent } from '../types.js'
+import type { EngineEvent } from '../../types.js'
 import { RunEventLog } from './event-log.js'
 
 const decision = (action: 'BUY' | 'SELL' | 'HOLD', time: number): EngineEvent => ({

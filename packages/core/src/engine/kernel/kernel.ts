@@ -1,0 +1,230 @@
+/**
+ * The engine kernel: one market step, one fill router, one command sink, one risk chain and one run
+ * recorder, shared by every mode. `runEngine` (backtest) and `startLive` (paper, testnet, live) are
+ * drivers around it that differ only in where the bars come from and which sink takes the orders.
+ * @packageDocumentation
+ */
+import { Observable, type Subscription } from 'rxjs'
+import type { Fill, Position } from '../../schemas.js'
+import type {
+  Clock,
+  EngineEvent,
+  ExchangeEvent,
+  ExchangePort,
+  Logger,
+  MarketBar,
+  OrderIntent,
+  QuantumPlugin,
+  RunMode,
+  SimulatedExchange,
+} from '../../types.js'
+import { createEngineContext, type EngineContext } from '../engine-context.js'
+import { createEventBus } from '../event-bus.js'
+import { applyRisk, riskCheckOf } from '../operators/apply-risk.js'
+import { decideSignals } from '../operators/decide-signals.js'
+import { runAgents } from '../operators/run-agents.js'
+import { sizeDecisions } from '../operators/size-decisions.js'
+import { guard, reportFailure, sortPlugins } from '../plugin-driver.js'
+import { directSink, queueSink, type CommandSink } from './command-sink.js'
+import { createMarketStep, type BarDetail } from './market-step.js'
+import { ProtectionWatchdog } from './protection-watchdog.js'
+import { RunRecorder, type EngineOutput } from './run-recorder.js'
+
+/**
+ * Where the kernel's orders go: the paper exchange (stepped with every bar by the kernel; commands
+ * applied synchronously by default, or through the venue queue with `sink: 'queue'`), or a venue
+ * (it moves by itself and reports through its events; commands through the serial queue).
+ */
+export type KernelVenue =
+  | { readonly paper: SimulatedExchange; readonly sink?: 'direct' | 'queue' }
+  | { readonly exchange: ExchangePort & { readonly onBar?: never } }
+
+/** Options of {@link createKernel}. */
+export type KernelOptions = KernelVenue & {
+  readonly mode: RunMode
+  readonly clock: Clock & { set(time: number): void }
+  readonly plugins: readonly QuantumPlugin[]
+  readonly logger: Logger
+  /** Finer candles the paper exchange fills against inside each bar. @default none */
+  readonly detail?: BarDetail | undefined
+  /** Every engine event, after the observers and the recorder. */
+  readonly onEvent?: ((event: EngineEvent) => void) | undefined
+  /** After each bar's market step and the equity point (progress bars, recording a live feed). */
+  readonly afterBar?: ((bar: MarketBar) => void) | undefined
+  /** Expected bars (sizes the equity curve). */
+  readonly capacity?: number | undefined
+  /** How many notable events to keep. @default 1000 */
+  readonly keepNotable?: number | undefined
+  /** Raise `unprotected` for a position without a stop for longer than this (ms). @default off */
+  readonly protectionGraceMs?: number | undefined
+}
+
+/** A wired kernel, ready for bars. */
+export interface Kernel {
+  readonly engine: EngineContext<ExchangePort>
+  readonly recorder: RunRecorder
+  readonly sink: CommandSink
+  /** `unprotected` alerts raised so far. */
+  readonly unprotected: number
+  /** Calls every plugin's `setup`, in order. */
+  setup(): Promise<void>
+  /**
+   * The whole pipeline on a stream of bars: market step -> agents -> decision -> sizing -> risk ->
+   * the sink. Emits the approved intents it sent; completes with `bars`.
+   */
+  run(bars: Observable<MarketBar>): Observable<OrderIntent>
+  /** A warm-up bar: agents' and exit policies' indicators advance, every output is dropped. */
+  warm(bar: MarketBar): void
+  /** Waits for the sink, disposes the plugins (reverse order), closes the bus. Idempotent. */
+  close(): Promise<void>
+  /** What the run produced so far. */
+  output(durationMs: number): EngineOutput
+}
+
+/**
+ * Wires one run: plugins sorted for the mode, their contexts, the event bus with observers and the
+ * recorder, the fill router on the exchange's events, the command sink and the market step.
+ * @example const kernel = createKernel({ paper: exchange, mode: 'backtest', clock, plugins, logger })
+ */
+export function createKernel(options: KernelOptions): Kernel {
+  const paper = 'paper' in options ? options.paper : undefined
+  const exchange: ExchangePort = 'paper' in options ? options.paper : options.exchange
+  const bus = createEventBus()
+  const plugins = sortPlugins(options.plugins, options.mode)
+  const engine = createEngineContext<ExchangePort>({
+    mode: options.mode,
+    clock: options.clock,
+    bus,
+    exchange,
+    plugins,
+    logger: options.logger,
+  })
+  const recorder = new RunRecorder({ capacity: options.capacity, keepNotable: options.keepNotable })
+  const checkRisk = riskCheckOf(engine)
+  const sink =
+    paper !== undefined && (!('sink' in options) || options.sink !== 'queue')
+      ? directSink(paper, bus, checkRisk)
+      : queueSink(exchange, bus, {
+          checkRisk,
+          onError: (error) => reportFailure(bus, { plugin: 'engine:kernel', hook: 'command' }, error),
+        })
+  const watchdog =
+    options.protectionGraceMs === undefined ? undefined : new ProtectionWatchdog(options.protectionGraceMs)
+  let unprotected = 0
+  const watch = (): void => {
+    if (watchdog === undefined) return
+    for (const event of watchdog.check(exchange, options.clock.now())) {
+      unprotected++
+      bus.emit(event)
+    }
+  }
+
+  // Observers, the recorder and the caller see every event, in this order.
+  const observers = plugins.observers
+  const onBusEvent = (event: EngineEvent): void => {
+    // An observer failing on its own failure report would recurse forever: those go to the log only.
+    if (!(event.type === 'plugin-error' && event.hook === 'onEvent')) {
+      for (const plugin of observers) {
+        guard(bus, { plugin: plugin.name, hook: 'onEvent' }, () => plugin.onEvent(event, engine.contextOf(plugin)))
+      }
+    }
+    recorder.record(event)
+    options.onEvent?.(event)
+  }
+
+  // The fill router: fills to the recorder, the bus and every exit policy's `onFill` (protective lane).
+  const exitsOnFill = plugins.exits.filter((p) => p.onFill !== undefined)
+  const onFill = (fill: Fill, position: Position): void => {
+    for (const plugin of exitsOnFill) {
+      const actions = guard(bus, { plugin: plugin.name, hook: 'onFill' }, () =>
+        plugin.onFill!(fill, position, engine.contextOf(plugin)),
+      )
+      if (actions !== undefined) sink.protect(fill.symbol, actions)
+    }
+  }
+  const onExchangeEvent = (event: ExchangeEvent): void => {
+    if (event.type === 'fill' || event.type === 'liquidation') {
+      recorder.onFill(event.fill, event.position)
+      bus.emit(event)
+      onFill(event.fill, event.position)
+      watch()
+      return
+    }
+    if (event.type === 'funding') recorder.onFunding(event.funding)
+    bus.emit(event)
+  }
+  const subs: Subscription[] = [bus.events$.subscribe(onBusEvent), exchange.events$.subscribe(onExchangeEvent)]
+
+  const account = exchange.account
+  const afterBar = options.afterBar
+  const marketStep = createMarketStep(engine, {
+    paper,
+    sink,
+    detail: options.detail,
+    afterBar: (bar) => {
+      recorder.afterBar(bar.openTime, account.getEquity())
+      afterBar?.(bar)
+      watch()
+    },
+  })
+
+  const warmExits = plugins.exits.filter((p) => p.onBar !== undefined)
+  let closed: Promise<void> | undefined
+  return {
+    engine,
+    recorder,
+    sink,
+    get unprotected() {
+      return unprotected
+    },
+    async setup() {
+      for (const plugin of plugins.all) await plugin.setup?.(engine.contextOf(plugin))
+    },
+    run: (bars) =>
+      new Observable<MarketBar>((subscriber) =>
+        bars.subscribe({
+          next(bar) {
+            marketStep(bar)
+            subscriber.next(bar)
+          },
+          error: (e: unknown) => subscriber.error(e),
+          complete: () => subscriber.complete(),
+        }),
+      ).pipe(runAgents(engine), decideSignals(engine), sizeDecisions(engine), applyRisk(engine), sendTo(sink)),
+    warm(bar) {
+      options.clock.set(bar.openTime)
+      for (const exit of warmExits)
+        guard(bus, { plugin: exit.name, hook: 'onBar' }, () => exit.onBar!(bar, engine.contextOf(exit)))
+      for (const agent of plugins.agents) {
+        guard(bus, { plugin: agent.name, hook: 'onBar' }, () => agent.onBar(bar, engine.contextOf(agent)))
+      }
+    },
+    close: () =>
+      (closed ??= (async () => {
+        await sink.drain()
+        for (const plugin of [...plugins.all].reverse()) {
+          await guard(bus, { plugin: plugin.name, hook: 'dispose' }, () => plugin.dispose?.())
+        }
+        // Let rejected exchange promises of the last bars report before the bus closes.
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        for (const sub of subs) sub.unsubscribe()
+        bus.complete()
+      })()),
+    output: (durationMs) => recorder.output(durationMs),
+  }
+}
+
+/** Hands each approved intent to the sink (entry lane) and passes it on. */
+function sendTo(sink: CommandSink): (source: Observable<OrderIntent>) => Observable<OrderIntent> {
+  return (source) =>
+    new Observable<OrderIntent>((subscriber) =>
+      source.subscribe({
+        next(intent) {
+          sink.enter(intent)
+          subscriber.next(intent)
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      }),
+    )
+}

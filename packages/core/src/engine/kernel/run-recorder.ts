@@ -1,0 +1,111 @@
+import type { DecisionLog, TradeRecord } from '../../result.js'
+import type { Fill, FundingEvent, Position } from '../../schemas.js'
+import type { EngineEvent, RiskStateEvent } from '../../types.js'
+import { TradeTracker } from '../trade-tracker.js'
+import { RunEventLog } from './event-log.js'
+
+/** What a run produced (the raw material of a backtest or paper result). */
+export interface EngineOutput {
+  readonly trades: readonly TradeRecord[]
+  readonly fills: readonly Fill[]
+  /** Equity at each distinct bar time. */
+  readonly equity: { readonly time: Float64Array; readonly equity: Float64Array }
+  /** Fraction of equity points with at least one open trade. */
+  readonly exposure: number
+  /** Whether a trade was still open at the end. */
+  readonly openAtEnd: boolean
+  readonly notableEvents: readonly EngineEvent[]
+  /** Every `risk-state` event (emergency stop trips and resets, breakers), in order; capped at `keepNotable`. */
+  readonly riskStates: readonly RiskStateEvent[]
+  readonly counts: {
+    readonly pluginErrors: number
+    readonly ordersRejected: number
+    readonly riskEvents: number
+    readonly bars: number
+  }
+  /** Decision counts and the latest BUY/SELL decisions with their votes. */
+  readonly decisions: DecisionLog
+  readonly durationMs: number
+}
+
+/**
+ * The one recorder of a run, in every mode: fills and round-trip trades, the equity curve (one point
+ * per distinct bar time, exposure counted on the same points), bars, and the event log (counts,
+ * notable events, risk states, decisions). Allocation-free per bar once the curve has its capacity.
+ */
+export class RunRecorder {
+  readonly tracker = new TradeTracker()
+  readonly fills: Fill[] = []
+  readonly log: RunEventLog
+  private eqTime: Float64Array
+  private eqValue: Float64Array
+  private points = 0
+  private exposed = 0
+  /** Bars stepped so far. */
+  bars = 0
+
+  /** @param options.capacity Expected equity points (bars); the curve grows past it. */
+  constructor(options: { readonly capacity?: number; readonly keepNotable?: number } = {}) {
+    const capacity = Math.max(16, options.capacity ?? 1024)
+    this.eqTime = new Float64Array(capacity)
+    this.eqValue = new Float64Array(capacity)
+    this.log = new RunEventLog(options.keepNotable ?? 1000)
+  }
+
+  /** A fill (or liquidation) and the position after it. */
+  onFill(fill: Fill, position: Position): void {
+    this.fills.push(fill)
+    this.tracker.onFill(fill, position)
+  }
+
+  /** A funding payment. */
+  onFunding(funding: FundingEvent): void {
+    this.tracker.onFunding(funding)
+  }
+
+  /** Takes one engine event into the log. */
+  record(event: EngineEvent): void {
+    this.log.record(event)
+  }
+
+  /** Closes a bar: the equity at `openTime` (a later bar of the same time overwrites it). */
+  afterBar(openTime: number, equity: number): void {
+    this.bars++
+    const last = this.points - 1
+    if (last >= 0 && this.eqTime[last] === openTime) {
+      this.eqValue[last] = equity
+      return
+    }
+    if (this.points === this.eqTime.length) this.grow()
+    this.eqTime[this.points] = openTime
+    this.eqValue[this.points] = equity
+    this.points++
+    if (this.tracker.openCount > 0) this.exposed++
+  }
+
+  /** The run's output so far. */
+  output(durationMs: number): EngineOutput {
+    const { log, points } = this
+    return {
+      trades: this.tracker.trades,
+      fills: this.fills,
+      equity: { time: this.eqTime.slice(0, points), equity: this.eqValue.slice(0, points) },
+      exposure: points === 0 ? 0 : this.exposed / points,
+      openAtEnd: this.tracker.openCount > 0,
+      notableEvents: log.notable,
+      riskStates: log.riskStates,
+      counts: { ...log.counts, bars: this.bars },
+      decisions: log.decisions,
+      durationMs,
+    }
+  }
+
+  private grow(): void {
+    const time = new Float64Array(this.eqTime.length * 2)
+    const value = new Float64Array(this.eqValue.length * 2)
+    time.set(this.eqTime)
+    value.set(this.eqValue)
+    this.eqTime = time
+    this.eqValue = value
+  }
+}
