@@ -3,7 +3,8 @@
  * HTML report), usable programmatically.
  * @packageDocumentation
  */
-export { runCli, VERSION } from './run-cli.js'
+export { runCli } from './run-cli.js'
+export { VERSION, quickAnswer } from './usage.js'
 export type { BacktestRunner, CliDeps, RunnerOptions } from './run-cli.js'
 export { parseCliArgs, assertModeSupported, USAGE, RUN_MODES } from './args.js'
 export type { CliArgs } from './args.js'

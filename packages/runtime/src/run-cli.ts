@@ -9,7 +9,6 @@ import type { JitiOptions } from 'jiti'
 import pc from 'picocolors'
 import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
 import type { BacktestResult, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
-import pkg from '../package.json' with { type: 'json' }
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
 import type { CliArgs } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
@@ -21,7 +20,7 @@ import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
 import { toJson } from './serialize.js'
 import { buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
-import { runVenue, venuePaperFeed } from './venue.js'
+import { VERSION } from './usage.js'
 import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
 
 /** Options the CLI hands to the backtest runner. */
@@ -78,9 +77,6 @@ interface Io {
   readonly jitiOptions: JitiOptions | undefined
 }
 
-/** The version of `@quantum/runtime`. */
-export const VERSION: string = pkg.version
-
 /**
  * Runs `quantum-run` with `argv` (without node and script) and resolves with the exit code:
  * 0 ok, 1 run failed, 2 invalid config or usage. Never throws and never calls `process.exit`.
@@ -90,8 +86,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
   const io: Io = {
     run: deps.run ?? runBacktest,
     runPaper: deps.runPaper ?? ((config, options) => runPaper(config, options)),
-    runVenue: deps.runVenue ?? runVenue,
-    venueFeed: deps.venueFeed ?? venuePaperFeed,
+    // The venue modes load @quantum/ccxt (and ccxt) only when a run uses them.
+    runVenue: deps.runVenue ?? (async (config, options) => (await import('./venue.js')).runVenue(config, options)),
+    venueFeed:
+      deps.venueFeed ?? (async (config, options) => (await import('./venue.js')).venuePaperFeed(config, options)),
     stdout: deps.stdout ?? process.stdout,
     stderr: deps.stderr ?? process.stderr,
     cwd: deps.cwd ?? process.cwd(),

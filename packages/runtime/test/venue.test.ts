@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '@quantum/emulator'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/run-cli.js'
 import { CaptureStream, fixture, jitiOptions, tempDir } from './helpers.js'
+
+// The venue modes import @quantum/ccxt and ccxt on first use: load them once here, outside the timed runs.
+beforeAll(async () => {
+  const { createUsdmClient } = await import('@quantum/ccxt')
+  await (await createUsdmClient({ mode: 'live' })).close()
+}, 60_000)
 
 /** Closed 1m BTC bars pushed into the emulator one by one: open 60,000 + 10 per minute. */
 function minuteBars(emulator: Emulator): { minute: number; bar: () => void } {
