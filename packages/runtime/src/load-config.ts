@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { loadConfig } from 'c12'
-import type { JitiOptions } from 'jiti'
 import { ConfigError, QuantumConfigSchema, resolveConfigExport, zodIssues } from '@quantum/core'
 import type { QuantumConfig, RunMode } from '@quantum/core'
 
@@ -22,6 +21,17 @@ export interface ConfigOverrides {
   readonly to?: string | number
 }
 
+/**
+ * How the config file's modules are loaded (handed to jiti, which c12 uses to import TypeScript).
+ * Declared here so that the package's types do not depend on jiti's.
+ */
+export interface ConfigLoaderOptions {
+  /** Module aliases, e.g. `{ '@quantum/core': '/repo/packages/core/src/index.ts' }`. @default none */
+  readonly alias?: Readonly<Record<string, string>>
+  /** Keep evaluated modules between loads in this process. @default false */
+  readonly moduleCache?: boolean
+}
+
 /** Options of {@link loadQuantumConfig}. */
 export interface LoadQuantumConfigOptions {
   /** Directory that relative command-line paths resolve against. @default process.cwd() */
@@ -31,7 +41,7 @@ export interface LoadQuantumConfigOptions {
   /** Command-line overrides, applied before validation. @default none */
   readonly overrides?: ConfigOverrides
   /** Extra jiti options (e.g. `alias`) for loading the config file. @default none */
-  readonly jitiOptions?: JitiOptions
+  readonly jitiOptions?: ConfigLoaderOptions
 }
 
 /** A validated config and where it came from. */
@@ -62,7 +72,7 @@ export async function loadQuantumConfig(file: string, options: LoadQuantumConfig
   return { config: resolveConfigPaths(parsed.data, baseDir), file: abs, baseDir }
 }
 
-async function importConfigFile(abs: string, mode: RunMode, jitiOptions: JitiOptions | undefined): Promise<unknown> {
+async function importConfigFile(abs: string, mode: RunMode, jitiOptions: ConfigLoaderOptions | undefined): Promise<unknown> {
   try {
     const loaded = await loadConfig<Record<string, unknown>>({
       configFile: abs,
@@ -79,7 +89,7 @@ async function importConfigFile(abs: string, mode: RunMode, jitiOptions: JitiOpt
       context: { mode },
       // Keep the exported object as is (plugin instances included) instead of deep-merging layers.
       merger: (...sources) => sources.find((s) => s !== null && s !== undefined) ?? {},
-      ...(jitiOptions === undefined ? {} : { jitiOptions }),
+      ...(jitiOptions === undefined ? {} : { jitiOptions: { ...jitiOptions, alias: { ...jitiOptions.alias } } }),
     })
     return loaded.config
   } catch (error) {

@@ -5,14 +5,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { JitiOptions } from 'jiti'
 import pc from 'picocolors'
 import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
 import type { BacktestResult, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
 import type { CliArgs } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
-import type { LoadedConfig } from './load-config.js'
+import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
 import { createCliLogger } from './logger.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
@@ -61,7 +60,7 @@ export interface CliDeps {
   /** Clock for the run folder's time stamp. @default () => new Date() */
   readonly now?: () => Date
   /** Extra jiti options for loading the config file (e.g. `alias`). @default none */
-  readonly jitiOptions?: JitiOptions
+  readonly jitiOptions?: ConfigLoaderOptions
 }
 
 interface Io {
@@ -74,7 +73,7 @@ interface Io {
   readonly cwd: string
   readonly env: Readonly<Record<string, string | undefined>>
   readonly now: () => Date
-  readonly jitiOptions: JitiOptions | undefined
+  readonly jitiOptions: ConfigLoaderOptions | undefined
 }
 
 /**
