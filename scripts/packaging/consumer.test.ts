@@ -15,7 +15,6 @@ import {
 } from './consumer.js'
 
 const MB = 1024 * 1024
-const tsc = join(repoDir, 'node_modules/typescript/bin/tsc')
 
 const CONFIG = `import { defineConfig, definePlugin, fixedNotional } from '@quantum/core'
 import { z } from 'zod'
@@ -104,6 +103,11 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
 
   it('type-checks the config and the SDK types with tsc --noEmit, skipLibCheck off', ({ skip }) => {
     if (skipped !== undefined) return skip(skipped)
+    // A TypeScript project has typescript (and quantum-run then type-checks configs before running them).
+    const ts = JSON.parse(readFileSync(join(repoDir, 'node_modules/typescript/package.json'), 'utf8')) as {
+      version: string
+    }
+    runNpm(['install', ...INSTALL_FLAGS, '--save-dev', `typescript@${ts.version}`], project)
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
@@ -120,9 +124,12 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
         include: ['quantum.config.ts'],
       }),
     )
-    const r = inProject(project, process.execPath, [tsc, '-p', 'tsconfig.json'])
+    const r = inProject(project, 'tsc', ['-p', 'tsconfig.json'])
     expect(r.stdout + r.stderr).toBe('')
     expect(r.status).toBe(0)
+    const check = inProject(project, 'quantum-run', ['check', 'quantum.config.ts'])
+    expect(check.stdout).toContain('ok  quantum.config.ts: types checked, valid')
+    expect(check.status).toBe(0)
   })
 
   it('names ccxt as the package to install when a venue mode needs it', ({ skip }) => {

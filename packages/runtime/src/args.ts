@@ -13,6 +13,10 @@ export { USAGE } from './usage.js'
 
 /** What the command line asked for. */
 export interface CliArgs {
+  /** `run` (the default) or `check` (`quantum-run check config.ts`: type-check and validate only). */
+  readonly command: 'run' | 'check'
+  /** False with `--no-typecheck`. */
+  readonly typecheck: boolean
   /** The config file as given (relative to the current directory); undefined only with --help or --version. */
   readonly config: string | undefined
   /** `--mode`; undefined when not given. */
@@ -71,6 +75,7 @@ const OPTIONS = {
   'confirm-live': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   'no-report': { type: 'boolean' },
+  'no-typecheck': { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -121,15 +126,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   const help = v.help === true
   const version = v.version === true
-  if (parsed.positionals.length > 1) {
-    issues.push({ path: parsed.positionals.slice(1).join(' '), message: 'unexpected argument (only one config file)' })
+  const command = parsed.positionals[0] === 'check' ? 'check' : 'run'
+  const positionals = command === 'check' ? parsed.positionals.slice(1) : parsed.positionals
+  if (positionals.length > 1) {
+    issues.push({ path: positionals.slice(1).join(' '), message: 'unexpected argument (only one config file)' })
   }
-  const config = parsed.positionals[0]
+  const config = positionals[0]
   if (config === undefined && !help && !version) {
     issues.push({ path: '<config.ts>', message: 'missing the config file, e.g. quantum-run quantum.config.ts' })
   }
   if (issues.length > 0) throw new ConfigError('Invalid command line (see quantum-run --help)', issues)
   return {
+    command,
+    typecheck: v['no-typecheck'] !== true,
     config,
     mode,
     data,

@@ -72,7 +72,11 @@ export async function loadQuantumConfig(file: string, options: LoadQuantumConfig
   return { config: resolveConfigPaths(parsed.data, baseDir), file: abs, baseDir }
 }
 
-async function importConfigFile(abs: string, mode: RunMode, jitiOptions: ConfigLoaderOptions | undefined): Promise<unknown> {
+async function importConfigFile(
+  abs: string,
+  mode: RunMode,
+  jitiOptions: ConfigLoaderOptions | undefined,
+): Promise<unknown> {
   try {
     const loaded = await loadConfig<Record<string, unknown>>({
       configFile: abs,

@@ -3,8 +3,9 @@
  * folder and print the summary. Every collaborator is injectable so that tests can drive it in-process.
  * @packageDocumentation
  */
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import pc from 'picocolors'
 import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
 import type { BacktestResult, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
@@ -19,6 +20,7 @@ import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
 import { toJson } from './serialize.js'
 import { buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
+import { defaultCacheDir, typeCheckConfig } from './typecheck.js'
 import { VERSION } from './usage.js'
 import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
 
@@ -61,6 +63,10 @@ export interface CliDeps {
   readonly now?: () => Date
   /** Extra jiti options for loading the config file (e.g. `alias`). @default none */
   readonly jitiOptions?: ConfigLoaderOptions
+  /** Type-check the config before running it (`--no-typecheck` turns it off per run). @default true */
+  readonly typecheck?: boolean
+  /** Where passed type checks are remembered. @default node_modules/.cache/quantum-run of the nearest node_modules */
+  readonly cacheDir?: string
 }
 
 interface Io {
@@ -74,6 +80,8 @@ interface Io {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly now: () => Date
   readonly jitiOptions: ConfigLoaderOptions | undefined
+  readonly typecheck: boolean
+  readonly cacheDir: string | undefined
 }
 
 /**
@@ -95,6 +103,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
     env: deps.env ?? process.env,
     now: deps.now ?? (() => new Date()),
     jitiOptions: deps.jitiOptions,
+    typecheck: deps.typecheck ?? true,
+    cacheDir: deps.cacheDir,
   }
   try {
     const args = parseCliArgs(argv)
@@ -119,14 +129,71 @@ function useColor(stream: CliStream, env: Io['env']): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined
 }
 
-async function runConfig(args: CliArgs, io: Io): Promise<number> {
-  if (args.mode !== undefined && args.mode !== 'live') assertModeSupported(args.mode)
-  const loaded = await loadQuantumConfig(args.config ?? '', {
+/**
+ * Type-checks the config (remembering passes unless `fresh`). Without TypeScript installed a run goes on
+ * with a warning and `check` fails.
+ * @throws {ConfigError} listing every type error as `file:line:column`.
+ */
+async function checkTypes(file: string, io: Io, fresh: boolean): Promise<'checked' | 'cached' | 'skipped'> {
+  const abs = resolve(io.cwd, file)
+  if (!existsSync(abs)) return 'skipped' // loadQuantumConfig reports the missing file
+  const cacheDir = fresh ? undefined : (io.cacheDir ?? defaultCacheDir(dirname(abs)))
+  try {
+    const result = await typeCheckConfig(abs, { cwd: io.cwd, ...(cacheDir === undefined ? {} : { cacheDir }) })
+    if (result.issues.length > 0) {
+      throw new ConfigError(
+        `Type errors in ${relative(io.cwd, abs)} (fix them, or run with --no-typecheck)`,
+        result.issues,
+      )
+    }
+    return result.cached ? 'cached' : 'checked'
+  } catch (error) {
+    if (fresh || !isQuantumError(error) || error.code !== 'DEPENDENCY_MISSING') throw error
+    io.stderr.write(
+      `warn  ${relative(io.cwd, abs)} not type-checked: typescript is not installed (npm install -D typescript; --no-typecheck silences this)\n`,
+    )
+    return 'skipped'
+  }
+}
+
+async function loadConfig(args: CliArgs, io: Io): Promise<LoadedConfig> {
+  return loadQuantumConfig(args.config ?? '', {
     cwd: io.cwd,
     mode: args.mode ?? 'backtest',
     overrides: { data: args.data, symbols: args.symbols, from: args.from, to: args.to },
     jitiOptions: io.jitiOptions,
   })
+}
+
+/** `quantum-run check config.ts`: type-check, load, validate and find the data files; run nothing. */
+async function checkConfig(args: CliArgs, io: Io): Promise<number> {
+  const types = await checkTypes(args.config ?? '', io, true)
+  const loaded = await loadConfig(args, io)
+  const { data, exchange } = loaded.config
+  const files = [
+    ...[data.candles, data.funding ?? []].flat(),
+    ...(exchange.exchangeInfo === undefined ? [] : [exchange.exchangeInfo]),
+  ]
+  const missing = files.filter((f) => !existsSync(f))
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Missing data files for ${relative(io.cwd, loaded.file)}`,
+      missing.map((f) => ({ path: relative(io.cwd, f), message: 'no such file' })),
+    )
+  }
+  const plugins = loaded.config.plugins.map((p) => p.name).join(', ')
+  io.stdout.write(
+    `ok  ${relative(io.cwd, loaded.file)}: ${types === 'checked' ? 'types checked, ' : ''}valid; ` +
+      `${loaded.config.plugins.length} plugins (${plugins}); ${files.length} data file(s) found\n`,
+  )
+  return 0
+}
+
+async function runConfig(args: CliArgs, io: Io): Promise<number> {
+  if (args.mode !== undefined && args.mode !== 'live') assertModeSupported(args.mode)
+  if (args.command === 'check') return checkConfig(args, io)
+  if (args.typecheck && io.typecheck) await checkTypes(args.config ?? '', io, false)
+  const loaded = await loadConfig(args, io)
   const mode = args.mode ?? loaded.config.mode
   if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins })
   assertModeSupported(mode)

@@ -10,9 +10,12 @@ export const VERSION: string = pkg.version
 
 /** The `quantum-run --help` text. */
 export const USAGE = `Usage: quantum-run <config.ts> [options]
+       quantum-run check <config.ts> [--data <file>] [--symbols <A,B>] [--from <date>] [--to <date>]
 
 Runs the strategy described by a quantum.config.ts and writes a run folder
-(summary.json, trades.csv, equity.csv, report.html).
+(summary.json, trades.csv, equity.csv, report.html). The config is type-checked first
+(TypeScript, when installed; unchanged files are not checked again) and validated.
+"check" type-checks and validates the config and finds its data files, without running it.
 
 Options:
   --mode <mode>      backtest | paper | testnet | live (default: the config's mode, else backtest)
@@ -40,12 +43,15 @@ Options:
   --out <dir>        the run folder to write (default: <output.dir>/<name>-<YYYYMMDD-HHmmss>)
   --no-progress      no progress bar
   --no-report        do not write report.html
+  --no-typecheck     run without type-checking the config first
   --json             print the summary as JSON on stdout
   --quiet            print nothing but errors
   --help             show this help
   --version          show the version
 
-Exit codes: 0 ok, 1 run failed, 2 invalid config or usage.
+Exit codes: 0 ok (or check passed); 1 the run failed (bad data, a plugin or exchange
+failure, a missing optional package); 2 the input is wrong (command line, config file
+missing, a type error, an invalid value).
 Set DEBUG=quantum to print stack traces.`
 
 /**

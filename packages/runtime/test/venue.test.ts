@@ -76,6 +76,7 @@ describe('quantum-run --mode testnet (against the local emulator)', () => {
             QUANTUM_BINANCE_WS_URL: emulator.wsUrl,
           },
           jitiOptions,
+          typecheck: false,
         },
       )
       expect(stderr.text).not.toContain('error')
@@ -114,6 +115,7 @@ describe('quantum-run --mode paper --feed venue (the emulator as the market)', (
           // No API key: market data only.
           env: { QUANTUM_BINANCE_REST_URL: emulator.restUrl, QUANTUM_BINANCE_WS_URL: emulator.wsUrl },
           jitiOptions,
+          typecheck: false,
         },
       )
       expect(stderr.text).not.toContain('error')
@@ -185,6 +187,7 @@ describe('quantum-run --mode paper --feed venue --warmup', () => {
           cwd,
           env: { QUANTUM_BINANCE_REST_URL: emulator.restUrl, QUANTUM_BINANCE_WS_URL: emulator.wsUrl },
           jitiOptions,
+          typecheck: false,
         },
       )
       expect(stderr.text).toBe('')
@@ -216,6 +219,7 @@ describe('quantum-run --feed on a backtest config', () => {
       cwd: await tempDir(),
       env: {},
       jitiOptions,
+      typecheck: false,
     })
     expect(code).toBe(2)
     expect(stderr.text).toContain('--feed')
