@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, NotSupportedError } from '@quantum/core'
 import type { RunMode, ValidationIssue } from '@quantum/core'
+import { didYouMean } from './suggest.js'
 
 /** The run modes `--mode` accepts. */
 export const RUN_MODES: readonly RunMode[] = ['backtest', 'paper', 'testnet', 'live']
@@ -115,11 +116,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     issues.push({ path: '--timeframe', message: `"${timeframe}" is not a timeframe (e.g. 1m, 1h)` })
   const orphans = v.orphans ?? 'adopt'
   if (orphans !== 'adopt' && orphans !== 'cancel' && orphans !== 'flatten') {
-    issues.push({ path: '--orphans', message: `"${orphans}" is not a policy (expected adopt, cancel or flatten)` })
+    issues.push({
+      path: '--orphans',
+      message: `"${orphans}" is not a policy${didYouMean(orphans, ['adopt', 'cancel', 'flatten'])} (expected adopt, cancel or flatten)`,
+    })
   }
   const feed = v.feed ?? 'replay'
   if (feed !== 'replay' && feed !== 'venue') {
-    issues.push({ path: '--feed', message: `"${feed}" is not a feed (expected replay or venue)` })
+    issues.push({
+      path: '--feed',
+      message: `"${feed}" is not a feed${didYouMean(feed, ['replay', 'venue'])} (expected replay or venue)`,
+    })
   }
   if (v.feed !== undefined && mode !== undefined && mode !== 'paper') {
     issues.push({ path: '--feed', message: `only --mode paper takes a feed (testnet and live always use the venue's)` })
@@ -128,7 +135,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const version = v.version === true
   const command = parsed.positionals[0] === 'check' ? 'check' : 'run'
   const positionals = command === 'check' ? parsed.positionals.slice(1) : parsed.positionals
-  if (positionals.length > 1) {
+  const typo = positionals.length > 1 ? didYouMean(positionals[0]!, ['check']) : ''
+  if (typo !== '') {
+    issues.push({ path: positionals[0]!, message: `unknown command${typo}` })
+  } else if (positionals.length > 1) {
     issues.push({ path: positionals.slice(1).join(' '), message: 'unexpected argument (only one config file)' })
   }
   const config = positionals[0]
@@ -201,16 +211,40 @@ export function assertLiveAllowed(input: { confirmLive: boolean; plugins: readon
   if (issues.length > 0) throw new ConfigError('Refusing to start live trading', issues)
 }
 
+/** Flags that take a value: `--speed -3` then means the value -3 (parseArgs would call -3 a flag). */
+const VALUE_FLAGS = new Set(
+  Object.entries(OPTIONS)
+    .filter(([, o]) => o.type === 'string')
+    .map(([name]) => `--${name}`),
+)
+
+/** Joins a value flag with a following negative number (`--speed -3` -> `--speed=-3`). */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const next = argv[i + 1]
+    if (VALUE_FLAGS.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
+
+/** Every flag `quantum-run` knows, as typed on the command line. */
+const KNOWN_FLAGS: readonly string[] = Object.keys(OPTIONS).map((name) => `--${name}`)
+
 function parseStrict(argv: readonly string[]) {
   try {
-    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+    return parseArgs({ args: joinNegativeValues(argv), options: OPTIONS, allowPositionals: true, strict: true })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '(command line)'
     const code = (error as { code?: unknown }).code
     const what =
       code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? `unknown option ${flag}`
+        ? `unknown option ${flag}${didYouMean(flag.split('=')[0]!, KNOWN_FLAGS)}`
         : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
           ? `${flag} ${message.includes('argument missing') ? 'needs a value' : 'does not take a value'}`
           : message
@@ -222,7 +256,10 @@ function parseMode(value: string | undefined, issues: ValidationIssue[]): RunMod
   if (value === undefined) return undefined
   const mode = RUN_MODES.find((m) => m === value)
   if (mode === undefined)
-    issues.push({ path: '--mode', message: `unknown mode "${value}" (expected ${RUN_MODES.join(', ')})` })
+    issues.push({
+      path: '--mode',
+      message: `unknown mode "${value}"${didYouMean(value, RUN_MODES)} (expected ${RUN_MODES.join(', ')})`,
+    })
   return mode
 }
 

@@ -85,8 +85,10 @@ interface Io {
 }
 
 /**
- * Runs `quantum-run` with `argv` (without node and script) and resolves with the exit code:
- * 0 ok, 1 run failed, 2 invalid config or usage. Never throws and never calls `process.exit`.
+ * Runs `quantum-run` with `argv` (without node and script) and resolves with the exit code: 0 ok; 1 the
+ * run failed (a plugin, exchange or network failure, a missing optional package); 2 the input is wrong
+ * (command line, config file, type errors, data files missing or malformed). Never throws and never calls
+ * `process.exit`.
  * @example process.exitCode = await runCli(process.argv.slice(2))
  */
 export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
@@ -336,7 +338,10 @@ async function runOnVenue(
 }
 
 function reportError(error: unknown, io: Io): number {
-  const usage = isQuantumError(error) && (error.code === 'CONFIG_INVALID' || error.code === 'NOT_SUPPORTED')
+  // 2: the input is wrong (command line, config, data files); 1: the run failed. See the README's table.
+  const usage =
+    isQuantumError(error) &&
+    (error.code === 'CONFIG_INVALID' || error.code === 'NOT_SUPPORTED' || error.code === 'DATA_INVALID')
   const c = pc.createColors(useColor(io.stderr, io.env))
   const message = error instanceof Error ? error.message : String(error)
   io.stderr.write(`${c.red(c.bold('error'))} ${message}\n`)

@@ -49,9 +49,9 @@ Options:
   --help             show this help
   --version          show the version
 
-Exit codes: 0 ok (or check passed); 1 the run failed (bad data, a plugin or exchange
-failure, a missing optional package); 2 the input is wrong (command line, config file
-missing, a type error, an invalid value).
+Exit codes: 0 ok (or check passed); 1 the run failed (a plugin, exchange or network
+failure, a missing optional package); 2 the input is wrong (command line; config file
+missing, a type error or an invalid value; data files missing or malformed).
 Set DEBUG=quantum to print stack traces.`
 
 /**
