@@ -74,7 +74,7 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
     copyFileSync(join(repoDir, 'examples/data/BTCUSDT-1h.csv'), join(project, 'data/BTCUSDT-1h.csv'))
     writeFileSync(join(project, 'quantum.config.ts'), CONFIG)
   }, 300_000)
-  afterAll(() => rmSync(root, { recursive: true, force: true }))
+  afterAll(() => rmSync(root, { recursive: true, force: true }), 60_000)
 
   it('installs core + runtime without ccxt, onnxruntime-node or a second rxjs, in a small node_modules', ({ skip }) => {
     if (skipped !== undefined) return skip(skipped)
@@ -90,7 +90,7 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
         `node_modules ${(install!.nodeModulesBytes / MB).toFixed(1)} MB`,
     )
     expect(install!.nodeModulesBytes).toBeLessThanOrEqual(60 * MB)
-  })
+  }, 180_000)
 
   it('runs a backtest of a typed config with npx quantum-run', ({ skip }) => {
     if (skipped !== undefined) return skip(skipped)
@@ -99,7 +99,7 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
     expect(r.status).toBe(0)
     const summary = JSON.parse(readFileSync(join(project, 'run/summary.json'), 'utf8')) as { trades: number }
     expect(summary.trades).toBeGreaterThan(0)
-  })
+  }, 180_000)
 
   it('type-checks the config and the SDK types with tsc --noEmit, skipLibCheck off', ({ skip }) => {
     if (skipped !== undefined) return skip(skipped)
@@ -130,14 +130,14 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
     const check = inProject(project, 'quantum-run', ['check', 'quantum.config.ts'])
     expect(check.stdout).toContain('ok  quantum.config.ts: types checked, valid')
     expect(check.status).toBe(0)
-  })
+  }, 180_000)
 
   it('names ccxt as the package to install when a venue mode needs it', ({ skip }) => {
     if (skipped !== undefined) return skip(skipped)
     const r = inProject(project, 'quantum-run', ['quantum.config.ts', '--mode', 'paper', '--feed', 'venue'])
     expect(r.stderr).toContain('need the optional package "ccxt", which is not installed: run npm install ccxt')
     expect(r.status).toBe(1)
-  })
+  }, 180_000)
 
   it('runs @quantum/agents without onnxruntime-node, and names it when a model agent needs it', ({ skip }) => {
     if (skipped !== undefined) return skip(skipped)
@@ -158,7 +158,7 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
     const model = inProject(project, 'quantum-run', ['model.config.ts', '--out', 'run-model', '--no-progress'])
     expect(model.stderr).toContain('need the optional package "onnxruntime-node"')
     expect(model.status).toBe(1)
-  })
+  }, 180_000)
 
   it('runs the model agent once onnxruntime-node is installed without its install script', ({ skip }) => {
     if (skipped !== undefined) return skip(skipped)
