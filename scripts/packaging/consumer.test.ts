@@ -170,5 +170,5 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
       decisions?: { total: number }
     }
     expect(summary.decisions?.total).toBeGreaterThan(0)
-  })
+  }, 180_000)
 })
