@@ -11,6 +11,7 @@ export default tseslint.config(
       'runs/**',
       '.quantum/**',
       'coverage/**',
+      'packages/create-quantum/template/**',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',

@@ -26,7 +26,7 @@ export default defineConfig({
       })),
       {
         extends: true as const,
-        test: { name: 'examples', include: ['examples/**/*.test.ts', 'bench/**/*.test.ts'] },
+        test: { name: 'examples', include: ['examples/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'] },
       },
     ],
     testTimeout: 60_000,

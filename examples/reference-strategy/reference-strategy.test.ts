@@ -55,7 +55,7 @@ describe.skipIf(!cliBuilt)('examples/reference-strategy through quantum-run --da
     const csv = join(dir, 'BTCUSDT-1h.csv')
     writeFileSync(csv, 'open_time,open,high,low,close,volume\n1,10,11,9,10,1\n3600001,10,11,9,NaN,1\n')
     const run = runQuantum(['examples/reference-strategy/quantum.config.ts', '--data', csv, '--out', join(dir, 'run')])
-    expect(run.status).toBe(1)
+    expect(run.status).toBe(2) // bad input, like a bad config
     expect(run.stderr).toContain('BTCUSDT-1h.csv')
     expect(run.stderr).toMatch(/line 3/)
   })

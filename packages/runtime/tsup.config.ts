@@ -2,8 +2,15 @@ import { defineConfig } from 'tsup'
 import { packageBuild } from '../../tsup.base.js'
 
 export default defineConfig([
-  // The library. Cleans dist/ but leaves the CLI bundle built in parallel alone.
-  { ...packageBuild, clean: ['!cli.js', '!cli.js.map'] },
-  // The CLI entry (bin/quantum-run.js imports it): ESM only.
-  { ...packageBuild, entry: { cli: 'src/cli.ts' }, format: ['esm'], dts: false, clean: false },
+  // ESM: the library and the CLI entry (bin/quantum-run.js imports it), with shared chunks; the CLI loads
+  // the run and venue code on demand (`--help` loads neither). Cleans dist/ but the CommonJS files.
+  {
+    ...packageBuild,
+    entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+    format: ['esm'],
+    dts: { entry: { index: 'src/index.ts' } },
+    clean: ['!index.cjs', '!index.cjs.map'],
+  },
+  // CommonJS: the library only.
+  { ...packageBuild, format: ['cjs'], clean: false },
 ])

@@ -35,6 +35,7 @@ export {
 } from './convert/index.js'
 /** The small ONNX writer the converters use (nodes, attributes, tensors, models over onnx-proto). */
 export * as onnxWriter from './convert/onnx-writer.js'
+export type { OnnxTensor, OnnxAttribute, OnnxNode, OnnxValueInfo } from './convert/onnx-writer.js'
 export {
   STANDARD_FEATURES,
   STANDARD_FEATURES_WARMUP,
@@ -60,7 +61,7 @@ export {
   SEQUENCE_WINDOW,
   DEFAULT_SESSION_OPTIONS,
 } from './models/model-session.js'
-export type { ModelExpectation, OpenModelOptions } from './models/model-session.js'
+export type { ModelExpectation, OpenModelOptions, OrtSessionOptions, OrtSessionHandle } from './models/model-session.js'
 export { BatchPredictor } from './models/batch-predictor.js'
 export type { BatchTarget, BatchPredictorOptions } from './models/batch-predictor.js'
 export {

@@ -1,7 +1,7 @@
 import { InvalidOrder } from '@quantum/core'
 import type { ExchangeEvent, ExchangePort, Instrument, Order, OrderRequest } from '@quantum/core'
 import { Subject, type Observable } from 'rxjs'
-import ccxt from 'ccxt'
+import { isCcxtError, loadCcxt } from './load-ccxt.js'
 import type { UsdmClient } from './client.js'
 import { mapCcxtError } from './errors.js'
 import { LiveAccount } from './live-account.js'
@@ -101,7 +101,7 @@ export class BinanceUsdmExchange implements ExchangePort {
       ...options.retry,
       beforeRetry: async (error) => {
         await options.retry?.beforeRetry?.(error)
-        if (error instanceof ccxt.InvalidNonce) await options.client.loadTimeDifference?.()
+        if (isCcxtError(error, 'InvalidNonce')) await options.client.loadTimeDifference?.()
       },
     }
     this.instruments = markets.instruments
@@ -116,6 +116,8 @@ export class BinanceUsdmExchange implements ExchangePort {
    * @throws {ConfigError} for symbols the venue does not list, or an account in hedge mode.
    */
   static async connect(options: BinanceUsdmOptions): Promise<BinanceUsdmExchange> {
+    // The adapter tells ccxt's errors apart; a client (even a fake one) may not have loaded ccxt yet.
+    await loadCcxt()
     const markets = await listedMarkets(options.client, options.symbols, options.retry)
     await requireOneWayMode(options.client, options.retry ?? {})
     const exchange = new BinanceUsdmExchange(options, markets)
@@ -181,7 +183,7 @@ export class BinanceUsdmExchange implements ExchangePort {
                 ...(conditional ? { trigger: true } : {}),
               })
             } catch (error) {
-              if (error instanceof ccxt.OrderNotFound) return undefined
+              if (isCcxtError(error, 'OrderNotFound')) return undefined
               throw error
             }
           },
@@ -221,14 +223,14 @@ export class BinanceUsdmExchange implements ExchangePort {
           order = this.orderFromReply(raw, known)
           break
         } catch (error) {
-          const notFound = error instanceof InvalidOrder && error.cause instanceof ccxt.OrderNotFound
+          const notFound = error instanceof InvalidOrder && isCcxtError(error.cause, 'OrderNotFound')
           if (!notFound || k === kinds.length - 1) throw error
         }
       }
       if (order === undefined) throw new InvalidOrder(`${symbol}: order ${orderId} not found`, symbol)
     } catch (error) {
       const final =
-        error instanceof InvalidOrder && error.cause instanceof ccxt.OrderNotFound
+        error instanceof InvalidOrder && isCcxtError(error.cause, 'OrderNotFound')
           ? await this.finalState(symbol, orderId, known)
           : undefined
       if (final === undefined) throw error

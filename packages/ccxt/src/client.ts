@@ -1,4 +1,4 @@
-import ccxt from 'ccxt'
+import { loadCcxt } from './load-ccxt.js'
 import type { Credentials, VenueMode } from './credentials.js'
 import type { OhlcvClient } from './kline-feed.js'
 
@@ -82,9 +82,11 @@ export interface UsdmClientInput {
  * trading for `testnet` (the old futures sandbox is gone), and, with a `transport`, every REST request
  * rewritten to it at the fetch layer (the real URLs stay, so ccxt maps Binance's error codes as in
  * production) and WebSockets pointed at it.
+ * @throws {MissingDependencyError} when the optional package `ccxt` is not installed.
  */
 export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClient> {
   const { credentials, transport } = input
+  const ccxt = await loadCcxt()
   const ex = new ccxt.pro.binanceusdm({
     ...(credentials === undefined ? {} : { apiKey: credentials.apiKey, secret: credentials.secret }),
     enableRateLimit: input.throttle ?? true,

@@ -8,8 +8,14 @@ import {
   RateLimitExceeded,
 } from '@quantum/core'
 import ccxt from 'ccxt'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { isRetryable, isStatusUnknown, mapCcxtError } from './errors.js'
+import { loadCcxt } from './load-ccxt.js'
+
+// ccxt is imported on first use (createUsdmClient, connect); these tests build its errors without a client.
+beforeAll(async () => {
+  await loadCcxt()
+})
 
 const at = { method: 'placeOrder', symbol: 'BTCUSDT' }
 

@@ -7,7 +7,7 @@ import {
   QuantumError,
   RateLimitExceeded,
 } from '@quantum/core'
-import ccxt from 'ccxt'
+import { isCcxtError } from './load-ccxt.js'
 
 /** What a failed call was doing, for the error message. */
 export interface CallSite {
@@ -23,13 +23,13 @@ export interface CallSite {
  */
 export function isStatusUnknown(error: unknown): boolean {
   return (
-    error instanceof ccxt.RequestTimeout ||
-    error instanceof ccxt.ExchangeNotAvailable ||
-    (error instanceof ccxt.OperationFailed && !(error instanceof ccxt.NetworkError)) ||
-    (error instanceof ccxt.NetworkError &&
-      !(error instanceof ccxt.DDoSProtection) &&
-      !(error instanceof ccxt.RateLimitExceeded) &&
-      !(error instanceof ccxt.InvalidNonce))
+    isCcxtError(error, 'RequestTimeout') ||
+    isCcxtError(error, 'ExchangeNotAvailable') ||
+    (isCcxtError(error, 'OperationFailed') && !isCcxtError(error, 'NetworkError')) ||
+    (isCcxtError(error, 'NetworkError') &&
+      !isCcxtError(error, 'DDoSProtection') &&
+      !isCcxtError(error, 'RateLimitExceeded') &&
+      !isCcxtError(error, 'InvalidNonce'))
   )
 }
 
@@ -39,7 +39,7 @@ export function isStatusUnknown(error: unknown): boolean {
  * Rejections (`ExchangeError`: margin, precision, auth, unknown order) are never retried.
  */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof ccxt.NetworkError || error instanceof ccxt.OperationFailed
+  return isCcxtError(error, 'NetworkError') || isCcxtError(error, 'OperationFailed')
 }
 
 function withCause<E extends Error>(error: E, cause: unknown): E {
@@ -61,18 +61,18 @@ export function mapCcxtError(error: unknown, at: CallSite): QuantumError {
   if (error instanceof QuantumError) return error
   const detail = error instanceof Error ? error.message : String(error)
   const text = `binanceusdm ${at.method}${at.symbol === undefined ? '' : ` ${at.symbol}`}: ${detail}`
-  if (error instanceof ccxt.InsufficientFunds) return withCause(new InsufficientFunds(text, at.symbol), error)
-  if (error instanceof ccxt.InvalidOrder || error instanceof ccxt.BadRequest) {
+  if (isCcxtError(error, 'InsufficientFunds')) return withCause(new InsufficientFunds(text, at.symbol), error)
+  if (isCcxtError(error, 'InvalidOrder') || isCcxtError(error, 'BadRequest')) {
     return withCause(new InvalidOrder(text, at.symbol), error)
   }
-  if (error instanceof ccxt.DDoSProtection || error instanceof ccxt.RateLimitExceeded) {
+  if (isCcxtError(error, 'DDoSProtection') || isCcxtError(error, 'RateLimitExceeded')) {
     return new RateLimitExceeded(text, { cause: error })
   }
-  if (error instanceof ccxt.NetworkError || error instanceof ccxt.OperationFailed) {
+  if (isCcxtError(error, 'NetworkError') || isCcxtError(error, 'OperationFailed')) {
     return new NetworkError(text, { cause: error })
   }
-  if (error instanceof ccxt.NotSupported) return withCause(new NotSupportedError(text), error)
-  if (error instanceof ccxt.BaseError) return new ExchangeError(text, at.symbol, { cause: error })
+  if (isCcxtError(error, 'NotSupported')) return withCause(new NotSupportedError(text), error)
+  if (isCcxtError(error, 'BaseError')) return new ExchangeError(text, at.symbol, { cause: error })
   // Anything else (a TypeError from a malformed reply, a bug): not retryable, still typed.
   return new ExchangeError(`${text} (unexpected reply)`, at.symbol, { cause: error })
 }

@@ -1,7 +1,13 @@
 /* eslint-disable @typescript-eslint/require-await -- the fakes stand in for async venue calls */
 import ccxt from 'ccxt'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { backoffDelay, placeIdempotent, withRetry } from './retry.js'
+import { loadCcxt } from './load-ccxt.js'
+
+// ccxt is imported on first use (createUsdmClient, connect); these tests build its errors without a client.
+beforeAll(async () => {
+  await loadCcxt()
+})
 
 const noSleep = { sleep: async () => undefined, random: () => 0.5 }
 

@@ -10,6 +10,7 @@
  * ├── PluginError          (PLUGIN_FAILED)    a plugin threw inside a hook
  * ├── ModelError           (MODEL_INVALID)    model file missing/corrupt, metadata or shape mismatch
  * ├── AuthError            (UNAUTHORIZED)     a protected action without a valid token (emergency stop reset)
+ * ├── MissingDependencyError (DEPENDENCY_MISSING) an optional peer (ccxt, onnxruntime-node) is not installed
  * ├── ExchangeError        (EXCHANGE_REJECTED)
  * │   ├── InvalidOrder     (INVALID_ORDER)    precision, min notional, unknown symbol, bad params
  * │   └── InsufficientFunds(INSUFFICIENT_FUNDS)
@@ -56,6 +57,8 @@ export const QUANTUM_ERROR_CODES = {
   STATE_LOCKED: 'STATE_LOCKED',
   /** The disk (or database quota) is full: the write was not kept. */
   STATE_FULL: 'STATE_FULL',
+  /** An optional peer dependency a feature needs (ccxt, onnxruntime-node, onnx-proto) is not installed. */
+  DEPENDENCY_MISSING: 'DEPENDENCY_MISSING',
 } as const
 
 /** A stable, machine-readable error code. */
@@ -165,6 +168,41 @@ export class AuthError extends QuantumError {
   constructor(message: string, options?: QuantumErrorOptions) {
     super('UNAUTHORIZED', message, options)
   }
+}
+
+/**
+ * An optional peer dependency is not installed: the model agents need `onnxruntime-node`, the ONNX
+ * converters `onnx-proto`, the testnet/live modes `ccxt`. The message names the package and the install
+ * command; nothing else of the SDK needs them.
+ */
+export class MissingDependencyError extends QuantumError {
+  override readonly name = 'MissingDependencyError'
+  /** The npm package to install, e.g. `onnxruntime-node`. */
+  readonly packageName: string
+  /** What needed it, e.g. `the ONNX model agents`. */
+  readonly neededBy: string
+
+  constructor(packageName: string, neededBy: string, options?: QuantumErrorOptions) {
+    super(
+      'DEPENDENCY_MISSING',
+      `${neededBy} need the optional package "${packageName}", which is not installed: run npm install ${packageName}`,
+      options,
+    )
+    this.packageName = packageName
+    this.neededBy = neededBy
+  }
+}
+
+/**
+ * True when `error` says that module `name` (or a file inside it) could not be found, as `import()` and
+ * `require()` report it; any other failure while loading the module is a real error and stays one.
+ * @example isModuleNotFound(e, 'ccxt')
+ */
+export function isModuleNotFound(error: unknown, name: string): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: unknown }).code
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false
+  return error.message.includes(`'${name}'`) || error.message.includes(`"${name}"`)
 }
 
 /** The exchange refused a request. Subclasses say why when a caller would act differently. */

@@ -19,9 +19,12 @@ export {
   NetworkError,
   RateLimitExceeded,
   NotSupportedError,
+  MissingDependencyError,
   isQuantumError,
+  isModuleNotFound,
 } from './errors.js'
 export type { QuantumErrorCode, QuantumErrorOptions, ValidationIssue, DataIssue } from './errors.js'
+export { importOptional, requireOptional } from './optional.js'
 export { parseOrThrow, zodIssues } from './validate.js'
 export type { ParseTarget } from './validate.js'
 
@@ -71,6 +74,8 @@ export {
 } from './config.js'
 export type { QuantumConfig, QuantumConfigInput, QuantumConfigExport, DataConfig, ExchangeConfig } from './config.js'
 export { fixedNotional, closeOpposite } from './plugins/fixed-notional.js'
+export { formatEnsembleTree, SEED_AGENT_LABELS } from './format/decision-tree.js'
+export type { FormatEnsembleTreeOptions } from './format/decision-tree.js'
 
 // Data feeds
 export {

@@ -5,52 +5,19 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, NotSupportedError } from '@quantum/core'
 import type { RunMode, ValidationIssue } from '@quantum/core'
+import { didYouMean } from './suggest.js'
 
 /** The run modes `--mode` accepts. */
 export const RUN_MODES: readonly RunMode[] = ['backtest', 'paper', 'testnet', 'live']
 
-/** The `quantum-run --help` text. */
-export const USAGE = `Usage: quantum-run <config.ts> [options]
-
-Runs the strategy described by a quantum.config.ts and writes a run folder
-(summary.json, trades.csv, equity.csv, report.html).
-
-Options:
-  --mode <mode>      backtest | paper | testnet | live (default: the config's mode, else backtest)
-                     paper: the config's candles replayed as a live feed through the live engine
-                     and its order queue, fills simulated by the paper exchange
-  --feed <f>         paper: replay (default: the config's candles) | venue (live klines of Binance
-                     USD-M's public market, or of the emulator named by QUANTUM_BINANCE_REST_URL/_WS_URL,
-                     in real time; no API key needed)
-  --speed <n>        paper replay pace in bars per second (default 0: as fast as it goes)
-  --timeframe <tf>   testnet/live/paper --feed venue: kline timeframe the strategy runs on (default 1m)
-  --max-bars <n>     testnet/live/paper --feed venue: stop after n closed bars (default: until Ctrl-C)
-  --warmup <n>       testnet/live/paper --feed venue: closed bars per symbol fetched first to warm the
-                     agents and exits up, never traded (default: the agents' declared warm-up)
-  --orphans <p>      testnet/live: what reconciliation does with orders and positions this run did
-                     not place: adopt (default) | cancel (their orders) | flatten (orders and positions)
-  --confirm-live     required by --mode live (with a STRICT-level risk policy in the config)
-                     testnet/live read keys from QUANTUM_BINANCE_TESTNET_API_KEY/_SECRET or
-                     QUANTUM_BINANCE_API_KEY/_SECRET; QUANTUM_BINANCE_REST_URL/_WS_URL point the
-                     adapter at a local emulator
-  --data <file>      candle file(s) replacing data.candles; repeat or comma-separate;
-                     paths relative to the current directory
-  --symbols <A,B>    only these symbols (replaces data.symbols)
-  --from <date>      first bar open time, ISO date or epoch ms (replaces data.from)
-  --to <date>        end bar open time, exclusive (replaces data.to)
-  --out <dir>        the run folder to write (default: <output.dir>/<name>-<YYYYMMDD-HHmmss>)
-  --no-progress      no progress bar
-  --no-report        do not write report.html
-  --json             print the summary as JSON on stdout
-  --quiet            print nothing but errors
-  --help             show this help
-  --version          show the version
-
-Exit codes: 0 ok, 1 run failed, 2 invalid config or usage.
-Set DEBUG=quantum to print stack traces.`
+export { USAGE } from './usage.js'
 
 /** What the command line asked for. */
 export interface CliArgs {
+  /** `run` (the default) or `check` (`quantum-run check config.ts`: type-check and validate only). */
+  readonly command: 'run' | 'check'
+  /** False with `--no-typecheck`. */
+  readonly typecheck: boolean
   /** The config file as given (relative to the current directory); undefined only with --help or --version. */
   readonly config: string | undefined
   /** `--mode`; undefined when not given. */
@@ -109,6 +76,7 @@ const OPTIONS = {
   'confirm-live': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   'no-report': { type: 'boolean' },
+  'no-typecheck': { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -148,26 +116,39 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     issues.push({ path: '--timeframe', message: `"${timeframe}" is not a timeframe (e.g. 1m, 1h)` })
   const orphans = v.orphans ?? 'adopt'
   if (orphans !== 'adopt' && orphans !== 'cancel' && orphans !== 'flatten') {
-    issues.push({ path: '--orphans', message: `"${orphans}" is not a policy (expected adopt, cancel or flatten)` })
+    issues.push({
+      path: '--orphans',
+      message: `"${orphans}" is not a policy${didYouMean(orphans, ['adopt', 'cancel', 'flatten'])} (expected adopt, cancel or flatten)`,
+    })
   }
   const feed = v.feed ?? 'replay'
   if (feed !== 'replay' && feed !== 'venue') {
-    issues.push({ path: '--feed', message: `"${feed}" is not a feed (expected replay or venue)` })
+    issues.push({
+      path: '--feed',
+      message: `"${feed}" is not a feed${didYouMean(feed, ['replay', 'venue'])} (expected replay or venue)`,
+    })
   }
   if (v.feed !== undefined && mode !== undefined && mode !== 'paper') {
     issues.push({ path: '--feed', message: `only --mode paper takes a feed (testnet and live always use the venue's)` })
   }
   const help = v.help === true
   const version = v.version === true
-  if (parsed.positionals.length > 1) {
-    issues.push({ path: parsed.positionals.slice(1).join(' '), message: 'unexpected argument (only one config file)' })
+  const command = parsed.positionals[0] === 'check' ? 'check' : 'run'
+  const positionals = command === 'check' ? parsed.positionals.slice(1) : parsed.positionals
+  const typo = positionals.length > 1 ? didYouMean(positionals[0]!, ['check']) : ''
+  if (typo !== '') {
+    issues.push({ path: positionals[0]!, message: `unknown command${typo}` })
+  } else if (positionals.length > 1) {
+    issues.push({ path: positionals.slice(1).join(' '), message: 'unexpected argument (only one config file)' })
   }
-  const config = parsed.positionals[0]
+  const config = positionals[0]
   if (config === undefined && !help && !version) {
     issues.push({ path: '<config.ts>', message: 'missing the config file, e.g. quantum-run quantum.config.ts' })
   }
   if (issues.length > 0) throw new ConfigError('Invalid command line (see quantum-run --help)', issues)
   return {
+    command,
+    typecheck: v['no-typecheck'] !== true,
     config,
     mode,
     data,
@@ -230,16 +211,40 @@ export function assertLiveAllowed(input: { confirmLive: boolean; plugins: readon
   if (issues.length > 0) throw new ConfigError('Refusing to start live trading', issues)
 }
 
+/** Flags that take a value: `--speed -3` then means the value -3 (parseArgs would call -3 a flag). */
+const VALUE_FLAGS = new Set(
+  Object.entries(OPTIONS)
+    .filter(([, o]) => o.type === 'string')
+    .map(([name]) => `--${name}`),
+)
+
+/** Joins a value flag with a following negative number (`--speed -3` -> `--speed=-3`). */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const next = argv[i + 1]
+    if (VALUE_FLAGS.has(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
+
+/** Every flag `quantum-run` knows, as typed on the command line. */
+const KNOWN_FLAGS: readonly string[] = Object.keys(OPTIONS).map((name) => `--${name}`)
+
 function parseStrict(argv: readonly string[]) {
   try {
-    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+    return parseArgs({ args: joinNegativeValues(argv), options: OPTIONS, allowPositionals: true, strict: true })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? '(command line)'
     const code = (error as { code?: unknown }).code
     const what =
       code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? `unknown option ${flag}`
+        ? `unknown option ${flag}${didYouMean(flag.split('=')[0]!, KNOWN_FLAGS)}`
         : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
           ? `${flag} ${message.includes('argument missing') ? 'needs a value' : 'does not take a value'}`
           : message
@@ -251,7 +256,10 @@ function parseMode(value: string | undefined, issues: ValidationIssue[]): RunMod
   if (value === undefined) return undefined
   const mode = RUN_MODES.find((m) => m === value)
   if (mode === undefined)
-    issues.push({ path: '--mode', message: `unknown mode "${value}" (expected ${RUN_MODES.join(', ')})` })
+    issues.push({
+      path: '--mode',
+      message: `unknown mode "${value}"${didYouMean(value, RUN_MODES)} (expected ${RUN_MODES.join(', ')})`,
+    })
   return mode
 }
 

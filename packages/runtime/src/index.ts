@@ -3,12 +3,13 @@
  * HTML report), usable programmatically.
  * @packageDocumentation
  */
-export { runCli, VERSION } from './run-cli.js'
+export { runCli } from './run-cli.js'
+export { VERSION, quickAnswer } from './usage.js'
 export type { BacktestRunner, CliDeps, RunnerOptions } from './run-cli.js'
 export { parseCliArgs, assertModeSupported, USAGE, RUN_MODES } from './args.js'
 export type { CliArgs } from './args.js'
 export { loadQuantumConfig, resolveConfigPaths } from './load-config.js'
-export type { ConfigOverrides, LoadedConfig, LoadQuantumConfigOptions } from './load-config.js'
+export type { ConfigLoaderOptions, ConfigOverrides, LoadedConfig, LoadQuantumConfigOptions } from './load-config.js'
 export { writeRunFolder, buildSummaryJson, riskStatesJson, defaultRunDir, runStamp } from './write-run.js'
 export type { RunFiles, WriteRunOptions } from './write-run.js'
 export { describeRun } from './run-info.js'

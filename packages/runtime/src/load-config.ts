@@ -3,12 +3,20 @@
  * and validates it against {@link QuantumConfigSchema}, reporting every issue by path.
  * @packageDocumentation
  */
-import { existsSync } from 'node:fs'
-import { dirname, isAbsolute, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import { loadConfig } from 'c12'
-import type { JitiOptions } from 'jiti'
-import { ConfigError, QuantumConfigSchema, resolveConfigExport, zodIssues } from '@quantum/core'
-import type { QuantumConfig, RunMode } from '@quantum/core'
+import {
+  ConfigError,
+  DataConfigSchema,
+  ExchangeConfigSchema,
+  OutputConfigSchema,
+  QuantumConfigSchema,
+  resolveConfigExport,
+  zodIssues,
+} from '@quantum/core'
+import type { QuantumConfig, RunMode, ValidationIssue } from '@quantum/core'
+import { didYouMean } from './suggest.js'
 
 /** Command-line values that replace parts of the config's `data` section. */
 export interface ConfigOverrides {
@@ -22,6 +30,17 @@ export interface ConfigOverrides {
   readonly to?: string | number
 }
 
+/**
+ * How the config file's modules are loaded (handed to jiti, which c12 uses to import TypeScript).
+ * Declared here so that the package's types do not depend on jiti's.
+ */
+export interface ConfigLoaderOptions {
+  /** Module aliases, e.g. `{ '@quantum/core': '/repo/packages/core/src/index.ts' }`. @default none */
+  readonly alias?: Readonly<Record<string, string>>
+  /** Keep evaluated modules between loads in this process. @default false */
+  readonly moduleCache?: boolean
+}
+
 /** Options of {@link loadQuantumConfig}. */
 export interface LoadQuantumConfigOptions {
   /** Directory that relative command-line paths resolve against. @default process.cwd() */
@@ -31,7 +50,7 @@ export interface LoadQuantumConfigOptions {
   /** Command-line overrides, applied before validation. @default none */
   readonly overrides?: ConfigOverrides
   /** Extra jiti options (e.g. `alias`) for loading the config file. @default none */
-  readonly jitiOptions?: JitiOptions
+  readonly jitiOptions?: ConfigLoaderOptions
 }
 
 /** A validated config and where it came from. */
@@ -55,14 +74,26 @@ export async function loadQuantumConfig(file: string, options: LoadQuantumConfig
   const abs = resolve(cwd, file)
   if (!existsSync(abs)) throw new ConfigError(`Config file not found: ${abs}`)
   const baseDir = dirname(abs)
+  if (!hasDefaultExport(readFileSync(abs, 'utf8'))) {
+    throw new ConfigError(`Config ${abs} has no default export`, [
+      {
+        path: relative(cwd, abs) || abs,
+        message: 'export the config as the default: export default defineConfig({ data: …, plugins: […] })',
+      },
+    ])
+  }
   const exported = await importConfigFile(abs, mode, options.jitiOptions)
   const raw = applyOverrides(await resolveConfigExport(exported, mode), options.overrides, cwd)
   const parsed = QuantumConfigSchema.safeParse(raw)
-  if (!parsed.success) throw new ConfigError(`Invalid config ${abs}`, zodIssues(parsed.error))
+  if (!parsed.success) throw new ConfigError(`Invalid config ${abs}`, zodIssues(parsed.error).map(suggestKeys))
   return { config: resolveConfigPaths(parsed.data, baseDir), file: abs, baseDir }
 }
 
-async function importConfigFile(abs: string, mode: RunMode, jitiOptions: JitiOptions | undefined): Promise<unknown> {
+async function importConfigFile(
+  abs: string,
+  mode: RunMode,
+  jitiOptions: ConfigLoaderOptions | undefined,
+): Promise<unknown> {
   try {
     const loaded = await loadConfig<Record<string, unknown>>({
       configFile: abs,
@@ -79,13 +110,56 @@ async function importConfigFile(abs: string, mode: RunMode, jitiOptions: JitiOpt
       context: { mode },
       // Keep the exported object as is (plugin instances included) instead of deep-merging layers.
       merger: (...sources) => sources.find((s) => s !== null && s !== undefined) ?? {},
-      ...(jitiOptions === undefined ? {} : { jitiOptions }),
+      ...(jitiOptions === undefined ? {} : { jitiOptions: { ...jitiOptions, alias: { ...jitiOptions.alias } } }),
     })
     return loaded.config
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    throw new ConfigError(`Could not load config ${abs}: ${message}`, [], { cause: error })
+    throw new ConfigError(`Could not load config ${abs}`, [loadIssue(error, abs)], { cause: error })
   }
+}
+
+/** True when a config's source has a default export (ESM `export default`, `as default`, or CommonJS). */
+function hasDefaultExport(source: string): boolean {
+  return /\bexport\s+default\b|\bas\s+default\b|\bmodule\.exports\b|\bexports\.default\b/.test(source)
+}
+
+/**
+ * Where and why a config failed to load: the first stack frame in the project's own files (not in
+ * node_modules) as `file:line`, and the message with jiti's interop names undone
+ * (`(0 , _agents.emaCros) is not a function` -> `emaCros is not a function`).
+ */
+function loadIssue(error: unknown, abs: string): { path: string; message: string } {
+  const raw = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  const interop = /\(0 , _\w+\.(\w+)\) is not a function/.exec(raw)
+  const message =
+    interop === null
+      ? raw.replace(/\b_\w+\.(\w+)\b/g, '$1')
+      : `${raw.slice(0, interop.index)}${interop[1]} is not a function: the module it is imported from has no export of that name (a typo in the import?)`
+  const hint = /is not defined$/.test(message) ? ' (a typo in a name, or a missing import?)' : ''
+  const stack = error instanceof Error ? (error.stack ?? '') : ''
+  const frame = stack
+    .split('\n')
+    .map((line) => /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(line))
+    .find((m) => m !== null && !m[1]!.includes('/node_modules/'))
+  const where = frame === undefined || frame === null ? abs : `${frame[1]!.replace(/^file:\/\//, '')}:${frame[2]!}`
+  return { path: where, message: `${message}${hint}` }
+}
+
+/** The keys each section of a config takes, for "did you mean" on an unknown key. */
+const SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
+  '': Object.keys(QuantumConfigSchema.shape),
+  data: Object.keys(DataConfigSchema.shape),
+  exchange: Object.keys(ExchangeConfigSchema.shape),
+  output: Object.keys(OutputConfigSchema.shape),
+}
+
+/** Adds "did you mean" to an unknown-key issue of a config section (`datas` -> `data`). */
+function suggestKeys(issue: ValidationIssue): ValidationIssue {
+  const known = SECTION_KEYS[issue.path]
+  const keys = /^Unrecognized keys?: (.+)$/.exec(issue.message)?.[1]
+  if (known === undefined || keys === undefined) return issue
+  const hints = [...keys.matchAll(/"([^"]+)"/g)].map((m) => didYouMean(m[1]!, known)).filter((h) => h !== '')
+  return hints.length === 0 ? issue : { ...issue, message: `${issue.message}${hints.join('')}` }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

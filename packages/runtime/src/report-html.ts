@@ -3,7 +3,7 @@
  * as JSON) that makes no network request.
  * @packageDocumentation
  */
-import { formatEnsembleTree } from '@quantum/agents'
+import { formatEnsembleTree } from '@quantum/core'
 import type { BacktestResult, TradeRecord } from '@quantum/core'
 import { describeEvent } from './events.js'
 import { summaryFigures } from './figures.js'

@@ -3,17 +3,16 @@
  * folder and print the summary. Every collaborator is injectable so that tests can drive it in-process.
  * @packageDocumentation
  */
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import type { JitiOptions } from 'jiti'
+import { dirname, join, relative, resolve } from 'node:path'
 import pc from 'picocolors'
 import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
 import type { BacktestResult, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
-import pkg from '../package.json' with { type: 'json' }
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
 import type { CliArgs } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
-import type { LoadedConfig } from './load-config.js'
+import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
 import { createCliLogger } from './logger.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
@@ -22,7 +21,8 @@ import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
 import { toJson } from './serialize.js'
 import { buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
-import { runVenue, venuePaperFeed } from './venue.js'
+import { defaultCacheDir, typeCheckConfig } from './typecheck.js'
+import { VERSION } from './usage.js'
 import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
 
 /** Options the CLI hands to the backtest runner. */
@@ -63,7 +63,11 @@ export interface CliDeps {
   /** Clock for the run folder's time stamp. @default () => new Date() */
   readonly now?: () => Date
   /** Extra jiti options for loading the config file (e.g. `alias`). @default none */
-  readonly jitiOptions?: JitiOptions
+  readonly jitiOptions?: ConfigLoaderOptions
+  /** Type-check the config before running it (`--no-typecheck` turns it off per run). @default true */
+  readonly typecheck?: boolean
+  /** Where passed type checks are remembered. @default node_modules/.cache/quantum-run of the nearest node_modules */
+  readonly cacheDir?: string
 }
 
 interface Io {
@@ -76,29 +80,34 @@ interface Io {
   readonly cwd: string
   readonly env: Readonly<Record<string, string | undefined>>
   readonly now: () => Date
-  readonly jitiOptions: JitiOptions | undefined
+  readonly jitiOptions: ConfigLoaderOptions | undefined
+  readonly typecheck: boolean
+  readonly cacheDir: string | undefined
 }
 
-/** The version of `@quantum/runtime`. */
-export const VERSION: string = pkg.version
-
 /**
- * Runs `quantum-run` with `argv` (without node and script) and resolves with the exit code:
- * 0 ok, 1 run failed, 2 invalid config or usage. Never throws and never calls `process.exit`.
+ * Runs `quantum-run` with `argv` (without node and script) and resolves with the exit code: 0 ok; 1 the
+ * run failed (a plugin, exchange or network failure, a missing optional package); 2 the input is wrong
+ * (command line, config file, type errors, data files missing or malformed). Never throws and never calls
+ * `process.exit`.
  * @example process.exitCode = await runCli(process.argv.slice(2))
  */
 export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
   const io: Io = {
     run: deps.run ?? runBacktest,
     runPaper: deps.runPaper ?? ((config, options) => runPaper(config, options)),
-    runVenue: deps.runVenue ?? runVenue,
-    venueFeed: deps.venueFeed ?? venuePaperFeed,
+    // The venue modes load @quantum/ccxt (and ccxt) only when a run uses them.
+    runVenue: deps.runVenue ?? (async (config, options) => (await import('./venue.js')).runVenue(config, options)),
+    venueFeed:
+      deps.venueFeed ?? (async (config, options) => (await import('./venue.js')).venuePaperFeed(config, options)),
     stdout: deps.stdout ?? process.stdout,
     stderr: deps.stderr ?? process.stderr,
     cwd: deps.cwd ?? process.cwd(),
     env: deps.env ?? process.env,
     now: deps.now ?? (() => new Date()),
     jitiOptions: deps.jitiOptions,
+    typecheck: deps.typecheck ?? true,
+    cacheDir: deps.cacheDir,
   }
   try {
     if (argv[0] === 'runs') return await runRunsCommand(argv.slice(1), io)
@@ -124,14 +133,71 @@ function useColor(stream: CliStream, env: Io['env']): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined
 }
 
-async function runConfig(args: CliArgs, io: Io): Promise<number> {
-  if (args.mode !== undefined && args.mode !== 'live') assertModeSupported(args.mode)
-  const loaded = await loadQuantumConfig(args.config ?? '', {
+/**
+ * Type-checks the config (remembering passes unless `fresh`). Without TypeScript installed a run goes on
+ * with a warning and `check` fails.
+ * @throws {ConfigError} listing every type error as `file:line:column`.
+ */
+async function checkTypes(file: string, io: Io, fresh: boolean): Promise<'checked' | 'cached' | 'skipped'> {
+  const abs = resolve(io.cwd, file)
+  if (!existsSync(abs)) return 'skipped' // loadQuantumConfig reports the missing file
+  const cacheDir = fresh ? undefined : (io.cacheDir ?? defaultCacheDir(dirname(abs)))
+  try {
+    const result = await typeCheckConfig(abs, { cwd: io.cwd, ...(cacheDir === undefined ? {} : { cacheDir }) })
+    if (result.issues.length > 0) {
+      throw new ConfigError(
+        `Type errors in ${relative(io.cwd, abs)} (fix them, or run with --no-typecheck)`,
+        result.issues,
+      )
+    }
+    return result.cached ? 'cached' : 'checked'
+  } catch (error) {
+    if (fresh || !isQuantumError(error) || error.code !== 'DEPENDENCY_MISSING') throw error
+    io.stderr.write(
+      `warn  ${relative(io.cwd, abs)} not type-checked: typescript is not installed (npm install -D typescript; --no-typecheck silences this)\n`,
+    )
+    return 'skipped'
+  }
+}
+
+async function loadConfig(args: CliArgs, io: Io): Promise<LoadedConfig> {
+  return loadQuantumConfig(args.config ?? '', {
     cwd: io.cwd,
     mode: args.mode ?? 'backtest',
     overrides: { data: args.data, symbols: args.symbols, from: args.from, to: args.to },
     jitiOptions: io.jitiOptions,
   })
+}
+
+/** `quantum-run check config.ts`: type-check, load, validate and find the data files; run nothing. */
+async function checkConfig(args: CliArgs, io: Io): Promise<number> {
+  const types = await checkTypes(args.config ?? '', io, true)
+  const loaded = await loadConfig(args, io)
+  const { data, exchange } = loaded.config
+  const files = [
+    ...[data.candles, data.funding ?? []].flat(),
+    ...(exchange.exchangeInfo === undefined ? [] : [exchange.exchangeInfo]),
+  ]
+  const missing = files.filter((f) => !existsSync(f))
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Missing data files for ${relative(io.cwd, loaded.file)}`,
+      missing.map((f) => ({ path: relative(io.cwd, f), message: 'no such file' })),
+    )
+  }
+  const plugins = loaded.config.plugins.map((p) => p.name).join(', ')
+  io.stdout.write(
+    `ok  ${relative(io.cwd, loaded.file)}: ${types === 'checked' ? 'types checked, ' : ''}valid; ` +
+      `${loaded.config.plugins.length} plugins (${plugins}); ${files.length} data file(s) found\n`,
+  )
+  return 0
+}
+
+async function runConfig(args: CliArgs, io: Io): Promise<number> {
+  if (args.mode !== undefined && args.mode !== 'live') assertModeSupported(args.mode)
+  if (args.command === 'check') return checkConfig(args, io)
+  if (args.typecheck && io.typecheck) await checkTypes(args.config ?? '', io, false)
+  const loaded = await loadConfig(args, io)
   const mode = args.mode ?? loaded.config.mode
   if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins })
   assertModeSupported(mode)
@@ -274,7 +340,10 @@ async function runOnVenue(
 }
 
 function reportError(error: unknown, io: Io): number {
-  const usage = isQuantumError(error) && (error.code === 'CONFIG_INVALID' || error.code === 'NOT_SUPPORTED')
+  // 2: the input is wrong (command line, config, data files); 1: the run failed. See the README's table.
+  const usage =
+    isQuantumError(error) &&
+    (error.code === 'CONFIG_INVALID' || error.code === 'NOT_SUPPORTED' || error.code === 'DATA_INVALID')
   const c = pc.createColors(useColor(io.stderr, io.env))
   const message = error instanceof Error ? error.message : String(error)
   io.stderr.write(`${c.red(c.bold('error'))} ${message}\n`)

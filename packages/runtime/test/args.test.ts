@@ -16,6 +16,8 @@ describe('parseCliArgs', () => {
   it('should take the config file and use defaults for every flag', () => {
     const args = parseCliArgs(['quantum.config.ts'])
     expect(args).toEqual({
+      command: 'run',
+      typecheck: true,
       config: 'quantum.config.ts',
       mode: undefined,
       data: [],
@@ -37,6 +39,11 @@ describe('parseCliArgs', () => {
       feed: 'replay',
       warmup: undefined,
     })
+  })
+
+  it('should read check as the command and --no-typecheck as turning the type check off', () => {
+    expect(parseCliArgs(['check', 'c.ts'])).toMatchObject({ command: 'check', config: 'c.ts', typecheck: true })
+    expect(parseCliArgs(['c.ts', '--no-typecheck'])).toMatchObject({ command: 'run', typecheck: false })
   })
 
   it('should parse --mode', () => {

@@ -25,7 +25,13 @@ async function harness(
   const result = options.result ?? makeResult({ bars: 500, trades: 12 })
   const run = vi.fn<BacktestRunner>(() => Promise.resolve(result))
   const now = () => new Date(2024, 4, 6, 7, 8, 9)
-  return { stdout, stderr, run, cwd, deps: { run, stdout, stderr, cwd, env: options.env ?? {}, now, jitiOptions } }
+  return {
+    stdout,
+    stderr,
+    run,
+    cwd,
+    deps: { run, stdout, stderr, cwd, env: options.env ?? {}, now, jitiOptions, typecheck: false },
+  }
 }
 
 describe('runCli', () => {

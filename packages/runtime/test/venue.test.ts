@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '@quantum/emulator'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/run-cli.js'
 import { CaptureStream, fixture, jitiOptions, tempDir } from './helpers.js'
+
+// The venue modes import @quantum/ccxt and ccxt on first use: load them once here, outside the timed runs.
+beforeAll(async () => {
+  const { createUsdmClient } = await import('@quantum/ccxt')
+  await (await createUsdmClient({ mode: 'live' })).close()
+}, 60_000)
 
 /** Closed 1m BTC bars pushed into the emulator one by one: open 60,000 + 10 per minute. */
 function minuteBars(emulator: Emulator): { minute: number; bar: () => void } {
@@ -70,6 +76,7 @@ describe('quantum-run --mode testnet (against the local emulator)', () => {
             QUANTUM_BINANCE_WS_URL: emulator.wsUrl,
           },
           jitiOptions,
+          typecheck: false,
         },
       )
       expect(stderr.text).not.toContain('error')
@@ -108,6 +115,7 @@ describe('quantum-run --mode paper --feed venue (the emulator as the market)', (
           // No API key: market data only.
           env: { QUANTUM_BINANCE_REST_URL: emulator.restUrl, QUANTUM_BINANCE_WS_URL: emulator.wsUrl },
           jitiOptions,
+          typecheck: false,
         },
       )
       expect(stderr.text).not.toContain('error')
@@ -179,6 +187,7 @@ describe('quantum-run --mode paper --feed venue --warmup', () => {
           cwd,
           env: { QUANTUM_BINANCE_REST_URL: emulator.restUrl, QUANTUM_BINANCE_WS_URL: emulator.wsUrl },
           jitiOptions,
+          typecheck: false,
         },
       )
       expect(stderr.text).toBe('')
@@ -210,6 +219,7 @@ describe('quantum-run --feed on a backtest config', () => {
       cwd: await tempDir(),
       env: {},
       jitiOptions,
+      typecheck: false,
     })
     expect(code).toBe(2)
     expect(stderr.text).toContain('--feed')

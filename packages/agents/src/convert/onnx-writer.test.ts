@@ -41,7 +41,7 @@ describe('onnx-writer', () => {
 
   it('should store tensors as little-endian float32 raw data and check the element count', () => {
     const t = floatTensor('x', [2], [1.5, -2])
-    const view = new DataView(t.rawData!.buffer)
+    const view = new DataView(t.rawData.buffer)
     expect([view.getFloat32(0, true), view.getFloat32(4, true)]).toEqual([1.5, -2])
     expect(() => floatTensor('x', [3], [1, 2])).toThrow(RangeError)
   })

@@ -1,8 +1,4 @@
-import onnxProto from 'onnx-proto'
-import type { onnx as OnnxTypes } from 'onnx-proto'
-
-// onnx-proto is CommonJS static protobufjs code: Node's ESM loader only exposes its default export.
-const { onnx } = onnxProto
+import { requireOnnxProto } from '../optional-deps.js'
 
 /** An ONNX node attribute value; FLOAT vs INT is explicit because JS cannot tell `1` from `1.0`. */
 export type AttrValue =
@@ -12,7 +8,68 @@ export type AttrValue =
   | { readonly floats: readonly number[] }
   | { readonly ints: readonly number[] }
   | { readonly strings: readonly string[] }
-  | { readonly t: OnnxTypes.ITensorProto }
+  | { readonly t: OnnxTensor }
+
+/**
+ * A tensor as the writer builds it: the fields of ONNX's `TensorProto` it sets (plain data, so that the
+ * package's types do not depend on `onnx-proto`, an optional peer).
+ */
+export interface OnnxTensor {
+  /** Tensor name. */
+  name: string
+  /** Dimensions. */
+  dims: number[]
+  /** `TensorProto.DataType` (1 = FLOAT). */
+  dataType: number
+  /** Little-endian values. */
+  rawData: Uint8Array
+}
+
+/** An attribute as the writer builds it (the fields of ONNX's `AttributeProto` it sets). */
+export interface OnnxAttribute {
+  /** Attribute name. */
+  name: string
+  /** `AttributeProto.AttributeType` (1 FLOAT, 2 INT, 3 STRING, 4 TENSOR, 6 FLOATS, 7 INTS, 8 STRINGS). */
+  type: number
+  /** FLOAT value. */
+  f?: number
+  /** INT value. */
+  i?: number
+  /** STRING value (UTF-8). */
+  s?: Uint8Array
+  /** FLOATS values. */
+  floats?: number[]
+  /** INTS values. */
+  ints?: number[]
+  /** STRINGS values (UTF-8). */
+  strings?: Uint8Array[]
+  /** TENSOR value. */
+  t?: OnnxTensor
+}
+
+/** A graph node as the writer builds it (the fields of ONNX's `NodeProto` it sets). */
+export interface OnnxNode {
+  /** Operator, e.g. `Softmax`. */
+  opType: string
+  /** Operator domain (`''` = default ONNX). */
+  domain: string
+  /** Node name. */
+  name: string
+  /** Input tensor names. */
+  input: string[]
+  /** Output tensor names. */
+  output: string[]
+  /** Attributes. */
+  attribute: OnnxAttribute[]
+}
+
+/** A typed graph input or output (the fields of ONNX's `ValueInfoProto` the writer sets). */
+export interface OnnxValueInfo {
+  /** Tensor name. */
+  name: string
+  /** Element type and shape. */
+  type: { tensorType: { elemType: number; shape: { dim: ({ dimValue: number } | { dimParam: string })[] } } }
+}
 
 /** Element types the writer can declare for graph inputs, outputs and initializers. */
 export type ElemType = 'float' | 'int64'
@@ -21,15 +78,16 @@ export type ElemType = 'float' | 'int64'
 export type Dim = number | string
 
 const utf8 = new TextEncoder()
-const AT = onnx.AttributeProto.AttributeType
-const DT = onnx.TensorProto.DataType
+// Values of onnx.proto's AttributeProto.AttributeType and TensorProto.DataType (fixed by the ONNX spec).
+const AT = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const
+const DT = { FLOAT: 1, INT64: 7 } as const
 const ELEM: Record<ElemType, number> = { float: DT.FLOAT, int64: DT.INT64 }
 
 /**
  * One named attribute; strings are stored as UTF-8 bytes, as ONNX requires.
  * @example attr('post_transform', { s: 'SOFTMAX' })
  */
-export function attr(name: string, value: AttrValue): OnnxTypes.IAttributeProto {
+export function attr(name: string, value: AttrValue): OnnxAttribute {
   if ('f' in value) return { name, type: AT.FLOAT, f: value.f }
   if ('i' in value) return { name, type: AT.INT, i: value.i }
   if ('s' in value) return { name, type: AT.STRING, s: utf8.encode(value.s) }
@@ -61,7 +119,7 @@ export interface NodeSpec {
  * One graph node.
  * @example node('Softmax', { inputs: ['logits'], outputs: ['probabilities'], attrs: { axis: { i: -1 } } })
  */
-export function node(opType: string, spec: NodeSpec, options: NodeOptions = {}): OnnxTypes.INodeProto {
+export function node(opType: string, spec: NodeSpec, options: NodeOptions = {}): OnnxNode {
   const attribute = Object.entries(spec.attrs ?? {}).map(([name, value]) => attr(name, value))
   return {
     opType,
@@ -77,7 +135,7 @@ export function node(opType: string, spec: NodeSpec, options: NodeOptions = {}):
  * A float32 tensor (for initializers or attributes) with its data in little-endian `rawData`.
  * @example floatTensor('W', [10, 3], weights)
  */
-export function floatTensor(name: string, dims: readonly number[], data: ArrayLike<number>): OnnxTypes.ITensorProto {
+export function floatTensor(name: string, dims: readonly number[], data: ArrayLike<number>): OnnxTensor {
   const count = dims.reduce((a, b) => a * b, 1)
   if (count !== data.length) throw new RangeError(`tensor ${name}: ${data.length} values for dims [${dims.join(', ')}]`)
   const raw = new Uint8Array(count * 4)
@@ -90,7 +148,7 @@ export function floatTensor(name: string, dims: readonly number[], data: ArrayLi
  * A typed graph input or output, e.g. `valueInfo('input', 'float', ['batch', 10])`.
  * @example valueInfo('probabilities', 'float', ['batch', 3])
  */
-export function valueInfo(name: string, elemType: ElemType, shape: readonly Dim[]): OnnxTypes.IValueInfoProto {
+export function valueInfo(name: string, elemType: ElemType, shape: readonly Dim[]): OnnxValueInfo {
   const dim = shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }))
   return { name, type: { tensorType: { elemType: ELEM[elemType], shape: { dim } } } }
 }
@@ -100,13 +158,13 @@ export interface ModelSpec {
   /** Graph name. */
   readonly name: string
   /** Nodes in topological order. */
-  readonly nodes: readonly OnnxTypes.INodeProto[]
+  readonly nodes: readonly OnnxNode[]
   /** Graph inputs. */
-  readonly inputs: readonly OnnxTypes.IValueInfoProto[]
+  readonly inputs: readonly OnnxValueInfo[]
   /** Graph outputs. */
-  readonly outputs: readonly OnnxTypes.IValueInfoProto[]
+  readonly outputs: readonly OnnxValueInfo[]
   /** Constant tensors. @default [] */
-  readonly initializers?: readonly OnnxTypes.ITensorProto[]
+  readonly initializers?: readonly OnnxTensor[]
   /** Opset version per domain. @default { '': 17 } */
   readonly opsets?: Readonly<Record<string, number>>
   /** Free-form description stored in the model. @default '' */
@@ -118,13 +176,15 @@ export const ONNX_IR_VERSION = 8
 
 /**
  * Serialises a graph into ONNX model bytes (IR version 8).
+ * @throws {MissingDependencyError} when the optional package `onnx-proto` is not installed.
  * @example
  * const bytes = model({ name: 'g', nodes, inputs: [valueInfo('input', 'float', ['batch', 4])], outputs, opsets: { '': 17 } })
  * await writeFile('m.onnx', bytes)
  */
 export function model(spec: ModelSpec): Uint8Array {
   const opsets = spec.opsets ?? { '': 17 }
-  const graph: OnnxTypes.IGraphProto = {
+  const { onnx } = requireOnnxProto()
+  const graph = {
     name: spec.name,
     node: [...spec.nodes],
     input: [...spec.inputs],

@@ -6,19 +6,19 @@
 import { resolve } from 'node:path'
 import { ModelError } from '@quantum/core'
 import type { PluginContext } from '@quantum/core'
-import type { InferenceSession } from 'onnxruntime-node'
 import {
   checkExpectation,
   DEFAULT_SESSION_OPTIONS,
   openModelSession,
   type ModelExpectation,
   type ModelSession,
+  type OrtSessionOptions,
 } from './model-session.js'
 
 /** Options of {@link ModelRegistry}. */
 export interface ModelRegistryOptions {
   /** `onnxruntime-node` session options for every model. @default DEFAULT_SESSION_OPTIONS (no CPU arena, one intra-op thread) */
-  readonly sessionOptions?: InferenceSession.SessionOptions
+  readonly sessionOptions?: OrtSessionOptions
 }
 
 interface Entry {
@@ -44,7 +44,7 @@ export interface ModelRegistryEntry {
  */
 export class ModelRegistry {
   private readonly entries = new Map<string, Entry>()
-  private readonly sessionOptions: InferenceSession.SessionOptions
+  private readonly sessionOptions: OrtSessionOptions
 
   /** Creates an empty registry. */
   constructor(options: ModelRegistryOptions = {}) {

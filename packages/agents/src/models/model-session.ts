@@ -5,7 +5,8 @@
  */
 import { stat } from 'node:fs/promises'
 import { ModelError } from '@quantum/core'
-import { InferenceSession, Tensor } from 'onnxruntime-node'
+import type { InferenceSession, Tensor as OnnxTensor } from 'onnxruntime-node'
+import { loadOnnxRuntime } from '../optional-deps.js'
 import {
   MODEL_CLASSES,
   assertModelFeatures,
@@ -86,10 +87,31 @@ export function probabilityIssue(probs: Float32Array, offset: number): string | 
   return Math.abs(sum - 1) > 1e-3 ? `probabilities sum to ${sum}, not 1` : undefined
 }
 
+/**
+ * The `onnxruntime-node` session options the SDK passes through (a subset of ORT's `SessionOptions`,
+ * declared here so that the package's types do not need `onnxruntime-node`, an optional peer).
+ */
+export interface OrtSessionOptions {
+  /** ORT's CPU memory arena. */
+  readonly enableCpuMemArena?: boolean
+  /** ORT's memory pattern optimisation. */
+  readonly enableMemPattern?: boolean
+  /** Threads of one operator. */
+  readonly intraOpNumThreads?: number
+  /** Threads across operators (parallel execution mode). */
+  readonly interOpNumThreads?: number
+  /** Sequential or parallel execution of the graph. */
+  readonly executionMode?: 'sequential' | 'parallel'
+  /** Graph optimisation level. */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all'
+  /** ORT's log severity: 0 verbose … 4 fatal. */
+  readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4
+}
+
 /** Options of {@link openModelSession}. */
 export interface OpenModelOptions {
   /** `onnxruntime-node` session options. @default DEFAULT_SESSION_OPTIONS (no CPU arena, one intra-op thread) */
-  readonly sessionOptions?: InferenceSession.SessionOptions
+  readonly sessionOptions?: OrtSessionOptions
   /** Metadata file. @default metadataPathFor(path) (`model.onnx` -> `model.meta.json`) */
   readonly metadataPath?: string
 }
@@ -101,7 +123,7 @@ export interface OpenModelOptions {
  * and the other sessions: PatchTST over 30k bars took 1.6 s with one thread against 3.9 s with the
  * default pool (batch-1 latency is the same). Override per registry with `sessionOptions`.
  */
-export const DEFAULT_SESSION_OPTIONS: InferenceSession.SessionOptions = Object.freeze({
+export const DEFAULT_SESSION_OPTIONS: OrtSessionOptions = Object.freeze({
   enableCpuMemArena: false,
   enableMemPattern: false,
   intraOpNumThreads: 1,
@@ -111,6 +133,7 @@ export const DEFAULT_SESSION_OPTIONS: InferenceSession.SessionOptions = Object.f
  * Opens a model file and its metadata and checks that they agree (input name, dtype and shape, the
  * probability output). Does not check caller expectations: see {@link checkExpectation}.
  * @throws {ModelError} for a missing or corrupt file, bad metadata, or a graph that does not match it.
+ * @throws {MissingDependencyError} when the optional package `onnxruntime-node` is not installed.
  * @example const s = await openModelSession('/models/xgb.onnx')
  */
 export async function openModelSession(path: string, options: OpenModelOptions = {}): Promise<ModelSession> {
@@ -120,9 +143,10 @@ export async function openModelSession(path: string, options: OpenModelOptions =
   } catch (cause) {
     throw new ModelError(path, 'model file not found or not readable', { cause })
   }
+  const ort = await loadOnnxRuntime()
   let session: InferenceSession
   try {
-    session = await InferenceSession.create(path, options.sessionOptions ?? DEFAULT_SESSION_OPTIONS)
+    session = await ort.InferenceSession.create(path, { ...(options.sessionOptions ?? DEFAULT_SESSION_OPTIONS) })
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause)
     throw new ModelError(path, `onnxruntime cannot load the model (corrupt or unsupported): ${detail}`, { cause })
@@ -133,7 +157,7 @@ export async function openModelSession(path: string, options: OpenModelOptions =
     await session.release()
     throw error
   }
-  return new ModelSession(path, session, meta)
+  return new ModelSession(path, { session, Tensor: ort.Tensor }, meta)
 }
 
 function shapeText(shape: readonly (number | string)[]): string {
@@ -172,6 +196,17 @@ function checkGraph(session: InferenceSession, meta: ModelMetadata, path: string
 }
 
 /**
+ * An open `onnxruntime-node` session and ORT's `Tensor` class, as {@link openModelSession} hands them to
+ * {@link ModelSession} (opaque here so that the package's types do not need `onnxruntime-node`).
+ */
+export interface OrtSessionHandle {
+  /** ORT's `InferenceSession`. */
+  readonly session: object
+  /** ORT's `Tensor` class. */
+  readonly Tensor: object
+}
+
+/**
  * A loaded model. Prefer getting one from a {@link ModelRegistry} (one session per file per process).
  * Counts runs in flight so that {@link ModelSession.release} waits for them: a decision that started on
  * this session finishes on it, even during a hot swap.
@@ -192,6 +227,7 @@ export class ModelSession {
   /** Normalisation standard deviations, one per feature (> 0). */
   readonly std: Float64Array
   private readonly session: InferenceSession
+  private readonly Tensor: typeof OnnxTensor
   /** For output column j (OUTPUT_CLASSES order), the model's column. */
   private readonly perm: Int32Array
   private readonly inputDims: number[]
@@ -200,9 +236,10 @@ export class ModelSession {
   private releaseNow: (() => void) | undefined
 
   /** Wraps an already validated session; use {@link openModelSession}. */
-  constructor(path: string, session: InferenceSession, metadata: ModelMetadata) {
+  constructor(path: string, ort: OrtSessionHandle, metadata: ModelMetadata) {
     this.path = path
-    this.session = session
+    this.session = ort.session as InferenceSession
+    this.Tensor = ort.Tensor as typeof OnnxTensor
     this.metadata = metadata
     this.features = metadata.features.length
     this.window = metadata.window
@@ -264,7 +301,9 @@ export class ModelSession {
     const name = this.metadata.outputs.probabilities
     let data: unknown
     try {
-      const out = await this.session.run({ [this.metadata.input.name]: new Tensor('float32', features, dims) }, [name])
+      const out = await this.session.run({ [this.metadata.input.name]: new this.Tensor('float32', features, dims) }, [
+        name,
+      ])
       data = out[name]?.data
     } catch (cause) {
       const detail = cause instanceof Error ? cause.message : String(cause)

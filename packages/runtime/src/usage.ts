@@ -1,0 +1,66 @@
+/**
+ * The `quantum-run --help` text, in a module of its own that imports nothing: `--help` and `--version`
+ * answer without loading the SDK.
+ * @packageDocumentation
+ */
+import pkg from '../package.json' with { type: 'json' }
+
+/** The version of `@quantum/runtime`. */
+export const VERSION: string = pkg.version
+
+/** The `quantum-run --help` text. */
+export const USAGE = `Usage: quantum-run <config.ts> [options]
+       quantum-run check <config.ts> [--data <file>] [--symbols <A,B>] [--from <date>] [--to <date>]
+
+Runs the strategy described by a quantum.config.ts and writes a run folder
+(summary.json, trades.csv, equity.csv, report.html). The config is type-checked first
+(TypeScript, when installed; unchanged files are not checked again) and validated.
+"check" type-checks and validates the config and finds its data files, without running it.
+
+Options:
+  --mode <mode>      backtest | paper | testnet | live (default: the config's mode, else backtest)
+                     paper: the config's candles replayed as a live feed through the live engine
+                     and its order queue, fills simulated by the paper exchange
+  --feed <f>         paper: replay (default: the config's candles) | venue (live klines of Binance
+                     USD-M's public market, or of the emulator named by QUANTUM_BINANCE_REST_URL/_WS_URL,
+                     in real time; no API key needed)
+  --speed <n>        paper replay pace in bars per second (default 0: as fast as it goes)
+  --timeframe <tf>   testnet/live/paper --feed venue: kline timeframe the strategy runs on (default 1m)
+  --max-bars <n>     testnet/live/paper --feed venue: stop after n closed bars (default: until Ctrl-C)
+  --warmup <n>       testnet/live/paper --feed venue: closed bars per symbol fetched first to warm the
+                     agents and exits up, never traded (default: the agents' declared warm-up)
+  --orphans <p>      testnet/live: what reconciliation does with orders and positions this run did
+                     not place: adopt (default) | cancel (their orders) | flatten (orders and positions)
+  --confirm-live     required by --mode live (with a STRICT-level risk policy in the config)
+                     testnet/live read keys from QUANTUM_BINANCE_TESTNET_API_KEY/_SECRET or
+                     QUANTUM_BINANCE_API_KEY/_SECRET; QUANTUM_BINANCE_REST_URL/_WS_URL point the
+                     adapter at a local emulator
+  --data <file>      candle file(s) replacing data.candles; repeat or comma-separate;
+                     paths relative to the current directory
+  --symbols <A,B>    only these symbols (replaces data.symbols)
+  --from <date>      first bar open time, ISO date or epoch ms (replaces data.from)
+  --to <date>        end bar open time, exclusive (replaces data.to)
+  --out <dir>        the run folder to write (default: <output.dir>/<name>-<YYYYMMDD-HHmmss>)
+  --no-progress      no progress bar
+  --no-report        do not write report.html
+  --no-typecheck     run without type-checking the config first
+  --json             print the summary as JSON on stdout
+  --quiet            print nothing but errors
+  --help             show this help
+  --version          show the version
+
+Exit codes: 0 ok (or check passed); 1 the run failed (a plugin, exchange or network
+failure, a missing optional package); 2 the input is wrong (command line; config file
+missing, a type error or an invalid value; data files missing or malformed).
+Set DEBUG=quantum to print stack traces.`
+
+/**
+ * The answer to a command line that only asks for `--help` or `--version` (`-h`, `-v`), or undefined for
+ * any other command line (which {@link runCli} parses in full).
+ * @example quickAnswer(['--help']) // USAGE + '\n'
+ */
+export function quickAnswer(argv: readonly string[]): string | undefined {
+  if (argv.length === 0 || !argv.every((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v'))
+    return undefined
+  return argv.some((a) => a === '--help' || a === '-h') ? `${USAGE}\n` : `${VERSION}\n`
+}
