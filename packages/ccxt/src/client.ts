@@ -98,6 +98,7 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
     },
   })
   if (input.mode === 'testnet') ex.enableDemoTrading(true)
+  ownTimers(ex)
   if (transport !== undefined) {
     const base = transport.restUrl.replace(/\/$/, '')
     ex.fetchImplementation = (url: string, init?: RequestInit): Promise<Response> =>
@@ -107,6 +108,37 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
     await ex.loadHttpProxyAgent()
   }
   return ex as unknown as UsdmClient
+}
+
+/** What {@link ownTimers} needs of a ccxt exchange. */
+interface DelayingExchange {
+  delay(timeout: number, method: unknown, ...args: unknown[]): void
+  spawn(method: unknown, ...args: unknown[]): unknown
+  close(): Promise<unknown>
+}
+
+/**
+ * ccxt schedules follow-ups with a bare `setTimeout` (`delay`), among them Binance's listenKey keep-alive
+ * every 20 minutes, and `close()` leaves them pending: a run that has finished stays alive until the
+ * timer fires (and then renews a key nobody listens to). The client keeps its timers instead, unreferenced
+ * (they never hold the process open), and `close()` cancels them.
+ */
+function ownTimers(ex: DelayingExchange): void {
+  const timers = new Set<NodeJS.Timeout>()
+  ex.delay = (timeout, method, ...args) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      ex.spawn(method, ...args)
+    }, timeout)
+    timer.unref()
+    timers.add(timer)
+  }
+  const close = ex.close.bind(ex)
+  ex.close = async () => {
+    for (const timer of timers) clearTimeout(timer)
+    timers.clear()
+    return close()
+  }
 }
 
 /** A local Binance USD-M emulator as {@link createEmulatorClient} needs it (what `startEmulator` returns). */
