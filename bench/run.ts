@@ -11,6 +11,9 @@
  *    to ~850 MiB by the throughput benches, a major GC lands in the p99 (measured 5.6 ms vs 1.1 ms).
  *  - kline stream: 50 symbols of 1m klines through ccxt.pro + klineFeed vs a bare ws client (emulator),
  *    at several round rates: lag and backlog (1 s per rate when $QUANTUM_BENCH_BARS < 1,000,000, else 3 s).
+ *  - fault suite: seeded faults on entries and stops (emulator), per seed: duplicates, lost fills and the
+ *    longest unprotected time against the 2 s target; 1,000 episodes x 5 seeds when $QUANTUM_BENCH_BARS
+ *    >= 1,000,000, else 50 x 1 ($QUANTUM_FAULT_EPISODES / $QUANTUM_FAULT_SEEDS override both).
  * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
  */
 import { spawnSync } from 'node:child_process'
@@ -20,6 +23,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
 import type { benchEmulator } from './emulator-latency.js'
+import type { benchFaultSuite } from './fault-suite.js'
 import { inFreshProcess } from './fresh-process.js'
 import { benchKlineStream, klineStreamRows } from './kline-stream.js'
 import type { benchLiveOrder } from './live-order.js'
@@ -28,6 +32,7 @@ import { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
 import { runBareLoop } from './reference/bare-loop.js'
 import { runReferenceSdk } from './reference/run-sdk.js'
+import { faultSuiteFromEnv, UNPROTECTED_GRACE_MS } from '../test-utils/fault-episodes.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const bars = Number(process.env.QUANTUM_BENCH_BARS ?? 1_000_000)
@@ -143,6 +148,7 @@ async function main(): Promise<void> {
     `${(live.sdk.p50Ms / live.bare.p50Ms).toFixed(1)}x a bare ccxt createOrder (${live.bare.p50Ms.toFixed(3)} / ${live.bare.p99Ms.toFixed(3)} ms); target p99 <= 5 ms`,
   )
   await benchKlines()
+  await benchFaults()
   await benchAi(dir)
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
 }
@@ -151,6 +157,27 @@ async function main(): Promise<void> {
 async function benchKlines(): Promise<void> {
   const result = await benchKlineStream({ seconds: bars < 1_000_000 ? 1 : 3 })
   for (const [name, value, ratio] of klineStreamRows(result)) report(name, value, ratio)
+}
+
+/** The fault suite in a fresh process, one row per seed. */
+async function benchFaults(): Promise<void> {
+  const full = bars >= 1_000_000
+  const size = faultSuiteFromEnv(
+    process.env,
+    full ? { episodes: 1000, seeds: [7, 99, 31337, 2024, 42] } : { episodes: 50, seeds: [7] },
+  )
+  const rows = await inFreshProcess<Awaited<ReturnType<typeof benchFaultSuite>>>('fault-suite.ts', 'benchFaultSuite', [
+    size.episodes,
+    size.seeds,
+  ])
+  for (const r of rows) {
+    report(
+      `fault suite, seed ${r.seed} (${r.episodes} episodes): dup/lost/unprot.`,
+      `${r.duplicates} / ${r.lostFills} / ${fmt(r.longestUnprotectedMs)} ms`,
+      `${(r.longestUnprotectedMs / UNPROTECTED_GRACE_MS).toFixed(2)}x the ${UNPROTECTED_GRACE_MS / 1000} s target; ${r.unprotectedOverGrace} stops late, ${r.failureCount} failed calls, ${(r.wallMs / 1000).toFixed(0)} s`,
+    )
+    for (const f of r.firstFailures) console.log(`    ${f}`)
+  }
 }
 
 /** The AI engine: model latency, a batched 100-symbol step, and a year of 5m bars through the ensemble example. */
