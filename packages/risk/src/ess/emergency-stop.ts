@@ -314,6 +314,15 @@ export class EmergencyStop {
   }
 
   /**
+   * Checks `token` against the configured one (constant time), changing nothing; the HTTP API checks a
+   * trip's token with it.
+   * @throws {AuthError} without a configured token, or with a wrong one.
+   */
+  verifyToken(token: string | undefined): void {
+    this.authorize(token)
+  }
+
+  /**
    * Disarms the ESS (it stops watching its triggers; a manual trip still works). Needs the token.
    * @throws {AuthError} without a configured token, or with a wrong one.
    */
