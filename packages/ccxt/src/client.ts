@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import ccxt from 'ccxt'
 import type { Credentials, VenueMode } from './credentials.js'
 import type { OhlcvClient } from './kline-feed.js'
@@ -99,6 +100,10 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
   })
   if (input.mode === 'testnet') ex.enableDemoTrading(true)
   ownTimers(ex)
+  hideCredentials(
+    ex,
+    `binanceusdm client (${input.mode}, ${credentials === undefined ? 'public' : 'credentials hidden'})`,
+  )
   if (transport !== undefined) {
     const base = transport.restUrl.replace(/\/$/, '')
     ex.fetchImplementation = (url: string, init?: RequestInit): Promise<Response> =>
@@ -108,6 +113,32 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
     await ex.loadHttpProxyAgent()
   }
   return ex as unknown as UsdmClient
+}
+
+/**
+ * Keeps the key and secret out of `util.inspect`, `JSON.stringify` and `console.log` of the client:
+ * ccxt keeps them as plain properties (and `inspect` of an object holding the client would print them).
+ * They stay readable by ccxt (non-enumerable, same values); the client shows as `label`.
+ */
+function hideCredentials(ex: object, label: string): void {
+  for (const key of ['apiKey', 'secret', 'password', 'uid', 'privateKey', 'walletAddress', 'token']) {
+    const held = Object.getOwnPropertyDescriptor(ex, key)
+    if (held === undefined || !('value' in held)) continue
+    let value: unknown = held.value
+    Object.defineProperty(ex, key, {
+      enumerable: false,
+      configurable: true,
+      get: () => value,
+      set: (next: unknown) => {
+        value = next
+      },
+    })
+  }
+  Object.defineProperties(ex, {
+    [inspect.custom]: { value: () => label, enumerable: false },
+    toJSON: { value: () => label, enumerable: false },
+    toString: { value: () => label, enumerable: false },
+  })
 }
 
 /** What {@link ownTimers} needs of a ccxt exchange. */
