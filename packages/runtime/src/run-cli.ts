@@ -131,7 +131,7 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
     jitiOptions: io.jitiOptions,
   })
   const mode = args.mode ?? loaded.config.mode
-  if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins })
+  if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins, env: io.env })
   assertModeSupported(mode)
   const config: QuantumConfig = { ...loaded.config, mode }
   if (mode === 'testnet' || mode === 'live')
