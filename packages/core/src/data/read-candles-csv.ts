@@ -98,8 +98,11 @@ export function parseCandlesCsv(text: string, source: string, options: ReadCandl
   checkMagnitude(
     rows,
     { open, high, low, close, volume },
-    { magnitude: issues, spikes: (issue) => (onSpike === 'error' ? issues.add(issue) : spikes.push(issue)) },
-    options.spikeFactor ?? 10,
+    {
+      magnitude: issues,
+      spikes: (issue) => (onSpike === 'error' ? issues.add(issue) : spikes.push(issue)),
+      factor: options.spikeFactor ?? 10,
+    },
   )
   issues.throwIfAny(source)
   const stepMs = resolveStep(openTime, options.timeframe)

@@ -143,14 +143,14 @@ function leadingMedian(xs: Float64Array, n: number): number {
  * last sane close before it (`spike`; the first rows are compared with the median close of the first
  * 21). A flagged row does not become the reference, so one bad row flags only itself. Returns the
  * spike issues (so a caller may report them instead of refusing the file).
- * @example checkMagnitude({ time, line }, columns, issues, 10)
+ * @example checkMagnitude({ time, line }, columns, { magnitude: issues, spikes: (i) => issues.add(i), factor: 10 })
  */
 export function checkMagnitude(
   rows: TimedRows,
   c: OhlcvColumns,
-  sink: { magnitude: IssueCollector; spikes: (issue: DataIssue) => void },
-  factor: number,
+  sink: { magnitude: IssueCollector; spikes: (issue: DataIssue) => void; factor: number },
 ): void {
+  const { factor } = sink
   const { time, line } = rows
   let ref = leadingMedian(c.close, 21)
   for (let i = 0; i < time.length; i++) {
