@@ -17,6 +17,9 @@
  *  - kline stream: 50 symbols of 1m klines through ccxt.pro + klineFeed vs a bare ws client (emulator),
  *    at several round rates: lag and backlog (1 s per rate when $QUANTUM_BENCH_BARS < 1,000,000, else 3 s).
  *  - GBDT trainer: the TypeScript histogram GBDT (worker thread) vs XGBoost on the same 1h split (bench/gbdt.ts).
+ *  - fault suite: seeded faults on entries and stops (emulator), per seed: duplicates, lost fills and the
+ *    longest unprotected time against the 2 s target; 1,000 episodes x 5 seeds when $QUANTUM_BENCH_BARS
+ *    >= 1,000,000, else 50 x 1 ($QUANTUM_FAULT_EPISODES / $QUANTUM_FAULT_SEEDS override both).
  * Bars: $QUANTUM_BENCH_BARS (default 1,000,000), generated with seed 42.
  */
 import { spawnSync } from 'node:child_process'
@@ -26,6 +29,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
 import type { benchEmulator } from './emulator-latency.js'
+import type { benchFaultSuite } from './fault-suite.js'
 import { inFreshProcess } from './fresh-process.js'
 import { benchGbdt, gbdtRows } from './gbdt.js'
 import { benchKlineStream, klineStreamRows } from './kline-stream.js'
@@ -36,6 +40,7 @@ import { benchRisk } from './risk.js'
 import type { benchStateStore } from './state-store.js'
 import { runBareLoop } from './reference/bare-loop.js'
 import { runReferenceSdk } from './reference/run-sdk.js'
+import { faultSuiteFromEnv, UNPROTECTED_GRACE_MS } from '../test-utils/fault-episodes.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const bars = Number(process.env.QUANTUM_BENCH_BARS ?? 1_000_000)
@@ -173,6 +178,7 @@ async function main(): Promise<void> {
   )
   await benchJournal()
   await benchKlines()
+  await benchFaults()
   await benchAi(dir)
   for (const [name, value, ratio] of gbdtRows(await benchGbdt({ runs: bars < 1_000_000 ? 1 : 3 }))) {
     report(name, value, ratio)
@@ -201,6 +207,27 @@ async function benchJournal(): Promise<void> {
 async function benchKlines(): Promise<void> {
   const result = await benchKlineStream({ seconds: bars < 1_000_000 ? 1 : 3 })
   for (const [name, value, ratio] of klineStreamRows(result)) report(name, value, ratio)
+}
+
+/** The fault suite in a fresh process, one row per seed. */
+async function benchFaults(): Promise<void> {
+  const full = bars >= 1_000_000
+  const size = faultSuiteFromEnv(
+    process.env,
+    full ? { episodes: 1000, seeds: [7, 99, 31337, 2024, 42] } : { episodes: 50, seeds: [7] },
+  )
+  const rows = await inFreshProcess<Awaited<ReturnType<typeof benchFaultSuite>>>('fault-suite.ts', 'benchFaultSuite', [
+    size.episodes,
+    size.seeds,
+  ])
+  for (const r of rows) {
+    report(
+      `fault suite, seed ${r.seed} (${r.episodes} episodes): dup/lost/unprot.`,
+      `${r.duplicates} / ${r.lostFills} / ${fmt(r.longestUnprotectedMs)} ms`,
+      `${(r.longestUnprotectedMs / UNPROTECTED_GRACE_MS).toFixed(2)}x the ${UNPROTECTED_GRACE_MS / 1000} s target; ${r.unprotectedOverGrace} stops late, ${r.failureCount} failed calls, ${(r.wallMs / 1000).toFixed(0)} s`,
+    )
+    for (const f of r.firstFailures) console.log(`    ${f}`)
+  }
 }
 
 /** The AI engine: model latency, a batched 100-symbol step, and a year of 5m bars through the ensemble example. */

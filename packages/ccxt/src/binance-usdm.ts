@@ -1,9 +1,11 @@
+import { inspect } from 'node:util'
 import { InvalidOrder } from '@quantum/core'
 import type { ExchangeEvent, ExchangePort, Instrument, Order, OrderRequest } from '@quantum/core'
 import { Subject, type Observable } from 'rxjs'
 import { isCcxtError, loadCcxt } from './load-ccxt.js'
 import type { UsdmClient } from './client.js'
 import { mapCcxtError } from './errors.js'
+import { heldSecrets } from './redact.js'
 import { LiveAccount } from './live-account.js'
 import { listedMarkets } from './markets.js'
 import { requireOneWayMode } from './position-mode.js'
@@ -135,13 +137,17 @@ export class BinanceUsdmExchange implements ExchangePort {
     return u
   }
 
+  private get secrets(): readonly string[] {
+    return heldSecrets(this.options.client)
+  }
+
   private async call<T>(method: string, symbol: string | undefined, run: () => Promise<T>): Promise<T> {
     const wait = this.weight.delay(this.now())
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
     try {
       return await withRetry(run, this.retry)
     } catch (error) {
-      throw mapCcxtError(error, symbol === undefined ? { method } : { method, symbol })
+      throw mapCcxtError(error, { method, ...(symbol === undefined ? {} : { symbol }), secrets: this.secrets })
     } finally {
       this.weight.observe(this.options.client.last_response_headers, this.now())
     }
@@ -192,7 +198,7 @@ export class BinanceUsdmExchange implements ExchangePort {
       )
     } catch (error) {
       this.tags.delete(prepared.clientOrderId)
-      throw mapCcxtError(error, { method: 'placeOrder', symbol: prepared.symbol })
+      throw mapCcxtError(error, { method: 'placeOrder', symbol: prepared.symbol, secrets: this.secrets })
     } finally {
       this.weight.observe(client.last_response_headers, this.now())
     }
@@ -359,12 +365,12 @@ export class BinanceUsdmExchange implements ExchangePort {
             try {
               handle(raw)
             } catch (error) {
-              onError(mapCcxtError(error, { method: 'userStream' }))
+              onError(mapCcxtError(error, { method: 'userStream', secrets: this.secrets }))
             }
           }
         } catch (error) {
           if (!this.streaming) return
-          onError(mapCcxtError(error, { method: 'userStream' }))
+          onError(mapCcxtError(error, { method: 'userStream', secrets: this.secrets }))
           await new Promise((resolve) => setTimeout(resolve, 1000))
         }
       }
@@ -481,6 +487,16 @@ export class BinanceUsdmExchange implements ExchangePort {
     const fill = tag === undefined ? probe : { ...probe, tag }
     const position = this.account.applyFill(fill)
     this.subject.next({ type: 'fill', fill, position })
+  }
+
+  /** How the adapter shows in `util.inspect` / `console.log`: its symbols, never the client's credentials. */
+  [inspect.custom](): string {
+    return `BinanceUsdmExchange(${[...this.instruments.keys()].join(', ')}; credentials hidden)`
+  }
+
+  /** How the adapter shows in `JSON.stringify` (a context or an event that holds it): no credentials. */
+  toJSON(): { exchange: string; symbols: string[] } {
+    return { exchange: 'binanceusdm', symbols: [...this.instruments.keys()] }
   }
 
   /** Stops the streams and closes the client's connections. */

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { loadCcxt } from './load-ccxt.js'
 import type { Credentials, VenueMode } from './credentials.js'
 import type { OhlcvClient } from './kline-feed.js'
@@ -100,6 +101,11 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
     },
   })
   if (input.mode === 'testnet') ex.enableDemoTrading(true)
+  ownTimers(ex)
+  hideCredentials(
+    ex,
+    `binanceusdm client (${input.mode}, ${credentials === undefined ? 'public' : 'credentials hidden'})`,
+  )
   if (transport !== undefined) {
     const base = transport.restUrl.replace(/\/$/, '')
     ex.fetchImplementation = (url: string, init?: RequestInit): Promise<Response> =>
@@ -109,6 +115,63 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
     await ex.loadHttpProxyAgent()
   }
   return ex as unknown as UsdmClient
+}
+
+/**
+ * Keeps the key and secret out of `util.inspect`, `JSON.stringify` and `console.log` of the client:
+ * ccxt keeps them as plain properties (and `inspect` of an object holding the client would print them).
+ * They stay readable by ccxt (non-enumerable, same values); the client shows as `label`.
+ */
+function hideCredentials(ex: object, label: string): void {
+  for (const key of ['apiKey', 'secret', 'password', 'uid', 'privateKey', 'walletAddress', 'token']) {
+    const held = Object.getOwnPropertyDescriptor(ex, key)
+    if (held === undefined || !('value' in held)) continue
+    let value: unknown = held.value
+    Object.defineProperty(ex, key, {
+      enumerable: false,
+      configurable: true,
+      get: () => value,
+      set: (next: unknown) => {
+        value = next
+      },
+    })
+  }
+  Object.defineProperties(ex, {
+    [inspect.custom]: { value: () => label, enumerable: false },
+    toJSON: { value: () => label, enumerable: false },
+    toString: { value: () => label, enumerable: false },
+  })
+}
+
+/** What {@link ownTimers} needs of a ccxt exchange. */
+interface DelayingExchange {
+  delay(timeout: number, method: unknown, ...args: unknown[]): void
+  spawn(method: unknown, ...args: unknown[]): unknown
+  close(): Promise<unknown>
+}
+
+/**
+ * ccxt schedules follow-ups with a bare `setTimeout` (`delay`), among them Binance's listenKey keep-alive
+ * every 20 minutes, and `close()` leaves them pending: a run that has finished stays alive until the
+ * timer fires (and then renews a key nobody listens to). The client keeps its timers instead, unreferenced
+ * (they never hold the process open), and `close()` cancels them.
+ */
+function ownTimers(ex: DelayingExchange): void {
+  const timers = new Set<NodeJS.Timeout>()
+  ex.delay = (timeout, method, ...args) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      ex.spawn(method, ...args)
+    }, timeout)
+    timer.unref()
+    timers.add(timer)
+  }
+  const close = ex.close.bind(ex)
+  ex.close = async () => {
+    for (const timer of timers) clearTimeout(timer)
+    timers.clear()
+    return close()
+  }
 }
 
 /** A local Binance USD-M emulator as {@link createEmulatorClient} needs it (what `startEmulator` returns). */

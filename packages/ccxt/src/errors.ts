@@ -8,6 +8,7 @@ import {
   RateLimitExceeded,
 } from '@quantum/core'
 import { isCcxtError } from './load-ccxt.js'
+import { redactSecrets } from './redact.js'
 
 /** What a failed call was doing, for the error message. */
 export interface CallSite {
@@ -15,6 +16,8 @@ export interface CallSite {
   readonly method: string
   /** The symbol the call was about, when it had one. */
   readonly symbol?: string
+  /** Credentials the text must not contain (the client's key and secret): scrubbed from the message and the cause. */
+  readonly secrets?: readonly string[]
 }
 
 /**
@@ -42,6 +45,29 @@ export function isRetryable(error: unknown): boolean {
   return isCcxtError(error, 'NetworkError') || isCcxtError(error, 'OperationFailed')
 }
 
+/** Scrubs `secrets` from an error's message and stack in place (the cause chain too). */
+function scrub<E extends Error>(error: E, secrets: readonly string[] | undefined): E {
+  if (secrets === undefined || secrets.length === 0) return error
+  let e: unknown = error
+  for (let depth = 0; e instanceof Error && depth < 5; depth++, e = e.cause) {
+    if (secrets.some((x) => e instanceof Error && (e.message.includes(x) || (e.stack ?? '').includes(x)))) {
+      Object.defineProperty(e, 'message', {
+        value: redactSecrets(e.message, secrets),
+        configurable: true,
+        writable: true,
+      })
+      if (e.stack !== undefined) {
+        Object.defineProperty(e, 'stack', {
+          value: redactSecrets(e.stack, secrets),
+          configurable: true,
+          writable: true,
+        })
+      }
+    }
+  }
+  return error
+}
+
 function withCause<E extends Error>(error: E, cause: unknown): E {
   Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true })
   return error
@@ -58,8 +84,9 @@ function withCause<E extends Error>(error: E, cause: unknown): E {
  * @example throw mapCcxtError(error, { method: 'placeOrder', symbol: 'BTCUSDT' })
  */
 export function mapCcxtError(error: unknown, at: CallSite): QuantumError {
-  if (error instanceof QuantumError) return error
-  const detail = error instanceof Error ? error.message : String(error)
+  if (error instanceof QuantumError) return scrub(error, at.secrets)
+  if (error instanceof Error) scrub(error, at.secrets)
+  const detail = redactSecrets(error instanceof Error ? error.message : String(error), at.secrets ?? [])
   const text = `binanceusdm ${at.method}${at.symbol === undefined ? '' : ` ${at.symbol}`}: ${detail}`
   if (isCcxtError(error, 'InsufficientFunds')) return withCause(new InsufficientFunds(text, at.symbol), error)
   if (isCcxtError(error, 'InvalidOrder') || isCcxtError(error, 'BadRequest')) {

@@ -7,6 +7,7 @@ import { ConfigError, parseExchangeInfo } from '@quantum/core'
 import type { Instrument } from '@quantum/core'
 import type { UsdmClient, UsdmMarket } from './client.js'
 import { mapCcxtError } from './errors.js'
+import { heldSecrets } from './redact.js'
 import { withRetry, type RetryPolicy } from './retry.js'
 
 /** The markets of a run's symbols as the venue lists them. */
@@ -38,7 +39,7 @@ export async function listedMarkets(
     // a retry must ask for a reload.
     markets = await withRetry(() => client.loadMarkets(attempt++ > 0), retry)
   } catch (error) {
-    throw mapCcxtError(error, { method: 'loadMarkets' })
+    throw mapCcxtError(error, { method: 'loadMarkets', secrets: heldSecrets(client) })
   }
   const byId = new Map(Object.values(markets).map((m) => [m.id, m]))
   const missing = symbols.filter((s) => !byId.has(s))

@@ -1,6 +1,7 @@
 import { ConfigError } from '@quantum/core'
 import type { UsdmClient } from './client.js'
 import { mapCcxtError } from './errors.js'
+import { heldSecrets } from './redact.js'
 import { withRetry, type RetryPolicy } from './retry.js'
 
 /**
@@ -14,7 +15,7 @@ export async function requireOneWayMode(client: UsdmClient, policy: RetryPolicy 
   try {
     mode = await withRetry(() => client.fetchPositionMode(), policy)
   } catch (error) {
-    throw mapCcxtError(error, { method: 'fetchPositionMode' })
+    throw mapCcxtError(error, { method: 'fetchPositionMode', secrets: heldSecrets(client) })
   }
   if (typeof mode === 'object' && mode !== null && (mode as { hedged?: unknown }).hedged === true) {
     throw new ConfigError('The Binance USD-M account is in hedge mode; the SDK trades in one-way mode', [

@@ -105,7 +105,18 @@ export class ConfigError extends QuantumError {
 /** Where in a data file a problem was found. */
 export interface DataIssue {
   /** What kind of problem. */
-  readonly kind: 'parse' | 'nan' | 'unsorted' | 'duplicate' | 'gap' | 'ohlc' | 'header' | 'cache'
+  readonly kind:
+    | 'parse'
+    | 'nan'
+    | 'unsorted'
+    | 'duplicate'
+    | 'gap'
+    | 'ohlc'
+    | 'header'
+    | 'cache'
+    | 'time-range'
+    | 'magnitude'
+    | 'spike'
   /** 1-based line number in the file (header = line 1), when known. */
   readonly line?: number
   /** The row's timestamp (epoch ms), when known. */

@@ -20,6 +20,8 @@ export { stopLossFloor } from './plugins/stop-loss-floor.js'
 // Policies
 export { riskPolicy, describePolicy, validateChain } from './policy/risk-policy.js'
 export type { RiskPolicy, RiskPolicyDeps, ValidationResult } from './policy/risk-policy.js'
+export { LIVE_CEILINGS, liveGateIssues } from './policy/live-gate.js'
+export type { LiveGateReport } from './policy/live-gate.js'
 export {
   POLICY_NAMES,
   POLICY_PRESETS,
@@ -32,7 +34,14 @@ export type { PolicyLimits, PolicyName, PolicyOverrides } from './policy/policy-
 export type { PolicyDescription } from './policy/describe-policy.js'
 
 // Emergency Stop System
-export { EmergencyStop, EmergencyStopOptionsSchema, ESS_TOKEN_ENV } from './ess/emergency-stop.js'
+export {
+  EmergencyStop,
+  EmergencyStopOptionsSchema,
+  ESS_TOKEN_ENV,
+  MIN_TOKEN_LENGTH,
+  STATE_DIR_ENV,
+  essStateDir,
+} from './ess/emergency-stop.js'
 export type { EmergencyStopOptions, EmergencyStopDeps, EssStatus } from './ess/emergency-stop.js'
 export { emergencyStopPlugins, flattenActions } from './ess/ess-plugins.js'
 export {

@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util'
 import { ConfigError, NotSupportedError } from '@quantum/core'
-import type { RunMode, ValidationIssue } from '@quantum/core'
+import type { QuantumPlugin, RunMode, ValidationIssue } from '@quantum/core'
+import { liveGateIssues } from '@quantum/risk'
 import { didYouMean } from './suggest.js'
 
 /** The run modes `--mode` accepts. */
@@ -181,32 +182,33 @@ export function assertModeSupported(mode: RunMode): void {
   throw new NotSupportedError(`mode ${String(mode)} is not runnable from quantum-run`)
 }
 
-/** Plugins a STRICT-level risk policy adds; `--mode live` refuses to start without them. */
-export const LIVE_REQUIRED_GUARDS: readonly string[] = Object.freeze([
-  'risk:ess',
-  'risk:circuit-breakers',
-  'risk:daily-drawdown-limit',
-  'risk:open-loss-limit',
-  'risk:correlation-cap',
+/** Environment variables that point the Binance adapter elsewhere; refused in live mode (keys would follow them). */
+export const ENDPOINT_OVERRIDES: readonly string[] = Object.freeze([
+  'QUANTUM_BINANCE_REST_URL',
+  'QUANTUM_BINANCE_WS_URL',
 ])
 
 /**
- * The gate of `--mode live`: an explicit `--confirm-live` and a STRICT-level risk policy
- * (`riskPolicy('STRICT')`: emergency stop, circuit breakers, daily drawdown, open loss, correlation).
- * @throws {ConfigError} naming what is missing.
+ * The gate of `--mode live`, on behaviour rather than plugin names: an explicit `--confirm-live`; a
+ * risk policy built by `riskPolicy()` with every limit at or below the STRICT preset's ceilings, its
+ * emergency stop and all its plugins in place, and an exit policy that places a reduce-only stop for
+ * every entry (see `liveGateIssues` of `@quantum/risk`); and no endpoint override in the environment.
+ * @throws {ConfigError} listing every reason.
  */
-export function assertLiveAllowed(input: { confirmLive: boolean; plugins: readonly { name: string }[] }): void {
+export function assertLiveAllowed(input: {
+  confirmLive: boolean
+  plugins: readonly QuantumPlugin[]
+  env: Readonly<Record<string, string | undefined>>
+}): void {
   const issues: ValidationIssue[] = []
   if (!input.confirmLive) {
     issues.push({ path: '--confirm-live', message: 'live mode trades real money: pass --confirm-live to mean it' })
   }
-  const names = new Set(input.plugins.map((p) => p.name))
-  const missing = LIVE_REQUIRED_GUARDS.filter((g) => !names.has(g))
-  if (missing.length > 0) {
-    issues.push({
-      path: 'plugins',
-      message: `live mode needs a STRICT risk policy (...riskPolicy('STRICT')); missing ${missing.join(', ')}`,
-    })
+  issues.push(...liveGateIssues(input.plugins).issues.map((i) => ({ ...i, path: prefixed(i.path) })))
+  for (const name of ENDPOINT_OVERRIDES) {
+    if (input.env[name] !== undefined && input.env[name] !== '') {
+      issues.push({ path: name, message: 'endpoint overrides are refused in live mode (the API key would go there)' })
+    }
   }
   if (issues.length > 0) throw new ConfigError('Refusing to start live trading', issues)
 }
@@ -234,6 +236,10 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 
 /** Every flag `quantum-run` knows, as typed on the command line. */
 const KNOWN_FLAGS: readonly string[] = Object.keys(OPTIONS).map((name) => `--${name}`)
+
+function prefixed(path: string): string {
+  return path === 'plugins' ? 'plugins' : `riskPolicy.${path}`
+}
 
 function parseStrict(argv: readonly string[]) {
   try {

@@ -199,7 +199,7 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
   if (args.typecheck && io.typecheck) await checkTypes(args.config ?? '', io, false)
   const loaded = await loadConfig(args, io)
   const mode = args.mode ?? loaded.config.mode
-  if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins })
+  if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins, env: io.env })
   assertModeSupported(mode)
   const config: QuantumConfig = { ...loaded.config, mode }
   if (mode === 'testnet' || mode === 'live')

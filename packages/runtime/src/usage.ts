@@ -31,10 +31,11 @@ Options:
                      agents and exits up, never traded (default: the agents' declared warm-up)
   --orphans <p>      testnet/live: what reconciliation does with orders and positions this run did
                      not place: adopt (default) | cancel (their orders) | flatten (orders and positions)
-  --confirm-live     required by --mode live (with a STRICT-level risk policy in the config)
+  --confirm-live     required by --mode live, with riskPolicy('STRICT') (limits at or below its
+                     ceilings), its emergency stop, and an exit policy that stops every entry
                      testnet/live read keys from QUANTUM_BINANCE_TESTNET_API_KEY/_SECRET or
                      QUANTUM_BINANCE_API_KEY/_SECRET; QUANTUM_BINANCE_REST_URL/_WS_URL point the
-                     adapter at a local emulator
+                     adapter at a local emulator (refused in live mode)
   --data <file>      candle file(s) replacing data.candles; repeat or comma-separate;
                      paths relative to the current directory
   --symbols <A,B>    only these symbols (replaces data.symbols)

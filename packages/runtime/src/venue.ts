@@ -13,7 +13,9 @@ import {
   listedMarkets,
 } from '@quantum/ccxt'
 import type { OrphanPolicy, Reconciliation, Transport, UsdmClient } from '@quantum/ccxt'
+import { createHash } from 'node:crypto'
 import { ConfigError, startLive, symbolFromPath } from '@quantum/core'
+import { essStateDir, liveGateIssues } from '@quantum/risk'
 import type { EngineEvent, Fill, LivePaperFeed, Logger, MarketBar, QuantumConfig, TradeRecord } from '@quantum/core'
 import { fromEvent, take, takeUntil, tap, type Observable } from 'rxjs'
 
@@ -69,6 +71,21 @@ export function transportFromEnv(env: Readonly<Record<string, string | undefined
   return { restUrl, wsUrl }
 }
 
+/**
+ * Binds the config's emergency stop (if its risk policy has one) to this account, so its state lives at
+ * `<state folder>/<mode>-<digest of the key>/ess-state.json`: absolute, one per account, never the cwd.
+ */
+function bindEssAccount(
+  config: QuantumConfig,
+  account: { mode: 'testnet' | 'live'; apiKey: string; env: Readonly<Record<string, string | undefined>> },
+): void {
+  const { mode, apiKey, env } = account
+  const ess = liveGateIssues(config.plugins).policy?.ess
+  if (ess === undefined) return
+  const id = `${mode}-${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`
+  ess.bindAccount({ account: id, stateDir: essStateDir(env) })
+}
+
 /** The warm-up a config's agents declare: the largest `warmup` of its agent plugins (0 without any). */
 export function warmupOf(config: QuantumConfig): number {
   return config.plugins.reduce((n, p) => (p.kind === 'agent' ? Math.max(n, p.warmup ?? 0) : n), 0)
@@ -110,6 +127,12 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
   const { mode, logger } = options
   const credentials = credentialsFromEnv(mode, options.env)
   const transport = transportFromEnv(options.env)
+  if (mode === 'live' && transport !== undefined) {
+    throw new ConfigError('Refusing to start live trading', [
+      { path: 'QUANTUM_BINANCE_REST_URL', message: 'endpoint overrides are refused in live mode' },
+    ])
+  }
+  bindEssAccount(config, { mode, apiKey: credentials.apiKey, env: options.env })
   const client = await createUsdmClient({ mode, credentials, ...(transport === undefined ? {} : { transport }) })
   const symbols = symbolsOf(config)
   const exchange = await BinanceUsdmExchange.connect({ client, symbols, leverage: config.exchange.leverage })

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, NotSupportedError } from '@quantum/core'
-import { assertLiveAllowed, assertModeSupported, LIVE_REQUIRED_GUARDS, parseCliArgs } from '../src/args.js'
+import { ConfigError, definePlugin, NotSupportedError } from '@quantum/core'
+import type { QuantumPlugin } from '@quantum/core'
+import { memoryEssStore, riskPolicy } from '@quantum/risk'
+import { z } from 'zod'
+import { assertLiveAllowed, assertModeSupported, parseCliArgs } from '../src/args.js'
 
 function parseError(argv: string[]): ConfigError {
   try {
@@ -112,21 +115,61 @@ describe('assertModeSupported', () => {
 })
 
 describe('assertLiveAllowed', () => {
-  const strict = LIVE_REQUIRED_GUARDS.map((name) => ({ name }))
-  it('should refuse live without --confirm-live, and without a STRICT-level policy, naming both', () => {
-    const error = (() => {
-      try {
-        assertLiveAllowed({ confirmLive: false, plugins: [{ name: 'risk:max-leverage' }] })
-      } catch (e) {
-        return e as ConfigError
-      }
-      return undefined
-    })()
+  const deps = { store: memoryEssStore(), env: {} }
+  const gate = (input: { confirmLive?: boolean; plugins: readonly QuantumPlugin[]; env?: Record<string, string> }) => {
+    try {
+      assertLiveAllowed({ confirmLive: input.confirmLive ?? true, plugins: input.plugins, env: input.env ?? {} })
+    } catch (e) {
+      return e as ConfigError
+    }
+    return undefined
+  }
+
+  it('should open for riskPolicy(STRICT) with a stop on every entry and --confirm-live', () => {
+    expect(gate({ plugins: [...riskPolicy('STRICT', { stopLossPct: 0.02 }, deps)] })).toBeUndefined()
+  })
+
+  it('should refuse live without --confirm-live, and plugins that only carry the STRICT names', () => {
+    const named = [
+      'risk:ess',
+      'risk:circuit-breakers',
+      'risk:daily-drawdown-limit',
+      'risk:open-loss-limit',
+      'risk:correlation-cap',
+    ] as const
+    const lookAlikes = named.map((name) =>
+      definePlugin({
+        name,
+        kind: 'risk',
+        options: z.strictObject({}),
+        create: () => ({ check: () => ({ action: 'approve' as const }) }),
+      })({}),
+    )
+    const error = gate({ confirmLive: false, plugins: lookAlikes })
     expect(error).toBeInstanceOf(ConfigError)
     expect(error?.issues.map((i) => i.path)).toEqual(['--confirm-live', 'plugins'])
-    expect(error?.issues[1]?.message).toContain('risk:ess')
-    expect(() => assertLiveAllowed({ confirmLive: true, plugins: strict.slice(1) })).toThrow(/risk:ess/)
-    expect(() => assertLiveAllowed({ confirmLive: true, plugins: strict })).not.toThrow()
+    expect(error?.issues[1]?.message).toMatch(/riskPolicy/)
+  })
+
+  it('should refuse STRICT overridden past its ceilings, and a config with no stop on entries', () => {
+    const loose = riskPolicy(
+      'STRICT',
+      { stopLossPct: 0.02, maxLeverage: 125, maxPositionNotional: 1e9, perSymbolExposure: 1e9, totalExposure: 1e9 },
+      deps,
+    )
+    expect(gate({ plugins: [...loose] })?.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['riskPolicy.maxLeverage', 'riskPolicy.maxPositionNotional']),
+    )
+    expect(gate({ plugins: [...riskPolicy('STRICT', {}, deps)] })?.message).toMatch(/reduce-only stop/)
+  })
+
+  it('should refuse endpoint overrides in live mode (the live keys would follow them)', () => {
+    const plugins = [...riskPolicy('STRICT', { stopLossPct: 0.02 }, deps)]
+    const error = gate({
+      plugins,
+      env: { QUANTUM_BINANCE_REST_URL: 'http://127.0.0.1:9', QUANTUM_BINANCE_WS_URL: 'ws://127.0.0.1:9' },
+    })
+    expect(error?.issues.map((i) => i.path)).toEqual(['QUANTUM_BINANCE_REST_URL', 'QUANTUM_BINANCE_WS_URL'])
   })
 
   it('should parse --speed and --confirm-live', () => {

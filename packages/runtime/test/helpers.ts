@@ -18,7 +18,10 @@ export function fixture(name: string): string {
 
 /** Loads `@quantum/core` from its source in fixture configs, so tests do not depend on a build. */
 export const jitiOptions: JitiOptions = {
-  alias: { '@quantum/core': resolve(here, '../../core/src/index.ts') },
+  alias: {
+    '@quantum/core': resolve(here, '../../core/src/index.ts'),
+    '@quantum/risk': resolve(here, '../../risk/src/index.ts'),
+  },
   // Evaluate core's source once per test file instead of once per load (fixture configs never change).
   moduleCache: true,
 }

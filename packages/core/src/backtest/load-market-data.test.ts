@@ -8,16 +8,19 @@ import { writeCandlesCsv } from '../data/write-candles-csv.js'
 import { ConfigError } from '../errors.js'
 import { loadMarketData } from './load-market-data.js'
 
+/** Candle times must be real epoch ms (2009-2100): the runs start on 2024-01-01. */
+const T2024 = Date.UTC(2024, 0, 1)
+
 const HOUR = 3_600_000
 let dir = ''
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'quantum-detail-'))
-  const hourly = generateCandles({ bars: 48, seed: 1, symbol: 'TESTUSDT', timeframeMs: HOUR, startTime: 0 })
+  const hourly = generateCandles({ bars: 48, seed: 1, symbol: 'TESTUSDT', timeframeMs: HOUR, startTime: T2024 })
   // 5m candles for the first 10 hours only.
-  const fine = generateCandles({ bars: 120, seed: 2, symbol: 'TESTUSDT', timeframeMs: 300_000, startTime: 0 })
-  const coarse = generateCandles({ bars: 10, seed: 3, symbol: 'TESTUSDT', timeframeMs: 2 * HOUR, startTime: 0 })
-  const other = generateCandles({ bars: 120, seed: 4, symbol: 'OTHERUSDT', timeframeMs: 300_000, startTime: 0 })
+  const fine = generateCandles({ bars: 120, seed: 2, symbol: 'TESTUSDT', timeframeMs: 300_000, startTime: T2024 })
+  const coarse = generateCandles({ bars: 10, seed: 3, symbol: 'TESTUSDT', timeframeMs: 2 * HOUR, startTime: T2024 })
+  const other = generateCandles({ bars: 120, seed: 4, symbol: 'OTHERUSDT', timeframeMs: 300_000, startTime: T2024 })
   await writeCandlesCsv(hourly, join(dir, 'TESTUSDT-1h.csv'))
   await writeCandlesCsv(fine, join(dir, 'TESTUSDT-5m.csv'))
   await writeCandlesCsv(coarse, join(dir, 'TESTUSDT-2h.csv'))
@@ -37,7 +40,7 @@ describe('loadMarketData detail candles', () => {
   })
 
   it('should cut detail candles to the run window', async () => {
-    const market = await load({ detail: 'TESTUSDT-5m.csv', from: 2 * HOUR, to: 4 * HOUR })
+    const market = await load({ detail: 'TESTUSDT-5m.csv', from: T2024 + 2 * HOUR, to: T2024 + 4 * HOUR })
     expect(market.detail.get('TESTUSDT')?.series.openTime.length).toBe(24)
     expect(market.reports.find((r) => r.kind === 'detail')?.coveredBars).toBe(2)
   })

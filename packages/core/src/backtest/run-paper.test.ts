@@ -12,6 +12,9 @@ import { fixedNotional } from '../plugins/fixed-notional.js'
 import { loadMarketData } from './load-market-data.js'
 import { runPaper } from './run-paper.js'
 
+/** Candle times must be real epoch ms (2009-2100): the runs start on 2024-01-01. */
+const T2024 = Date.UTC(2024, 0, 1)
+
 const HOUR = 3_600_000
 let dir = ''
 
@@ -44,7 +47,7 @@ const config = (): QuantumConfig =>
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'quantum-paper-feed-'))
-  const series = generateCandles({ bars: 300, seed: 11, symbol: 'BTCUSDT', timeframeMs: HOUR, startTime: 0 })
+  const series = generateCandles({ bars: 300, seed: 11, symbol: 'BTCUSDT', timeframeMs: HOUR, startTime: T2024 })
   await writeCandlesCsv(series, join(dir, 'BTCUSDT-1h.csv'))
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))

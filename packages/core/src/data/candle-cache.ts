@@ -11,7 +11,7 @@ import type { CandleSeries } from './candle-series.js'
 import type { DataReport, Gap } from './find-gaps.js'
 
 /** Bumped whenever the layout or the meaning of a field changes; older files are rebuilt. */
-export const CANDLE_CACHE_VERSION = 1
+export const CANDLE_CACHE_VERSION = 2
 const MAGIC = 'QTCANDLE'
 const PREFIX = 16
 const COLUMNS = ['openTime', 'open', 'high', 'low', 'close', 'volume'] as const

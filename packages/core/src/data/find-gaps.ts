@@ -3,6 +3,8 @@
  * @packageDocumentation
  */
 
+import type { DataIssue } from '../errors.js'
+
 /** A hole in a time series: `missing` steps absent between two consecutive rows. */
 export interface Gap {
   /** Time of the last row before the hole (epoch ms). */
@@ -23,6 +25,8 @@ export interface DataReport {
   readonly last: number
   /** The step used for gap detection (ms): the timeframe, or the funding interval. */
   readonly stepMs: number
+  /** Price spikes kept with `onSpike: 'report'` (each with its line); absent when there were none. */
+  readonly spikes?: readonly DataIssue[]
   /** Every gap, in time order. Empty when the series is contiguous. */
   readonly gaps: readonly Gap[]
 }

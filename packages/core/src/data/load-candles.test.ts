@@ -101,12 +101,13 @@ describe('loadCandles', () => {
     await withCopy('BTCUSDT-1h.csv', async (csv, opts) => {
       const before = await loadCandles(csv, opts)
       const next = before.report.last + 3_600_000
-      await appendFile(csv, `${next},1,2,0.5,1.5,3\n`)
+      const p = before.series.close[199]!
+      await appendFile(csv, `${next},${p},${p + 2},${p - 2},${p + 1.5},3\n`)
       const after = await loadCandles(csv, opts)
       expect(after.fromCache).toBe(false)
       expect(after.cacheIssue).toMatch(/stale: source changed \(size \d+ -> \d+/)
       expect(after.report.rows).toBe(201)
-      expect(after.series.close[200]).toBe(1.5)
+      expect(after.series.close[200]).toBe(before.series.close[199]! + 1.5)
     })
   })
 

@@ -3,13 +3,20 @@
  * into a columnar {@link CandleSeries}, validating every row.
  * @packageDocumentation
  */
-import { ConfigError } from '../errors.js'
+import { ConfigError, type DataIssue } from '../errors.js'
 import { medianSpacing, symbolFromPath, timeframeLabel, timeframeToMs, type CandleSeries } from './candle-series.js'
 import { findGaps, type DataReport } from './find-gaps.js'
 import { IssueCollector } from './issue-collector.js'
 import { parseNumericCsv } from './parse-numeric-csv.js'
 import { readCsvText, readCsvTextSync } from './read-csv-text.js'
-import { checkAscending, checkOhlc, checkSpacing, gapIssues } from './validate-columns.js'
+import {
+  checkAscending,
+  checkMagnitude,
+  checkOhlc,
+  checkSpacing,
+  checkTimeRange,
+  gapIssues,
+} from './validate-columns.js'
 
 /** The header every candle file must start with. */
 export const CANDLE_CSV_HEADER = ['open_time', 'open', 'high', 'low', 'close', 'volume'] as const
@@ -32,6 +39,16 @@ export interface ReadCandlesOptions {
    * @default 'report'
    */
   readonly onGap?: 'report' | 'error'
+  /**
+   * What to do with a price spike (a row more than `spikeFactor` times away from the previous sane
+   * close): refuse the file, or list the rows in `report.spikes` and keep them. Absurd magnitudes
+   * (prices outside 1e-9..1e9, volumes above 1e15) and times that are not epoch milliseconds of
+   * 2009-2100 are always refused.
+   * @default 'error'
+   */
+  readonly onSpike?: 'report' | 'error'
+  /** How far (a factor) one bar may move from the previous close before it is a spike. @default 10 */
+  readonly spikeFactor?: number
 }
 
 /** A validated candle series and what was found while reading it. */
@@ -55,8 +72,9 @@ function resolveStep(time: Float64Array, timeframe: string | undefined): number 
 
 /**
  * Parses candle CSV text; `source` names the file in errors and gives the default symbol.
- * @throws {DataError} listing every bad row (header, unparsable/NaN, order, duplicates, OHLC, spacing, and gaps
- * with `onGap: 'error'`); at most 1000 issues are listed, the last entry counts the rest.
+ * @throws {DataError} listing every bad row (header, unparsable/NaN, order, duplicates, OHLC, times that are
+ * not epoch ms of 2009-2100, absurd magnitudes, spikes unless `onSpike: 'report'`, spacing, and gaps with
+ * `onGap: 'error'`); at most 1000 issues are listed, the last entry counts the rest.
  * @throws {ConfigError} when `options.timeframe` is not understood.
  * @example const { series } = parseCandlesCsv(text, 'BTCUSDT-1h.csv')
  */
@@ -74,6 +92,18 @@ export function parseCandlesCsv(text: string, source: string, options: ReadCandl
   const rows = { time: openTime, line: parsed.line }
   checkAscending(rows, issues)
   checkOhlc(rows, { open, high, low, close, volume }, issues)
+  checkTimeRange(rows, issues)
+  const spikes: DataIssue[] = []
+  const onSpike = options.onSpike ?? 'error'
+  checkMagnitude(
+    rows,
+    { open, high, low, close, volume },
+    {
+      magnitude: issues,
+      spikes: (issue) => (onSpike === 'error' ? issues.add(issue) : spikes.push(issue)),
+      factor: options.spikeFactor ?? 10,
+    },
+  )
   issues.throwIfAny(source)
   const stepMs = resolveStep(openTime, options.timeframe)
   if (Number.isNaN(stepMs)) {
@@ -91,7 +121,14 @@ export function parseCandlesCsv(text: string, source: string, options: ReadCandl
   issues.throwIfAny(source)
   const symbol = options.symbol ?? symbolFromPath(source)
   const timeframe = options.timeframe ?? timeframeLabel(stepMs)
-  const report: DataReport = { rows: parsed.rows, first: openTime[0]!, last: openTime[parsed.rows - 1]!, stepMs, gaps }
+  const report: DataReport = {
+    rows: parsed.rows,
+    first: openTime[0]!,
+    last: openTime[parsed.rows - 1]!,
+    stepMs,
+    gaps,
+    ...(spikes.length === 0 ? {} : { spikes }),
+  }
   return { series: { symbol, timeframe, openTime, open, high, low, close, volume }, report }
 }
 

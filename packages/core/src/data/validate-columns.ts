@@ -5,6 +5,7 @@
  */
 import { lowerBound, timeframeLabel, type CandleSeries } from './candle-series.js'
 import type { Gap } from './find-gaps.js'
+import type { DataIssue } from '../errors.js'
 import { isoTime, type IssueCollector } from './issue-collector.js'
 
 /** Row times with the file line of each row. */
@@ -92,5 +93,88 @@ export function gapIssues(gaps: readonly Gap[], time: Float64Array, issues: Issu
     const line = lowerBound(time, g.to) + 2
     const message = `gap: ${g.missing} missing row(s) between ${isoTime(g.from)} and ${isoTime(g.to)}`
     issues.add({ kind: 'gap', line, time: g.to, message })
+  }
+}
+
+/** Earliest candle time accepted: 2009-01-03 (the first Bitcoin block; no crypto market is older). */
+export const MIN_CANDLE_TIME = Date.UTC(2009, 0, 3)
+/** Latest candle time accepted: 2100-01-01 (anything later is a unit mistake, not a date). */
+export const MAX_CANDLE_TIME = Date.UTC(2100, 0, 1)
+/** Prices outside this range are refused outright, whatever the neighbours (USDT per unit). */
+export const PRICE_RANGE = { min: 1e-9, max: 1e9 } as const
+/** Volumes above this are refused outright (base-asset units per bar). */
+export const MAX_VOLUME = 1e15
+
+/** What a time that is not epoch milliseconds probably is. */
+function unitHint(t: number): string {
+  if (t > 0 && t < 1e11) return `; it looks like seconds (x1000 gives ${isoTime(t * 1000)})`
+  if (t >= 1e14 && t < 1e17) return `; it looks like microseconds (/1000 gives ${isoTime(t / 1000)})`
+  if (t >= 1e17) return `; it looks like nanoseconds (/1e6 gives ${isoTime(t / 1e6)})`
+  return ''
+}
+
+/**
+ * Reports rows whose time is not epoch milliseconds between {@link MIN_CANDLE_TIME} and
+ * {@link MAX_CANDLE_TIME}, saying which unit it probably is (seconds give 1970 dates, microseconds
+ * give years like 56731).
+ * @example checkTimeRange({ time, line }, issues)
+ */
+export function checkTimeRange(rows: TimedRows, issues: IssueCollector): void {
+  const { time, line } = rows
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i]!
+    if (t >= MIN_CANDLE_TIME && t <= MAX_CANDLE_TIME) continue
+    const message = `open_time ${t} (${isoTime(t)}) is not epoch milliseconds between ${isoTime(MIN_CANDLE_TIME).slice(0, 10)} and ${isoTime(MAX_CANDLE_TIME).slice(0, 10)}${unitHint(t)}`
+    issues.add({ kind: 'time-range', line: line[i]!, time: t, message })
+  }
+}
+
+/** The median of the first `n` positive values of `xs` (NaN when there is none). */
+function leadingMedian(xs: Float64Array, n: number): number {
+  const head = Array.from(xs.subarray(0, n)).filter((x) => x > 0 && Number.isFinite(x))
+  if (head.length === 0) return Number.NaN
+  head.sort((a, b) => a - b)
+  return head[Math.floor(head.length / 2)]!
+}
+
+/**
+ * Reports absurd magnitudes: a price outside {@link PRICE_RANGE} or a volume above {@link MAX_VOLUME}
+ * (`magnitude`), and a row whose high, low, open or close is more than `factor` times away from the
+ * last sane close before it (`spike`; the first rows are compared with the median close of the first
+ * 21). A flagged row does not become the reference, so one bad row flags only itself. Returns the
+ * spike issues (so a caller may report them instead of refusing the file).
+ * @example checkMagnitude({ time, line }, columns, { magnitude: issues, spikes: (i) => issues.add(i), factor: 10 })
+ */
+export function checkMagnitude(
+  rows: TimedRows,
+  c: OhlcvColumns,
+  sink: { magnitude: IssueCollector; spikes: (issue: DataIssue) => void; factor: number },
+): void {
+  const { factor } = sink
+  const { time, line } = rows
+  let ref = leadingMedian(c.close, 21)
+  for (let i = 0; i < time.length; i++) {
+    const o = c.open[i]!
+    const h = c.high[i]!
+    const l = c.low[i]!
+    const cl = c.close[i]!
+    const t = time[i]!
+    const hi = Math.max(o, h, cl)
+    const lo = Math.min(o, l, cl)
+    if (!(lo > 0)) continue // reported by checkOhlc
+    if (!(hi <= PRICE_RANGE.max && lo >= PRICE_RANGE.min) || !(c.volume[i]! <= MAX_VOLUME)) {
+      const what = !(c.volume[i]! <= MAX_VOLUME)
+        ? `volume ${c.volume[i]} above ${MAX_VOLUME}`
+        : `price ${hi > PRICE_RANGE.max ? hi : lo} outside ${PRICE_RANGE.min}..${PRICE_RANGE.max}`
+      sink.magnitude.add({ kind: 'magnitude', line: line[i]!, time: t, message: `${what} (${isoTime(t)})` })
+      continue
+    }
+    if (Number.isFinite(ref) && (hi > ref * factor || lo < ref / factor)) {
+      const far = hi > ref * factor ? hi : lo
+      const message = `price ${far} is ${(far > ref ? far / ref : ref / far).toPrecision(3)}x away from the previous close ${ref} (more than ${factor}x in one bar: a spike or a unit mistake) (${isoTime(t)})`
+      sink.spikes({ kind: 'spike', line: line[i]!, time: t, message })
+      continue
+    }
+    ref = cl
   }
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { homedir, tmpdir } from 'node:os'
+import { isAbsolute, join } from 'node:path'
 import { AuthError, ConfigError, createEventBus } from '@quantum/core'
 import type { EngineEvent } from '@quantum/core'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -78,10 +78,65 @@ describe('EmergencyStop', () => {
       trippedAt: '2024-08-05T00:00:00.000Z',
     })
     second.reset(TOKEN, T0 + 5)
-    expect(new EmergencyStop({}, { store: fileEssStore(file) }).state).toBe('ARMED')
+    expect(new EmergencyStop({ token: TOKEN }, { store: fileEssStore(file) }).state).toBe('ARMED')
     // Only the state file is left: the temporary files were renamed over it.
     expect(readdirSync(join(dir, 'state'))).toEqual(['ess.json'])
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, state: 'ARMED' })
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 2, state: 'ARMED', account: 'live' })
+  })
+
+  it('should refuse a hand-written DISARMED (or ARMED) state file and come up TRIPPED', () => {
+    const file = join(dir, 'forged.json')
+    const open = (): EmergencyStop => new EmergencyStop({ token: TOKEN }, { store: fileEssStore(file), env: {} })
+    writeFileSync(file, JSON.stringify({ version: 1, state: 'DISARMED', updatedAt: 0 }))
+    expect(open().status()).toMatchObject({ state: 'TRIPPED', reason: expect.stringContaining('unsealed DISARMED') })
+    const seal = 'ab'.repeat(32)
+    writeFileSync(file, JSON.stringify({ version: 2, state: 'DISARMED', updatedAt: 0, account: 'live', seal }))
+    expect(open().status()).toMatchObject({ state: 'TRIPPED', reason: expect.stringContaining('seal does not match') })
+  })
+
+  it('should refuse a sealed record of another token or another account, and one it cannot verify', () => {
+    const file = join(dir, 'sealed.json')
+    const other = new EmergencyStop({ token: 'another-token-of-the-same-desk' }, { store: fileEssStore(file) })
+    other.disarm('another-token-of-the-same-desk', T0)
+    expect(new EmergencyStop({ token: TOKEN }, { store: fileEssStore(file), env: {} }).state).toBe('TRIPPED')
+    expect(new EmergencyStop({}, { store: fileEssStore(file), env: {} }).status().reason).toContain('no token')
+    const mine = new EmergencyStop({ token: TOKEN }, { store: fileEssStore(file), env: {} })
+    mine.open('testnet')
+    mine.reset(TOKEN, T0)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ account: 'testnet', state: 'ARMED' })
+    const onLive = new EmergencyStop({ token: TOKEN }, { store: fileEssStore(file), env: {} })
+    onLive.open('live')
+    expect(onLive.status()).toMatchObject({ state: 'TRIPPED', reason: expect.stringContaining('account testnet') })
+    const sameAccount = new EmergencyStop({ token: TOKEN }, { store: fileEssStore(file), env: {} })
+    sameAccount.open('testnet')
+    expect(sameAccount.state).toBe('ARMED')
+  })
+
+  it('should keep its state at an absolute path per account, never relative to the working directory', () => {
+    const ess = new EmergencyStop({ token: TOKEN }, { env: { QUANTUM_STATE_DIR: dir } })
+    ess.bindAccount({ account: 'live-0123abcd' })
+    expect(ess.statePath('live-0123abcd')).toBe(join(dir, 'live-0123abcd', 'ess-state.json'))
+    ess.open('live')
+    ess.trip('by hand', { time: T0 })
+    expect(JSON.parse(readFileSync(join(dir, 'live-0123abcd', 'ess-state.json'), 'utf8'))).toMatchObject({
+      state: 'TRIPPED',
+      account: 'live-0123abcd',
+    })
+    const relative = new EmergencyStop({ file: 'x/ess.json' }, { env: { QUANTUM_STATE_DIR: dir } })
+    expect(relative.statePath('live')).toBe(join(dir, 'x', 'ess.json'))
+    const fallback = new EmergencyStop({}, { env: {} })
+    expect(isAbsolute(fallback.statePath('live'))).toBe(true)
+    expect(fallback.statePath('live').startsWith(process.cwd())).toBe(process.cwd() === homedir())
+    expect(() => new EmergencyStop({}, { env: { QUANTUM_STATE_DIR: 'state' } }).statePath()).toThrow(
+      /QUANTUM_STATE_DIR/,
+    )
+    expect(() => ess.bindAccount({ account: 'late' })).toThrow(/already opened/)
+  })
+
+  it('should refuse reset tokens shorter than 16 characters, from the options and from the environment', () => {
+    expect(() => new EmergencyStop({ token: 'short-token' })).toThrow(/at least 16/)
+    expect(() => new EmergencyStop({}, { env: { QUANTUM_ESS_TOKEN: 'short-token' } })).toThrow(/QUANTUM_ESS_TOKEN/)
+    expect(new EmergencyStop({}, { env: { QUANTUM_ESS_TOKEN: TOKEN } }).status().resettable).toBe(true)
   })
 
   it('should fail closed on a half-written or foreign state file', () => {

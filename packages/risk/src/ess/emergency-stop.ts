@@ -7,14 +7,18 @@
  * @packageDocumentation
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { AuthError, parseOrThrow } from '@quantum/core'
+import { homedir } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { AuthError, ConfigError, parseOrThrow } from '@quantum/core'
 import type { AccountView, EngineEvent, Logger, RunMode, TradingState } from '@quantum/core'
 import { z } from 'zod'
 import { DailyEquity, openLossFraction } from '../monitors.js'
 import { TradingStateBoard } from '../trading-state.js'
 import {
   fileEssStore,
+  isSealedWith,
   memoryEssStore,
+  sealEssRecord,
   type EssRecord,
   type EssState,
   type EssStore,
@@ -23,6 +27,29 @@ import {
 
 /** The environment variable the reset token is read from when no `token` option is given. */
 export const ESS_TOKEN_ENV = 'QUANTUM_ESS_TOKEN'
+
+/** The shortest reset token accepted, from the options or the environment alike. */
+export const MIN_TOKEN_LENGTH = 16
+
+/** The environment variable naming the folder of the run state (must be absolute). */
+export const STATE_DIR_ENV = 'QUANTUM_STATE_DIR'
+
+/**
+ * The folder the ESS state lives in unless its `file` option is absolute: `$QUANTUM_STATE_DIR`, else
+ * `~/.quantum/state`. Never the current directory: a trip must be found again whoever starts the run
+ * and from wherever.
+ * @throws {ConfigError} when `$QUANTUM_STATE_DIR` is not an absolute path.
+ */
+export function essStateDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const dir = env[STATE_DIR_ENV]
+  if (dir === undefined || dir === '') return join(homedir(), '.quantum', 'state')
+  if (!isAbsolute(dir)) {
+    throw new ConfigError('Invalid state folder', [
+      { path: STATE_DIR_ENV, message: `must be an absolute path, got "${dir}"` },
+    ])
+  }
+  return dir
+}
 
 const off = z.literal(false)
 
@@ -43,10 +70,13 @@ export const EmergencyStopOptionsSchema = z.strictObject({
    * @default 'auto'
    */
   store: z.enum(['auto', 'memory', 'file']).default('auto'),
-  /** The state file (relative to the current directory). @default '.quantum/ess-state.json' */
-  file: z.string().min(1).default('.quantum/ess-state.json'),
-  /** The reset token; else `$QUANTUM_ESS_TOKEN`. Without either, the ESS cannot be reset (only restarted with a fresh state). Never logged. @default from the environment */
-  token: z.string().min(8).optional(),
+  /**
+   * The state file: an absolute path, or one relative to the state folder ({@link essStateDir}), never
+   * to the current directory. @default '<state folder>/<account>/ess-state.json'
+   */
+  file: z.string().min(1).optional(),
+  /** The reset token (at least {@link MIN_TOKEN_LENGTH} characters); else `$QUANTUM_ESS_TOKEN`. Without either, the ESS cannot be reset (only restarted with a fresh state). Never logged. @default from the environment */
+  token: z.string().min(MIN_TOKEN_LENGTH, `must be at least ${MIN_TOKEN_LENGTH} characters`).optional(),
 })
 /** Options of {@link EmergencyStop}, as written. */
 export type EmergencyStopOptions = z.input<typeof EmergencyStopOptionsSchema>
@@ -64,6 +94,8 @@ export interface EssStatus {
   readonly updatedAt: string
   /** Where the state is kept (`memory` or `file:<path>`). */
   readonly store: string
+  /** The account the state belongs to (the run mode unless the runtime bound one). */
+  readonly account: string
   /** Whether a reset token is configured (the token itself is never shown). */
   readonly resettable: boolean
   /** The triggers watched while ARMED, with their limits. */
@@ -76,7 +108,7 @@ export interface EmergencyStopDeps {
   readonly board?: TradingStateBoard
   /** The store, overriding `options.store`. @default from the options */
   readonly store?: EssStore
-  /** Environment for the token. @default process.env */
+  /** Environment for the token and the state folder. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Logger (never sees the token). @default none */
   readonly logger?: Logger
@@ -97,6 +129,10 @@ export class EmergencyStop {
   /** The board the ESS's trading state is registered on. */
   readonly board: TradingStateBoard
   private readonly tokenDigest: Buffer | undefined
+  private readonly sealKey: Buffer | undefined
+  private readonly env: Readonly<Record<string, string | undefined>>
+  private binding: { account: string; stateDir: string } | undefined
+  private account = 'live'
   private store: EssStore | undefined
   private readonly fixedStore: EssStore | undefined
   private record: EssRecord = { version: 1, state: 'ARMED', updatedAt: 0 }
@@ -111,8 +147,16 @@ export class EmergencyStop {
       path: 'ess',
     })
     this.options = Object.freeze(rest)
-    const secret = token ?? (deps.env ?? process.env)[ESS_TOKEN_ENV]
+    this.env = deps.env ?? process.env
+    const fromEnv = this.env[ESS_TOKEN_ENV]
+    if (token === undefined && fromEnv !== undefined && fromEnv !== '' && fromEnv.length < MIN_TOKEN_LENGTH) {
+      throw new ConfigError('Invalid emergency stop token', [
+        { path: ESS_TOKEN_ENV, message: `must be at least ${MIN_TOKEN_LENGTH} characters (got ${fromEnv.length})` },
+      ])
+    }
+    const secret = token ?? fromEnv
     this.tokenDigest = secret === undefined || secret === '' ? undefined : digest(secret)
+    this.sealKey = secret === undefined || secret === '' ? undefined : sealingKey(secret)
     this.board = deps.board ?? new TradingStateBoard()
     this.board.register('ess', () => (this.record.state === 'TRIPPED' ? 'halted' : 'active'))
     this.fixedStore = deps.store
@@ -120,22 +164,87 @@ export class EmergencyStop {
   }
 
   /**
-   * Loads the saved state from the store for `mode` (once; later calls do nothing). A state that
-   * cannot be read fails closed: the ESS is TRIPPED with the reason. Called by the plugins' setup.
+   * Binds the state to an account before the run starts (the runtime does it for testnet and live, with a
+   * digest of the API key): the file becomes `<stateDir>/<account>/ess-state.json` unless `file` is set,
+   * and a saved record of another account is refused.
+   * @throws {ConfigError} when the state is already open, or `stateDir` is not absolute.
+   */
+  bindAccount(input: { account: string; stateDir?: string }): void {
+    if (this.store !== undefined) {
+      throw new ConfigError('Emergency stop already opened', [
+        { path: 'ess', message: 'bind the account before the run starts' },
+      ])
+    }
+    const stateDir = input.stateDir ?? essStateDir(this.env)
+    if (!isAbsolute(stateDir) || !/^[\w.-]+$/.test(input.account)) {
+      throw new ConfigError('Invalid emergency stop state location', [
+        { path: 'ess.stateDir', message: `needs an absolute folder and an account of letters, digits, . _ -` },
+      ])
+    }
+    this.binding = { account: input.account, stateDir }
+  }
+
+  /** The absolute path of the state file for `account`. */
+  statePath(account: string = this.account): string {
+    const dir = this.binding?.stateDir ?? essStateDir(this.env)
+    const file = this.options.file
+    if (file === undefined) return join(dir, account, 'ess-state.json')
+    return isAbsolute(file) ? file : resolve(dir, file)
+  }
+
+  /**
+   * Loads the saved state from the store for `mode` (once; later calls do nothing). Fails closed (TRIPPED,
+   * with the reason) on anything but a valid record: an unreadable or malformed file, or an ARMED or
+   * DISARMED record that is not sealed with this ESS's token for this account (hand-written, copied from
+   * another account, or written under another token). A TRIPPED record is always honoured. Called by the
+   * plugins' setup.
    */
   open(mode: RunMode = 'live', logger?: Logger): void {
     if (this.store !== undefined) return
     this.logger ??= logger
+    this.account = this.binding?.account ?? mode
     const kind = this.options.store === 'auto' ? (mode === 'backtest' ? 'memory' : 'file') : this.options.store
-    this.store = this.fixedStore ?? (kind === 'memory' ? memoryEssStore() : fileEssStore(this.options.file))
+    this.store = this.fixedStore ?? (kind === 'memory' ? memoryEssStore() : fileEssStore(this.statePath()))
     try {
       const saved = this.store.load()
-      if (saved !== undefined) this.record = saved
+      if (saved === undefined) return
+      const refused = this.refusal(saved)
+      if (refused === undefined) this.record = saved
+      else this.failClosed(`saved state refused (${this.store.kind}): ${refused}`)
     } catch (error) {
-      const reason = `saved state unreadable (${this.store.kind}): ${error instanceof Error ? error.message : String(error)}`
-      this.logger?.error('emergency stop: failing closed', { reason })
-      this.record = { version: 1, state: 'TRIPPED', reason, trigger: 'manual', trippedAt: 0, updatedAt: 0 }
+      this.failClosed(
+        `saved state unreadable (${this.store.kind}): ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
+  }
+
+  /** Why a loaded record cannot be trusted, or undefined when it can. */
+  private refusal(saved: EssRecord): string | undefined {
+    if (saved.state === 'TRIPPED') return undefined // stopping is always safe to believe
+    if (saved.version !== 2 || saved.seal === undefined) return `an unsealed ${saved.state} record`
+    if (saved.account !== this.account) return `a record of account ${saved.account ?? '(none)'}, not ${this.account}`
+    if (this.sealKey === undefined) return `a sealed ${saved.state} record, but no token is configured to verify it`
+    if (!isSealedWith(saved, this.sealKey)) return `the ${saved.state} record's seal does not match this token`
+    return undefined
+  }
+
+  private failClosed(reason: string): void {
+    this.logger?.error('emergency stop: failing closed', { reason })
+    this.record = {
+      version: 2,
+      account: this.account,
+      state: 'TRIPPED',
+      reason,
+      trigger: 'manual',
+      trippedAt: 0,
+      updatedAt: 0,
+    }
+  }
+
+  /** `record` as saved: version 2, this account, sealed when a token is configured. */
+  private sealed(record: Omit<EssRecord, 'version' | 'seal' | 'account'>): EssRecord {
+    const full = { ...record, account: this.account }
+    return this.sealKey === undefined ? { ...full, version: 2 } : sealEssRecord(full, this.sealKey)
   }
 
   /** The current state. */
@@ -161,6 +270,7 @@ export class EmergencyStop {
       ...(r.trippedAt === undefined ? {} : { trippedAt: new Date(r.trippedAt).toISOString() }),
       updatedAt: new Date(r.updatedAt).toISOString(),
       store: this.store?.kind ?? 'memory',
+      account: this.account,
       resettable: this.tokenDigest !== undefined,
       triggers: {
         dailyDrawdownPct: this.options.dailyDrawdownPct,
@@ -180,7 +290,7 @@ export class EmergencyStop {
     if (this.record.state === 'TRIPPED') return
     const time = options.time ?? Date.now()
     const trigger = options.trigger ?? 'manual'
-    this.record = { version: 1, state: 'TRIPPED', reason, trigger, trippedAt: time, updatedAt: time }
+    this.record = this.sealed({ state: 'TRIPPED', reason, trigger, trippedAt: time, updatedAt: time })
     try {
       this.store!.save(this.record)
     } catch (error) {
@@ -201,6 +311,15 @@ export class EmergencyStop {
   reset(token: string | undefined, time: number = Date.now()): void {
     this.authorize(token)
     this.change('ARMED', { time, reason: 'reset by an operator' })
+  }
+
+  /**
+   * Checks `token` against the configured one (constant time), changing nothing; the HTTP API checks a
+   * trip's token with it.
+   * @throws {AuthError} without a configured token, or with a wrong one.
+   */
+  verifyToken(token: string | undefined): void {
+    this.authorize(token)
   }
 
   /**
@@ -285,7 +404,7 @@ export class EmergencyStop {
 
   private change(state: EssState, at: { time: number; reason: string }): void {
     this.open()
-    const next: EssRecord = { version: 1, state, updatedAt: at.time }
+    const next = this.sealed({ state, updatedAt: at.time })
     this.store!.save(next) // throws: the state stays as it was
     this.record = next
     this.day.restart()
@@ -298,6 +417,11 @@ export class EmergencyStop {
 function digest(token: string): Buffer {
   // Hash first so that tokens of any length compare in constant time with equal-length buffers.
   return createHash('sha256').update(token, 'utf8').digest()
+}
+
+function sealingKey(token: string): Buffer {
+  // A key of its own (not the comparison digest), so a leaked state file gives nothing to compare tokens with.
+  return createHash('sha256').update('quantum-ess-seal\u0000', 'utf8').update(token, 'utf8').digest()
 }
 
 function pct(x: number): string {

@@ -3,7 +3,7 @@
  * so a crash leaves the old or the new state, never half of one) or memory (backtests, tests).
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
@@ -18,9 +18,14 @@ export const EssTriggerSchema = z.enum(['daily-drawdown', 'open-loss', 'error-bu
 /** What trips the emergency stop. */
 export type EssTrigger = z.infer<typeof EssTriggerSchema>
 
-/** The persisted state (version 1). */
+/**
+ * The persisted state. Version 2 (written by this release) names the account it belongs to and carries
+ * a seal: an HMAC-SHA256 of the record under a key derived from the ESS token (see `sealEssRecord`), so
+ * that a hand-written or copied ARMED/DISARMED record is refused. Version 1 (earlier releases) has
+ * neither; it is still read, and honoured only when it says TRIPPED.
+ */
 export const EssRecordSchema = z.strictObject({
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   state: EssStateSchema,
   /** Why it tripped (TRIPPED only). */
   reason: z.string().optional(),
@@ -29,6 +34,13 @@ export const EssRecordSchema = z.strictObject({
   trippedAt: z.number().optional(),
   /** When the state last changed, epoch ms. */
   updatedAt: z.number(),
+  /** The account the state belongs to (version 2), e.g. `live-3f9a...` (a digest, never the key). */
+  account: z.string().min(1).optional(),
+  /** HMAC-SHA256 (hex) of the other fields under the token's sealing key (version 2). */
+  seal: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 })
 /** The persisted state of the emergency stop. */
 export type EssRecord = z.infer<typeof EssRecordSchema>
@@ -41,6 +53,35 @@ export interface EssStore {
   load(): EssRecord | undefined
   /** Saves the state (atomically for files). @throws when it cannot be written */
   save(record: EssRecord): void
+}
+
+/** The fields a seal covers, in a fixed order (the JSON of this array is what is MACed). */
+function sealedText(record: EssRecord): string {
+  return JSON.stringify([
+    'quantum-ess-state',
+    record.version,
+    record.account ?? null,
+    record.state,
+    record.reason ?? null,
+    record.trigger ?? null,
+    record.trippedAt ?? null,
+    record.updatedAt,
+  ])
+}
+
+/** Seals `record` (version 2) with `key`: the returned record carries its HMAC. */
+export function sealEssRecord(record: Omit<EssRecord, 'seal' | 'version'>, key: Buffer): EssRecord {
+  const unsealed: EssRecord = { ...record, version: 2 }
+  const { seal: _ignored, ...rest } = unsealed
+  return { ...rest, seal: createHmac('sha256', key).update(sealedText(rest)).digest('hex') }
+}
+
+/** Whether `record` carries a valid seal under `key` (constant-time comparison). */
+export function isSealedWith(record: EssRecord, key: Buffer): boolean {
+  if (record.version !== 2 || record.seal === undefined) return false
+  const { seal, ...rest } = record
+  const expected = createHmac('sha256', key).update(sealedText(rest)).digest()
+  return timingSafeEqual(expected, Buffer.from(seal, 'hex'))
 }
 
 /** A store in memory (backtests and tests): nothing survives the process. */

@@ -47,9 +47,17 @@ export function riskOpenApi(version = '0.1.0'): Record<string, unknown> {
       },
       '/ess/trip': {
         post: {
-          summary: 'Trip the emergency stop (no token needed: stopping is never made hard)',
+          summary:
+            'Trip the emergency stop; needs the token (Authorization: Bearer, or the body), so a web page cannot halt trading',
           requestBody: body(TripRequestSchema),
-          responses: { '200': answer('Tripped', EssStatusSchema), '400': error('Malformed body') },
+          security: [{ essToken: [] }],
+          responses: {
+            '200': answer('Tripped', EssStatusSchema),
+            '400': error('Malformed body'),
+            '401': error('Missing or wrong token'),
+            '415': error('Not application/json'),
+            '429': error('Too many wrong tokens: retry after the Retry-After seconds'),
+          },
         },
       },
       '/ess/reset': {
@@ -61,6 +69,8 @@ export function riskOpenApi(version = '0.1.0'): Record<string, unknown> {
             '200': answer('Re-armed', EssStatusSchema),
             '400': error('Malformed body'),
             '401': error('Missing or wrong token'),
+            '415': error('Not application/json'),
+            '429': error('Too many wrong tokens: retry after the Retry-After seconds'),
           },
         },
       },

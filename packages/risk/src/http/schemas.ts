@@ -36,10 +36,12 @@ export const ValidateResponseSchema = z.object({
   reasons: z.array(z.string()),
 })
 
-/** `POST /ess/trip`. */
+/** `POST /ess/trip` (the token may instead be sent as `Authorization: Bearer <token>`). */
 export const TripRequestSchema = z.strictObject({
   /** Why (shown in the status, the logs and the report). */
   reason: z.string().min(1).max(500),
+  /** The ESS token, when not sent in the `Authorization` header. */
+  token: z.string().min(1).max(1000).optional(),
 })
 
 /** `POST /ess/reset` (the token may instead be sent as `Authorization: Bearer <token>`). */
@@ -54,6 +56,7 @@ export const EssStatusSchema = z.object({
   trippedAt: z.string().optional(),
   updatedAt: z.string(),
   store: z.string(),
+  account: z.string(),
   resettable: z.boolean(),
   triggers: z.record(z.string(), z.unknown()),
 })

@@ -1,8 +1,16 @@
 /**
- * The risk HTTP API over `node:http`: `POST /validate`, `GET /ess/status`, `POST /ess/trip`,
+ * The risk HTTP API over `node:http`: `POST /validate`, `GET /ess/status`, `POST /ess/trip` (token),
  * `POST /ess/reset` (token), `GET /policy`, `GET /openapi.json`. Bodies are validated with zod; a
- * malformed body is a 400 with the issues, a reset without a valid token a 401. Binds 127.0.0.1 by
- * default. Usable standalone or mounted by a policy's `http` option.
+ * malformed body is a 400 with the issues, a trip or reset without a valid token a 401.
+ *
+ * Defences against the browser on the same machine (a web page can send simple requests to 127.0.0.1):
+ * every POST needs `Content-Type: application/json` (415 otherwise: a cross-site form or `text/plain`
+ * request cannot set it without a CORS preflight, which this server never answers); the `Host` header
+ * must name this server (a loopback name or the bound address: 403 otherwise, against DNS rebinding);
+ * a request with an `Origin` header is refused unless the origin is listed in `allowedOrigins`; and
+ * after `maxAuthFailures` wrong tokens within `authWindowMs` every token check answers 429 until the
+ * window has passed (guessing is throttled). Binds 127.0.0.1 by default. Usable standalone or mounted
+ * by a policy's `http` option.
  * @packageDocumentation
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -26,6 +34,16 @@ export interface RiskServerOptions {
   readonly port?: number
   /** Largest accepted body, bytes. @default 65536 */
   readonly maxBodyBytes?: number
+  /** Host names (without port) accepted besides localhost, 127.0.0.1, [::1] and the bound address. @default [] */
+  readonly allowedHosts?: readonly string[]
+  /** Origins (e.g. `https://ops.example.com`) whose browser requests are accepted. @default [] (none) */
+  readonly allowedOrigins?: readonly string[]
+  /** Wrong tokens tolerated within {@link RiskServerOptions.authWindowMs} before token checks answer 429. @default 5 */
+  readonly maxAuthFailures?: number
+  /** The window of the failure count, ms. @default 60000 */
+  readonly authWindowMs?: number
+  /** Clock of the throttle. @default Date.now */
+  readonly now?: () => number
 }
 
 /** A running (or ready) risk API server. */
@@ -41,13 +59,17 @@ export interface RiskServer {
 interface Reply {
   readonly status: number
   readonly body: unknown
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 class HttpProblem extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly issues?: readonly { path: string; message: string }[],
+    readonly extra: {
+      readonly issues?: readonly { path: string; message: string }[]
+      readonly headers?: Readonly<Record<string, string>>
+    } = {},
   ) {
     super(message)
   }
@@ -60,8 +82,13 @@ class HttpProblem extends Error {
  * const url = await api.listen() // http://127.0.0.1:<port>
  */
 export function createRiskServer(options: RiskServerOptions): RiskServer {
+  const throttle = new FailureThrottle(
+    options.maxAuthFailures ?? 5,
+    options.authWindowMs ?? 60_000,
+    options.now ?? Date.now,
+  )
   const server = createServer((req, res) => {
-    handle(options, req)
+    handle({ ...options, throttle, bound: server.address() as AddressInfo | null }, req)
       .then((reply) => send(res, reply))
       .catch((error: unknown) => send(res, toProblemReply(error)))
   })
@@ -84,9 +111,14 @@ export function createRiskServer(options: RiskServerOptions): RiskServer {
   }
 }
 
-async function handle(options: RiskServerOptions, req: IncomingMessage): Promise<Reply> {
+type Handling = RiskServerOptions & { readonly throttle: FailureThrottle; readonly bound: AddressInfo | null }
+
+async function handle(options: Handling, req: IncomingMessage): Promise<Reply> {
+  checkHost(req, options)
+  checkOrigin(req, options)
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   const route = `${req.method ?? 'GET'} ${path}`
+  if (req.method === 'POST') checkJson(req)
   const { policy } = options
   const ctx = (): PluginContext => (typeof options.context === 'function' ? options.context() : options.context)
   switch (route) {
@@ -99,19 +131,91 @@ async function handle(options: RiskServerOptions, req: IncomingMessage): Promise
     case 'POST /validate':
       return { status: 200, body: validate(policy, parse(ValidateRequestSchema, await readJson(req, options)), ctx()) }
     case 'POST /ess/trip': {
-      const { reason } = parse(TripRequestSchema, await readJson(req, options))
-      essOf(policy).trip(reason, { trigger: 'manual', time: ctx().clock.now() })
-      return { status: 200, body: essOf(policy).status() }
+      const body = parse(TripRequestSchema, await readJson(req, options))
+      const ess = essOf(policy)
+      options.throttle.guard(() => ess.verifyToken(bearer(req) ?? body.token))
+      ess.trip(body.reason, { trigger: 'manual', time: ctx().clock.now() })
+      return { status: 200, body: ess.status() }
     }
     case 'POST /ess/reset': {
       const body = parse(ResetRequestSchema, await readJson(req, options, true))
-      essOf(policy).reset(bearer(req) ?? body.token, ctx().clock.now())
-      return { status: 200, body: essOf(policy).status() }
+      const ess = essOf(policy)
+      options.throttle.guard(() => ess.verifyToken(bearer(req) ?? body.token))
+      ess.reset(bearer(req) ?? body.token, ctx().clock.now())
+      return { status: 200, body: ess.status() }
     }
     default:
       throw KNOWN_PATHS.has(path)
         ? new HttpProblem(405, `method ${req.method ?? ''} not allowed on ${path}`)
         : new HttpProblem(404, `no route ${path}`)
+  }
+}
+
+/** Counts wrong tokens; beyond the limit within the window, token checks are refused with 429. */
+class FailureThrottle {
+  private readonly failures: number[] = []
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Runs the token check unless throttled; a failed check (AuthError) is counted and rethrown. */
+  guard(check: () => void): void {
+    const now = this.now()
+    while (this.failures.length > 0 && this.failures[0]! <= now - this.windowMs) this.failures.shift()
+    if (this.failures.length >= this.limit) {
+      const retry = Math.max(1, Math.ceil((this.failures[0]! + this.windowMs - now) / 1000))
+      throw new HttpProblem(429, `too many wrong tokens: try again in ${retry} s`, {
+        headers: { 'retry-after': String(retry) },
+      })
+    }
+    try {
+      check()
+    } catch (error) {
+      if (isQuantumError(error) && error.code === 'UNAUTHORIZED') this.failures.push(now)
+      throw error
+    }
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** The Host header must name this server: a loopback name, the bound address, or an allowed host. */
+function checkHost(req: IncomingMessage, options: Handling): void {
+  const header = req.headers.host
+  let hostname: string
+  let port: string
+  try {
+    const url = new URL(`http://${header ?? ''}`)
+    hostname = url.hostname.toLowerCase()
+    port = url.port
+  } catch {
+    throw new HttpProblem(403, 'missing or malformed Host header')
+  }
+  const bound = options.bound
+  const boundHost = bound === null ? undefined : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address
+  const known =
+    LOOPBACK_HOSTS.has(hostname) || hostname === boundHost || (options.allowedHosts ?? []).includes(hostname)
+  const samePort = bound === null || port === '' || port === String(bound.port)
+  if (header === undefined || header === '' || !known || !samePort) {
+    throw new HttpProblem(403, `host ${JSON.stringify(header ?? '')} is not this server (see allowedHosts)`)
+  }
+}
+
+/** Browser requests carry Origin: refused unless the origin is listed. */
+function checkOrigin(req: IncomingMessage, options: Handling): void {
+  const origin = req.headers.origin
+  if (origin === undefined) return
+  if ((options.allowedOrigins ?? []).includes(origin)) return
+  throw new HttpProblem(403, `origin ${JSON.stringify(origin)} is not allowed (see allowedOrigins)`)
+}
+
+/** POST bodies must be declared JSON: `text/plain` and form posts (no CORS preflight) are refused. */
+function checkJson(req: IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/json') {
+    throw new HttpProblem(415, `content type must be application/json, got ${JSON.stringify(type)}`)
   }
 }
 
@@ -146,7 +250,7 @@ function bearer(req: IncomingMessage): string | undefined {
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value)
   if (result.success) return result.data
-  throw new HttpProblem(400, 'invalid request body', zodIssues(result.error))
+  throw new HttpProblem(400, 'invalid request body', { issues: zodIssues(result.error) })
 }
 
 async function readJson(req: IncomingMessage, options: RiskServerOptions, optional = false): Promise<unknown> {
@@ -172,7 +276,11 @@ async function readJson(req: IncomingMessage, options: RiskServerOptions, option
 
 function toProblemReply(error: unknown): Reply {
   if (error instanceof HttpProblem) {
-    return { status: error.status, body: { error: error.message, ...(error.issues ? { issues: error.issues } : {}) } }
+    return {
+      status: error.status,
+      body: { error: error.message, ...(error.extra.issues ? { issues: error.extra.issues } : {}) },
+      ...(error.extra.headers === undefined ? {} : { headers: error.extra.headers }),
+    }
   }
   if (isQuantumError(error) && error.code === 'UNAUTHORIZED') return { status: 401, body: { error: error.message } }
   if (isQuantumError(error) && error.code === 'CONFIG_INVALID') return { status: 400, body: { error: error.message } }
@@ -185,6 +293,7 @@ function send(res: ServerResponse, reply: Reply): void {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    ...reply.headers,
   })
   res.end(text)
 }

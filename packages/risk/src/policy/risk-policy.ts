@@ -23,6 +23,7 @@ import { orderRate } from '../plugins/order-rate.js'
 import { stopLossFloor } from '../plugins/stop-loss-floor.js'
 import { TradingStateBoard } from '../trading-state.js'
 import { describeLimits, type PolicyDescription } from './describe-policy.js'
+import { registerPolicyPlugins } from './live-gate.js'
 import {
   POLICY_NAMES,
   POLICY_PRESETS,
@@ -107,6 +108,7 @@ export function riskPolicy(name: PolicyName, overrides: PolicyOverrides = {}, de
     validate: (intent: OrderIntent, ctx: PluginContext) => validateChain(guards, intent, ctx),
   })
   if (limits.http !== false) list.push(riskHttpPlugin(policy, limits.http))
+  registerPolicyPlugins(policy)
   return policy
 }
 
