@@ -1,0 +1,159 @@
+/**
+ * What `quantum-run` adds around a paper, testnet or live run so it can be watched: the one HTTP server
+ * (`--http`: `/health`, `/ready`, `/metrics`, the live dashboard), the metrics and dashboard observers,
+ * readiness from the feed's freshness and the emergency stop, and the plugin-error report that keeps a
+ * failing plugin from passing silently.
+ * @packageDocumentation
+ */
+import type { BacktestResult, EngineEvent, Logger, QuantumPlugin, RunMode } from '@quantum/core'
+import { ConfigError } from '@quantum/core'
+import {
+  DASHBOARD_HTML,
+  DashboardState,
+  createOpsServer,
+  createTradingMetrics,
+  metricsObserver,
+  type Readiness,
+} from '@quantum/ops'
+
+/** `--http [host:]port` parsed. */
+export interface HttpAddress {
+  readonly host: string
+  readonly port: number
+}
+
+/**
+ * Parses `--http`: `9464`, `127.0.0.1:9464`, `0.0.0.0:0`, `[::1]:9464`. The host defaults to 127.0.0.1.
+ * @throws {ConfigError} naming `--http` for anything else.
+ */
+export function parseHttpAddress(value: string): HttpAddress {
+  const match = /^(?:(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(value.trim())
+  const port = match === null ? Number.NaN : Number(match[2])
+  if (match === null || port > 65_535) {
+    throw new ConfigError('Invalid command line (see quantum-run --help)', [
+      { path: '--http', message: `"${value}" is not [host:]port (e.g. 9464 or 127.0.0.1:9464)` },
+    ])
+  }
+  return { host: (match[1] ?? '127.0.0.1').replace(/^\[|\]$/g, ''), port }
+}
+
+/** Options of {@link startRunOps}. */
+export interface RunOpsOptions {
+  readonly mode: RunMode
+  /** Shown on the dashboard, e.g. `{ config: 'quickstart', mode: 'paper' }`. */
+  readonly run: Readonly<Record<string, string | number>>
+  /** Where to listen; undefined: no server (metrics and dashboard still recorded). */
+  readonly http?: HttpAddress | undefined
+  /** The server's token (`QUANTUM_HTTP_TOKEN`). */
+  readonly token?: string | undefined
+  /** A bar later than this after the previous one makes the run not ready. @default 3 * 60 s */
+  readonly staleAfterMs?: number
+  readonly logger: Logger
+  /** Clock. @default Date.now */
+  readonly now?: () => number
+}
+
+/** The observers and server of one run. */
+export interface RunOps {
+  /** Observers to add to the config's plugins (metrics, dashboard). */
+  readonly plugins: readonly QuantumPlugin[]
+  /** The server's base URL, when it listens. */
+  readonly url: string | undefined
+  /** Call for every bar the run processes (the progress callback): feeds readiness and the feed-lag metric. */
+  onBar(): void
+  /** Call for every engine event (the ESS state for readiness). */
+  onEvent(event: EngineEvent): void
+  /** What `/ready` answers now. */
+  readiness(): Readiness
+  /** Stops the server. */
+  close(): Promise<void>
+}
+
+/**
+ * Creates the run's metrics and dashboard observers and, with `http`, starts the server.
+ * @throws {ConfigError} a non-loopback host without a token, or a token under 24 characters.
+ */
+export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
+  const now = options.now ?? Date.now
+  const metrics = createTradingMetrics({ defaultLabels: { service: 'quantum-run', mode: options.mode } })
+  const started = now()
+  let lastBar: number | undefined
+  let ess = 'ARMED'
+  const staleAfter = options.staleAfterMs ?? 180_000
+  const readiness = (): Readiness => {
+    const age = now() - (lastBar ?? started)
+    const feedOk = age <= staleAfter
+    const essOk = ess !== 'TRIPPED'
+    return {
+      ready: feedOk && essOk,
+      checks: {
+        feed: {
+          ok: feedOk,
+          detail:
+            lastBar === undefined
+              ? `no bar yet (${Math.round(age / 1000)} s)`
+              : `last bar ${Math.round(age / 1000)} s ago`,
+        },
+        ess: { ok: essOk, detail: ess },
+      },
+    }
+  }
+  const dashboard = new DashboardState({ run: options.run, health: readiness })
+  const plugins = [metricsObserver(metrics), dashboard.observer()]
+  let server: ReturnType<typeof createOpsServer> | undefined
+  let url: string | undefined
+  if (options.http !== undefined) {
+    server = createOpsServer({
+      host: options.http.host,
+      port: options.http.port,
+      token: options.token,
+      metrics,
+      readiness,
+      dashboard: { html: DASHBOARD_HTML, snapshot: () => dashboard.snapshot(), hub: dashboard.hub },
+    })
+    url = await server.listen()
+    options.logger.info('http listening', { url, routes: '/health /ready /metrics / (dashboard)' })
+  }
+  return {
+    plugins,
+    url,
+    onBar: () => {
+      lastBar = now()
+    },
+    onEvent: (event) => {
+      if (event.type === 'risk-state' && event.source === 'ess') ess = event.state
+    },
+    readiness,
+    close: async () => {
+      await server?.close()
+    },
+  }
+}
+
+/**
+ * The problems of a finished run a user must see (no silent failure): plugin errors with the first few
+ * messages, rejected orders. Empty when there were none.
+ */
+export function runProblems(result: Pick<BacktestResult, 'summary' | 'notableEvents'>): string[] {
+  const problems: string[] = []
+  const { pluginErrors, ordersRejected } = result.summary
+  if (pluginErrors > 0) {
+    const byHook = new Map<string, { count: number; message: string }>()
+    for (const event of result.notableEvents) {
+      if (event.type !== 'plugin-error') continue
+      const key = `${event.plugin}.${event.hook}`
+      const seen = byHook.get(key)
+      if (seen) seen.count++
+      else byHook.set(key, { count: 1, message: event.error.message })
+    }
+    const lines = [...byHook].slice(0, 5).map(([where, { count, message }]) => `  ${where}: ${message} (${count}x)`)
+    problems.push(`${pluginErrors} plugin error(s): the strategy did not run as written\n${lines.join('\n')}`)
+  }
+  if (ordersRejected > 0) problems.push(`${ordersRejected} order(s) or cancel(s) rejected by the exchange`)
+  return problems
+}
+
+/** True for a config with agents but no sizer: its decisions can never become orders. */
+export function hasAgentsWithoutSizer(plugins: readonly QuantumPlugin[]): boolean {
+  return plugins.some((p) => p.kind === 'agent') && !plugins.some((p) => p.kind === 'sizer')
+}
