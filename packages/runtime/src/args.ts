@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError, NotSupportedError } from '@quantum/core'
 import type { QuantumPlugin, RunMode, ValidationIssue } from '@quantum/core'
 import { liveGateIssues } from '@quantum/risk'
+import { parseHttpAddress, type HttpAddress } from './run-ops.js'
 import { didYouMean } from './suggest.js'
 
 /** The run modes `--mode` accepts. */
@@ -59,7 +60,18 @@ export interface CliArgs {
   readonly warmup: number | undefined
   /** `--feed` (paper): the config's candles replayed, or the venue's live klines. */
   readonly feed: 'replay' | 'venue'
+  /** `--http [host:]port` (paper/testnet/live): health, readiness, metrics and the live dashboard. */
+  readonly http: HttpAddress | undefined
+  /** `--log-level`: debug | info | warn | error (default info; `--quiet` means error). */
+  readonly logLevel: LogLevel | undefined
+  /** `--fail-on-plugin-error`: exit 1 when any plugin hook threw during the run. */
+  readonly failOnPluginError: boolean
 }
+
+/** Log levels `--log-level` accepts. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+/** A `--log-level` value. */
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 const OPTIONS = {
   mode: { type: 'string' },
@@ -74,6 +86,9 @@ const OPTIONS = {
   warmup: { type: 'string' },
   orphans: { type: 'string' },
   feed: { type: 'string' },
+  http: { type: 'string' },
+  'log-level': { type: 'string' },
+  'fail-on-plugin-error': { type: 'boolean' },
   'confirm-live': { type: 'boolean' },
   'no-progress': { type: 'boolean' },
   'no-report': { type: 'boolean' },
@@ -132,6 +147,22 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (v.feed !== undefined && mode !== undefined && mode !== 'paper') {
     issues.push({ path: '--feed', message: `only --mode paper takes a feed (testnet and live always use the venue's)` })
   }
+  let http: HttpAddress | undefined
+  if (v.http !== undefined) {
+    try {
+      http = parseHttpAddress(v.http)
+    } catch (error) {
+      issues.push(...(error instanceof ConfigError ? error.issues : []))
+    }
+    if (mode === 'backtest') issues.push({ path: '--http', message: 'only paper, testnet and live runs serve HTTP' })
+  }
+  const logLevel = v['log-level']
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    issues.push({
+      path: '--log-level',
+      message: `"${logLevel}" is not a level${didYouMean(logLevel, LOG_LEVELS)} (expected debug, info, warn or error)`,
+    })
+  }
   const help = v.help === true
   const version = v.version === true
   const command = parsed.positionals[0] === 'check' ? 'check' : 'run'
@@ -170,6 +201,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     orphans: orphans === 'cancel' || orphans === 'flatten' ? orphans : 'adopt',
     feed: feed === 'venue' ? 'venue' : 'replay',
     warmup,
+    http,
+    logLevel: LOG_LEVELS.find((level) => level === logLevel),
+    failOnPluginError: v['fail-on-plugin-error'] === true,
   }
 }
 
