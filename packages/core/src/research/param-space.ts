@@ -65,10 +65,12 @@ export type ParamSpace = Readonly<Record<string, ParamSpec>>
 /** One point of a space: the active parameters' values (inactive ones are absent). */
 export type Params = Readonly<Record<string, ParamValue>>
 
+/** The value type of one parameter spec (distributes over unions). */
+export type ValueOf<P> = P extends ChoiceParam<infer V> ? V : number
+
 /** The typed point of a space `S`: conditional parameters may be undefined. */
 export type ParamsOf<S extends ParamSpace> = {
-  readonly [K in keyof S]:
-    (S[K] extends ChoiceParam<infer V> ? V : number) | (S[K] extends { when: object } ? undefined : never)
+  readonly [K in keyof S]: ValueOf<S[K]> | (S[K] extends { when: object } ? undefined : never)
 }
 
 type Numeric = Omit<IntParam, 'type' | 'low' | 'high'>

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import type { QuantumPlugin } from '../types.js'
-import { OBJECTIVE_NAMES, type Constraints, type Objective } from './objective.js'
+import { OBJECTIVE_NAMES, type Constraints, type Objective, type ObjectiveFunction } from './objective.js'
 import { validateSpace, type Params, type ParamSpace, type ParamsOf } from './param-space.js'
 
 /** The search methods. */
@@ -37,10 +37,10 @@ export interface SearchSpec<S extends ParamSpace = ParamSpace> {
 
 const positiveInt = z.number().int().positive()
 
-/** Validates an `optimize` section (the space with {@link validateSpace} rules). */
-export const SearchSpecSchema = z
-  .strictObject({
-    space: z.unknown().superRefine((space, ctx) => {
+const SearchSpecShape = z.strictObject({
+  space: z
+    .custom<ParamSpace>(() => true)
+    .superRefine((space, ctx) => {
       try {
         validateSpace(space)
       } catch (error) {
@@ -48,24 +48,29 @@ export const SearchSpecSchema = z
         for (const i of issues) ctx.addIssue({ code: 'custom', message: `${i.path}: ${i.message}` })
       }
     }),
-    plugins: z.custom<(params: Params) => readonly QuantumPlugin[]>((v) => typeof v === 'function', {
-      message: 'expected a function of the parameters returning the plugin list',
-    }),
-    objective: z
-      .union([z.enum(OBJECTIVE_NAMES), z.custom<(s: never) => number>((v) => typeof v === 'function')])
-      .optional(),
-    constraints: z
-      .strictObject({
-        minTrades: z.number().int().nonnegative().optional(),
-        maxDrawdownPct: z.number().positive().optional(),
-      })
-      .optional(),
-    method: z.enum(SEARCH_METHODS).optional(),
-    trials: positiveInt.optional(),
-    seed: z.number().int().optional(),
-    gridPoints: z.number().int().min(2).optional(),
-    trialTimeoutMs: positiveInt.optional(),
+  plugins: z.custom<(params: Params) => readonly QuantumPlugin[]>((v) => typeof v === 'function', {
+    message: 'expected a function of the parameters returning the plugin list',
+  }),
+  objective: z.union([z.enum(OBJECTIVE_NAMES), z.custom<ObjectiveFunction>((v) => typeof v === 'function')]).optional(),
+  constraints: z
+    .strictObject({
+      minTrades: z.number().int().nonnegative().optional(),
+      maxDrawdownPct: z.number().positive().optional(),
+    })
+    .optional(),
+  method: z.enum(SEARCH_METHODS).optional(),
+  trials: positiveInt.optional(),
+  seed: z.number().int().optional(),
+  gridPoints: z.number().int().min(2).optional(),
+  trialTimeoutMs: positiveInt.optional(),
+})
+
+/** Validates an `optimize` section (the space with {@link validateSpace} rules). */
+export const SearchSpecSchema = z
+  .custom<SearchSpec>((v) => typeof v === 'object' && v !== null, {
+    message: 'expected an object (defineSearch({...}))',
   })
+  .pipe(SearchSpecShape)
   .transform((v) => v as unknown as SearchSpec)
 
 /**

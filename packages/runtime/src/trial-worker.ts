@@ -1,0 +1,56 @@
+/**
+ * The worker thread of a trial pool: loads the config once, then runs one backtest per message with the
+ * plugins of the message's point (and its data window) and answers with the scored outcome.
+ * @packageDocumentation
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { runBacktest, scoreSummary } from '@quantum/core'
+import type { Params, QuantumConfig, TrialOutcome } from '@quantum/core'
+import { loadQuantumConfig } from './load-config.js'
+import type { TrialRequest, TrialWorkerData } from './trial-pool.js'
+
+/** What the worker answers to a {@link TrialRequest}. */
+export interface TrialReply {
+  readonly id: number
+  readonly outcome: TrialOutcome
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+async function runTrial(config: QuantumConfig, baseDir: string, request: TrialRequest): Promise<TrialOutcome> {
+  const search = config.optimize
+  if (search === undefined) return { status: 'failed', error: 'the config has no optimize section' }
+  let plugins: QuantumConfig['plugins']
+  try {
+    plugins = [...search.plugins(request.params as Params)]
+  } catch (error) {
+    return { status: 'failed', error: `optimize.plugins threw: ${message(error)}` }
+  }
+  const data = { ...config.data, ...(request.window ?? {}) }
+  const result = await runBacktest({ ...config, data, plugins }, { baseDir })
+  return scoreSummary(result.summary, search.objective ?? 'sharpe', search.constraints ?? {})
+}
+
+async function main(): Promise<void> {
+  const port = parentPort
+  if (port === null) throw new Error('trial-worker runs as a worker thread')
+  const input = workerData as TrialWorkerData
+  const loaded = await loadQuantumConfig(input.configFile, {
+    cwd: input.cwd,
+    ...(input.overrides === undefined ? {} : { overrides: input.overrides }),
+    ...(input.jitiOptions === undefined ? {} : { jitiOptions: input.jitiOptions }),
+  })
+  port.on('message', (request: TrialRequest) => {
+    runTrial(loaded.config, loaded.baseDir, request)
+      .catch((error: unknown): TrialOutcome => ({ status: 'failed', error: message(error) }))
+      .then((outcome) => port.postMessage({ id: request.id, outcome } satisfies TrialReply))
+      .catch(() => undefined)
+  })
+  port.postMessage({ ready: true })
+}
+
+main().catch((error: unknown) => {
+  parentPort?.postMessage({ fatal: message(error) })
+})
