@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { runCompare, type SubcommandIo } from './compare-runs.js'
+import { runOptimize } from './optimize-cli.js'
 
 /** A subcommand: runs with the words after its name and resolves with the exit code. */
 export type Subcommand = (argv: readonly string[], io: SubcommandIo) => Promise<number>
@@ -11,6 +12,7 @@ export type Subcommand = (argv: readonly string[], io: SubcommandIo) => Promise<
 /** The subcommands by name. */
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   compare: runCompare,
+  optimize: runOptimize,
 }
 
 /** The subcommand `argv` starts with, if any. */

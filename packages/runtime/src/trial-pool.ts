@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { JitiOptions } from 'jiti'
 import { ConfigError } from '@quantum/core'
-import type { Params, TrialOutcome } from '@quantum/core'
+import type { ObjectiveName, Params, TrialOutcome } from '@quantum/core'
 import type { ConfigOverrides } from './load-config.js'
 
 /** A data window of one trial: the bars with `from <= open time < to` (epoch ms). */
@@ -33,6 +33,8 @@ export interface TrialWorkerData {
   readonly overrides?: ConfigOverrides
   /** Plain-data jiti options (e.g. `alias`). */
   readonly jitiOptions?: JitiOptions
+  /** Replaces the config's objective. @default the config's */
+  readonly objective?: ObjectiveName
 }
 
 /** Options of {@link createTrialPool}. */
@@ -103,6 +105,7 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
     cwd: options.cwd,
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     ...(options.jitiOptions === undefined ? {} : { jitiOptions: options.jitiOptions }),
+    ...(options.objective === undefined ? {} : { objective: options.objective }),
   }
   const script = trialWorkerPath()
   const queue: Job[] = []

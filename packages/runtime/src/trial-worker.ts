@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { runBacktest, scoreSummary } from '@quantum/core'
-import type { Params, QuantumConfig, TrialOutcome } from '@quantum/core'
+import type { ObjectiveName, QuantumConfig, TrialOutcome } from '@quantum/core'
 import { loadQuantumConfig } from './load-config.js'
 import type { TrialRequest, TrialWorkerData } from './trial-pool.js'
 
@@ -19,18 +19,22 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-async function runTrial(config: QuantumConfig, baseDir: string, request: TrialRequest): Promise<TrialOutcome> {
+async function runTrial(
+  loaded: { config: QuantumConfig; baseDir: string; objective: ObjectiveName | undefined },
+  request: TrialRequest,
+): Promise<TrialOutcome> {
+  const { config, baseDir } = loaded
   const search = config.optimize
   if (search === undefined) return { status: 'failed', error: 'the config has no optimize section' }
   let plugins: QuantumConfig['plugins']
   try {
-    plugins = [...search.plugins(request.params as Params)]
+    plugins = [...search.plugins(request.params)]
   } catch (error) {
     return { status: 'failed', error: `optimize.plugins threw: ${message(error)}` }
   }
   const data = { ...config.data, ...(request.window ?? {}) }
   const result = await runBacktest({ ...config, data, plugins }, { baseDir })
-  return scoreSummary(result.summary, search.objective ?? 'sharpe', search.constraints ?? {})
+  return scoreSummary(result.summary, loaded.objective ?? search.objective ?? 'sharpe', search.constraints ?? {})
 }
 
 async function main(): Promise<void> {
@@ -43,7 +47,7 @@ async function main(): Promise<void> {
     ...(input.jitiOptions === undefined ? {} : { jitiOptions: input.jitiOptions }),
   })
   port.on('message', (request: TrialRequest) => {
-    runTrial(loaded.config, loaded.baseDir, request)
+    runTrial({ ...loaded, objective: input.objective }, request)
       .catch((error: unknown): TrialOutcome => ({ status: 'failed', error: message(error) }))
       .then((outcome) => port.postMessage({ id: request.id, outcome } satisfies TrialReply))
       .catch(() => undefined)
