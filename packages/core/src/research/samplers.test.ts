@@ -113,7 +113,7 @@ describe('tpeSampler', () => {
   it('should find the known optimum closer than random search with the same budget (20 seeds x 100 trials)', async () => {
     const tpe = await regret((seed) => tpeSampler(knownSpace, { seed }), 100, 20)
     const random = await regret((seed) => randomSampler(knownSpace, { seed }), 100, 20)
-    // Measured: TPE mean regret ~0.1, random ~1.0 (see bench/optimize.ts for the table).
+    // bench/optimize.ts measured at 100 trials: TPE mean regret 0.20, random 1.39 (20 seeds).
     expect(mean(tpe)).toBeLessThan(mean(random) / 3)
     expect(tpe.filter((r, i) => r < (random[i] as number)).length).toBeGreaterThanOrEqual(16)
   })
