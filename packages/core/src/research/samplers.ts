@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { gaussian, sfc32, type RandomSource } from '../data/sfc32.js'
+import { normalCdf } from './normal.js'
 import {
   dependencyOrder,
   isActive,
@@ -140,19 +141,6 @@ export interface TpeOptions {
   readonly gamma?: number
 }
 
-function erf(x: number): number {
-  // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7).
-  const s = Math.sign(x)
-  const a = Math.abs(x)
-  const t = 1 / (1 + 0.3275911 * a)
-  const y =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a)
-  return s * y
-}
-
-const cdf = (z: number): number => 0.5 * (1 + erf(z / Math.SQRT2))
-
 /** A Parzen density on [0, 1]: truncated Gaussians at the observations plus a wide prior at 0.5. */
 interface Parzen {
   readonly mu: number[]
@@ -177,7 +165,7 @@ function logDensity(p: Parzen, x: number): number {
   for (let i = 0; i < p.mu.length; i++) {
     const m = p.mu[i] as number
     const s = p.sigma[i] as number
-    const mass = cdf((1 - m) / s) - cdf(-m / s)
+    const mass = normalCdf((1 - m) / s) - normalCdf(-m / s)
     const z = (x - m) / s
     sum += Math.exp(-0.5 * z * z) / (s * Math.sqrt(2 * Math.PI) * Math.max(mass, 1e-12))
   }
