@@ -5,6 +5,7 @@
  */
 import { runCompare, type SubcommandIo } from './compare-runs.js'
 import { runOptimize } from './optimize-cli.js'
+import { runWalkForward } from './walk-forward-cli.js'
 
 /** A subcommand: runs with the words after its name and resolves with the exit code. */
 export type Subcommand = (argv: readonly string[], io: SubcommandIo) => Promise<number>
@@ -13,6 +14,7 @@ export type Subcommand = (argv: readonly string[], io: SubcommandIo) => Promise<
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   compare: runCompare,
   optimize: runOptimize,
+  'walk-forward': runWalkForward,
 }
 
 /** The subcommand `argv` starts with, if any. */

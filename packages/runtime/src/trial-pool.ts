@@ -24,6 +24,21 @@ export interface TrialRequest {
   readonly id: number
   readonly params: Params
   readonly window?: TrialWindow
+  /** Also answer the equity at each UTC day's last bar. @default false */
+  readonly daily?: boolean
+}
+
+/** A trial's equity at the last bar of each UTC day, with the balance it started from. */
+export interface DailyEquity {
+  readonly start: number
+  readonly time: readonly number[]
+  readonly equity: readonly number[]
+}
+
+/** A trial's outcome with its daily equity (when asked for and the run got that far). */
+export interface DetailedOutcome {
+  readonly outcome: TrialOutcome
+  readonly daily?: DailyEquity
 }
 
 /** What each worker loads at start. */
@@ -49,13 +64,15 @@ export interface TrialPoolOptions extends TrialWorkerData {
 export interface TrialPool {
   /** Runs one trial on the next free worker. Never rejects: failures are outcomes. */
   evaluate(params: Params, window?: TrialWindow): Promise<TrialOutcome>
+  /** {@link TrialPool.evaluate} with the trial's daily equity. */
+  evaluateDaily(params: Params, window?: TrialWindow): Promise<DetailedOutcome>
   /** Terminates every worker. */
   close(): Promise<void>
 }
 
 interface Job {
   readonly request: TrialRequest
-  readonly resolve: (outcome: TrialOutcome) => void
+  readonly resolve: (reply: DetailedOutcome) => void
 }
 
 interface Slot {
@@ -112,12 +129,12 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
   let nextId = 0
   let closed = false
 
-  const finish = (slot: Slot, outcome: TrialOutcome): void => {
+  const finish = (slot: Slot, outcome: TrialOutcome, daily?: DailyEquity): void => {
     const job = slot.job
     if (slot.timer !== undefined) clearTimeout(slot.timer)
     slot.job = undefined
     slot.timer = undefined
-    job?.resolve(outcome)
+    job?.resolve(daily === undefined ? { outcome } : { outcome, daily })
     pump()
   }
 
@@ -129,11 +146,14 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
     s.job = undefined
     s.timer = undefined
     s.ready = new Promise<void>((resolve, reject) => {
-      worker.on('message', (msg: { ready?: true; fatal?: string; id?: number; outcome?: TrialOutcome }) => {
-        if (msg.ready === true) resolve()
-        else if (msg.fatal !== undefined) reject(new ConfigError(`Trial worker could not start: ${msg.fatal}`))
-        else if (msg.outcome !== undefined && s.job?.request.id === msg.id) finish(s, msg.outcome)
-      })
+      worker.on(
+        'message',
+        (msg: { ready?: true; fatal?: string; id?: number; outcome?: TrialOutcome; daily?: DailyEquity }) => {
+          if (msg.ready === true) resolve()
+          else if (msg.fatal !== undefined) reject(new ConfigError(`Trial worker could not start: ${msg.fatal}`))
+          else if (msg.outcome !== undefined && s.job?.request.id === msg.id) finish(s, msg.outcome, msg.daily)
+        },
+      )
       worker.on('error', (error) => {
         reject(error)
         if (s.job !== undefined) finish(s, { status: 'failed', error: `worker crashed: ${error.message}` })
@@ -181,6 +201,12 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
     }
   }
 
+  const submit = (request: Omit<TrialRequest, 'id'>): Promise<DetailedOutcome> =>
+    new Promise<DetailedOutcome>((resolve) => {
+      queue.push({ request: { id: nextId++, ...request }, resolve })
+      pump()
+    })
+
   try {
     await Promise.all(slots.map((s) => s.ready))
   } catch (error) {
@@ -191,10 +217,10 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
 
   return {
     evaluate(params, window) {
-      return new Promise<TrialOutcome>((resolve) => {
-        queue.push({ request: { id: nextId++, params, ...(window === undefined ? {} : { window }) }, resolve })
-        pump()
-      })
+      return submit({ params, ...(window === undefined ? {} : { window }) }).then((r) => r.outcome)
+    },
+    evaluateDaily(params, window) {
+      return submit({ params, daily: true, ...(window === undefined ? {} : { window }) })
     },
     async close() {
       closed = true
