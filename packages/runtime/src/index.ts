@@ -46,5 +46,30 @@ export {
   COMPARE_USAGE,
 } from './compare-runs.js'
 export type { ComparedRun, ComparedSummary, SubcommandArgs, SubcommandIo } from './compare-runs.js'
-export { SUBCOMMANDS, subcommandOf } from './subcommands.js'
+export { SUBCOMMANDS, SUBCOMMANDS_USAGE, subcommandOf } from './subcommands.js'
+export {
+  runOptimize,
+  parseOptimizeArgs,
+  samplerFor,
+  searchOf,
+  studyDocument,
+  formatStudy,
+  flagReader,
+  OPTIMIZE_USAGE,
+} from './optimize-cli.js'
+export type { OptimizeArgs } from './optimize-cli.js'
+export { runWalkForward, summarize as summarizeWalkForward, WALK_FORWARD_USAGE } from './walk-forward-cli.js'
+export type { WindowReport } from './walk-forward-cli.js'
+export { createTrialPool, trialWorkerPath } from './trial-pool.js'
+export type {
+  TrialPool,
+  TrialPoolOptions,
+  TrialRequest,
+  TrialWindow,
+  TrialWorkerData,
+  DailyEquity,
+  DetailedOutcome,
+} from './trial-pool.js'
+export { fileTrialStore } from './trial-store.js'
+export type { TrialStore } from './trial-store.js'
 export type { Subcommand } from './subcommands.js'

@@ -17,7 +17,7 @@ import type { LoadedConfig } from './load-config.js'
 import { createCliLogger } from './logger.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
-import { subcommandOf } from './subcommands.js'
+import { SUBCOMMANDS_USAGE, subcommandOf } from './subcommands.js'
 import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
 import { toJson } from './serialize.js'
@@ -106,7 +106,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
     const sub = subcommandOf(argv)
     if (sub !== undefined) return await sub(argv.slice(1), io)
     const args = parseCliArgs(argv)
-    if (args.help) return print(io.stdout, `${USAGE}\n`)
+    if (args.help) return print(io.stdout, `${USAGE}\n\n${SUBCOMMANDS_USAGE}\n`)
     if (args.version) return print(io.stdout, `${VERSION}\n`)
     return await runConfig(args, io)
   } catch (error) {
