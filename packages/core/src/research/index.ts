@@ -26,9 +26,11 @@ export type {
   ParamSpace,
   Params,
   ParamsOf,
+  ValueOf,
+  NumericOptions,
 } from './param-space.js'
 export { randomSampler, gridSampler, tpeSampler, samplePoint, gridAxis, toUnit, fromUnit } from './samplers.js'
-export type { Sampler, TrialRecord, TpeOptions } from './samplers.js'
+export type { Sampler, TrialRecord, TpeOptions, NumericSpec } from './samplers.js'
 export { OBJECTIVE_NAMES, scoreSummary, trialMetrics } from './objective.js'
 export type {
   ObjectiveName,

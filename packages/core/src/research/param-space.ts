@@ -73,14 +73,15 @@ export type ParamsOf<S extends ParamSpace> = {
   readonly [K in keyof S]: ValueOf<S[K]> | (S[K] extends { when: object } ? undefined : never)
 }
 
-type Numeric = Omit<IntParam, 'type' | 'low' | 'high'>
+/** Options of {@link int} and {@link float}: log scale, step, condition. */
+export type NumericOptions = Omit<IntParam, 'type' | 'low' | 'high'>
 
 /** An integer parameter in `[low, high]`. @example int(5, 50) */
-export function int(low: number, high: number, options: Numeric = {}): IntParam {
+export function int(low: number, high: number, options: NumericOptions = {}): IntParam {
   return { type: 'int', low, high, ...options }
 }
 /** A real parameter in `[low, high]`. @example float(0.001, 0.1, { log: true }) */
-export function float(low: number, high: number, options: Numeric = {}): FloatParam {
+export function float(low: number, high: number, options: NumericOptions = {}): FloatParam {
   return { type: 'float', low, high, ...options }
 }
 /** A categorical parameter. @example choice(['atr', 'static']) */

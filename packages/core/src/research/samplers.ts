@@ -35,7 +35,8 @@ export interface Sampler {
   readonly size: number
 }
 
-type NumericSpec = IntParam | FloatParam
+/** A numeric parameter spec. */
+export type NumericSpec = IntParam | FloatParam
 
 function stepOf(spec: NumericSpec): number | undefined {
   return spec.step ?? (spec.type === 'int' ? 1 : undefined)
