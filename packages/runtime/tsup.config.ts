@@ -6,7 +6,9 @@ export default defineConfig([
   // the run and venue code on demand (`--help` loads neither). Cleans dist/ but the CommonJS files.
   {
     ...packageBuild,
-    entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+    // The worker thread of optimisation trials is loaded by path from dist/.
+    entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'trial-worker': 'src/trial-worker.ts' },
+    shims: true,
     format: ['esm'],
     dts: { entry: { index: 'src/index.ts' } },
     clean: ['!index.cjs', '!index.cjs.map'],

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SearchSpecSchema } from './research/search-spec.js'
 import type { PluginKind, QuantumPlugin, RunMode, RuntimeEnv } from './types.js'
 
 const PLUGIN_KINDS: readonly PluginKind[] = ['agent', 'decision', 'sizer', 'risk', 'exit', 'observer']
@@ -127,6 +128,8 @@ export const QuantumConfigSchema = z.strictObject({
   /** Agents, decision, sizer, risk guards, exits and observers, in order. */
   plugins: z.array(PluginSchema).min(1),
   output: OutputConfigSchema.default(() => OutputConfigSchema.parse({})),
+  /** A parameter search over the plugins (`quantum-run optimize`, `walk-forward`); see `defineSearch`. @default none */
+  optimize: SearchSpecSchema.optional(),
 })
 
 /** A config as written by users (defaults optional). */

@@ -169,3 +169,6 @@ export type { ReplayOptions } from './engine/live/replay-bars.js'
 
 // Durable state: the StateStore port (implemented by @quantum/store), its records and errors
 export * from './state/index.js'
+
+// Research: parameter spaces, samplers, studies, walk-forward statistics
+export * from './research/index.js'

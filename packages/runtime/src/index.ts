@@ -10,11 +10,12 @@ export { parseCliArgs, assertModeSupported, USAGE, RUN_MODES } from './args.js'
 export type { CliArgs } from './args.js'
 export { loadQuantumConfig, resolveConfigPaths } from './load-config.js'
 export type { ConfigLoaderOptions, ConfigOverrides, LoadedConfig, LoadQuantumConfigOptions } from './load-config.js'
-export { writeRunFolder, buildSummaryJson, riskStatesJson, defaultRunDir, runStamp } from './write-run.js'
+export { writeRunFolder, buildSummaryJson, breakdownsOf, riskStatesJson, defaultRunDir, runStamp } from './write-run.js'
 export type { RunFiles, WriteRunOptions } from './write-run.js'
 export { describeRun } from './run-info.js'
 export type { PluginInfo, RunInfo } from './run-info.js'
 export { renderReportHtml } from './report-html.js'
+export { breakdownsHtml } from './report-breakdowns.js'
 export type { ReportOptions } from './report-html.js'
 export { buildReportData, aggregateCandles, reduceEquity, sampleTrades } from './report-data.js'
 export type { CandleData, MarkerData, ReportData, ReportLimits } from './report-data.js'
@@ -36,3 +37,39 @@ export {
   EQUITY_CSV_HEADER,
 } from './serialize.js'
 export type { CliStream } from './streams.js'
+export {
+  runCompare,
+  parseSubcommandArgs,
+  readRunSummary,
+  formatComparison,
+  ComparedSummarySchema,
+  COMPARE_USAGE,
+} from './compare-runs.js'
+export type { ComparedRun, ComparedSummary, SubcommandArgs, SubcommandIo } from './compare-runs.js'
+export { SUBCOMMANDS, subcommandOf } from './subcommands.js'
+export {
+  runOptimize,
+  parseOptimizeArgs,
+  samplerFor,
+  searchOf,
+  studyDocument,
+  formatStudy,
+  flagReader,
+  OPTIMIZE_USAGE,
+} from './optimize-cli.js'
+export type { OptimizeArgs } from './optimize-cli.js'
+export { runWalkForward, summarize as summarizeWalkForward, WALK_FORWARD_USAGE } from './walk-forward-cli.js'
+export type { WindowReport } from './walk-forward-cli.js'
+export { createTrialPool, trialWorkerPath } from './trial-pool.js'
+export type {
+  TrialPool,
+  TrialPoolOptions,
+  TrialRequest,
+  TrialWindow,
+  TrialWorkerData,
+  DailyEquity,
+  DetailedOutcome,
+} from './trial-pool.js'
+export { fileTrialStore } from './trial-store.js'
+export type { TrialStore } from './trial-store.js'
+export type { Subcommand } from './subcommands.js'

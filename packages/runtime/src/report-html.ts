@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import { formatEnsembleTree } from '@quantum/core'
-import type { BacktestResult, TradeRecord } from '@quantum/core'
+import type { BacktestResult, RunBreakdowns, TradeRecord } from '@quantum/core'
 import { describeEvent } from './events.js'
 import { summaryFigures } from './figures.js'
 import { formatCount, formatNumber, formatPrice, formatTime, formatUsd } from './format.js'
+import { breakdownsHtml } from './report-breakdowns.js'
 import { buildReportData, embedJson } from './report-data.js'
 import type { ReportLimits } from './report-data.js'
 import { REPORT_SCRIPT } from './report-script.js'
@@ -27,6 +28,8 @@ export interface ReportOptions {
   readonly maxEvents?: number
   /** Shown in the footer. @default new Date() */
   readonly generatedAt?: Date
+  /** The run's breakdowns (per symbol, side, exit reason, agent, month; benchmark). @default not shown */
+  readonly breakdowns?: RunBreakdowns
 }
 
 /** Escapes text for HTML content and attribute values. */
@@ -217,6 +220,7 @@ export function renderReportHtml(result: BacktestResult, options: ReportOptions 
 <section class="panel"><div class="panel-head"><h2>Price and trades</h2>${symbolSelect(result)}</div>
 <p class="note" id="candle-note"></p><canvas id="candle-chart" class="chart" style="height:420px"></canvas>
 <div class="legend"><span><i style="background:#16a34a"></i>long entry ▲ / exit ○</span><span><i style="background:#dc2626"></i>short entry ▼ / exit ○</span><span>dashed line: entry to exit</span></div></section>
+${options.breakdowns === undefined ? '' : `<section class="panel" id="breakdowns">${breakdownsHtml(options.breakdowns)}</section>`}
 <section class="panel"><h2>Trades</h2>${tradesHtml(result.trades, options.maxTradeRows ?? 500)}</section>
 <section class="panel"><h2>Decisions</h2>${decisionsHtml(result, 20)}</section>
 <section class="panel"><h2>Risk state</h2>${riskStatesHtml(result)}</section>

@@ -16,7 +16,7 @@ h2{margin:0 0 10px;font-size:15px;font-weight:650}
 .card .label{color:#6b7280;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 .card .value{font-size:18px;font-weight:600;font-variant-numeric:tabular-nums;margin-top:2px;overflow-wrap:anywhere}
 .card .unit{font-size:12px;font-weight:500;color:#6b7280}
-.good{color:#15803d}.bad{color:#b91c1c}
+.good{color:#15803d}h3{font-size:13px;margin:14px 0 6px}.bad{color:#b91c1c}
 .panel{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:14px 16px;margin:0 0 16px}
 .panel-head{display:flex;align-items:center;justify-content:space-between;gap:12px}
 .panel-head select{font:inherit;padding:2px 6px}

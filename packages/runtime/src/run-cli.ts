@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import pc from 'picocolors'
 import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
-import type { BacktestResult, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
+import type { BacktestResult, Decision, EngineEvent, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
 import type { CliArgs } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
@@ -16,11 +16,11 @@ import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
 import { createCliLogger } from './logger.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
-import { runRunsCommand } from './runs-command.js'
+import { subcommandOf } from './subcommands.js'
 import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
 import { toJson } from './serialize.js'
-import { buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
+import { breakdownsOf, buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
 import { defaultCacheDir, typeCheckConfig } from './typecheck.js'
 import { VERSION } from './usage.js'
 import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
@@ -37,6 +37,8 @@ export interface RunnerOptions {
   readonly barsPerSecond?: number
   /** Paper runs on live market data (`--feed venue`) instead of the config's candles. */
   readonly feed?: LivePaperFeed
+  /** Every engine event, as it happens (the CLI keeps the BUY/SELL decisions for the per-agent breakdown). */
+  readonly onEvent?: (event: EngineEvent) => void
 }
 
 /** Runs a validated config and returns its result (`runBacktest` of `@quantum/core` by default). */
@@ -110,7 +112,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
     cacheDir: deps.cacheDir,
   }
   try {
-    if (argv[0] === 'runs') return await runRunsCommand(argv.slice(1), io)
+    const sub = await subcommandOf(argv)
+    if (sub !== undefined) return await sub(argv.slice(1), io)
     const args = parseCliArgs(argv)
     if (args.help) return print(io.stdout, `${USAGE}\n`)
     if (args.version) return print(io.stdout, `${VERSION}\n`)
@@ -204,26 +207,42 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
   const config: QuantumConfig = { ...loaded.config, mode }
   if (mode === 'testnet' || mode === 'live')
     return runOnVenue({ config, mode, file: loaded.file, baseDir: loaded.baseDir }, args, io)
-  const result = await execute({ ...loaded, config }, args, io)
+  const decisions: Decision[] = []
+  const onEvent = (event: EngineEvent): void => {
+    if (event.type === 'decision' && event.decision.action !== 'HOLD') decisions.push(event.decision)
+  }
+  const result = await execute({ ...loaded, config }, args, { ...io, onEvent })
   const info = describeRun(config, loaded.file, loaded.baseDir)
   const dir =
     args.out === undefined
       ? defaultRunDir({ outputDir: config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
       : resolve(io.cwd, args.out)
-  const files = await writeRunFolder(result, { dir, info, report: args.report && config.output.report })
+  const files = await writeRunFolder(result, { dir, info, report: args.report && config.output.report, decisions })
   if (args.json) {
-    io.stdout.write(`${toJson({ ...buildSummaryJson(result, info), runDir: files.dir })}\n`)
+    io.stdout.write(
+      `${toJson({ ...buildSummaryJson(result, info, breakdownsOf(result, decisions)), runDir: files.dir })}\n`,
+    )
   } else if (!args.quiet) {
     io.stdout.write(formatSummaryTable(result.summary, { runDir: files.dir, color: useColor(io.stdout, io.env) }))
   }
   return 0
 }
 
-async function execute(loaded: LoadedConfig, args: CliArgs, io: Io): Promise<BacktestResult> {
+async function execute(
+  loaded: LoadedConfig,
+  args: CliArgs,
+  io: Io & { onEvent: (event: EngineEvent) => void },
+): Promise<BacktestResult> {
   const level = args.quiet ? 'error' : isDebug(io.env) ? 'debug' : 'info'
   const logger = createCliLogger({ stream: io.stderr, level })
   const progress = createProgress({ stream: io.stderr, enabled: args.progress && !args.quiet })
-  const options = { baseDir: loaded.baseDir, onProgress: progress.onProgress, logger, barsPerSecond: args.speed }
+  const options = {
+    baseDir: loaded.baseDir,
+    onProgress: progress.onProgress,
+    logger,
+    barsPerSecond: args.speed,
+    onEvent: io.onEvent,
+  }
   try {
     if (loaded.config.mode !== 'paper') {
       if (args.feed === 'venue')

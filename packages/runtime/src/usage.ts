@@ -11,6 +11,10 @@ export const VERSION: string = pkg.version
 /** The `quantum-run --help` text. */
 export const USAGE = `Usage: quantum-run <config.ts> [options]
        quantum-run check <config.ts> [--data <file>] [--symbols <A,B>] [--from <date>] [--to <date>]
+       quantum-run runs list|show <id> [--state <file|postgres://...>]   past runs in the state store
+       quantum-run compare <run-dir> <run-dir>...   run folders side by side
+       quantum-run optimize <config.ts>             search the config's optimize space (worker threads)
+       quantum-run walk-forward <config.ts>         optimise in-sample, test out-of-sample, window by window
 
 Runs the strategy described by a quantum.config.ts and writes a run folder
 (summary.json, trades.csv, equity.csv, report.html). The config is type-checked first
@@ -31,6 +35,11 @@ Options:
                      agents and exits up, never traded (default: the agents' declared warm-up)
   --orphans <p>      testnet/live: what reconciliation does with orders and positions this run did
                      not place: adopt (default) | cancel (their orders) | flatten (orders and positions)
+  --http <addr>      paper/testnet/live: serve /health, /ready, /metrics and the live dashboard at
+                     [host:]port (default host 127.0.0.1; any other host needs QUANTUM_HTTP_TOKEN,
+                     and every POST needs it)
+  --log-level <l>    debug | info | warn | error (default info; --quiet means error)
+  --fail-on-plugin-error  exit 1 when any plugin hook threw during the run (they are always reported)
   --confirm-live     required by --mode live, with riskPolicy('STRICT') (limits at or below its
                      ceilings), its emergency stop, and an exit policy that stops every entry
                      testnet/live read keys from QUANTUM_BINANCE_TESTNET_API_KEY/_SECRET or

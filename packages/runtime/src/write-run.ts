@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { BacktestResult } from '@quantum/core'
+import { runBreakdowns } from '@quantum/core'
+import type { BacktestResult, Decision, RunBreakdowns } from '@quantum/core'
 import { writeFileAtomic } from './atomic.js'
 import { renderReportHtml } from './report-html.js'
 import type { RunInfo } from './run-info.js'
@@ -19,6 +20,8 @@ export interface WriteRunOptions {
   readonly info: RunInfo
   /** Write `report.html`. @default true */
   readonly report?: boolean
+  /** Every BUY/SELL decision of the run, for the per-agent breakdown. @default none (no per-agent breakdown) */
+  readonly decisions?: readonly Decision[]
 }
 
 /** Paths of the files a run folder holds. */
@@ -35,8 +38,23 @@ export interface RunFiles {
   readonly report: string | undefined
 }
 
-/** The content of `summary.json`: the summary figures, the ledger and the config info. */
-export function buildSummaryJson(result: BacktestResult, info: RunInfo): Record<string, unknown> {
+/** The breakdowns of a result (see `runBreakdowns` of `@quantum/core`). */
+export function breakdownsOf(result: BacktestResult, decisions?: readonly Decision[]): RunBreakdowns {
+  return runBreakdowns({
+    trades: result.trades,
+    equity: result.equity,
+    series: result.series,
+    startBalance: result.summary.startBalance,
+    ...(decisions === undefined ? {} : { decisions }),
+  })
+}
+
+/** The content of `summary.json`: the summary figures, the ledger, the config info and the breakdowns. */
+export function buildSummaryJson(
+  result: BacktestResult,
+  info: RunInfo,
+  breakdowns: RunBreakdowns = breakdownsOf(result),
+): Record<string, unknown> {
   const decisions =
     result.decisions === undefined ? undefined : { total: result.decisions.total, byAction: result.decisions.byAction }
   return {
@@ -46,6 +64,7 @@ export function buildSummaryJson(result: BacktestResult, info: RunInfo): Record<
     riskStates: riskStatesJson(result),
     data: result.data ?? [],
     config: info,
+    breakdowns,
   }
 }
 
@@ -68,11 +87,13 @@ export async function writeRunFolder(result: BacktestResult, options: WriteRunOp
     equity: join(dir, 'equity.csv'),
     report: options.report === false ? undefined : join(dir, 'report.html'),
   }
+  const breakdowns = breakdownsOf(result, options.decisions)
   await writeFileAtomic(files.trades, tradesCsvChunks(result.trades))
   await writeFileAtomic(files.equity, equityCsvChunks(result.equity))
-  if (files.report !== undefined) await writeFileAtomic(files.report, renderReportHtml(result, { info: options.info }))
+  if (files.report !== undefined)
+    await writeFileAtomic(files.report, renderReportHtml(result, { info: options.info, breakdowns }))
   // Last, so that a complete summary.json marks a complete run folder.
-  await writeFileAtomic(files.summary, `${toJson(buildSummaryJson(result, options.info))}\n`)
+  await writeFileAtomic(files.summary, `${toJson(buildSummaryJson(result, options.info, breakdowns))}\n`)
   return files
 }
 

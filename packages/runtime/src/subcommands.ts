@@ -1,0 +1,23 @@
+/**
+ * The `quantum-run` subcommands beside running a config: `compare`, `optimize`, `walk-forward`...
+ * The CLI hands `argv` to the subcommand named by its first word.
+ * @packageDocumentation
+ */
+import type { SubcommandIo } from './compare-runs.js'
+
+/** A subcommand: runs with the words after its name and resolves with the exit code. */
+export type Subcommand = (argv: readonly string[], io: SubcommandIo) => Promise<number>
+
+/** The subcommands by name, each loaded when used (a plain run loads none of them). */
+export const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = {
+  compare: async () => (await import('./compare-runs.js')).runCompare,
+  optimize: async () => (await import('./optimize-cli.js')).runOptimize,
+  'walk-forward': async () => (await import('./walk-forward-cli.js')).runWalkForward,
+  runs: async () => (await import('./runs-command.js')).runRunsCommand,
+}
+
+/** The subcommand `argv` starts with, if any. */
+export async function subcommandOf(argv: readonly string[]): Promise<Subcommand | undefined> {
+  const first = argv[0]
+  return first !== undefined && Object.hasOwn(SUBCOMMANDS, first) ? await SUBCOMMANDS[first]!() : undefined
+}

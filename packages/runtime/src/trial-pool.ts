@@ -1,0 +1,231 @@
+/**
+ * A pool of worker threads that run trials (one backtest each) in parallel. A trial that runs past its
+ * timeout has its worker terminated and replaced and is recorded as `timeout`; a worker that dies
+ * fails its trial and is replaced.
+ * @packageDocumentation
+ */
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { JitiOptions } from 'jiti'
+import { ConfigError } from '@quantum/core'
+import type { ObjectiveName, Params, TrialOutcome } from '@quantum/core'
+import type { ConfigOverrides } from './load-config.js'
+
+/** A data window of one trial: the bars with `from <= open time < to` (epoch ms). */
+export interface TrialWindow {
+  readonly from?: number
+  readonly to?: number
+}
+
+/** What the pool sends a worker. */
+export interface TrialRequest {
+  readonly id: number
+  readonly params: Params
+  readonly window?: TrialWindow
+  /** Also answer the equity at each UTC day's last bar. @default false */
+  readonly daily?: boolean
+}
+
+/** A trial's equity at the last bar of each UTC day, with the balance it started from. */
+export interface DailyEquity {
+  readonly start: number
+  readonly time: readonly number[]
+  readonly equity: readonly number[]
+}
+
+/** A trial's outcome with its daily equity (when asked for and the run got that far). */
+export interface DetailedOutcome {
+  readonly outcome: TrialOutcome
+  readonly daily?: DailyEquity
+}
+
+/** What each worker loads at start. */
+export interface TrialWorkerData {
+  readonly configFile: string
+  readonly cwd: string
+  readonly overrides?: ConfigOverrides
+  /** Plain-data jiti options (e.g. `alias`). */
+  readonly jitiOptions?: JitiOptions
+  /** Replaces the config's objective. @default the config's */
+  readonly objective?: ObjectiveName
+}
+
+/** Options of {@link createTrialPool}. */
+export interface TrialPoolOptions extends TrialWorkerData {
+  /** Worker threads. */
+  readonly workers: number
+  /** A trial running longer is stopped (its worker replaced) and recorded as `timeout`. @default 60000 */
+  readonly timeoutMs?: number
+}
+
+/** A running pool. */
+export interface TrialPool {
+  /** Runs one trial on the next free worker. Never rejects: failures are outcomes. */
+  evaluate(params: Params, window?: TrialWindow): Promise<TrialOutcome>
+  /** {@link TrialPool.evaluate} with the trial's daily equity. */
+  evaluateDaily(params: Params, window?: TrialWindow): Promise<DetailedOutcome>
+  /** Terminates every worker. */
+  close(): Promise<void>
+}
+
+interface Job {
+  readonly request: TrialRequest
+  readonly resolve: (reply: DetailedOutcome) => void
+}
+
+interface Slot {
+  worker: Worker
+  ready: Promise<void>
+  job: Job | undefined
+  timer: NodeJS.Timeout | undefined
+}
+
+/**
+ * The built worker script: beside this module in `dist/`, or in `../dist/` when this module runs from its
+ * TypeScript source (tests run the sources, but a worker thread has no TypeScript loader).
+ * @throws {ConfigError} when the package is not built.
+ */
+export function trialWorkerPath(): string {
+  const here = fileURLToPath(import.meta.url)
+  const path = here.endsWith('.ts')
+    ? join(dirname(here), '..', 'dist', 'trial-worker.js')
+    : join(dirname(here), 'trial-worker.js')
+  if (!existsSync(path)) throw new ConfigError(`The trial worker ${path} is missing: run "npm run build" (npm ci does)`)
+  return path
+}
+
+/** This process's Node flags without `--conditions` and loaders (the worker loads built JavaScript only). */
+function workerExecArgv(): string[] {
+  const out: string[] = []
+  const argv = process.execArgv
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string
+    if (a === '--conditions' || a === '-C' || a === '--import' || a === '--loader') i++
+    else if (!/^--(conditions|import|loader)=/.test(a)) out.push(a)
+  }
+  return out
+}
+
+/**
+ * Starts `workers` worker threads, each loading the config file once.
+ * @throws {ConfigError} for a worker count below 1, or when the workers cannot load the config.
+ * @example const pool = await createTrialPool({ workers: 2, configFile, cwd }); await pool.evaluate({ fast: 12 })
+ */
+export async function createTrialPool(options: TrialPoolOptions): Promise<TrialPool> {
+  if (!(Number.isInteger(options.workers) && options.workers >= 1))
+    throw new ConfigError('Invalid worker count', [{ path: '--workers', message: 'expected an integer >= 1' }])
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const data: TrialWorkerData = {
+    configFile: options.configFile,
+    cwd: options.cwd,
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+    ...(options.jitiOptions === undefined ? {} : { jitiOptions: options.jitiOptions }),
+    ...(options.objective === undefined ? {} : { objective: options.objective }),
+  }
+  const script = trialWorkerPath()
+  const queue: Job[] = []
+  let nextId = 0
+  let closed = false
+
+  const finish = (slot: Slot, outcome: TrialOutcome, daily?: DailyEquity): void => {
+    const job = slot.job
+    if (slot.timer !== undefined) clearTimeout(slot.timer)
+    slot.job = undefined
+    slot.timer = undefined
+    job?.resolve(daily === undefined ? { outcome } : { outcome, daily })
+    pump()
+  }
+
+  const spawn = (slot: Partial<Slot>): Slot => {
+    const worker = new Worker(script, { workerData: data, execArgv: workerExecArgv() })
+    const s = slot as Slot
+    if (s.timer !== undefined) clearTimeout(s.timer)
+    s.worker = worker
+    s.job = undefined
+    s.timer = undefined
+    s.ready = new Promise<void>((resolve, reject) => {
+      worker.on(
+        'message',
+        (msg: { ready?: true; fatal?: string; id?: number; outcome?: TrialOutcome; daily?: DailyEquity }) => {
+          if (msg.ready === true) resolve()
+          else if (msg.fatal !== undefined) reject(new ConfigError(`Trial worker could not start: ${msg.fatal}`))
+          else if (msg.outcome !== undefined && s.job?.request.id === msg.id) finish(s, msg.outcome, msg.daily)
+        },
+      )
+      worker.on('error', (error) => {
+        reject(error)
+        if (s.job !== undefined) finish(s, { status: 'failed', error: `worker crashed: ${error.message}` })
+      })
+      worker.on('exit', (code) => {
+        if (closed || s.worker !== worker) return
+        const job = s.job
+        spawn(s)
+        if (job !== undefined) {
+          s.job = job
+          finish(s, { status: 'failed', error: `worker exited with code ${code}` })
+        }
+      })
+    })
+    s.ready.catch(() => undefined)
+    return s
+  }
+
+  const slots: Slot[] = Array.from({ length: options.workers }, () => spawn({}))
+
+  const pump = (): void => {
+    for (const slot of slots) {
+      if (slot.job !== undefined || queue.length === 0 || closed) continue
+      const job = queue.shift() as Job
+      slot.job = job
+      slot.ready
+        .then(() => {
+          if (slot.job !== job) return
+          slot.timer = setTimeout(() => {
+            if (slot.job !== job) return
+            const stuck = slot.worker
+            spawn(slot)
+            slot.job = job
+            finish(slot, {
+              status: 'timeout',
+              error: `trial ran longer than ${timeoutMs} ms; its worker was terminated`,
+            })
+            void stuck.terminate()
+          }, timeoutMs)
+          slot.worker.postMessage(job.request)
+        })
+        .catch((error: unknown) =>
+          finish(slot, { status: 'failed', error: error instanceof Error ? error.message : String(error) }),
+        )
+    }
+  }
+
+  const submit = (request: Omit<TrialRequest, 'id'>): Promise<DetailedOutcome> =>
+    new Promise<DetailedOutcome>((resolve) => {
+      queue.push({ request: { id: nextId++, ...request }, resolve })
+      pump()
+    })
+
+  try {
+    await Promise.all(slots.map((s) => s.ready))
+  } catch (error) {
+    closed = true
+    await Promise.all(slots.map((s) => s.worker.terminate()))
+    throw error
+  }
+
+  return {
+    evaluate(params, window) {
+      return submit({ params, ...(window === undefined ? {} : { window }) }).then((r) => r.outcome)
+    },
+    evaluateDaily(params, window) {
+      return submit({ params, daily: true, ...(window === undefined ? {} : { window }) })
+    },
+    async close() {
+      closed = true
+      for (const s of slots) if (s.timer !== undefined) clearTimeout(s.timer)
+      await Promise.all(slots.map((s) => s.worker.terminate()))
+    },
+  }
+}
