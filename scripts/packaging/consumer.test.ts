@@ -10,6 +10,7 @@ import {
   installConsumer,
   isUnreachable,
   packPackages,
+  runtimePackages,
   runNpm,
   type ConsumerInstall,
 } from './consumer.js'
@@ -62,9 +63,12 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
   let skipped: string | undefined
 
   beforeAll(() => {
-    tarballs = packPackages(['core', 'runtime', 'ccxt', 'agents'], join(root, 'tarballs'))
+    tarballs = packPackages([...runtimePackages(), 'agents'], join(root, 'tarballs'))
     try {
-      install = installConsumer(project, [tarballs.core!, tarballs.runtime!, tarballs.ccxt!])
+      install = installConsumer(
+        project,
+        runtimePackages().map((name) => tarballs[name]!),
+      )
     } catch (error) {
       if (!isUnreachable(error)) throw error
       skipped = `npm install from the tarballs could not reach its cache or the registry: ${String(error).slice(0, 200)}`

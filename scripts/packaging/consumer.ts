@@ -5,7 +5,7 @@
  * Used by the packaging test and by `.ci/run` (publint / arethetypeswrong read the same tarballs).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoDir } from '../../test-utils/shared.js'
 
@@ -23,6 +23,20 @@ export function runNpm(args: readonly string[], cwd: string): SpawnSyncReturns<s
   })
   if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`)
   return r
+}
+
+/**
+ * The workspace packages a project needs for `quantum-run` (runtime and the @quantum packages it depends on,
+ * read from its package.json), by folder name.
+ */
+export function runtimePackages(): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoDir, 'packages/runtime/package.json'), 'utf8')) as {
+    dependencies: Record<string, string>
+  }
+  const deps = Object.keys(pkg.dependencies)
+    .filter((name) => name.startsWith('@quantum/'))
+    .map((name) => name.slice('@quantum/'.length))
+  return ['runtime', ...deps.filter((d) => d !== 'runtime')]
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliBuilt } from '../../test-utils/cli.js'
 import { repoDir } from '../../test-utils/shared.js'
-import { INSTALL_FLAGS, isUnreachable, packPackages, runNpm } from './consumer.js'
+import { INSTALL_FLAGS, isUnreachable, packPackages, runNpm, runtimePackages } from './consumer.js'
 
 const bin = join(repoDir, 'packages/create-quantum/bin/create-quantum.js')
 
@@ -55,9 +55,9 @@ describe('npm create quantum', () => {
 
     beforeAll(() => {
       expect(create(['installed-bot'], root).status).toBe(0)
-      const t = packPackages(['core', 'runtime', 'ccxt'], join(root, 'tarballs'))
+      const t = packPackages(runtimePackages(), join(root, 'tarballs'))
       try {
-        runNpm(['install', ...INSTALL_FLAGS, t.core!, t.runtime!, t.ccxt!], dir)
+        runNpm(['install', ...INSTALL_FLAGS, ...runtimePackages().map((name) => t[name]!)], dir)
       } catch (error) {
         if (!isUnreachable(error)) throw error
         skipped = `npm install could not reach its cache or the registry: ${String(error).slice(0, 200)}`

@@ -16,6 +16,7 @@ import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
 import { createCliLogger } from './logger.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
+import { hasAgentsWithoutSizer, runProblems, startRunOps, type RunOps } from './run-ops.js'
 import { subcommandOf } from './subcommands.js'
 import type { CliStream } from './streams.js'
 import { formatSummaryTable } from './summary-table.js'
@@ -212,6 +213,8 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
     if (event.type === 'decision' && event.decision.action !== 'HOLD') decisions.push(event.decision)
   }
   const result = await execute({ ...loaded, config }, args, { ...io, onEvent })
+  const problems = runProblems(result)
+  for (const problem of problems) io.stderr.write(`${problemLabel(io)} ${problem}\n`)
   const info = describeRun(config, loaded.file, loaded.baseDir)
   const dir =
     args.out === undefined
@@ -225,7 +228,38 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
   } else if (!args.quiet) {
     io.stdout.write(formatSummaryTable(result.summary, { runDir: files.dir, color: useColor(io.stdout, io.env) }))
   }
-  return 0
+  return args.failOnPluginError && result.summary.pluginErrors > 0 ? 1 : 0
+}
+
+function problemLabel(io: Io): string {
+  const c = pc.createColors(useColor(io.stderr, io.env))
+  return c.yellow(c.bold('warning'))
+}
+
+/** The console log level: `--quiet` is errors only, else `--log-level`, else debug under DEBUG=quantum. */
+function logLevelOf(args: CliArgs, io: Io): 'debug' | 'info' | 'warn' | 'error' {
+  return args.quiet ? 'error' : (args.logLevel ?? (isDebug(io.env) ? 'debug' : 'info'))
+}
+
+/** Starts `--http` (metrics, dashboard, readiness) around a paper or venue run; adds its observers. */
+async function withRunOps<T>(
+  config: QuantumConfig,
+  ctx: { args: CliArgs; io: Io; logger: Logger; file: string },
+  run: (config: QuantumConfig, ops: RunOps | undefined) => Promise<T>,
+): Promise<T> {
+  if (ctx.args.http === undefined) return run(config, undefined)
+  const ops = await startRunOps({
+    mode: config.mode,
+    run: { config: relative(ctx.io.cwd, ctx.file), mode: config.mode, symbols: config.data.symbols?.join(',') ?? '' },
+    http: ctx.args.http,
+    token: ctx.io.env.QUANTUM_HTTP_TOKEN,
+    logger: ctx.logger,
+  })
+  try {
+    return await run({ ...config, plugins: [...config.plugins, ...ops.plugins] }, ops)
+  } finally {
+    await ops.close()
+  }
 }
 
 async function execute(
@@ -233,27 +267,38 @@ async function execute(
   args: CliArgs,
   io: Io & { onEvent: (event: EngineEvent) => void },
 ): Promise<BacktestResult> {
-  const level = args.quiet ? 'error' : isDebug(io.env) ? 'debug' : 'info'
-  const logger = createCliLogger({ stream: io.stderr, level })
+  const logger = createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) })
+  if (hasAgentsWithoutSizer(loaded.config.plugins)) {
+    logger.warn(
+      'the config has agents but no sizer: their decisions will never become orders (add fixedNotional() or another sizer)',
+    )
+  }
   const progress = createProgress({ stream: io.stderr, enabled: args.progress && !args.quiet })
-  const options = {
+  const options = (ops: RunOps | undefined): RunnerOptions => ({
     baseDir: loaded.baseDir,
-    onProgress: progress.onProgress,
+    onProgress: (done, total) => {
+      ops?.onBar()
+      progress.onProgress(done, total)
+    },
     logger,
     barsPerSecond: args.speed,
-    onEvent: io.onEvent,
-  }
+    onEvent: (event) => {
+      ops?.onEvent(event)
+      io.onEvent(event)
+    },
+  })
   try {
     if (loaded.config.mode !== 'paper') {
       if (args.feed === 'venue')
         throw new ConfigError('Invalid command line (see quantum-run --help)', [
           { path: '--feed', message: 'only --mode paper takes a feed' },
         ])
-      return await io.run(loaded.config, options)
+      return await io.run(loaded.config, options(undefined))
     }
-    if (args.feed === 'replay') return await io.runPaper(loaded.config, options)
-    return await onVenueFeed(loaded.config, { args, io, logger }, (feed) =>
-      io.runPaper(loaded.config, { ...options, feed }),
+    return await withRunOps(loaded.config, { args, io, logger, file: loaded.file }, (config, ops) =>
+      args.feed === 'replay'
+        ? io.runPaper(config, options(ops))
+        : onVenueFeed(config, { args, io, logger }, (feed) => io.runPaper(config, { ...options(ops), feed })),
     )
   } finally {
     progress.stop()
@@ -294,27 +339,30 @@ async function runOnVenue(
   args: CliArgs,
   io: Io,
 ): Promise<number> {
-  const level = args.quiet ? 'error' : isDebug(io.env) ? 'debug' : 'info'
-  const logger = createCliLogger({ stream: io.stderr, level })
+  const logger = createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) })
   const abort = new AbortController()
   const onSignal = (): void => abort.abort()
   process.once('SIGINT', onSignal)
   try {
-    const result = await io.runVenue(run.config, {
-      mode: run.mode,
-      env: io.env,
-      logger,
-      timeframe: args.timeframe,
-      signal: abort.signal,
-      orphans:
-        args.orphans === 'flatten'
-          ? { orders: 'cancel', positions: 'close' }
-          : args.orphans === 'cancel'
-            ? { orders: 'cancel' }
-            : {},
-      ...(args.maxBars === undefined ? {} : { maxBars: args.maxBars }),
-      ...(args.warmup === undefined ? {} : { warmup: args.warmup }),
-    })
+    const result = await withRunOps(run.config, { args, io, logger, file: run.file }, (config, ops) =>
+      io.runVenue(config, {
+        onBar: () => ops?.onBar(),
+        onEvent: (event) => ops?.onEvent(event),
+        mode: run.mode,
+        env: io.env,
+        logger,
+        timeframe: args.timeframe,
+        signal: abort.signal,
+        orphans:
+          args.orphans === 'flatten'
+            ? { orders: 'cancel', positions: 'close' }
+            : args.orphans === 'cancel'
+              ? { orders: 'cancel' }
+              : {},
+        ...(args.maxBars === undefined ? {} : { maxBars: args.maxBars }),
+        ...(args.warmup === undefined ? {} : { warmup: args.warmup }),
+      }),
+    )
     const info = describeRun(run.config, run.file, run.baseDir)
     const dir =
       args.out === undefined

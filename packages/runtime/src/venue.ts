@@ -39,6 +39,8 @@ export interface VenueRunOptions {
   readonly signal?: AbortSignal
   /** Every engine event. */
   readonly onEvent?: (event: EngineEvent) => void
+  /** Every closed bar as it reaches the engine (readiness, feed lag). */
+  readonly onBar?: (bar: MarketBar) => void
 }
 
 /** What a venue run did. */
@@ -167,7 +169,12 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
       onError: (error) => logger.warn('kline stream', { error: String(error) }),
     })
     // Closes are the adapter's last prices (sizing in quote currency, notional checks).
-    const priced = feed.pipe(tap((bar) => exchange.account.setLastPrice(bar.symbol, bar.close)))
+    const priced = feed.pipe(
+      tap((bar) => {
+        exchange.account.setLastPrice(bar.symbol, bar.close)
+        options.onBar?.(bar)
+      }),
+    )
     const bars = options.maxBars === undefined ? priced : priced.pipe(take(options.maxBars))
     const run = startLive({
       bars,

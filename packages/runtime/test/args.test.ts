@@ -41,6 +41,9 @@ describe('parseCliArgs', () => {
       orphans: 'adopt',
       feed: 'replay',
       warmup: undefined,
+      http: undefined,
+      logLevel: undefined,
+      failOnPluginError: false,
     })
   })
 

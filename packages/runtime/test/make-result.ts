@@ -156,7 +156,7 @@ export function makeResult(options: MakeResultOptions = {}): BacktestResult {
       funding: -0.15,
       startBalance: 10_000,
       endEquity: e,
-      pluginErrors: 1,
+      pluginErrors: 0,
       ordersRejected: 0,
       riskEvents: 1,
       durationMs: 1234,
