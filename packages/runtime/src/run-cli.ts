@@ -16,6 +16,7 @@ import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
 import { createCliLogger } from './logger.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
+import { startSystemdWatchdog } from '@quantum/ops'
 import { hasAgentsWithoutSizer, runProblems, startRunOps, type RunOps } from './run-ops.js'
 import { subcommandOf } from './subcommands.js'
 import type { CliStream } from './streams.js'
@@ -241,13 +242,27 @@ function logLevelOf(args: CliArgs, io: Io): 'debug' | 'info' | 'warn' | 'error' 
   return args.quiet ? 'error' : (args.logLevel ?? (isDebug(io.env) ? 'debug' : 'info'))
 }
 
-/** Starts `--http` (metrics, dashboard, readiness) around a paper or venue run; adds its observers. */
+/** Around a paper or venue run: systemd notifications and `--http` (metrics, dashboard, readiness) with its observers. */
 async function withRunOps<T>(
   config: QuantumConfig,
   ctx: { args: CliArgs; io: Io; logger: Logger; file: string },
   run: (config: QuantumConfig, ops: RunOps | undefined) => Promise<T>,
 ): Promise<T> {
-  if (ctx.args.http === undefined) return run(config, undefined)
+  // Under a systemd unit (Type=notify): READY once started, a watchdog ping while the event loop runs.
+  const watchdog = await startSystemdWatchdog(() => true, { ...ctx.io.env })
+  try {
+    if (ctx.args.http === undefined) return await run(config, undefined)
+    return await withHttp(config, ctx, run)
+  } finally {
+    await watchdog.stop()
+  }
+}
+
+async function withHttp<T>(
+  config: QuantumConfig,
+  ctx: { args: CliArgs; io: Io; logger: Logger; file: string },
+  run: (config: QuantumConfig, ops: RunOps | undefined) => Promise<T>,
+): Promise<T> {
   const ops = await startRunOps({
     mode: config.mode,
     run: { config: relative(ctx.io.cwd, ctx.file), mode: config.mode, symbols: config.data.symbols?.join(',') ?? '' },

@@ -1,3 +1,5 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import type { BacktestResult, EngineEvent } from '@quantum/core'
 import { runCli } from '../src/run-cli.js'
@@ -110,5 +112,18 @@ describe('quantum-run operations flags', () => {
     expect(level.stderr.text).toContain('--log-level')
     expect(level.stderr.text).toContain('did you mean warn?')
     expect(run).not.toHaveBeenCalled()
+  })
+
+  it('tells systemd it is ready and stopping around a paper run under a Type=notify unit', async () => {
+    const bin = await tempDir()
+    const log = join(bin, 'calls.log')
+    writeFileSync(join(bin, 'systemd-notify'), `#!/bin/sh\necho "$1" >> ${log}\n`)
+    chmodSync(join(bin, 'systemd-notify'), 0o755)
+    const h = await deps(() => Promise.resolve(makeResult({ bars: 100, trades: 0 })), {
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      NOTIFY_SOCKET: '/run/fake.sock',
+    })
+    expect(await runCli([fixture('valid.config.ts'), '--mode', 'paper', '--no-progress', '--quiet'], h.deps)).toBe(0)
+    expect(existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []).toEqual(['READY=1', 'STOPPING=1'])
   })
 })
