@@ -102,10 +102,10 @@ describe('quantum-run compare', () => {
     expect(stderr.text).toContain('expected at least two run folders')
     await mkdir(join(cwd, 'broken'))
     await writeFile(join(cwd, 'broken', 'summary.json'), '{"name": 3}')
-    expect(await runCli(['compare', 'a', 'broken'], deps)).toBe(1)
+    expect(await runCli(['compare', 'a', 'broken'], deps)).toBe(2) // bad input: exit 2, as documented
     expect(stderr.text).toContain(join(cwd, 'broken', 'summary.json'))
     expect(stderr.text).toContain('not a quantum-run summary')
-    expect(await runCli(['compare', 'a', 'missing'], deps)).toBe(1)
+    expect(await runCli(['compare', 'a', 'missing'], deps)).toBe(2)
     expect(stderr.text).toContain('ENOENT')
   })
 })

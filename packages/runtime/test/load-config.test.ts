@@ -27,7 +27,7 @@ describe('loadQuantumConfig', () => {
     expect(config.exchange.exchangeInfo).toBe(join(fixturesDir, 'exchange-info.json'))
     expect(config.exchange).toMatchObject({ balance: 5000, takerFee: 0.0005, makerFee: 0.0002, leverage: 1 })
     expect(config.output).toEqual({ dir: 'runs', report: true })
-    expect(config.plugins.map((p) => p.name)).toEqual(['test:agent', 'test:observer'])
+    expect(config.plugins.map((p) => p.name)).toEqual(['test:agent', 'test:sizer', 'test:observer'])
     expect(config.plugins[0]?.options).toEqual({ period: 14 })
   })
 
