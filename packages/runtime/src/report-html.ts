@@ -104,7 +104,7 @@ function eventsHtml(result: BacktestResult, max: number): string {
   if (events.length === 0) return '<p class="empty">No plugin errors, risk verdicts or rejected orders.</p>'
   const rows = events
     .slice(0, max)
-    .map(describeEvent)
+    .map((event, i) => describeEvent(event, result.notableEventTimes?.[i]))
     .map(
       (e) =>
         `<tr><td class="l">${e.time === undefined ? '' : formatTime(e.time)}</td>` +
