@@ -50,6 +50,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const site = resolve(process.argv[2] ?? 'docs/api')
   const { broken, checked, external } = checkSite(site)
   for (const b of broken) process.stderr.write(`broken link in ${b.page}: ${b.link}\n`)
-  process.stdout.write(`links: ${checked} relative checked, ${broken.length} broken; ${external} external not fetched\n`)
+  process.stdout.write(
+    `links: ${checked} relative checked, ${broken.length} broken; ${external} external not fetched\n`,
+  )
   if (broken.length > 0) process.exitCode = 1
 }

@@ -15,7 +15,10 @@ describe('docs link check', () => {
   it('finds a relative link to a missing page, and passes links to pages, assets and anchors', () => {
     const site = mkdtempSync(join(tmpdir(), 'quantum-links-'))
     mkdirSync(join(site, 'modules'))
-    writeFileSync(join(site, 'index.html'), '<a href="modules/core.html#engine">x</a><a href="https://example.org">y</a>')
+    writeFileSync(
+      join(site, 'index.html'),
+      '<a href="modules/core.html#engine">x</a><a href="https://example.org">y</a>',
+    )
     writeFileSync(
       join(site, 'modules/core.html'),
       '<a href="../index.html">up</a><a href="#top">top</a><img src="../media/chart.png"><a href="gone.html">z</a>',

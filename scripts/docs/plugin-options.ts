@@ -164,19 +164,23 @@ function typeOf(schema: Json): string {
   return 'any'
 }
 
+function num(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value)
+}
+
 function rangeOf(schema: Json): string {
   const parts: string[] = []
   const safe = (v: unknown): boolean => v !== undefined && Math.abs(Number(v)) < Number.MAX_SAFE_INTEGER
   if (schema.type === 'integer' && !safe(schema.maximum)) delete schema.maximum
   if (schema.type === 'integer' && !safe(schema.minimum)) delete schema.minimum
-  if (schema.minimum !== undefined) parts.push(`≥ ${String(schema.minimum)}`)
-  if (schema.exclusiveMinimum !== undefined) parts.push(`> ${String(schema.exclusiveMinimum)}`)
-  if (schema.maximum !== undefined) parts.push(`≤ ${String(schema.maximum)}`)
-  if (schema.exclusiveMaximum !== undefined) parts.push(`< ${String(schema.exclusiveMaximum)}`)
-  if (schema.minLength !== undefined) parts.push(`length ≥ ${String(schema.minLength)}`)
-  if (schema.maxLength !== undefined) parts.push(`length ≤ ${String(schema.maxLength)}`)
-  if (schema.minItems !== undefined) parts.push(`items ≥ ${String(schema.minItems)}`)
-  if (schema.maxItems !== undefined) parts.push(`items ≤ ${String(schema.maxItems)}`)
+  if (schema.minimum !== undefined) parts.push(`≥ ${num(schema.minimum)}`)
+  if (schema.exclusiveMinimum !== undefined) parts.push(`> ${num(schema.exclusiveMinimum)}`)
+  if (schema.maximum !== undefined) parts.push(`≤ ${num(schema.maximum)}`)
+  if (schema.exclusiveMaximum !== undefined) parts.push(`< ${num(schema.exclusiveMaximum)}`)
+  if (schema.minLength !== undefined) parts.push(`length ≥ ${num(schema.minLength)}`)
+  if (schema.maxLength !== undefined) parts.push(`length ≤ ${num(schema.maxLength)}`)
+  if (schema.minItems !== undefined) parts.push(`items ≥ ${num(schema.minItems)}`)
+  if (schema.maxItems !== undefined) parts.push(`items ≤ ${num(schema.maxItems)}`)
   if (parts.length === 0) {
     const union = (schema.anyOf ?? schema.oneOf) as Json[] | undefined
     const inner = union?.map(rangeOf).filter((r) => r !== '')
