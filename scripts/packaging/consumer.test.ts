@@ -176,3 +176,45 @@ describe.runIf(cliBuilt)('a project outside the monorepo, installed from npm pac
     expect(summary.decisions?.total).toBeGreaterThan(0)
   }, 180_000)
 })
+
+/** npm 10's npm-cli.js, when CI installed it (`.ci/run` sets QUANTUM_NPM10): Node 20 ships npm 10. */
+const npm10 = process.env.QUANTUM_NPM10
+const npm10Missing =
+  npm10 === undefined
+    ? 'QUANTUM_NPM10 is not set (.ci/run installs npm 10 from the registry and sets it)'
+    : existsSync(npm10)
+      ? undefined
+      : `QUANTUM_NPM10=${npm10} does not exist`
+if (cliBuilt && npm10Missing !== undefined) console.warn(`[skip] npm 10 packaging test: ${npm10Missing}`)
+
+describe.runIf(cliBuilt && npm10Missing === undefined)('the same tarballs installed with npm 10', () => {
+  const root = mkdtempSync(join(tmpdir(), 'quantum-npm10-'))
+  afterAll(() => rmSync(root, { recursive: true, force: true }), 60_000)
+
+  it('installs offline without install scripts and runs a backtest', ({ skip }) => {
+    const version = runNpm(['--version'], root, npm10).stdout.trim()
+    expect(version).toMatch(/^10\./)
+    const tarballs = packPackages(runtimePackages(), join(root, 'tarballs'))
+    const project = join(root, 'project')
+    try {
+      installConsumer(
+        project,
+        runtimePackages().map((name) => tarballs[name]!),
+        [],
+        npm10,
+      )
+    } catch (error) {
+      if (isUnreachable(error)) return skip(`npm 10 install could not reach its cache: ${String(error).slice(0, 200)}`)
+      throw error
+    }
+    expect(existsSync(join(project, 'node_modules/onnxruntime-node'))).toBe(false)
+    mkdirSync(join(project, 'data'), { recursive: true })
+    copyFileSync(join(repoDir, 'examples/data/BTCUSDT-1h.csv'), join(project, 'data/BTCUSDT-1h.csv'))
+    writeFileSync(join(project, 'quantum.config.ts'), CONFIG)
+    const r = inProject(project, 'quantum-run', ['quantum.config.ts', '--out', 'run', '--no-progress', '--json'])
+    expect(r.stderr).not.toMatch(/error/i)
+    expect(r.status).toBe(0)
+    const summary = JSON.parse(readFileSync(join(project, 'run/summary.json'), 'utf8')) as { trades: number }
+    expect(summary.trades).toBeGreaterThan(0)
+  }, 300_000)
+})

@@ -10,12 +10,16 @@ import { join } from 'node:path'
 import { repoDir } from '../../test-utils/shared.js'
 
 /** The npm command (npm-cli.js of the npm running the tests, else `npm` on the PATH). */
-const npm = process.env.npm_execpath?.endsWith('npm-cli.js')
+const defaultNpm = process.env.npm_execpath?.endsWith('npm-cli.js')
   ? { command: process.execPath, prefix: [process.env.npm_execpath] }
   : { command: 'npm', prefix: [] as string[] }
 
-/** Runs npm with `args` in `cwd`; throws with npm's output when it fails. */
-export function runNpm(args: readonly string[], cwd: string): SpawnSyncReturns<string> {
+/**
+ * Runs npm with `args` in `cwd`; throws with npm's output when it fails.
+ * @param npmCli Path of another npm's `bin/npm-cli.js` (e.g. npm 10) to run instead of the default.
+ */
+export function runNpm(args: readonly string[], cwd: string, npmCli?: string): SpawnSyncReturns<string> {
+  const npm = npmCli === undefined ? defaultNpm : { command: process.execPath, prefix: [npmCli] }
   const r = spawnSync(npm.command, [...npm.prefix, ...args], {
     cwd,
     encoding: 'utf8',
@@ -68,6 +72,7 @@ export function installConsumer(
   dir: string,
   tarballs: readonly string[],
   extra: readonly string[] = [],
+  npmCli?: string,
 ): ConsumerInstall {
   mkdirSync(dir, { recursive: true })
   writeFileSync(
@@ -75,7 +80,7 @@ export function installConsumer(
     `${JSON.stringify({ name: 'first-backtest', private: true, type: 'module', allowScripts: { 'onnxruntime-node': false } }, null, 2)}\n`,
   )
   const started = performance.now()
-  runNpm(['install', ...INSTALL_FLAGS, '--no-audit', '--no-fund', ...tarballs, ...extra], dir)
+  runNpm(['install', ...INSTALL_FLAGS, '--no-audit', '--no-fund', ...tarballs, ...extra], dir, npmCli)
   return { installMs: performance.now() - started, nodeModulesBytes: dirBytes(join(dir, 'node_modules')) }
 }
 

@@ -47,6 +47,10 @@ export type PluginFactory<Input, P extends QuantumPlugin> = ((
 ) => P) & {
   /** The plugin's unique name. */
   readonly pluginName: string
+  /** The plugin's kind. */
+  readonly pluginKind: PluginKind
+  /** The zod schema of its options (the docs' option tables are generated from it). */
+  readonly optionsSchema: z.ZodType
 }
 
 /**
@@ -74,5 +78,9 @@ export function definePlugin<K extends PluginKind, S extends z.ZodType>(
     const hooks = definition.create(options)
     return { ...hooks, name: definition.name, kind: definition.kind, options } as unknown as PluginByKind[K]
   }
-  return Object.assign(factory, { pluginName: definition.name })
+  return Object.assign(factory, {
+    pluginName: definition.name,
+    pluginKind: definition.kind,
+    optionsSchema: definition.options,
+  })
 }

@@ -26,6 +26,7 @@ export {
 export type { QuantumErrorCode, QuantumErrorOptions, ValidationIssue, DataIssue } from './errors.js'
 export { importOptional, requireOptional } from './optional.js'
 export { parseOrThrow, zodIssues } from './validate.js'
+export { closest, didYouMean } from './suggest.js'
 export type { ParseTarget } from './validate.js'
 
 // Domain schemas

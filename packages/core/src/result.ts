@@ -144,6 +144,11 @@ export interface BacktestResult {
   readonly ledger: LedgerSummary
   /** Notable events kept for the report (plugin errors, risk verdicts, rejections), capped. */
   readonly notableEvents: readonly EngineEvent[]
+  /**
+   * The engine clock (epoch ms) when each notable event was recorded, parallel to `notableEvents`; the time
+   * of events that carry none of their own (risk verdicts, rejections, plugin errors). @default []
+   */
+  readonly notableEventTimes?: readonly number[]
   /** Risk state changes (emergency stop trips and resets, circuit breakers), in order. @default [] */
   readonly riskStates?: readonly RiskStateEvent[]
   /** The data files read, with their gaps. @default [] */

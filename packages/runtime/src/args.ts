@@ -3,11 +3,10 @@
  * @packageDocumentation
  */
 import { parseArgs } from 'node:util'
-import { ConfigError, NotSupportedError } from '@quantum/core'
+import { ConfigError, didYouMean, NotSupportedError } from '@quantum/core'
 import type { QuantumPlugin, RunMode, ValidationIssue } from '@quantum/core'
 import { liveGateIssues } from '@quantum/risk'
 import { parseHttpAddress, type HttpAddress } from './run-ops.js'
-import { didYouMean } from './suggest.js'
 
 /** The run modes `--mode` accepts. */
 export const RUN_MODES: readonly RunMode[] = ['backtest', 'paper', 'testnet', 'live']

@@ -29,8 +29,17 @@ function orderText(o: {
   return [o.side, o.type, size, o.symbol].filter((x) => x !== undefined).join(' ')
 }
 
-/** Describes one engine event in a line. */
-export function describeEvent(event: EngineEvent): EventLine {
+/**
+ * Describes one engine event in a line.
+ * @param recordedAt When the run recorded it (the engine clock): the time of events that carry none.
+ */
+export function describeEvent(event: EngineEvent, recordedAt?: number): EventLine {
+  const line = describe(event)
+  if (line.time !== undefined || recordedAt === undefined || !Number.isFinite(recordedAt)) return line
+  return { ...line, time: recordedAt }
+}
+
+function describe(event: EngineEvent): EventLine {
   switch (event.type) {
     case 'risk':
       return {

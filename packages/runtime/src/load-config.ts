@@ -4,10 +4,13 @@
  * @packageDocumentation
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, isAbsolute, relative, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { loadConfig } from 'c12'
 import {
   ConfigError,
+  didYouMean,
   DataConfigSchema,
   ExchangeConfigSchema,
   OutputConfigSchema,
@@ -16,7 +19,6 @@ import {
   zodIssues,
 } from '@quantum/core'
 import type { QuantumConfig, RunMode, ValidationIssue } from '@quantum/core'
-import { didYouMean } from './suggest.js'
 
 /** Command-line values that replace parts of the config's `data` section. */
 export interface ConfigOverrides {
@@ -114,7 +116,12 @@ async function importConfigFile(
     })
     return loaded.config
   } catch (error) {
-    throw new ConfigError(`Could not load config ${abs}`, [loadIssue(error, abs)], { cause: error })
+    const issue = loadIssue(error, abs)
+    const missing = /(\w+) is not a function: the module/.exec(issue.message)?.[1]
+    const hint = missing === undefined ? '' : await importHint(abs, missing, jitiOptions?.alias)
+    throw new ConfigError(`Could not load config ${abs}`, [{ ...issue, message: `${issue.message}${hint}` }], {
+      cause: error,
+    })
   }
 }
 
@@ -137,12 +144,46 @@ function loadIssue(error: unknown, abs: string): { path: string; message: string
       : `${raw.slice(0, interop.index)}${interop[1]} is not a function: the module it is imported from has no export of that name (a typo in the import?)`
   const hint = /is not defined$/.test(message) ? ' (a typo in a name, or a missing import?)' : ''
   const stack = error instanceof Error ? (error.stack ?? '') : ''
-  const frame = stack
+  const frames = stack
     .split('\n')
     .map((line) => /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(line))
-    .find((m) => m !== null && !m[1]!.includes('/node_modules/'))
+    .filter((m) => m !== null && !m[1]!.includes('/node_modules/'))
+  // The config file's own line first (a plugin's options error is thrown inside the SDK, called from it).
+  const frame = frames.find((m) => m![1]!.replace(/^file:\/\//, '') === abs) ?? frames[0]
   const where = frame === undefined || frame === null ? abs : `${frame[1]!.replace(/^file:\/\//, '')}:${frame[2]!}`
   return { path: where, message: `${message}${hint}` }
+}
+
+/**
+ * `' (did you mean X?)'` for a name a config imports that its module does not export: the import line is
+ * found in the source, the module resolved from the config's folder and its export names compared.
+ */
+async function importHint(
+  abs: string,
+  name: string,
+  alias: Readonly<Record<string, string>> | undefined,
+): Promise<string> {
+  try {
+    const source = readFileSync(abs, 'utf8')
+    for (const m of source.matchAll(/import\s*(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
+      const names = m[1]!.split(',').map((part) =>
+        part
+          .trim()
+          .split(/\s+as\s+/)[0]!
+          .trim(),
+      )
+      if (!names.includes(name)) continue
+      const resolved = alias?.[m[2]!] ?? createRequire(abs).resolve(m[2]!)
+      const mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>
+      return didYouMean(
+        name,
+        Object.keys(mod).filter((k) => k !== 'default'),
+      )
+    }
+  } catch {
+    // No hint is better than a wrong one: the message already names the import.
+  }
+  return ''
 }
 
 /** The keys each section of a config takes, for "did you mean" on an unknown key. */

@@ -14,6 +14,7 @@ import type { CliArgs } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
 import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
 import { createCliLogger } from './logger.js'
+import { WarningLog } from './warning-log.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
 import { startSystemdWatchdog } from '@quantum/ops'
@@ -213,7 +214,8 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
   const onEvent = (event: EngineEvent): void => {
     if (event.type === 'decision' && event.decision.action !== 'HOLD') decisions.push(event.decision)
   }
-  const result = await execute({ ...loaded, config }, args, { ...io, onEvent })
+  const warnings = new WarningLog()
+  const result = await execute({ ...loaded, config }, args, { ...io, onEvent, warnings })
   const problems = runProblems(result)
   for (const problem of problems) io.stderr.write(`${problemLabel(io)} ${problem}\n`)
   const info = describeRun(config, loaded.file, loaded.baseDir)
@@ -221,7 +223,13 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
     args.out === undefined
       ? defaultRunDir({ outputDir: config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
       : resolve(io.cwd, args.out)
-  const files = await writeRunFolder(result, { dir, info, report: args.report && config.output.report, decisions })
+  const files = await writeRunFolder(result, {
+    dir,
+    info,
+    report: args.report && config.output.report,
+    decisions,
+    warnings: warnings.entries(),
+  })
   if (args.json) {
     io.stdout.write(
       `${toJson({ ...buildSummaryJson(result, info, breakdownsOf(result, decisions)), runDir: files.dir })}\n`,
@@ -280,9 +288,10 @@ async function withHttp<T>(
 async function execute(
   loaded: LoadedConfig,
   args: CliArgs,
-  io: Io & { onEvent: (event: EngineEvent) => void },
+  io: Io & { onEvent: (event: EngineEvent) => void; warnings: WarningLog },
 ): Promise<BacktestResult> {
-  const logger = createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) })
+  // The run's warnings are kept for its report and summary as well as printed.
+  const logger = io.warnings.tap(createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) }))
   if (hasAgentsWithoutSizer(loaded.config.plugins)) {
     logger.warn(
       'the config has agents but no sizer: their decisions will never become orders (add fixedNotional() or another sizer)',

@@ -9,6 +9,7 @@ import { runBreakdowns } from '@quantum/core'
 import type { BacktestResult, Decision, RunBreakdowns } from '@quantum/core'
 import { writeFileAtomic } from './atomic.js'
 import { renderReportHtml } from './report-html.js'
+import type { WarningEntry } from './warning-log.js'
 import type { RunInfo } from './run-info.js'
 import { equityCsvChunks, toJson, tradesCsvChunks } from './serialize.js'
 
@@ -22,6 +23,8 @@ export interface WriteRunOptions {
   readonly report?: boolean
   /** Every BUY/SELL decision of the run, for the per-agent breakdown. @default none (no per-agent breakdown) */
   readonly decisions?: readonly Decision[]
+  /** The run's warnings and errors, grouped (Model Supervisor findings among them). @default none */
+  readonly warnings?: readonly WarningEntry[]
 }
 
 /** Paths of the files a run folder holds. */
@@ -68,6 +71,12 @@ export function buildSummaryJson(
   }
 }
 
+/** The run's grouped warnings as `summary.json` lists them, with ISO times. */
+export function warningsJson(warnings: readonly WarningEntry[] = []): Record<string, unknown>[] {
+  const iso = (t: number | undefined): string | undefined => (t === undefined ? undefined : new Date(t).toISOString())
+  return warnings.map((w) => ({ ...w, first: iso(w.first), last: iso(w.last) }))
+}
+
 /** The risk state changes (emergency stop, circuit breakers) as `summary.json` lists them, with ISO times. */
 export function riskStatesJson(result: BacktestResult): Record<string, unknown>[] {
   return (result.riskStates ?? []).map(({ type: _type, time, ...rest }) => ({
@@ -91,9 +100,13 @@ export async function writeRunFolder(result: BacktestResult, options: WriteRunOp
   await writeFileAtomic(files.trades, tradesCsvChunks(result.trades))
   await writeFileAtomic(files.equity, equityCsvChunks(result.equity))
   if (files.report !== undefined)
-    await writeFileAtomic(files.report, renderReportHtml(result, { info: options.info, breakdowns }))
+    await writeFileAtomic(
+      files.report,
+      renderReportHtml(result, { info: options.info, breakdowns, warnings: options.warnings }),
+    )
   // Last, so that a complete summary.json marks a complete run folder.
-  await writeFileAtomic(files.summary, `${toJson(buildSummaryJson(result, options.info, breakdowns))}\n`)
+  const summary = { ...buildSummaryJson(result, options.info, breakdowns), warnings: warningsJson(options.warnings) }
+  await writeFileAtomic(files.summary, `${toJson(summary)}\n`)
   return files
 }
 

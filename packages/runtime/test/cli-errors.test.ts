@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseCliArgs } from '../src/args.js'
 import { runCli } from '../src/run-cli.js'
-import { closest } from '../src/suggest.js'
+import { closest } from '@quantum/core'
 import { CaptureStream, fixture, jitiOptions, tempDir } from './helpers.js'
 
 async function cli(argv: string[], cwd: string, realRunner = false) {
@@ -74,7 +74,18 @@ describe('quantum-run error messages', () => {
     expect(t.stderr).toContain(
       `quantum.config.ts:3: TypeError: definePlugn is not a function: the module it is imported from`,
     )
+    expect(t.stderr).toContain('(did you mean definePlugin?)')
     expect(t.code).toBe(2)
+  })
+
+  it("suggests the option a plugin takes for a mistyped one, at the config's own line", async () => {
+    const cwd = await configIn(
+      `import { fixedNotional } from '@quantum/core'\n\nexport default { data: { candles: './x.csv' }, plugins: [fixedNotional({ notionl: 5 })] }\n`,
+    )
+    const r = await cli(['quantum.config.ts'], cwd)
+    expect(r.stderr).toContain(`${join(cwd, 'quantum.config.ts')}:3: ConfigError: Invalid options of`)
+    expect(r.stderr).toContain('Unrecognized key: "notionl" (did you mean notional?)')
+    expect(r.code).toBe(2)
   })
 
   it('suggests the config key meant by an unknown one', async () => {

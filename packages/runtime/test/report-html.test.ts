@@ -29,6 +29,17 @@ describe('renderReportHtml', () => {
     expect(html).toContain('leverage 12 &gt; max 5')
   })
 
+  it('should show when each notable event happened, also for risk verdicts and plugin errors', () => {
+    const at = Date.UTC(2024, 7, 5, 3, 0)
+    const result = { ...makeResult({ bars: 100, trades: 3 }), notableEventTimes: [at, at + 3_600_000] }
+    const html = renderReportHtml(result)
+    const rows = [...html.matchAll(/<tr><td class="l">([^<]*)<\/td><td class="l">(plugin-error|risk)<\/td>/g)]
+    expect(rows.map((m) => [m[2], m[1]])).toEqual([
+      ['plugin-error', '2024-08-05 03:00'],
+      ['risk', '2024-08-05 04:00'],
+    ])
+  })
+
   it('should escape </script> and HTML in embedded and shown strings', () => {
     const evil = '</script><script>alert(1)</script>'
     const html = renderReportHtml(makeResult({ bars: 100, trades: 3, exitReason: evil }))

@@ -200,10 +200,11 @@ function review(w: AgentWatch, at: { agent: string; time: number; opts: Opts; ct
         limit,
         message,
         mode: at.opts.mode,
+        time: at.time,
       })
     } else if (!check.failed && w.active.delete(kind)) {
       at.opts.handle.clear(at.agent, kind)
-      at.ctx.logger.info('model supervisor finding cleared', { agent: at.agent, kind, value, limit })
+      at.ctx.logger.info('model supervisor finding cleared', { agent: at.agent, kind, value, limit, time: at.time })
     }
   }
 }

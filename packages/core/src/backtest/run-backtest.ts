@@ -102,6 +102,7 @@ export function runResult(input: {
       endEquity: balance.equity,
     },
     notableEvents: output.notableEvents,
+    notableEventTimes: output.notableEventTimes,
     riskStates: output.riskStates,
     data: market.reports,
     decisions: output.decisions,

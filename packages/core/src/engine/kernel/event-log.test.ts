@@ -38,3 +38,18 @@ describe('RunEventLog', () => {
     expect(log.decisions.recent.at(-1)?.time).toBe(249)
   })
 })
+
+describe('RunEventLog times', () => {
+  it('stamps each notable event with the engine clock when it carries no time of its own', () => {
+    let now = 1_000
+    const log = new RunEventLog(2, () => now)
+    const error = new Error('boom')
+    log.record({ type: 'plugin-error', plugin: 'agents:x', hook: 'onBar', error })
+    now = 2_000
+    log.record({ type: 'cancel-rejected', symbol: 'BTCUSDT', orderId: '1', error })
+    now = 3_000
+    log.record({ type: 'plugin-error', plugin: 'agents:x', hook: 'onBar', error })
+    expect(log.notableTimes).toEqual([1_000, 2_000])
+    expect(log.notable).toHaveLength(2)
+  })
+})

@@ -21,6 +21,8 @@ export interface EventCounts {
 export class RunEventLog {
   /** Errors, risk verdicts, rejections, liquidations and `unprotected` alerts, oldest first (capped). */
   readonly notable: EngineEvent[] = []
+  /** The engine clock (epoch ms) when each notable event was recorded, parallel to `notable`. */
+  readonly notableTimes: number[] = []
   /** Emergency stop and breaker state changes, kept apart so a flood of denials never hides a trip. */
   readonly riskStates: RiskStateEvent[] = []
   readonly counts: EventCounts = { pluginErrors: 0, ordersRejected: 0, riskEvents: 0 }
@@ -30,8 +32,15 @@ export class RunEventLog {
     recent: [] as Decision[],
   }
 
-  /** @param keep How many notable events (and risk states) to keep. */
-  constructor(private readonly keep = 1000) {}
+  /**
+   * @param keep How many notable events (and risk states) to keep.
+   * @param now The engine clock, read when a notable event is recorded (events such as risk verdicts and
+   *   rejections carry no time of their own).
+   */
+  constructor(
+    private readonly keep = 1000,
+    private readonly now: () => number = () => Number.NaN,
+  ) {}
 
   /** Takes one event into the counts and lists. */
   record(event: EngineEvent): void {
@@ -67,7 +76,9 @@ export class RunEventLog {
   }
 
   private note(event: EngineEvent): void {
-    if (this.notable.length < this.keep) this.notable.push(event)
+    if (this.notable.length >= this.keep) return
+    this.notable.push(event)
+    this.notableTimes.push(this.now())
   }
 
   private decision(decision: Decision): void {

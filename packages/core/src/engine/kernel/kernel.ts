@@ -99,7 +99,11 @@ export function createKernel(options: KernelOptions): Kernel {
     plugins,
     logger: options.logger,
   })
-  const recorder = new RunRecorder({ capacity: options.capacity, keepNotable: options.keepNotable })
+  const recorder = new RunRecorder({
+    capacity: options.capacity,
+    keepNotable: options.keepNotable,
+    now: () => options.clock.now(),
+  })
   const checkRisk = riskCheckOf(engine)
   const sink =
     paper !== undefined && (!('sink' in options) || options.sink !== 'queue')

@@ -15,6 +15,8 @@ export interface EngineOutput {
   /** Whether a trade was still open at the end. */
   readonly openAtEnd: boolean
   readonly notableEvents: readonly EngineEvent[]
+  /** The engine clock (epoch ms) when each notable event was recorded, parallel to `notableEvents`. */
+  readonly notableEventTimes: readonly number[]
   /** Every `risk-state` event (emergency stop trips and resets, breakers), in order; capped at `keepNotable`. */
   readonly riskStates: readonly RiskStateEvent[]
   readonly counts: {
@@ -44,12 +46,17 @@ export class RunRecorder {
   /** Bars stepped so far. */
   bars = 0
 
-  /** @param options.capacity Expected equity points (bars); the curve grows past it. */
-  constructor(options: { readonly capacity?: number; readonly keepNotable?: number } = {}) {
+  /**
+   * @param options.capacity Expected equity points (bars); the curve grows past it.
+   * @param options.now The engine clock, stamped on notable events that carry no time of their own.
+   */
+  constructor(
+    options: { readonly capacity?: number; readonly keepNotable?: number; readonly now?: () => number } = {},
+  ) {
     const capacity = Math.max(16, options.capacity ?? 1024)
     this.eqTime = new Float64Array(capacity)
     this.eqValue = new Float64Array(capacity)
-    this.log = new RunEventLog(options.keepNotable ?? 1000)
+    this.log = new RunEventLog(options.keepNotable ?? 1000, options.now)
   }
 
   /** A fill (or liquidation) and the position after it. */
@@ -93,6 +100,7 @@ export class RunRecorder {
       exposure: points === 0 ? 0 : this.exposed / points,
       openAtEnd: this.tracker.openCount > 0,
       notableEvents: log.notable,
+      notableEventTimes: log.notableTimes,
       riskStates: log.riskStates,
       counts: { ...log.counts, bars: this.bars },
       decisions: log.decisions,

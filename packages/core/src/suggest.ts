@@ -1,5 +1,6 @@
 /**
- * "Did you mean …?" for a mistyped flag, mode or config key: the closest known word by edit distance.
+ * "Did you mean …?" for a mistyped flag, mode, config key or plugin option: the closest known word by
+ * edit distance.
  * @packageDocumentation
  */
 
