@@ -83,6 +83,9 @@ export async function runFaultEpisodes(input: { episodes: number; seed: number }
       client,
       symbols: ['BTCUSDT'],
       retry: { baseDelayMs: 2, maxDelayMs: 20, attempts: 6 },
+      // The suite sends an entry every episode, faster than any strategy: above 80 % of the weight budget
+      // its entries wait for the next minute (a strategy's are refused); stops and cancels never wait.
+      overBudget: 'wait',
     })
     const fills: Fill[] = []
     exchange.events$.subscribe((e) => {
