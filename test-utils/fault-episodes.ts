@@ -127,6 +127,7 @@ export async function runFaultEpisodes(input: { episodes: number; seed: number }
         fail(`${episode} entry ${kind}`, error)
       }
       const entryAck = performance.now()
+      let stopAck = entryAck
       const net = expected / 1000
       if (net !== 0) {
         try {
@@ -139,13 +140,16 @@ export async function runFaultEpisodes(input: { episodes: number; seed: number }
             reduceOnly: true,
             tag: 'stop',
           })
+          // Protected from here: the old stop is cancelled only now that its replacement works.
+          stopAck = performance.now()
           if (stop !== undefined) await exchange.cancelOrder('BTCUSDT', stop.id)
           stop = next
         } catch (error) {
+          stopAck = performance.now()
           fail(`${episode} stop ${kind}`, error)
         }
       }
-      const unprotected = performance.now() - entryAck
+      const unprotected = stopAck - entryAck
       longest = Math.max(longest, unprotected)
       if (unprotected > UNPROTECTED_GRACE_MS) overGrace++
       emulator.faults.clear()
