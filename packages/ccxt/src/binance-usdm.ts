@@ -310,7 +310,8 @@ export class BinanceUsdmExchange implements ExchangePort {
   async cancelAllOrders(symbol: string): Promise<Order[]> {
     const working = this.account.getOpenOrders(symbol)
     const unified = this.unifiedOf(symbol)
-    const cancelAll = (params: UsdmParams) => (): Promise<unknown> => this.options.client.cancelAllOrders(unified, params)
+    const cancelAll = (params: UsdmParams) => (): Promise<unknown> =>
+      this.options.client.cancelAllOrders(unified, params)
     await this.protectiveCall('cancelAllOrders', symbol, cancelAll({}))
     await this.protectiveCall('cancelAllOrders', symbol, cancelAll({ trigger: true }))
     const now = this.now()

@@ -93,6 +93,10 @@ export function describeEvent(event: EngineEvent): EventLine {
         text: `${event.symbol} ${event.side} ${event.quantity} without a stop since ${new Date(event.since).toISOString()}`,
       }
     case 'protection':
-      return { type: event.type, time: event.time, text: `${event.symbol} ${event.step} #${event.attempt}: ${event.reason}` }
+      return {
+        type: event.type,
+        time: event.time,
+        text: `${event.symbol} ${event.step} #${event.attempt}: ${event.reason}`,
+      }
   }
 }

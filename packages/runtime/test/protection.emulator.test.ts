@@ -37,7 +37,14 @@ async function until(test: () => boolean, what: string): Promise<void> {
 async function venue(): Promise<{ emulator: Emulator; exchange: BinanceUsdmExchange }> {
   const emulator = await startEmulator({ balance: 100_000, seed: 12 })
   const now = emulator.clock.now()
-  emulator.pushBar(SYMBOL, { openTime: now - 60_000, open: 60_000, high: 60_010, low: 59_990, close: 60_000, volume: 1 })
+  emulator.pushBar(SYMBOL, {
+    openTime: now - 60_000,
+    open: 60_000,
+    high: 60_010,
+    low: 59_990,
+    close: 60_000,
+    volume: 1,
+  })
   const client = await createEmulatorClient(emulator, { timeoutMs: 1000 })
   const exchange = await BinanceUsdmExchange.connect({
     client,
@@ -108,7 +115,16 @@ function live(exchange: BinanceUsdmExchange, plugins: QuantumPlugin[]) {
   let index = 0
   const bar = (close = 60_000): void => {
     const openTime = Date.now() - 60_000
-    bars.next({ symbol: SYMBOL, index: index++, openTime, open: close, high: close + 5, low: close - 5, close, volume: 1 })
+    bars.next({
+      symbol: SYMBOL,
+      index: index++,
+      openTime,
+      open: close,
+      high: close + 5,
+      low: close - 5,
+      close,
+      volume: 1,
+    })
   }
   const steps = (): string[] =>
     events.filter((e): e is ProtectionEvent => e.type === 'protection').map((e) => `${e.step}#${e.attempt}`)

@@ -104,7 +104,11 @@ export function executeSync(exchange: SimulatedExchange, bus: EventBus, command:
 }
 
 /** Places an order on a venue and waits for its answer: the order, or `undefined` after a refusal (an event). */
-export async function placeAsync(exchange: ExchangePort, bus: EventBus, request: OrderRequest): Promise<Order | undefined> {
+export async function placeAsync(
+  exchange: ExchangePort,
+  bus: EventBus,
+  request: OrderRequest,
+): Promise<Order | undefined> {
   try {
     return await exchange.placeOrder(request)
   } catch (error) {

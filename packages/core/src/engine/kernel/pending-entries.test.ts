@@ -7,8 +7,7 @@ const fill = (orderId: string, quantity: number): Fill => ({ orderId, quantity }
 
 describe('PendingEntries', () => {
   it('should count an entry from its queueing until its fills are seen', () => {
-    let now = 0
-    const pending = new PendingEntries(() => now, 10_000)
+    const pending = new PendingEntries(() => 0, 10_000)
     const entry = pending.add({ symbol: 'A', side: 'BUY', type: 'MARKET', quoteQuantity: 500 })
     expect(pending.list('A')).toEqual([{ symbol: 'A', side: 'BUY', state: 'queued', quoteQuantity: 500 }])
     pending.sending(entry)

@@ -163,7 +163,8 @@ export class ProtectionLadder {
     const last = account.getLastPrice(position.symbol)
     const partial = this.stops(position)
     const ref = Number.isFinite(last) ? last : position.entryPrice
-    const level = l.refused?.triggerPrice ?? partial[0]?.triggerPrice ?? ref * (side === 'SELL' ? 1 - this.pct : 1 + this.pct)
+    const level =
+      l.refused?.triggerPrice ?? partial[0]?.triggerPrice ?? ref * (side === 'SELL' ? 1 - this.pct : 1 + this.pct)
     if (Number.isFinite(last) && (side === 'SELL' ? level >= last : level <= last)) return undefined
     const stop: OrderRequest = {
       symbol: position.symbol,
