@@ -83,6 +83,9 @@ export async function runFaultEpisodes(input: { episodes: number; seed: number }
       client,
       symbols: ['BTCUSDT'],
       retry: { baseDelayMs: 2, maxDelayMs: 20, attempts: 6 },
+      // The suite sends an entry every episode, faster than any strategy: above 80 % of the weight budget
+      // its entries wait for the next minute (a strategy's are refused); stops and cancels never wait.
+      overBudget: 'wait',
     })
     const fills: Fill[] = []
     exchange.events$.subscribe((e) => {
@@ -124,6 +127,7 @@ export async function runFaultEpisodes(input: { episodes: number; seed: number }
         fail(`${episode} entry ${kind}`, error)
       }
       const entryAck = performance.now()
+      let stopAck = entryAck
       const net = expected / 1000
       if (net !== 0) {
         try {
@@ -136,13 +140,16 @@ export async function runFaultEpisodes(input: { episodes: number; seed: number }
             reduceOnly: true,
             tag: 'stop',
           })
+          // Protected from here: the old stop is cancelled only now that its replacement works.
+          stopAck = performance.now()
           if (stop !== undefined) await exchange.cancelOrder('BTCUSDT', stop.id)
           stop = next
         } catch (error) {
+          stopAck = performance.now()
           fail(`${episode} stop ${kind}`, error)
         }
       }
-      const unprotected = performance.now() - entryAck
+      const unprotected = stopAck - entryAck
       longest = Math.max(longest, unprotected)
       if (unprotected > UNPROTECTED_GRACE_MS) overGrace++
       emulator.faults.clear()

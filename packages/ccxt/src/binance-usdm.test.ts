@@ -1,4 +1,4 @@
-import { ConfigError, ExchangeError, InsufficientFunds, InvalidOrder } from '@quantum/core'
+import { ConfigError, ExchangeError, InsufficientFunds, InvalidOrder, RateLimitExceeded } from '@quantum/core'
 import type { ExchangeEvent } from '@quantum/core'
 import ccxt from 'ccxt'
 import { describe, expect, it } from 'vitest'
@@ -21,6 +21,34 @@ async function connect(fake = new FakeUsdm()) {
 }
 
 describe('BinanceUsdmExchange', () => {
+  it('should refuse an entry above 80 % of the weight budget at once, and still send stops and cancels', async () => {
+    const { exchange, fake } = await connect()
+    fake.last_response_headers = { 'X-Mbx-Used-Weight-1m': '2300' } // 96 % of 2400, seen on the next reply
+    const stop = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: 0.01,
+      triggerPrice: 55_000,
+      reduceOnly: true,
+    })
+    const sent = fake.callsOf('createOrder').length
+    const entry = exchange.placeOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.01 })
+    await expect(entry).rejects.toThrow(RateLimitExceeded)
+    await expect(entry).rejects.toThrow(/entry dropped \(nothing sent\)/)
+    expect(fake.callsOf('createOrder')).toHaveLength(sent) // nothing reached the venue
+    const close = await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: 0.01,
+      reduceOnly: true,
+    })
+    expect(close.reduceOnly).toBe(true) // a close is never held
+    await exchange.cancelOrder('BTCUSDT', stop.id) // nor a cancel (it would wait for the next minute otherwise)
+    expect(fake.callsOf('cancelOrder')).toHaveLength(1)
+  })
+
   it('should refuse symbols the venue does not list with a ConfigError', async () => {
     await expect(
       BinanceUsdmExchange.connect({ client: new FakeUsdm(), symbols: ['BTCUSDT', 'DOGEUSDT'] }),

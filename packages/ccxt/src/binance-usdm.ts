@@ -1,9 +1,9 @@
 import { inspect } from 'node:util'
-import { InvalidOrder } from '@quantum/core'
+import { InvalidOrder, RateLimitExceeded } from '@quantum/core'
 import type { ExchangeEvent, ExchangePort, Instrument, Order, OrderRequest } from '@quantum/core'
 import { Subject, type Observable } from 'rxjs'
 import { isCcxtError, loadCcxt } from './load-ccxt.js'
-import type { UsdmClient } from './client.js'
+import type { UsdmClient, UsdmParams } from './client.js'
 import { mapCcxtError } from './errors.js'
 import { heldSecrets } from './redact.js'
 import { LiveAccount } from './live-account.js'
@@ -13,7 +13,7 @@ import { fromCcxtOrder, isConditional, toCcxtOrder } from './orders.js'
 import { clientIds, prepareOrder } from './prepare.js'
 import { fromCcxtBalance, fromCcxtPosition, fromCcxtTrade } from './replies.js'
 import { placeIdempotent, withRetry, type RetryPolicy } from './retry.js'
-import { UsedWeight } from './weight.js'
+import { UsedWeight, type WeightLane } from './weight.js'
 
 /** Options of {@link BinanceUsdmExchange.connect}. */
 export interface BinanceUsdmOptions {
@@ -27,6 +27,19 @@ export interface BinanceUsdmOptions {
   readonly retry?: RetryPolicy
   /** Clock (epoch ms). @default Date.now */
   readonly now?: () => number
+  /**
+   * What an entry (an order that is not reduce-only) does when the request-weight budget is above 80 %:
+   * `refuse` fails at once with a `RateLimitExceeded` (nothing is sent; the strategy decides again on a
+   * later bar), so the symbol's command lane stays free for stops; `wait` holds it until the next minute.
+   * Protective calls (reduce-only orders, cancels) never wait below the venue's full budget.
+   * @default 'refuse'
+   */
+  readonly overBudget?: 'refuse' | 'wait'
+}
+
+/** Whether an order protects or closes a position (never held for the weight budget): reduce-only. */
+function isProtective(request: OrderRequest): boolean {
+  return request.reduceOnly === true
 }
 
 /**
@@ -141,9 +154,33 @@ export class BinanceUsdmExchange implements ExchangePort {
     return heldSecrets(this.options.client)
   }
 
-  private async call<T>(method: string, symbol: string | undefined, run: () => Promise<T>): Promise<T> {
-    const wait = this.weight.delay(this.now())
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  /** Waits out (or, for an entry with `overBudget: 'refuse'`, refuses) the weight budget of a call of `lane`. */
+  private async budget(lane: WeightLane, what: { method: string; symbol?: string; entry?: boolean }): Promise<void> {
+    const wait = this.weight.delay(this.now(), lane)
+    if (wait <= 0) return
+    if (what.entry === true && (this.options.overBudget ?? 'refuse') === 'refuse') {
+      throw new RateLimitExceeded(
+        `${what.method} ${what.symbol ?? ''}: request-weight budget above its threshold; entry dropped (nothing sent), next minute in ${wait} ms`,
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait))
+  }
+
+  private call<T>(method: string, symbol: string | undefined, run: () => Promise<T>): Promise<T> {
+    return this.invoke({ method, symbol, lane: 'normal' }, run)
+  }
+
+  /** A call that protects or closes (cancels): never held for the weight budget below the venue's limit. */
+  private protectiveCall<T>(method: string, symbol: string, run: () => Promise<T>): Promise<T> {
+    return this.invoke({ method, symbol, lane: 'protective' }, run)
+  }
+
+  private async invoke<T>(
+    what: { method: string; symbol: string | undefined; lane: WeightLane },
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const { method, symbol } = what
+    await this.budget(what.lane, { method, ...(symbol === undefined ? {} : { symbol }) })
     try {
       return await withRetry(run, this.retry)
     } catch (error) {
@@ -176,6 +213,12 @@ export class BinanceUsdmExchange implements ExchangePort {
     const args = toCcxtOrder(prepared, this.unifiedOf(prepared.symbol))
     const conditional = isConditional(prepared.type)
     const client = this.options.client
+    const protective = isProtective(prepared)
+    await this.budget(protective ? 'protective' : 'normal', {
+      method: 'placeOrder',
+      symbol: prepared.symbol,
+      entry: !protective,
+    })
     if (prepared.tag !== undefined) this.tags.set(prepared.clientOrderId, prepared.tag)
     let raw: unknown
     try {
@@ -223,7 +266,7 @@ export class BinanceUsdmExchange implements ExchangePort {
     try {
       for (const [k, trigger] of kinds.entries()) {
         try {
-          const raw = await this.call('cancelOrder', symbol, () =>
+          const raw = await this.protectiveCall('cancelOrder', symbol, () =>
             this.options.client.cancelOrder(orderId, this.unifiedOf(symbol), trigger ? { trigger: true } : {}),
           )
           order = this.orderFromReply(raw, known)
@@ -252,7 +295,7 @@ export class BinanceUsdmExchange implements ExchangePort {
     const kinds = known === undefined ? [false, true] : [isConditional(known.type)]
     for (const trigger of kinds) {
       try {
-        const raw = await this.call('fetchOrder', symbol, () =>
+        const raw = await this.protectiveCall('fetchOrder', symbol, () =>
           this.options.client.fetchOrder(orderId, this.unifiedOf(symbol), trigger ? { trigger: true } : {}),
         )
         const order = fromCcxtOrder(raw, { now: this.now(), ...(known?.tag === undefined ? {} : { tag: known.tag }) })
@@ -267,8 +310,10 @@ export class BinanceUsdmExchange implements ExchangePort {
   async cancelAllOrders(symbol: string): Promise<Order[]> {
     const working = this.account.getOpenOrders(symbol)
     const unified = this.unifiedOf(symbol)
-    await this.call('cancelAllOrders', symbol, () => this.options.client.cancelAllOrders(unified))
-    await this.call('cancelAllOrders', symbol, () => this.options.client.cancelAllOrders(unified, { trigger: true }))
+    const cancelAll = (params: UsdmParams) => (): Promise<unknown> =>
+      this.options.client.cancelAllOrders(unified, params)
+    await this.protectiveCall('cancelAllOrders', symbol, cancelAll({}))
+    await this.protectiveCall('cancelAllOrders', symbol, cancelAll({ trigger: true }))
     const now = this.now()
     return working.map((o) => {
       const order: Order = { ...o, status: 'CANCELED', updatedAt: now }

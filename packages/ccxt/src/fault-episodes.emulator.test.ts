@@ -8,7 +8,7 @@ import {
 
 // A few hundred episodes over several seeds by default; QUANTUM_FAULT_EPISODES / QUANTUM_FAULT_SEEDS change
 // it (the bench runs 1,000 x 5 and prints the figures), and the timeout grows with the size.
-const size = faultSuiteFromEnv(process.env, { episodes: 100, seeds: [7, 99, 31337] })
+const size = faultSuiteFromEnv(process.env, { episodes: 200, seeds: [7, 99, 31337, 2024] })
 
 describe('BinanceUsdmExchange under seeded faults (emulator)', () => {
   it.each(size.seeds)(

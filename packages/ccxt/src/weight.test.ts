@@ -15,6 +15,15 @@ describe('UsedWeight', () => {
     expect(w.delay(T + 20_000)).toBe(0)
   })
 
+  it('should never hold a protective call below the full budget', () => {
+    const w = new UsedWeight({ limit: 2400, threshold: 0.8 })
+    w.observe({ 'x-mbx-used-weight-1m': '2399' }, T)
+    expect(w.delay(T, 'normal')).toBe(20_000)
+    expect(w.delay(T, 'protective')).toBe(0)
+    w.observe({ 'x-mbx-used-weight-1m': '2400' }, T)
+    expect(w.delay(T, 'protective')).toBe(20_000) // the venue itself would refuse it now
+  })
+
   it('should ignore replies without the header or with garbage', () => {
     const w = new UsedWeight()
     w.observe({ 'X-MBX-USED-WEIGHT-1M': '2300' }, T)

@@ -1,6 +1,13 @@
 /** Binance USD-M request weight per minute (the `REQUEST_WEIGHT` rate limit of exchangeInfo). */
 export const USDM_WEIGHT_PER_MINUTE = 2400
 
+/**
+ * What a call is for, as the weight budget sees it: `protective` calls (stops, reduce-only closes,
+ * cancels) are never held below the venue's own limit; `normal` calls (entries, reads, leverage) wait
+ * for the next minute above the threshold (or are refused, see the adapter's `overBudget`).
+ */
+export type WeightLane = 'protective' | 'normal'
+
 /** Options of {@link UsedWeight}. */
 export interface UsedWeightOptions {
   /** Weight budget per minute. @default 2400 */
@@ -41,9 +48,14 @@ export class UsedWeight {
     return Math.floor(now / 60_000) === this.minute ? this.used : 0
   }
 
-  /** Milliseconds to wait before the next call (0 when under the threshold). */
-  delay(now: number): number {
-    if (this.current(now) < this.limit * this.threshold) return 0
+  /**
+   * Milliseconds to wait before the next call of `lane`: 0 under the threshold; a `protective` call waits
+   * only once the whole budget is used (the venue would refuse it anyway), so a stop is never held back
+   * for the sake of entries and reads.
+   */
+  delay(now: number, lane: WeightLane = 'normal'): number {
+    const ceiling = lane === 'protective' ? this.limit : this.limit * this.threshold
+    if (this.current(now) < ceiling) return 0
     return (this.minute + 1) * 60_000 - now
   }
 }

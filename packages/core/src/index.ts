@@ -165,6 +165,7 @@ export type { SummarizeInput } from './backtest/summarize.js'
 export { startLive, ProtectionWatchdog } from './engine/live/run-live.js'
 export type { LiveRun, LiveRunOptions, LiveRunBaseOptions, LiveSummary } from './engine/live/run-live.js'
 export type { KernelVenue } from './engine/kernel/kernel.js'
+export type { ProtectionOptions } from './engine/kernel/protection.js'
 export { replayBars } from './engine/live/replay-bars.js'
 export type { ReplayOptions } from './engine/live/replay-bars.js'
 

@@ -64,8 +64,29 @@ export interface AccountView {
   getOpenOrders(symbol?: string): readonly Order[]
   /** Last traded price seen for `symbol` (NaN when none yet). */
   getLastPrice(symbol: string): number
+  /**
+   * Entries the engine has decided that the account does not show yet: queued for the venue, in flight,
+   * or executed but not yet in the position. Guards add them to the exposure so a burst of entries cannot
+   * pass a limit that each would pass alone. Only the live engine's view has them (a backtest's orders are
+   * on the book at once). @default none
+   */
+  getPendingOrders?(symbol?: string): readonly PendingOrder[]
   /** Wallet plus unrealised PnL at the last prices, without allocating (called once per bar). */
   getEquity(): number
+}
+
+/** An entry on its way to the venue (see {@link AccountView.getPendingOrders}). */
+export interface PendingOrder {
+  readonly symbol: string
+  readonly side: 'BUY' | 'SELL'
+  /** Base quantity not yet in the position or on the book (absent for a quote-sized order not yet sent). */
+  readonly quantity?: number
+  /** Quote quantity of an order not yet sent, when it is quote-sized. */
+  readonly quoteQuantity?: number
+  /** Limit or trigger price, when the order has one. */
+  readonly price?: number
+  /** `queued` (not sent), `in-flight` (sent, not answered), `unfilled` (executed, fills not yet seen). */
+  readonly state: 'queued' | 'in-flight' | 'unfilled'
 }
 
 /** What an exchange reports, in the order it happened. */
@@ -320,6 +341,25 @@ export interface UnprotectedEvent {
   readonly side: 'LONG' | 'SHORT'
 }
 
+/**
+ * The kernel's protection ladder for a position on a venue without a working reduce-only stop (a stop
+ * rejected, "no ATR yet", an orphan adopted at restart, a stop cancelled by hand): `stop` the engine
+ * places one itself (attempt 1 at once, then on a short schedule), `close` the stop could not be placed
+ * and the position is closed at market (reduce-only), `halt` the close failed too (the emergency stop
+ * trips on it and entries halt; the close is retried), `restored` a stop works again or the position is flat.
+ */
+export interface ProtectionEvent {
+  readonly type: 'protection'
+  readonly symbol: string
+  readonly step: 'stop' | 'close' | 'halt' | 'restored'
+  /** Attempt number within the step (1-based). */
+  readonly attempt: number
+  /** Why, e.g. `stop refused: Order would immediately trigger`. */
+  readonly reason: string
+  /** When (epoch ms, the clock's time). */
+  readonly time: number
+}
+
 /** Replace one working order by another without ever leaving the position unprotected. */
 export interface OrderReplacement {
   /** Id of the working order to replace. */
@@ -329,11 +369,18 @@ export interface OrderReplacement {
 }
 
 /**
- * What an exit policy asks the engine to do, applied in this order: `cancelAll`, `cancel`,
- * `replace` (place new, then cancel old; a rejected new order leaves the old one working and is an
- * `order-rejected` event), `place`, then `intents` (through the risk guards, like any entry).
+ * What an exit policy asks the engine to do, applied in this order: `close` (first; when it is refused
+ * nothing else is applied), `cancelAll`, `cancel`, `replace` (place new, then cancel old; a rejected new
+ * order leaves the old one working and is an `order-rejected` event), `place`, then `intents` (through
+ * the risk guards, like any entry).
  */
 export interface ExitActions {
+  /**
+   * A reduce-only market order closing the position, placed before anything else; the other actions
+   * run only once it is accepted, so a refused close cancels nothing. Leave the stops working (do not
+   * cancel them alongside): they go once the position is flat. The emergency stop flattens this way.
+   */
+  readonly close?: OrderRequest
   /** Orders to place (usually reduce-only stops and targets). */
   readonly place?: readonly OrderRequest[]
   /** Ids of working orders to cancel. */
@@ -390,5 +437,6 @@ export type EngineEvent =
   | { readonly type: 'plugin-error'; readonly plugin: string; readonly hook: string; readonly error: Error }
   | { readonly type: 'progress'; readonly barsDone: number; readonly barsTotal: number; readonly time: number }
   | UnprotectedEvent
+  | ProtectionEvent
   | RiskStateEvent
   | ExchangeEvent

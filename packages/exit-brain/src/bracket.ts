@@ -1,4 +1,4 @@
-import type { Order, OrderRequest, PluginContext, Position } from '@quantum/core'
+import type { ExitActions, Order, OrderRequest, PluginContext, Position } from '@quantum/core'
 import { z } from 'zod'
 
 /**
@@ -72,4 +72,22 @@ export function workingExitIds(ctx: PluginContext, symbol: string): string[] {
   const ids: string[] = []
   for (const o of ctx.account.getOpenOrders(symbol)) if (o.reduceOnly) ids.push(o.id)
   return ids
+}
+
+/**
+ * The actions that swap a position's working exits for a new bracket without a gap in protection: the
+ * old stop is **replaced** (the new stop is placed and accepted before the old one is cancelled), the
+ * other working exits are cancelled, and the new take-profit is placed.
+ * @example rebracket(ctx, symbol, bracketOrders(position, { stop: 2 * atr, target: 3 * atr }))
+ */
+export function rebracket(ctx: PluginContext, symbol: string, orders: readonly OrderRequest[]): ExitActions {
+  const working = ctx.account.getOpenOrders(symbol).filter((o) => o.reduceOnly)
+  const [stop, ...rest] = orders
+  const old = working.find((o) => o.type === 'STOP_MARKET' && o.side === stop?.side)
+  if (stop === undefined || old === undefined) return { cancel: working.map((o) => o.id), place: [...orders] }
+  return {
+    cancel: working.filter((o) => o !== old).map((o) => o.id),
+    replace: [{ cancel: old.id, with: stop }],
+    place: rest,
+  }
 }

@@ -36,6 +36,6 @@ export type { PositionIntelligenceOptions } from './pil/position-intelligence.js
 export { createPositionBook, POSITION_CLASSES } from './pil/position-book.js'
 export type { PositionBook, PositionClass, PositionRecord } from './pil/position-book.js'
 export { staticTpSl } from './baseline/static-tp-sl.js'
-export { bracketOrders, levelOf, targetOrder, TargetTypeSchema, workingExitIds } from './bracket.js'
+export { bracketOrders, levelOf, rebracket, targetOrder, TargetTypeSchema, workingExitIds } from './bracket.js'
 export type { BracketDistances, TargetType } from './bracket.js'
 export { RollingMean } from './rolling-mean.js'

@@ -34,15 +34,20 @@ export function signedQuantity(position: Position): number {
 
 /**
  * Signed notional-in-waiting of the working entry orders (not reduce-only) of `symbol`, in base units:
- * buys > 0, sells < 0. A quote-sized market order counts at `price`. Guards add it to the position so
- * that two entries checked before either fills (e.g. two symbols on the same bar) cannot together
- * pass a limit each would pass alone.
+ * buys > 0, sells < 0, plus the entries on their way to a venue (queued, in flight, or executed with
+ * fills still to come: the account's `getPendingOrders`). A quote-sized order counts at `price`.
+ * Guards add it to the position so that entries checked before either fills (two symbols on the same
+ * bar, a burst of 40 on a live venue) cannot together pass a limit each would pass alone.
  */
 export function pendingQuantity(ctx: PluginContext, symbol: string, price: number): number {
   let q = 0
   for (const o of ctx.account.getOpenOrders(symbol)) {
     if (o.reduceOnly) continue
     const left = o.quantity > 0 ? o.quantity - o.filledQuantity : (o.quoteQuantity ?? 0) / (o.price ?? price)
+    q += (o.side === 'BUY' ? 1 : -1) * Math.max(0, left)
+  }
+  for (const o of ctx.account.getPendingOrders?.(symbol) ?? []) {
+    const left = o.quantity ?? (o.quoteQuantity ?? 0) / (o.price ?? price)
     q += (o.side === 'BUY' ? 1 : -1) * Math.max(0, left)
   }
   return q
@@ -124,6 +129,7 @@ export function signedExposure(ctx: PluginContext): Map<string, number> {
   }
   const withOrders = new Set<string>()
   for (const o of ctx.account.getOpenOrders()) if (!o.reduceOnly) withOrders.add(o.symbol)
+  for (const o of ctx.account.getPendingOrders?.() ?? []) withOrders.add(o.symbol)
   for (const symbol of withOrders) {
     const price = priceOf(symbol, Number.NaN)
     if (!Number.isFinite(price)) continue

@@ -101,5 +101,11 @@ function describe(event: EngineEvent): EventLine {
         time: event.time,
         text: `${event.symbol} ${event.side} ${event.quantity} without a stop since ${new Date(event.since).toISOString()}`,
       }
+    case 'protection':
+      return {
+        type: event.type,
+        time: event.time,
+        text: `${event.symbol} ${event.step} #${event.attempt}: ${event.reason}`,
+      }
   }
 }

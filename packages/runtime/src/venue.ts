@@ -188,6 +188,11 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
           logger.warn('order rejected', { symbol: event.request.symbol, error: event.error.message })
         else if (event.type === 'unprotected')
           logger.error('position without a stop', { symbol: event.symbol, since: event.since })
+        else if (event.type === 'protection') {
+          const fields = { symbol: event.symbol, attempt: event.attempt, reason: event.reason }
+          if (event.step === 'halt') logger.error('protection: halt (the close failed too)', fields)
+          else logger.warn(`protection: ${event.step}`, fields)
+        }
         options.onEvent?.(event)
       },
     })

@@ -1,4 +1,5 @@
 import type {
+  AccountView,
   Clock,
   EventBus,
   ExchangePort,
@@ -33,6 +34,8 @@ export interface EngineContextOptions<E extends ExchangePort = SimulatedExchange
   readonly exchange: E
   readonly plugins: SortedPlugins
   readonly logger: Logger
+  /** The account plugins see. @default the exchange's */
+  readonly account?: AccountView | undefined
 }
 
 /** Builds the shared engine context, with one frozen {@link PluginContext} per plugin. */
@@ -48,7 +51,7 @@ export function createEngineContext<E extends ExchangePort = SimulatedExchange>(
         clock: options.clock,
         logger: options.logger.child({ plugin: plugin.name }),
         exchange: options.exchange,
-        account: options.exchange.account,
+        account: options.account ?? options.exchange.account,
         bus: options.bus,
       }),
     )

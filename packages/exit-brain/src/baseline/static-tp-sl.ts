@@ -1,7 +1,7 @@
 import { definePlugin } from '@quantum/core'
 import type { ExitActions, Fill, PluginContext, Position } from '@quantum/core'
 import { z } from 'zod'
-import { bracketOrders, TargetTypeSchema, workingExitIds } from '../bracket.js'
+import { bracketOrders, rebracket, TargetTypeSchema, workingExitIds } from '../bracket.js'
 
 const options = z.strictObject({
   /** Take-profit distance from the average entry, as a fraction (0.05 = 5%). @default 0.05 */
@@ -15,7 +15,8 @@ const options = z.strictObject({
 /**
  * The seed's static exit, the baseline the Exit Brain is measured against: when a position opens (or
  * grows) a reduce-only STOP_MARKET at `entry ∓ stopLossPct` and a TAKE_PROFIT_MARKET at
- * `entry ± takeProfitPct` for the whole quantity; when the position goes flat, the other leg is cancelled.
+ * `entry ± takeProfitPct` for the whole quantity (a new stop is accepted before the old one is
+ * cancelled); when the position goes flat, the other leg is cancelled.
  * @example staticTpSl({ takeProfitPct: 0.05, stopLossPct: 0.02 })
  */
 export const staticTpSl = definePlugin({
@@ -29,7 +30,7 @@ export const staticTpSl = definePlugin({
       if (fill.reduceOnly) return undefined
       const entry = position.entryPrice
       const distances = { stop: entry * opts.stopLossPct, target: entry * opts.takeProfitPct }
-      return { cancel: working, place: bracketOrders(position, distances, opts.target) }
+      return rebracket(ctx, fill.symbol, bracketOrders(position, distances, opts.target))
     },
   }),
 })

@@ -1,7 +1,7 @@
 import { Atr, definePlugin } from '@quantum/core'
 import type { ExitActions, Fill, MarketBar, PluginContext, Position } from '@quantum/core'
 import { z } from 'zod'
-import { bracketOrders, workingExitIds } from '../bracket.js'
+import { bracketOrders, rebracket, workingExitIds } from '../bracket.js'
 
 const options = z.strictObject({
   /** ATR period (Wilder). @default 14 */
@@ -15,7 +15,10 @@ const options = z.strictObject({
 /**
  * Protective exit: when a position opens (or grows), places a reduce-only STOP_MARKET at
  * `entry ∓ stopAtr·ATR` and a TAKE_PROFIT_MARKET at `entry ± targetAtr·ATR`, with the ATR of the last
- * closed bar before the fill (the signal bar). When the position goes flat, the other leg is cancelled.
+ * closed bar before the fill (the signal bar); a position that grows gets a new bracket, its new stop
+ * accepted before the old one is cancelled. When the position goes flat, the other leg is cancelled.
+ * Before the ATR is known the working exits are kept and the engine's protection ladder protects the
+ * position on a venue.
  * @example atrStopTarget({ period: 14, stopAtr: 2, targetAtr: 3 })
  */
 export const atrStopTarget = definePlugin({
@@ -45,13 +48,14 @@ export const atrStopTarget = definePlugin({
         if (fill.reduceOnly) return undefined
         const atr = atrOf(fill.symbol).value
         if (!Number.isFinite(atr)) {
-          ctx.logger.warn('no ATR yet: position left without stop/target', { symbol: fill.symbol })
-          return working.length > 0 ? { cancel: working } : undefined
+          ctx.logger.warn('no ATR yet: no new stop/target (working exits kept)', { symbol: fill.symbol })
+          return undefined
         }
-        return {
-          cancel: working,
-          place: bracketOrders(position, { stop: opts.stopAtr * atr, target: opts.targetAtr * atr }),
-        }
+        return rebracket(
+          ctx,
+          fill.symbol,
+          bracketOrders(position, { stop: opts.stopAtr * atr, target: opts.targetAtr * atr }),
+        )
       },
     }
   },

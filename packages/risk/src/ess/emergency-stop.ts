@@ -356,8 +356,17 @@ export class EmergencyStop {
     if (stale !== undefined) this.trip(stale, { trigger: 'stale-data', time })
   }
 
-  /** Feeds an engine event (error bursts); called by the ESS guard's bus subscription. */
+  /**
+   * Feeds an engine event (error bursts; the kernel's protection ladder halting: a position it could
+   * neither protect nor close trips the ESS whatever its state); called by the ESS guard's bus subscription.
+   */
   onEvent(event: EngineEvent, time: number): void {
+    if (event.type === 'protection' && event.step === 'halt') {
+      return this.trip(`${event.symbol}: no stop could be placed and the close failed (${event.reason})`, {
+        trigger: 'protection',
+        time,
+      })
+    }
     const burst = this.options.errorBurst
     if (burst === false) return
     if (!(event.type === 'order-rejected' || event.type === 'cancel-rejected' || event.type === 'plugin-error')) return

@@ -19,8 +19,9 @@ const described = z.record(z.string(), z.unknown())
  * - `risk:ess` (guard, tier `pre`): loads the saved state at setup, checks the triggers on every bar,
  *   counts exchange and plugin errors, and while TRIPPED denies every intent that is not reduce-only;
  * - `risk:ess-flatten` (exit, tier `pre`, so it wins first-exit-wins): while TRIPPED, on each bar of a
- *   symbol, cancels the symbol's working orders and closes its position with a reduce-only market order
- *   (sent directly: closing is never blocked by a guard).
+ *   symbol, closes its position with a reduce-only market order first (sent directly: closing is never
+ *   blocked by a guard), then cancels its other working orders; its stops stay until the position is
+ *   flat (see {@link flattenActions}).
  * @example
  * const ess = new EmergencyStop({ dailyDrawdownPct: 0.05 })
  * export default defineConfig({ plugins: [...strategy, ...emergencyStopPlugins(ess)] })
@@ -62,21 +63,20 @@ export function emergencyStopPlugins(ess: EmergencyStop): [RiskGuardPlugin, Exit
   return [guard, flatten]
 }
 
-/** Cancel every working order of `symbol` and close its position at market, reduce-only. */
+/**
+ * Flattens `symbol`: closes its position at market (reduce-only) **first**, and only once the close is
+ * accepted cancels the working orders that are not its stops (entries, targets); the stops stay until
+ * the close has filled (a refused close, e.g. during an order-endpoint outage, leaves the position
+ * protected). When flat, cancels whatever is left.
+ */
 export function flattenActions(symbol: string, ctx: PluginContext): ExitActions | undefined {
   const position = ctx.account.getPosition(symbol)
-  if (position.side === 'FLAT') return ctx.account.getOpenOrders(symbol).length > 0 ? { cancelAll: true } : undefined
+  const working = ctx.account.getOpenOrders(symbol)
+  if (position.side === 'FLAT') return working.length > 0 ? { cancelAll: true } : undefined
+  const closing = position.side === 'LONG' ? 'SELL' : 'BUY'
+  const others = working.filter((o) => !(o.type === 'STOP_MARKET' && o.reduceOnly && o.side === closing))
   return {
-    cancelAll: true,
-    place: [
-      {
-        symbol,
-        side: position.side === 'LONG' ? 'SELL' : 'BUY',
-        type: 'MARKET',
-        quantity: position.quantity,
-        reduceOnly: true,
-        tag: 'ess-flatten',
-      },
-    ],
+    close: { symbol, side: closing, type: 'MARKET', quantity: position.quantity, reduceOnly: true, tag: 'ess-flatten' },
+    ...(others.length > 0 ? { cancel: others.map((o) => o.id) } : {}),
   }
 }

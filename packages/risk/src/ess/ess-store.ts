@@ -14,7 +14,14 @@ export const EssStateSchema = z.enum(['ARMED', 'TRIPPED', 'DISARMED'])
 export type EssState = z.infer<typeof EssStateSchema>
 
 /** What trips the emergency stop. */
-export const EssTriggerSchema = z.enum(['daily-drawdown', 'open-loss', 'error-burst', 'stale-data', 'manual'])
+export const EssTriggerSchema = z.enum([
+  'daily-drawdown',
+  'open-loss',
+  'error-burst',
+  'stale-data',
+  'manual',
+  'protection',
+])
 /** What trips the emergency stop. */
 export type EssTrigger = z.infer<typeof EssTriggerSchema>
 

@@ -1,14 +1,25 @@
 import type { EventBus, ExchangePort, ExitActions, OrderIntent, SimulatedExchange } from '../../types.js'
-import { CommandQueue } from './command-queue.js'
 import type { OrderRequest } from '../../schemas.js'
-import { executeSync, exitCommands, intentCommands, leverageOf, runAsync, runSync, type RiskCheck } from './commands.js'
+import {
+  executeAsync,
+  executeSync,
+  exitCommands,
+  leverageOf,
+  placeAsync,
+  runAsync,
+  runSync,
+  type RiskCheck,
+} from './commands.js'
+import type { PendingEntries } from './pending-entries.js'
+import { SymbolLanes, type Lane } from './symbol-lanes.js'
 
 const NO_REQUEST: OrderRequest = { symbol: 'NONE', side: 'BUY', type: 'MARKET', quantity: 1 }
 
 /**
  * Where the kernel's orders go. Two lanes: `protect` carries exit policies' actions (stops, targets,
- * closes) and `enter` carries the pipeline's approved intents. Today both keep their order of arrival;
- * the lanes exist so a venue sink can give protective commands priority and drop stale entries.
+ * closes, the protection ladder's stops and closes) and `enter` carries the pipeline's approved intents.
+ * The paper exchange's sink applies both at once; a venue's sink runs a symbol's protective actions
+ * ahead of its queued entries ({@link queueSink}).
  */
 export interface CommandSink {
   /** Sends an approved intent of the pipeline (entry lane). */
@@ -52,24 +63,50 @@ export function directSink(exchange: SimulatedExchange, bus: EventBus, checkRisk
   }
 }
 
+/** Options of {@link queueSink}. */
+export interface QueueSinkOptions {
+  readonly checkRisk: RiskCheck
+  readonly onError: (error: unknown) => void
+  /** Entries on their way (the live account view adds them to the exposure). @default not tracked */
+  readonly pending?: PendingEntries | undefined
+  /** After each command rule of a symbol has run (the protection ladder re-checks then). */
+  readonly onSettled?: ((symbol: string, lane: Lane) => void) | undefined
+}
+
 /**
- * A venue's sink: one serial queue, so orders reach the venue in the order they were decided and each
- * command waits for the previous one's acknowledgement (a replaced stop is cancelled only once its
- * replacement is accepted). A failing command never stops the queue: its error goes to `onError`.
+ * A venue's sink: one serial queue per symbol ({@link SymbolLanes}), so a symbol's orders reach the venue
+ * in the order they were decided and each command waits for the previous one's answer (a replaced stop
+ * is cancelled only once its replacement is accepted), protective actions go ahead of the symbol's
+ * queued entries, and a slow request holds up its own symbol only. A failing command never stops a
+ * queue: its error goes to `onError`.
  */
-export function queueSink(
-  exchange: ExchangePort,
-  bus: EventBus,
-  options: { readonly checkRisk: RiskCheck; readonly onError: (error: unknown) => void },
-): CommandSink {
-  const queue = new CommandQueue(options.onError)
+export function queueSink(exchange: ExchangePort, bus: EventBus, options: QueueSinkOptions): QueueSink {
+  const lanes = new SymbolLanes(options.onError, options.onSettled)
+  const pending = options.pending
   return {
-    enter: (intent) => void queue.push(() => runAsync(exchange, bus, intentCommands(intent))),
-    protect: (symbol, actions) =>
-      void queue.push(() => runAsync(exchange, bus, exitCommands(symbol, actions, options.checkRisk))),
-    get pending() {
-      return queue.size
+    enter(intent) {
+      const entry = pending?.add(intent)
+      lanes.push(intent.symbol, 'enter', async () => {
+        if (entry !== undefined) pending!.sending(entry)
+        const leverage = leverageOf(intent)
+        const levered =
+          leverage === undefined || (await executeAsync(exchange, bus, { kind: 'leverage', leverage, request: intent }))
+        const order = levered ? await placeAsync(exchange, bus, intent) : undefined
+        if (entry !== undefined) pending!.answered(entry, order)
+      })
     },
-    drain: () => queue.drain(),
+    protect: (symbol, actions) =>
+      lanes.push(symbol, 'protect', () => runAsync(exchange, bus, exitCommands(symbol, actions, options.checkRisk))),
+    busy: (symbol, lane) => lanes.busy(symbol, lane),
+    get pending() {
+      return lanes.pending
+    },
+    drain: () => lanes.drain(),
   }
+}
+
+/** A venue's sink, with what the protection ladder asks of it. */
+export interface QueueSink extends CommandSink {
+  /** Rules of `lane` queued or in flight for `symbol`. */
+  busy(symbol: string, lane: Lane): number
 }

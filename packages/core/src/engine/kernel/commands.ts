@@ -5,7 +5,7 @@
  * serial queue (see `command-sink.ts`).
  * @packageDocumentation
  */
-import type { OrderRequest } from '../../schemas.js'
+import type { Order, OrderRequest } from '../../schemas.js'
 import type { EventBus, ExchangePort, ExitActions, OrderIntent, SimulatedExchange } from '../../types.js'
 
 /** One exchange command. */
@@ -47,12 +47,14 @@ export function* intentCommands(intent: OrderIntent): CommandRule {
 }
 
 /**
- * Applies an exit policy's actions for `symbol` in the order {@link ExitActions} documents: cancel all,
- * cancel, replace (the new order is placed and accepted **before** the old one is cancelled; a refused
- * new order leaves the old one working), place, then intents through the risk chain (checked when
- * their turn comes, after everything before them has run).
+ * Applies an exit policy's actions for `symbol` in the order {@link ExitActions} documents: the close
+ * (a refused close ends the rule: nothing is cancelled), cancel all, cancel, replace (the new order is
+ * placed and accepted **before** the old one is cancelled; a refused new order leaves the old one
+ * working), place, then intents through the risk chain (checked when their turn comes, after
+ * everything before them has run).
  */
 export function* exitCommands(symbol: string, actions: ExitActions, checkRisk: RiskCheck): CommandRule {
+  if (actions.close !== undefined && !(yield { kind: 'place', request: actions.close })) return
   if (actions.cancelAll === true) yield { kind: 'cancel-all', symbol }
   for (const orderId of actions.cancel ?? []) yield { kind: 'cancel', symbol, orderId }
   for (const r of actions.replace ?? []) {
@@ -101,13 +103,25 @@ export function executeSync(exchange: SimulatedExchange, bus: EventBus, command:
   }
 }
 
+/** Places an order on a venue and waits for its answer: the order, or `undefined` after a refusal (an event). */
+export async function placeAsync(
+  exchange: ExchangePort,
+  bus: EventBus,
+  request: OrderRequest,
+): Promise<Order | undefined> {
+  try {
+    return await exchange.placeOrder(request)
+  } catch (error) {
+    reportRefusal(bus, { kind: 'place', request }, error)
+    return undefined
+  }
+}
+
 /** Runs one command on a venue and waits for its answer; a refusal becomes an event. */
 export async function executeAsync(exchange: ExchangePort, bus: EventBus, command: Command): Promise<boolean> {
+  if (command.kind === 'place') return (await placeAsync(exchange, bus, command.request)) !== undefined
   try {
     switch (command.kind) {
-      case 'place':
-        await exchange.placeOrder(command.request)
-        break
       case 'cancel':
         await exchange.cancelOrder(command.symbol, command.orderId)
         break

@@ -61,6 +61,7 @@ export class RunEventLog {
         if (this.riskStates.length < this.keep) this.riskStates.push(event)
         return this.note(event)
       case 'unprotected':
+      case 'protection':
       case 'liquidation':
         return this.note(event)
       case 'order':

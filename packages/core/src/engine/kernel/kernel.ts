@@ -27,6 +27,8 @@ import { sizeDecisions } from '../operators/size-decisions.js'
 import { guard, reportFailure, sortPlugins } from '../plugin-driver.js'
 import { directSink, queueSink, type CommandSink } from './command-sink.js'
 import { createMarketStep, type BarDetail } from './market-step.js'
+import { PendingEntries, withPendingOrders } from './pending-entries.js'
+import { ProtectionLadder, type ProtectionOptions } from './protection.js'
 import { ProtectionWatchdog } from './protection-watchdog.js'
 import { RunRecorder, type EngineOutput } from './run-recorder.js'
 
@@ -57,6 +59,11 @@ export type KernelOptions = KernelVenue & {
   readonly keepNotable?: number | undefined
   /** Raise `unprotected` for a position without a stop for longer than this (ms). @default off */
   readonly protectionGraceMs?: number | undefined
+  /**
+   * The protection ladder (venue sinks only): a position without a reduce-only stop gets one from the
+   * engine, then is closed, then trading halts ({@link ProtectionLadder}). @default off
+   */
+  readonly protection?: ProtectionOptions | undefined
 }
 
 /** A wired kernel, ready for bars. */
@@ -91,6 +98,9 @@ export function createKernel(options: KernelOptions): Kernel {
   const exchange: ExchangePort = 'paper' in options ? options.paper : options.exchange
   const bus = createEventBus()
   const plugins = sortPlugins(options.plugins, options.mode)
+  const direct = paper !== undefined && (!('sink' in options) || options.sink !== 'queue')
+  // A venue's entries take time to reach the book: guards see them through the account view meanwhile.
+  const pending = direct ? undefined : new PendingEntries(() => options.clock.now())
   const engine = createEngineContext<ExchangePort>({
     mode: options.mode,
     clock: options.clock,
@@ -98,6 +108,7 @@ export function createKernel(options: KernelOptions): Kernel {
     exchange,
     plugins,
     logger: options.logger,
+    ...(pending === undefined ? {} : { account: withPendingOrders(exchange.account, pending) }),
   })
   const recorder = new RunRecorder({
     capacity: options.capacity,
@@ -105,13 +116,22 @@ export function createKernel(options: KernelOptions): Kernel {
     now: () => options.clock.now(),
   })
   const checkRisk = riskCheckOf(engine)
-  const sink =
-    paper !== undefined && (!('sink' in options) || options.sink !== 'queue')
-      ? directSink(paper, bus, checkRisk)
-      : queueSink(exchange, bus, {
-          checkRisk,
-          onError: (error) => reportFailure(bus, { plugin: 'engine:kernel', hook: 'command' }, error),
-        })
+  let ladder: ProtectionLadder | undefined
+  const venueSink = direct
+    ? undefined
+    : queueSink(exchange, bus, {
+        checkRisk,
+        pending,
+        onError: (error) => reportFailure(bus, { plugin: 'engine:kernel', hook: 'command' }, error),
+        onSettled: (symbol) => ladder?.check(symbol),
+      })
+  const sink: CommandSink = venueSink ?? directSink(paper!, bus, checkRisk)
+  if (venueSink !== undefined && options.protection !== undefined) {
+    ladder = new ProtectionLadder(
+      { exchange, sink: venueSink, bus, scheduler: options.clock.scheduler },
+      options.protection,
+    )
+  }
   const watchdog =
     options.protectionGraceMs === undefined ? undefined : new ProtectionWatchdog(options.protectionGraceMs)
   let unprotected = 0
@@ -126,6 +146,7 @@ export function createKernel(options: KernelOptions): Kernel {
   // Observers, the recorder and the caller see every event, in this order.
   const observers = plugins.observers
   const onBusEvent = (event: EngineEvent): void => {
+    ladder?.onEvent(event)
     // An observer failing on its own failure report would recurse forever: those go to the log only.
     if (!(event.type === 'plugin-error' && event.hook === 'onEvent')) {
       for (const plugin of observers) {
@@ -148,9 +169,11 @@ export function createKernel(options: KernelOptions): Kernel {
   }
   const onExchangeEvent = (event: ExchangeEvent): void => {
     if (event.type === 'fill' || event.type === 'liquidation') {
+      pending?.onFill(event.fill)
       recorder.onFill(event.fill, event.position)
       bus.emit(event)
       onFill(event.fill, event.position)
+      ladder?.check(event.fill.symbol)
       watch()
       return
     }
@@ -168,6 +191,7 @@ export function createKernel(options: KernelOptions): Kernel {
     afterBar: (bar) => {
       recorder.afterBar(bar.openTime, account.getEquity())
       afterBar?.(bar)
+      ladder?.check(bar.symbol)
       watch()
     },
   })
@@ -183,6 +207,7 @@ export function createKernel(options: KernelOptions): Kernel {
     },
     async setup() {
       for (const plugin of plugins.all) await plugin.setup?.(engine.contextOf(plugin))
+      ladder?.start() // positions adopted at start (orphans) are protected before the first bar
     },
     run: (bars) =>
       new Observable<MarketBar>((subscriber) =>
@@ -205,6 +230,7 @@ export function createKernel(options: KernelOptions): Kernel {
     },
     close: () =>
       (closed ??= (async () => {
+        ladder?.stop()
         await sink.drain()
         for (const plugin of [...plugins.all].reverse()) {
           await guard(bus, { plugin: plugin.name, hook: 'dispose' }, () => plugin.dispose?.())

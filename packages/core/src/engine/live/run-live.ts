@@ -4,6 +4,7 @@ import type { Fill } from '../../schemas.js'
 import type { Clock, EngineEvent, Logger, MarketBar, QuantumPlugin, RunMode } from '../../types.js'
 import { createKernel, type KernelVenue } from '../kernel/kernel.js'
 import type { BarDetail } from '../kernel/market-step.js'
+import type { ProtectionOptions } from '../kernel/protection.js'
 import type { EngineOutput } from '../kernel/run-recorder.js'
 import { silentLogger } from '../logger.js'
 
@@ -31,6 +32,13 @@ export interface LiveRunBaseOptions {
   readonly onEvent?: (event: EngineEvent) => void
   /** A position without a working reduce-only stop for longer than this raises `unprotected`. @default 10000 */
   readonly protectionGraceMs?: number
+  /**
+   * The kernel's protection ladder: a position without a reduce-only stop for its whole size gets one
+   * from the engine, is then closed, then trading halts (`protection` events). On by default on a venue
+   * (`exchange`); off on the paper exchange, whose runs must equal their backtests. `false` turns it off.
+   * @default {} on a venue, off on paper
+   */
+  readonly protection?: ProtectionOptions | false
   /** Called after each bar's market step (exchange, guards, exits), before the agents (equity curves). */
   readonly afterBar?: (bar: MarketBar) => void
   /** Paper only: finer candles the paper exchange fills against inside each bar (a replay's `data.detail`). @default none */
@@ -66,6 +74,12 @@ export interface LiveRun {
   output(): EngineOutput
 }
 
+/** The ladder's options: given ones, else on for a venue and off for the paper exchange. */
+function protectionOf(options: LiveRunOptions): ProtectionOptions | undefined {
+  if (options.protection === false) return undefined
+  return options.protection ?? ('exchange' in options ? {} : undefined)
+}
+
 /** Wall time, with RxJS's async scheduler. */
 const wallClock: Clock = { now: () => Date.now(), scheduler: asyncScheduler }
 
@@ -94,6 +108,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     afterBar: options.afterBar,
     detail: options.detail,
     protectionGraceMs: options.protectionGraceMs ?? 10_000,
+    protection: protectionOf(options),
   })
   const summary = (): LiveSummary => ({
     bars: kernel.recorder.bars,
