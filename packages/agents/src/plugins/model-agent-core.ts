@@ -134,20 +134,42 @@ class ModelAgentState {
     this.input = new Float32Array(config.window * config.features.length)
   }
 
-  /** The signal of one prediction: `probs[at..at+2]` (SELL, HOLD, BUY) from the model described by `meta`. */
-  signal(bar: MarketBar, out: { probs: Float32Array; at: number; meta: Readonly<Record<string, unknown>> }): Signal {
+  /**
+   * The signal of one prediction: `probs[at..at+2]` (SELL, HOLD, BUY) from the model described by `meta`;
+   * `checked` when `probabilityIssue` already passed on these probabilities (batch results).
+   */
+  signal(
+    bar: MarketBar,
+    out: { probs: Float32Array; at: number; meta: Readonly<Record<string, unknown>> },
+    checked = false,
+  ): Signal {
     const { probs, at, meta } = out
-    const issue = probabilityIssue(probs, at)
-    const base = { agent: this.config.name, symbol: bar.symbol, time: bar.openTime }
+    const issue = checked ? undefined : probabilityIssue(probs, at)
     if (issue !== undefined) {
       this.refuse(issue, bar)
-      return { ...base, action: 'HOLD', confidence: 0, meta: { ...meta, reason: issue } }
+      const refused = { ...meta, reason: issue }
+      return {
+        agent: this.config.name,
+        symbol: bar.symbol,
+        time: bar.openTime,
+        action: 'HOLD',
+        confidence: 0,
+        meta: refused,
+      }
     }
     this.counters.predictions++
     const probabilities = { SELL: unit(probs[at]!), HOLD: unit(probs[at + 1]!), BUY: unit(probs[at + 2]!) }
     const top = topClass(probs, at)
     const k = probs[at + top]! >= this.config.minConfidence ? top : 1
-    return { ...base, action: ACTIONS[k], confidence: unit(probs[at + k]!), probabilities, meta }
+    return {
+      agent: this.config.name,
+      symbol: bar.symbol,
+      time: bar.openTime,
+      action: ACTIONS[k],
+      confidence: unit(probs[at + k]!),
+      probabilities,
+      meta,
+    }
   }
 
   private refuse(reason: string, bar: MarketBar): void {
@@ -165,7 +187,7 @@ class ModelAgentState {
   fromPrepared(p: Prepared, bar: MarketBar): Signal | undefined {
     const status = p.status[bar.index]
     if (status === ROW_OK || status === ROW_INVALID_OUTPUT)
-      return this.signal(bar, { probs: p.probs, at: bar.index * 3, meta: p.meta })
+      return this.signal(bar, { probs: p.probs, at: bar.index * 3, meta: p.meta }, status === ROW_OK)
     this.counters.skippedNoInput++
     return undefined
   }

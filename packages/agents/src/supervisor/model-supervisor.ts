@@ -42,12 +42,14 @@ interface Call {
   readonly price: number
 }
 
-/** What the supervisor tracks per agent. */
+/** What the supervisor tracks per agent (counts kept as the windows move, so a check reads no window). */
 class AgentWatch {
   readonly actions: SignalAction[] = []
   readonly counts: Record<SignalAction, number> = { BUY: 0, SELL: 0, HOLD: 0 }
   readonly pending = new Map<string, Call[]>()
   readonly outcomes: { hit: boolean; confidence: number }[] = []
+  /** Hits among `outcomes`. */
+  hits = 0
   baseHits = 0
   baseCount = 0
   readonly active = new Set<FindingKind>()
@@ -62,52 +64,73 @@ class AgentWatch {
 
   judge(hit: boolean, confidence: number): void {
     this.outcomes.push({ hit, confidence })
+    if (hit) this.hits++
     if (this.outcomes.length <= this.opts.outcomeWindow) return
     const old = this.outcomes.shift()!
     this.baseCount++
-    if (old.hit) this.baseHits++
+    if (old.hit) {
+      this.baseHits++
+      this.hits--
+    }
+  }
+
+  /** The most frequent action of the window (ties: BUY, then SELL, then HOLD) and its count. */
+  top(): [SignalAction, number] {
+    const { BUY, SELL, HOLD } = this.counts
+    if (SELL > BUY) return HOLD > SELL ? ['HOLD', HOLD] : ['SELL', SELL]
+    return HOLD > BUY ? ['HOLD', HOLD] : ['BUY', BUY]
+  }
+
+  /** Mean confidence of the judged calls in the window (summed in window order). */
+  meanConfidence(): number {
+    let sum = 0
+    for (const o of this.outcomes) sum += o.confidence
+    return sum / this.outcomes.length
   }
 }
 
-/** A measured check: its value, limit and whether it fails. */
-type Check = { kind: FindingKind; value: number; limit: number; failed: boolean; message: string } | undefined
+/** A measured check: its value, limit, whether it fails, and its message (built only when reported). */
+type Check = { kind: FindingKind; value: number; limit: number; failed: boolean; message: () => string }
 
-function checks(w: AgentWatch, opts: Opts): Check[] {
+/**
+ * Runs the checks of `w` that have enough data, calling `visit` for each (no allocation beyond the
+ * check records when nothing changes).
+ */
+function checks(w: AgentWatch, opts: Opts, visit: (check: Check) => void): void {
   const n = w.actions.length
-  const [top, count] = (Object.entries(w.counts) as [SignalAction, number][]).reduce((a, b) => (b[1] > a[1] ? b : a))
-  const share = n === 0 ? 0 : count / n
-  const stuck: Check =
-    n < opts.minSignals
-      ? undefined
-      : {
-          kind: 'stuck-class',
-          value: share,
-          limit: opts.maxClassShare,
-          failed: share > opts.maxClassShare,
-          message: `${(share * 100).toFixed(1)}% of the last ${n} signals are ${top}`,
-        }
+  if (n >= opts.minSignals) {
+    const [top, count] = w.top()
+    const share = count / n
+    visit({
+      kind: 'stuck-class',
+      value: share,
+      limit: opts.maxClassShare,
+      failed: share > opts.maxClassShare,
+      message: () => `${(share * 100).toFixed(1)}% of the last ${n} signals are ${top}`,
+    })
+  }
   const m = w.outcomes.length
-  if (m < opts.minOutcomes) return [stuck]
-  const hitRate = w.outcomes.filter((o) => o.hit).length / m
-  const meanConf = w.outcomes.reduce((a, o) => a + o.confidence, 0) / m
+  if (m < opts.minOutcomes) return
+  const hitRate = w.hits / m
+  const meanConf = w.meanConfidence()
   const gap = Math.abs(meanConf - hitRate)
-  const calibration: Check = {
+  visit({
     kind: 'calibration-drift',
     value: gap,
     limit: opts.maxCalibrationGap,
     failed: gap > opts.maxCalibrationGap,
-    message: `mean confidence ${meanConf.toFixed(3)} vs hit rate ${hitRate.toFixed(3)} over ${m} calls`,
-  }
-  if (w.baseCount < opts.minOutcomes) return [stuck, calibration]
+    message: () => `mean confidence ${meanConf.toFixed(3)} vs hit rate ${hitRate.toFixed(3)} over ${m} calls`,
+  })
+  if (w.baseCount < opts.minOutcomes) return
   const drop = w.baseHits / w.baseCount - hitRate
-  const decay: Check = {
+  visit({
     kind: 'accuracy-decay',
     value: drop,
     limit: opts.maxAccuracyDrop,
     failed: drop > opts.maxAccuracyDrop,
-    message: `hit rate ${hitRate.toFixed(3)} over the last ${m} calls, ${(w.baseHits / w.baseCount).toFixed(3)} before`,
-  }
-  return [stuck, calibration, decay]
+    message: () =>
+      `hit rate ${hitRate.toFixed(3)} over the last ${m} calls, ${(w.baseHits / w.baseCount).toFixed(3)} before`,
+  })
 }
 
 /**
@@ -187,11 +210,11 @@ function resolve(w: AgentWatch, at: { symbol: string; bar: number; price: number
 
 /** Raises findings that start failing and clears those that recover. */
 function review(w: AgentWatch, at: { agent: string; time: number; opts: Opts; ctx: PluginContext }): void {
-  for (const check of checks(w, at.opts)) {
-    if (check === undefined) continue
-    const { kind, value, limit, message } = check
+  checks(w, at.opts, (check) => {
+    const { kind, value, limit } = check
     if (check.failed && !w.active.has(kind)) {
       w.active.add(kind)
+      const message = check.message()
       at.opts.handle.raise({ agent: at.agent, kind, time: at.time, value, limit, message }, at.opts.mode === 'enforce')
       at.ctx.logger.warn('model supervisor finding', {
         agent: at.agent,
@@ -206,5 +229,5 @@ function review(w: AgentWatch, at: { agent: string; time: number; opts: Opts; ct
       at.opts.handle.clear(at.agent, kind)
       at.ctx.logger.info('model supervisor finding cleared', { agent: at.agent, kind, value, limit, time: at.time })
     }
-  }
+  })
 }

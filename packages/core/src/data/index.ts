@@ -6,7 +6,6 @@
 export {
   candleAt,
   marketBarAt,
-  lowerBound,
   medianSpacing,
   seriesLength,
   sliceSeries,

@@ -25,7 +25,8 @@ type MutableBar = { -readonly [K in keyof MarketBar]: MarketBar[K] }
  */
 export function barSource(series: readonly ResultSeries[], options: BarSourceOptions = {}): Observable<MarketBar> {
   const chunk = options.chunk ?? 65_536
-  const order = options.order ?? singleSeriesOrder(series)
+  // One series without an order: row k is bar k (no visiting-order arrays of the series' length).
+  const order = options.order ?? checkSingleSeries(series)
   return new Observable<MarketBar>((subscriber) => {
     const bars: MutableBar[] = series.map((s) => ({
       symbol: s.symbol,
@@ -37,14 +38,14 @@ export function barSource(series: readonly ResultSeries[], options: BarSourceOpt
       close: 0,
       volume: 0,
     }))
-    const total = order.row.length
+    const total = order === undefined ? (series[0] as ResultSeries).openTime.length : order.row.length
     let k = 0
     let timer: ReturnType<typeof setImmediate> | undefined
     const pump = (): void => {
       const end = Math.min(total, k + chunk)
       for (; k < end && !subscriber.closed; k++) {
-        const si = order.seriesIndex[k] as number
-        const i = order.row[k] as number
+        const si = order === undefined ? 0 : (order.seriesIndex[k] as number)
+        const i = order === undefined ? k : (order.row[k] as number)
         const s = series[si] as ResultSeries
         const bar = bars[si] as MutableBar
         bar.index = i
@@ -67,10 +68,7 @@ export function barSource(series: readonly ResultSeries[], options: BarSourceOpt
   })
 }
 
-function singleSeriesOrder(series: readonly ResultSeries[]): BarOrder {
+function checkSingleSeries(series: readonly ResultSeries[]): undefined {
   if (series.length !== 1) throw new Error('barSource needs an explicit order for several series')
-  const n = (series[0] as ResultSeries).openTime.length
-  const row = new Uint32Array(n)
-  for (let i = 0; i < n; i++) row[i] = i
-  return { seriesIndex: new Uint8Array(n), row }
+  return undefined
 }

@@ -11,17 +11,19 @@ import { nowOf, type Core } from './core.js'
 import { checkMinNotional, roundOrder, type PrecisionAdjustment } from './precision.js'
 import { PHASE_OPEN, type SymbolState, type WorkingOrder } from './state.js'
 
+function badField(req: OrderRequest, field: string, why: string): never {
+  throw new InvalidOrder(`${req.symbol}: ${field} ${why}`, req.symbol, field)
+}
+
 /** Refuses fields that do not belong to the order type (Binance refuses them too, rather than ignoring). */
 function checkShape(req: OrderRequest): void {
-  const bad = (field: string, why: string): never => {
-    throw new InvalidOrder(`${req.symbol}: ${field} ${why}`, req.symbol, field)
+  const { type } = req
+  if (req.price !== undefined && type !== 'LIMIT') badField(req, 'price', 'is only for LIMIT orders')
+  if (req.triggerPrice !== undefined && (type === 'MARKET' || type === 'LIMIT')) {
+    badField(req, 'triggerPrice', 'is only for STOP_MARKET and TAKE_PROFIT_MARKET orders')
   }
-  if (req.price !== undefined && req.type !== 'LIMIT') bad('price', 'is only for LIMIT orders')
-  if (req.triggerPrice !== undefined && (req.type === 'MARKET' || req.type === 'LIMIT')) {
-    bad('triggerPrice', 'is only for STOP_MARKET and TAKE_PROFIT_MARKET orders')
-  }
-  if (req.quoteQuantity !== undefined && req.type !== 'MARKET') bad('quoteQuantity', 'is only for MARKET orders')
-  if (req.timeInForce !== undefined && req.type !== 'LIMIT') bad('timeInForce', 'is only for LIMIT orders')
+  if (req.quoteQuantity !== undefined && type !== 'MARKET') badField(req, 'quoteQuantity', 'is only for MARKET orders')
+  if (req.timeInForce !== undefined && type !== 'LIMIT') badField(req, 'timeInForce', 'is only for LIMIT orders')
 }
 
 function describe(adjustments: readonly PrecisionAdjustment[]): string {

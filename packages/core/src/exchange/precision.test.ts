@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidOrder } from '../errors.js'
 import type { Instrument } from '../schemas.js'
+import { sfc32 } from '../data/sfc32.js'
 import { bundledInstruments } from './instruments.js'
 import { checkMinNotional, decimalsOf, quantize, roundOrder, roundToTick, truncateToStep } from './precision.js'
 
@@ -59,6 +60,56 @@ describe('quantize', () => {
     expect([decimalsOf(0.001), decimalsOf(0.1), decimalsOf(1), decimalsOf(0), decimalsOf(1e-8)]).toEqual([
       3, 1, 0, 0, 8,
     ])
+  })
+})
+
+/** The decimal definition of quantize, written out with strings and BigInt (the exact reference). */
+function referenceQuantize(
+  value: number,
+  step: number,
+  mode: 'truncate' | 'half-up',
+): { value: number; exact: boolean } {
+  const scaled = (x: number): [bigint, number] => {
+    const [mantissa = '', power = '0'] = String(x).split('e')
+    const [whole = '', frac = ''] = mantissa.split('.')
+    const exp = frac.length - Number(power)
+    const units = BigInt(whole + frac)
+    return exp >= 0 ? [units, exp] : [units * 10n ** BigInt(-exp), 0]
+  }
+  const [vu0, ve] = scaled(value)
+  const [su0, se] = scaled(step)
+  const exp = Math.max(ve, se)
+  const vu = vu0 * 10n ** BigInt(exp - ve)
+  const su = su0 * 10n ** BigInt(exp - se)
+  let q = vu / su
+  const r = vu - q * su
+  if (mode === 'half-up' && 2n * r >= su) q += 1n
+  return { value: Number(`${(q * su).toString()}e-${exp}`), exact: r === 0n }
+}
+
+describe('quantize against its decimal definition', () => {
+  it('should give the decimal answer for random values, values on the grid and half-way values', () => {
+    const random = sfc32(11)
+    const steps = [0.1, 0.01, 0.001, 0.0001, 1e-8, 0.5, 1, 5, 10, 0.25, 0.005, 0.00001]
+    let checked = 0
+    const wrong: string[] = []
+    for (const step of steps) {
+      for (let i = 0; i < 2000; i++) {
+        const magnitude = 10 ** Math.floor(random() * 8 - 3)
+        const onGrid = Number(`${Math.floor(random() * 1e6)}e0`) * step
+        const candidates = [random() * magnitude, onGrid, onGrid + step / 2, Number((random() * 1000).toFixed(3))]
+        for (const value of candidates) {
+          for (const mode of ['truncate', 'half-up'] as const) {
+            const got = quantize(value, step, mode)
+            const want = referenceQuantize(value, step, mode)
+            if (got.value !== want.value || got.exact !== want.exact) wrong.push(`${value} ${step} ${mode}`)
+            checked++
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([])
+    expect(checked).toBe(steps.length * 2000 * 8)
   })
 })
 

@@ -50,6 +50,61 @@ export interface Quantized {
  */
 export function quantize(value: number, step: number, mode: 'truncate' | 'half-up'): Quantized {
   if (step === 0 || !Number.isFinite(value) || value < 0) return { value, exact: true }
+  return quantizeFast(value, step, mode) ?? quantizeExact(value, step, mode)
+}
+
+/** A step as an integer count of `10^-exp` (when both fit a double exactly). */
+interface Grid {
+  readonly units: number
+  readonly exp: number
+  readonly scale: number
+}
+
+const grids = new Map<number, Grid | null>()
+
+function gridOf(step: number): Grid | null {
+  let grid = grids.get(step)
+  if (grid === undefined) {
+    const s = toScaled(step)
+    grid = s.units <= 2n ** 21n && s.exp <= 22 ? { units: Number(s.units), exp: s.exp, scale: 10 ** s.exp } : null
+    if (grids.size < 4096) grids.set(step, grid)
+  }
+  return grid
+}
+
+/** Farthest a float quotient `value / step` below 2^32 can be from the decimal one (with margin). */
+const FAST_MARGIN = 1e-5
+
+/**
+ * The same answer as {@link quantizeExact} from float arithmetic, or undefined when the value is too
+ * close to a grid point (or a half-way point) for floats to decide. Once `q` is decided, `q * units`
+ * and `10^exp` are exact doubles, so their quotient is the correctly rounded decimal `q * step`: the
+ * number that parsing `"<q * su>e-<exp>"` gives.
+ */
+function quantizeFast(value: number, step: number, mode: 'truncate' | 'half-up'): Quantized | undefined {
+  const grid = gridOf(step)
+  const x = value / step
+  if (grid === null || !(x < 2 ** 32)) return undefined
+  const k = Math.floor(x)
+  const frac = x - k
+  if (frac <= FAST_MARGIN || frac >= 1 - FAST_MARGIN) {
+    // On the grid when value is the double of m * step and that decimal has at most 15 digits (then it
+    // is value's shortest representation, the one the exact path reads).
+    const m = frac <= FAST_MARGIN ? k : k + 1
+    const n = m * grid.units
+    if (n < 1e15 && value === (grid.exp === 0 ? n : n / grid.scale)) return { value, exact: true }
+    return undefined
+  }
+  let q = k
+  if (mode === 'half-up') {
+    if (Math.abs(frac - 0.5) <= FAST_MARGIN) return undefined
+    if (frac > 0.5) q = k + 1
+  }
+  const n = q * grid.units
+  return { value: grid.exp === 0 ? n : n / grid.scale, exact: false }
+}
+
+function quantizeExact(value: number, step: number, mode: 'truncate' | 'half-up'): Quantized {
   const v = toScaled(value)
   const s = toScaled(step)
   const exp = Math.max(v.exp, s.exp)
@@ -107,6 +162,9 @@ export interface RoundedAmounts extends OrderAmounts {
   readonly adjustments: readonly PrecisionAdjustment[]
 }
 
+/** The adjustments of an order already on precision (shared: no array per order). */
+const NO_ADJUSTMENTS: readonly PrecisionAdjustment[] = Object.freeze([])
+
 /** Options of {@link roundOrder}. */
 export interface RoundOrderOptions {
   /** Reject off-precision values with {@link InvalidOrder} instead of rounding them. @default false */
@@ -127,12 +185,13 @@ export function roundOrder(
   amounts: OrderAmounts,
   options: RoundOrderOptions = {},
 ): RoundedAmounts {
-  const adjustments: PrecisionAdjustment[] = []
+  const strict = options.strict === true
+  let adjustments: PrecisionAdjustment[] | undefined
   const fix = (field: PrecisionAdjustment['field'], value: number | undefined, step: number): number | undefined => {
     if (value === undefined) return undefined
     const q = quantize(value, step, field === 'quantity' ? 'truncate' : 'half-up')
     if (q.exact) return value
-    if (options.strict === true) {
+    if (strict) {
       const what = field === 'quantity' ? `stepSize ${step}` : `tickSize ${step}`
       throw new InvalidOrder(
         `${instrument.symbol}: ${field} ${value} is not a multiple of ${what}`,
@@ -140,7 +199,7 @@ export function roundOrder(
         field,
       )
     }
-    adjustments.push({ field, from: value, to: q.value })
+    ;(adjustments ??= []).push({ field, from: value, to: q.value })
     return q.value
   }
   const quantity = fix('quantity', amounts.quantity, instrument.stepSize)
@@ -151,7 +210,7 @@ export function roundOrder(
   if (triggerPrice === 0) {
     throw new InvalidOrder(`${instrument.symbol}: triggerPrice rounds to 0`, instrument.symbol, 'triggerPrice')
   }
-  return { type: amounts.type, quantity, price, triggerPrice, adjustments }
+  return { type: amounts.type, quantity, price, triggerPrice, adjustments: adjustments ?? NO_ADJUSTMENTS }
 }
 
 function checkQuantity(instrument: Instrument, amounts: OrderAmounts, quantity: number): void {
