@@ -15,6 +15,7 @@ export const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = 
   'walk-forward': async () => (await import('./walk-forward-cli.js')).runWalkForward,
   runs: async () => (await import('./runs-command.js')).runRunsCommand,
   data: async () => (await import('./data-cli.js')).runData,
+  'check-bias': async () => (await import('./check-bias-cli.js')).runCheckBias,
 }
 
 /** The subcommand `argv` starts with, if any. */
