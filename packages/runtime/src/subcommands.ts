@@ -16,6 +16,7 @@ export const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = 
   runs: async () => (await import('./runs-command.js')).runRunsCommand,
   data: async () => (await import('./data-cli.js')).runData,
   'check-bias': async () => (await import('./check-bias-cli.js')).runCheckBias,
+  worker: async () => (await import('./worker-cli.js')).runWorker,
 }
 
 /** The subcommand `argv` starts with, if any. */
