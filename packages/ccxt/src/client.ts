@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import { loadCcxt } from './load-ccxt.js'
 import type { Credentials, VenueMode } from './credentials.js'
+import type { HistoryClient } from './history-rows.js'
 import type { OhlcvClient } from './kline-feed.js'
 
 /** A market as ccxt lists it (only what the adapter reads). */
@@ -202,4 +203,18 @@ export function createEmulatorClient(
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.recvWindow === undefined ? {} : { recvWindow: options.recvWindow }),
   })
+}
+
+/**
+ * A public (no key) client for history downloads (`downloadHistory`): Binance USD-M, or the local
+ * emulator given as `transport`; ccxt's throttle on unless `throttle: false`.
+ * @throws {MissingDependencyError} when the optional package `ccxt` is not installed.
+ * @example const client = await createHistoryClient({ transport: { restUrl, wsUrl } })
+ */
+export async function createHistoryClient(
+  input: Pick<UsdmClientInput, 'transport' | 'timeoutMs' | 'throttle'> = {},
+): Promise<HistoryClient> {
+  const client = await createUsdmClient({ mode: 'live', ...input })
+  // ccxt.binanceusdm has fetchFundingRateHistory and fetchOHLCV's params; UsdmClient lists only what trading uses.
+  return client as unknown as HistoryClient
 }

@@ -2,7 +2,7 @@
  * `@quantum/ccxt`: Binance USD-M futures through ccxt — the exchange port of the testnet (Binance demo
  * trading) and live modes. The public surface is the adapter (`BinanceUsdmExchange`), its client
  * (`createUsdmClient`, `createEmulatorClient`), credentials from the environment, the venue's markets
- * and its kline feed. What the adapter is made of (error mapping, order preparation and mapping,
+ * its kline feed and history downloads (candles, mark-price candles, funding rates). What the adapter is made of (error mapping, order preparation and mapping,
  * idempotent retries, used-weight tracking, the local account) is internal.
  * @packageDocumentation
  */
@@ -11,10 +11,19 @@ export type { Credentials, VenueMode } from './credentials.js'
 export type { RetryPolicy } from './retry.js'
 export { BinanceUsdmExchange } from './binance-usdm.js'
 export type { BinanceUsdmOptions, OrphanPolicy, Reconciliation, SnapshotDiff } from './binance-usdm.js'
-export { createEmulatorClient, createUsdmClient } from './client.js'
+export { createEmulatorClient, createHistoryClient, createUsdmClient } from './client.js'
 export type { LiveAccount } from './live-account.js'
 export { listedMarkets } from './markets.js'
 export type { ListedMarkets } from './markets.js'
 export type { LocalVenue, Transport, UsdmClient, UsdmClientInput, UsdmMarket, UsdmParams } from './client.js'
 export { fetchClosedBars, klineFeed } from './kline-feed.js'
 export type { ClosedBarsInput, KlineFeedInput, OhlcvClient, OhlcvRow } from './kline-feed.js'
+export { DOWNLOAD_KINDS, downloadHistory, historyPath } from './download-history.js'
+export type {
+  DownloadFileReport,
+  DownloadInput,
+  DownloadKind,
+  DownloadProgress,
+  DownloadReport,
+  HistoryClient,
+} from './download-history.js'

@@ -51,7 +51,7 @@ const BINANCE_INTERVALS: ReadonlySet<string> = new Set([
  * Milliseconds of a Binance kline interval.
  * @throws {ConfigError} naming `timeframe` for one Binance does not stream.
  */
-function intervalMs(timeframe: string): number {
+export function intervalMs(timeframe: string): number {
   const ms = BINANCE_INTERVALS.has(timeframe) ? timeframeToMs(timeframe) : undefined
   if (ms !== undefined) return ms
   throw new ConfigError('Unsupported kline timeframe', [

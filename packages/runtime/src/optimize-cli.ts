@@ -3,7 +3,8 @@
  * and writes the trials and the best point to a study folder.
  * @packageDocumentation
  */
-import { resolve } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { basename, resolve } from 'node:path'
 import {
   ConfigError,
   gridSampler,
@@ -47,6 +48,9 @@ Options:
   --timeout-ms <n>   a trial running longer is stopped and recorded as timeout (default 60000)
   --from <date>      first bar (replaces data.from)    --to <date>  end bar, exclusive
   --out <dir>        the study folder (default: <output.dir>/<name>-optimize-<YYYYMMDD-HHmmss>)
+  --redis <url>      run the trials as BullMQ jobs on Redis, processed by "quantum-run worker --redis"
+                     processes (any machine with the config at the same path); --workers is then
+                     the number of trials in flight
   --json             print the result as JSON
   --quiet            print nothing but errors
 
@@ -62,6 +66,7 @@ const FLAGS = {
   from: { type: 'string' },
   to: { type: 'string' },
   out: { type: 'string' },
+  redis: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -78,6 +83,8 @@ export interface OptimizeArgs {
   readonly timeoutMs?: number
   readonly overrides: ConfigOverrides
   readonly out?: string
+  /** Redis URL: trials become BullMQ jobs. */
+  readonly redis?: string
   readonly json: boolean
   readonly quiet: boolean
 }
@@ -143,6 +150,7 @@ export function parseOptimizeArgs(argv: readonly string[]): OptimizeArgs | undef
     ...(seed === undefined ? {} : { seed }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(f.text('out') === undefined ? {} : { out: f.text('out') as string }),
+    ...(f.text('redis') === undefined ? {} : { redis: f.text('redis') as string }),
   }
 }
 
@@ -206,14 +214,24 @@ export async function runOptimize(argv: readonly string[], io: SubcommandIo): Pr
   const objective =
     args.objective ??
     (typeof search.objective === 'string' ? search.objective : search.objective === undefined ? 'sharpe' : 'custom')
-  const pool = await createTrialPool({
+  const poolOptions = {
     workers: args.workers,
     configFile: loaded.file,
     cwd: io.cwd,
     overrides: args.overrides,
     ...(args.objective === undefined ? {} : { objective: args.objective }),
     timeoutMs: args.timeoutMs ?? search.trialTimeoutMs ?? 60_000,
-  })
+  }
+  const pool =
+    args.redis === undefined
+      ? await createTrialPool(poolOptions)
+      : await (
+          await import('./redis-trials.js')
+        ).createRedisTrialPool({
+          ...poolOptions,
+          redis: args.redis,
+          study: `${basename(dir)}-${randomUUID().slice(0, 8)}`,
+        })
   const started = performance.now()
   let result: StudyResult
   try {

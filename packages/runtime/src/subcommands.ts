@@ -1,5 +1,5 @@
 /**
- * The `quantum-run` subcommands beside running a config: `compare`, `optimize`, `walk-forward`...
+ * The `quantum-run` subcommands beside running a config: `compare`, `optimize`, `walk-forward`, `data`...
  * The CLI hands `argv` to the subcommand named by its first word.
  * @packageDocumentation
  */
@@ -14,6 +14,9 @@ export const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = 
   optimize: async () => (await import('./optimize-cli.js')).runOptimize,
   'walk-forward': async () => (await import('./walk-forward-cli.js')).runWalkForward,
   runs: async () => (await import('./runs-command.js')).runRunsCommand,
+  data: async () => (await import('./data-cli.js')).runData,
+  'check-bias': async () => (await import('./check-bias-cli.js')).runCheckBias,
+  worker: async () => (await import('./worker-cli.js')).runWorker,
 }
 
 /** The subcommand `argv` starts with, if any. */

@@ -1,5 +1,6 @@
 /**
- * Strategy research: parameter spaces, samplers, objectives and the search loop.
+ * Strategy research: parameter spaces, samplers, objectives, the search loop, walk-forward statistics
+ * and the look-ahead / recursion checks.
  * @packageDocumentation
  */
 export {
@@ -51,3 +52,14 @@ export { probabilityOfOverfitting } from './pbo.js'
 export type { Pbo, PboOptions } from './pbo.js'
 export { walkForwardWindows, stitchEquity } from './walk-forward-windows.js'
 export type { WalkForwardWindow, WalkForwardOptions } from './walk-forward-windows.js'
+export { checkBias } from './bias-check.js'
+export type {
+  BiasCheckOptions,
+  BiasReport,
+  BiasWindow,
+  LookAheadMismatch,
+  PluginLookAhead,
+  WarmupRow,
+} from './bias-check.js'
+export { recordPlugins } from './plugin-recorder.js'
+export type { PluginOutput, RecordedPlugins } from './plugin-recorder.js'

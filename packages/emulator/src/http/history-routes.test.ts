@@ -125,11 +125,11 @@ describe('history and lookup endpoints: bad input', () => {
   })
 
   it('should answer a Binance route it does not emulate with -5000 saying so, and any other path plainly', async () => {
-    const r = await fetch(`${emu.restUrl}/fapi/v1/fundingRate?symbol=BTCUSDT`)
+    const r = await fetch(`${emu.restUrl}/fapi/v1/fundingInfo`)
     expect(r.status).toBe(404)
     expect(await r.json()).toEqual({
       code: -5000,
-      msg: 'Path /fapi/v1/fundingRate, Method GET is invalid: Binance serves it, @quantum/emulator does not emulate it (see its README)',
+      msg: 'Path /fapi/v1/fundingInfo, Method GET is invalid: Binance serves it, @quantum/emulator does not emulate it (see its README)',
     })
     const other = await fetch(`${emu.restUrl}/fapi/v1/nothing`)
     expect(await other.json()).toEqual({ code: -5000, msg: 'Path /fapi/v1/nothing, Method GET is invalid' })

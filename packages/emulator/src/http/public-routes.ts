@@ -1,6 +1,6 @@
 /**
  * Public market-data endpoints (`fapiPublic`): ping, time, exchangeInfo, klines, tickers, depth,
- * premium index.
+ * premium index, funding-rate history.
  * @packageDocumentation
  * @internal
  */
@@ -11,6 +11,7 @@ import { required, type Params } from '../engine/order-rules.js'
 import type { Venue } from '../engine/venue.js'
 import { INTERVALS } from '../options.js'
 import { BinanceApiError } from './api-error.js'
+import { checkKnown, limitOf, long } from './params.js'
 import { bySymbol, w, type RequestContext, type Route } from './route.js'
 
 function int(params: Params, name: string): number | undefined {
@@ -49,14 +50,59 @@ function klineRow(k: Kline): unknown[] {
   ]
 }
 
-function klines(ctx: RequestContext): unknown[] {
+function queryKlines(ctx: RequestContext): Kline[] {
   const p = ctx.params
   const symbol = ctx.venue.instrument(required(p, 'symbol')).symbol
   const interval = required(p, 'interval')
   if (!(interval in INTERVALS)) throw new BinanceApiError('BAD_INTERVAL')
   const limit = Math.min(int(p, 'limit') ?? 500, 1500)
   const q = { startTime: int(p, 'startTime'), endTime: int(p, 'endTime'), limit }
-  return ctx.venue.market.query(symbol, interval, q).map(klineRow)
+  return ctx.venue.market.query(symbol, interval, q)
+}
+
+function klines(ctx: RequestContext): unknown[] {
+  return queryKlines(ctx).map(klineRow)
+}
+
+/**
+ * `markPriceKlines`: the emulator's mark price is its last price, so the candles are the trade candles'
+ * prices; as on Binance, the volume, quote volume, trade count and taker columns are zero.
+ */
+function markPriceKlines(ctx: RequestContext): unknown[] {
+  return queryKlines(ctx).map((k) => {
+    const row = klineRow(k)
+    return [...row.slice(0, 5), '0', k.closeTime, '0', 0, '0', '0', '0']
+  })
+}
+
+/**
+ * `GET /fapi/v1/fundingRate`: the funding events of the `funding` option that are due by now, oldest
+ * first, with the mark price then (the open of the bar starting at the event, else the last close before it). With
+ * `startTime`, the first `limit` from it (up to `endTime`); else the latest `limit` up to `endTime` (or
+ * now). `limit` defaults to 100, at most 1000; without `symbol`, every symbol's.
+ */
+function fundingRate(ctx: RequestContext): unknown[] {
+  const p = ctx.params
+  checkKnown(p, ['symbol', 'startTime', 'endTime', 'limit'])
+  const limit = limitOf(p, 100, 1000)
+  const start = long(p, 'startTime')
+  const end = Math.min(long(p, 'endTime') ?? ctx.now, ctx.now)
+  const wanted = p.get('symbol')
+  const symbols = wanted === undefined ? Object.keys(ctx.options.funding) : [ctx.venue.instrument(wanted).symbol]
+  const rows: { symbol: string; fundingTime: number; fundingRate: string; markPrice: string }[] = []
+  for (const symbol of symbols) {
+    const series = ctx.options.funding[symbol]
+    if (series === undefined) continue
+    for (let k = 0; k < series.time.length; k++) {
+      const t = series.time[k]!
+      if (t > end || (start !== undefined && t < start)) continue
+      const bar = ctx.venue.market.query(symbol, ctx.options.interval, { endTime: t, limit: 1 })[0]
+      const mark = bar === undefined ? '' : num(bar.openTime === t ? bar.open : bar.close, 8)
+      rows.push({ symbol, fundingTime: t, fundingRate: num(series.rate[k]!, 8), markPrice: mark })
+    }
+  }
+  rows.sort((a, b) => a.fundingTime - b.fundingTime)
+  return start === undefined ? rows.slice(-limit) : rows.slice(0, limit)
 }
 
 function lastPrice(venue: Venue, symbol: string): number {
@@ -175,7 +221,8 @@ export const publicRoutes: readonly Route[] = [
     handle: (ctx) => ({ ...ctx.options.exchangeInfo, serverTime: ctx.now }),
   },
   { method: 'GET', path: '/fapi/v1/klines', security: 'NONE', weight: klineWeight, handle: klines },
-  { method: 'GET', path: '/fapi/v1/markPriceKlines', security: 'NONE', weight: klineWeight, handle: klines },
+  { method: 'GET', path: '/fapi/v1/markPriceKlines', security: 'NONE', weight: klineWeight, handle: markPriceKlines },
+  { method: 'GET', path: '/fapi/v1/fundingRate', security: 'NONE', weight: w(1), handle: fundingRate },
   {
     method: 'GET',
     path: '/fapi/v1/ticker/24hr',

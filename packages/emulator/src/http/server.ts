@@ -52,7 +52,6 @@ const ROUTES: readonly Route[] = [...publicRoutes, ...accountRoutes, ...orderRou
  */
 export const NOT_EMULATED: readonly string[] = [
   'POST /fapi/v1/positionMargin',
-  'GET /fapi/v1/fundingRate',
   'GET /fapi/v1/fundingInfo',
   'GET /fapi/v1/trades',
   'GET /fapi/v1/historicalTrades',
