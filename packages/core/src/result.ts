@@ -93,6 +93,10 @@ export interface BacktestSummary {
   readonly pluginErrors: number
   readonly ordersRejected: number
   readonly riskEvents: number
+  /** Positions closed by liquidation. */
+  readonly liquidations: number
+  /** Risk verdicts per guard (plugin name): intents resized and denied. */
+  readonly riskByGuard: Readonly<Record<string, { readonly resized: number; readonly denied: number }>>
   readonly durationMs: number
   readonly barsPerSecond: number
 }

@@ -253,6 +253,8 @@ export type RiskVerdict =
       readonly action: 'resize'
       readonly quantity?: number
       readonly quoteQuantity?: number
+      /** A lower leverage for the position the intent opens (e.g. to move its liquidation price beyond the stop). */
+      readonly leverage?: number
       readonly reason: string
     }
   | { readonly action: 'deny'; readonly reason: string }

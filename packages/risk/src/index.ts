@@ -16,6 +16,7 @@ export { minNotional } from './plugins/min-notional.js'
 export { availableMargin } from './plugins/available-margin.js'
 export { orderRate } from './plugins/order-rate.js'
 export { stopLossFloor } from './plugins/stop-loss-floor.js'
+export { liquidationGuard } from './plugins/liquidation-guard.js'
 
 // Policies
 export { riskPolicy, describePolicy, validateChain } from './policy/risk-policy.js'
