@@ -276,6 +276,14 @@ export interface RiskGuardPlugin extends PluginBase {
    * System hook: not called by user code.
    */
   onBar?(bar: MarketBar, ctx: PluginContext): void
+  /**
+   * Optional sub-bar hook for protection that must act inside a strategy bar: in backtests it is
+   * called after the paper exchange has processed each detail candle (`data.detail`; the account is
+   * marked at the candle's close), live for each mark-price update the driver receives. `bar` is the
+   * detail candle (read it during the call only). Keep it cheap and do not treat it as a strategy bar
+   * (no indicators). A throw becomes a `plugin-error` event. System hook: not called by user code.
+   */
+  onSubBar?(bar: MarketBar, ctx: PluginContext): void
 }
 
 /**
@@ -303,6 +311,10 @@ export interface RiskStateEvent {
   readonly reason: string
   /** The trigger that caused it, e.g. `daily-drawdown`, `manual`, `reset`. */
   readonly trigger?: string
+  /** The measured value that tripped it (e.g. the daily drawdown 0.0635), when the trigger measures one. */
+  readonly value?: number
+  /** The limit that value was checked against (e.g. 0.05); `value - limit` is the overshoot. */
+  readonly limit?: number
 }
 
 /**
@@ -363,6 +375,13 @@ export interface ExitPolicyPlugin extends PluginBase {
    * indicators current. Read the position with `ctx.account.getPosition(bar.symbol)` when needed.
    */
   onBar?(bar: MarketBar, ctx: PluginContext): ExitActions | undefined
+  /**
+   * Optional sub-bar hook, called right after the risk guards' `onSubBar` for every detail candle
+   * (backtests) or mark-price update (live); the first policy returning actions acts, through the
+   * protective lane, so a market close fills at the next detail candle's open. For protection only
+   * (the emergency stop's flattening), not for exit logic that needs strategy bars.
+   */
+  onSubBar?(bar: MarketBar, ctx: PluginContext): ExitActions | undefined
 }
 
 /** Sees every engine event (reporting, metrics, persistence). Runs after the event happened. */
