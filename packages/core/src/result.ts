@@ -110,7 +110,7 @@ export interface DataGap {
 
 /** What was read from one data file (shown in reports: gaps are reported, never filled). */
 export interface DataSourceReport {
-  readonly kind: 'candles' | 'funding' | 'detail'
+  readonly kind: 'candles' | 'funding' | 'detail' | 'mark'
   readonly symbol: string
   readonly file: string
   /** Candle timeframe, or the funding interval (e.g. `8h`). */
