@@ -395,6 +395,55 @@ export interface ObserverPlugin extends PluginBase {
 export type QuantumPlugin =
   AgentPlugin | DecisionPlugin | SizerPlugin | RiskGuardPlugin | ExitPolicyPlugin | ObserverPlugin
 
+/**
+ * What a module may ask of the strategy through the AI-HFOS coordinator (`@quantum/risk`'s `hfos`):
+ * `halt` no entries, `reduce-exposure` entries scaled by `value` (a fraction), `no-new-longs` /
+ * `no-new-shorts`, `mute-agent` (`agent`), `cap-leverage` (`value`, x), `rebalance` (a profit directive).
+ */
+export type DirectiveKind =
+  'halt' | 'reduce-exposure' | 'no-new-longs' | 'no-new-shorts' | 'mute-agent' | 'cap-leverage' | 'rebalance'
+
+/** One directive of one module: its kind, who issued it and why. */
+export interface Directive {
+  readonly kind: DirectiveKind
+  /** The issuing module, e.g. `ess`, `supervisor`, `pba`, `regime`. */
+  readonly source: string
+  /** Why, e.g. `daily drawdown 5.03% reached the limit 5%`. */
+  readonly reason: string
+  /** When it was issued (epoch ms). */
+  readonly time: number
+  /** The symbol it is about. @default every symbol */
+  readonly symbol?: string
+  /** The agent a `mute-agent` directive is about. */
+  readonly agent?: string
+  /** `cap-leverage`: the leverage cap; `reduce-exposure`: the fraction entries are scaled to. */
+  readonly value?: number
+}
+
+/** A module issues (`active: true`) or withdraws (`false`) a directive; the coordinator listens on the bus. */
+export interface DirectiveEvent {
+  readonly type: 'directive'
+  readonly directive: Directive
+  readonly active: boolean
+}
+
+/**
+ * The coordinator resolved directives that conflict on one subject (an intent, or a directive against
+ * the ones in force): the winner by the declared precedence and the overruled ones. In `observe` mode
+ * the decision is reported only.
+ */
+export interface ArbitrationEvent {
+  readonly type: 'arbitration'
+  readonly time: number
+  readonly mode: 'enforce' | 'observe'
+  /** What was decided, e.g. `BUY BTCUSDT entry` or `directive rebalance from pba`. */
+  readonly subject: string
+  readonly winner: Directive
+  readonly overruled: readonly Directive[]
+  /** The outcome, e.g. `denied`, `leverage capped to 5x`, `would deny (observe)`. */
+  readonly outcome: string
+}
+
 /** Everything the engine reports, as a tagged union (`type`). */
 export type EngineEvent =
   | { readonly type: 'signal'; readonly signal: Signal }
@@ -412,4 +461,6 @@ export type EngineEvent =
   | { readonly type: 'progress'; readonly barsDone: number; readonly barsTotal: number; readonly time: number }
   | UnprotectedEvent
   | RiskStateEvent
+  | DirectiveEvent
+  | ArbitrationEvent
   | ExchangeEvent

@@ -84,3 +84,6 @@ export {
   PolicyResponseSchema,
   ErrorResponseSchema,
 } from './http/schemas.js'
+
+// AI-HFOS: the coordinator of every module's directives
+export { hfos, DIRECTIVE_PRECEDENCE } from './hfos/hfos.js'

@@ -63,6 +63,8 @@ export class RunEventLog {
         this.counts.liquidations++
         return this.note(event)
       case 'unprotected':
+      case 'arbitration':
+      case 'directive':
         return this.note(event)
       case 'order':
         if (event.order.status === 'REJECTED') this.note(event)
