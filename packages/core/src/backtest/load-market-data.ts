@@ -149,18 +149,10 @@ async function loadMark(
   for (const [i, spec] of specs.entries()) {
     const file = absolute(options.baseDir, spec)
     const path = Array.isArray(data.mark) ? `data.mark.${i}` : 'data.mark'
-    const loaded = await loadCandles(file, {
-      cache: data.cache,
-      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-    })
+    const found = await loadBeside({ file, path, what: 'Mark' }, data, options)
+    if (found === undefined) continue
+    const { loaded, strategy } = found
     const symbol = loaded.series.symbol
-    const strategy = options.series.find((s) => s.symbol === symbol)
-    if (strategy === undefined) {
-      if (data.symbols !== undefined) continue
-      throw new ConfigError('Mark candles without strategy candles', [
-        { path, message: `${symbol} (${file}) has no candles in data.candles` },
-      ])
-    }
     if (out.has(symbol)) throw new ConfigError('Two mark files for one symbol', [{ path, message: symbol }])
     const series = sliceSeries(loaded.series, options.from, options.to)
     const covered = coveredBars(strategy, series, stepOf(strategy))
@@ -202,18 +194,10 @@ async function loadDetail(
   for (const [i, spec] of specs.entries()) {
     const file = absolute(options.baseDir, spec)
     const path = Array.isArray(data.detail) ? `data.detail.${i}` : 'data.detail'
-    const loaded = await loadCandles(file, {
-      cache: data.cache,
-      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-    })
+    const found = await loadBeside({ file, path, what: 'Detail' }, data, options)
+    if (found === undefined) continue
+    const { loaded, strategy } = found
     const symbol = loaded.series.symbol
-    const strategy = options.series.find((s) => s.symbol === symbol)
-    if (strategy === undefined) {
-      if (data.symbols !== undefined) continue // filtered out with its strategy candles
-      throw new ConfigError('Detail candles without strategy candles', [
-        { path, message: `${symbol} (${file}) has no candles in data.candles` },
-      ])
-    }
     if (out.has(symbol)) {
       throw new ConfigError('Two detail files for one symbol', [{ path, message: `${symbol} already has detail` }])
     }
@@ -246,6 +230,29 @@ async function loadDetail(
     })
   }
   return out
+}
+
+/**
+ * Loads a file of candles that go with the strategy candles (detail or mark) and finds the strategy
+ * series of its symbol; undefined when `data.symbols` filtered that symbol out.
+ * @throws {ConfigError} for a symbol without strategy candles.
+ */
+async function loadBeside(
+  at: { file: string; path: string; what: 'Detail' | 'Mark' },
+  data: DataConfig,
+  options: LoadMarketDataOptions & { series: readonly CandleSeries[] },
+): Promise<{ loaded: Awaited<ReturnType<typeof loadCandles>>; strategy: CandleSeries } | undefined> {
+  const loaded = await loadCandles(at.file, {
+    cache: data.cache,
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  })
+  const symbol = loaded.series.symbol
+  const strategy = options.series.find((s) => s.symbol === symbol)
+  if (strategy !== undefined) return { loaded, strategy }
+  if (data.symbols !== undefined) return undefined // filtered out with its strategy candles
+  throw new ConfigError(`${at.what} candles without strategy candles`, [
+    { path: at.path, message: `${symbol} (${at.file}) has no candles in data.candles` },
+  ])
 }
 
 /** Spacing of a strategy series (1h when it has fewer than two candles). */
