@@ -16,6 +16,9 @@ describe.skipIf(!cliBuilt)('examples/ensemble (quantum-run end to end)', () => {
     expect(summary.decisions.byAction.BUY + summary.decisions.byAction.SELL).toBeGreaterThan(10)
     expect(summary.trades).toBeGreaterThan(0)
     expect(summary.pluginErrors).toBe(0)
+    // The liquidation guard lowered the RL sizer's leverage on 5 entries (recorded run); none was liquidated.
+    expect(summary.riskByGuard['risk:liquidation-guard']).toEqual({ resized: 5, denied: 0 })
+    expect(summary.liquidations).toBe(0)
     const l = summary.ledger
     expect(Math.round((l.startBalance + l.realizedPnl - l.fees + l.funding) * 100)).toBe(Math.round(l.endBalance * 100))
     const html = readFileSync(join(out, 'report.html'), 'utf8')

@@ -17,7 +17,7 @@ import {
 } from '@quantum/agents'
 import { defineConfig } from '@quantum/core'
 import { atrStopTarget } from '@quantum/exit-brain'
-import { maxLeverage, maxPositionNotional } from '@quantum/risk'
+import { liquidationGuard, maxLeverage, maxPositionNotional } from '@quantum/risk'
 
 const model = (file: string): string => fileURLToPath(new URL(`./models/${file}`, import.meta.url))
 const regimes = createRegimeStore()
@@ -53,6 +53,9 @@ export default defineConfig({
     universeFilter({ universe }),
     maxPositionNotional({ max: 2000 }),
     maxLeverage({ max: 25 }),
+    // The RL sizer's 15-25x can put the liquidation price inside the 2-ATR stop: lower the leverage until
+    // the liquidation lies at least half a stop distance beyond the stop (Binance brackets, isolated margin).
+    liquidationGuard({ stop: { atr: { period: 14, multiple: 2 } }, margin: 0.5 }),
     atrStopTarget({ period: 14, stopAtr: 2, targetAtr: 3 }),
     // Watches every agent for bias and calibration drift; 'enforce' would mute a failing agent.
     modelSupervisor({ handle: supervisor, mode: 'observe' }),

@@ -47,6 +47,13 @@ export const DataConfigSchema = z.strictObject({
   /** Funding-rate files (`funding_time,funding_rate`), matched to symbols by file name. @default none */
   funding: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
   /**
+   * Mark-price candles (`open_time,open,high,low,close,volume`, e.g. Binance's `markPriceKlines` as in
+   * `shared/data/mark/BTCUSDT-1h-mark.csv`) of the same symbols and timeframe, matched by file name: the
+   * paper exchange judges liquidation on them (as Binance does), and marks unrealised PnL and funding
+   * at their close. Bars without a mark candle fall back to the trade price. @default none (trade prices)
+   */
+  mark: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /**
    * Finer candles of the same symbols (e.g. `BTCUSDT-5m.csv.gz` under a 1h strategy), matched by file name:
    * the paper exchange fills stops, targets and limits against them inside each strategy bar, so the
    * order in which a bar reached a stop and a target is known instead of assumed (the worst-case rule
@@ -95,6 +102,17 @@ export const ExchangeConfigSchema = z.strictObject({
   leverage: z.number().positive().max(125).default(1),
   /** Slippage model for taker fills. @default { type: 'none' } */
   slippage: SlippageConfigSchema.default({ type: 'none' }),
+  /**
+   * Where a stop triggered inside a bar fills: `none` at its trigger; `range` a `fraction` of the way
+   * from the trigger to the bar's low (sell stop) or high (buy stop), e.g. 0.25 for a cascade that runs
+   * through the stops. See the paper exchange README. @default { type: 'none' }
+   */
+  stopSlippage: z
+    .union([
+      z.strictObject({ type: z.literal('none') }),
+      z.strictObject({ type: z.literal('range'), fraction: z.number().min(0).max(1) }),
+    ])
+    .default({ type: 'none' }),
   /** A Binance `GET /fapi/v1/exchangeInfo` JSON file for precision rules. @default the bundled sample */
   exchangeInfo: z.string().min(1).optional(),
   /**

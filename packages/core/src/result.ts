@@ -93,6 +93,10 @@ export interface BacktestSummary {
   readonly pluginErrors: number
   readonly ordersRejected: number
   readonly riskEvents: number
+  /** Positions closed by liquidation. */
+  readonly liquidations: number
+  /** Risk verdicts per guard (plugin name): intents resized and denied. */
+  readonly riskByGuard: Readonly<Record<string, { readonly resized: number; readonly denied: number }>>
   readonly durationMs: number
   readonly barsPerSecond: number
 }
@@ -106,7 +110,7 @@ export interface DataGap {
 
 /** What was read from one data file (shown in reports: gaps are reported, never filled). */
 export interface DataSourceReport {
-  readonly kind: 'candles' | 'funding' | 'detail'
+  readonly kind: 'candles' | 'funding' | 'detail' | 'mark'
   readonly symbol: string
   readonly file: string
   /** Candle timeframe, or the funding interval (e.g. `8h`). */

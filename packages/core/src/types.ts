@@ -274,6 +274,8 @@ export type RiskVerdict =
       readonly action: 'resize'
       readonly quantity?: number
       readonly quoteQuantity?: number
+      /** A lower leverage for the position the intent opens (e.g. to move its liquidation price beyond the stop). */
+      readonly leverage?: number
       readonly reason: string
     }
   | { readonly action: 'deny'; readonly reason: string }
@@ -295,6 +297,14 @@ export interface RiskGuardPlugin extends PluginBase {
    * System hook: not called by user code.
    */
   onBar?(bar: MarketBar, ctx: PluginContext): void
+  /**
+   * Optional sub-bar hook for protection that must act inside a strategy bar: in backtests it is
+   * called after the paper exchange has processed each detail candle (`data.detail`; the account is
+   * marked at the candle's close), live for each mark-price update the driver receives. `bar` is the
+   * detail candle (read it during the call only). Keep it cheap and do not treat it as a strategy bar
+   * (no indicators). A throw becomes a `plugin-error` event. System hook: not called by user code.
+   */
+  onSubBar?(bar: MarketBar, ctx: PluginContext): void
 }
 
 /**
@@ -322,6 +332,10 @@ export interface RiskStateEvent {
   readonly reason: string
   /** The trigger that caused it, e.g. `daily-drawdown`, `manual`, `reset`. */
   readonly trigger?: string
+  /** The measured value that tripped it (e.g. the daily drawdown 0.0635), when the trigger measures one. */
+  readonly value?: number
+  /** The limit that value was checked against (e.g. 0.05); `value - limit` is the overshoot. */
+  readonly limit?: number
 }
 
 /**
@@ -408,6 +422,13 @@ export interface ExitPolicyPlugin extends PluginBase {
    * indicators current. Read the position with `ctx.account.getPosition(bar.symbol)` when needed.
    */
   onBar?(bar: MarketBar, ctx: PluginContext): ExitActions | undefined
+  /**
+   * Optional sub-bar hook, called right after the risk guards' `onSubBar` for every detail candle
+   * (backtests) or mark-price update (live); the first policy returning actions acts, through the
+   * protective lane, so a market close fills at the next detail candle's open. For protection only
+   * (the emergency stop's flattening), not for exit logic that needs strategy bars.
+   */
+  onSubBar?(bar: MarketBar, ctx: PluginContext): ExitActions | undefined
 }
 
 /** Sees every engine event (reporting, metrics, persistence). Runs after the event happened. */
@@ -420,6 +441,55 @@ export interface ObserverPlugin extends PluginBase {
 /** Any plugin. */
 export type QuantumPlugin =
   AgentPlugin | DecisionPlugin | SizerPlugin | RiskGuardPlugin | ExitPolicyPlugin | ObserverPlugin
+
+/**
+ * What a module may ask of the strategy through the AI-HFOS coordinator (`@quantum/risk`'s `hfos`):
+ * `halt` no entries, `reduce-exposure` entries scaled by `value` (a fraction), `no-new-longs` /
+ * `no-new-shorts`, `mute-agent` (`agent`), `cap-leverage` (`value`, x), `rebalance` (a profit directive).
+ */
+export type DirectiveKind =
+  'halt' | 'reduce-exposure' | 'no-new-longs' | 'no-new-shorts' | 'mute-agent' | 'cap-leverage' | 'rebalance'
+
+/** One directive of one module: its kind, who issued it and why. */
+export interface Directive {
+  readonly kind: DirectiveKind
+  /** The issuing module, e.g. `ess`, `supervisor`, `pba`, `regime`. */
+  readonly source: string
+  /** Why, e.g. `daily drawdown 5.03% reached the limit 5%`. */
+  readonly reason: string
+  /** When it was issued (epoch ms). */
+  readonly time: number
+  /** The symbol it is about. @default every symbol */
+  readonly symbol?: string
+  /** The agent a `mute-agent` directive is about. */
+  readonly agent?: string
+  /** `cap-leverage`: the leverage cap; `reduce-exposure`: the fraction entries are scaled to. */
+  readonly value?: number
+}
+
+/** A module issues (`active: true`) or withdraws (`false`) a directive; the coordinator listens on the bus. */
+export interface DirectiveEvent {
+  readonly type: 'directive'
+  readonly directive: Directive
+  readonly active: boolean
+}
+
+/**
+ * The coordinator resolved directives that conflict on one subject (an intent, or a directive against
+ * the ones in force): the winner by the declared precedence and the overruled ones. In `observe` mode
+ * the decision is reported only.
+ */
+export interface ArbitrationEvent {
+  readonly type: 'arbitration'
+  readonly time: number
+  readonly mode: 'enforce' | 'observe'
+  /** What was decided, e.g. `BUY BTCUSDT entry` or `directive rebalance from pba`. */
+  readonly subject: string
+  readonly winner: Directive
+  readonly overruled: readonly Directive[]
+  /** The outcome, e.g. `denied`, `leverage capped to 5x`, `would deny (observe)`. */
+  readonly outcome: string
+}
 
 /** Everything the engine reports, as a tagged union (`type`). */
 export type EngineEvent =
@@ -439,4 +509,6 @@ export type EngineEvent =
   | UnprotectedEvent
   | ProtectionEvent
   | RiskStateEvent
+  | DirectiveEvent
+  | ArbitrationEvent
   | ExchangeEvent

@@ -16,6 +16,7 @@ export { minNotional } from './plugins/min-notional.js'
 export { availableMargin } from './plugins/available-margin.js'
 export { orderRate } from './plugins/order-rate.js'
 export { stopLossFloor } from './plugins/stop-loss-floor.js'
+export { liquidationGuard } from './plugins/liquidation-guard.js'
 
 // Policies
 export { riskPolicy, describePolicy, validateChain } from './policy/risk-policy.js'
@@ -83,3 +84,6 @@ export {
   PolicyResponseSchema,
   ErrorResponseSchema,
 } from './http/schemas.js'
+
+// AI-HFOS: the coordinator of every module's directives
+export { hfos, DIRECTIVE_PRECEDENCE } from './hfos/hfos.js'

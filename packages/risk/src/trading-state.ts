@@ -39,7 +39,15 @@ export class TradingStateBoard {
   }
 
   /** Emits a `risk-state` event when a bus is attached (standalone use has none). */
-  emit(event: { time: number; source: string; state: string; reason: string; trigger?: string }): void {
+  emit(event: {
+    time: number
+    source: string
+    state: string
+    reason: string
+    trigger?: string
+    value?: number
+    limit?: number
+  }): void {
     this.bus?.emit({ type: 'risk-state', ...event, tradingState: this.current(event.time) })
   }
 }

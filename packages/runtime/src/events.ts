@@ -95,6 +95,20 @@ function describe(event: EngineEvent): EventLine {
       }
     case 'progress':
       return { type: event.type, time: event.time, text: `${event.barsDone}/${event.barsTotal} bars` }
+    case 'directive':
+      return {
+        type: event.type,
+        time: event.directive.time,
+        text: `${event.active ? '' : 'withdrawn: '}${event.directive.kind} from ${event.directive.source}: ${event.directive.reason}`,
+      }
+    case 'arbitration':
+      return {
+        type: event.type,
+        time: event.time,
+        text:
+          `${event.subject}: ${event.winner.kind} (${event.winner.source}) over ` +
+          `${event.overruled.map((d) => `${d.kind} (${d.source})`).join(', ')}; ${event.outcome} [${event.mode}]`,
+      }
     case 'unprotected':
       return {
         type: event.type,

@@ -50,6 +50,7 @@ export function summaryFigures(s: BacktestSummary): Figure[] {
     figure('Exposure', formatPct(s.exposure)),
     usdt('Fees', formatNumber(s.fees)),
     usdt('Funding', formatUsd(s.funding), signTone(s.funding)),
+    figure('Liquidations', formatCount(s.liquidations ?? 0), (s.liquidations ?? 0) > 0 ? 'bad' : 'neutral'),
     figure('Bars', formatCount(s.bars)),
     figure('Bars/s', formatCount(s.barsPerSecond)),
     figure('Duration', formatDuration(s.durationMs)),

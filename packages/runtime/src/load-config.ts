@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, isAbsolute, relative, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { loadConfig } from 'c12'
 import {
@@ -211,7 +211,9 @@ function applyOverrides(raw: unknown, overrides: ConfigOverrides | undefined, cw
   if (overrides === undefined || !isRecord(raw)) return raw
   const changes: Record<string, unknown> = {}
   if (overrides.data !== undefined && overrides.data.length > 0) {
-    changes.candles = overrides.data.map((p) => resolve(cwd, p))
+    const candles = overrides.data.map((p) => resolve(cwd, p))
+    changes.candles = candles
+    Object.assign(changes, companionFiles(candles))
   }
   if (overrides.symbols !== undefined) changes.symbols = [...overrides.symbols]
   if (overrides.from !== undefined) changes.from = overrides.from
@@ -219,6 +221,29 @@ function applyOverrides(raw: unknown, overrides: ConfigOverrides | undefined, cw
   if (Object.keys(changes).length === 0) return raw
   const data = isRecord(raw.data) ? raw.data : {}
   return { ...raw, data: { ...data, ...changes } }
+}
+
+/**
+ * The funding and mark-price files that follow `--data` candles: for `<dir>/<SYMBOL>-<tf>.csv[.gz]`,
+ * `<SYMBOL>-funding-8h.csv` beside it or in `<dir>/funding/`, and `<SYMBOL>-<tf>-mark.csv` in
+ * `<dir>/mark/` or beside it (the layout of `shared/data`). Found files replace the config's
+ * `data.funding` / `data.mark`; when none is found the config's stay, and a funding file that does not
+ * overlap the new candles is a `DataError` at load (never silently zero funding).
+ */
+export function companionFiles(candles: readonly string[]): { funding?: string[]; mark?: string[] } {
+  const funding: string[] = []
+  const mark: string[] = []
+  for (const file of candles) {
+    const dir = dirname(file)
+    const m = /^([A-Z0-9]{2,30})-(\w+?)\.csv(\.gz)?$/.exec(basename(file))
+    if (m === null) continue
+    const [, symbol, tf] = m
+    const f = [join(dir, `${symbol}-funding-8h.csv`), join(dir, 'funding', `${symbol}-funding-8h.csv`)].find(existsSync)
+    if (f !== undefined) funding.push(f)
+    const k = [join(dir, 'mark', `${symbol}-${tf}-mark.csv`), join(dir, `${symbol}-${tf}-mark.csv`)].find(existsSync)
+    if (k !== undefined) mark.push(k)
+  }
+  return { ...(funding.length > 0 ? { funding } : {}), ...(mark.length > 0 ? { mark } : {}) }
 }
 
 function absolute(path: string, baseDir: string): string {
@@ -229,7 +254,7 @@ function absoluteAll<T extends string | string[]>(paths: T, baseDir: string): T 
   return (typeof paths === 'string' ? absolute(paths, baseDir) : paths.map((p) => absolute(p, baseDir))) as T
 }
 
-/** Makes `data.candles`, `data.funding` and `exchange.exchangeInfo` absolute, relative to `baseDir`. */
+/** Makes `data.candles`, `data.funding`, `data.mark` and `exchange.exchangeInfo` absolute, relative to `baseDir`. */
 export function resolveConfigPaths(config: QuantumConfig, baseDir: string): QuantumConfig {
   const { data, exchange } = config
   return {
@@ -238,6 +263,7 @@ export function resolveConfigPaths(config: QuantumConfig, baseDir: string): Quan
       ...data,
       candles: absoluteAll(data.candles, baseDir),
       ...(data.funding === undefined ? {} : { funding: absoluteAll(data.funding, baseDir) }),
+      ...(data.mark === undefined ? {} : { mark: absoluteAll(data.mark, baseDir) }),
     },
     exchange: {
       ...exchange,

@@ -181,7 +181,7 @@ async function checkConfig(args: CliArgs, io: Io): Promise<number> {
   const loaded = await loadConfig(args, io)
   const { data, exchange } = loaded.config
   const files = [
-    ...[data.candles, data.funding ?? []].flat(),
+    ...[data.candles, data.funding ?? [], data.mark ?? []].flat(),
     ...(exchange.exchangeInfo === undefined ? [] : [exchange.exchangeInfo]),
   ]
   const missing = files.filter((f) => !existsSync(f))

@@ -159,6 +159,8 @@ export function makeResult(options: MakeResultOptions = {}): BacktestResult {
       pluginErrors: 0,
       ordersRejected: 0,
       riskEvents: 1,
+      liquidations: 0,
+      riskByGuard: {},
       durationMs: 1234,
       barsPerSecond: Number.NaN,
     },

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { DataConfig } from '../config.js'
-import { ConfigError } from '../errors.js'
+import { ConfigError, DataError, type DataIssue } from '../errors.js'
 import { sliceSeries, type CandleSeries } from '../data/candle-series.js'
 import type { DataSourceReport } from '../result.js'
 import { medianSpacing, timeframeLabel } from '../data/candle-series.js'
@@ -15,6 +15,8 @@ export interface MarketData {
   /** Visiting order across series; undefined for a single series. */
   readonly order: MergedIndex | undefined
   readonly reports: readonly DataSourceReport[]
+  /** Mark-price candles by symbol (`data.mark`), cut to the run's window. */
+  readonly mark: ReadonlyMap<string, CandleSeries>
   /** Finer candles by symbol (`data.detail`), cut to the run's window, with the strategy bar's duration. */
   readonly detail: ReadonlyMap<string, { readonly series: CandleSeries; readonly stepMs: number }>
 }
@@ -64,7 +66,9 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
     ])
   }
   const funding = await loadFunding(data.funding, options.baseDir)
+  checkFundingCovers(funding, series)
   const detail = await loadDetail(data, { ...options, series, from, to })
+  const mark = await loadMark(data, { ...options, series, from, to })
   const reports: DataSourceReport[] = picked.map((l, i) => ({
     kind: 'candles' as const,
     symbol: l.series.symbol,
@@ -78,6 +82,7 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
   }))
   for (const f of funding.values()) reports.push(f.report)
   for (const d of detail.values()) reports.push(d.report)
+  for (const m of mark.values()) reports.push(m.report)
   // Report only the gaps inside the run's window: a gap before `from` does not affect this run.
   const lo = from ?? Number.NEGATIVE_INFINITY
   const hi = to ?? Number.POSITIVE_INFINITY
@@ -90,7 +95,88 @@ export async function loadMarketData(data: DataConfig, options: LoadMarketDataOp
     order: nonEmpty.length > 1 ? mergeByTime(nonEmpty) : undefined,
     reports: inWindow,
     detail: new Map([...detail].map(([symbol, d]) => [symbol, { series: d.series, stepMs: d.stepMs }])),
+    mark: new Map([...mark].map(([symbol, m]) => [symbol, m.series])),
   }
+}
+
+/**
+ * A funding file whose times do not reach into the candles' window would charge no funding at all,
+ * silently (a `--data` run on another period keeping the config's funding file): that is an error.
+ * A file that covers part of the window is fine (its gaps are reported).
+ * @throws {DataError} (`time-range`) naming the file's span and the candles' span.
+ */
+function checkFundingCovers(
+  funding: ReadonlyMap<string, { series: FundingSeries; report: DataSourceReport }>,
+  series: readonly CandleSeries[],
+): void {
+  const issues: DataIssue[] = []
+  const files: string[] = []
+  for (const s of series) {
+    const f = funding.get(s.symbol)
+    const n = s.openTime.length
+    if (f === undefined || n === 0) continue
+    const t = f.series.time
+    const first = s.openTime[0] as number
+    const last = s.openTime[n - 1] as number
+    if (t.length > 0 && (t[t.length - 1] as number) >= first && (t[0] as number) <= last) continue
+    const span = t.length === 0 ? 'no rows' : `${iso(t[0] as number)} .. ${iso(t[t.length - 1] as number)}`
+    files.push(f.report.file)
+    issues.push({
+      kind: 'time-range',
+      message:
+        `${f.report.file} (${s.symbol}, ${span}) does not overlap the candles (${iso(first)} .. ${iso(last)}): ` +
+        'give the funding file of this period (with --data, put <SYMBOL>-funding-8h.csv beside the candles or in funding/)',
+    })
+  }
+  if (issues.length > 0) throw new DataError(files.join(', '), issues)
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+/**
+ * Loads `data.mark`: one mark-price series per strategy symbol, cut to the window.
+ * @throws {ConfigError} for a mark file of a symbol without strategy candles or a second file for one symbol.
+ * @throws {DataError} for a mark file that does not overlap the candles.
+ */
+async function loadMark(
+  data: DataConfig,
+  options: LoadMarketDataOptions & { series: readonly CandleSeries[]; from?: number; to?: number },
+): Promise<Map<string, { series: CandleSeries; report: DataSourceReport }>> {
+  const specs = data.mark === undefined ? [] : Array.isArray(data.mark) ? data.mark : [data.mark]
+  const out = new Map<string, { series: CandleSeries; report: DataSourceReport }>()
+  for (const [i, spec] of specs.entries()) {
+    const file = absolute(options.baseDir, spec)
+    const path = Array.isArray(data.mark) ? `data.mark.${i}` : 'data.mark'
+    const found = await loadBeside({ file, path, what: 'Mark' }, data, options)
+    if (found === undefined) continue
+    const { loaded, strategy } = found
+    const symbol = loaded.series.symbol
+    if (out.has(symbol)) throw new ConfigError('Two mark files for one symbol', [{ path, message: symbol }])
+    const series = sliceSeries(loaded.series, options.from, options.to)
+    const covered = coveredBars(strategy, series, stepOf(strategy))
+    if (covered === 0 && strategy.openTime.length > 0) {
+      throw new DataError(file, [
+        { kind: 'time-range', message: `${path}: no ${symbol} mark candle falls on the run's candles` },
+      ])
+    }
+    out.set(symbol, {
+      series,
+      report: {
+        kind: 'mark',
+        symbol,
+        file,
+        timeframe: loaded.series.timeframe,
+        rows: loaded.series.openTime.length,
+        used: series.openTime.length,
+        gaps: loaded.report.gaps,
+        fromCache: loaded.fromCache,
+        coveredBars: covered,
+      },
+    })
+  }
+  return out
 }
 
 /**
@@ -108,18 +194,10 @@ async function loadDetail(
   for (const [i, spec] of specs.entries()) {
     const file = absolute(options.baseDir, spec)
     const path = Array.isArray(data.detail) ? `data.detail.${i}` : 'data.detail'
-    const loaded = await loadCandles(file, {
-      cache: data.cache,
-      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-    })
+    const found = await loadBeside({ file, path, what: 'Detail' }, data, options)
+    if (found === undefined) continue
+    const { loaded, strategy } = found
     const symbol = loaded.series.symbol
-    const strategy = options.series.find((s) => s.symbol === symbol)
-    if (strategy === undefined) {
-      if (data.symbols !== undefined) continue // filtered out with its strategy candles
-      throw new ConfigError('Detail candles without strategy candles', [
-        { path, message: `${symbol} (${file}) has no candles in data.candles` },
-      ])
-    }
     if (out.has(symbol)) {
       throw new ConfigError('Two detail files for one symbol', [{ path, message: `${symbol} already has detail` }])
     }
@@ -152,6 +230,29 @@ async function loadDetail(
     })
   }
   return out
+}
+
+/**
+ * Loads a file of candles that go with the strategy candles (detail or mark) and finds the strategy
+ * series of its symbol; undefined when `data.symbols` filtered that symbol out.
+ * @throws {ConfigError} for a symbol without strategy candles.
+ */
+async function loadBeside(
+  at: { file: string; path: string; what: 'Detail' | 'Mark' },
+  data: DataConfig,
+  options: LoadMarketDataOptions & { series: readonly CandleSeries[] },
+): Promise<{ loaded: Awaited<ReturnType<typeof loadCandles>>; strategy: CandleSeries } | undefined> {
+  const loaded = await loadCandles(at.file, {
+    cache: data.cache,
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  })
+  const symbol = loaded.series.symbol
+  const strategy = options.series.find((s) => s.symbol === symbol)
+  if (strategy !== undefined) return { loaded, strategy }
+  if (data.symbols !== undefined) return undefined // filtered out with its strategy candles
+  throw new ConfigError(`${at.what} candles without strategy candles`, [
+    { path: at.path, message: `${symbol} (${at.file}) has no candles in data.candles` },
+  ])
 }
 
 /** Spacing of a strategy series (1h when it has fewer than two candles). */

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { QuantumConfig } from '../config.js'
-import { medianSpacing } from '../data/candle-series.js'
+import { medianSpacing, type CandleSeries } from '../data/candle-series.js'
 import { ConfigError } from '../errors.js'
 import { createPaperExchange, type PaperExchange } from '../exchange/paper-exchange.js'
 import type { InstrumentOverride } from '../exchange/instruments.js'
+import type { MarkPriceSeries } from '../exchange/series.js'
 import type { FundingSeries } from '../data/read-funding-csv.js'
 import { runEngine, type EngineOutput } from '../engine/run-engine.js'
 import { silentLogger } from '../engine/logger.js'
@@ -115,6 +116,8 @@ export interface PaperExchangeInput {
   readonly symbols: readonly string[]
   /** Funding series by symbol (only the run's symbols are used). @default none */
   readonly funding?: ReadonlyMap<string, FundingSeries>
+  /** Mark-price candles by symbol (liquidation on the mark price). @default none */
+  readonly mark?: ReadonlyMap<string, CandleSeries>
   /** Folder that `exchange.exchangeInfo` resolves against. */
   readonly baseDir: string
   /**
@@ -145,6 +148,8 @@ export async function paperExchangeFor(config: QuantumConfig, input: PaperExchan
     slippage: config.exchange.slippage,
     instruments: instrumentOverrides(config, symbols),
     funding: fundingFor(input.funding ?? new Map(), symbols),
+    stopSlippage: config.exchange.stopSlippage,
+    ...(input.mark === undefined || input.mark.size === 0 ? {} : { markPrices: markFor(input.mark, symbols) }),
     ...(exchangeInfo === undefined ? {} : { exchangeInfo }),
   })
   checkSymbols(symbols, (s) => exchange.instrument(s))
@@ -159,6 +164,7 @@ export function paperExchangeForMarket(
   return paperExchangeFor(config, {
     symbols: input.market.series.map((s) => s.symbol),
     funding: input.market.funding,
+    mark: input.market.mark,
     baseDir: input.baseDir,
   })
 }
@@ -179,6 +185,15 @@ function fundingFor(
   for (const s of symbols) {
     const f = all.get(s)
     if (f !== undefined) out[s] = f
+  }
+  return out
+}
+
+function markFor(all: ReadonlyMap<string, CandleSeries>, symbols: readonly string[]): Record<string, MarkPriceSeries> {
+  const out: Record<string, MarkPriceSeries> = {}
+  for (const s of symbols) {
+    const m = all.get(s)
+    if (m !== undefined) out[s] = { time: m.openTime, open: m.open, high: m.high, low: m.low, close: m.close }
   }
   return out
 }

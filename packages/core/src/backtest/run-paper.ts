@@ -142,6 +142,7 @@ function recordedMarket(feed: LivePaperFeed, recorded: ReadonlyMap<string, reado
     funding: new Map(),
     order: undefined,
     detail: new Map(),
+    mark: new Map(),
     reports: series.map((s) => ({
       kind: 'candles' as const,
       symbol: s.symbol,

@@ -64,6 +64,8 @@ export function summarizeRun(input: SummarizeInput): BacktestSummary {
     pluginErrors: output.counts.pluginErrors,
     ordersRejected: output.counts.ordersRejected,
     riskEvents: output.counts.riskEvents,
+    liquidations: output.counts.liquidations,
+    riskByGuard: output.counts.riskByGuard,
     durationMs: output.durationMs,
     barsPerSecond: output.durationMs > 0 ? output.counts.bars / (output.durationMs / 1000) : 0,
   }

@@ -44,8 +44,9 @@ function failedReason(guard: RiskGuardPlugin, cause: unknown): string {
 }
 
 function resize(intent: OrderIntent, verdict: Extract<RiskVerdict, { action: 'resize' }>): OrderIntent {
-  if (verdict.quantity !== undefined) return { ...intent, quantity: verdict.quantity, quoteQuantity: undefined }
+  const levered = verdict.leverage === undefined ? intent : { ...intent, leverage: verdict.leverage }
+  if (verdict.quantity !== undefined) return { ...levered, quantity: verdict.quantity, quoteQuantity: undefined }
   if (verdict.quoteQuantity !== undefined)
-    return { ...intent, quoteQuantity: verdict.quoteQuantity, quantity: undefined }
-  return intent
+    return { ...levered, quoteQuantity: verdict.quoteQuantity, quantity: undefined }
+  return levered
 }

@@ -5,7 +5,7 @@
  */
 export { PaperExchange, createPaperExchange } from './paper-exchange.js'
 export { flatPosition } from './account.js'
-export type { PaperExchangeOptions, SlippageModel, SlippageContext } from './options.js'
+export type { PaperExchangeOptions, SlippageModel, SlippageContext, StopSlippageModel } from './options.js'
 export {
   ExchangeInfoSchema,
   parseExchangeInfo,

@@ -67,6 +67,14 @@ function liquidatesBefore(s: SymbolState, w: WorkingOrder, adverse: BarLike): bo
   return s.posQty > 0 ? s.liqPrice >= t : s.liqPrice <= t
 }
 
+/** Where a stop triggered inside the bar fills: its trigger, or part of the way to the bar's extreme. */
+function stopFillPrice(core: Core, at: { t: number; buy: boolean; bar: BarLike }): number {
+  const model = core.config.stopSlippage
+  if (model.type === 'none') return at.t
+  const extreme = at.buy ? at.bar.high : at.bar.low
+  return at.t + model.fraction * (extreme - at.t)
+}
+
 /** Phase 3a: STOP_MARKET orders against the adverse side (liquidation first when it comes first). */
 function stopPhase(core: Core, s: SymbolState, bar: BarLike): void {
   const adverse = s.adverse ?? bar
@@ -78,7 +86,7 @@ function stopPhase(core: Core, s: SymbolState, bar: BarLike): void {
     const atOpen = buy ? bar.open >= t : bar.open <= t
     if (!atOpen && !(buy ? bar.high >= t : bar.low <= t)) continue
     if (liquidatesBefore(s, w, adverse)) liquidate(core, s, bar.openTime)
-    takerFill(core, { s, w, bar }, atOpen ? bar.open : t)
+    takerFill(core, { s, w, bar }, atOpen ? bar.open : stopFillPrice(core, { t, buy, bar }))
   }
 }
 

@@ -40,6 +40,15 @@ export type SlippageModel =
   | { readonly type: 'bps'; readonly bps: number }
   | { readonly type: 'fn'; readonly fn: (ctx: SlippageContext) => number }
 
+/**
+ * Where a STOP_MARKET that triggers inside a bar fills (one that the bar opens through fills at the
+ * open either way): `none` at its trigger price (optimistic in a cascade, the default, kept so that
+ * recorded results stay comparable), `range` a `fraction` of the way from the trigger to the bar's
+ * adverse extreme (the low for a sell stop, the high for a buy stop): 0 is the trigger, 1 the extreme.
+ * Applied before the {@link SlippageModel} of market-type fills.
+ */
+export type StopSlippageModel = { readonly type: 'none' } | { readonly type: 'range'; readonly fraction: number }
+
 /** Options of {@link createPaperExchange}. Every field is optional. */
 export interface PaperExchangeOptions {
   /** Exchange id reported by `exchange.id`. @default 'paper' */
@@ -56,6 +65,8 @@ export interface PaperExchangeOptions {
   readonly leverage?: number
   /** Slippage of market-type fills. @default { type: 'none' } */
   readonly slippage?: SlippageModel
+  /** Where stops triggered inside a bar fill (see {@link StopSlippageModel}). @default { type: 'none' } (at the trigger) */
+  readonly stopSlippage?: StopSlippageModel
   /** Reject off-precision prices and quantities with `InvalidOrder` instead of rounding them. @default false */
   readonly strictPrecision?: boolean
   /**
@@ -102,6 +113,12 @@ const OptionsSchema = z.strictObject({
   takerFee: z.number().min(0).max(0.1).default(0.0005),
   leverage: z.number().finite().positive().default(1),
   slippage: SlippageSchema.default({ type: 'none' }),
+  stopSlippage: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('none') }),
+      z.strictObject({ type: z.literal('range'), fraction: z.number().min(0).max(1) }),
+    ])
+    .default({ type: 'none' }),
   strictPrecision: z.boolean().default(false),
   limitFill: z.enum(['through', 'touch']).default('through'),
   exchangeInfo: z.unknown().optional(),
@@ -123,6 +140,7 @@ export interface ResolvedOptions {
   readonly takerFee: number
   readonly leverage: number
   readonly slippage: SlippageModel
+  readonly stopSlippage: StopSlippageModel
   readonly strictPrecision: boolean
   readonly limitFill: 'through' | 'touch'
   readonly instruments: ReadonlyMap<string, Instrument>

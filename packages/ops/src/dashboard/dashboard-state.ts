@@ -177,10 +177,26 @@ export class DashboardState {
       case 'funding':
         this.sample(time)
         return
+      case 'arbitration':
+        // The latest AI-HFOS arbitration shows in the risk panel as the `hfos` component.
+        this.risk = {
+          ...this.risk,
+          components: {
+            ...this.risk.components,
+            hfos: {
+              state: `${event.winner.kind} (${event.winner.source})`,
+              reason: `${event.subject}: ${event.outcome}; overruled ${event.overruled.map((d) => `${d.kind} (${d.source})`).join(', ')}`,
+              time: event.time,
+            },
+          },
+        }
+        this.hub.publish({ type: 'risk', risk: this.risk } satisfies DashboardEvent)
+        return
       case 'signal':
       case 'intent':
       case 'risk':
       case 'progress':
+      case 'directive':
         return
     }
   }

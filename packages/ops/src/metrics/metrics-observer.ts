@@ -63,6 +63,8 @@ export function recordEvent(metrics: TradingMetrics, event: EngineEvent): void {
       return
     case 'intent':
     case 'progress':
+    case 'directive':
+    case 'arbitration':
       return
   }
 }

@@ -195,6 +195,8 @@ export const notifier = definePlugin({
           case 'order-rejected':
           case 'cancel-rejected':
           case 'progress':
+          case 'directive':
+          case 'arbitration':
             return
         }
       },

@@ -285,7 +285,7 @@ export class EmergencyStop {
    * Trips the ESS (idempotent: a second trip keeps the first reason). Saved before it returns; if the
    * save fails the ESS is still TRIPPED in memory (fail closed) and the failure is logged.
    */
-  trip(reason: string, options: { trigger?: EssTrigger; time?: number } = {}): void {
+  trip(reason: string, options: { trigger?: EssTrigger; time?: number; value?: number; limit?: number } = {}): void {
     this.open()
     if (this.record.state === 'TRIPPED') return
     const time = options.time ?? Date.now()
@@ -299,7 +299,9 @@ export class EmergencyStop {
       })
     }
     this.logger?.error('emergency stop TRIPPED', { reason, trigger })
-    this.board.emit({ time, source: 'ess', state: 'TRIPPED', reason, trigger })
+    const measured =
+      options.value === undefined || options.limit === undefined ? {} : { value: options.value, limit: options.limit }
+    this.board.emit({ time, source: 'ess', state: 'TRIPPED', reason, trigger, ...measured })
   }
 
   /**
@@ -337,23 +339,50 @@ export class EmergencyStop {
    */
   onBar(bar: { symbol: string; openTime: number }, account: AccountView): void {
     const time = bar.openTime
-    this.day.mark(time, account.getEquity())
     this.markBar(bar.symbol, time)
-    if (this.state !== 'ARMED') return
+    if (this.checkLosses(time, account)) return
+    const stale = this.staleSymbol(time)
+    if (stale !== undefined && this.state === 'ARMED') this.trip(stale, { trigger: 'stale-data', time })
+  }
+
+  /**
+   * The sub-bar check (the ESS guard's `onSubBar`: each detail candle in backtests, each mark-price
+   * update live): marks equity and trips on the daily drawdown or the open loss, so a crash inside a
+   * strategy bar trips near the limit instead of at the bar's close. Stale-data timing is left to
+   * {@link EmergencyStop.onBar} (sub-bars are not strategy bars).
+   */
+  onPrice(time: number, account: AccountView): void {
+    this.checkLosses(time, account)
+  }
+
+  /** Marks equity and trips on the daily drawdown or the open loss when ARMED; true when it tripped. */
+  private checkLosses(time: number, account: AccountView): boolean {
+    this.day.mark(time, account.getEquity())
+    if (this.state !== 'ARMED') return false
     const o = this.options
     const dd = this.day.drawdown()
     if (o.dailyDrawdownPct !== false && dd >= o.dailyDrawdownPct) {
-      return this.trip(`daily drawdown ${pct(dd)} reached the limit ${pct(o.dailyDrawdownPct)}`, {
+      const limit = o.dailyDrawdownPct
+      this.trip(`daily drawdown ${pct(dd)} reached the limit ${pct(limit)}`, {
         trigger: 'daily-drawdown',
         time,
+        value: dd,
+        limit,
       })
+      return true
     }
     const loss = openLossFraction(account)
     if (o.openLossPct !== false && loss >= o.openLossPct) {
-      return this.trip(`open loss ${pct(loss)} reached the limit ${pct(o.openLossPct)}`, { trigger: 'open-loss', time })
+      const limit = o.openLossPct
+      this.trip(`open loss ${pct(loss)} reached the limit ${pct(limit)}`, {
+        trigger: 'open-loss',
+        time,
+        value: loss,
+        limit,
+      })
+      return true
     }
-    const stale = this.staleSymbol(time)
-    if (stale !== undefined) this.trip(stale, { trigger: 'stale-data', time })
+    return false
   }
 
   /**

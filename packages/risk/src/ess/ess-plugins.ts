@@ -16,8 +16,10 @@ const described = z.record(z.string(), z.unknown())
 
 /**
  * The two plugins that put an {@link EmergencyStop} into a strategy:
- * - `risk:ess` (guard, tier `pre`): loads the saved state at setup, checks the triggers on every bar,
- *   counts exchange and plugin errors, and while TRIPPED denies every intent that is not reduce-only;
+ * - `risk:ess` (guard, tier `pre`): loads the saved state at setup, checks the triggers on every bar
+ *   and, through `onSubBar`, the loss triggers on every detail candle (backtests with `data.detail`) or
+ *   mark-price update (live), counts exchange and plugin errors, and while TRIPPED denies every intent
+ *   that is not reduce-only;
  * - `risk:ess-flatten` (exit, tier `pre`, so it wins first-exit-wins): while TRIPPED, on each bar of a
  *   symbol, closes its position with a reduce-only market order first (sent directly: closing is never
  *   blocked by a guard), then cancels its other working orders; its stops stay until the position is
@@ -43,6 +45,7 @@ export function emergencyStopPlugins(ess: EmergencyStop): [RiskGuardPlugin, Exit
         },
         dispose: (): void => sub?.unsubscribe(),
         onBar: (bar: MarketBar, ctx: PluginContext): void => ess.onBar(bar, ctx.account),
+        onSubBar: (bar: MarketBar, ctx: PluginContext): void => ess.onPrice(bar.openTime, ctx.account),
         check: (intent: OrderIntent): RiskVerdict => {
           if (intent.reduceOnly === true || ess.state !== 'TRIPPED') return APPROVE
           return deny(`emergency stop TRIPPED (${ess.status().reason ?? 'no reason'}): entries blocked until reset`)
@@ -58,9 +61,17 @@ export function emergencyStopPlugins(ess: EmergencyStop): [RiskGuardPlugin, Exit
       enforce: 'pre' as const,
       onBar: (bar: MarketBar, ctx: PluginContext): ExitActions | undefined =>
         ess.state === 'TRIPPED' ? flattenActions(bar.symbol, ctx) : undefined,
+      // Inside a bar only a position is closed (once: its close is then working); orders wait for onBar.
+      onSubBar: (bar: MarketBar, ctx: PluginContext): ExitActions | undefined =>
+        ess.state === 'TRIPPED' && !closeWorking(bar.symbol, ctx) ? flattenActions(bar.symbol, ctx) : undefined,
     }),
   })(options)
   return [guard, flatten]
+}
+
+/** True when a reduce-only market close of `symbol` is already working (sent on an earlier sub-bar). */
+function closeWorking(symbol: string, ctx: PluginContext): boolean {
+  return ctx.account.getOpenOrders(symbol).some((o) => o.tag === 'ess-flatten')
 }
 
 /**

@@ -21,8 +21,18 @@ describe('RunEventLog', () => {
     }
     const progress: EngineEvent = { type: 'progress', barsDone: 1, barsTotal: 2, time: 0 }
     for (const e of [error, unprotected, progress]) log.record(e)
-    expect(log.counts).toEqual({ pluginErrors: 1, ordersRejected: 0, riskEvents: 0 })
+    expect(log.counts).toEqual({ pluginErrors: 1, ordersRejected: 0, riskEvents: 0, liquidations: 0, riskByGuard: {} })
     expect(log.notable).toEqual([error, unprotected])
+  })
+
+  it('should count risk verdicts per guard and liquidations', () => {
+    const log = new RunEventLog()
+    const intent = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 1 } as const
+    log.record({ type: 'risk', plugin: 'g', verdict: { action: 'resize', leverage: 5, reason: 'r' }, intent })
+    log.record({ type: 'risk', plugin: 'g', verdict: { action: 'deny', reason: 'd' }, intent })
+    log.record({ type: 'risk', plugin: 'h', verdict: { action: 'deny', reason: 'd' }, intent })
+    expect(log.counts.riskByGuard).toEqual({ g: { resized: 1, denied: 1 }, h: { resized: 0, denied: 1 } })
+    expect(log.counts.riskEvents).toBe(3)
   })
 
   it('should cap the notable list and keep the latest 200 BUY/SELL decisions, counting every one', () => {

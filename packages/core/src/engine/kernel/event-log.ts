@@ -15,6 +15,10 @@ export interface EventCounts {
   pluginErrors: number
   ordersRejected: number
   riskEvents: number
+  /** Liquidations (the exchange closed a position at its liquidation price). */
+  liquidations: number
+  /** Risk verdicts per guard: how many intents each resized and denied. */
+  riskByGuard: Record<string, { resized: number; denied: number }>
 }
 
 /** Records a run's notable events, risk state changes, counts and decisions, each list capped. */
@@ -25,7 +29,7 @@ export class RunEventLog {
   readonly notableTimes: number[] = []
   /** Emergency stop and breaker state changes, kept apart so a flood of denials never hides a trip. */
   readonly riskStates: RiskStateEvent[] = []
-  readonly counts: EventCounts = { pluginErrors: 0, ordersRejected: 0, riskEvents: 0 }
+  readonly counts: EventCounts = { pluginErrors: 0, ordersRejected: 0, riskEvents: 0, liquidations: 0, riskByGuard: {} }
   readonly decisions = {
     total: 0,
     byAction: { BUY: 0, SELL: 0, HOLD: 0 } as Record<'BUY' | 'SELL' | 'HOLD', number>,
@@ -54,15 +58,23 @@ export class RunEventLog {
       case 'cancel-rejected':
         this.counts.ordersRejected++
         return this.note(event)
-      case 'risk':
+      case 'risk': {
         this.counts.riskEvents++
+        const byGuard = (this.counts.riskByGuard[event.plugin] ??= { resized: 0, denied: 0 })
+        if (event.verdict.action === 'deny') byGuard.denied++
+        else byGuard.resized++
         return this.note(event)
+      }
       case 'risk-state':
         if (this.riskStates.length < this.keep) this.riskStates.push(event)
         return this.note(event)
+      case 'liquidation':
+        this.counts.liquidations++
+        return this.note(event)
       case 'unprotected':
       case 'protection':
-      case 'liquidation':
+      case 'arbitration':
+      case 'directive':
         return this.note(event)
       case 'order':
         if (event.order.status === 'REJECTED') this.note(event)

@@ -28,13 +28,15 @@ interface DetailCursor {
 /**
  * Builds the per-bar exchange step: the bar itself, or, for symbols with detail candles, each detail
  * candle inside `[openTime, openTime + stepMs)` in turn (the clock following them), falling back to
- * the bar when it has none. The clock ends on the strategy bar's open time either way.
+ * the bar when it has none, calling `afterDetail` after each detail candle (sub-bar protection). The
+ * clock ends on the strategy bar's open time either way.
  */
 export function exchangeStep(
   exchange: SimulatedExchange,
   clock: { set(time: number): void },
-  detail: BarDetail | undefined,
+  options: { readonly detail: BarDetail | undefined; readonly afterDetail?: ((sub: MarketBar) => void) | undefined },
 ): (bar: MarketBar) => void {
+  const { detail, afterDetail } = options
   if (detail === undefined || detail.size === 0) return (bar) => exchange.onBar(bar.symbol, bar)
   const cursors = new Map<string, DetailCursor>()
   for (const [symbol, { series, stepMs }] of detail) {
@@ -64,6 +66,7 @@ export function exchangeStep(
       sub.volume = series.volume[i] as number
       clock.set(sub.openTime)
       exchange.onBar(bar.symbol, sub)
+      afterDetail?.(sub)
     }
     cursor.next = i
     clock.set(bar.openTime)
@@ -92,7 +95,9 @@ export function createMarketStep(
 ): (bar: MarketBar) => void {
   const { clock, bus } = engine
   const { paper, sink, afterBar } = parts
-  const step = paper === undefined ? undefined : exchangeStep(paper, clock, parts.detail)
+  const subBar = subBarStep(engine, sink)
+  const step =
+    paper === undefined ? undefined : exchangeStep(paper, clock, { detail: parts.detail, afterDetail: subBar })
   const guards = engine.plugins.risk.filter((p) => p.onBar !== undefined)
   const guardContexts = guards.map((p) => engine.contextOf(p))
   const guardRefs = guards.map((p) => ({ plugin: p.name, hook: 'onBar' }))
@@ -126,5 +131,43 @@ export function createMarketStep(
     }
     if (winner !== undefined) sink.protect(bar.symbol, winner)
     afterBar(bar)
+  }
+}
+
+/**
+ * The sub-bar protection step (guards' then exits' `onSubBar`, first exit answer wins, through the
+ * protective lane), or undefined when no plugin has the hook (the hot path then pays nothing). The
+ * backtest calls it after each detail candle; a live driver calls it for each mark-price update.
+ */
+export function subBarStep(
+  engine: EngineContext<ExchangePort>,
+  sink: CommandSink,
+): ((sub: MarketBar) => void) | undefined {
+  const guards = engine.plugins.risk.filter((p) => p.onSubBar !== undefined)
+  const exits = engine.plugins.exits.filter((p) => p.onSubBar !== undefined)
+  if (guards.length === 0 && exits.length === 0) return undefined
+  const { bus } = engine
+  const hooked = [...guards, ...exits].map((p) => ({
+    ctx: engine.contextOf(p),
+    ref: { plugin: p.name, hook: 'onSubBar' },
+  }))
+  return (sub) => {
+    for (let k = 0; k < guards.length; k++) {
+      try {
+        guards[k]!.onSubBar!(sub, hooked[k]!.ctx)
+      } catch (cause) {
+        reportFailure(bus, hooked[k]!.ref, cause)
+      }
+    }
+    let winner: ExitActions | undefined
+    for (let k = 0; k < exits.length; k++) {
+      const h = hooked[guards.length + k]!
+      try {
+        winner ??= exits[k]!.onSubBar!(sub, h.ctx)
+      } catch (cause) {
+        reportFailure(bus, h.ref, cause)
+      }
+    }
+    if (winner !== undefined) sink.protect(sub.symbol, winner)
   }
 }

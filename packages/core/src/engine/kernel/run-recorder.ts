@@ -23,6 +23,8 @@ export interface EngineOutput {
     readonly pluginErrors: number
     readonly ordersRejected: number
     readonly riskEvents: number
+    readonly liquidations: number
+    readonly riskByGuard: Readonly<Record<string, { readonly resized: number; readonly denied: number }>>
     readonly bars: number
   }
   /** Decision counts and the latest BUY/SELL decisions with their votes. */
