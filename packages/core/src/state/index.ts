@@ -33,4 +33,6 @@ export {
   StateFullError,
 } from './errors.js'
 export type { StateInvalidReason, StateErrorOptions } from './errors.js'
+export { MODEL_STAGES, LineageSchema, ModelVersionSchema, modelVersionId } from './models.js'
+export type { ModelStage, Lineage, ModelVersion, VersionPatch, StageChange, ModelRegistryPort } from './models.js'
 export type * from './types.js'
