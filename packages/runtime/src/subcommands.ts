@@ -14,6 +14,7 @@ export const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = 
   optimize: async () => (await import('./optimize-cli.js')).runOptimize,
   'walk-forward': async () => (await import('./walk-forward-cli.js')).runWalkForward,
   runs: async () => (await import('./runs-command.js')).runRunsCommand,
+  models: async () => (await import('./models-command.js')).runModelsCommand,
 }
 
 /** The subcommand `argv` starts with, if any. */
