@@ -138,7 +138,7 @@ export function modelRoutes(lifecycle: ModelLifecycle<unknown>, watcher: Product
       path: '/models/serving',
       handle: () => ({
         status: 200,
-        body: Object.fromEntries((watcher.families ?? []).map((f) => [f, watcher.serving(f) ?? null])),
+        body: Object.fromEntries(watcher.families.map((f) => [f, watcher.serving(f) ?? null])),
       }),
     },
     {
