@@ -81,7 +81,8 @@ function cpuSince(from: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000
 }
 
-async function histories(): Promise<{ series: CandleSeries[]; data: string }> {
+/** BTC/ETH/BNB 1h candles from ../shared/data (else generated, said so). */
+export async function histories(): Promise<{ series: CandleSeries[]; data: string }> {
   if (SYMBOLS.every((s) => existsSync(join(sharedData, `${s}-1h.csv`)))) {
     const series = await Promise.all(
       SYMBOLS.map(async (s) => (await loadCandles(join(sharedData, `${s}-1h.csv`), { cache: false })).series),

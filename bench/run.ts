@@ -17,6 +17,7 @@
  *  - kline stream: 50 symbols of 1m klines through ccxt.pro + klineFeed vs a bare ws client (emulator),
  *    at several round rates: lag and backlog (1 s per rate when $QUANTUM_BENCH_BARS < 1,000,000, else 3 s).
  *  - GBDT trainer: the TypeScript histogram GBDT (worker thread) vs XGBoost on the same 1h split (bench/gbdt.ts).
+ *  - CLM: model-agent decision latency while a training job runs vs idle, and the full job's time (bench/clm.ts).
  *  - fault suite: seeded faults on entries and stops (emulator), per seed: duplicates, lost fills and the
  *    longest unprotected time against the 2 s target; 1,000 episodes x 5 seeds when $QUANTUM_BENCH_BARS
  *    >= 1,000,000, else 50 x 1 ($QUANTUM_FAULT_EPISODES / $QUANTUM_FAULT_SEEDS override both).
@@ -31,6 +32,7 @@ import { generateCandles, writeCandlesCsv } from '@quantum/core'
 import type { benchEmulator } from './emulator-latency.js'
 import type { benchFaultSuite } from './fault-suite.js'
 import { inFreshProcess } from './fresh-process.js'
+import { benchClm, clmRows } from './clm.js'
 import { benchGbdt, gbdtRows } from './gbdt.js'
 import { benchKlineStream, klineStreamRows } from './kline-stream.js'
 import type { benchLiveOrder } from './live-order.js'
@@ -181,6 +183,9 @@ async function main(): Promise<void> {
   await benchFaults()
   await benchAi(dir)
   for (const [name, value, ratio] of gbdtRows(await benchGbdt({ runs: bars < 1_000_000 ? 1 : 3 }))) {
+    report(name, value, ratio)
+  }
+  for (const [name, value, ratio] of clmRows(await benchClm({ idleDecisions: 1500, periodMs: 4 }))) {
     report(name, value, ratio)
   }
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)

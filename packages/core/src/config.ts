@@ -135,6 +135,34 @@ export const OutputConfigSchema = z.strictObject({
   report: z.boolean().default(true),
 })
 
+/** One model family in the `clm` block. */
+export const ClmFamilySchema = z.strictObject({
+  /** Retraining cadence in hours. @default the seed's: xgboost/lightgbm 6, nhits/patchtst 12, rlV2 24, rlV3 4 */
+  hours: z
+    .number()
+    .positive()
+    .max(24 * 366)
+    .optional(),
+  /** Plugins (by name) that serve this family; a promotion hot-swaps their model. @default [`agents:<family>`] */
+  agents: z.array(z.string().regex(/^[a-z0-9-]+:[a-z0-9-]+$/, 'expected <package>:<kebab-name>')).optional(),
+  /** Set false to stop scheduling the family (its production model still serves). @default true */
+  enabled: z.boolean().default(true),
+})
+
+/** Continuous learning: where the model registry lives, the families and their cadence, hot swaps. */
+export const ClmConfigSchema = z.strictObject({
+  /** The state store holding the registry: an SQLite file or a `postgres://` URL. @default '.quantum/state.db' */
+  state: z.string().min(1).default('.quantum/state.db'),
+  /** Families by name (`xgboost`, `lightgbm`, `nhits`, `patchtst`, `rlV2`, `rlV3` or your own). @default none */
+  families: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes'), ClmFamilySchema).default({}),
+  /** How often a running runtime looks for a promotion or rollback, ms. @default 30000 */
+  watchMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  /** Folder where promoted models are written for the agents. @default '.quantum/models' */
+  modelsDir: z.string().min(1).default('.quantum/models'),
+})
+/** The `clm` block after validation. */
+export type ClmConfig = z.output<typeof ClmConfigSchema>
+
 /** The whole `quantum.config.ts`, validated by `quantum-run` (unknown keys are errors). */
 export const QuantumConfigSchema = z.strictObject({
   /** A name for reports and the run folder. @default the config folder's name */
@@ -148,6 +176,8 @@ export const QuantumConfigSchema = z.strictObject({
   output: OutputConfigSchema.default(() => OutputConfigSchema.parse({})),
   /** A parameter search over the plugins (`quantum-run optimize`, `walk-forward`); see `defineSearch`. @default none */
   optimize: SearchSpecSchema.optional(),
+  /** Continuous learning: the model registry, families and cadence, hot swaps on promotion. @default none */
+  clm: ClmConfigSchema.optional(),
 })
 
 /** A config as written by users (defaults optional). */

@@ -72,8 +72,17 @@ export {
   TimeBoundSchema,
   InstrumentOverrideSchema,
   SlippageConfigSchema,
+  ClmConfigSchema,
+  ClmFamilySchema,
 } from './config.js'
-export type { QuantumConfig, QuantumConfigInput, QuantumConfigExport, DataConfig, ExchangeConfig } from './config.js'
+export type {
+  QuantumConfig,
+  QuantumConfigInput,
+  QuantumConfigExport,
+  DataConfig,
+  ExchangeConfig,
+  ClmConfig,
+} from './config.js'
 export { fixedNotional, closeOpposite } from './plugins/fixed-notional.js'
 export { formatEnsembleTree, SEED_AGENT_LABELS } from './format/decision-tree.js'
 export type { FormatEnsembleTreeOptions } from './format/decision-tree.js'

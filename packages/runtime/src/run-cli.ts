@@ -17,7 +17,7 @@ import { createCliLogger } from './logger.js'
 import { WarningLog } from './warning-log.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
-import { startSystemdWatchdog } from '@quantum/ops'
+import { startSystemdWatchdog, type OpsRoute } from '@quantum/ops'
 import { hasAgentsWithoutSizer, runProblems, startRunOps, type RunOps } from './run-ops.js'
 import { subcommandOf } from './subcommands.js'
 import type { CliStream } from './streams.js'
@@ -258,17 +258,25 @@ async function withRunOps<T>(
 ): Promise<T> {
   // Under a systemd unit (Type=notify): READY once started, a watchdog ping while the event loop runs.
   const watchdog = await startSystemdWatchdog(() => true, { ...ctx.io.env })
+  // A `clm` block: promotions in the registry are swapped into the running agents (and served over HTTP).
+  const serving =
+    config.clm === undefined
+      ? undefined
+      : await (
+          await import('./model-serving.js')
+        ).startModelServing({ clm: config.clm, plugins: config.plugins, cwd: ctx.io.cwd, logger: ctx.logger })
   try {
     if (ctx.args.http === undefined) return await run(config, undefined)
-    return await withHttp(config, ctx, run)
+    return await withHttp(config, { ...ctx, routes: serving?.routes ?? [] }, run)
   } finally {
+    await serving?.close()
     await watchdog.stop()
   }
 }
 
 async function withHttp<T>(
   config: QuantumConfig,
-  ctx: { args: CliArgs; io: Io; logger: Logger; file: string },
+  ctx: { args: CliArgs; io: Io; logger: Logger; file: string; routes: readonly OpsRoute[] },
   run: (config: QuantumConfig, ops: RunOps | undefined) => Promise<T>,
 ): Promise<T> {
   const ops = await startRunOps({
@@ -277,6 +285,7 @@ async function withHttp<T>(
     http: ctx.args.http,
     token: ctx.io.env.QUANTUM_HTTP_TOKEN,
     logger: ctx.logger,
+    routes: ctx.routes,
   })
   try {
     return await run({ ...config, plugins: [...config.plugins, ...ops.plugins] }, ops)

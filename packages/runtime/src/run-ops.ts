@@ -13,6 +13,7 @@ import {
   createOpsServer,
   createTradingMetrics,
   metricsObserver,
+  type OpsRoute,
   type Readiness,
 } from '@quantum/ops'
 
@@ -49,6 +50,8 @@ export interface RunOpsOptions {
   /** A bar later than this after the previous one makes the run not ready. @default 3 * 60 s */
   readonly staleAfterMs?: number
   readonly logger: Logger
+  /** Routes mounted beside the built-in ones (the model registry's). @default none */
+  readonly routes?: readonly OpsRoute[]
   /** Clock. @default Date.now */
   readonly now?: () => number
 }
@@ -110,9 +113,11 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
       metrics,
       readiness,
       dashboard: { html: DASHBOARD_HTML, snapshot: () => dashboard.snapshot(), hub: dashboard.hub },
+      ...(options.routes === undefined ? {} : { routes: options.routes }),
     })
     url = await server.listen()
-    options.logger.info('http listening', { url, routes: '/health /ready /metrics / (dashboard)' })
+    const extra = [...new Set((options.routes ?? []).map((r) => ` ${r.path}`))].join('')
+    options.logger.info('http listening', { url, routes: `/health /ready /metrics / (dashboard)${extra}` })
   }
   return {
     plugins,

@@ -41,7 +41,8 @@ function parse(argv: readonly string[]) {
   }
 }
 
-async function openForReading(state: string | undefined, cwd: string): Promise<StateStore> {
+/** Opens the state store named by `--state` (default `.quantum/state.db`); never creates one. */
+export async function openForReading(state: string | undefined, cwd: string): Promise<StateStore> {
   const location = state ?? DEFAULT_STATE_LOCATION
   if (isPostgresUrl(location)) return openStateStore(location, { createIfMissing: false })
   const file = resolve(cwd, location)

@@ -17,6 +17,7 @@ export const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = 
   data: async () => (await import('./data-cli.js')).runData,
   'check-bias': async () => (await import('./check-bias-cli.js')).runCheckBias,
   worker: async () => (await import('./worker-cli.js')).runWorker,
+  models: async () => (await import('./models-command.js')).runModelsCommand,
 }
 
 /** The subcommand `argv` starts with, if any. */

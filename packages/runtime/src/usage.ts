@@ -12,6 +12,7 @@ export const VERSION: string = pkg.version
 export const USAGE = `Usage: quantum-run <config.ts> [options]
        quantum-run check <config.ts> [--data <file>] [--symbols <A,B>] [--from <date>] [--to <date>]
        quantum-run runs list|show <id> [--state <file|postgres://...>]   past runs in the state store
+       quantum-run models list|show <id>|promote <id>|rollback <family> [--state <...>]   the model registry
        quantum-run compare <run-dir> <run-dir>...   run folders side by side
        quantum-run optimize <config.ts>             search the config's optimize space (worker threads)
        quantum-run walk-forward <config.ts>         optimise in-sample, test out-of-sample, window by window

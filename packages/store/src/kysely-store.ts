@@ -28,12 +28,14 @@ import {
   type RunRecord,
   type RunStatus,
   type StateBackend,
+  type ModelRegistryPort,
   type StateStore,
   type StoredBlob,
   type StoredExitState,
   type StoredTrade,
 } from '@quantum/core'
 import { loadBlob, saveBlob } from './blobs.js'
+import { StoreModelRegistry } from './model-registry.js'
 import { readExitStates, saveExitState } from './exit-states.js'
 import { acquireRunLock } from './run-lock.js'
 import { ackFromRow, intentFromRow, parseDoc, runFromRow } from './rows.js'
@@ -57,6 +59,7 @@ const EQUITY_CHUNK = 500
 export class KyselyStateStore implements StateStore {
   readonly backend: StateBackend
   readonly location: string
+  readonly models: ModelRegistryPort
   readonly #db: Kysely<StateTables>
   readonly #adapter: BackendAdapter
   #closed = false
@@ -67,6 +70,7 @@ export class KyselyStateStore implements StateStore {
     this.#adapter = adapter
     this.backend = adapter.backend
     this.location = adapter.location
+    this.models = new StoreModelRegistry((action, fn) => this.#run(action, fn), adapter.location)
   }
 
   /** Runs `fn`, turning driver errors into typed ones. */

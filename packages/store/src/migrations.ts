@@ -115,6 +115,28 @@ async function createState(db: Db, backend: StateBackend): Promise<void> {
     .execute()
 }
 
+/** The `models` migration: the model registry (versions with lineage and stage, content-addressed files). */
+async function createModelRegistry(db: Db, backend: StateBackend): Promise<void> {
+  await db.schema
+    .createTable('model_versions')
+    .addColumn('seq', serial(backend), (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.notNull().unique())
+    .addColumn('family', 'text', (c) => c.notNull())
+    .addColumn('stage', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('doc', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('model_versions_family').on('model_versions').columns(['family', 'stage']).execute()
+  await db.schema
+    .createTable('model_objects')
+    .addColumn('hash', 'text', (c) => c.primaryKey())
+    .addColumn('data', blob(backend), (c) => c.notNull())
+    .addColumn('size', 'integer', (c) => c.notNull())
+    .addColumn('stored_at', 'bigint', (c) => c.notNull())
+    .execute()
+}
+
 /** Every migration, in order; the schema version is the last one's `version`. Never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -146,6 +168,11 @@ export const MIGRATIONS: readonly Migration[] = [
       await createJournal(db, backend)
       await createState(db, backend)
     },
+  },
+  {
+    version: 2,
+    description: 'models: the model registry (model_versions with lineage and stage, content-addressed model_objects)',
+    up: createModelRegistry,
   },
 ]
 

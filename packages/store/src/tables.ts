@@ -109,6 +109,25 @@ export interface BlobsTable {
   saved_at: number
 }
 
+/** One model version (migration `models`): the version as JSON in `doc`; `seq` keeps creation order. */
+export interface ModelVersionsTable {
+  seq: Generated<number>
+  id: string
+  family: string
+  stage: string
+  created_at: string
+  updated_at: string
+  doc: string
+}
+
+/** A model file by the SHA-256 of its bytes (migration `models`). */
+export interface ModelObjectsTable {
+  hash: string
+  data: Uint8Array
+  size: number
+  stored_at: number
+}
+
 /** The whole schema. */
 export interface StateTables {
   quantum_meta: MetaTable
@@ -123,4 +142,6 @@ export interface StateTables {
   risk_states: RiskStatesTable
   exit_states: ExitStatesTable
   blobs: BlobsTable
+  model_versions: ModelVersionsTable
+  model_objects: ModelObjectsTable
 }

@@ -299,6 +299,68 @@ export function describeStateStoreContract(name: string, backend: ContractBacken
       expect(await store.loadBlob(`${account}-other`, 'rl-sizer')).toBeUndefined()
     })
 
+    it('keeps model versions with lineage, stage history and content-addressed files', async () => {
+      const family = `fam-${fresh()}`
+      const lineage = {
+        dataFrom: '2024-01-01T00:00:00Z',
+        dataTo: '2024-06-01T00:00:00Z',
+        data: ['BTCUSDT 1h'],
+        features: ['ret_1', 'rsi_14'],
+        label: 'triple-barrier 24h',
+        trainer: 'gbdt',
+        params: { rounds: 50, depth: 4 },
+        codeVersion: '@quantum/clm 0.1.0',
+      }
+      const a = await store.models.create({ family, lineage })
+      const b = await store.models.create({ family, lineage: { ...lineage, parent: a.id }, id: `${family}-b` })
+      expect(a).toMatchObject({ family, stage: 'TRAINING', lineage })
+      await expect(store.models.create({ family, lineage, id: b.id })).rejects.toMatchObject({ code: 'MODEL_INVALID' })
+      const bytes = new Uint8Array([8, 1, 0, 255, 7])
+      const hash = await store.models.putObject(bytes)
+      expect(hash).toMatch(/^[0-9a-f]{64}$/)
+      expect(await store.models.putObject(bytes)).toBe(hash)
+      expect(Array.from(await store.models.getObject(hash))).toEqual([8, 1, 0, 255, 7])
+      await store.models.update(a.id, { files: { model: hash, metadata: hash }, metrics: { logLoss: 0.93 } })
+      await store.models.transition([{ id: a.id, stage: 'CANDIDATE' }])
+      await store.models.transition([
+        { id: a.id, stage: 'PRODUCTION', note: 'promoted' },
+        { id: b.id, stage: 'REJECTED' },
+      ])
+      const got = await store.models.get(a.id)
+      expect(got).toMatchObject({ stage: 'PRODUCTION', metrics: { logLoss: 0.93 }, files: { model: hash } })
+      expect(got.history.map((h) => h.stage)).toEqual(['TRAINING', 'CANDIDATE', 'PRODUCTION'])
+      expect(got.history.at(-1)?.note).toBe('promoted')
+      expect((await store.models.list(family)).map((v) => [v.id, v.stage])).toEqual([
+        [a.id, 'PRODUCTION'],
+        [b.id, 'REJECTED'],
+      ])
+    })
+
+    it('changes model stages all or none, and refuses unknown ids and missing objects', async () => {
+      const family = `fam-${fresh()}`
+      const lineage = {
+        dataFrom: '',
+        dataTo: '',
+        data: [],
+        features: [],
+        label: '',
+        trainer: 't',
+        params: {},
+        codeVersion: 'x',
+      }
+      const a = await store.models.create({ family, lineage })
+      const error = await store.models
+        .transition([
+          { id: a.id, stage: 'CANDIDATE' },
+          { id: 'no-such-version', stage: 'ARCHIVED' },
+        ])
+        .catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'MODEL_INVALID' })
+      expect((await store.models.get(a.id)).stage).toBe('TRAINING')
+      await expect(store.models.get('no-such-version')).rejects.toThrow(/no such model version/)
+      await expect(store.models.getObject('0'.repeat(64))).rejects.toThrow(/model file is gone/)
+    })
+
     it('keeps the rows of runs apart, as runtimes sharing one database need', async () => {
       const [a, b] = [fresh(), fresh()]
       await store.journalIntent(intent(a, 'same-id'))

@@ -57,6 +57,22 @@ describe('modelSupervisor', () => {
     expect(handle.isMuted('agents:xgboost')).toBe(false)
   })
 
+  it('raises one finding, not one per crossing, for a value hovering at its threshold (hysteresis)', () => {
+    const handle = createSupervisorHandle()
+    const sup = modelSupervisor({ handle, window: 10, minSignals: 10, maxClassShare: 0.8, minOutcomes: 1000 })
+    const { ctx } = context()
+    // One HOLD every 6 signals: the SELL share of the last 10 alternates between 0.9 and 0.8 (the limit).
+    for (let t = 0; t < 120; t++)
+      sup.onEvent({ type: 'signal', signal: signal('xgboost', t, t % 6 === 0 ? 'HOLD' : 'SELL') }, ctx)
+    expect(handle.findings()).toHaveLength(1)
+    expect(handle.active('agents:xgboost').map((f) => f.kind)).toEqual(['stuck-class'])
+    // Clearly recovered (share well under 0.8 x 0.8): the finding clears once.
+    const mixed: SignalAction[] = ['BUY', 'SELL', 'HOLD']
+    for (let t = 120; t < 140; t++) sup.onEvent({ type: 'signal', signal: signal('xgboost', t, mixed[t % 3]!) }, ctx)
+    expect(handle.active('agents:xgboost')).toEqual([])
+    expect(handle.findings()).toHaveLength(1)
+  })
+
   it('enforces: mutes an agent whose accuracy decays and the ensemble drops it', () => {
     const handle = createSupervisorHandle()
     const sup = modelSupervisor({

@@ -29,6 +29,12 @@ const options = z.strictObject({
   maxCalibrationGap: z.number().min(0).max(1).default(0.15),
   /** Accuracy decay when the window's hit rate is this far below the hit rate of the calls before it. @default 0.1 */
   maxAccuracyDrop: z.number().min(0).max(1).default(0.1),
+  /**
+   * Hysteresis: an active finding clears only once its value is at most `clearFraction` x its limit
+   * (not as soon as it dips under the limit), so a value hovering at a threshold raises one finding,
+   * not one per crossing. @default 0.8
+   */
+  clearFraction: z.number().min(0).max(1).default(0.8),
 })
 
 /** Options of {@link modelSupervisor} (input form). */
@@ -225,7 +231,7 @@ function review(w: AgentWatch, at: { agent: string; time: number; opts: Opts; ct
         mode: at.opts.mode,
         time: at.time,
       })
-    } else if (!check.failed && w.active.delete(kind)) {
+    } else if (value <= limit * at.opts.clearFraction && w.active.delete(kind)) {
       at.opts.handle.clear(at.agent, kind)
       at.ctx.logger.info('model supervisor finding cleared', { agent: at.agent, kind, value, limit, time: at.time })
     }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { CandleSeries } from '@quantum/core'
+import { ClmConfigSchema, type CandleSeries } from '@quantum/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DEFAULT_LABEL } from '../data/labels.js'
 import { TrainerError } from '../errors.js'
@@ -11,7 +11,7 @@ import { ModelLifecycle, type LifecycleEvent } from '../registry/lifecycle.js'
 import { gbdtAdapter, type TrainingAdapter } from './adapter.js'
 import { Orchestrator, type FamilyPlan, type JobEvent } from './orchestrator.js'
 import { InProcessQueue, type TrainingJob } from './queue.js'
-import { TrainingScheduler } from './scheduler.js'
+import { TrainingScheduler, scheduleHours } from './scheduler.js'
 
 const root = await mkdtemp(join(tmpdir(), 'clm-pipeline-'))
 afterAll(() => rm(root, { recursive: true, force: true }))
@@ -167,6 +167,23 @@ describe('InProcessQueue', () => {
     await q.enqueue(job('good'))
     await q.drain()
     expect(errors).toEqual(['bad: boom'])
+  })
+})
+
+describe('scheduleHours', () => {
+  it("takes the seed's cadence, the config's overrides and added families, and drops disabled ones", () => {
+    const clm = ClmConfigSchema.parse({
+      families: { xgboost: { hours: 2 }, patchtst: { enabled: false }, mine: { hours: 48 } },
+    })
+    expect(scheduleHours(clm)).toEqual({ xgboost: 2, lightgbm: 6, nhits: 12, rlV2: 24, rlV3: 4, mine: 48 })
+    expect(scheduleHours(undefined)).toEqual({ xgboost: 6, lightgbm: 6, nhits: 12, patchtst: 12, rlV2: 24, rlV3: 4 })
+  })
+
+  it('refuses a cadence that is not a positive number of hours, naming the path', () => {
+    const r = ClmConfigSchema.safeParse({ families: { xgboost: { hours: 0 } } })
+    expect(r.success).toBe(false)
+    expect(r.error?.issues[0]?.path).toEqual(['families', 'xgboost', 'hours'])
+    expect(ClmConfigSchema.safeParse({ families: { xgboost: { every: 3 } } }).success).toBe(false)
   })
 })
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { DataError } from '@quantum/core'
+import { DataError, type ClmConfig } from '@quantum/core'
 import { z } from 'zod'
 import type { JobQueue, TrainingJob } from './queue.js'
 
@@ -20,6 +20,20 @@ export const DEFAULT_SCHEDULE_HOURS: Readonly<Record<string, number>> = Object.f
   rlV2: 24,
   rlV3: 4,
 })
+
+/**
+ * The cadence of each family from the config's `clm` block: the seed's defaults, each overridden by
+ * the family's `hours`, families with `enabled: false` left out, families the config adds included.
+ * @example const hours = scheduleHours(config.clm) // { xgboost: 6, lightgbm: 6, nhits: 12, ... }
+ */
+export function scheduleHours(clm: Pick<ClmConfig, 'families'> | undefined): Record<string, number> {
+  const hours: Record<string, number> = { ...DEFAULT_SCHEDULE_HOURS }
+  for (const [family, f] of Object.entries(clm?.families ?? {})) {
+    if (!f.enabled) delete hours[family]
+    else hours[family] = f.hours ?? hours[family] ?? DEFAULT_SCHEDULE_HOURS[family] ?? 24
+  }
+  return hours
+}
 
 const HOUR = 3_600_000
 const StateSchema = z.object({ lastRun: z.record(z.string(), z.number()) })

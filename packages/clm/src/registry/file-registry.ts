@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DataError, ModelError } from '@quantum/core'
+import { DataError, ModelError, modelVersionId } from '@quantum/core'
 import {
   RegistryFileSchema,
   type Lineage,
@@ -132,8 +132,7 @@ class FileRegistry implements RegistryPort {
   create(input: { family: string; lineage: Lineage; id?: string }): Promise<ModelVersion> {
     return this.mutate((f) => {
       const at = this.iso()
-      const id =
-        input.id ?? `${input.family}-${at.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`
+      const id = input.id ?? modelVersionId(input.family, at, randomUUID().slice(0, 8))
       if (f.versions.some((v) => v.id === id)) throw new ModelError(id, 'a model version with this id exists')
       const v: ModelVersion = {
         id,

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openModelSession } from '@quantum/agents'
+import { openSqliteStore } from '@quantum/store'
 import { DataError, ModelError } from '@quantum/core'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { gbdtMetadata } from '../gbdt/metadata.js'
@@ -43,9 +44,32 @@ const files = {
 let dir = ''
 let clock = Date.UTC(2026, 0, 1)
 let events: LifecycleEvent[] = []
+let backend: 'file' | 'state store' = 'file'
+const stores: { close(): Promise<void> }[] = []
+afterAll(async () => {
+  for (const s of stores) await s.close()
+})
 async function lifecycle(): Promise<ModelLifecycle> {
+  if (backend === 'state store') {
+    const store = await openSqliteStore(join(dir, 'state.db'))
+    stores.push(store)
+    return new ModelLifecycle(store.models, (e) => events.push(e))
+  }
   const registry = await openFileRegistry({ dir, create: true, now: () => (clock += 1000) })
   return new ModelLifecycle(registry, (e) => events.push(e))
+}
+/** Removes or damages a stored model file, wherever the registry keeps it. */
+async function damageObject(hash: string, how: 'remove' | 'tamper'): Promise<void> {
+  if (backend === 'file') {
+    if (how === 'remove') await rm(join(dir, 'objects', hash))
+    else await writeFile(join(dir, 'objects', hash), 'tampered')
+    return
+  }
+  const { default: Database } = await import('libsql')
+  const db = new Database(join(dir, 'state.db'))
+  if (how === 'remove') db.prepare('delete from model_objects where hash = ?').run(hash)
+  else db.prepare("update model_objects set data = x'00' where hash = ?").run(hash)
+  db.close()
 }
 async function candidate(l: ModelLifecycle): Promise<string> {
   const v = await l.register({ family: 'xgboost', lineage, ...files })
@@ -58,14 +82,22 @@ beforeEach(async () => {
   events = []
 })
 
-describe('ModelLifecycle on the file registry', () => {
+describe.each(['file', 'state store'] as const)('ModelLifecycle on the %s registry', (kind) => {
+  beforeEach(() => {
+    backend = kind
+  })
+
   it('registers a version with lineage and content-addressed files, in stage TRAINING', async () => {
     const l = await lifecycle()
     const v = await l.register({ family: 'xgboost', lineage, ...files })
     expect(v.stage).toBe('TRAINING')
     expect(v.lineage).toMatchObject({ trainer: 'gbdt', features: FEATURES, codeVersion: '@quantum/clm 0.1.0' })
-    const objects = await readdir(join(dir, 'objects'))
-    expect(objects.sort()).toEqual([v.files!.model, v.files!.metadata].sort())
+    if (backend === 'file') {
+      const objects = await readdir(join(dir, 'objects'))
+      expect(objects.sort()).toEqual([v.files!.model, v.files!.metadata].sort())
+    }
+    const stored = await l.verifyFiles(v)
+    expect(Array.from(stored.model)).toEqual(Array.from(files.model))
     expect(events).toEqual([{ type: 'registered', id: v.id, family: 'xgboost' }])
   })
 
@@ -119,7 +151,7 @@ describe('ModelLifecycle on the file registry', () => {
       metadata: files.metadata,
     })
     await l.recordEvaluation(next.id, { candidate: true, reasons: [] })
-    await rm(join(dir, 'objects', (await l.port.get(next.id)).files!.model))
+    await damageObject((await l.port.get(next.id)).files!.model, 'remove')
     await expect(l.promote(next.id)).rejects.toThrow(/model file is gone/)
     expect((await l.production('xgboost'))!.id).toBe(prod)
   })
@@ -128,7 +160,7 @@ describe('ModelLifecycle on the file registry', () => {
     const l = await lifecycle()
     const id = await candidate(l)
     const v = await l.port.get(id)
-    await writeFile(join(dir, 'objects', v.files!.model), 'tampered')
+    await damageObject(v.files!.model, 'tamper')
     await expect(l.promote(id)).rejects.toThrow(/corrupt \(content does not match its hash\)/)
     expect(await l.production('xgboost')).toBeUndefined()
   })
@@ -142,6 +174,10 @@ describe('ModelLifecycle on the file registry', () => {
 })
 
 describe('openFileRegistry', () => {
+  beforeEach(() => {
+    backend = 'file'
+  })
+
   it('refuses a missing registry file unless asked to create one', async () => {
     await expect(openFileRegistry({ dir: join(dir, 'nope') })).rejects.toThrow(ModelError)
     await expect(openFileRegistry({ dir: join(dir, 'nope') })).rejects.toThrow(/registry file not found/)

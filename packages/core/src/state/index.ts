@@ -33,4 +33,10 @@ export {
   StateFullError,
 } from './errors.js'
 export type { StateInvalidReason, StateErrorOptions } from './errors.js'
+export { MODEL_STAGES, LineageSchema, ModelVersionSchema, modelVersionId } from './models.js'
+export type { ModelStage, Lineage, ModelVersion, VersionPatch, StageChange, ModelRegistryPort } from './models.js'
+export { ModelLifecycle, STAGE_TRANSITIONS } from './model-lifecycle.js'
+export type { LifecycleEvent, MaterializedModel, ModelLifecycleOptions } from './model-lifecycle.js'
+export { ProductionWatcher } from './production-watcher.js'
+export type { ProductionChange, ProductionWatcherOptions } from './production-watcher.js'
 export type * from './types.js'

@@ -19,6 +19,7 @@ import type {
   StoredExitState,
   StoredTrade,
 } from './schemas.js'
+import type { ModelRegistryPort } from './models.js'
 
 /** Which backend a store runs on. */
 export type StateBackend = 'sqlite' | 'postgres'
@@ -161,6 +162,12 @@ export interface StateStore {
   saveBlob(blob: Omit<StoredBlob, 'version'>): Promise<number>
   /** The latest version of a blob (or the given version), or `undefined`. */
   loadBlob(account: string, name: string, version?: number): Promise<StoredBlob | undefined>
+
+  /**
+   * The model registry (versions, lineage, lifecycle stages, content-addressed model files), shared by
+   * every runtime and training worker on this store.
+   */
+  readonly models: ModelRegistryPort
 
   /** Closes the connection(s). Further calls throw. */
   close(): Promise<void>
