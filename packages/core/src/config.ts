@@ -130,6 +130,12 @@ export const QuantumConfigSchema = z.strictObject({
   output: OutputConfigSchema.default(() => OutputConfigSchema.parse({})),
   /** A parameter search over the plugins (`quantum-run optimize`, `walk-forward`); see `defineSearch`. @default none */
   optimize: SearchSpecSchema.optional(),
+  /**
+   * Where paper, testnet and live runs keep their durable state (journal, positions, exit state): an
+   * SQLite file (relative to the current directory) or a `postgres://` URL. `--state` overrides it.
+   * Backtests use it only when given. @default '.quantum/state.db' for paper, testnet and live
+   */
+  state: z.string().min(1).optional(),
 })
 
 /** A config as written by users (defaults optional). */

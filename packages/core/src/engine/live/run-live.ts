@@ -2,7 +2,8 @@ import { asyncScheduler, type Observable, type Subscription } from 'rxjs'
 import type { TradeRecord } from '../../result.js'
 import type { Fill } from '../../schemas.js'
 import type { Clock, EngineEvent, Logger, MarketBar, QuantumPlugin, RunMode } from '../../types.js'
-import { createKernel, type KernelVenue } from '../kernel/kernel.js'
+import { createKernel, type KernelRestore, type KernelVenue } from '../kernel/kernel.js'
+import type { RunJournal } from '../kernel/run-journal.js'
 import type { BarDetail } from '../kernel/market-step.js'
 import type { EngineOutput } from '../kernel/run-recorder.js'
 import { silentLogger } from '../logger.js'
@@ -42,6 +43,12 @@ export interface LiveRunBaseOptions {
    * is sent. Their `index` should run on into the live bars' (see `klineFeed`'s `after`). @default none
    */
   readonly history?: readonly MarketBar[]
+  /** Journals the run into a state store (see `RunJournal`). @default none */
+  readonly journal?: RunJournal
+  /** A resumed run's stored state, put back after the warm-up and before the first live bar. @default none */
+  readonly restore?: KernelRestore
+  /** Called once the run is ready for its first live bar (setup, warm-up and restore done). */
+  readonly onReady?: () => void
 }
 
 /** What a live run produced so far. */
@@ -94,6 +101,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     afterBar: options.afterBar,
     detail: options.detail,
     protectionGraceMs: options.protectionGraceMs ?? 10_000,
+    journal: options.journal,
   })
   const summary = (): LiveSummary => ({
     bars: kernel.recorder.bars,
@@ -109,6 +117,8 @@ export function startLive(options: LiveRunOptions): LiveRun {
   const done = (async () => {
     await kernel.setup()
     for (const bar of options.history ?? []) kernel.warm(bar)
+    if (options.restore !== undefined) kernel.restore(options.restore)
+    options.onReady?.()
     if (!stopped) {
       await new Promise<void>((resolve, reject) => {
         endFeed = resolve
