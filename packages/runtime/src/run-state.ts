@@ -64,6 +64,36 @@ export interface OpenRunStateOptions {
   readonly store?: StateStore
   /** Called once when the disk is full (the run stops opening positions). */
   readonly onFull?: (error: StateFullError) => void
+  /**
+   * Crash points of the kill -9 harness: `QUANTUM_CRASH_AFTER_INTENT=n` kills the process (SIGKILL)
+   * right after its n-th intent is journaled, before it is sent; `QUANTUM_CRASH_AFTER_FILL=n` right
+   * after its n-th fill is journaled, before the exit policies protect it. @default none
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+/** The store with the harness's crash points (see {@link OpenRunStateOptions.env}); the store itself without them. */
+function withCrashPoints(store: StateStore, env: Readonly<Record<string, string | undefined>> | undefined): StateStore {
+  const afterIntent = Number(env?.['QUANTUM_CRASH_AFTER_INTENT'] ?? 0)
+  const afterFill = Number(env?.['QUANTUM_CRASH_AFTER_FILL'] ?? 0)
+  if (!(afterIntent > 0) && !(afterFill > 0)) return store
+  let intents = 0
+  let fills = 0
+  const crash = (): never => {
+    process.kill(process.pid, 'SIGKILL')
+    throw new Error('unreachable')
+  }
+  return Object.assign(Object.create(store) as StateStore, {
+    journalIntent: async (intent: Parameters<StateStore['journalIntent']>[0]) => {
+      await store.journalIntent(intent)
+      if (++intents === afterIntent) crash()
+    },
+    recordFill: async (fill: Parameters<StateStore['recordFill']>[0]) => {
+      const kept = await store.recordFill(fill)
+      if (++fills === afterFill) crash()
+      return kept
+    },
+  })
 }
 
 /** An open run state: the store, the run (new or resumed), its lock and journal. */
@@ -102,7 +132,8 @@ function lastSequence(prefix: string, ids: readonly string[]): number {
  * @throws {StateLockedError} naming the process that holds the run.
  */
 export async function openRunState(options: OpenRunStateOptions): Promise<RunState> {
-  const store = options.store ?? (await openStateStore(options.location))
+  const opened = options.store ?? (await openStateStore(options.location))
+  const store = withCrashPoints(opened, options.env)
   let lock: RunLock | undefined
   try {
     const configHash = configHashOf(options.config)
@@ -163,7 +194,7 @@ export async function openRunState(options: OpenRunStateOptions): Promise<RunSta
     }
   } catch (error) {
     await lock?.release().catch(() => undefined)
-    if (options.store === undefined) await store.close().catch(() => undefined)
+    if (options.store === undefined) await opened.close().catch(() => undefined)
     throw error
   }
 }

@@ -257,6 +257,7 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
           mode,
           account: accountIdOf(mode, credentials.apiKey),
           logger,
+          env: options.env,
         })
   let status: 'stopped' | 'failed' = 'failed'
   try {
