@@ -83,7 +83,7 @@ export interface CliDeps {
  * journal is flushed and the run folder written; past this the process exits 1 (stops stay on the
  * venue; the store is transactional, so nothing is corrupted).
  */
-export const SHUTDOWN_TIMEOUT_MS = 20_000
+export const SHUTDOWN_TIMEOUT_MS = 30_000
 
 interface Io {
   readonly run: BacktestRunner

@@ -42,7 +42,9 @@ export function configHashOf(config: QuantumConfig): string {
     exchange: config.exchange,
     plugins: config.plugins.map((p) => ({ name: p.name, kind: p.kind, options: p.options ?? null })),
   }
-  return createHash('sha256').update(JSON.stringify(canonical(doc))).digest('hex')
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(doc)))
+    .digest('hex')
 }
 
 /** The state location of a run: `--state`, else the config's `state`, else {@link DEFAULT_STATE_FILE} (files against `cwd`). */
@@ -159,10 +161,11 @@ export async function openRunState(options: OpenRunStateOptions): Promise<RunSta
       store,
       runId: run.id,
       clientIdPrefix: prefix,
-      nextSequence: lastSequence(
-        prefix,
-        intents.map((i) => i.clientOrderId),
-      ) + 1,
+      nextSequence:
+        lastSequence(
+          prefix,
+          intents.map((i) => i.clientOrderId),
+        ) + 1,
       onFull: (error) => {
         options.logger.error('state store full: no new positions, stops stay', { error: error.message })
         options.onFull?.(error)

@@ -124,6 +124,8 @@ interface Resume {
   readonly pendingFound: number
   readonly pendingMissing: number
   readonly storedFillIds: ReadonlySet<string>
+  /** Venue time of the earliest journaled fill (undefined without any). */
+  readonly earliestFill: number | undefined
 }
 
 /**
@@ -170,7 +172,8 @@ async function recogniseOwn(state: RunState, exchange: BinanceUsdmExchange): Pro
   const fills = await store.fills(run.id)
   const positions = await store.positions(run.id)
   exchange.recognise({ orders, fillIds: fills.map((f) => f.id), positions: positions.map((p) => p.symbol) })
-  return { pendingFound, pendingMissing, storedFillIds: new Set(fills.map((f) => f.id)) }
+  const earliestFill = fills.length === 0 ? undefined : Math.min(...fills.map((f) => f.time))
+  return { pendingFound, pendingMissing, storedFillIds: new Set(fills.map((f) => f.id)), earliestFill }
 }
 
 /**
@@ -187,7 +190,10 @@ async function restoreOf(
   for (const fill of recovered) await store.recordFill({ ...fill, runId: run.id })
   const now = Date.now()
   const stored = await store.positions(run.id)
-  for (const symbol of new Set([...stored.map((p) => p.symbol), ...exchange.account.getPositions().map((p) => p.symbol)])) {
+  for (const symbol of new Set([
+    ...stored.map((p) => p.symbol),
+    ...exchange.account.getPositions().map((p) => p.symbol),
+  ])) {
     await store.savePosition({ ...exchange.account.getPosition(symbol), runId: run.id, updatedAt: now })
   }
   const fills = (await store.fills(run.id)).map(({ runId: _r, ...fill }) => fill)
@@ -290,8 +296,12 @@ async function venueRun(
   try {
     const started = Date.now()
     const resume = state?.resumed === true ? await recogniseOwn(state, exchange) : undefined
+    // A resumed run looks for executions since it started (or its earliest journaled fill, by venue
+    // time), within the venue's 7-day window: fills made while it was down are journaled, never lost.
     const since =
-      state?.resumed === true ? Math.max(state.run.startedAt - 60_000, started - 7 * 86_400_000) : started - 86_400_000
+      state?.resumed === true
+        ? Math.max(Math.min(state.run.startedAt, resume?.earliestFill ?? Infinity) - 60_000, started - 6 * 86_400_000)
+        : started - 86_400_000
     const startReconciliation = await exchange.reconcile(since, options.orphans)
     const restore =
       state === undefined
@@ -348,7 +358,11 @@ async function venueRun(
       logger,
       ...(state === undefined ? {} : { journal: state.journal }),
       ...(restore === undefined ? {} : { restore }),
-      onReady: () => options.onReady?.({ ...(state === undefined ? {} : { runId: state.run.id }), resumed: state?.resumed ?? false }),
+      onReady: () =>
+        options.onReady?.({
+          ...(state === undefined ? {} : { runId: state.run.id }),
+          resumed: state?.resumed ?? false,
+        }),
       onEvent: (event) => {
         if (event.type === 'order-rejected')
           logger.warn('order rejected', { symbol: event.request.symbol, error: event.error.message })
@@ -372,6 +386,12 @@ async function venueRun(
     try {
       const live = await run.done
       const endReconciliation = await exchange.reconcile(started - 60_000)
+      // Fills the end reconciliation recovered reach no engine any more: journal them here (a stored
+      // fill is kept once, so those the engine journaled are not doubled).
+      if (state !== undefined) {
+        await state.journal.flush()
+        for (const fill of fills) await state.store.recordFill({ ...fill, runId: state.run.id })
+      }
       return {
         mode,
         symbols,

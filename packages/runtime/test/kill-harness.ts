@@ -26,9 +26,9 @@ export interface KillHarnessOptions {
   readonly kills: number
   /** Seed of the kill points and of the emulator's faults. @default 1 */
   readonly seed?: number
-  /** Milliseconds between two pushed 1m bars. @default 250 */
+  /** Milliseconds between two pushed 1m bars. @default 1000 */
   readonly barEveryMs?: number
-  /** How long a position may stay without a stop after a restart is ready. @default 4000 */
+  /** How long a position may stay without a stop after a restart is ready. @default 8000 */
   readonly graceMs?: number
   /** Progress lines. @default none */
   readonly log?: (line: string) => void
@@ -60,6 +60,8 @@ export interface KillHarnessResult {
   /** Exit code of the final graceful stop (SIGTERM). */
   readonly finalExitCode: number | null
   readonly finalStopMs: number
+  /** Details for a failing check: the duplicated client ids (with the venue's order types), the lost fill ids, the folder. */
+  readonly details: { readonly duplicates: string[]; readonly lost: string[]; readonly dir: string }
 }
 
 function mulberry32(seed: number): () => number {
@@ -80,14 +82,14 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
   const seed = options.seed ?? 1
   const random = mulberry32(seed)
   const log = options.log ?? (() => undefined)
-  const grace = options.graceMs ?? 4000
+  const grace = options.graceMs ?? 8000
   const emulator = await startEmulator({ balance: 100_000, seed, apiKeys: [{ key: KEY, secret: SECRET }] })
   // Seeded faults: a few slow or failing order requests the adapter retries idempotently.
   emulator.faults.inject({ kind: 'http-503', path: '/fapi/v1/order', probability: 0.05 })
   const cwd = await mkdtemp(join(tmpdir(), 'quantum-kill-'))
   const db = join(cwd, 'state.db')
-  // A deterministic price walk, far enough in the past that every pushed bar is closed.
-  const start = Math.floor(Date.now() / 60_000) * 60_000 - 3000 * 60_000
+  // A deterministic price walk: 30 closed minutes of history, then one 1m bar every `barEveryMs`.
+  const start = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000
   const walk = mulberry32(seed + 1)
   let k = 0
   let price = 60_000
@@ -100,7 +102,7 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     k++
   }
   for (let i = 0; i < 30; i++) pushBar() // warm-up history
-  const feeder = setInterval(pushBar, options.barEveryMs ?? 250)
+  const feeder = setInterval(pushBar, options.barEveryMs ?? 1000)
   const env = {
     ...process.env,
     QUANTUM_BINANCE_TESTNET_API_KEY: KEY,
@@ -131,7 +133,9 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
         if (/(resumed the stored run|started a stored run)/.test(text)) resolveReady(performance.now() - t0)
       }
       child.stderr?.on('data', onData)
-      child.once('exit', (code, signal) => reject(new Error(`exited ${code ?? signal} before ready: ${text.slice(-2000)}`)))
+      child.once('exit', (code, signal) =>
+        reject(new Error(`exited ${code ?? signal} before ready: ${text.slice(-2000)}`)),
+      )
     })
     ready.catch(() => undefined)
     return { child, ready }
@@ -210,13 +214,21 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     fetchOrders(symbol: string, since?: number, limit?: number, params?: object): Promise<unknown[]>
   }
   const regular = (await history.fetchOrders('BTC/USDT:USDT', since, 1000)) as { clientOrderId?: string }[]
-  const algo = (await history
-    .fetchOrders('BTC/USDT:USDT', since, 1000, { trigger: true })
-    .catch(() => [])) as { clientOrderId?: string }[]
+  const algo = (await history.fetchOrders('BTC/USDT:USDT', since, 1000, { trigger: true }).catch(() => [])) as {
+    clientOrderId?: string
+  }[]
   const counts = new Map<string, number>()
-  for (const o of [...regular, ...algo]) {
+  const kinds = new Map<string, string[]>()
+  for (const [list, o] of [...regular.map((o) => ['regular', o] as const), ...algo.map((o) => ['algo', o] as const)]) {
     const id = o.clientOrderId ?? ''
-    if (id !== '') counts.set(id, (counts.get(id) ?? 0) + 1)
+    if (id === '') continue
+    // A triggered algo order (stop, target) becomes a regular order with the same client id: one order.
+    const key = `${list}:${id}`
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+    kinds.set(key, [
+      ...(kinds.get(key) ?? []),
+      `${list}:${String((o as { id?: unknown }).id)}:${String((o as { status?: unknown }).status)}`,
+    ])
   }
   const duplicateOrders = [...counts.values()].filter((c) => c > 1).length
   const venueTrades = (await client.fetchMyTrades('BTC/USDT:USDT', since, 1000)) as { id?: string }[]
@@ -237,8 +249,13 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     unprotectedChecks,
     venueFills: venueIds.size,
     storeTrades,
-    orders: counts.size,
+    orders: new Set([...counts.keys()].map((k) => k.slice(k.indexOf(':') + 1))).size,
     finalExitCode,
     finalStopMs,
+    details: {
+      duplicates: [...counts].filter(([, c]) => c > 1).map(([id]) => `${id} ${kinds.get(id)?.join(' ')}`),
+      lost: [...venueIds].filter((id) => !storeIds.has(id)),
+      dir: cwd,
+    },
   }
 }

@@ -110,7 +110,10 @@ describe('RunJournal', () => {
 
   it('should refuse entries once the disk is full, keep sending reduce-only orders and report it once', async () => {
     const { store, runId } = await openRun()
-    const full = new StateFullError('disk full', { store: 'x', cause: Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }) })
+    const full = new StateFullError('disk full', {
+      store: 'x',
+      cause: Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }),
+    })
     const failing: StateStore = Object.assign(Object.create(store) as StateStore, {
       journalIntent: () => Promise.reject(full),
       recordAck: () => Promise.reject(full),

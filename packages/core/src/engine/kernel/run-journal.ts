@@ -31,8 +31,8 @@ export interface RunJournalOptions {
   readonly onError?: (error: unknown) => void
 }
 
-/** Equity points buffered before one write. */
-const EQUITY_BATCH = 1
+/** Equity points buffered before one write (a fill and `flush` write them at once). */
+const EQUITY_BATCH = 60
 
 /**
  * Journals a run into a {@link StateStore}. Writes other than intents are queued behind each other
@@ -47,6 +47,7 @@ export class RunJournal {
   private sequence: number
   private chain: Promise<void> = Promise.resolve()
   private fullError: StateFullError | undefined
+  private stopping = false
   /** The latest BUY/SELL decision per symbol: the cause of the next entry intent of that symbol. */
   private readonly decisions = new Map<string, Decision>()
   private readonly exitDocs = new Map<string, string>()
@@ -65,6 +66,11 @@ export class RunJournal {
   /** True once the store reported a full disk: no new positions are opened. */
   get full(): boolean {
     return this.fullError !== undefined
+  }
+
+  /** A graceful stop began: entries still queued are refused (never sent); reduce-only orders go on. */
+  stopEntries(): void {
+    this.stopping = true
   }
 
   /** The next client order id of this run. */
@@ -157,6 +163,9 @@ export class RunJournal {
     const clientOrderId = request.clientOrderId ?? this.nextClientId()
     const sent = request.clientOrderId === undefined ? { ...request, clientOrderId } : { ...request, clientOrderId }
     const protective = request.reduceOnly === true
+    if (this.stopping && !protective) {
+      throw new InvalidOrder(`${request.symbol}: not opening positions, the run is stopping`, request.symbol)
+    }
     if (this.fullError !== undefined) {
       if (protective) return sent
       throw new InvalidOrder(
@@ -173,15 +182,13 @@ export class RunJournal {
       ...(request.tag === undefined ? {} : { reason: request.tag }),
       time: Date.now(),
     }
-    const previous = this.chain
+    // The intent does not wait for the write-behind queue (acks, fills, equity of earlier orders): the
+    // store runs it after the write in flight, so an entry waits for at most one other write. What
+    // belongs to this intent (its ack) is queued after it is durable.
     let failure: unknown
-    const done = previous.then(() =>
-      this.store.journalIntent(record).catch((error: unknown) => {
-        failure = error
-      }),
-    )
-    this.chain = done
-    await done
+    await this.store.journalIntent(record).catch((error: unknown) => {
+      failure = error
+    })
     if (failure !== undefined) {
       this.fail(failure)
       if (!protective) throw failure
@@ -227,6 +234,7 @@ export class RunJournal {
   /** Journals a fill, the position after it and any trade it closed. */
   onFill(fill: Fill, position: Position, tracker: TradeTracker): void {
     const runId = this.runId
+    if (this.equity.length > 0) this.writeEquity()
     void this.write(() => this.store.recordFill({ ...fill, runId }))
     void this.write(() => this.store.savePosition({ ...position, runId, updatedAt: fill.time }))
     const trades = tracker.trades

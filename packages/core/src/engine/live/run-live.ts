@@ -135,6 +135,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     output: () => kernel.output(performance.now() - started),
     stop: async () => {
       stopped = true
+      options.journal?.stopEntries()
       feed?.unsubscribe()
       endFeed?.()
       return done
