@@ -467,7 +467,10 @@ function reportError(error: unknown, io: Io): number {
   // 2: the input is wrong (command line, config, data files); 1: the run failed. See the README's table.
   const usage =
     isQuantumError(error) &&
-    (error.code === 'CONFIG_INVALID' || error.code === 'NOT_SUPPORTED' || error.code === 'DATA_INVALID')
+    (error.code === 'CONFIG_INVALID' ||
+      error.code === 'NOT_SUPPORTED' ||
+      error.code === 'DATA_INVALID' ||
+      error.code === 'STATE_INVALID')
   const c = pc.createColors(useColor(io.stderr, io.env))
   const message = error instanceof Error ? error.message : String(error)
   io.stderr.write(`${c.red(c.bold('error'))} ${message}\n`)

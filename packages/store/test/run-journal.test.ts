@@ -73,7 +73,7 @@ const decision: Decision = {
   confidence: 0.8,
   votes: [{ agent: 'a', symbol: 'BTCUSDT', time: 1, action: 'BUY', confidence: 0.8 }],
   price: 100,
-} as Decision
+}
 
 describe('RunJournal', () => {
   it('should journal an intent with its client id and causing decision before the order reaches the venue, then its ack', async () => {

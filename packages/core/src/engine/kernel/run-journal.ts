@@ -118,7 +118,6 @@ export class RunJournal {
    * it up by its client id). Other calls pass through.
    */
   wrap(exchange: ExchangePort): ExchangePort {
-    const journal = this
     return {
       id: exchange.id,
       account: exchange.account,
@@ -127,17 +126,17 @@ export class RunJournal {
       cancelOrder: (symbol, orderId) => exchange.cancelOrder(symbol, orderId),
       cancelAllOrders: (symbol) => exchange.cancelAllOrders(symbol),
       setLeverage: (symbol, leverage) => exchange.setLeverage(symbol, leverage),
-      async placeOrder(request: OrderRequest): Promise<Order> {
-        const sent = await journal.journalIntent(request)
+      placeOrder: async (request: OrderRequest): Promise<Order> => {
+        const sent = await this.journalIntent(request)
         let order: Order
         try {
           order = await exchange.placeOrder(sent)
         } catch (error) {
           if (error instanceof ExchangeError) {
             const reason = error instanceof Error ? error.message.slice(0, 500) : String(error)
-            void journal.write(() =>
-              journal.store.recordAck({
-                runId: journal.runId,
+            void this.write(() =>
+              this.store.recordAck({
+                runId: this.runId,
                 clientOrderId: sent.clientOrderId,
                 status: 'REJECTED',
                 reason,
@@ -147,7 +146,7 @@ export class RunJournal {
           }
           throw error
         }
-        journal.ack(order)
+        this.ack(order)
         return order
       },
     }
@@ -191,7 +190,7 @@ export class RunJournal {
     })
     if (failure !== undefined) {
       this.fail(failure)
-      if (!protective) throw failure
+      if (!protective) throw failure instanceof Error ? failure : new Error('journaling the intent failed', { cause: failure })
     }
     return sent
   }
@@ -212,22 +211,15 @@ export class RunJournal {
 
   /** Observes an engine event: decisions (the cause of entries), order updates, risk state. */
   onEvent(event: EngineEvent): void {
-    switch (event.type) {
-      case 'decision':
-        if (event.decision.action !== 'HOLD') this.decisions.set(event.decision.symbol, event.decision)
-        return
-      case 'order':
-        if (event.order.status !== 'NEW' && this.owns(event.order.clientOrderId)) this.ack(event.order)
-        return
-      case 'risk-state': {
-        const { source, state, tradingState, reason, time } = event
-        void this.write(() =>
-          this.store.saveRiskState(this.runId, { source, state, tradingState, reason, time, data: {} }),
-        )
-        return
-      }
-      default:
-        return
+    if (event.type === 'decision') {
+      if (event.decision.action !== 'HOLD') this.decisions.set(event.decision.symbol, event.decision)
+    } else if (event.type === 'order') {
+      if (event.order.status !== 'NEW' && this.owns(event.order.clientOrderId)) this.ack(event.order)
+    } else if (event.type === 'risk-state') {
+      const { source, state, tradingState, reason, time } = event
+      void this.write(() =>
+        this.store.saveRiskState(this.runId, { source, state, tradingState, reason, time, data: {} }),
+      )
     }
   }
 
