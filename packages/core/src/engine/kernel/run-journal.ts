@@ -190,7 +190,8 @@ export class RunJournal {
     })
     if (failure !== undefined) {
       this.fail(failure)
-      if (!protective) throw failure instanceof Error ? failure : new Error('journaling the intent failed', { cause: failure })
+      if (!protective)
+        throw failure instanceof Error ? failure : new Error('journaling the intent failed', { cause: failure })
     }
     return sent
   }
