@@ -53,11 +53,11 @@ function fakeVenue(store: StateStore, runId: string, opts: { reject?: boolean } 
         status: 'NEW',
         quantity: request.quantity ?? 0,
         filledQuantity: 0,
-        avgPrice: 0,
+        averagePrice: 0,
         reduceOnly: request.reduceOnly ?? false,
         createdAt: 5,
         updatedAt: 5,
-      } as Order
+      } as unknown as Order
     },
     cancelOrder: () => Promise.reject(new Error('unused')),
     cancelAllOrders: () => Promise.resolve([]),
