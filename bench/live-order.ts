@@ -6,7 +6,11 @@
  * emulator has no weight budget to protect; against Binance it adds up to 50 ms per weight unit).
  */
 import { BinanceUsdmExchange, createEmulatorClient } from '@quantum/ccxt'
-import { definePlugin, fixedNotional, startLive } from '@quantum/core'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { definePlugin, fixedNotional, RunJournal, startLive } from '@quantum/core'
+import { openSqliteStore } from '@quantum/store'
 import type { MarketBar } from '@quantum/core'
 import { startEmulator } from '@quantum/emulator'
 import { Subject } from 'rxjs'
@@ -23,8 +27,11 @@ const percentiles = (samples: readonly number[]): Latency => {
   return { p50Ms: at(0.5), p99Ms: at(0.99) }
 }
 
-/** p50/p99 of signal -> wire through the SDK, and of a bare ccxt createOrder -> wire. */
-export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; bare: Latency }> {
+/**
+ * p50/p99 of signal -> wire through the SDK (without a state store, then with the embedded SQLite store
+ * journaling every intent durably before it is sent), and of a bare ccxt createOrder -> wire.
+ */
+export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; journaled: Latency; bare: Latency }> {
   const emulator = await startEmulator({ balance: 100_000_000, seed: 1 })
   const now = emulator.clock.now()
   emulator.pushBar('BTCUSDT', {
@@ -73,28 +80,51 @@ export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; bare: Lat
       },
     }),
   })
-  const bars = new Subject<MarketBar>()
-  const run = startLive({ bars, exchange, plugins: [flip(), fixedNotional({ notional: 300 })], mode: 'testnet' })
-  await new Promise((resolve) => setTimeout(resolve, 10)) // plugins set up, feed subscribed
-  const sdk: number[] = []
-  for (let i = 0; i < n + 20; i++) {
-    const sent = wire()
-    bars.next({
-      symbol: 'BTCUSDT',
-      index: i,
-      openTime: now + i * 60_000,
-      open: 60_000,
-      high: 60_000,
-      low: 60_000,
-      close: 60_000,
-      volume: 1,
+  const measure = async (journal: RunJournal | undefined, from: number): Promise<number[]> => {
+    const bars = new Subject<MarketBar>()
+    const run = startLive({
+      bars,
+      exchange,
+      plugins: [flip(), fixedNotional({ notional: 300 })],
+      mode: 'testnet',
+      ...(journal === undefined ? {} : { journal }),
     })
-    const t = await sent
-    if (i >= 20) sdk.push(t - signalAt)
-    while (run.summary().pendingCommands > 0) await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setTimeout(resolve, 10)) // plugins set up, feed subscribed
+    const sdk: number[] = []
+    for (let k = 0; k < n + 20; k++) {
+      const i = from + k
+      const sent = wire()
+      bars.next({
+        symbol: 'BTCUSDT',
+        index: i,
+        openTime: now + i * 60_000,
+        open: 60_000,
+        high: 60_000,
+        low: 60_000,
+        close: 60_000,
+        volume: 1,
+      })
+      const t = await sent
+      if (k >= 20) sdk.push(t - signalAt)
+      while (run.summary().pendingCommands > 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    bars.complete()
+    await run.done
+    return sdk
   }
-  bars.complete()
-  await run.done
+  const sdk = await measure(undefined, 0)
+  const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'quantum-bench-')), 'state.db'))
+  await store.startRun({
+    id: 'bench',
+    account: 'bench',
+    name: 'bench',
+    configHash: 'bench',
+    mode: 'testnet',
+    status: 'running',
+    startedAt: Date.now(),
+  })
+  const journaled = await measure(new RunJournal({ store, runId: 'bench', clientIdPrefix: 'qbench' }), n + 20)
+  await store.close()
   const bare: number[] = []
   for (let i = 0; i < n + 20; i++) {
     const sent = wire()
@@ -106,5 +136,5 @@ export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; bare: Lat
   }
   await exchange.close()
   await emulator.close()
-  return { sdk: percentiles(sdk), bare: percentiles(bare) }
+  return { sdk: percentiles(sdk), journaled: percentiles(journaled), bare: percentiles(bare) }
 }

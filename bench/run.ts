@@ -178,6 +178,11 @@ async function main(): Promise<void> {
     `${live.sdk.p50Ms.toFixed(3)} / ${live.sdk.p99Ms.toFixed(3)} ms`,
     `${(live.sdk.p50Ms / live.bare.p50Ms).toFixed(1)}x a bare ccxt createOrder (${live.bare.p50Ms.toFixed(3)} / ${live.bare.p99Ms.toFixed(3)} ms); target p99 <= 5 ms`,
   )
+  report(
+    'signal -> order on the wire, with the SQLite state store journaling (p50/p99)',
+    `${live.journaled.p50Ms.toFixed(3)} / ${live.journaled.p99Ms.toFixed(3)} ms`,
+    `${(live.journaled.p99Ms / live.sdk.p99Ms).toFixed(2)}x p99 without a store (same run); target p99 <= 5 ms`,
+  )
   await benchJournal()
   await benchKlines()
   await benchFaults()

@@ -102,6 +102,8 @@ export class BinanceUsdmExchange implements ExchangePort {
   private readonly tags = new Map<string, string>()
   /** Client order id of each order id seen (REST trades carry only the order id). */
   private readonly clientIdOf = new Map<string, string>()
+  /** Symbols whose position a resumed run held before its restart (not orphans at the first reconciliation). */
+  private readonly ownPositions = new Set<string>()
   private streaming = false
   /** The retry policy of every call: the options' one, plus a server-time resync after a -1021. */
   private readonly retry: RetryPolicy
@@ -479,7 +481,10 @@ export class BinanceUsdmExchange implements ExchangePort {
     // reconciliation every open position; later, any the venue holds where this run held none).
     const orphanOrders = this.account.getOpenOrders().filter((o) => !this.clientIdOf.has(o.id))
     const orphanPositions = first
-      ? this.account.getPositions().map((p) => ({ symbol: p.symbol, quantity: signedQty(p) }))
+      ? this.account
+          .getPositions()
+          .filter((p) => !this.ownPositions.has(p.symbol))
+          .map((p) => ({ symbol: p.symbol, quantity: signedQty(p) }))
       : diff.positionChanges
           .filter((c) => c.local === 0 && c.venue !== 0)
           .map((c) => ({ symbol: c.symbol, quantity: c.venue }))
@@ -504,6 +509,47 @@ export class BinanceUsdmExchange implements ExchangePort {
       }
     }
     return { ...diff, recoveredFills, orphanOrders, orphanPositions, actions }
+  }
+
+  /**
+   * A resumed run's own orders, fills and positions (from its journal), told to the adapter before the
+   * first reconciliation: orders are recognised as this run's (with their tags, so exit policies find
+   * their stops and targets), fills already stored are not applied again, positions are not orphans.
+   */
+  recognise(own: {
+    readonly orders?: readonly { readonly orderId: string; readonly clientOrderId: string; readonly tag?: string }[]
+    readonly fillIds?: readonly string[]
+    readonly positions?: readonly string[]
+  }): void {
+    for (const o of own.orders ?? []) {
+      this.clientIdOf.set(o.orderId, o.clientOrderId)
+      if (o.tag !== undefined) this.tags.set(o.clientOrderId, o.tag)
+    }
+    for (const id of own.fillIds ?? []) this.seenTrades.add(id)
+    for (const symbol of own.positions ?? []) this.ownPositions.add(symbol)
+  }
+
+  /**
+   * Looks an order up by its client order id (regular orders, then conditional ones): how a resumed run
+   * learns the fate of an intent it journaled but got no answer for. `undefined` when the venue never
+   * had it.
+   */
+  async lookupOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    const unified = this.unifiedOf(symbol)
+    for (const trigger of [false, true]) {
+      try {
+        const raw = await this.call('fetchOrder', symbol, () =>
+          this.options.client.fetchOrder(undefined, unified, { clientOrderId, ...(trigger ? { trigger: true } : {}) }),
+        )
+        const tag = this.tags.get(clientOrderId)
+        const order = fromCcxtOrder(raw, { now: this.now(), ...(tag === undefined ? {} : { tag }) })
+        this.clientIdOf.set(order.id, clientOrderId)
+        return order
+      } catch (error) {
+        if (!(error instanceof InvalidOrder) || !isCcxtError(error.cause, 'OrderNotFound')) throw error
+      }
+    }
+    return undefined
   }
 
   /** Handles one order update from the stream. */

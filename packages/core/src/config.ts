@@ -178,6 +178,12 @@ export const QuantumConfigSchema = z.strictObject({
   optimize: SearchSpecSchema.optional(),
   /** Continuous learning: the model registry, families and cadence, hot swaps on promotion. @default none */
   clm: ClmConfigSchema.optional(),
+  /**
+   * Where paper, testnet and live runs keep their durable state (journal, positions, exit state): an
+   * SQLite file (relative to the current directory) or a `postgres://` URL. `--state` overrides it.
+   * Backtests use it only when given. @default '.quantum/state.db' for paper, testnet and live
+   */
+  state: z.string().min(1).optional(),
 })
 
 /** A config as written by users (defaults optional). */

@@ -6,6 +6,7 @@
  */
 import type { Observable, SchedulerLike } from 'rxjs'
 import type { CandleSeries } from './data/candle-series.js'
+import type { ExitState, ExitStateInput } from './state/schemas.js'
 import type {
   Balance,
   Decision,
@@ -429,6 +430,12 @@ export interface ExitPolicyPlugin extends PluginBase {
    * (the emergency stop's flattening), not for exit logic that needs strategy bars.
    */
   onSubBar?(bar: MarketBar, ctx: PluginContext): ExitActions | undefined
+   * The policy's state of `symbol`'s open position (plan legs, stop, trailing anchor, PAL adds, PIL class),
+   * stored by a run with a state store so that a restart re-attaches it; `undefined` when it has none.
+   */
+  exitState?(symbol: string, ctx: PluginContext): ExitStateInput | undefined
+  /** Puts a stored state back after a restart (after the warm-up, before the first live bar). */
+  restoreExitState?(state: ExitState, ctx: PluginContext): void
 }
 
 /** Sees every engine event (reporting, metrics, persistence). Runs after the event happened. */

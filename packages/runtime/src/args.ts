@@ -65,6 +65,10 @@ export interface CliArgs {
   readonly logLevel: LogLevel | undefined
   /** `--fail-on-plugin-error`: exit 1 when any plugin hook threw during the run. */
   readonly failOnPluginError: boolean
+  /** `--state <file|postgres://…>`: the durable state store (testnet/live); undefined = the config's `state` or the default. */
+  readonly state: string | undefined
+  /** `--no-state`: run a testnet/live run without a state store (nothing survives a crash). */
+  readonly noState: boolean
 }
 
 /** Log levels `--log-level` accepts. */
@@ -86,6 +90,8 @@ const OPTIONS = {
   orphans: { type: 'string' },
   feed: { type: 'string' },
   http: { type: 'string' },
+  state: { type: 'string' },
+  'no-state': { type: 'boolean' },
   'log-level': { type: 'string' },
   'fail-on-plugin-error': { type: 'boolean' },
   'confirm-live': { type: 'boolean' },
@@ -155,6 +161,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     if (mode === 'backtest') issues.push({ path: '--http', message: 'only paper, testnet and live runs serve HTTP' })
   }
+  if (v.state !== undefined && v['no-state'] === true)
+    issues.push({ path: '--state', message: 'give --state or --no-state, not both' })
   const logLevel = v['log-level']
   if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     issues.push({
@@ -203,6 +211,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     http,
     logLevel: LOG_LEVELS.find((level) => level === logLevel),
     failOnPluginError: v['fail-on-plugin-error'] === true,
+    state: v.state,
+    noState: v['no-state'] === true,
   }
 }
 

@@ -26,6 +26,8 @@ import { toJson } from './serialize.js'
 import { breakdownsOf, buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
 import { defaultCacheDir, typeCheckConfig } from './typecheck.js'
 import { VERSION } from './usage.js'
+import { stateLocationOf, writeRunFromStore } from './run-state.js'
+import { openStateStore } from '@quantum/store'
 import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
 
 /** Options the CLI hands to the backtest runner. */
@@ -73,7 +75,16 @@ export interface CliDeps {
   readonly typecheck?: boolean
   /** Where passed type checks are remembered. @default node_modules/.cache/quantum-run of the nearest node_modules */
   readonly cacheDir?: string
+  /** Ends the process at once (a second SIGTERM/SIGINT during a graceful stop). @default process.exit */
+  readonly exitNow?: (code: number) => void
 }
+
+/**
+ * How long a graceful stop (SIGTERM/SIGINT) may take: no new entries, in-flight commands finish, the
+ * journal is flushed and the run folder written; past this the process exits 1 (stops stay on the
+ * venue; the store is transactional, so nothing is corrupted).
+ */
+export const SHUTDOWN_TIMEOUT_MS = 30_000
 
 interface Io {
   readonly run: BacktestRunner
@@ -88,6 +99,7 @@ interface Io {
   readonly jitiOptions: ConfigLoaderOptions | undefined
   readonly typecheck: boolean
   readonly cacheDir: string | undefined
+  readonly exitNow: (code: number) => void
 }
 
 /**
@@ -113,6 +125,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
     jitiOptions: deps.jitiOptions,
     typecheck: deps.typecheck ?? true,
     cacheDir: deps.cacheDir,
+    exitNow: deps.exitNow ?? ((code) => process.exit(code)),
   }
   try {
     const sub = await subcommandOf(argv)
@@ -374,11 +387,29 @@ async function runOnVenue(
 ): Promise<number> {
   const logger = createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) })
   const abort = new AbortController()
-  const onSignal = (): void => abort.abort()
-  process.once('SIGINT', onSignal)
+  // First signal: a graceful stop, bounded by SHUTDOWN_TIMEOUT_MS. Second: exit at once (130).
+  let deadline: NodeJS.Timeout | undefined
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (abort.signal.aborted) {
+      io.stderr.write(`${signal} again: exiting now (stops stay on the venue; the journal is transactional)\n`)
+      io.exitNow(130)
+      return
+    }
+    logger.info('stopping: no new entries, finishing in-flight commands, flushing state', { signal })
+    abort.abort()
+    deadline = setTimeout(() => {
+      io.stderr.write(`graceful stop took over ${SHUTDOWN_TIMEOUT_MS} ms: exiting\n`)
+      io.exitNow(1)
+    }, SHUTDOWN_TIMEOUT_MS)
+    deadline.unref()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const state = args.noState ? undefined : stateLocationOf(args.state, run.config, io.cwd)
   try {
     const result = await withRunOps(run.config, { args, io, logger, file: run.file }, (config, ops) =>
       io.runVenue(config, {
+        ...(state === undefined ? {} : { state }),
         onBar: () => ops?.onBar(),
         onEvent: (event) => ops?.onEvent(event),
         mode: run.mode,
@@ -427,7 +458,16 @@ async function runOnVenue(
       runDir: dir,
     }
     await mkdir(dir, { recursive: true })
-    await writeFile(join(dir, 'summary.json'), `${toJson(summary)}\n`)
+    if (result.state !== undefined && state !== undefined) {
+      // trades.csv, equity.csv and the stored run's summary, regenerated from the store.
+      const store = await openStateStore(state, { createIfMissing: false })
+      try {
+        await writeRunFromStore(store, result.state.runId, join(dir, 'state'))
+      } finally {
+        await store.close()
+      }
+    }
+    await writeFile(join(dir, 'summary.json'), `${toJson({ ...summary, state: result.state })}\n`)
     if (args.json) io.stdout.write(`${toJson(summary)}\n`)
     else if (!args.quiet)
       io.stdout.write(
@@ -435,7 +475,9 @@ async function runOnVenue(
       )
     return 0
   } finally {
+    if (deadline !== undefined) clearTimeout(deadline)
     process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
 }
 
@@ -443,7 +485,10 @@ function reportError(error: unknown, io: Io): number {
   // 2: the input is wrong (command line, config, data files); 1: the run failed. See the README's table.
   const usage =
     isQuantumError(error) &&
-    (error.code === 'CONFIG_INVALID' || error.code === 'NOT_SUPPORTED' || error.code === 'DATA_INVALID')
+    (error.code === 'CONFIG_INVALID' ||
+      error.code === 'NOT_SUPPORTED' ||
+      error.code === 'DATA_INVALID' ||
+      error.code === 'STATE_INVALID')
   const c = pc.createColors(useColor(io.stderr, io.env))
   const message = error instanceof Error ? error.message : String(error)
   io.stderr.write(`${c.red(c.bold('error'))} ${message}\n`)

@@ -10,13 +10,15 @@ import { parseArgs } from 'node:util'
 import { ConfigError, type RunRecord, type StateStore } from '@quantum/core'
 import { isPostgresUrl, openStateStore } from '@quantum/store'
 import type { CliStream } from './streams.js'
+import { writeRunFromStore } from './run-state.js'
 
 /** Where the embedded state store lives when `--state` is not given (relative to the working directory). */
 export const DEFAULT_STATE_LOCATION = '.quantum/state.db'
 
 /** Usage of the `runs` command. */
 export const RUNS_USAGE = `Usage: quantum-run runs list [--state <file|postgres://…>] [--account <a>] [--limit <n>] [--json]
-       quantum-run runs show <run-id> [--state <file|postgres://…>] [--json]`
+       quantum-run runs show <run-id> [--state <file|postgres://…>] [--json] [--write <dir>]
+  --write <dir>  regenerate the run folder (summary.json, trades.csv, equity.csv) from the store`
 
 /** What the `runs` command needs from the CLI. */
 export interface RunsCommandIo {
@@ -34,6 +36,7 @@ function parse(argv: readonly string[]) {
         account: { type: 'string' },
         limit: { type: 'string' },
         json: { type: 'boolean', default: false },
+        write: { type: 'string' },
       },
     })
   } catch (error) {
@@ -79,7 +82,12 @@ export async function runRunsCommand(argv: readonly string[], io: RunsCommandIo)
       else io.stdout.write(`${runs.map(runLine).join('\n')}\n`)
       return 0
     }
-    return await showRun(store, id ?? '', { json: values.json, stdout: io.stdout })
+    const code = await showRun(store, id ?? '', { json: values.json, stdout: io.stdout })
+    if (values.write !== undefined) {
+      const files = await writeRunFromStore(store, id ?? '', resolve(io.cwd, values.write))
+      if (!values.json) io.stdout.write(`wrote ${files.join(', ')}\n`)
+    }
+    return code
   } finally {
     await store.close()
   }

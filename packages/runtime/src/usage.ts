@@ -42,6 +42,12 @@ Options:
   --http <addr>      paper/testnet/live: serve /health, /ready, /metrics and the live dashboard at
                      [host:]port (default host 127.0.0.1; any other host needs QUANTUM_HTTP_TOKEN,
                      and every POST needs it)
+  --state <s>        testnet/live: where the run's durable state lives (order journal, fills, trades,
+                     positions, exit and risk state): an SQLite file or a postgres:// URL (default: the
+                     config's state key, else .quantum/state.db). Restarting the same config resumes
+                     its run; SIGTERM/SIGINT stop it gracefully (stops stay on the venue), a second
+                     signal exits at once
+  --no-state         testnet/live: no state store (nothing survives a crash)
   --log-level <l>    debug | info | warn | error (default info; --quiet means error)
   --fail-on-plugin-error  exit 1 when any plugin hook threw during the run (they are always reported)
   --confirm-live     required by --mode live, with riskPolicy('STRICT') (limits at or below its

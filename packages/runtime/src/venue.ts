@@ -18,6 +18,8 @@ import { ConfigError, startLive, symbolFromPath } from '@quantum/core'
 import { essStateDir, liveGateIssues } from '@quantum/risk'
 import type { EngineEvent, Fill, LivePaperFeed, Logger, MarketBar, QuantumConfig, TradeRecord } from '@quantum/core'
 import { fromEvent, take, takeUntil, tap, type Observable } from 'rxjs'
+import type { ExitState, KernelRestore } from '@quantum/core'
+import { openRunState, type OpenRunStateOptions, type RunState } from './run-state.js'
 
 /** Options of {@link runVenue}. */
 export interface VenueRunOptions {
@@ -41,6 +43,15 @@ export interface VenueRunOptions {
   readonly onEvent?: (event: EngineEvent) => void
   /** Every closed bar as it reaches the engine (readiness, feed lag). */
   readonly onBar?: (bar: MarketBar) => void
+  /**
+   * The durable state (an SQLite path or a `postgres://` URL): the run is journaled, and a restart of
+   * the same config resumes it. @default none (nothing survives a crash)
+   */
+  readonly state?: string
+  /** Opens the run state (tests inject a failing store). @default {@link openRunState} */
+  readonly openState?: (options: OpenRunStateOptions) => Promise<RunState>
+  /** Called once the engine is ready for its first live bar (restart to first decision). */
+  readonly onReady?: (info: { readonly runId?: string; readonly resumed: boolean }) => void
 }
 
 /** What a venue run did. */
@@ -55,6 +66,22 @@ export interface VenueRunResult {
   readonly startReconciliation: Reconciliation
   /** The reconciliation at the end (fills the stream had not delivered yet are recovered here). */
   readonly endReconciliation: Reconciliation
+  /** The stored run (with `state`), and what its restart recovered. */
+  readonly state?: {
+    readonly runId: string
+    readonly location: string
+    readonly resumed: boolean
+    /** Intents journaled with no answer, looked up on the venue by client id: found, or never sent. */
+    readonly pendingFound: number
+    readonly pendingMissing: number
+    /** Exit states re-attached to open positions. */
+    readonly exitStatesRestored: number
+    /** Trades and fills the restored trade tracker started from. */
+    readonly restoredFills: number
+    /** Journaling failures (the store full, unreachable). */
+    readonly journalErrors: number
+    readonly full: boolean
+  }
 }
 
 /** The transport override from the environment (both variables or neither). */
@@ -84,8 +111,99 @@ function bindEssAccount(
   const { mode, apiKey, env } = account
   const ess = liveGateIssues(config.plugins).policy?.ess
   if (ess === undefined) return
-  const id = `${mode}-${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`
-  ess.bindAccount({ account: id, stateDir: essStateDir(env) })
+  ess.bindAccount({ account: accountIdOf(mode, apiKey), stateDir: essStateDir(env) })
+}
+
+/** The account key of a venue run: the mode and a digest of the API key (never the key). */
+function accountIdOf(mode: 'testnet' | 'live', apiKey: string): string {
+  return `${mode}-${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`
+}
+
+/** What a resumed run found in its journal and on the venue before its first reconciliation. */
+interface Resume {
+  readonly pendingFound: number
+  readonly pendingMissing: number
+  readonly storedFillIds: ReadonlySet<string>
+  /** Venue time of the earliest journaled fill (undefined without any). */
+  readonly earliestFill: number | undefined
+}
+
+/**
+ * Before the first reconciliation of a resumed run: every intent journaled without an answer is looked
+ * up on the venue by its client order id (found: its answer is journaled; not found: it never reached
+ * the venue and is marked so, never sent again), then the adapter is told which orders, fills and
+ * positions are this run's own.
+ */
+async function recogniseOwn(state: RunState, exchange: BinanceUsdmExchange): Promise<Resume> {
+  const { store, run } = state
+  const intents = await store.intents(run.id)
+  const tagOf = new Map(intents.map((i) => [i.clientOrderId, i.request.tag]))
+  const orders: { orderId: string; clientOrderId: string; tag?: string }[] = []
+  const own = (orderId: string, clientOrderId: string): void => {
+    const tag = tagOf.get(clientOrderId)
+    orders.push({ orderId, clientOrderId, ...(tag === undefined ? {} : { tag }) })
+  }
+  for (const ack of await store.acks(run.id)) if (ack.orderId !== undefined) own(ack.orderId, ack.clientOrderId)
+  let pendingFound = 0
+  let pendingMissing = 0
+  for (const intent of await store.pendingIntents(run.id)) {
+    const order = await exchange.lookupOrder(intent.request.symbol, intent.clientOrderId)
+    if (order === undefined) {
+      pendingMissing++
+      await store.recordAck({
+        runId: run.id,
+        clientOrderId: intent.clientOrderId,
+        status: 'REJECTED',
+        reason: 'not on the venue after a restart (never sent)',
+        time: Date.now(),
+      })
+      continue
+    }
+    pendingFound++
+    own(order.id, intent.clientOrderId)
+    await store.recordAck({
+      runId: run.id,
+      clientOrderId: intent.clientOrderId,
+      orderId: order.id,
+      status: order.status,
+      time: Date.now(),
+    })
+  }
+  const fills = await store.fills(run.id)
+  const positions = await store.positions(run.id)
+  exchange.recognise({ orders, fillIds: fills.map((f) => f.id), positions: positions.map((p) => p.symbol) })
+  const earliestFill = fills.length === 0 ? undefined : Math.min(...fills.map((f) => f.time))
+  return { pendingFound, pendingMissing, storedFillIds: new Set(fills.map((f) => f.id)), earliestFill }
+}
+
+/**
+ * After the first reconciliation of a stored run: fills recovered from the venue are journaled, the
+ * venue's positions are stored, and the trade tracker's fills and the open positions' exit states are
+ * gathered for the engine.
+ */
+async function restoreOf(
+  state: RunState,
+  exchange: BinanceUsdmExchange,
+  recovered: readonly Fill[],
+): Promise<KernelRestore> {
+  const { store, run } = state
+  for (const fill of recovered) await store.recordFill({ ...fill, runId: run.id })
+  const now = Date.now()
+  const stored = await store.positions(run.id)
+  for (const symbol of new Set([
+    ...stored.map((p) => p.symbol),
+    ...exchange.account.getPositions().map((p) => p.symbol),
+  ])) {
+    await store.savePosition({ ...exchange.account.getPosition(symbol), runId: run.id, updatedAt: now })
+  }
+  const fills = (await store.fills(run.id)).map(({ runId: _r, ...fill }) => fill)
+  const exitStates: ExitState[] = []
+  for (const { state: exit } of await store.exitStates(run.id)) {
+    const position = exchange.account.getPosition(exit.symbol)
+    if (position.side === exit.side) exitStates.push(exit)
+    else await store.deleteExitState(run.id, exit.symbol)
+  }
+  return { fills, exitStates }
 }
 
 /** The warm-up a config's agents declare: the largest `warmup` of its agent plugins (0 without any). */
@@ -135,6 +253,39 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
     ])
   }
   bindEssAccount(config, { mode, apiKey: credentials.apiKey, env: options.env })
+  // The state first: a bad, foreign, newer or locked store is a typed error before any connection.
+  const state =
+    options.state === undefined
+      ? undefined
+      : await (options.openState ?? openRunState)({
+          location: options.state,
+          config,
+          mode,
+          account: accountIdOf(mode, credentials.apiKey),
+          logger,
+          env: options.env,
+        })
+  let status: 'stopped' | 'failed' = 'failed'
+  try {
+    const result = await venueRun(config, options, { credentials, transport, state })
+    status = 'stopped'
+    return result
+  } finally {
+    await state?.close(status)
+  }
+}
+
+async function venueRun(
+  config: QuantumConfig,
+  options: VenueRunOptions,
+  setup: {
+    credentials: ReturnType<typeof credentialsFromEnv>
+    transport: Transport | undefined
+    state: RunState | undefined
+  },
+): Promise<VenueRunResult> {
+  const { mode, logger } = options
+  const { credentials, transport, state } = setup
   const client = await createUsdmClient({ mode, credentials, ...(transport === undefined ? {} : { transport }) })
   const symbols = symbolsOf(config)
   const exchange = await BinanceUsdmExchange.connect({ client, symbols, leverage: config.exchange.leverage })
@@ -144,7 +295,30 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
   })
   try {
     const started = Date.now()
-    const startReconciliation = await exchange.reconcile(started - 86_400_000, options.orphans)
+    const resume = state?.resumed === true ? await recogniseOwn(state, exchange) : undefined
+    // A resumed run looks for executions since it started (or its earliest journaled fill, by venue
+    // time), within the venue's 7-day window: fills made while it was down are journaled, never lost.
+    const since =
+      state?.resumed === true
+        ? Math.max(Math.min(state.run.startedAt, resume?.earliestFill ?? Infinity) - 60_000, started - 6 * 86_400_000)
+        : started - 86_400_000
+    const startReconciliation = await exchange.reconcile(since, options.orphans)
+    const restore =
+      state === undefined
+        ? undefined
+        : await restoreOf(
+            state,
+            exchange,
+            fills.filter((f) => resume?.storedFillIds.has(f.id) !== true),
+          )
+    if (state !== undefined)
+      logger.info(state.resumed ? 'resumed the stored run' : 'started a stored run', {
+        run: state.run.id,
+        store: state.store.location,
+        pendingFound: resume?.pendingFound ?? 0,
+        pendingMissing: resume?.pendingMissing ?? 0,
+        exitStates: restore?.exitStates.length ?? 0,
+      })
     for (const action of startReconciliation.actions) logger.warn('reconciliation', { action })
     logger.info('reconciled with the venue', {
       orphanOrders: startReconciliation.orphanOrders.length,
@@ -154,7 +328,6 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
       positionChanges: startReconciliation.positionChanges.length,
       recoveredFills: startReconciliation.recoveredFills,
     })
-    exchange.startUserStream((error) => logger.warn('user-data stream', { error: String(error) }))
     const timeframe = options.timeframe ?? '1m'
     const warm = await warmupBars(client, {
       unified: exchange.unifiedSymbols(),
@@ -183,6 +356,13 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
       plugins: config.plugins,
       mode,
       logger,
+      ...(state === undefined ? {} : { journal: state.journal }),
+      ...(restore === undefined ? {} : { restore }),
+      onReady: () =>
+        options.onReady?.({
+          ...(state === undefined ? {} : { runId: state.run.id }),
+          resumed: state?.resumed ?? false,
+        }),
       onEvent: (event) => {
         if (event.type === 'order-rejected')
           logger.warn('order rejected', { symbol: event.request.symbol, error: event.error.message })
@@ -196,6 +376,8 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
         options.onEvent?.(event)
       },
     })
+    // The user-data stream once the engine listens, so that no fill reaches the adapter unseen.
+    exchange.startUserStream((error) => logger.warn('user-data stream', { error: String(error) }))
     let last = started
     const timer = setInterval(() => {
       const since = last - 60_000
@@ -209,6 +391,12 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
     try {
       const live = await run.done
       const endReconciliation = await exchange.reconcile(started - 60_000)
+      // Fills the end reconciliation recovered reach no engine any more: journal them here (a stored
+      // fill is kept once, so those the engine journaled are not doubled).
+      if (state !== undefined) {
+        await state.journal.flush()
+        for (const fill of fills) await state.store.recordFill({ ...fill, runId: state.run.id })
+      }
       return {
         mode,
         symbols,
@@ -218,6 +406,21 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
         unprotected: live.unprotected,
         startReconciliation,
         endReconciliation,
+        ...(state === undefined
+          ? {}
+          : {
+              state: {
+                runId: state.run.id,
+                location: state.store.location,
+                resumed: state.resumed,
+                pendingFound: resume?.pendingFound ?? 0,
+                pendingMissing: resume?.pendingMissing ?? 0,
+                exitStatesRestored: restore?.exitStates.length ?? 0,
+                restoredFills: restore?.fills.length ?? 0,
+                journalErrors: state.journal.errors,
+                full: state.journal.full,
+              },
+            }),
       }
     } finally {
       clearInterval(timer)

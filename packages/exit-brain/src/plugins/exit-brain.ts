@@ -1,5 +1,15 @@
 import { Adx, Atr, ConfigError, Ema, definePlugin } from '@quantum/core'
-import type { ExitActions, Fill, MarketBar, Order, OrderReplacement, PluginContext, Position } from '@quantum/core'
+import type {
+  ExitActions,
+  ExitState,
+  ExitStateInput,
+  Fill,
+  MarketBar,
+  Order,
+  OrderReplacement,
+  PluginContext,
+  Position,
+} from '@quantum/core'
 import { z } from 'zod'
 import { levelOf, TargetTypeSchema } from '../bracket.js'
 import { buildExitPlan, type VolatilityScaling } from '../plan.js'
@@ -157,6 +167,8 @@ interface TradeState {
   best: number
   /** Net PnL of the trade so far (realised PnL minus fees). */
   pnl: number
+  /** When the plan was first placed (the clock's time). */
+  readonly openedAt: number
 }
 
 /** Indicators and the open trade of one symbol. */
@@ -310,7 +322,9 @@ function createBrain(opts: Options) {
     const previousTarget =
       plan.legs.length > 1 ? (plan.legs[plan.legs.length - 2]?.triggerPrice ?? Number.NaN) : Number.NaN
     const pnl = st.trade?.side === side ? st.trade.pnl : 0
+    const openedAt = st.trade?.side === side ? st.trade.openedAt : ctx.clock.now()
     st.trade = {
+      openedAt,
       side,
       entry: plan.entryPrice,
       profile: plan.profile,
@@ -474,7 +488,57 @@ function createBrain(opts: Options) {
     }
   }
 
-  return { onFill, onBar, setup }
+  /** The open trade of `symbol` as a stored exit state (restart recovery). */
+  const exitState = (symbol: string, ctx: PluginContext): ExitStateInput | undefined => {
+    const trade = states.get(symbol)?.trade
+    if (trade === undefined) return undefined
+    const position = ctx.account.getPosition(symbol)
+    const orders = planOrders(ctx, symbol)
+    const stop = orders.find((o) => o.tag === 'stop')
+    return {
+      version: 1,
+      symbol,
+      side: trade.side,
+      openedAt: Math.max(0, Math.floor(trade.openedAt)),
+      planLegs: orders
+        .filter((o) => o.tag !== 'stop')
+        .map((o) => ({
+          tag: o.tag ?? '',
+          price: levelOf(o) ?? 0,
+          fraction: position.quantity > 0 ? Math.min(1, o.quantity / position.quantity) : 0,
+          filled: false,
+        })),
+      ...(stop?.triggerPrice === undefined ? {} : { stopLevel: stop.triggerPrice }),
+      trailingAnchor: trade.best,
+      breakEven: opts.stop.breakEven && trade.filledLeg >= 1,
+      extra: {
+        entry: trade.entry,
+        profile: trade.profile,
+        previousTarget: Number.isFinite(trade.previousTarget) ? trade.previousTarget : null,
+        filledLeg: trade.filledLeg,
+        pnl: trade.pnl,
+      },
+    }
+  }
+
+  /** Re-attaches a stored exit state: break-even, trailing and the runner go on where they were. */
+  const restoreExitState = (state: ExitState): void => {
+    const extra = state.extra
+    const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
+    const entry = num(extra['entry'], state.trailingAnchor ?? Number.NaN)
+    stateOf(state.symbol).trade = {
+      side: state.side,
+      entry,
+      profile: typeof extra['profile'] === 'string' ? extra['profile'] : 'restored',
+      previousTarget: num(extra['previousTarget'], Number.NaN),
+      filledLeg: num(extra['filledLeg'], 0),
+      best: state.trailingAnchor ?? entry,
+      pnl: num(extra['pnl'], 0),
+      openedAt: state.openedAt,
+    }
+  }
+
+  return { onFill, onBar, setup, exitState, restoreExitState }
 }
 
 /**

@@ -31,6 +31,8 @@ import { PendingEntries, withPendingOrders } from './pending-entries.js'
 import { ProtectionLadder, type ProtectionOptions } from './protection.js'
 import { ProtectionWatchdog } from './protection-watchdog.js'
 import { RunRecorder, type EngineOutput } from './run-recorder.js'
+import type { RunJournal } from './run-journal.js'
+import type { ExitState } from '../../state/schemas.js'
 
 /**
  * Where the kernel's orders go: the paper exchange (stepped with every bar by the kernel; commands
@@ -64,6 +66,20 @@ export type KernelOptions = KernelVenue & {
    * engine, then is closed, then trading halts ({@link ProtectionLadder}). @default off
    */
   readonly protection?: ProtectionOptions | undefined
+  /**
+   * Journals the run into a state store (intents before they are sent, acks, fills, positions, trades,
+   * equity, risk and exit state). Venue sinks only wait for intents; without it nothing is journaled.
+   * @default none
+   */
+  readonly journal?: RunJournal | undefined
+}
+
+/** What a resumed run puts back into the kernel (from its state store). */
+export interface KernelRestore {
+  /** The run's journaled fills, in time order: the trade tracker replays them (closed and open trades). */
+  readonly fills: readonly Fill[]
+  /** The stored exit state of each open position, handed to the exit policies. */
+  readonly exitStates: readonly ExitState[]
 }
 
 /** A wired kernel, ready for bars. */
@@ -75,6 +91,8 @@ export interface Kernel {
   readonly unprotected: number
   /** Calls every plugin's `setup`, in order. */
   setup(): Promise<void>
+  /** Puts a resumed run's state back (after the warm-up, before the first live bar). */
+  restore(state: KernelRestore): void
   /**
    * The whole pipeline on a stream of bars: market step -> agents -> decision -> sizing -> risk ->
    * the sink. Emits the approved intents it sent; completes with `bars`.
@@ -116,10 +134,11 @@ export function createKernel(options: KernelOptions): Kernel {
     now: () => options.clock.now(),
   })
   const checkRisk = riskCheckOf(engine)
+  const journal = options.journal
   let ladder: ProtectionLadder | undefined
   const venueSink = direct
     ? undefined
-    : queueSink(exchange, bus, {
+    : queueSink(journal === undefined ? exchange : journal.wrap(exchange), bus, {
         checkRisk,
         pending,
         onError: (error) => reportFailure(bus, { plugin: 'engine:kernel', hook: 'command' }, error),
@@ -154,6 +173,7 @@ export function createKernel(options: KernelOptions): Kernel {
       }
     }
     recorder.record(event)
+    journal?.onEvent(event)
     options.onEvent?.(event)
   }
 
@@ -167,12 +187,29 @@ export function createKernel(options: KernelOptions): Kernel {
       if (actions !== undefined) sink.protect(fill.symbol, actions)
     }
   }
+  // Exit state of each position (journaled runs only): after fills and bars, stored when it changed.
+  const exitsWithState = plugins.exits.filter((p) => p.exitState !== undefined)
+  const journalExits = (symbol: string): void => {
+    if (journal === undefined) return
+    let state
+    if (account.getPosition(symbol).side !== 'FLAT') {
+      for (const plugin of exitsWithState) {
+        state = guard(bus, { plugin: plugin.name, hook: 'exitState' }, () =>
+          plugin.exitState!(symbol, engine.contextOf(plugin)),
+        )
+        if (state !== undefined) break
+      }
+    }
+    journal.onExitState(symbol, state, options.clock.now())
+  }
   const onExchangeEvent = (event: ExchangeEvent): void => {
     if (event.type === 'fill' || event.type === 'liquidation') {
       pending?.onFill(event.fill)
       recorder.onFill(event.fill, event.position)
+      journal?.onFill(event.fill, event.position, recorder.tracker)
       bus.emit(event)
       onFill(event.fill, event.position)
+      journalExits(event.fill.symbol)
       ladder?.check(event.fill.symbol)
       watch()
       return
@@ -190,6 +227,10 @@ export function createKernel(options: KernelOptions): Kernel {
     detail: options.detail,
     afterBar: (bar) => {
       recorder.afterBar(bar.openTime, account.getEquity())
+      if (journal !== undefined) {
+        journal.onEquity(bar.openTime, account.getEquity())
+        journalExits(bar.symbol)
+      }
       afterBar?.(bar)
       ladder?.check(bar.symbol)
       watch()
@@ -208,6 +249,30 @@ export function createKernel(options: KernelOptions): Kernel {
     async setup() {
       for (const plugin of plugins.all) await plugin.setup?.(engine.contextOf(plugin))
       ladder?.start() // positions adopted at start (orphans) are protected before the first bar
+    },
+    restore(state) {
+      recorder.replay(state.fills)
+      journal?.skipTrades(recorder.tracker.trades.length)
+      for (const exitState of state.exitStates) {
+        for (const plugin of plugins.exits) {
+          if (plugin.restoreExitState === undefined) continue
+          guard(bus, { plugin: plugin.name, hook: 'restoreExitState' }, () =>
+            plugin.restoreExitState!(exitState, engine.contextOf(plugin)),
+          )
+        }
+      }
+      // A position left without a stop (the process died between its fill and its stop): the exit
+      // policies see its last opening fill again and place their protection.
+      for (const position of account.getPositions()) {
+        if (position.side === 'FLAT') continue
+        const closing = position.side === 'LONG' ? 'SELL' : 'BUY'
+        const stopped = account
+          .getOpenOrders(position.symbol)
+          .some((o) => o.type === 'STOP_MARKET' && o.reduceOnly && o.side === closing)
+        if (stopped) continue
+        const last = state.fills.findLast((f) => f.symbol === position.symbol && !f.reduceOnly)
+        if (last !== undefined) onFill(last, position)
+      }
     },
     run: (bars) =>
       new Observable<MarketBar>((subscriber) =>
@@ -232,6 +297,7 @@ export function createKernel(options: KernelOptions): Kernel {
       (closed ??= (async () => {
         ladder?.stop()
         await sink.drain()
+        await journal?.flush()
         for (const plugin of [...plugins.all].reverse()) {
           await guard(bus, { plugin: plugin.name, hook: 'dispose' }, () => plugin.dispose?.())
         }

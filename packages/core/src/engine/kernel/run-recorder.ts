@@ -67,6 +67,28 @@ export class RunRecorder {
     this.tracker.onFill(fill, position)
   }
 
+  /**
+   * Replays a resumed run's journaled fills (in time order) into the trade tracker: its closed trades
+   * come back with their ids, and a trade still open continues. The position after each fill is
+   * rebuilt from the fills themselves (one-way mode).
+   */
+  replay(fills: readonly Fill[]): void {
+    const signed = new Map<string, number>()
+    for (const fill of fills) {
+      const prev = signed.get(fill.symbol) ?? 0
+      const raw = prev + (fill.side === 'BUY' ? fill.quantity : -fill.quantity)
+      const next = Math.abs(raw) < 1e-12 ? 0 : raw
+      signed.set(fill.symbol, next)
+      const position = {
+        symbol: fill.symbol,
+        side: next > 0 ? 'LONG' : next < 0 ? 'SHORT' : 'FLAT',
+        quantity: Math.abs(next),
+      } as Position
+      this.fills.push(fill)
+      this.tracker.onFill(fill, position)
+    }
+  }
+
   /** A funding payment. */
   onFunding(funding: FundingEvent): void {
     this.tracker.onFunding(funding)

@@ -2,7 +2,8 @@ import { asyncScheduler, type Observable, type Subscription } from 'rxjs'
 import type { TradeRecord } from '../../result.js'
 import type { Fill } from '../../schemas.js'
 import type { Clock, EngineEvent, Logger, MarketBar, QuantumPlugin, RunMode } from '../../types.js'
-import { createKernel, type KernelVenue } from '../kernel/kernel.js'
+import { createKernel, type KernelRestore, type KernelVenue } from '../kernel/kernel.js'
+import type { RunJournal } from '../kernel/run-journal.js'
 import type { BarDetail } from '../kernel/market-step.js'
 import type { ProtectionOptions } from '../kernel/protection.js'
 import type { EngineOutput } from '../kernel/run-recorder.js'
@@ -50,6 +51,12 @@ export interface LiveRunBaseOptions {
    * is sent. Their `index` should run on into the live bars' (see `klineFeed`'s `after`). @default none
    */
   readonly history?: readonly MarketBar[]
+  /** Journals the run into a state store (see `RunJournal`). @default none */
+  readonly journal?: RunJournal
+  /** A resumed run's stored state, put back after the warm-up and before the first live bar. @default none */
+  readonly restore?: KernelRestore
+  /** Called once the run is ready for its first live bar (setup, warm-up and restore done). */
+  readonly onReady?: () => void
 }
 
 /** What a live run produced so far. */
@@ -109,6 +116,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     detail: options.detail,
     protectionGraceMs: options.protectionGraceMs ?? 10_000,
     protection: protectionOf(options),
+    journal: options.journal,
   })
   const summary = (): LiveSummary => ({
     bars: kernel.recorder.bars,
@@ -124,6 +132,8 @@ export function startLive(options: LiveRunOptions): LiveRun {
   const done = (async () => {
     await kernel.setup()
     for (const bar of options.history ?? []) kernel.warm(bar)
+    if (options.restore !== undefined) kernel.restore(options.restore)
+    options.onReady?.()
     if (!stopped) {
       await new Promise<void>((resolve, reject) => {
         endFeed = resolve
@@ -140,6 +150,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     output: () => kernel.output(performance.now() - started),
     stop: async () => {
       stopped = true
+      options.journal?.stopEntries()
       feed?.unsubscribe()
       endFeed?.()
       return done

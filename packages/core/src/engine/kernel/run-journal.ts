@@ -1,0 +1,281 @@
+/**
+ * The run journal: what a running strategy writes to its {@link StateStore} as it happens, in one place
+ * for every mode. It wraps the venue (every order intent is journaled, durably, **before** it is sent,
+ * with a client order id and the decision that caused it) and observes the kernel (acks, fills,
+ * positions, closed trades, equity points, risk state, each position's exit state). A backtest without
+ * a store has no journal and pays nothing for it.
+ * @packageDocumentation
+ */
+import { StateFullError } from '../../state/errors.js'
+import type { ExitStateInput, IntentRecord, StoredTrade } from '../../state/schemas.js'
+import type { StateStore } from '../../state/types.js'
+import type { Decision, Fill, Order, OrderRequest, Position } from '../../schemas.js'
+import type { EngineEvent, ExchangePort } from '../../types.js'
+import { ExchangeError, InvalidOrder } from '../../errors.js'
+import type { TradeTracker } from '../trade-tracker.js'
+
+/** Options of {@link RunJournal}. */
+export interface RunJournalOptions {
+  readonly store: StateStore
+  readonly runId: string
+  /**
+   * Prefix of the client order ids this run sends (`<prefix>-<n>`, at most 36 characters in all). Orders
+   * and fills whose client id starts with it are this run's own after a restart, never orphans.
+   */
+  readonly clientIdPrefix: string
+  /** First sequence number (a resumed run continues after its journaled intents). @default 1 */
+  readonly nextSequence?: number
+  /** Called once when the store reports a full disk: entries stop, protective orders go on. */
+  readonly onFull?: (error: StateFullError) => void
+  /** Called for a journaling failure other than a full disk (the run goes on). */
+  readonly onError?: (error: unknown) => void
+}
+
+/** Equity points buffered before one write (a fill and `flush` write them at once). */
+const EQUITY_BATCH = 60
+
+/**
+ * Journals a run into a {@link StateStore}. Writes other than intents are queued behind each other
+ * (write-behind, in order); an intent waits for the queue and its own durable write before its order
+ * is sent. After a full disk (`StateFullError`) the journal refuses new entries (`InvalidOrder`
+ * before anything is sent) but lets reduce-only orders through, so stops stay and closes work.
+ */
+export class RunJournal {
+  readonly store: StateStore
+  readonly runId: string
+  readonly clientIdPrefix: string
+  private sequence: number
+  private chain: Promise<void> = Promise.resolve()
+  private fullError: StateFullError | undefined
+  private stopping = false
+  /** The latest BUY/SELL decision per symbol: the cause of the next entry intent of that symbol. */
+  private readonly decisions = new Map<string, Decision>()
+  private readonly exitDocs = new Map<string, string>()
+  private tradesSeen = 0
+  private equity: { time: number; equity: number }[] = []
+  /** Journaling failures so far (other than the first full-disk error, reported through `onFull`). */
+  errors = 0
+
+  constructor(private readonly options: RunJournalOptions) {
+    this.store = options.store
+    this.runId = options.runId
+    this.clientIdPrefix = options.clientIdPrefix
+    this.sequence = options.nextSequence ?? 1
+  }
+
+  /** True once the store reported a full disk: no new positions are opened. */
+  get full(): boolean {
+    return this.fullError !== undefined
+  }
+
+  /** A graceful stop began: entries still queued are refused (never sent); reduce-only orders go on. */
+  stopEntries(): void {
+    this.stopping = true
+  }
+
+  /** The next client order id of this run. */
+  nextClientId(): string {
+    return `${this.clientIdPrefix}-${(this.sequence++).toString(36)}`.slice(0, 36)
+  }
+
+  /** Whether `clientOrderId` was sent by this run (this process or an earlier one of the same run). */
+  owns(clientOrderId: string): boolean {
+    return clientOrderId.startsWith(`${this.clientIdPrefix}-`)
+  }
+
+  /** Queues a write behind the others; a failure is reported, never thrown into the engine. */
+  write(task: () => Promise<unknown>): Promise<void> {
+    const next = this.chain.then(task).then(
+      () => undefined,
+      (error: unknown) => this.fail(error),
+    )
+    this.chain = next
+    return next
+  }
+
+  /** Resolves once every queued write is durable. */
+  async flush(): Promise<void> {
+    if (this.equity.length > 0) this.writeEquity()
+    await this.chain
+  }
+
+  private fail(error: unknown): void {
+    if (error instanceof StateFullError) {
+      if (this.fullError === undefined) {
+        this.fullError = error
+        this.options.onFull?.(error)
+        return
+      }
+    }
+    this.errors++
+    this.options.onError?.(error)
+  }
+
+  /**
+   * Wraps a venue: `placeOrder` gives the request a client order id (when it has none), journals the
+   * intent durably, then sends it and journals the venue's answer. A venue rejection is journaled as
+   * `REJECTED`; an error that leaves the order's fate unknown leaves the intent pending (a restart looks
+   * it up by its client id). Other calls pass through.
+   */
+  wrap(exchange: ExchangePort): ExchangePort {
+    return {
+      id: exchange.id,
+      account: exchange.account,
+      events$: exchange.events$,
+      instrument: (symbol) => exchange.instrument(symbol),
+      cancelOrder: (symbol, orderId) => exchange.cancelOrder(symbol, orderId),
+      cancelAllOrders: (symbol) => exchange.cancelAllOrders(symbol),
+      setLeverage: (symbol, leverage) => exchange.setLeverage(symbol, leverage),
+      placeOrder: async (request: OrderRequest): Promise<Order> => {
+        const sent = await this.journalIntent(request)
+        let order: Order
+        try {
+          order = await exchange.placeOrder(sent)
+        } catch (error) {
+          if (error instanceof ExchangeError) {
+            const reason = error instanceof Error ? error.message.slice(0, 500) : String(error)
+            void this.write(() =>
+              this.store.recordAck({
+                runId: this.runId,
+                clientOrderId: sent.clientOrderId,
+                status: 'REJECTED',
+                reason,
+                time: Date.now(),
+              }),
+            )
+          }
+          throw error
+        }
+        this.ack(order)
+        return order
+      },
+    }
+  }
+
+  /**
+   * Journals an intent before it is sent; resolves with the request as it must be sent (with its client
+   * order id). After a full disk an entry is refused here, before anything is sent, and a reduce-only
+   * order is sent unjournaled (protection first).
+   * @throws {InvalidOrder} for an entry once the disk is full.
+   */
+  async journalIntent(request: OrderRequest): Promise<OrderRequest & { clientOrderId: string }> {
+    const clientOrderId = request.clientOrderId ?? this.nextClientId()
+    const sent = request.clientOrderId === undefined ? { ...request, clientOrderId } : { ...request, clientOrderId }
+    const protective = request.reduceOnly === true
+    if (this.stopping && !protective) {
+      throw new InvalidOrder(`${request.symbol}: not opening positions, the run is stopping`, request.symbol)
+    }
+    if (this.fullError !== undefined) {
+      if (protective) return sent
+      throw new InvalidOrder(
+        `${request.symbol}: not opening positions, the state store is full (${this.fullError.message})`,
+        request.symbol,
+      )
+    }
+    const decision = protective ? undefined : this.decisions.get(request.symbol)
+    const record: IntentRecord = {
+      runId: this.runId,
+      clientOrderId,
+      request: stripIntent(sent),
+      ...(decision === undefined ? {} : { decision }),
+      ...(request.tag === undefined ? {} : { reason: request.tag }),
+      time: Date.now(),
+    }
+    // The intent does not wait for the write-behind queue (acks, fills, equity of earlier orders): the
+    // store runs it after the write in flight, so an entry waits for at most one other write. What
+    // belongs to this intent (its ack) is queued after it is durable.
+    let failure: unknown
+    await this.store.journalIntent(record).catch((error: unknown) => {
+      failure = error
+    })
+    if (failure !== undefined) {
+      this.fail(failure)
+      if (!protective)
+        throw failure instanceof Error ? failure : new Error('journaling the intent failed', { cause: failure })
+    }
+    return sent
+  }
+
+  /** Journals the venue's answer to an order (write-behind). */
+  ack(order: Order): void {
+    if (order.clientOrderId === '') return
+    void this.write(() =>
+      this.store.recordAck({
+        runId: this.runId,
+        clientOrderId: order.clientOrderId,
+        orderId: order.id,
+        status: order.status,
+        time: order.updatedAt,
+      }),
+    )
+  }
+
+  /** Observes an engine event: decisions (the cause of entries), order updates, risk state. */
+  onEvent(event: EngineEvent): void {
+    if (event.type === 'decision') {
+      if (event.decision.action !== 'HOLD') this.decisions.set(event.decision.symbol, event.decision)
+    } else if (event.type === 'order') {
+      if (event.order.status !== 'NEW' && this.owns(event.order.clientOrderId)) this.ack(event.order)
+    } else if (event.type === 'risk-state') {
+      const { source, state, tradingState, reason, time } = event
+      void this.write(() =>
+        this.store.saveRiskState(this.runId, { source, state, tradingState, reason, time, data: {} }),
+      )
+    }
+  }
+
+  /** Journals a fill, the position after it and any trade it closed. */
+  onFill(fill: Fill, position: Position, tracker: TradeTracker): void {
+    const runId = this.runId
+    if (this.equity.length > 0) this.writeEquity()
+    void this.write(() => this.store.recordFill({ ...fill, runId }))
+    void this.write(() => this.store.savePosition({ ...position, runId, updatedAt: fill.time }))
+    const trades = tracker.trades
+    for (; this.tradesSeen < trades.length; this.tradesSeen++) {
+      const trade: StoredTrade = { ...trades[this.tradesSeen]! }
+      void this.write(() => this.store.recordTrade(runId, trade))
+    }
+  }
+
+  /** Trades already in the store (a resumed run starts counting after them). */
+  skipTrades(count: number): void {
+    this.tradesSeen = count
+  }
+
+  /** An equity point at a bar's close. */
+  onEquity(time: number, equity: number): void {
+    const last = this.equity.at(-1)
+    if (last !== undefined && last.time === time) last.equity = equity
+    else this.equity.push({ time, equity })
+    if (this.equity.length >= EQUITY_BATCH) this.writeEquity()
+  }
+
+  private writeEquity(): void {
+    const points = this.equity
+    this.equity = []
+    void this.write(() => this.store.recordEquity(this.runId, points))
+  }
+
+  /**
+   * Stores the exit state of a symbol when it changed (`undefined`: the position is flat, its state is
+   * dropped). Compared as JSON, so an unchanged state costs no write.
+   */
+  onExitState(symbol: string, state: ExitStateInput | undefined, time: number): void {
+    if (state === undefined) {
+      if (!this.exitDocs.has(symbol)) return
+      this.exitDocs.delete(symbol)
+      void this.write(() => this.store.deleteExitState(this.runId, symbol))
+      return
+    }
+    const doc = JSON.stringify(state)
+    if (this.exitDocs.get(symbol) === doc) return
+    this.exitDocs.set(symbol, doc)
+    void this.write(() => this.store.saveExitState(this.runId, state, time))
+  }
+}
+
+/** The request part of an intent (without the engine's `reason` and `leverage`). */
+function stripIntent(request: OrderRequest): OrderRequest {
+  const { reason: _r, leverage: _l, ...rest } = request as OrderRequest & { reason?: unknown; leverage?: unknown }
+  return rest
+}
