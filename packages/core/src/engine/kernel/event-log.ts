@@ -53,6 +53,7 @@ export class RunEventLog {
         return this.note(event)
       case 'unprotected':
       case 'liquidation':
+      case 'plugin-isolated':
         return this.note(event)
       case 'order':
         if (event.order.status === 'REJECTED') this.note(event)

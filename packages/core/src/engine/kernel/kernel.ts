@@ -57,7 +57,25 @@ export type KernelOptions = KernelVenue & {
   readonly keepNotable?: number | undefined
   /** Raise `unprotected` for a position without a stop for longer than this (ms). @default off */
   readonly protectionGraceMs?: number | undefined
+  /**
+   * Time budget of one agent, decision or sizer hook call (ms): a call over it is a `plugin-error` and
+   * its plugin is isolated (`plugin-isolated`), so a hanging strategy stops trading while the market
+   * step, exits and stops go on. `false` turns it off. @default 1000 in paper/testnet/live, off in backtests
+   */
+  readonly hookBudgetMs?: number | false | undefined
+  /**
+   * Failures in a row (throws, invalid output) after which an agent, decision plugin or sizer is
+   * isolated. `false` turns it off. @default 10 in paper/testnet/live, off in backtests
+   */
+  readonly isolateAfter?: number | false | undefined
+  /** The clock hook calls are timed with (tests). @default performance.now */
+  readonly hookClock?: (() => number) | undefined
 }
+
+/** The hook budget of live modes (ms). */
+export const DEFAULT_HOOK_BUDGET_MS = 1000
+/** Failures in a row that isolate a plugin in live modes. */
+export const DEFAULT_ISOLATE_AFTER = 10
 
 /** A wired kernel, ready for bars. */
 export interface Kernel {
@@ -98,6 +116,11 @@ export function createKernel(options: KernelOptions): Kernel {
     exchange,
     plugins,
     logger: options.logger,
+    health: {
+      budgetMs: orOff(options.hookBudgetMs, options.mode === 'backtest' ? undefined : DEFAULT_HOOK_BUDGET_MS),
+      isolateAfter: orOff(options.isolateAfter, options.mode === 'backtest' ? undefined : DEFAULT_ISOLATE_AFTER),
+      now: options.hookClock,
+    },
   })
   const recorder = new RunRecorder({ capacity: options.capacity, keepNotable: options.keepNotable })
   const checkRisk = riskCheckOf(engine)
@@ -212,6 +235,11 @@ export function createKernel(options: KernelOptions): Kernel {
       })()),
     output: (durationMs) => recorder.output(durationMs),
   }
+}
+
+function orOff(value: number | false | undefined, fallback: number | undefined): number | undefined {
+  if (value === false) return undefined
+  return value ?? fallback
 }
 
 /** Hands each approved intent to the sink (entry lane) and passes it on. */
