@@ -70,14 +70,12 @@ describe('plugin output at the kernel boundary', () => {
     },
   )
 
-  it('should pass valid signals through untouched (the same object)', () => {
+  it('should accept valid signals and name a bad probability', () => {
     const signal = { agent: 'a:b', symbol: SYMBOL, time: 0, action: 'SELL', confidence: 0.5 }
-    const checked = checkSignal('a:b', 'onBar', signal)
-    expect(checked).toEqual({ ok: true, value: signal })
-    expect(checked.ok && checked.value).toBe(signal)
-    expect(checkSignal('a:b', 'onBar', undefined)).toEqual({ ok: true, value: undefined })
+    expect(checkSignal('a:b', 'onBar', signal)).toBeUndefined()
+    expect(checkSignal('a:b', 'onBar', undefined)).toBeUndefined()
     const probabilities = checkSignal('a:b', 'onBar', { ...signal, probabilities: { BUY: 0.2, SELL: 2, HOLD: 0 } })
-    expect(probabilities.ok === false && probabilities.error.field).toBe('probabilities.SELL')
+    expect(probabilities?.field).toBe('probabilities.SELL')
   })
 
   it('should reject a sizer batch with one bad intent as a whole, naming the intent and field', async () => {
@@ -94,7 +92,7 @@ describe('plugin output at the kernel boundary', () => {
     expect(errors.length).toBeGreaterThan(0)
     expect(errors[0]).toMatchObject({ plugin: 'test:bad-sizer', hook: 'size', field: '1.quantity' })
     expect(output.fills).toHaveLength(0)
-    expect(checkIntents('s:x', 'size', null)).toMatchObject({ ok: false, error: { field: '' } })
+    expect(checkIntents('s:x', 'size', null)).toMatchObject({ field: '' })
   })
 
   it('should reject a decision with confidence outside [0, 1]', async () => {

@@ -11,9 +11,15 @@ import { DecisionSchema, OrderRequestSchema, SignalSchema, type Decision, type S
 import type { OrderIntent } from '../types.js'
 import type { HookRef } from './plugin-driver.js'
 
-/** A value that passed its check, or the error naming the plugin, hook and field. */
-export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PluginError }
-
+const SYMBOL = /^[A-Z0-9]{2,30}$/
+/** The last symbol that passed the regex: a run checks the same few symbols millions of times. */
+let lastSymbol = ''
+const isSymbol = (s: unknown): boolean => {
+  if (s === lastSymbol) return true
+  if (typeof s !== 'string' || !SYMBOL.test(s)) return false
+  lastSymbol = s
+  return true
+}
 const isAction = (a: unknown): boolean => a === 'BUY' || a === 'SELL' || a === 'HOLD'
 const isUnit = (x: unknown): boolean => typeof x === 'number' && x >= 0 && x <= 1
 const isEpochMs = (t: unknown): boolean => typeof t === 'number' && Number.isInteger(t) && t >= 0
@@ -36,19 +42,17 @@ function isSignal(v: unknown): v is Signal {
     isUnit(s.confidence) &&
     isEpochMs(s.time) &&
     typeof s.agent === 'string' &&
-    typeof s.symbol === 'string' &&
-    SYMBOL.test(s.symbol) &&
+    isSymbol(s.symbol) &&
     isProbabilities(s.probabilities) &&
     (s.meta === undefined || (typeof s.meta === 'object' && s.meta !== null && !Array.isArray(s.meta)))
   )
 }
-const SYMBOL = /^[A-Z0-9]{2,30}$/
 
 function isDecision(v: unknown): v is Decision {
   if (typeof v !== 'object' || v === null) return false
   const d = v as Record<string, unknown>
   if (!(isAction(d.action) && isUnit(d.confidence) && isEpochMs(d.time) && isPositive(d.price))) return false
-  if (typeof d.symbol !== 'string' || !SYMBOL.test(d.symbol) || !Array.isArray(d.votes)) return false
+  if (!isSymbol(d.symbol) || !Array.isArray(d.votes)) return false
   for (const vote of d.votes as unknown[]) if (!isSignal(vote)) return false
   return d.dropped === undefined || Array.isArray(d.dropped)
 }
@@ -58,7 +62,7 @@ function isIntent(v: unknown): v is OrderIntent {
   const o = v as Record<string, unknown>
   const type = o.type
   if (!(o.side === 'BUY' || o.side === 'SELL')) return false
-  if (typeof o.symbol !== 'string' || !SYMBOL.test(o.symbol)) return false
+  if (!isSymbol(o.symbol)) return false
   if (!(isOptionalPositive(o.quantity) && isOptionalPositive(o.quoteQuantity))) return false
   if ((o.quantity === undefined) === (o.quoteQuantity === undefined)) return false
   if (!(isOptionalPositive(o.price) && isOptionalPositive(o.triggerPrice))) return false
@@ -80,32 +84,29 @@ function explain(ref: HookRef & { readonly fallback: string }, schema: z.ZodType
 }
 
 /**
- * Checks an agent's `onBar` result: `undefined` (no opinion) or a valid {@link Signal} (action BUY, SELL
+ * Checks an agent's `onBar` result (`undefined` when valid, else the error): `undefined` (no opinion) or a valid {@link Signal} (action BUY, SELL
  * or HOLD; confidence a number in [0, 1]; ...). Anything else (`null`, action `'FOO'`, NaN or 7 as the
  * confidence) is an error naming the field.
- * @example const checked = checkSignal('agents:rsi', 'onBar', agent.onBar(bar, ctx))
+ * @example const error = checkSignal('agents:rsi', 'onBar', agent.onBar(bar, ctx))
  */
-export function checkSignal(plugin: string, hook: string, value: unknown): Checked<Signal | undefined> {
-  if (value === undefined || isSignal(value)) return { ok: true, value }
-  return { ok: false, error: explain({ plugin, hook, fallback: 'not a signal' }, SignalSchema, value) }
+export function checkSignal(plugin: string, hook: string, value: unknown): PluginError | undefined {
+  if (value === undefined || isSignal(value)) return undefined
+  return explain({ plugin, hook, fallback: 'not a signal' }, SignalSchema, value)
 }
 
-/** Checks a decision plugin's `decide` result: `undefined` or a valid {@link Decision}. */
-export function checkDecision(plugin: string, hook: string, value: unknown): Checked<Decision | undefined> {
-  if (value === undefined || isDecision(value)) return { ok: true, value }
-  return { ok: false, error: explain({ plugin, hook, fallback: 'not a decision' }, DecisionSchema, value) }
+/** Checks a decision plugin's `decide` result, `undefined` or a valid {@link Decision}: the error, or `undefined` when valid. */
+export function checkDecision(plugin: string, hook: string, value: unknown): PluginError | undefined {
+  if (value === undefined || isDecision(value)) return undefined
+  return explain({ plugin, hook, fallback: 'not a decision' }, DecisionSchema, value)
 }
 
 /**
- * Checks a sizer's `size` result: an array of valid order intents. One bad intent rejects the whole
+ * Checks a sizer's `size` result, an array of valid order intents: the error, or `undefined` when valid. One bad intent rejects the whole
  * batch (a sizer's "close, then open" must not run as "open" alone).
  */
-export function checkIntents(plugin: string, hook: string, value: unknown): Checked<readonly OrderIntent[]> {
+export function checkIntents(plugin: string, hook: string, value: unknown): PluginError | undefined {
   if (!Array.isArray(value)) {
-    return {
-      ok: false,
-      error: new PluginError(plugin, hook, `expected an array of order intents, got ${kindOf(value)}`, ''),
-    }
+    return new PluginError(plugin, hook, `expected an array of order intents, got ${kindOf(value)}`, '')
   }
   for (let i = 0; i < value.length; i++) {
     const intent: unknown = value[i]
@@ -113,9 +114,9 @@ export function checkIntents(plugin: string, hook: string, value: unknown): Chec
     const fallback = 'not an order intent (type, leverage or reduceOnly)'
     const e = explain({ plugin, hook, fallback }, OrderRequestSchema, intent)
     const field = e.field === undefined || e.field === '' ? String(i) : `${i}.${e.field}`
-    return { ok: false, error: new PluginError(plugin, hook, e.cause, field) }
+    return new PluginError(plugin, hook, e.cause, field)
   }
-  return { ok: true, value: value as readonly OrderIntent[] }
+  return undefined
 }
 
 function kindOf(value: unknown): string {

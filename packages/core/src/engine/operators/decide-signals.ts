@@ -28,10 +28,10 @@ export function decideSignals(engine: EngineContext<ExchangePort>): OperatorFunc
       return undefined
     }
     if (health.timed && !health.within(ref, started)) return undefined
-    const checked = checkDecision(ref.plugin, ref.hook, output)
-    if (!checked.ok) return void health.fail(ref, checked.error)
+    const invalid = checkDecision(ref.plugin, ref.hook, output)
+    if (invalid !== undefined) return void health.fail(ref, invalid)
     health.ok(ref.plugin)
-    return checked.value
+    return output as Decision | undefined
   }
   return (source) =>
     new Observable<Decision>((subscriber) =>

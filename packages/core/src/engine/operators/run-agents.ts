@@ -54,13 +54,13 @@ export function runAgents(engine: EngineContext<ExchangePort>): OperatorFunction
               health.ok(refs[k]!.plugin)
               continue
             }
-            const checked = checkSignal(refs[k]!.plugin, 'onBar', output)
-            if (!checked.ok) {
-              health.fail(refs[k]!, checked.error)
+            const invalid = checkSignal(refs[k]!.plugin, 'onBar', output)
+            if (invalid !== undefined) {
+              health.fail(refs[k]!, invalid)
               continue
             }
             health.ok(refs[k]!.plugin)
-            const signal = checked.value!
+            const signal = output as Signal
             engine.bus.emit({ type: 'signal', signal })
             ;(signals ??= []).push(signal)
           }

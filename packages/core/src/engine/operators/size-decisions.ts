@@ -30,10 +30,10 @@ export function sizeDecisions(engine: EngineContext<ExchangePort>): OperatorFunc
             return health.fail(ref, cause)
           }
           if (health.timed && !health.within(ref, started)) return
-          const checked = checkIntents(ref.plugin, ref.hook, output)
-          if (!checked.ok) return health.fail(ref, checked.error)
+          const invalid = checkIntents(ref.plugin, ref.hook, output)
+          if (invalid !== undefined) return health.fail(ref, invalid)
           health.ok(ref.plugin)
-          const intents = checked.value
+          const intents = output as readonly OrderIntent[]
           for (const intent of intents) {
             bus.emit({ type: 'intent', intent })
             subscriber.next(intent)
