@@ -181,6 +181,7 @@ export class DashboardState {
       case 'intent':
       case 'risk':
       case 'progress':
+      case 'plugin-isolated':
         return
     }
   }

@@ -63,6 +63,7 @@ export function recordEvent(metrics: TradingMetrics, event: EngineEvent): void {
       return
     case 'intent':
     case 'progress':
+    case 'plugin-isolated':
       return
   }
 }
