@@ -7,7 +7,7 @@
  * QuantumError
  * ├── ConfigError          (CONFIG_INVALID)   config file, CLI flags, plugin options
  * ├── DataError            (DATA_INVALID)     candle / funding files: rows, NaN, order, gaps
- * ├── PluginError          (PLUGIN_FAILED)    a plugin threw inside a hook
+ * ├── PluginError          (PLUGIN_FAILED)    a plugin threw, returned invalid output or overran its budget
  * ├── ModelError           (MODEL_INVALID)    model file missing/corrupt, metadata or shape mismatch
  * ├── AuthError            (UNAUTHORIZED)     a protected action without a valid token (emergency stop reset)
  * ├── MissingDependencyError (DEPENDENCY_MISSING) an optional peer (ccxt, onnxruntime-node) is not installed
@@ -145,18 +145,34 @@ export class DataError extends QuantumError {
   }
 }
 
-/** A plugin threw inside one of its hooks. Engines turn it into a `plugin-error` event and go on. */
+/**
+ * A plugin failed inside one of its hooks: it threw, returned output that breaks the hook's contract
+ * (`field` names the offending field, e.g. `confidence`), or overran the hook time budget of a live run.
+ * Engines turn it into a `plugin-error` event and go on.
+ */
 export class PluginError extends QuantumError {
   override readonly name = 'PluginError'
   /** The plugin's unique name, e.g. `agents:ema-cross`. */
   readonly plugin: string
-  /** The hook that threw, e.g. `onBar`. */
+  /** The hook that failed, e.g. `onBar`. */
   readonly hook: string
+  /** For invalid output: the offending field's path (`''` for the value itself, e.g. `null`). */
+  readonly field: string | undefined
 
-  constructor(plugin: string, hook: string, cause: unknown) {
-    super('PLUGIN_FAILED', `Plugin "${plugin}" failed in ${hook}: ${describeCause(cause)}`, { cause })
+  /**
+   * @param cause What went wrong: the thrown value, or the description of the invalid output.
+   * @param field Set for invalid output: the path of the offending field.
+   */
+  // eslint-disable-next-line max-params -- an optional fourth argument keeps the three-argument form every caller uses
+  constructor(plugin: string, hook: string, cause: unknown, field?: string) {
+    const what =
+      field === undefined
+        ? `failed in ${hook}`
+        : `returned invalid output from ${hook} (${field === '' ? 'the value itself' : field})`
+    super('PLUGIN_FAILED', `Plugin "${plugin}" ${what}: ${describeCause(cause)}`, { cause })
     this.plugin = plugin
     this.hook = hook
+    this.field = field
   }
 }
 

@@ -512,6 +512,13 @@ export type EngineEvent =
   | { readonly type: 'order-rejected'; readonly request: OrderRequest; readonly error: Error }
   | { readonly type: 'cancel-rejected'; readonly symbol: string; readonly orderId: string; readonly error: Error }
   | { readonly type: 'plugin-error'; readonly plugin: string; readonly hook: string; readonly error: Error }
+  | {
+      /** A plugin the kernel stopped calling (failures in a row, a hook over its time budget, a supervisor). */
+      readonly type: 'plugin-isolated'
+      readonly plugin: string
+      readonly hook: string
+      readonly reason: string
+    }
   | { readonly type: 'progress'; readonly barsDone: number; readonly barsTotal: number; readonly time: number }
   | UnprotectedEvent
   | ProtectionEvent

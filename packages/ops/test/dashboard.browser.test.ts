@@ -3,25 +3,13 @@
  * fill pushed over server-sent events showing on the page within a second. Skipped, with a printed
  * reason, when /usr/bin/chromium is absent (.ci/run installs it).
  */
-import { existsSync } from 'node:fs'
 import type { AccountView, Fill, PluginContext, Position } from '@quantum/core'
 import { SimulatedClock, silentLogger } from '@quantum/core'
 import { describe, expect, it } from 'vitest'
+import { launchChromium, requireChromium } from '../../../test-utils/chromium.js'
 import { createOpsServer, createTradingMetrics, DASHBOARD_HTML, DashboardState } from '../src/index.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
-const available = existsSync(CHROMIUM)
-if (!available)
-  console.warn(`[skip] dashboard.browser.test.ts: ${CHROMIUM} does not exist (apt-get install -y chromium)`)
+const available = requireChromium('dashboard.browser.test.ts')
 const TOKEN = 'dashboard-test-token-0123456789'
 
 const position: Position = {
@@ -89,7 +77,6 @@ function context(equity: { v: number }): PluginContext {
 
 describe.skipIf(!available)('live dashboard in headless Chromium', () => {
   it('logs in with the token, shows positions with their stops, and a new fill within a second', async () => {
-    const { chromium } = await import('playwright-core')
     const equity = { v: 10_000 }
     const ctx = context(equity)
     const state = new DashboardState({ run: { mode: 'paper', config: 'quickstart' } })
@@ -102,7 +89,7 @@ describe.skipIf(!available)('live dashboard in headless Chromium', () => {
       dashboard: { html: DASHBOARD_HTML, snapshot: () => state.snapshot(), hub: state.hub },
     })
     const url = await server.listen()
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    const browser = await launchChromium()
     try {
       const page = await browser.newPage()
       const errors: string[] = []

@@ -57,6 +57,8 @@ function describe(event: EngineEvent): EventLine {
       }
     case 'plugin-error':
       return { type: event.type, time: undefined, text: `${event.plugin}.${event.hook}: ${errorText(event.error)}` }
+    case 'plugin-isolated':
+      return { type: event.type, time: undefined, text: `${event.plugin} isolated: ${event.reason}` }
     case 'liquidation':
       return {
         type: event.type,

@@ -10,11 +10,14 @@ import { ConfigError } from '@quantum/core'
 import {
   DASHBOARD_HTML,
   DashboardState,
+  createHealthSupervisor,
   createOpsServer,
   createTradingMetrics,
   metricsObserver,
   type OpsRoute,
+  recordSupervision,
   type Readiness,
+  type SupervisionEvent,
 } from '@quantum/ops'
 
 /** `--http [host:]port` parsed. */
@@ -54,6 +57,12 @@ export interface RunOpsOptions {
   readonly routes?: readonly OpsRoute[]
   /** Clock. @default Date.now */
   readonly now?: () => number
+  /** The health supervisor's round interval (the seed's health monitor: 30 s). @default 30000 */
+  readonly superviseEveryMs?: number
+  /** Self-healing of a stale feed: resubscribe it (the venue adapters' feed). @default none: reported only */
+  readonly resubscribe?: () => void | Promise<void>
+  /** Plugin errors within one supervision round that fail the `plugins` check. @default 10 */
+  readonly pluginErrorLimit?: number
 }
 
 /** The observers and server of one run. */
@@ -68,6 +77,10 @@ export interface RunOps {
   onEvent(event: EngineEvent): void
   /** What `/ready` answers now. */
   readiness(): Readiness
+  /** Supervisor findings so far (newest last, at most 200), also on the dashboard. */
+  findings(): readonly SupervisionEvent[]
+  /** Runs one supervision round now. */
+  supervise(): Promise<void>
   /** Stops the server. */
   close(): Promise<void>
 }
@@ -101,7 +114,45 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
       },
     }
   }
-  const dashboard = new DashboardState({ run: options.run, health: readiness })
+  // The health supervisor (the seed's Health Monitor and Self-Healing System): a stale feed is
+  // resubscribed, a plugin that keeps failing is reported (the kernel isolates it), repeated failures
+  // escalate with an error line and the `quantum_escalations_total` metric; every action is an event.
+  const findings: SupervisionEvent[] = []
+  let roundErrors = 0
+  const isolated = new Map<string, string>()
+  const errorLimit = options.pluginErrorLimit ?? 10
+  const supervisor = createHealthSupervisor({
+    intervalMs: options.superviseEveryMs ?? 30_000,
+    now,
+    checks: [
+      {
+        name: 'feed',
+        check: () => readiness().checks.feed!,
+        ...(options.resubscribe === undefined ? {} : { heal: options.resubscribe }),
+      },
+      {
+        name: 'plugins',
+        check: () => {
+          const errors = roundErrors
+          roundErrors = 0
+          const ok = isolated.size === 0 && errors < errorLimit
+          const names = [...isolated].map(([plugin, why]) => `${plugin} (${why})`)
+          const detail = `${errors} plugin error(s) this round${names.length > 0 ? `; isolated: ${names.join(', ')}` : ''}`
+          return { ok, detail }
+        },
+        gatesReadiness: false,
+      },
+    ],
+    onEvent: (event) => {
+      recordSupervision(metrics, event)
+      findings.push(event)
+      if (findings.length > 200) findings.shift()
+      if (event.type === 'health-check' && !event.ok) options.logger.warn('health check failed', { ...event })
+      if (event.type === 'self-heal') options.logger.info('self-heal', { ...event })
+    },
+    onEscalate: (reason) => options.logger.error('supervisor escalation', { reason }),
+  })
+  const dashboard = new DashboardState({ run: options.run, health: readiness, findings: () => findings })
   const plugins = [metricsObserver(metrics), dashboard.observer()]
   let server: ReturnType<typeof createOpsServer> | undefined
   let url: string | undefined
@@ -127,9 +178,14 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
     },
     onEvent: (event) => {
       if (event.type === 'risk-state' && event.source === 'ess') ess = event.state
+      else if (event.type === 'plugin-error') roundErrors++
+      else if (event.type === 'plugin-isolated') isolated.set(event.plugin, event.reason)
     },
     readiness,
+    findings: () => findings,
+    supervise: () => supervisor.runOnce(),
     close: async () => {
+      supervisor.stop()
       await server?.close()
     },
   }

@@ -3,28 +3,16 @@
  * with no console error and no network request. Skipped, with a printed reason, when /usr/bin/chromium is absent.
  * Set QUANTUM_SCREENSHOT_DIR to keep the screenshot somewhere else than a temporary folder.
  */
-import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { launchChromium, requireChromium } from '../../../test-utils/chromium.js'
 import { renderReportHtml } from '../src/report-html.js'
 import { tempDir } from './helpers.js'
 import { makeResult } from './make-result.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
-const available = existsSync(CHROMIUM)
-if (!available) console.warn(`[skip] report.browser.test.ts: ${CHROMIUM} does not exist (apt-get install -y chromium)`)
-
+const available = requireChromium('report.browser.test.ts')
 interface CanvasInfo {
   readonly id: string
   readonly width: number
@@ -34,7 +22,6 @@ interface CanvasInfo {
 
 describe.skipIf(!available)('report.html in headless Chromium', () => {
   it('should draw every chart with no console error and no network request', async () => {
-    const { chromium } = await import('playwright-core')
     const dir = process.env.QUANTUM_SCREENSHOT_DIR ?? (await tempDir('quantum-report-'))
     await mkdir(dir, { recursive: true })
     const file = join(dir, 'report.html')
@@ -42,9 +29,9 @@ describe.skipIf(!available)('report.html in headless Chromium', () => {
     await writeFile(file, renderReportHtml(result))
     const url = pathToFileURL(file).href
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    const browser = await launchChromium()
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+      const page = await browser.newPage({ width: 1280, height: 900 })
       const errors: string[] = []
       const requests: string[] = []
       const failed: string[] = []

@@ -12,6 +12,42 @@ describe('run operations', () => {
     expect(() => parseHttpAddress('99999')).toThrow(/--http/)
   })
 
+  it('supervises the run: a stale feed is resubscribed, failing or isolated plugins reported, each action a finding and a metric', async () => {
+    const clock = { t: 1_000_000 }
+    let resubscribed = 0
+    const ops = await startRunOps({
+      mode: 'paper',
+      run: { config: 'test' },
+      http: { host: '127.0.0.1', port: 0 },
+      logger: silentLogger,
+      staleAfterMs: 60_000,
+      now: () => clock.t,
+      resubscribe: () => void resubscribed++,
+    })
+    try {
+      ops.onBar()
+      await ops.supervise()
+      expect(ops.findings().filter((f) => f.type !== 'health-check' || !f.ok)).toEqual([])
+      clock.t += 90_000
+      const error: EngineEvent = { type: 'plugin-error', plugin: 'a:b', hook: 'onBar', error: new Error('x') }
+      for (let i = 0; i < 10; i++) ops.onEvent(error)
+      ops.onEvent({ type: 'plugin-isolated', plugin: 'a:b', hook: 'onBar', reason: '10 failures in a row' })
+      await ops.supervise()
+      expect(resubscribed).toBe(1)
+      const failed = ops.findings().filter((f) => f.type === 'health-check' && !f.ok)
+      expect(failed.map((f) => f.type === 'health-check' && f.name)).toEqual(['feed', 'plugins'])
+      expect(failed[1]).toMatchObject({ detail: '10 plugin error(s) this round; isolated: a:b (10 failures in a row)' })
+      expect(ops.findings()).toContainEqual(expect.objectContaining({ type: 'self-heal', name: 'feed', ok: true }))
+      const metrics = await (await fetch(`${ops.url}/metrics`)).text()
+      expect(metrics).toMatch(/quantum_health_check_up\{[^}]*check="plugins"[^}]*\} 0/)
+      expect(metrics).toMatch(/quantum_self_heal_actions_total\{[^}]*check="feed"[^}]*\} 1/)
+      const snapshot = (await (await fetch(`${ops.url}/api/snapshot`)).json()) as { findings: unknown[] }
+      expect(snapshot.findings.length).toBe(ops.findings().length)
+    } finally {
+      await ops.close()
+    }
+  })
+
   it('serves readiness from the feed and the emergency stop, and metrics from the run', async () => {
     const clock = { t: 1_000_000 }
     const ops = await startRunOps({

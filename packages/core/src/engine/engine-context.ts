@@ -9,7 +9,7 @@ import type {
   RunMode,
   SimulatedExchange,
 } from '../types.js'
-import type { SortedPlugins } from './plugin-driver.js'
+import { PluginHealth, type PluginHealthOptions, type SortedPlugins } from './plugin-driver.js'
 
 /**
  * Everything the engine's operators share for one run. Internal to the engine. Backtests run on a
@@ -22,6 +22,8 @@ export interface EngineContext<E extends ExchangePort = SimulatedExchange> {
   readonly bus: EventBus
   readonly exchange: E
   readonly plugins: SortedPlugins
+  /** Failure streaks, hook time budgets and isolated plugins. */
+  readonly health: PluginHealth
   /** The context handed to a given plugin (its logger is bound to the plugin's name). */
   contextOf(plugin: QuantumPlugin): PluginContext
 }
@@ -36,6 +38,8 @@ export interface EngineContextOptions<E extends ExchangePort = SimulatedExchange
   readonly logger: Logger
   /** The account plugins see. @default the exchange's */
   readonly account?: AccountView | undefined
+  /** Hook budget and isolation policy. @default none (nothing timed or isolated) */
+  readonly health?: PluginHealthOptions | undefined
 }
 
 /** Builds the shared engine context, with one frozen {@link PluginContext} per plugin. */
@@ -57,7 +61,12 @@ export function createEngineContext<E extends ExchangePort = SimulatedExchange>(
     )
   }
   return {
-    ...options,
+    mode: options.mode,
+    clock: options.clock,
+    bus: options.bus,
+    exchange: options.exchange,
+    plugins: options.plugins,
+    health: new PluginHealth(options.bus, options.health),
     contextOf(plugin) {
       const ctx = contexts.get(plugin)
       if (ctx === undefined) throw new Error(`plugin ${plugin.name} is not part of this run`)

@@ -84,6 +84,99 @@ export function reportFailure(bus: EventBus, ref: HookRef, cause: unknown): void
     type: 'plugin-error',
     plugin: ref.plugin,
     hook: ref.hook,
-    error: new PluginError(ref.plugin, ref.hook, cause),
+    error: cause instanceof PluginError ? cause : new PluginError(ref.plugin, ref.hook, cause),
   })
+}
+
+/** Options of {@link PluginHealth}. */
+export interface PluginHealthOptions {
+  /**
+   * Time budget of one synchronous hook call (ms): a call that takes longer is reported and its plugin
+   * isolated. Live modes only (a backtest never reads a clock). @default off
+   */
+  readonly budgetMs?: number | undefined
+  /**
+   * Failures in a row (throws, invalid output) after which a plugin is isolated; a good call resets
+   * the count. @default off
+   */
+  readonly isolateAfter?: number | undefined
+  /** The clock hook calls are timed with. @default performance.now */
+  readonly now?: (() => number) | undefined
+}
+
+/**
+ * The kernel's view of its plugins' health: failures in a row, hook calls timed against a budget
+ * (live modes), and the plugins isolated for either — or by a supervisor through {@link isolate}.
+ * An isolated agent, decision plugin or sizer is no longer called (no new entries from it); exit
+ * policies and risk guards are never isolated (they protect and fail closed). Every isolation is a
+ * `plugin-isolated` event.
+ */
+export class PluginHealth {
+  /** True when hook calls are timed (a budget is set). */
+  readonly timed: boolean
+  /** Bumped on every isolation, so hot loops re-read {@link isIsolated} only when it changed. */
+  version = 0
+  private readonly budgetMs: number
+  private readonly isolateAfter: number
+  private readonly streaks = new Map<string, number>()
+  private readonly isolated = new Map<string, string>()
+  /** The clock hook calls are timed with. */
+  readonly now: () => number
+
+  constructor(
+    private readonly bus: EventBus,
+    options: PluginHealthOptions = {},
+  ) {
+    this.timed = options.budgetMs !== undefined
+    this.budgetMs = options.budgetMs ?? Number.POSITIVE_INFINITY
+    this.isolateAfter = options.isolateAfter ?? Number.POSITIVE_INFINITY
+    this.now = options.now ?? (() => performance.now())
+  }
+
+  /** True when `plugin` has been isolated. */
+  isIsolated(plugin: string): boolean {
+    return this.isolated.has(plugin)
+  }
+
+  /** The isolated plugins with why. */
+  isolatedPlugins(): ReadonlyMap<string, string> {
+    return this.isolated
+  }
+
+  /** Reports a failed call (a throw or invalid output) and isolates the plugin after too many in a row. */
+  fail(ref: HookRef, cause: unknown): void {
+    reportFailure(this.bus, ref, cause)
+    const streak = (this.streaks.get(ref.plugin) ?? 0) + 1
+    this.streaks.set(ref.plugin, streak)
+    if (streak >= this.isolateAfter) this.isolate(ref, `${streak} failures in a row`)
+  }
+
+  /** A good call: resets the plugin's failure streak (free while no plugin has failed). */
+  ok(plugin: string): void {
+    if (this.streaks.size !== 0) this.streaks.delete(plugin)
+  }
+
+  /**
+   * Checks a timed call that started at `started` (from {@link now}); over the budget it is reported
+   * as a `PluginError` and the plugin isolated. Returns false when the call overran.
+   */
+  within(ref: HookRef, started: number): boolean {
+    const took = this.now() - started
+    if (took <= this.budgetMs) return true
+    reportFailure(
+      this.bus,
+      ref,
+      new PluginError(ref.plugin, ref.hook, `took ${Math.round(took)} ms, over the hook budget of ${this.budgetMs} ms`),
+    )
+    this.isolate(ref, `${ref.hook} took ${Math.round(took)} ms (budget ${this.budgetMs} ms)`)
+    return false
+  }
+
+  /** Stops calling `ref.plugin` (a supervisor's action too); emits `plugin-isolated` once. */
+  isolate(ref: HookRef, reason: string): void {
+    if (this.isolated.has(ref.plugin)) return
+    this.isolated.set(ref.plugin, reason)
+    this.version++
+    this.bus.emit({ type: 'plugin-isolated', plugin: ref.plugin, hook: ref.hook, reason })
+  }
 }

@@ -197,6 +197,7 @@ export class DashboardState {
       case 'risk':
       case 'progress':
       case 'directive':
+      case 'plugin-isolated':
         return
     }
   }

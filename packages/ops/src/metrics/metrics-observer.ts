@@ -65,6 +65,7 @@ export function recordEvent(metrics: TradingMetrics, event: EngineEvent): void {
     case 'progress':
     case 'directive':
     case 'arbitration':
+    case 'plugin-isolated':
       return
   }
 }

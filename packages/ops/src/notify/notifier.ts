@@ -176,6 +176,16 @@ export const notifier = definePlugin({
           case 'plugin-error':
             pluginErrors(event, now)
             return
+          case 'plugin-isolated':
+            send({
+              kind: 'plugin-errors',
+              severity: 'critical',
+              title: `Plugin ${event.plugin} isolated`,
+              text: `${event.plugin} is no longer called (${event.reason}): the run trades without it`,
+              time: now,
+              fields: { plugin: event.plugin, hook: event.hook },
+            })
+            return
           case 'fill':
           case 'liquidation':
             if (tally) {

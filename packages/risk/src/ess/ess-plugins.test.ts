@@ -59,6 +59,15 @@ describe('emergencyStopPlugins', () => {
     expect(output.fills).toEqual([])
     expect(events.filter((e) => e.type === 'risk')).toHaveLength(3)
     expect(fileEssStore(file).load()).toMatchObject({ state: 'TRIPPED', reason: 'operator stop' })
+    // Not silent: the run announces the restored trip once, as a risk-state event (alerts, metrics, dashboard).
+    expect(output.riskStates).toEqual([
+      expect.objectContaining({
+        source: 'ess',
+        state: 'TRIPPED',
+        trigger: 'restored',
+        reason: 'TRIPPED at start: operator stop',
+      }),
+    ])
   })
 
   it('should not interfere while ARMED and the limits hold', async () => {

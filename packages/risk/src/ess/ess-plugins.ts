@@ -36,15 +36,34 @@ export function emergencyStopPlugins(ess: EmergencyStop): [RiskGuardPlugin, Exit
     options: described,
     create: () => {
       let sub: { unsubscribe(): void } | undefined
+      // A run that starts TRIPPED (a saved trip, or a refused state file) says so: an error line at
+      // setup and, on the first bar (every observer, e.g. the notifier, is set up by then), a
+      // `risk-state` event with trigger `restored`, so metrics, the dashboard and alerts see it.
+      let startTripped = false
       return {
         enforce: 'pre' as const,
         setup: (ctx: PluginContext): void => {
           ess.open(ctx.mode, ctx.logger)
           ess.board.attach(ctx.bus)
           sub = ctx.bus.events$.subscribe((event) => ess.onEvent(event, ctx.clock.now()))
+          startTripped = ess.state === 'TRIPPED'
+          if (startTripped) {
+            ctx.logger.error('emergency stop is TRIPPED at start: no entries until it is reset', {
+              reason: ess.status().reason ?? 'no reason',
+            })
+          }
         },
         dispose: (): void => sub?.unsubscribe(),
-        onBar: (bar: MarketBar, ctx: PluginContext): void => ess.onBar(bar, ctx.account),
+        onBar: (bar: MarketBar, ctx: PluginContext): void => {
+          if (startTripped) {
+            startTripped = false
+            if (ess.state === 'TRIPPED') {
+              const reason = `TRIPPED at start: ${ess.status().reason ?? 'no reason'}`
+              ess.board.emit({ time: ctx.clock.now(), source: 'ess', state: 'TRIPPED', reason, trigger: 'restored' })
+            }
+          }
+          ess.onBar(bar, ctx.account)
+        },
         onSubBar: (bar: MarketBar, ctx: PluginContext): void => ess.onPrice(bar.openTime, ctx.account),
         check: (intent: OrderIntent): RiskVerdict => {
           if (intent.reduceOnly === true || ess.state !== 'TRIPPED') return APPROVE

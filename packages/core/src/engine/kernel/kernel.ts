@@ -72,6 +72,19 @@ export type KernelOptions = KernelVenue & {
    * @default none
    */
   readonly journal?: RunJournal | undefined
+  /**
+   * Time budget of one agent, decision or sizer hook call (ms): a call over it is a `plugin-error` and
+   * its plugin is isolated (`plugin-isolated`), so a hanging strategy stops trading while the market
+   * step, exits and stops go on. `false` turns it off. @default 1000 in paper/testnet/live, off in backtests
+   */
+  readonly hookBudgetMs?: number | false | undefined
+  /**
+   * Failures in a row (throws, invalid output) after which an agent, decision plugin or sizer is
+   * isolated. `false` turns it off. @default 10 in paper/testnet/live, off in backtests
+   */
+  readonly isolateAfter?: number | false | undefined
+  /** The clock hook calls are timed with (tests). @default performance.now */
+  readonly hookClock?: (() => number) | undefined
 }
 
 /** What a resumed run puts back into the kernel (from its state store). */
@@ -81,6 +94,11 @@ export interface KernelRestore {
   /** The stored exit state of each open position, handed to the exit policies. */
   readonly exitStates: readonly ExitState[]
 }
+
+/** The hook budget of live modes (ms). */
+export const DEFAULT_HOOK_BUDGET_MS = 1000
+/** Failures in a row that isolate a plugin in live modes. */
+export const DEFAULT_ISOLATE_AFTER = 10
 
 /** A wired kernel, ready for bars. */
 export interface Kernel {
@@ -127,6 +145,11 @@ export function createKernel(options: KernelOptions): Kernel {
     plugins,
     logger: options.logger,
     ...(pending === undefined ? {} : { account: withPendingOrders(exchange.account, pending) }),
+    health: {
+      budgetMs: orOff(options.hookBudgetMs, options.mode === 'backtest' ? undefined : DEFAULT_HOOK_BUDGET_MS),
+      isolateAfter: orOff(options.isolateAfter, options.mode === 'backtest' ? undefined : DEFAULT_ISOLATE_AFTER),
+      now: options.hookClock,
+    },
   })
   const recorder = new RunRecorder({
     capacity: options.capacity,
@@ -308,6 +331,11 @@ export function createKernel(options: KernelOptions): Kernel {
       })()),
     output: (durationMs) => recorder.output(durationMs),
   }
+}
+
+function orOff(value: number | false | undefined, fallback: number | undefined): number | undefined {
+  if (value === false) return undefined
+  return value ?? fallback
 }
 
 /** Hands each approved intent to the sink (entry lane) and passes it on. */

@@ -1,53 +1,13 @@
-import { firstValueFrom, map, Observable, toArray } from 'rxjs'
+import { firstValueFrom, map, toArray } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { definePlugin } from '../../define-plugin.js'
 import { createPaperExchange } from '../../exchange/paper-exchange.js'
 import { fixedNotional } from '../../plugins/fixed-notional.js'
-import type { EngineEvent, MarketBar, QuantumPlugin } from '../../types.js'
+import type { EngineEvent, QuantumPlugin } from '../../types.js'
+import { buyAt, feed, HOUR, SYMBOL } from '../../../test/fixtures/live/feed.js'
 import { SimulatedClock } from '../clock.js'
 import { startLive } from './run-live.js'
-
-const SYMBOL = 'TESTUSDT'
-const HOUR = 3_600_000
-
-/** Bars as a live feed: one at a time, yielding to the event loop between them (as a socket would). */
-function feed(closes: readonly number[]): Observable<MarketBar> {
-  return new Observable<MarketBar>((subscriber) => {
-    let i = 0
-    const next = (): void => {
-      if (subscriber.closed) return
-      if (i >= closes.length) return subscriber.complete()
-      const close = closes[i]!
-      const open = i === 0 ? close : closes[i - 1]!
-      subscriber.next({
-        symbol: SYMBOL,
-        index: i,
-        openTime: i * HOUR,
-        open,
-        high: Math.max(open, close) + 0.1,
-        low: Math.min(open, close) - 0.1,
-        close,
-        volume: 1,
-      })
-      i++
-      setImmediate(next)
-    }
-    setImmediate(next)
-  })
-}
-
-const buyAt = definePlugin({
-  name: 'test:buy-at',
-  kind: 'agent',
-  options: z.strictObject({ at: z.number().int() }),
-  create: ({ at }) => ({
-    onBar: (bar) =>
-      bar.index === at
-        ? { agent: 'test:buy-at', symbol: bar.symbol, time: bar.openTime, action: 'BUY' as const, confidence: 1 }
-        : undefined,
-  }),
-})
 
 /** On the entry fill: stop 2 below, target 3 above (reduce-only). */
 const bracket = definePlugin({

@@ -40,6 +40,12 @@ export interface LiveRunBaseOptions {
    * @default {} on a venue, off on paper
    */
   readonly protection?: ProtectionOptions | false
+  /** Time budget of one agent, decision or sizer hook call (ms); over it the plugin is isolated. `false`: off. @default 1000 */
+  readonly hookBudgetMs?: number | false
+  /** Failures in a row that isolate an agent, decision plugin or sizer. `false`: off. @default 10 */
+  readonly isolateAfter?: number | false
+  /** The clock hook calls are timed with (tests). @default performance.now */
+  readonly hookClock?: () => number
   /** Called after each bar's market step (exchange, guards, exits), before the agents (equity curves). */
   readonly afterBar?: (bar: MarketBar) => void
   /** Paper only: finer candles the paper exchange fills against inside each bar (a replay's `data.detail`). @default none */
@@ -117,6 +123,9 @@ export function startLive(options: LiveRunOptions): LiveRun {
     protectionGraceMs: options.protectionGraceMs ?? 10_000,
     protection: protectionOf(options),
     journal: options.journal,
+    hookBudgetMs: options.hookBudgetMs,
+    isolateAfter: options.isolateAfter,
+    hookClock: options.hookClock,
   })
   const summary = (): LiveSummary => ({
     bars: kernel.recorder.bars,

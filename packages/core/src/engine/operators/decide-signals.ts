@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
-import type { ExchangePort } from '../../types.js'
-import { guard } from '../plugin-driver.js'
+import type { ExchangePort, MarketBar } from '../../types.js'
+import { checkDecision } from '../plugin-output.js'
 import type { AgentRound } from './run-agents.js'
 import type { Decision, Signal, SignalAction } from '../../schemas.js'
 
@@ -14,14 +14,30 @@ export function decideSignals(engine: EngineContext<ExchangePort>): OperatorFunc
   const { bus } = engine
   const plugin = engine.plugins.decision
   const ctx = plugin === undefined ? undefined : engine.contextOf(plugin)
+  const ref = { plugin: plugin?.name ?? '', hook: 'decide' }
+  const { health } = engine
+  /** The decision plugin's verdict, checked; a failure (or an isolated plugin) decides nothing. */
+  const callDecide = (bar: MarketBar, signals: readonly Signal[]): Decision | undefined => {
+    if (health.version !== 0 && health.isIsolated(ref.plugin)) return undefined
+    const started = health.timed ? health.now() : 0
+    let output: unknown
+    try {
+      output = plugin!.decide(signals, bar, ctx!)
+    } catch (cause) {
+      health.fail(ref, cause)
+      return undefined
+    }
+    if (health.timed && !health.within(ref, started)) return undefined
+    const invalid = checkDecision(ref.plugin, ref.hook, output)
+    if (invalid !== undefined) return void health.fail(ref, invalid)
+    health.ok(ref.plugin)
+    return output as Decision | undefined
+  }
   return (source) =>
     new Observable<Decision>((subscriber) =>
       source.subscribe({
         next({ bar, signals }) {
-          const decision =
-            plugin === undefined
-              ? equalWeightVote(signals, bar.close)
-              : guard(bus, { plugin: plugin.name, hook: 'decide' }, () => plugin.decide(signals, bar, ctx!))
+          const decision = plugin === undefined ? equalWeightVote(signals, bar.close) : callDecide(bar, signals)
           if (decision === undefined) return
           bus.emit({ type: 'decision', decision })
           if (decision.action !== 'HOLD') subscriber.next(decision)
