@@ -430,6 +430,7 @@ export interface ExitPolicyPlugin extends PluginBase {
    * (the emergency stop's flattening), not for exit logic that needs strategy bars.
    */
   onSubBar?(bar: MarketBar, ctx: PluginContext): ExitActions | undefined
+  /**
    * The policy's state of `symbol`'s open position (plan legs, stop, trailing anchor, PAL adds, PIL class),
    * stored by a run with a state store so that a restart re-attaches it; `undefined` when it has none.
    */

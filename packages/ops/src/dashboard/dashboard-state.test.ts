@@ -66,4 +66,33 @@ describe('dashboard state', () => {
     expect(snap.findings).toEqual([{ agent: 'a', kind: 'stuck-class' }])
     expect(snap.run).toEqual({ mode: 'paper' })
   })
+
+  it('lists each step of the protection ladder among the errors', async () => {
+    const clock = new SimulatedClock(0)
+    const ctx = {
+      mode: 'testnet',
+      clock,
+      logger: silentLogger,
+      account: { getEquity: () => 1000, getPositions: () => [], getOpenOrders: () => [] },
+    } as unknown as PluginContext
+    const state = new DashboardState({ run: { mode: 'testnet' } }, { equity: 3, decisions: 2, fills: 2, errors: 5 })
+    const observer = state.observer()
+    await observer.setup?.(ctx)
+    const step = (s: 'stop' | 'close' | 'halt', attempt: number): EngineEvent => ({
+      type: 'protection',
+      symbol: 'BTCUSDT',
+      step: s,
+      attempt,
+      reason: 'stop refused: -2021',
+      time: 1_000 + attempt,
+    })
+    for (const e of [step('stop', 1), step('close', 1), step('halt', 1)]) observer.onEvent(e, ctx)
+    const errors = state.snapshot().errors
+    expect(errors.map((e) => [e.kind, e.source, e.message])).toContainEqual([
+      'protection',
+      'BTCUSDT',
+      'halt (attempt 1): stop refused: -2021',
+    ])
+    expect(errors.filter((e) => e.kind === 'protection')).toHaveLength(3)
+  })
 })

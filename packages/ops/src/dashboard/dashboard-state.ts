@@ -31,7 +31,7 @@ export interface PositionView {
 /** A failure shown on the dashboard. */
 export interface ErrorView {
   readonly time: number
-  readonly kind: 'plugin-error' | 'order-rejected' | 'cancel-rejected' | 'unprotected'
+  readonly kind: 'plugin-error' | 'order-rejected' | 'cancel-rejected' | 'unprotected' | 'protection'
   readonly source: string
   readonly message: string
 }
@@ -173,6 +173,14 @@ export class DashboardState {
           kind: 'unprotected',
           source: event.symbol,
           message: `${event.side} ${event.quantity} without a stop since ${new Date(event.since).toISOString()}`,
+        })
+      case 'protection':
+        // The kernel's protection ladder: an engine stop, a close, a halt (or the stop restored).
+        return this.error({
+          time: event.time,
+          kind: 'protection',
+          source: event.symbol,
+          message: `${event.step} (attempt ${event.attempt}): ${event.reason}`,
         })
       case 'funding':
         this.sample(time)

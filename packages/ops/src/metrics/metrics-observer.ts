@@ -61,6 +61,10 @@ export function recordEvent(metrics: TradingMetrics, event: EngineEvent): void {
     case 'unprotected':
       metrics.unprotected.inc({ symbol: event.symbol })
       return
+    case 'protection':
+      // Each step of the protection ladder (engine stop, close, halt) counts as an error of its kind.
+      if (event.step !== 'restored') metrics.errors.inc({ type: `protection-${event.step}`, source: event.symbol })
+      return
     case 'intent':
     case 'progress':
     case 'directive':

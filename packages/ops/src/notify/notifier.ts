@@ -173,6 +173,19 @@ export const notifier = definePlugin({
               fields: { symbol: event.symbol, side: event.side, quantity: event.quantity },
             })
             return
+          case 'protection':
+            // The engine had to close the position or halt trading to keep it protected.
+            if (event.step === 'close' || event.step === 'halt') {
+              send({
+                kind: 'unprotected-position',
+                severity: 'critical',
+                title: `${event.symbol} protection: ${event.step}`,
+                text: `${event.symbol}: ${event.step} (attempt ${event.attempt}): ${event.reason}`,
+                time: event.time,
+                fields: { symbol: event.symbol, step: event.step, attempt: event.attempt },
+              })
+            }
+            return
           case 'plugin-error':
             pluginErrors(event, now)
             return
