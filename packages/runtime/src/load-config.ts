@@ -213,7 +213,12 @@ function applyOverrides(raw: unknown, overrides: ConfigOverrides | undefined, cw
   if (overrides.data !== undefined && overrides.data.length > 0) {
     const candles = overrides.data.map((p) => resolve(cwd, p))
     changes.candles = candles
-    Object.assign(changes, companionFiles(candles))
+    // Companions follow the config: a config without funding (or mark) files keeps none, so a strategy
+    // defined without funding (the reference strategy) is not changed by the data folder's layout.
+    const declared = isRecord(raw.data) ? raw.data : {}
+    const { funding, mark } = companionFiles(candles)
+    if (funding !== undefined && declared.funding !== undefined) changes.funding = funding
+    if (mark !== undefined && declared.mark !== undefined) changes.mark = mark
   }
   if (overrides.symbols !== undefined) changes.symbols = [...overrides.symbols]
   if (overrides.from !== undefined) changes.from = overrides.from
@@ -227,7 +232,8 @@ function applyOverrides(raw: unknown, overrides: ConfigOverrides | undefined, cw
  * The funding and mark-price files that follow `--data` candles: for `<dir>/<SYMBOL>-<tf>.csv[.gz]`,
  * `<SYMBOL>-funding-8h.csv` beside it or in `<dir>/funding/`, and `<SYMBOL>-<tf>-mark.csv` in
  * `<dir>/mark/` or beside it (the layout of `shared/data`). Found files replace the config's
- * `data.funding` / `data.mark`; when none is found the config's stay, and a funding file that does not
+ * `data.funding` / `data.mark` when the config has them (a config without funding stays without); when
+ * none is found the config's stay, and a funding file that does not
  * overlap the new candles is a `DataError` at load (never silently zero funding).
  */
 export function companionFiles(candles: readonly string[]): { funding?: string[]; mark?: string[] } {

@@ -7,7 +7,7 @@
  * on when it returns. `bullmq` is imported only when `--redis` is used.
  * @packageDocumentation
  */
-import { ConfigError } from '@quantum/core'
+import { ConfigError, importOptional } from '@quantum/core'
 import type { Params } from '@quantum/core'
 import type * as BullMqModule from 'bullmq'
 import type { ConnectionOptions, Job, Queue, Worker } from 'bullmq'
@@ -70,8 +70,9 @@ export function redisConnection(url: string): ConnectionOptions {
 
 type BullMq = typeof BullMqModule
 
+/** bullmq is an optional peer: only `--redis` needs it (MissingDependencyError naming it otherwise). */
 async function bullmq(): Promise<BullMq> {
-  return import('bullmq')
+  return importOptional('bullmq', 'quantum-run optimize --redis and quantum-run worker', () => import('bullmq'))
 }
 
 /** Options of {@link createRedisTrialPool}. */

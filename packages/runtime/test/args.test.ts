@@ -44,6 +44,8 @@ describe('parseCliArgs', () => {
       http: undefined,
       logLevel: undefined,
       failOnPluginError: false,
+      state: undefined,
+      noState: false,
     })
   })
 
