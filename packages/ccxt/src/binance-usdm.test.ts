@@ -49,6 +49,23 @@ describe('BinanceUsdmExchange', () => {
     expect(fake.callsOf('cancelOrder')).toHaveLength(1)
   })
 
+  it('should refuse the leverage step of an entry above the weight threshold instead of holding its lane', async () => {
+    const { exchange, fake } = await connect()
+    fake.last_response_headers = { 'X-Mbx-Used-Weight-1m': '2300' }
+    await exchange.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: 0.01,
+      triggerPrice: 55_000,
+      reduceOnly: true,
+    })
+    const started = Date.now()
+    await expect(exchange.setLeverage('BTCUSDT', 5)).rejects.toThrow(RateLimitExceeded)
+    expect(Date.now() - started).toBeLessThan(1_000) // refused at once, not after the next minute
+    expect(fake.callsOf('setLeverage')).toHaveLength(0)
+  })
+
   it('should refuse symbols the venue does not list with a ConfigError', async () => {
     await expect(
       BinanceUsdmExchange.connect({ client: new FakeUsdm(), symbols: ['BTCUSDT', 'DOGEUSDT'] }),

@@ -178,11 +178,15 @@ export class BinanceUsdmExchange implements ExchangePort {
   }
 
   private async invoke<T>(
-    what: { method: string; symbol: string | undefined; lane: WeightLane },
+    what: { method: string; symbol: string | undefined; lane: WeightLane; entry?: boolean },
     run: () => Promise<T>,
   ): Promise<T> {
     const { method, symbol } = what
-    await this.budget(what.lane, { method, ...(symbol === undefined ? {} : { symbol }) })
+    await this.budget(what.lane, {
+      method,
+      ...(symbol === undefined ? {} : { symbol }),
+      ...(what.entry === true ? { entry: true } : {}),
+    })
     try {
       return await withRetry(run, this.retry)
     } catch (error) {
@@ -325,8 +329,14 @@ export class BinanceUsdmExchange implements ExchangePort {
     })
   }
 
+  /**
+   * Sets a symbol's leverage. It is the first step of an entry, so above the weight threshold it is
+   * refused like the entry (`overBudget: 'refuse'`) instead of holding the symbol's lane for a minute.
+   */
   async setLeverage(symbol: string, leverage: number): Promise<void> {
-    await this.call('setLeverage', symbol, () => this.options.client.setLeverage(leverage, this.unifiedOf(symbol)))
+    await this.invoke({ method: 'setLeverage', symbol, lane: 'normal', entry: true }, () =>
+      this.options.client.setLeverage(leverage, this.unifiedOf(symbol)),
+    )
     this.account.setLeverage(symbol, leverage)
   }
 

@@ -13,7 +13,8 @@
  * ├── MissingDependencyError (DEPENDENCY_MISSING) an optional peer (ccxt, onnxruntime-node) is not installed
  * ├── ExchangeError        (EXCHANGE_REJECTED)
  * │   ├── InvalidOrder     (INVALID_ORDER)    precision, min notional, unknown symbol, bad params
- * │   └── InsufficientFunds(INSUFFICIENT_FUNDS)
+ * │   ├── InsufficientFunds(INSUFFICIENT_FUNDS)
+ * │   └── StaleOrderError  (ORDER_STALE)      an entry waited too long in the venue queue; not sent
  * ├── NetworkError         (NETWORK)
  * │   └── RateLimitExceeded(RATE_LIMITED)
  * └── StateStoreError      (state/errors.ts)  the durable state store
@@ -39,6 +40,8 @@ export const QUANTUM_ERROR_CODES = {
   INVALID_ORDER: 'INVALID_ORDER',
   /** Not enough available balance for the initial margin and fees of an order. */
   INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
+  /** An entry waited in the venue queue longer than its age limit and was dropped unsent. */
+  ORDER_STALE: 'ORDER_STALE',
   /** Transport problem; safe to retry with backoff. */
   NETWORK: 'NETWORK',
   /** The venue throttled us. */
@@ -262,6 +265,26 @@ export class InsufficientFunds extends ExchangeError {
 
   constructor(message: string, symbol?: string) {
     super(message, symbol, { code: 'INSUFFICIENT_FUNDS' })
+  }
+}
+
+/**
+ * An entry waited in a venue's queue (behind a slow or stuck request of its symbol) longer than the
+ * kernel's age limit, so it was dropped before being sent: a decision taken on a price that old is
+ * stale. Protective commands never expire.
+ */
+export class StaleOrderError extends ExchangeError {
+  override readonly name = 'StaleOrderError'
+  /** How long the entry waited (ms). */
+  readonly waitedMs: number
+
+  constructor(symbol: string, waitedMs: number, limitMs: number) {
+    super(
+      `entry for ${symbol} dropped unsent: it waited ${Math.round(waitedMs)} ms in the queue (limit ${limitMs} ms)`,
+      symbol,
+      { code: 'ORDER_STALE' },
+    )
+    this.waitedMs = waitedMs
   }
 }
 

@@ -16,6 +16,7 @@ export {
   ExchangeError,
   InvalidOrder,
   InsufficientFunds,
+  StaleOrderError,
   NetworkError,
   RateLimitExceeded,
   NotSupportedError,

@@ -366,7 +366,11 @@ export interface UnprotectedEvent {
 export interface ProtectionEvent {
   readonly type: 'protection'
   readonly symbol: string
-  readonly step: 'stop' | 'close' | 'halt' | 'restored'
+  /**
+   * `stop`, `close`, `halt`: the ladder's steps; `restored`: the position is covered again; `retired`:
+   * the engine's own stop is cancelled because the exit policy's stop now covers the position.
+   */
+  readonly step: 'stop' | 'close' | 'halt' | 'restored' | 'retired'
   /** Attempt number within the step (1-based). */
   readonly attempt: number
   /** Why, e.g. `stop refused: Order would immediately trigger`. */

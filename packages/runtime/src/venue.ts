@@ -371,6 +371,7 @@ async function venueRun(
         else if (event.type === 'protection') {
           const fields = { symbol: event.symbol, attempt: event.attempt, reason: event.reason }
           if (event.step === 'halt') logger.error('protection: halt (the close failed too)', fields)
+          else if (event.step === 'retired') logger.info('protection: engine stop retired', fields)
           else logger.warn(`protection: ${event.step}`, fields)
         }
         options.onEvent?.(event)

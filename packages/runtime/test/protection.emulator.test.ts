@@ -107,6 +107,36 @@ const noAtrYet = definePlugin({
   create: () => ({ onFill: () => undefined }),
 })
 
+/** An exit policy whose stop comes late (its ATR exists from bar `at` on), as `atrStopTarget` after warm-up. */
+const lateStop = definePlugin({
+  name: 'test:late-stop',
+  kind: 'exit',
+  options: z.strictObject({ at: z.number().int() }),
+  create: ({ at }) => {
+    let placed = false
+    return {
+      onBar: (bar: MarketBar, ctx): ExitActions | undefined => {
+        const position = ctx.account.getPosition(bar.symbol)
+        if (placed || bar.index < at || position.side !== 'LONG') return undefined
+        placed = true
+        return {
+          place: [
+            {
+              symbol: bar.symbol,
+              side: 'SELL',
+              type: 'STOP_MARKET',
+              quantity: position.quantity,
+              triggerPrice: 57_000,
+              reduceOnly: true,
+              tag: 'stop',
+            },
+          ],
+        }
+      },
+    }
+  },
+})
+
 /** Runs the engine on the venue; `bar()` sends the next closed bar. */
 function live(exchange: BinanceUsdmExchange, plugins: QuantumPlugin[]) {
   const bars = new ReplaySubject<MarketBar>() // bars sent before the engine subscribes are kept
@@ -147,6 +177,21 @@ describe('the protection ladder on a venue (emulator)', () => {
     const stop = exchange.account.getOpenOrders(SYMBOL).find((o) => o.type === 'STOP_MARKET')
     expect(stop).toMatchObject({ reduceOnly: true, side: 'SELL', tag: 'protection-stop' })
     expect(stop!.triggerPrice!).toBeCloseTo(58_800, -1) // 2 % under the price
+    await engine.stop()
+  })
+
+  it("should cancel its own stop once the exit policy's stop covers the position, leaving one stop", async () => {
+    const { emulator, exchange } = await venue()
+    const engine = live(exchange, [buyAt({ at: 0 }), fixedNotional({ notional: 1200 }), lateStop({ at: 1 })])
+    engine.bar()
+    await until(() => venuePosition(emulator) > 0 && stopsOnVenue(emulator) === 1, 'the engine stop')
+    engine.bar() // the policy's stop arrives: the engine's is retired
+    await until(() => engine.steps().includes('retired#1'), 'the engine stop retired')
+    await until(() => stopsOnVenue(emulator) === 1 && exchange.account.getOpenOrders(SYMBOL).length === 1, 'one stop')
+    const stops = exchange.account.getOpenOrders(SYMBOL)
+    expect(stops).toHaveLength(1)
+    expect(stops[0]).toMatchObject({ tag: 'stop', triggerPrice: 57_000 })
+    expect(engine.steps()).toEqual(['stop#1', 'restored#1', 'retired#1'])
     await engine.stop()
   })
 

@@ -176,6 +176,7 @@ export class DashboardState {
         })
       case 'protection':
         // The kernel's protection ladder: an engine stop, a close, a halt (or the stop restored).
+        if (event.step === 'retired') return // its own stop handed over to the policy's: not an error
         return this.error({
           time: event.time,
           kind: 'protection',

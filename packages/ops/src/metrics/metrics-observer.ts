@@ -63,7 +63,8 @@ export function recordEvent(metrics: TradingMetrics, event: EngineEvent): void {
       return
     case 'protection':
       // Each step of the protection ladder (engine stop, close, halt) counts as an error of its kind.
-      if (event.step !== 'restored') metrics.errors.inc({ type: `protection-${event.step}`, source: event.symbol })
+      if (event.step !== 'restored' && event.step !== 'retired')
+        metrics.errors.inc({ type: `protection-${event.step}`, source: event.symbol })
       return
     case 'intent':
     case 'progress':

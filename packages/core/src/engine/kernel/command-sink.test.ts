@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createPaperExchange } from '../../exchange/paper-exchange.js'
-import { InvalidOrder } from '../../errors.js'
+import { InvalidOrder, StaleOrderError } from '../../errors.js'
 import type { OrderRequest } from '../../schemas.js'
 import type { EngineEvent, ExchangePort, QuantumPlugin, RiskVerdict } from '../../types.js'
 import { SimulatedClock } from '../clock.js'
@@ -165,5 +165,63 @@ describe('queueSink (a venue)', () => {
     expect(calls).toEqual(['place stop'])
     expect(paper.account.getOpenOrders(SYMBOL).map((o) => o.id)).toEqual([stop.id])
     expect(events.map((e) => e.type)).toEqual(['order-rejected'])
+  })
+})
+
+describe('queueSink entry age limit', () => {
+  it('should drop an entry that waited past its age behind a stuck request, and still send the stop', async () => {
+    const paper = createPaperExchange({
+      balance: 10_000,
+      instruments: { [SYMBOL]: { tickSize: 0.01, stepSize: 0.001, minNotional: 0 } },
+    })
+    paper.onBar(SYMBOL, { openTime: 0, open: 100, high: 100, low: 100, close: 100 })
+    let clock = 0
+    let release: () => void = () => {}
+    const sent: string[] = []
+    const exchange: ExchangePort = {
+      id: 'stuck',
+      account: paper.account,
+      events$: paper.events$,
+      instrument: (s) => paper.instrument(s),
+      placeOrder: async (r) => {
+        sent.push(r.tag ?? '')
+        // The first request hangs until released: everything queued behind it waits.
+        if (r.tag === 'first') await new Promise<void>((resolve) => (release = resolve))
+        return paper.placeOrder(r)
+      },
+      cancelOrder: (s, id) => paper.cancelOrder(s, id),
+      cancelAllOrders: (s) => paper.cancelAllOrders(s),
+      setLeverage: (s, l) => paper.setLeverage(s, l),
+    }
+    const bus = createEventBus()
+    const events: EngineEvent[] = []
+    bus.events$.subscribe((e) => events.push(e))
+    const sink = queueSink(exchange, bus, {
+      checkRisk: (i) => i,
+      onError: (e) => events.push(e as EngineEvent),
+      maxEntryAgeMs: 10_000,
+      now: () => clock,
+    })
+    const entry = (tag: string) => ({ symbol: SYMBOL, side: 'BUY', type: 'MARKET', quantity: 0.1, tag }) as const
+    sink.enter(entry('first'))
+    sink.enter(entry('fresh-then-stale'))
+    await new Promise((resolve) => setTimeout(resolve, 1))
+    clock = 10_001
+    sink.protect(SYMBOL, { place: [{ ...newStop, quantity: 0.1, tag: 'stop' }] })
+    release()
+    await sink.drain()
+    expect(sent).toEqual(['first', 'stop'])
+    const rejected = events.filter((e) => e.type === 'order-rejected')
+    expect(rejected).toHaveLength(1)
+    const error = rejected[0]!.type === 'order-rejected' ? rejected[0]!.error : undefined
+    expect(error).toBeInstanceOf(StaleOrderError)
+    expect(error?.message).toMatch(/TESTUSDT dropped unsent: it waited 10001 ms in the queue \(limit 10000 ms\)/)
+  })
+
+  it('should send an entry that waited within its age', async () => {
+    const { sink, calls } = venueSetup()
+    sink.enter({ symbol: SYMBOL, side: 'BUY', type: 'MARKET', quantity: 0.1, tag: 'entry' })
+    await sink.drain()
+    expect(calls).toEqual(['place entry'])
   })
 })

@@ -1,5 +1,6 @@
 import type { EventBus, ExchangePort, ExitActions, OrderIntent, SimulatedExchange } from '../../types.js'
 import type { OrderRequest } from '../../schemas.js'
+import { StaleOrderError } from '../../errors.js'
 import {
   executeAsync,
   executeSync,
@@ -71,6 +72,14 @@ export interface QueueSinkOptions {
   readonly pending?: PendingEntries | undefined
   /** After each command rule of a symbol has run (the protection ladder re-checks then). */
   readonly onSettled?: ((symbol: string, lane: Lane) => void) | undefined
+  /**
+   * An entry that waited longer than this in its symbol's queue (behind a slow or stuck request) is
+   * dropped unsent: an `order-rejected` event with a {@link StaleOrderError}. Protective commands never
+   * expire. @default no limit
+   */
+  readonly maxEntryAgeMs?: number | undefined
+  /** The clock entry ages are measured with (ms). @default Date.now */
+  readonly now?: (() => number) | undefined
 }
 
 /**
@@ -83,10 +92,25 @@ export interface QueueSinkOptions {
 export function queueSink(exchange: ExchangePort, bus: EventBus, options: QueueSinkOptions): QueueSink {
   const lanes = new SymbolLanes(options.onError, options.onSettled)
   const pending = options.pending
+  const maxAge = options.maxEntryAgeMs
+  const now = options.now ?? Date.now
   return {
     enter(intent) {
       const entry = pending?.add(intent)
+      const queuedAt = maxAge === undefined ? 0 : now()
       lanes.push(intent.symbol, 'enter', async () => {
+        if (maxAge !== undefined) {
+          const waited = now() - queuedAt
+          if (waited > maxAge) {
+            if (entry !== undefined) pending!.answered(entry, undefined)
+            bus.emit({
+              type: 'order-rejected',
+              request: intent,
+              error: new StaleOrderError(intent.symbol, waited, maxAge),
+            })
+            return
+          }
+        }
         if (entry !== undefined) pending!.sending(entry)
         const leverage = leverageOf(intent)
         const levered =

@@ -83,6 +83,12 @@ export type KernelOptions = KernelVenue & {
    * isolated. `false` turns it off. @default 10 in paper/testnet/live, off in backtests
    */
   readonly isolateAfter?: number | false | undefined
+  /**
+   * Venue sinks: an entry that waited longer than this (ms, on the run's clock) in its symbol's queue
+   * behind a slow or stuck request is dropped unsent (`order-rejected`, `StaleOrderError`); protective
+   * commands never expire. `false` turns it off. @default 10000
+   */
+  readonly maxEntryAgeMs?: number | false | undefined
   /** The clock hook calls are timed with (tests). @default performance.now */
   readonly hookClock?: (() => number) | undefined
 }
@@ -97,6 +103,8 @@ export interface KernelRestore {
 
 /** The hook budget of live modes (ms). */
 export const DEFAULT_HOOK_BUDGET_MS = 1000
+/** How long an entry may wait in a venue queue before it is dropped as stale (ms). */
+export const DEFAULT_MAX_ENTRY_AGE_MS = 10_000
 /** Failures in a row that isolate a plugin in live modes. */
 export const DEFAULT_ISOLATE_AFTER = 10
 
@@ -166,6 +174,8 @@ export function createKernel(options: KernelOptions): Kernel {
         pending,
         onError: (error) => reportFailure(bus, { plugin: 'engine:kernel', hook: 'command' }, error),
         onSettled: (symbol) => ladder?.check(symbol),
+        maxEntryAgeMs: orOff(options.maxEntryAgeMs, DEFAULT_MAX_ENTRY_AGE_MS),
+        now: () => options.clock.now(),
       })
   const sink: CommandSink = venueSink ?? directSink(paper!, bus, checkRisk)
   if (venueSink !== undefined && options.protection !== undefined) {

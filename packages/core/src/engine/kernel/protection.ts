@@ -35,6 +35,9 @@ interface Ladder {
   reason: string
 }
 
+/** The tag of the ladder's own stops. */
+const OWN_STOP = 'protection-stop'
+
 const closingSide = (p: Position): 'BUY' | 'SELL' => (p.side === 'LONG' ? 'SELL' : 'BUY')
 
 /**
@@ -99,6 +102,7 @@ export class ProtectionLadder {
     const position = this.deps.exchange.account.getPosition(symbol)
     const ladder = this.ladders.get(symbol)
     if (position.side === 'FLAT' || this.covered(position)) {
+      if (position.side !== 'FLAT') this.retireOwnStops(position)
       if (ladder === undefined) return
       ladder.timer?.unsubscribe()
       this.ladders.delete(symbol)
@@ -173,10 +177,33 @@ export class ProtectionLadder {
       quantity: position.quantity,
       triggerPrice: level,
       reduceOnly: true,
-      tag: 'protection-stop',
+      tag: OWN_STOP,
     }
     const old = partial[0]
     return old === undefined ? { place: [stop] } : { replace: [{ cancel: old.id, with: stop }] }
+  }
+
+  /**
+   * Once the position is covered by other stops (the exit policy's, placed after ours: its ATR arrived,
+   * or a restarted run's policy re-protected the position), the engine's own stops are cancelled, so a
+   * position never keeps two stops. Only when nothing protective of the symbol is on its way.
+   */
+  private retireOwnStops(position: Position): void {
+    const stops = this.stops(position)
+    let others = 0
+    let own: string[] | undefined
+    for (const o of stops) {
+      if (o.tag === OWN_STOP) (own ??= []).push(o.id)
+      else others += o.quantity - o.filledQuantity
+    }
+    if (own === undefined || others < position.quantity * (1 - 1e-9)) return
+    if (this.deps.sink.busy(position.symbol, 'protect') > 0) return
+    this.emit(position.symbol, {
+      step: 'retired',
+      attempt: own.length,
+      reason: "the exit policy's stop covers the position",
+    })
+    this.deps.sink.protect(position.symbol, { cancel: own })
   }
 
   private stops(position: Position): Order[] {

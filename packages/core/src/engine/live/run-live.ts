@@ -44,6 +44,11 @@ export interface LiveRunBaseOptions {
   readonly hookBudgetMs?: number | false
   /** Failures in a row that isolate an agent, decision plugin or sizer. `false`: off. @default 10 */
   readonly isolateAfter?: number | false
+  /**
+   * Venue sinks: an entry that waited longer than this (ms) behind a slow request of its symbol is
+   * dropped unsent (`order-rejected` with a `StaleOrderError`). `false`: off. @default 10000
+   */
+  readonly maxEntryAgeMs?: number | false
   /** The clock hook calls are timed with (tests). @default performance.now */
   readonly hookClock?: () => number
   /** Called after each bar's market step (exchange, guards, exits), before the agents (equity curves). */
@@ -125,6 +130,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     journal: options.journal,
     hookBudgetMs: options.hookBudgetMs,
     isolateAfter: options.isolateAfter,
+    maxEntryAgeMs: options.maxEntryAgeMs,
     hookClock: options.hookClock,
   })
   const summary = (): LiveSummary => ({
