@@ -2,10 +2,18 @@
  * Per-signal and per-order micro benchmarks: the SDK path against a bare baseline in the same run.
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks'
-import { createPaperExchange, definePlugin, fixedNotional, runEngine, type CandleSeries } from '@quantum/core'
+import {
+  createPaperExchange,
+  definePlugin,
+  fixedNotional,
+  runEngine,
+  SimulatedClock,
+  startLive,
+  type CandleSeries,
+} from '@quantum/core'
 import { atrStopTarget } from '@quantum/exit-brain'
 import { maxLeverage, maxPositionNotional } from '@quantum/risk'
-import { Observable } from 'rxjs'
+import { from, Observable } from 'rxjs'
 import { z } from 'zod'
 
 /** An agent that flips its opinion on every bar: every bar is a signal, a decision and two orders. */
@@ -178,4 +186,51 @@ export function benchRxStage(series: CandleSeries, stages = 5): { nsPerStage: nu
   const many = best(stages)
   if (!Number.isFinite(sink)) throw new Error('unreachable')
   return { nsPerStage: ((many - zero) / stages / n) * 1e6, nsLoop: (loop / n) * 1e6 }
+}
+
+/**
+ * Per bar on a live run with three agents, a decision-free vote and a sizer, with the hook budget's
+ * interruption on (venues: a V8 watchdog per agent, decision and sizer call, so an endless loop can be
+ * interrupted) against the same run with the budget only timed (the paper exchange's default).
+ */
+export async function benchHookInterrupt(n = 5_000): Promise<{ usPerBarInterrupting: number; usPerBarTimed: number }> {
+  const quiet = definePlugin({
+    name: 'bench:quiet-agent',
+    kind: 'agent',
+    options: z.strictObject({ id: z.number() }),
+    create: () => ({ onBar: () => undefined }),
+  })
+  const perBar = async (interruptHooks: boolean): Promise<number> => {
+    const bars = Array.from({ length: n }, (_, i) => ({
+      symbol: 'BENCHUSDT',
+      index: i,
+      openTime: i * 60_000,
+      open: 100,
+      high: 100.5,
+      low: 99.5,
+      close: 100,
+      volume: 1,
+    }))
+    const exchange = createPaperExchange({
+      balance: 10_000,
+      instruments: { BENCHUSDT: { tickSize: 0.01, stepSize: 0.001 } },
+    })
+    const t0 = performance.now()
+    const run = startLive({
+      bars: from(bars),
+      paper: exchange,
+      sink: 'queue',
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+      plugins: [quiet({ id: 1 }), quiet({ id: 2 }), quiet({ id: 3 }), fixedNotional({ notional: 100 })],
+      hookBudgetMs: 1000,
+      interruptHooks,
+    })
+    await run.done
+    return ((performance.now() - t0) * 1000) / n
+  }
+  await perBar(false) // warm-up
+  const timed = Math.min(await perBar(false), await perBar(false))
+  const interrupting = Math.min(await perBar(true), await perBar(true))
+  return { usPerBarInterrupting: interrupting, usPerBarTimed: timed }
 }

@@ -2,7 +2,8 @@
  * `npm run bench`: the SDK's hot paths against baselines measured in the same run.
  *  - per candle: the reference strategy through the full pipeline vs the bare loop (bench/reference),
  *    with the garbage collector's share of the pipeline's time; the path without signals (and the
- *    minor GCs it causes); the cost of one RxJS stage;
+ *    minor GCs it causes); the cost of one RxJS stage; a live bar with the hook budget's interruption
+ *    of endless loops (venues) vs timed only;
  *  - whole process: `quantum-run` on the same bars from the binary cache (startup, config, data, report);
  *  - per signal: a signal on every bar through decision, sizing, risk and execution;
  *  - per order: paper-exchange order placement and fill vs bare arithmetic;
@@ -36,7 +37,7 @@ import { benchClm, clmRows } from './clm.js'
 import { benchGbdt, gbdtRows } from './gbdt.js'
 import { benchKlineStream, klineStreamRows } from './kline-stream.js'
 import type { benchLiveOrder } from './live-order.js'
-import { benchNoSignal, benchOrders, benchRxStage, benchSignals, withGc } from './micro.js'
+import { benchHookInterrupt, benchNoSignal, benchOrders, benchRxStage, benchSignals, withGc } from './micro.js'
 import { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
 import type { benchStateStore } from './state-store.js'
@@ -105,6 +106,12 @@ async function main(): Promise<void> {
     'one RxJS stage (custom Observable operator)',
     `${rx.nsPerStage.toFixed(1)} ns/bar`,
     `vs ${rx.nsLoop.toFixed(1)} ns/bar for the bare loop's call; the pipeline has 6 stages`,
+  )
+  const hooks = await benchHookInterrupt()
+  report(
+    'live bar, 3 agents, hook interruption on',
+    `${hooks.usPerBarInterrupting.toFixed(1)} us/bar`,
+    `vs ${hooks.usPerBarTimed.toFixed(1)} us/bar timed only (+${(hooks.usPerBarInterrupting - hooks.usPerBarTimed).toFixed(1)} us: venues only)`,
   )
 
   // Whole process: the CLI on a CSV of the same bars, after one run that fills the binary cache.

@@ -138,10 +138,18 @@ const lateStop = definePlugin({
 })
 
 /** Runs the engine on the venue; `bar()` sends the next closed bar. */
-function live(exchange: BinanceUsdmExchange, plugins: QuantumPlugin[]) {
+function live(exchange: BinanceUsdmExchange, plugins: QuantumPlugin[], hookBudgetMs?: number) {
   const bars = new ReplaySubject<MarketBar>() // bars sent before the engine subscribes are kept
   const events: EngineEvent[] = []
-  const run = startLive({ bars, exchange, plugins, mode: 'live', protection: FAST, onEvent: (e) => events.push(e) })
+  const run = startLive({
+    bars,
+    exchange,
+    plugins,
+    mode: 'live',
+    protection: FAST,
+    onEvent: (e) => events.push(e),
+    ...(hookBudgetMs === undefined ? {} : { hookBudgetMs }),
+  })
   let index = 0
   const bar = (close = 60_000): void => {
     const openTime = Date.now() - 60_000
@@ -200,8 +208,10 @@ describe('the protection ladder on a venue (emulator)', () => {
     await exchange.placeOrder({ symbol: SYMBOL, side: 'SELL', type: 'MARKET', quantity: 0.01 })
     await until(() => exchange.account.getPosition(SYMBOL).side === 'SHORT', 'the orphan position')
     const engine = live(exchange, [noAtrYet()])
-    await until(() => stopsOnVenue(emulator) === 1, 'a stop on the orphan')
-    const stop = exchange.account.getOpenOrders(SYMBOL).find((o) => o.type === 'STOP_MARKET')
+    const stopOf = () => exchange.account.getOpenOrders(SYMBOL).find((o) => o.type === 'STOP_MARKET')
+    // The venue books the stop before its reply reaches the adapter: wait for both.
+    await until(() => stopsOnVenue(emulator) === 1 && stopOf() !== undefined, 'a stop on the orphan')
+    const stop = stopOf()
     expect(stop).toMatchObject({ side: 'BUY', reduceOnly: true })
     expect(stop!.triggerPrice!).toBeGreaterThan(60_000)
     await engine.stop()
@@ -247,6 +257,51 @@ describe('the protection ladder on a venue (emulator)', () => {
     expect(engine.steps().slice(0, 5)).toEqual(['stop#1', 'stop#2', 'stop#3', 'close#1', 'halt#1'])
     emulator.faults.clear()
     await until(() => venuePosition(emulator) === 0, 'the close once the venue answers')
+    await engine.stop()
+  })
+})
+
+describe('a plugin stuck in an endless loop on a venue (emulator)', () => {
+  it('should be interrupted and isolated by default, while the position keeps its stop and bars go on', async () => {
+    const { emulator, exchange } = await venue()
+    let calls = 0
+    const endless = definePlugin({
+      name: 'test:endless',
+      kind: 'agent',
+      options: z.strictObject({}),
+      create: () => ({
+        onBar: (bar: MarketBar) => {
+          calls++
+          // eslint-disable-next-line no-empty
+          if (bar.index === 1) for (;;) {}
+          return undefined
+        },
+      }),
+    })
+    let seen = 0
+    const witness = definePlugin({
+      name: 'test:witness',
+      kind: 'agent',
+      options: z.strictObject({}),
+      create: () => ({ onBar: () => void seen++ }),
+    })
+    const engine = live(
+      exchange,
+      [buyAt({ at: 0 }), endless(), witness(), fixedNotional({ notional: 1200 }), stopAt({ offset: -1000 })],
+      300,
+    )
+    engine.bar()
+    await until(() => venuePosition(emulator) > 0 && stopsOnVenue(emulator) === 1, 'the entry and its stop')
+    engine.bar() // the agent loops: interrupted after 300 ms
+    engine.bar()
+    await until(() => engine.events.some((e) => e.type === 'plugin-isolated'), 'the isolation')
+    expect(engine.events.find((e) => e.type === 'plugin-isolated')).toMatchObject({
+      plugin: 'test:endless',
+      reason: 'onBar interrupted after 300 ms (it did not return)',
+    })
+    await until(() => seen >= 3, 'the next bar reaching the other agents')
+    expect(calls).toBe(2) // bar 0, bar 1 (interrupted); isolated afterwards
+    expect(stopsOnVenue(emulator)).toBe(1)
     await engine.stop()
   })
 })

@@ -143,7 +143,11 @@ const stopper = definePlugin({
   }),
 })
 
-function livePaper(plugins: QuantumPlugin[], closes: readonly number[], extra: { hookClock?: () => number } = {}) {
+function livePaper(
+  plugins: QuantumPlugin[],
+  closes: readonly number[],
+  extra: { hookClock?: () => number; hookBudgetMs?: number; interruptHooks?: boolean } = {},
+) {
   const exchange = createPaperExchange({
     balance: 10_000,
     instruments: { [SYMBOL]: { tickSize: 0.01, stepSize: 0.001, minNotional: 0 } },
@@ -216,5 +220,70 @@ describe('plugin health in live modes', () => {
     expect(summary.bars).toBe(closes.length)
     expect(summary.fills.map((f) => f.tag)).toEqual(['entry', 'stop'])
     expect(exchange.account.getPosition(SYMBOL).side).toBe('FLAT')
+  })
+
+  it('should interrupt an agent stuck in an endless loop, isolate it, and keep protecting', async () => {
+    let calls = 0
+    const looping = agentReturning(
+      (bar) => {
+        calls++
+        // A synchronous endless loop: nothing on this thread runs until it is interrupted.
+        // eslint-disable-next-line no-empty
+        if (bar.index === 4) for (;;) {}
+        return undefined
+      },
+      'test:endless',
+      0,
+    )
+    const closes = [100, 100, 100, 100, 100, 100, 90, 90]
+    const started = performance.now()
+    const { run, exchange, events } = livePaper(
+      [buyAt({ at: 1 }), looping, fixedNotional({ notional: 1000 }), stopper()],
+      closes,
+      { hookBudgetMs: 200, interruptHooks: true },
+    )
+    const summary = await run.done
+    expect(performance.now() - started).toBeLessThan(5_000)
+    expect(calls).toBe(5) // bars 0..4 (interrupted on 4), then isolated
+    const errors = pluginErrors(events)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toBeInstanceOf(PluginError)
+    expect(errors[0]!.message).toContain('did not return within the hook budget of 200 ms: interrupted')
+    expect(events.filter((e) => e.type === 'plugin-isolated')).toEqual([
+      {
+        type: 'plugin-isolated',
+        plugin: 'test:endless',
+        hook: 'onBar',
+        reason: 'onBar interrupted after 200 ms (it did not return)',
+      },
+    ])
+    // The run went on: the stop (95) fired when price fell to 90, so the position is closed.
+    expect(summary.bars).toBe(closes.length)
+    expect(summary.fills.map((f) => f.tag)).toEqual(['entry', 'stop'])
+    expect(exchange.account.getPosition(SYMBOL).side).toBe('FLAT')
+  })
+
+  it('should interrupt a sizer stuck in an endless loop the same way', async () => {
+    const stuckSizer = definePlugin({
+      name: 'test:endless-sizer',
+      kind: 'sizer',
+      options: z.strictObject({}),
+      create: () => ({
+        size: (): never => {
+          // eslint-disable-next-line no-empty
+          for (;;) {}
+        },
+      }),
+    })
+    const { run, events } = livePaper([buyAt({ at: 1 }), stuckSizer()], [100, 100, 100, 100], {
+      hookBudgetMs: 100,
+      interruptHooks: true,
+    })
+    const summary = await run.done
+    expect(summary.bars).toBe(4)
+    expect(events.find((e) => e.type === 'plugin-isolated')).toMatchObject({
+      plugin: 'test:endless-sizer',
+      hook: 'size',
+    })
   })
 })

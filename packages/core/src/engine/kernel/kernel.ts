@@ -89,6 +89,12 @@ export type KernelOptions = KernelVenue & {
    * commands never expire. `false` turns it off. @default 10000
    */
   readonly maxEntryAgeMs?: number | false | undefined
+  /**
+   * Interrupt an agent, decision or sizer hook that runs past the hook budget without returning (an
+   * endless loop), isolate its plugin and go on; costs about 0.1 ms per call. @default true on a venue
+   * (`exchange`), false on the paper exchange (whose replays run bars back to back)
+   */
+  readonly interruptHooks?: boolean | undefined
   /** The clock hook calls are timed with (tests). @default performance.now */
   readonly hookClock?: (() => number) | undefined
 }
@@ -157,6 +163,7 @@ export function createKernel(options: KernelOptions): Kernel {
       budgetMs: orOff(options.hookBudgetMs, options.mode === 'backtest' ? undefined : DEFAULT_HOOK_BUDGET_MS),
       isolateAfter: orOff(options.isolateAfter, options.mode === 'backtest' ? undefined : DEFAULT_ISOLATE_AFTER),
       now: options.hookClock,
+      interrupt: options.interruptHooks ?? paper === undefined,
     },
   })
   const recorder = new RunRecorder({

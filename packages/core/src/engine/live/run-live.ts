@@ -49,6 +49,11 @@ export interface LiveRunBaseOptions {
    * dropped unsent (`order-rejected` with a `StaleOrderError`). `false`: off. @default 10000
    */
   readonly maxEntryAgeMs?: number | false
+  /**
+   * Interrupt an agent, decision or sizer hook that runs past the budget without returning (an endless
+   * loop), isolate it and go on. @default true on a venue, false on the paper exchange
+   */
+  readonly interruptHooks?: boolean
   /** The clock hook calls are timed with (tests). @default performance.now */
   readonly hookClock?: () => number
   /** Called after each bar's market step (exchange, guards, exits), before the agents (equity curves). */
@@ -131,6 +136,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     hookBudgetMs: options.hookBudgetMs,
     isolateAfter: options.isolateAfter,
     maxEntryAgeMs: options.maxEntryAgeMs,
+    interruptHooks: options.interruptHooks,
     hookClock: options.hookClock,
   })
   const summary = (): LiveSummary => ({

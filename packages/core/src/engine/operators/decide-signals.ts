@@ -22,7 +22,7 @@ export function decideSignals(engine: EngineContext<ExchangePort>): OperatorFunc
     const started = health.timed ? health.now() : 0
     let output: unknown
     try {
-      output = plugin!.decide(signals, bar, ctx!)
+      output = health.interrupts ? health.call(ref, plugin!, [signals, bar, ctx]) : plugin!.decide(signals, bar, ctx!)
     } catch (cause) {
       health.fail(ref, cause)
       return undefined

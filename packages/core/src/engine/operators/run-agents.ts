@@ -25,6 +25,7 @@ export function runAgents(engine: EngineContext<ExchangePort>): OperatorFunction
   const contexts = agents.map((a) => engine.contextOf(a))
   const refs = agents.map((a) => ({ plugin: a.name, hook: 'onBar' }))
   const timed = health.timed
+  const interrupts = health.interrupts
   let version = -1
   let active: boolean[] = []
   return (source) =>
@@ -43,7 +44,7 @@ export function runAgents(engine: EngineContext<ExchangePort>): OperatorFunction
             // Inline try/catch rather than guard(): this runs for every bar and agent.
             let output: unknown
             try {
-              output = agent.onBar(bar, contexts[k]!)
+              output = interrupts ? health.call(refs[k]!, agent, [bar, contexts[k]]) : agent.onBar(bar, contexts[k]!)
             } catch (cause) {
               health.fail(refs[k]!, cause)
               if (timed) health.within(refs[k]!, started)

@@ -25,7 +25,7 @@ export function sizeDecisions(engine: EngineContext<ExchangePort>): OperatorFunc
           const started = health.timed ? health.now() : 0
           let output: unknown
           try {
-            output = sizer.size(decision, ctx!)
+            output = health.interrupts ? health.call(ref, sizer, [decision, ctx]) : sizer.size(decision, ctx!)
           } catch (cause) {
             return health.fail(ref, cause)
           }
