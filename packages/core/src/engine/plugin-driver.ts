@@ -134,6 +134,13 @@ function interruptible(): NonNullable<typeof hookContext> {
   return (hookContext = { call, context, script })
 }
 
+/** A hook call cut at the budget by {@link PluginHealth.call}. */
+class HookInterrupted extends PluginError {
+  constructor(ref: HookRef, budgetMs: number) {
+    super(ref.plugin, ref.hook, `did not return within the hook budget of ${budgetMs} ms: interrupted`)
+  }
+}
+
 function isTimeout(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT'
 }
@@ -174,9 +181,27 @@ export class PluginHealth {
    * Calls the hook `ref.hook` of `self` with `args` (at most three) and interrupts it when it runs
    * longer than the budget: the plugin is isolated at once (its state is unknown after an interruption)
    * and a `PluginError` saying so is thrown for the caller to report like any failure. Other throws
-   * pass through unchanged.
+   * pass through unchanged. For agents, decision plugins and sizers.
    */
   call(ref: HookRef, self: object, args: readonly [unknown, unknown, unknown?]): unknown {
+    try {
+      return this.interruptible(ref, self, args)
+    } catch (error) {
+      if (error instanceof HookInterrupted)
+        this.isolate(ref, `${ref.hook} interrupted after ${this.budgetMs} ms (it did not return)`)
+      throw error
+    }
+  }
+
+  /**
+   * {@link call} for exit policies and risk guards, which are never isolated (they protect; a guard that
+   * fails denies): an interrupted call throws the same `PluginError`, and the next call is made again.
+   */
+  callProtective(ref: HookRef, self: object, args: readonly [unknown, unknown, unknown?]): unknown {
+    return this.interruptible(ref, self, args)
+  }
+
+  private interruptible(ref: HookRef, self: object, args: readonly [unknown, unknown, unknown?]): unknown {
     const h = interruptible()
     h.call.self = self as Record<string, unknown>
     h.call.method = ref.hook
@@ -187,12 +212,7 @@ export class PluginHealth {
       return h.script.runInContext(h.context, { timeout: this.budgetMs })
     } catch (error) {
       if (!isTimeout(error)) throw error
-      this.isolate(ref, `${ref.hook} interrupted after ${this.budgetMs} ms (it did not return)`)
-      throw new PluginError(
-        ref.plugin,
-        ref.hook,
-        `did not return within the hook budget of ${this.budgetMs} ms: interrupted`,
-      )
+      throw new HookInterrupted(ref, this.budgetMs)
     } finally {
       h.call.self = undefined
       h.call.a = undefined

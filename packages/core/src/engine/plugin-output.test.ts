@@ -263,6 +263,41 @@ describe('plugin health in live modes', () => {
     expect(exchange.account.getPosition(SYMBOL).side).toBe('FLAT')
   })
 
+  it('should interrupt an exit policy stuck in an endless loop without isolating it, and go on', async () => {
+    let calls = 0
+    const stuckExit = definePlugin({
+      name: 'test:endless-exit',
+      kind: 'exit',
+      options: z.strictObject({}),
+      create: () => ({
+        onBar: (bar: MarketBar) => {
+          calls++
+          // eslint-disable-next-line no-empty
+          if (bar.index === 2) for (;;) {}
+          return undefined
+        },
+      }),
+    })
+    const closes = [100, 100, 100, 100, 100, 90]
+    const { run, events } = livePaper(
+      [buyAt({ at: 1 }), fixedNotional({ notional: 1000 }), stopper(), stuckExit()],
+      closes,
+      {
+        hookBudgetMs: 100,
+        interruptHooks: true,
+      },
+    )
+    const summary = await run.done
+    expect(summary.bars).toBe(closes.length)
+    expect(calls).toBe(closes.length) // called again after the interruption: exits are never isolated
+    const errors = pluginErrors(events)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]!.message).toContain('test:endless-exit')
+    expect(errors[0]!.message).toContain('interrupted')
+    expect(events.filter((e) => e.type === 'plugin-isolated')).toEqual([])
+    expect(summary.fills.map((f) => f.tag)).toEqual(['entry', 'stop']) // the other policy's stop still fired
+  })
+
   it('should interrupt a sizer stuck in an endless loop the same way', async () => {
     const stuckSizer = definePlugin({
       name: 'test:endless-sizer',

@@ -11,6 +11,7 @@ import type {
   EngineEvent,
   ExchangeEvent,
   ExchangePort,
+  ExitActions,
   Logger,
   MarketBar,
   OrderIntent,
@@ -221,8 +222,12 @@ export function createKernel(options: KernelOptions): Kernel {
   const exitsOnFill = plugins.exits.filter((p) => p.onFill !== undefined)
   const onFill = (fill: Fill, position: Position): void => {
     for (const plugin of exitsOnFill) {
-      const actions = guard(bus, { plugin: plugin.name, hook: 'onFill' }, () =>
-        plugin.onFill!(fill, position, engine.contextOf(plugin)),
+      const ref = { plugin: plugin.name, hook: 'onFill' }
+      const actions = guard(bus, ref, () =>
+        engine.health.interrupts
+          ? (engine.health.callProtective(ref, plugin, [fill, position, engine.contextOf(plugin)]) as
+              ExitActions | undefined)
+          : plugin.onFill!(fill, position, engine.contextOf(plugin)),
       )
       if (actions !== undefined) sink.protect(fill.symbol, actions)
     }

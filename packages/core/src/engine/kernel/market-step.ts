@@ -104,6 +104,8 @@ export function createMarketStep(
   const exits = engine.plugins.exits.filter((p) => p.onBar !== undefined)
   const contexts = exits.map((p) => engine.contextOf(p))
   const refs = exits.map((p) => ({ plugin: p.name, hook: 'onBar' }))
+  const { health } = engine
+  const interrupts = health.interrupts
   return (bar) => {
     clock.set(bar.openTime)
     step?.(bar)
@@ -111,7 +113,8 @@ export function createMarketStep(
     // (the emergency stop) is in force for the exit policies and the entries of this same bar.
     for (let k = 0; k < guards.length; k++) {
       try {
-        guards[k]!.onBar!(bar, guardContexts[k]!)
+        if (interrupts) health.callProtective(guardRefs[k]!, guards[k]!, [bar, guardContexts[k]])
+        else guards[k]!.onBar!(bar, guardContexts[k]!)
       } catch (cause) {
         reportFailure(bus, guardRefs[k]!, cause)
       }
@@ -123,7 +126,9 @@ export function createMarketStep(
       // Inline try/catch rather than guard(): this runs for every bar and exit policy.
       let actions: ExitActions | undefined
       try {
-        actions = exits[k]!.onBar!(bar, contexts[k]!)
+        actions = interrupts
+          ? (health.callProtective(refs[k]!, exits[k]!, [bar, contexts[k]]) as ExitActions | undefined)
+          : exits[k]!.onBar!(bar, contexts[k]!)
       } catch (cause) {
         reportFailure(bus, refs[k]!, cause)
       }
