@@ -135,9 +135,13 @@ function interruptible(): NonNullable<typeof hookContext> {
 }
 
 /** A hook call cut at the budget by {@link PluginHealth.call}. */
-class HookInterrupted extends PluginError {
+export class HookInterrupted extends PluginError {
+  /** The budget it overran (ms). */
+  readonly budgetMs: number
+
   constructor(ref: HookRef, budgetMs: number) {
     super(ref.plugin, ref.hook, `did not return within the hook budget of ${budgetMs} ms: interrupted`)
+    this.budgetMs = budgetMs
   }
 }
 
@@ -183,7 +187,7 @@ export class PluginHealth {
    * and a `PluginError` saying so is thrown for the caller to report like any failure. Other throws
    * pass through unchanged. For agents, decision plugins and sizers.
    */
-  call(ref: HookRef, self: object, args: readonly [unknown, unknown, unknown?]): unknown {
+  call(ref: HookRef, self: object, args: readonly [unknown, unknown?, unknown?]): unknown {
     try {
       return this.interruptible(ref, self, args)
     } catch (error) {
@@ -197,11 +201,11 @@ export class PluginHealth {
    * {@link call} for exit policies and risk guards, which are never isolated (they protect; a guard that
    * fails denies): an interrupted call throws the same `PluginError`, and the next call is made again.
    */
-  callProtective(ref: HookRef, self: object, args: readonly [unknown, unknown, unknown?]): unknown {
+  callProtective(ref: HookRef, self: object, args: readonly [unknown, unknown?, unknown?]): unknown {
     return this.interruptible(ref, self, args)
   }
 
-  private interruptible(ref: HookRef, self: object, args: readonly [unknown, unknown, unknown?]): unknown {
+  private interruptible(ref: HookRef, self: object, args: readonly [unknown, unknown?, unknown?]): unknown {
     const h = interruptible()
     h.call.self = self as Record<string, unknown>
     h.call.method = ref.hook

@@ -298,6 +298,36 @@ describe('plugin health in live modes', () => {
     expect(summary.fills.map((f) => f.tag)).toEqual(['entry', 'stop']) // the other policy's stop still fired
   })
 
+  it('should interrupt a risk guard stuck in an endless loop and deny the intent (fail closed)', async () => {
+    const stuckGuard = definePlugin({
+      name: 'test:endless-guard',
+      kind: 'risk',
+      options: z.strictObject({}),
+      create: () => ({
+        check: (): never => {
+          // eslint-disable-next-line no-empty
+          for (;;) {}
+        },
+      }),
+    })
+    const { run, events } = livePaper(
+      [buyAt({ at: 1 }), fixedNotional({ notional: 1000 }), stuckGuard()],
+      [100, 100, 100, 100],
+      { hookBudgetMs: 100, interruptHooks: true },
+    )
+    const summary = await run.done
+    expect(summary.bars).toBe(4)
+    expect(summary.fills).toEqual([]) // denied: nothing was sent
+    const errors = pluginErrors(events)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]!.message).toContain('test:endless-guard')
+    expect(errors[0]!.message).toContain('interrupted')
+    expect(events.find((e) => e.type === 'risk')).toMatchObject({
+      plugin: 'test:endless-guard',
+      verdict: { action: 'deny' },
+    })
+  })
+
   it('should interrupt a sizer stuck in an endless loop the same way', async () => {
     const stuckSizer = definePlugin({
       name: 'test:endless-sizer',
