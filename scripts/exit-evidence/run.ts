@@ -15,80 +15,16 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createRegimeStore, emaCross, marketStateClassifier, randomEntries, rsiReversal } from '@quantum/agents'
 import { fixedNotional, QuantumConfigSchema, runBacktest } from '@quantum/core'
-import type { BacktestRun, QuantumPlugin, TradeRecord } from '@quantum/core'
-import { createPositionBook, exitBrain, positionIntelligence, profitAmplifier, staticTpSl } from '@quantum/exit-brain'
+import type { BacktestRun, TradeRecord } from '@quantum/core'
 import { rowOf, sumCurves, fmt, type Curve, type Row } from './metrics.js'
 import { equityChart } from './svg.js'
 import { writePage, type Study } from './page.js'
+import { BASELINE, BASELINE_LIMIT, ENTRIES, VARIANTS, type Entry, type Variant } from './variants.js'
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT'] as const
 const END = Date.UTC(2025, 9, 1) // exclusive: nothing after 2025-09-30 is ever read
 const BALANCE = 10_000
-
-/** An exit variant: a label and the exit plugins it adds to the shared entries. */
-interface Variant {
-  readonly label: string
-  readonly exits: () => QuantumPlugin[]
-}
-
-/** The static rule as the seed had it (market target); the same with a resting limit target (maker fee). */
-export const BASELINE = 'static TP 5% / SL 2%'
-export const BASELINE_LIMIT = 'static, limit target'
-
-const VARIANTS: readonly Variant[] = [
-  { label: BASELINE, exits: () => [staticTpSl({ takeProfitPct: 0.05, stopLossPct: 0.02 })] },
-  { label: BASELINE_LIMIT, exits: () => [staticTpSl({ takeProfitPct: 0.05, stopLossPct: 0.02, target: 'limit' })] },
-  { label: 'conservative', exits: () => [exitBrain({ profile: 'conservative' })] },
-  { label: 'balanced', exits: () => [exitBrain({ profile: 'balanced' })] },
-  { label: 'aggressive', exits: () => [exitBrain({ profile: 'aggressive' })] },
-  { label: 'adaptive', exits: () => [exitBrain({ profile: 'adaptive' })] },
-  {
-    label: 'adaptive + MSC regimes',
-    exits: () => {
-      const regimes = createRegimeStore()
-      return [marketStateClassifier({ store: regimes }), exitBrain({ profile: 'adaptive', regimes })]
-    },
-  },
-  {
-    label: 'adaptive + PIL + PAL',
-    exits: () => {
-      const book = createPositionBook()
-      return [exitBrain({ profile: 'adaptive' }), positionIntelligence({ book }), profitAmplifier({ book })]
-    },
-  },
-  { label: 'no exit (reverse only)', exits: () => [] },
-]
-
-/** An entry family: the agent that makes the entries. */
-interface Entry {
-  readonly key: string
-  readonly label: string
-  readonly agent: () => QuantumPlugin
-  readonly text: string
-}
-
-const ENTRIES: readonly Entry[] = [
-  {
-    key: 'trend',
-    label: 'Trend entries (EMA cross 12/26)',
-    agent: () => emaCross({ fast: 12, slow: 26 }),
-    text: '`emaCross({ fast: 12, slow: 26 })`: its edge, if any, is in the long moves it catches',
-  },
-  {
-    key: 'reversion',
-    label: 'Mean-reversion entries (RSI 14, 30/70)',
-    agent: () => rsiReversal({ period: 14, oversold: 30, overbought: 70 }),
-    text: '`rsiReversal({ period: 14, oversold: 30, overbought: 70 })`: bets on short snap-backs',
-  },
-  {
-    key: 'random',
-    label: 'Random entries (control, seed 1)',
-    agent: () => randomEntries({ probability: 0.05, seed: 1 }),
-    text: '`randomEntries({ probability: 0.05, seed: 1 })`: no edge by construction, so the exit and the fees are all there is',
-  },
-]
 
 /** A data window: the bars the strategy sees, and whether fills use 5m detail candles. */
 interface Window {
