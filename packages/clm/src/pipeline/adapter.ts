@@ -6,6 +6,7 @@
 import { trainGbdtInWorker } from '../gbdt/train-in-worker.js'
 import { gbdtToOnnx } from '../gbdt/model.js'
 import type { GbdtParams, LabelledMatrix } from '../gbdt/train.js'
+import type { PreparedSequences } from '../worker/job-tasks.js'
 
 /** What an adapter trains on. */
 export interface TrainingRequest {
@@ -25,6 +26,11 @@ export interface TrainingRequest {
   readonly timeoutMs: number
   /** Aborts the training. */
   readonly signal?: AbortSignal
+  /**
+   * For a window family (N-HiTS, PatchTST): the windows of the train and validation rows (row `k` of
+   * `train` is the window ending at `sequences.trainEnds[k]`) and the normalisation to train with.
+   */
+  readonly sequences?: PreparedSequences
 }
 
 /** What an adapter returns. */

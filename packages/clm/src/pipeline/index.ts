@@ -13,4 +13,15 @@ export type { JobQueue, TrainingJob, JobHandler } from './queue.js'
 export { TrainingScheduler, DEFAULT_SCHEDULE_HOURS, scheduleHours } from './scheduler.js'
 export type { SchedulerOptions } from './scheduler.js'
 export { Orchestrator } from './orchestrator.js'
-export type { FamilyPlan, JobEvent, JobStep, JobReport, OrchestratorOptions } from './orchestrator.js'
+export type { AnyFamilyPlan, FamilyPlan, JobEvent, JobStep, JobReport, OrchestratorOptions } from './orchestrator.js'
+export {
+  DEFAULT_RL_GATES,
+  DEFAULT_RL_SIZER,
+  RlTableMetadataSchema,
+  evaluateRl,
+  replayPolicy,
+  rlSamplesFromStore,
+  runRlJob,
+  trainQTable,
+} from './rl-job.js'
+export type { RlEvaluation, RlFamilyPlan, RlGates, RlReplay, RlSizerSettings, RlTableMetadata, RlTradeSample } from './rl-job.js'
