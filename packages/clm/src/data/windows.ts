@@ -87,7 +87,11 @@ export interface Normalization {
  * Mean and standard deviation of each column of `rows` (the training split).
  * @example const norm = columnStats(train)
  */
-export function columnStats(rows: { readonly values: Float32Array; readonly rows: number; readonly columns: number }): Normalization {
+export function columnStats(rows: {
+  readonly values: Float32Array
+  readonly rows: number
+  readonly columns: number
+}): Normalization {
   const f = rows.columns
   const mean = new Array<number>(f).fill(0)
   const sq = new Array<number>(f).fill(0)

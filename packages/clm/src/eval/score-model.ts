@@ -53,7 +53,13 @@ export async function scoreOnnxModel(path: string, rows: NamedRows, windows?: Wi
       const step = 512
       for (let at = 0; at < rows.rows; at += step) {
         const n = Math.min(step, rows.rows - at)
-        const input = windowBatch(windows.matrix, { ends: windows.ends, from: at, count: n, pick: columns, norm: { mean, std } })
+        const input = windowBatch(windows.matrix, {
+          ends: windows.ends,
+          from: at,
+          count: n,
+          pick: columns,
+          norm: { mean, std },
+        })
         probs.set(await session.predict(input, n), at * 3)
       }
       return { probs, classCount: 3 }

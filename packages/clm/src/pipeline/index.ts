@@ -4,8 +4,8 @@
  */
 export { gbdtAdapter } from './adapter.js'
 export type { TrainingAdapter, TrainingRequest, TrainedModel } from './adapter.js'
-export { pythonAdapter, findPython } from './python-adapter.js'
-export type { PythonAdapterOptions, PythonLibrary } from './python-adapter.js'
+export { pythonAdapter, torchAdapter, findPython } from './python-adapter.js'
+export type { PythonAdapterOptions, PythonLibrary, TorchAdapterOptions, TorchArchitecture } from './python-adapter.js'
 export { InProcessQueue } from './queue.js'
 export { BullmqQueue } from './bullmq-queue.js'
 export type { BullmqQueueOptions } from './bullmq-queue.js'
@@ -24,4 +24,12 @@ export {
   runRlJob,
   trainQTable,
 } from './rl-job.js'
-export type { RlEvaluation, RlFamilyPlan, RlGates, RlReplay, RlSizerSettings, RlTableMetadata, RlTradeSample } from './rl-job.js'
+export type {
+  RlEvaluation,
+  RlFamilyPlan,
+  RlGates,
+  RlReplay,
+  RlSizerSettings,
+  RlTableMetadata,
+  RlTradeSample,
+} from './rl-job.js'

@@ -61,7 +61,9 @@ function isRlPlan(plan: AnyFamilyPlan): plan is RlFamilyPlan {
 }
 
 function modelFamilyOf(family: string, plan: FamilyPlan): ModelFamily {
-  return plan.modelFamily ?? ((MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : 'xgboost')
+  return (
+    plan.modelFamily ?? ((MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : 'xgboost')
+  )
 }
 
 function windowOf(family: ModelFamily, plan: FamilyPlan): number {

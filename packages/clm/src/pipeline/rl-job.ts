@@ -233,7 +233,8 @@ export async function rlSamplesFromStore(
       const c = intent?.decision?.confidence ?? mid
       const state = logged ?? `unknown|${perf}|${c < low ? 'low' : c < mid ? 'mid' : 'high'}`
       const notional = Math.abs(t.entryPrice * t.quantity)
-      if (notional > 0) out.push({ symbol: t.symbol, entryTime: t.entryTime, exitTime: t.exitTime, state, notional, netPnl: t.netPnl })
+      if (notional > 0)
+        out.push({ symbol: t.symbol, entryTime: t.entryTime, exitTime: t.exitTime, state, notional, netPnl: t.netPnl })
     })
   }
   return out.sort((a, b) => a.exitTime - b.exitTime)
@@ -252,7 +253,11 @@ const iso = (t: number): string => new Date(t).toISOString()
 export async function runRlJob(
   job: TrainingJob,
   plan: RlFamilyPlan,
-  o: { readonly lifecycle: ModelLifecycle; readonly emit: (e: JobEvent) => void; readonly codeVersion?: string | undefined },
+  o: {
+    readonly lifecycle: ModelLifecycle
+    readonly emit: (e: JobEvent) => void
+    readonly codeVersion?: string | undefined
+  },
 ): Promise<JobReport & { readonly rl?: RlEvaluation }> {
   const settings: RlSizerSettings = { ...DEFAULT_RL_SIZER, ...plan.sizer }
   const gates: RlGates = { ...DEFAULT_RL_GATES, ...plan.gates }
@@ -313,7 +318,14 @@ export async function runRlJob(
         prod === undefined
           ? undefined
           : QTableFileSchema.parse(JSON.parse(new TextDecoder().decode((await o.lifecycle.verifyFiles(prod)).model)))
-      return evaluateRl({ table, test, settings, equity, gates, ...(prodTable === undefined ? {} : { production: prodTable }) })
+      return evaluateRl({
+        table,
+        test,
+        settings,
+        equity,
+        gates,
+        ...(prodTable === undefined ? {} : { production: prodTable }),
+      })
     })
     const final = await o.lifecycle.recordEvaluation(version.id, {
       candidate: rl.decision.candidate,

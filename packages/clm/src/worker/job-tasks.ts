@@ -95,8 +95,7 @@ export interface ScoreInput {
 
 /** A task of the job worker. */
 export type JobTask =
-  | { readonly op: 'prepare'; readonly input: PrepareInput }
-  | { readonly op: 'score'; readonly input: ScoreInput }
+  { readonly op: 'prepare'; readonly input: PrepareInput } | { readonly op: 'score'; readonly input: ScoreInput }
 
 /** Runs a task in this thread. */
 export async function runJobTaskHere(task: JobTask): Promise<PreparedJob | Probabilities> {
