@@ -8,7 +8,7 @@
  * grid: `netPnl x notional_a / notional_taken`. Every action of the trade's state is updated with its
  * reward (`Q += alpha (r + gamma max Q(s') - Q)`, s' = the state of the next trade), so the table learns
  * which size pays in which state rather than only the size that was taken. Leverage levels of one
- * notional get the same value; the sizer's tie rule then picks the middle leverage.
+ * notional get the same value; the sizer's tie rule (the action nearest the middle one) picks among them.
  *
  * Evaluation: the most recent `testDays` of trades (by exit time) are held out. On them the greedy policy
  * of the candidate, the production table (when there is one) and the fixed middle action (the sizer with
@@ -148,15 +148,26 @@ function learnerFor(settings: RlSizerSettings): QLearner {
  * @example const table = trainQTable(samples, DEFAULT_RL_SIZER)
  */
 export function trainQTable(samples: readonly RlTradeSample[], settings: RlSizerSettings): QTableFile {
-  const learner = learnerFor(settings)
+  const actions = actionGrid(settings)
+  const table = new Map<string, Float64Array>()
+  const row = (state: string): Float64Array => {
+    let r = table.get(state)
+    if (r === undefined) table.set(state, (r = new Float64Array(actions.length)))
+    return r
+  }
   const sorted = [...samples].sort((a, b) => a.exitTime - b.exitTime)
   sorted.forEach((t, k) => {
-    const next = sorted[k + 1]?.state ?? t.state
-    learner.actions.forEach((a, action) => {
-      learner.update({ state: t.state, action, reward: (t.netPnl * a.notional) / t.notional, next })
+    // max Q(s') is taken before the row changes: s' is often s, and every action must see the same target.
+    const nextMax = Math.max(...row(sorted[k + 1]?.state ?? t.state))
+    const q = row(t.state)
+    actions.forEach((a, i) => {
+      const reward = (t.netPnl * a.notional) / t.notional
+      q[i] = q[i]! + settings.alpha * (reward + settings.gamma * nextMax - q[i]!)
     })
   })
-  return learner.toJSON()
+  const states: Record<string, number[]> = {}
+  for (const [key, r] of table) states[key] = Array.from(r)
+  return { version: 1, actions: actions.map((a) => ({ ...a })), states, updates: sorted.length * actions.length }
 }
 
 /** The action a table's greedy policy takes in `state` (the sizer's own tie rule). */
