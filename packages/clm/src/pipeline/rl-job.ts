@@ -180,14 +180,14 @@ function policyOf(table: QTableFile | 'middle', settings: RlSizerSettings): (sta
 
 /**
  * Replays `policy` over `samples`: each trade's PnL scaled to the notional the policy picks.
- * @example const r = replayPolicy(samples, 'middle', DEFAULT_RL_SIZER, 10_000)
+ * @example const r = replayPolicy(samples, 'middle', { settings: DEFAULT_RL_SIZER, equity: 10_000 })
  */
 export function replayPolicy(
   samples: readonly RlTradeSample[],
   table: QTableFile | 'middle',
-  settings: RlSizerSettings,
-  equity: number,
+  o: { readonly settings: RlSizerSettings; readonly equity: number },
 ): RlReplay {
+  const { settings, equity } = o
   const pick = policyOf(table, settings)
   let pnl = 0
   let peak = equity
@@ -374,9 +374,10 @@ export function evaluateRl(input: {
   readonly production?: QTableFile
 }): RlEvaluation {
   const { test, settings, equity, gates } = input
-  const candidate = replayPolicy(test, input.table, settings, equity)
-  const middle = replayPolicy(test, 'middle', settings, equity)
-  const production = input.production === undefined ? undefined : replayPolicy(test, input.production, settings, equity)
+  const candidate = replayPolicy(test, input.table, { settings, equity })
+  const middle = replayPolicy(test, 'middle', { settings, equity })
+  const production =
+    input.production === undefined ? undefined : replayPolicy(test, input.production, { settings, equity })
   const reasons: string[] = []
   if (candidate.trades < gates.minTrades) reasons.push(`trades: ${candidate.trades} < ${gates.minTrades}`)
   if (candidate.maxDrawdownPct > gates.maxDrawdownPct)
