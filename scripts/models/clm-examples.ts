@@ -52,11 +52,8 @@ function treeAdapter(library: 'xgboost' | 'lightgbm'): { adapter: TrainingAdapte
       adapter: pythonAdapter({ library, ...(library === 'lightgbm' ? { env: { PYTHONPATH: '/opt/lgbm-site' } } : {}) }),
       note: `Python ${library}`,
     }
-  } catch (e) {
-    return {
-      adapter: gbdtAdapter(),
-      note: `TypeScript GBDT (${(e as Error).message.split(':')[0]}: ${library} not importable)`,
-    }
+  } catch {
+    return { adapter: gbdtAdapter(), note: `TypeScript GBDT (${library} does not import in Python)` }
   }
 }
 
