@@ -37,11 +37,12 @@ describe('Orchestrator', () => {
     ...over,
   })
 
-  async function setup(families: Record<string, FamilyPlan>) {
+  /** `threads: 'main'` keeps the slower tests (two jobs) off the worker threads' start-up under tsx. */
+  async function setup(families: Record<string, FamilyPlan>, threads: 'worker' | 'main' = 'worker') {
     const dir = await mkdtemp(join(root, 'o-'))
     const events: (JobEvent | LifecycleEvent)[] = []
     const lifecycle = new ModelLifecycle(await openFileRegistry({ dir, create: true }), (e) => events.push(e))
-    const orchestrator = new Orchestrator({ lifecycle, families, onEvent: (e) => events.push(e) })
+    const orchestrator = new Orchestrator({ lifecycle, families, threads, onEvent: (e) => events.push(e) })
     return { lifecycle, orchestrator, events }
   }
 
@@ -59,7 +60,7 @@ describe('Orchestrator', () => {
   })
 
   it('rejects a retrained model that does not beat the production model, and production stays', async () => {
-    const { orchestrator, lifecycle } = await setup({ xgboost: plan(gbdtAdapter()) })
+    const { orchestrator, lifecycle } = await setup({ xgboost: plan(gbdtAdapter()) }, 'main')
     const first = await orchestrator.run(job('xgboost'))
     await lifecycle.promote(first.id!)
     const again = await orchestrator.run(job('xgboost')) // same data, same trainer: the same model
@@ -93,7 +94,7 @@ describe('Orchestrator', () => {
       name: 'junk',
       train: () => Promise.resolve({ onnx: new Uint8Array([1, 2, 3]), trainer: 'junk', params: {} }),
     }
-    const { orchestrator, lifecycle } = await setup({ xgboost: plan(junk) })
+    const { orchestrator, lifecycle } = await setup({ xgboost: plan(junk) }, 'main')
     const report = await orchestrator.run(job('xgboost'))
     expect(report).toMatchObject({ stage: 'FAILED', failure: { step: 'evaluate' } })
     expect((await lifecycle.port.get(report.id!)).stage).toBe('FAILED')
