@@ -122,6 +122,10 @@ async function main(): Promise<void> {
     if (report.id !== undefined && report.stage !== 'FAILED') await lifecycle.materialize(report.id, join(out, family))
   }
   const lines = [
+    '---',
+    'title: Example models - regenerated and evaluated by the CLM pipeline',
+    '---',
+    '',
     '# Example models: regenerated and evaluated by the CLM pipeline',
     '',
     '<!-- Written by `node --import tsx scripts/models/clm-examples.ts`; do not edit by hand. -->',
