@@ -53,7 +53,7 @@ export interface PreparedJob {
 
 /**
  * Builds the rows of a job: dataset, splits (and windows for a window family).
- * @throws {ConfigError} for unknown timeframes or splits out of order; {@link ModelError} for an unknown feature.
+ * @throws {ConfigError} for unknown timeframes or splits out of order; `ModelError` for an unknown feature.
  */
 export function prepareJob(input: PrepareInput): PreparedJob {
   const ds = buildDataset(input.histories, {
