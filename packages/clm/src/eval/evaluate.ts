@@ -14,7 +14,8 @@ import {
 } from '@quantum/core'
 import { decidePromotion, type PromotionDecision, type PromotionGates, type SkillComparison } from './gates.js'
 import { classPrior, constantProbabilities, majorityProbabilities, skillMetrics } from './metrics.js'
-import { scoreOnnxModel, type NamedRows } from './score-model.js'
+import type { Probabilities } from './metrics.js'
+import { scoreOnnxModel, type NamedRows, type WindowRows } from './score-model.js'
 
 /** A model file the strategy can be built around. */
 export interface ModelRef {
@@ -54,6 +55,13 @@ export interface EvaluateOptions {
   readonly backtest?: EvaluationBacktest
   /** Trading gates. @default DEFAULT_PROMOTION_GATES */
   readonly gates?: PromotionGates
+  /** The windows of the test rows, for window models (N-HiTS, PatchTST). */
+  readonly windows?: WindowRows
+  /**
+   * Scores a model file on the rows. The orchestrator passes one that runs in a worker thread.
+   * @default scoreOnnxModel, in this thread
+   */
+  readonly score?: (path: string, rows: NamedRows, windows?: WindowRows) => Promise<Probabilities>
 }
 
 /** What {@link evaluateCandidate} found. */
@@ -88,11 +96,12 @@ async function backtestWith(model: ModelRef, bt: EvaluationBacktest, window: { f
 export async function evaluateCandidate(options: EvaluateOptions): Promise<EvaluationReport> {
   const { test } = options
   const prior = classPrior(options.trainLabels, 3)
-  const candidate = skillMetrics(await scoreOnnxModel(options.candidate.path, test), test.labels)
+  const score = options.score ?? scoreOnnxModel
+  const candidate = skillMetrics(await score(options.candidate.path, test, options.windows), test.labels)
   const production =
     options.production === undefined
       ? undefined
-      : skillMetrics(await scoreOnnxModel(options.production.path, test), test.labels)
+      : skillMetrics(await score(options.production.path, test, options.windows), test.labels)
   const skill: SkillComparison = {
     candidate,
     ...(production === undefined ? {} : { production }),

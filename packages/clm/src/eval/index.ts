@@ -15,6 +15,6 @@ export {
 } from './gates.js'
 export type { PromotionGates, GateResult, SkillComparison, GatedSummary, PromotionDecision } from './gates.js'
 export { scoreOnnxModel } from './score-model.js'
-export type { NamedRows } from './score-model.js'
+export type { NamedRows, WindowRows } from './score-model.js'
 export { evaluateCandidate } from './evaluate.js'
 export type { ModelRef, StrategyFactory, EvaluationBacktest, EvaluateOptions, EvaluationReport } from './evaluate.js'

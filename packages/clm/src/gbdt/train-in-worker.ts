@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runWorker } from '../worker/run-worker.js'
-import type { GbdtModel, GbdtTrainInput } from './train.js'
+import type { GbdtModel, GbdtParams, GbdtTrainInput } from './train.js'
 import { validateTrainingRows } from './validate.js'
 
 /** Options of {@link trainGbdtInWorker}. */
@@ -41,6 +41,52 @@ export function gbdtWorkerFile(): string {
  * @example const model = await trainGbdtInWorker({ train, validation, classCount: 3 }, { timeoutMs: 60_000 })
  */
 export async function trainGbdtInWorker(input: GbdtTrainInput, options: TrainInWorkerOptions = {}): Promise<GbdtModel> {
+  validateInput(input, options)
+  return runWorker<GbdtModel>(
+    gbdtWorkerFile(),
+    { input },
+    {
+      trainer: 'gbdt-worker',
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    },
+  )
+}
+
+/** What {@link trainGbdtToOnnxInWorker} returns. */
+export interface GbdtOnnxResult {
+  /** The model as ONNX (see `gbdtToOnnx`). */
+  readonly onnx: Uint8Array
+  /** Parameters used. */
+  readonly params: GbdtParams
+  /** Boosting rounds kept. */
+  readonly rounds: number
+}
+
+/**
+ * Like {@link trainGbdtInWorker}, but the worker also converts the model to ONNX and hands back only the
+ * bytes: the caller's thread neither rebuilds the model's object graph nor runs the conversion (which
+ * stalled a 4 ms decision loop for ~370 ms on the main thread).
+ * @throws {DataError} when the rows are unusable; {@link TrainerError} when the worker crashes, fails or times out.
+ * @example const { onnx } = await trainGbdtToOnnxInWorker({ train, validation, classCount: 3 }, { name: 'xgb' })
+ */
+export async function trainGbdtToOnnxInWorker(
+  input: GbdtTrainInput,
+  options: TrainInWorkerOptions & { readonly name: string },
+): Promise<GbdtOnnxResult> {
+  validateInput(input, options)
+  return runWorker<GbdtOnnxResult>(
+    gbdtWorkerFile(),
+    { input, onnx: { name: options.name } },
+    {
+      trainer: 'gbdt-worker',
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    },
+  )
+}
+
+function validateInput(input: GbdtTrainInput, options: TrainInWorkerOptions): void {
   const common = {
     classCount: input.classCount,
     featureNames: options.featureNames,
@@ -56,9 +102,4 @@ export async function trainGbdtInWorker(input: GbdtTrainInput, options: TrainInW
       requireEveryClass: false,
     })
   }
-  return runWorker<GbdtModel>(gbdtWorkerFile(), input, {
-    trainer: 'gbdt-worker',
-    timeoutMs: options.timeoutMs,
-    signal: options.signal,
-  })
 }

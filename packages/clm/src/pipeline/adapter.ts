@@ -3,9 +3,9 @@
  * default adapter: the TypeScript histogram GBDT in a worker thread.
  * @packageDocumentation
  */
-import { trainGbdtInWorker } from '../gbdt/train-in-worker.js'
-import { gbdtToOnnx } from '../gbdt/model.js'
+import { trainGbdtToOnnxInWorker } from '../gbdt/train-in-worker.js'
 import type { GbdtParams, LabelledMatrix } from '../gbdt/train.js'
+import type { PreparedSequences } from '../worker/job-tasks.js'
 
 /** What an adapter trains on. */
 export interface TrainingRequest {
@@ -25,6 +25,11 @@ export interface TrainingRequest {
   readonly timeoutMs: number
   /** Aborts the training. */
   readonly signal?: AbortSignal
+  /**
+   * For a window family (N-HiTS, PatchTST): the windows of the train and validation rows (row `k` of
+   * `train` is the window ending at `sequences.trainEnds[k]`) and the normalisation to train with.
+   */
+  readonly sequences?: PreparedSequences
 }
 
 /** What an adapter returns. */
@@ -49,7 +54,7 @@ export interface TrainingAdapter {
 }
 
 /**
- * The TypeScript GBDT adapter (no Python needed): trains in a worker thread, exports ONNX.
+ * The TypeScript GBDT adapter (no Python needed): trains and exports ONNX in a worker thread.
  * @example const adapter = gbdtAdapter({ learningRate: 0.05 })
  */
 export function gbdtAdapter(defaults: Partial<GbdtParams> = {}): TrainingAdapter {
@@ -57,19 +62,16 @@ export function gbdtAdapter(defaults: Partial<GbdtParams> = {}): TrainingAdapter
     name: 'gbdt-ts',
     async train(request) {
       const params = { ...defaults, ...(request.params as Partial<GbdtParams>) }
-      const model = await trainGbdtInWorker(
+      const model = await trainGbdtToOnnxInWorker(
         { train: request.train, validation: request.validation, classCount: request.classCount, params },
         {
+          name: request.family,
           timeoutMs: request.timeoutMs,
           featureNames: request.features,
           ...(request.signal === undefined ? {} : { signal: request.signal }),
         },
       )
-      return {
-        onnx: gbdtToOnnx(model, { name: request.family }),
-        trainer: 'gbdt-ts@1',
-        params: { ...model.params, rounds: model.rounds },
-      }
+      return { onnx: model.onnx, trainer: 'gbdt-ts@1', params: { ...model.params, rounds: model.rounds } }
     },
   }
 }

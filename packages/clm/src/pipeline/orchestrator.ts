@@ -9,16 +9,18 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { MODEL_FAMILIES, SEQUENCE_WINDOW, type ModelFamily } from '@quantum/agents'
 import { ConfigError, type CandleSeries } from '@quantum/core'
-import { buildDataset } from '../data/dataset.js'
 import { describeLabel, type LabelSpec } from '../data/labels.js'
-import { planSplits, splitDataset, type PlanSplitsOptions } from '../data/splits.js'
+import type { PlanSplitsOptions } from '../data/splits.js'
 import { evaluateCandidate, type EvaluationBacktest, type EvaluationReport } from '../eval/evaluate.js'
 import type { PromotionGates } from '../eval/gates.js'
 import { gbdtMetadata } from '../gbdt/metadata.js'
 import type { ModelLifecycle } from '../registry/lifecycle.js'
+import { runJobTask, type PreparedJob } from '../worker/job-tasks.js'
 import type { TrainingAdapter } from './adapter.js'
 import type { TrainingJob } from './queue.js'
+import { runRlJob, type RlFamilyPlan } from './rl-job.js'
 
 /** How one family is trained. */
 export interface FamilyPlan {
@@ -42,6 +44,30 @@ export interface FamilyPlan {
   readonly backtest?: EvaluationBacktest
   /** Trading gates. @default the seed's */
   readonly gates?: PromotionGates
+  /**
+   * The model family the file serves (metadata `family`). @default the family's name when it is one of
+   * the agents' families (`xgboost`, `lightgbm`, `nhits`, `patchtst`, `mlp`), else `xgboost`
+   */
+  readonly modelFamily?: ModelFamily
+  /** Bars per prediction. @default 120 for `nhits` / `patchtst`, else 1 */
+  readonly window?: number
+}
+
+/** How a family is retrained: a model family ({@link FamilyPlan}) or the RL sizer's Q-table ({@link RlFamilyPlan}). */
+export type AnyFamilyPlan = FamilyPlan | RlFamilyPlan
+
+function isRlPlan(plan: AnyFamilyPlan): plan is RlFamilyPlan {
+  return 'kind' in plan && plan.kind === 'rl-sizer'
+}
+
+function modelFamilyOf(family: string, plan: FamilyPlan): ModelFamily {
+  return (
+    plan.modelFamily ?? ((MODEL_FAMILIES as readonly string[]).includes(family) ? (family as ModelFamily) : 'xgboost')
+  )
+}
+
+function windowOf(family: ModelFamily, plan: FamilyPlan): number {
+  return plan.window ?? (family === 'nhits' || family === 'patchtst' ? SEQUENCE_WINDOW : 1)
 }
 
 /** Events of a job, besides the lifecycle's. */
@@ -71,11 +97,16 @@ export interface JobReport {
 /** Options of {@link Orchestrator}. */
 export interface OrchestratorOptions {
   readonly lifecycle: ModelLifecycle
-  readonly families: Readonly<Record<string, FamilyPlan>>
+  readonly families: Readonly<Record<string, AnyFamilyPlan>>
   /** Code version for the lineage. @default '@quantum/clm' */
   readonly codeVersion?: string
   /** Job events. */
   readonly onEvent?: (e: JobEvent) => void
+  /**
+   * Where the row building and the scoring of the evaluation run: `worker` (a worker thread, so a job
+   * never stalls the decisions of a strategy running in this process) or `main`. @default 'worker'
+   */
+  readonly threads?: 'worker' | 'main'
 }
 
 function message(error: unknown): string {
@@ -100,6 +131,9 @@ export class Orchestrator {
     }
     const emit = this.options.onEvent ?? (() => {})
     emit({ type: 'job-started', family: job.family, reason: job.reason })
+    if (isRlPlan(plan)) {
+      return runRlJob(job, plan, { lifecycle: this.options.lifecycle, emit, codeVersion: this.options.codeVersion })
+    }
     const timings: Partial<Record<JobStep | 'total', number>> = {}
     const t0 = performance.now()
     let step: JobStep = 'data'
@@ -112,16 +146,17 @@ export class Orchestrator {
       return out
     }
     try {
-      const prepared = await time('data', () => this.prepare(plan))
+      const prepared = await time('data', () => this.prepare(job.family, plan))
       const trained = await time('train', () =>
         plan.adapter.train({
           family: job.family,
-          train: prepared.splits.train,
-          validation: prepared.splits.validation,
+          train: prepared.train,
+          validation: prepared.validation,
           features: prepared.features,
           classCount: 3,
           params: plan.params ?? {},
           timeoutMs: plan.timeoutMs ?? 600_000,
+          ...(prepared.sequences === undefined ? {} : { sequences: prepared.sequences }),
         }),
       )
       const version = await time('register', () => this.register(job.family, plan, { prepared, trained }))
@@ -154,33 +189,46 @@ export class Orchestrator {
     }
   }
 
-  private async prepare(plan: FamilyPlan) {
+  private get threads(): 'worker' | 'main' {
+    return this.options.threads ?? 'worker'
+  }
+
+  private async prepare(family: string, plan: FamilyPlan): Promise<PreparedJob> {
     const histories = await plan.data()
-    const ds = buildDataset(histories, {
-      label: plan.label,
-      ...(plan.features === undefined ? {} : { features: plan.features }),
-    })
-    const end = Math.max(...histories.map((h) => h.openTime.at(-1) ?? 0)) + ds.timeframeMs
-    const splits = splitDataset(ds, planSplits(ds, { ...plan.splits, end }))
-    return { ds, splits, features: ds.features }
+    return runJobTask(
+      {
+        op: 'prepare',
+        input: {
+          histories,
+          label: plan.label,
+          window: windowOf(modelFamilyOf(family, plan), plan),
+          ...(plan.features === undefined ? {} : { features: plan.features }),
+          ...(plan.splits === undefined ? {} : { splits: plan.splits }),
+        },
+      },
+      { threads: this.threads, timeoutMs: plan.timeoutMs ?? 600_000 },
+    )
   }
 
   private async register(
     family: string,
     plan: FamilyPlan,
     input: {
-      prepared: Awaited<ReturnType<Orchestrator['prepare']>>
+      prepared: PreparedJob
       trained: Awaited<ReturnType<TrainingAdapter['train']>>
     },
   ) {
     const { prepared, trained } = input
-    const train = prepared.splits.train
+    const train = prepared.train
+    const modelFamily = modelFamilyOf(family, plan)
     const from = new Date(train.time[0] ?? 0).toISOString()
     const to = new Date(train.time.at(-1) ?? 0).toISOString()
     const metadata = gbdtMetadata({
       name: family,
       version: new Date().toISOString(),
-      family: family === 'lightgbm' ? 'lightgbm' : 'xgboost',
+      family: modelFamily,
+      window: windowOf(modelFamily, plan),
+      ...(prepared.sequences === undefined ? {} : { normalization: prepared.sequences.normalization }),
       features: prepared.features,
       data: [...plan.sources],
       from,
@@ -207,21 +255,35 @@ export class Orchestrator {
   private async evaluate(
     family: string,
     plan: FamilyPlan,
-    input: { prepared: Awaited<ReturnType<Orchestrator['prepare']>>; id: string },
+    input: { prepared: PreparedJob; id: string },
   ): Promise<EvaluationReport> {
     const dir = await mkdtemp(join(tmpdir(), 'qt-clm-eval-'))
     try {
       const { lifecycle } = this.options
-      const metaFamily = family === 'lightgbm' ? 'lightgbm' : 'xgboost'
+      const metaFamily = modelFamilyOf(family, plan)
       const candidate = await lifecycle.materialize(input.id, dir)
       const prod = await lifecycle.production(family)
       const production = prod === undefined ? undefined : await lifecycle.materialize(prod.id, dir)
-      const { splits, features } = input.prepared
+      const { test, train, features, sequences } = input.prepared
+      const timeoutMs = plan.timeoutMs ?? 600_000
       return await evaluateCandidate({
         candidate: { path: candidate.path, family: metaFamily },
         ...(production === undefined ? {} : { production: { path: production.path, family: metaFamily } }),
-        test: { ...splits.test, features },
-        trainLabels: splits.train.labels,
+        test: { ...test, features },
+        trainLabels: train.labels,
+        ...(sequences === undefined
+          ? {}
+          : {
+              windows: {
+                matrix: { values: sequences.values, columns: sequences.columns, window: sequences.window },
+                ends: sequences.testEnds,
+              },
+            }),
+        score: (path, rows, windows) =>
+          runJobTask(
+            { op: 'score', input: { path, rows, ...(windows === undefined ? {} : { windows }) } },
+            { threads: this.threads, timeoutMs },
+          ),
         ...(plan.backtest === undefined ? {} : { backtest: plan.backtest }),
         ...(plan.gates === undefined ? {} : { gates: plan.gates }),
       })

@@ -5,44 +5,17 @@ import { ClmConfigSchema, type CandleSeries } from '@quantum/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DEFAULT_LABEL } from '../data/labels.js'
 import { TrainerError } from '../errors.js'
-import { rng } from '../gbdt/synthetic.test-helpers.js'
 import { openFileRegistry } from '../registry/file-registry.js'
 import { ModelLifecycle, type LifecycleEvent } from '../registry/lifecycle.js'
 import { gbdtAdapter, type TrainingAdapter } from './adapter.js'
 import { Orchestrator, type FamilyPlan, type JobEvent } from './orchestrator.js'
+import { momentumCandles } from './momentum.test-helpers.js'
 import { InProcessQueue, type TrainingJob } from './queue.js'
 import { TrainingScheduler, scheduleHours } from './scheduler.js'
 
 const root = await mkdtemp(join(tmpdir(), 'clm-pipeline-'))
 afterAll(() => rm(root, { recursive: true, force: true }))
 const HOUR = 3_600_000
-
-/** 1h candles with momentum (returns autocorrelated), so the next 4 bars are partly predictable. */
-function momentumCandles(symbol: string, seed: number, bars = 24 * 240): CandleSeries {
-  const next = rng(seed)
-  const openTime = new Float64Array(bars)
-  const [open, high, low, close, volume] = [0, 1, 2, 3, 4].map(() => new Float64Array(bars)) as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ]
-  let price = 100
-  let r = 0
-  for (let i = 0; i < bars; i++) {
-    r = 0.6 * r + (next() - 0.5) * 0.012
-    const o = price
-    price = price * (1 + r)
-    openTime[i] = Date.UTC(2024, 0, 1) + i * HOUR
-    open[i] = o
-    close[i] = price
-    high[i] = Math.max(o, price) * (1 + next() * 0.002)
-    low[i] = Math.min(o, price) * (1 - next() * 0.002)
-    volume[i] = 1000 + next() * 500
-  }
-  return { symbol, timeframe: '1h', openTime, open, high, low, close, volume }
-}
 
 const job = (family: string, reason: TrainingJob['reason'] = 'manual'): TrainingJob => ({
   family,
@@ -64,11 +37,12 @@ describe('Orchestrator', () => {
     ...over,
   })
 
-  async function setup(families: Record<string, FamilyPlan>) {
+  /** `threads: 'main'` keeps the slower tests (two jobs) off the worker threads' start-up under tsx. */
+  async function setup(families: Record<string, FamilyPlan>, threads: 'worker' | 'main' = 'worker') {
     const dir = await mkdtemp(join(root, 'o-'))
     const events: (JobEvent | LifecycleEvent)[] = []
     const lifecycle = new ModelLifecycle(await openFileRegistry({ dir, create: true }), (e) => events.push(e))
-    const orchestrator = new Orchestrator({ lifecycle, families, onEvent: (e) => events.push(e) })
+    const orchestrator = new Orchestrator({ lifecycle, families, threads, onEvent: (e) => events.push(e) })
     return { lifecycle, orchestrator, events }
   }
 
@@ -86,7 +60,7 @@ describe('Orchestrator', () => {
   })
 
   it('rejects a retrained model that does not beat the production model, and production stays', async () => {
-    const { orchestrator, lifecycle } = await setup({ xgboost: plan(gbdtAdapter()) })
+    const { orchestrator, lifecycle } = await setup({ xgboost: plan(gbdtAdapter()) }, 'main')
     const first = await orchestrator.run(job('xgboost'))
     await lifecycle.promote(first.id!)
     const again = await orchestrator.run(job('xgboost')) // same data, same trainer: the same model
@@ -120,7 +94,7 @@ describe('Orchestrator', () => {
       name: 'junk',
       train: () => Promise.resolve({ onnx: new Uint8Array([1, 2, 3]), trainer: 'junk', params: {} }),
     }
-    const { orchestrator, lifecycle } = await setup({ xgboost: plan(junk) })
+    const { orchestrator, lifecycle } = await setup({ xgboost: plan(junk) }, 'main')
     const report = await orchestrator.run(job('xgboost'))
     expect(report).toMatchObject({ stage: 'FAILED', failure: { step: 'evaluate' } })
     expect((await lifecycle.port.get(report.id!)).stage).toBe('FAILED')

@@ -15,8 +15,8 @@ import { lightgbmTextToOnnx, xgboostJsonToOnnx } from '@quantum/agents'
 import { TrainerError } from '../errors.js'
 import type { TrainedModel, TrainingAdapter, TrainingRequest } from './adapter.js'
 
-/** Python libraries the adapter can train with. */
-export type PythonLibrary = 'xgboost' | 'lightgbm'
+/** Python libraries the adapters can train with (`torch`: the window models, see {@link torchAdapter}). */
+export type PythonLibrary = 'xgboost' | 'lightgbm' | 'torch'
 
 /** Options of {@link pythonAdapter}. */
 export interface PythonAdapterOptions {
@@ -35,16 +35,17 @@ const INSTALL_HINT: Record<PythonLibrary, string> = {
   xgboost: 'apt-get install -y python3-xgboost python3-numpy',
   lightgbm:
     'LightGBM is not in Debian: pip install --no-deps --target /opt/lgbm-site lightgbm, then PYTHONPATH=/opt/lgbm-site',
+  torch: 'apt-get install -y python3-torch python3-numpy',
 }
 
-/** The training script shipped with the package (`python/train_tree.py`). */
-function scriptPath(): string {
+/** A training script shipped with the package (`python/<name>`). */
+function scriptPath(name = 'train_tree.py'): string {
   const here = dirname(fileURLToPath(import.meta.url))
   for (const up of ['../../python', '../python']) {
-    const p = join(here, up, 'train_tree.py')
+    const p = join(here, up, name)
     if (existsSync(p)) return p
   }
-  throw new TrainerError('python', 'missing-dependency', `train_tree.py not found near ${here}`)
+  throw new TrainerError('python', 'missing-dependency', `${name} not found near ${here}`)
 }
 
 /**
@@ -124,7 +125,9 @@ function runPython(
  * The Python adapter.
  * @example const adapter = pythonAdapter({ library: 'xgboost' })
  */
-export function pythonAdapter(options: PythonAdapterOptions): TrainingAdapter {
+export function pythonAdapter(
+  options: PythonAdapterOptions & { readonly library: 'xgboost' | 'lightgbm' },
+): TrainingAdapter {
   const name = `python:${options.library}`
   return {
     name,
@@ -151,6 +154,86 @@ export function pythonAdapter(options: PythonAdapterOptions): TrainingAdapter {
               })
             : lightgbmTextToOnnx(await readFile(join(dir, 'model.txt'), 'utf8'), { source: `${name} model.txt` })
         return { onnx, trainer: `${name} (${result.version})`, params: { ...request.params, rounds: result.rounds } }
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    },
+  }
+}
+
+/** Window-model architectures the PyTorch adapter trains. */
+export type TorchArchitecture = 'nhits' | 'patchtst'
+
+/** Options of {@link torchAdapter}. */
+export interface TorchAdapterOptions {
+  /** N-HiTS-like or PatchTST-like (`python/seq_models.py`). */
+  readonly architecture: TorchArchitecture
+  /** Interpreters to try. @default $QUANTUM_PYTHON, /usr/bin/python3, python3 */
+  readonly python?: readonly string[]
+  /** Extra environment. */
+  readonly env?: Readonly<Record<string, string>>
+}
+
+async function writeSequences(dir: string, request: TrainingRequest): Promise<void> {
+  const seq = request.sequences!
+  await writeFile(join(dir, 'seq.x.f32'), seq.values)
+  await writeFile(join(dir, 'train.ends.u32'), seq.trainEnds)
+  await writeFile(join(dir, 'train.y.u8'), request.train.labels)
+  await writeFile(join(dir, 'validation.ends.u32'), seq.validationEnds)
+  await writeFile(join(dir, 'validation.y.u8'), request.validation.labels)
+  await writeFile(
+    join(dir, 'meta.json'),
+    JSON.stringify({
+      columns: seq.columns,
+      window: seq.window,
+      classes: request.classCount,
+      mean: seq.normalization.mean,
+      std: seq.normalization.std,
+    }),
+  )
+}
+
+/**
+ * The PyTorch adapter: trains an N-HiTS-like or PatchTST-like window model in Python
+ * (`python/train_seq.py`, Debian `python3-torch`) on the windows the orchestrator built, keeps the epoch
+ * with the best validation loss, and exports it to ONNX (`input [N, 120, F]` normalised ->
+ * `probabilities [N, 3]`). Params: `epochs` (4), `learningRate` (0.002), `batch` (256), `hidden` (N-HiTS,
+ * 32), `dModel` / `layers` (PatchTST, 16 / 1), `trainStride` (1: every window), `balanced` class weights
+ * (true), `budgetSeconds` (600), `threads` (1), `seed` (1).
+ * @throws {TrainerError} `missing-dependency` naming the interpreters tried and what to install when no
+ * Python imports torch; `failed` when the request has no windows (the family's `window` is 1).
+ * @example const adapter = torchAdapter({ architecture: 'nhits' })
+ */
+export function torchAdapter(options: TorchAdapterOptions): TrainingAdapter {
+  const name = `python:torch:${options.architecture}`
+  return {
+    name,
+    async train(request: TrainingRequest): Promise<TrainedModel> {
+      if (request.sequences === undefined)
+        throw new TrainerError(
+          name,
+          'failed',
+          `family ${request.family} gave no windows: set its window (120) in the plan`,
+        )
+      const py = findPython('torch', options)
+      const dir = await mkdtemp(join(tmpdir(), 'qt-clm-torch-'))
+      try {
+        await writeSequences(dir, request)
+        await runPython(py, [scriptPath('train_seq.py'), dir, options.architecture, JSON.stringify(request.params)], {
+          timeoutMs: request.timeoutMs,
+          name,
+          env: { ...process.env, ...options.env },
+        })
+        const result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as {
+          epochs: number
+          version: string
+          validationLoss: number
+        }
+        return {
+          onnx: new Uint8Array(await readFile(join(dir, 'model.onnx'))),
+          trainer: `${name} (${result.version})`,
+          params: { ...request.params, epochs: result.epochs, validationLoss: result.validationLoss },
+        }
       } finally {
         await rm(dir, { recursive: true, force: true })
       }

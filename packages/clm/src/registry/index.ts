@@ -8,4 +8,4 @@ export type { ModelStage, Lineage, ModelVersion, VersionPatch, RegistryPort } fr
 export { openFileRegistry } from './file-registry.js'
 export type { FileRegistryOptions } from './file-registry.js'
 export { ModelLifecycle, STAGE_TRANSITIONS } from './lifecycle.js'
-export type { LifecycleEvent, MaterializedModel } from './lifecycle.js'
+export type { ClmMetadata, LifecycleEvent, MaterializedModel } from './lifecycle.js'

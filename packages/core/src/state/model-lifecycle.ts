@@ -42,7 +42,7 @@ function allowed(v: ModelVersion, to: ModelStage): void {
 
 /** Paths of a version's files on disk. */
 export interface MaterializedModel {
-  /** The `.onnx` file. */
+  /** The model file (`.onnx`, or what the lifecycle's `fileExtension` gives). */
   readonly path: string
   /** Its `.meta.json` beside it. */
   readonly metadataPath: string
@@ -57,18 +57,25 @@ export interface ModelLifecycleOptions<M> {
    * `@quantum/clm` passes the model agents' metadata parser. @default accept any JSON object
    */
   readonly parseMetadata?: (json: unknown, where: string) => M
+  /**
+   * File extension of a materialised model, from its metadata. (A method, so a lifecycle of a narrower
+   * metadata type still passes where `ModelLifecycle<unknown>` is expected.) @default '.onnx'
+   */
+  fileExtension?(metadata: M): string
 }
 
 /** The model lifecycle (see the module docs); `M` is the type of a model's metadata file. */
 export class ModelLifecycle<M = unknown> {
   private readonly onEvent: (e: LifecycleEvent) => void
   private readonly parseMetadata: (json: unknown, where: string) => M
+  private readonly extension: Pick<ModelLifecycleOptions<M>, 'fileExtension'>
 
   constructor(
     private readonly registry: ModelRegistryPort,
     options: ModelLifecycleOptions<M> = {},
   ) {
     this.onEvent = options.onEvent ?? (() => {})
+    this.extension = options
     this.parseMetadata =
       options.parseMetadata ??
       ((json, where) => {
@@ -205,14 +212,15 @@ export class ModelLifecycle<M = unknown> {
   }
 
   /**
-   * Writes a version's files to `dir` as `<id>.onnx` and `<id>.meta.json` (verified against their hashes).
+   * Writes a version's files to `dir` as `<id>.onnx` (or the extension `fileExtension` gives) and
+   * `<id>.meta.json` (verified against their hashes).
    * @throws {ModelError} when a file is gone or corrupt.
    */
   async materialize(id: string, dir: string): Promise<MaterializedModel> {
     const v = await this.registry.get(id)
     const { model, metadata } = await this.verifyFiles(v)
     await mkdir(dir, { recursive: true })
-    const path = join(dir, `${id}.onnx`)
+    const path = join(dir, `${id}${this.extension.fileExtension?.(metadata) ?? '.onnx'}`)
     const metadataPath = join(dir, `${id}.meta.json`)
     await writeFile(metadataPath, JSON.stringify(metadata, null, 2))
     await writeFile(path, model)

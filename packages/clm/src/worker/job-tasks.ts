@@ -1,0 +1,137 @@
+/**
+ * The heavy, CPU-bound steps of a training job besides training itself: building the rows (features,
+ * labels, splits, windows) and scoring a model file on the evaluation rows. The orchestrator runs them
+ * in a worker thread ({@link runJobTask}) so a job never stalls the decisions of a running strategy; the
+ * same functions run in-thread when asked (`threads: 'main'`).
+ * @packageDocumentation
+ */
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { CandleSeries } from '@quantum/core'
+import { buildDataset } from '../data/dataset.js'
+import type { LabelSpec } from '../data/labels.js'
+import { planSplits, splitDataset, type DatasetSlice, type PlanSplitsOptions, type SplitPlan } from '../data/splits.js'
+import { columnStats, sequenceMatrix, windowedSlice, type Normalization } from '../data/windows.js'
+import type { Probabilities } from '../eval/metrics.js'
+import { scoreOnnxModel, type NamedRows, type WindowRows } from '../eval/score-model.js'
+import { runWorker } from './run-worker.js'
+
+/** Input of the `prepare` task. */
+export interface PrepareInput {
+  readonly histories: readonly CandleSeries[]
+  readonly label: LabelSpec
+  readonly features?: readonly string[]
+  readonly splits?: Omit<PlanSplitsOptions, 'end'>
+  /** Window of the family's models (> 1: sequence models; rows without a full window are left out). @default 1 */
+  readonly window?: number
+}
+
+/** The windows of a window family: the sequence matrix and where each split's windows end. */
+export interface PreparedSequences {
+  readonly window: number
+  readonly values: Float32Array
+  readonly columns: number
+  readonly trainEnds: Uint32Array
+  readonly validationEnds: Uint32Array
+  readonly testEnds: Uint32Array
+  /** Mean / std of the training rows (the window models read normalised inputs). */
+  readonly normalization: Normalization
+}
+
+/** What the `prepare` task returns. */
+export interface PreparedJob {
+  readonly features: readonly string[]
+  readonly timeframeMs: number
+  readonly symbols: readonly string[]
+  readonly train: DatasetSlice
+  readonly validation: DatasetSlice
+  readonly test: DatasetSlice
+  readonly plan: SplitPlan
+  readonly sequences?: PreparedSequences
+}
+
+/**
+ * Builds the rows of a job: dataset, splits (and windows for a window family).
+ * @throws {ConfigError} for unknown timeframes or splits out of order; `ModelError` for an unknown feature.
+ */
+export function prepareJob(input: PrepareInput): PreparedJob {
+  const ds = buildDataset(input.histories, {
+    label: input.label,
+    ...(input.features === undefined ? {} : { features: input.features }),
+  })
+  const end = Math.max(...input.histories.map((h) => h.openTime.at(-1) ?? 0)) + ds.timeframeMs
+  const splits = splitDataset(ds, planSplits(ds, { ...input.splits, end }))
+  const base = { features: ds.features, timeframeMs: ds.timeframeMs, symbols: ds.symbols, plan: splits.plan }
+  const window = input.window ?? 1
+  if (window <= 1) return { ...base, train: splits.train, validation: splits.validation, test: splits.test }
+  const seq = sequenceMatrix(ds, window)
+  const train = windowedSlice(splits.train, seq)
+  const validation = windowedSlice(splits.validation, seq)
+  const test = windowedSlice(splits.test, seq)
+  return {
+    ...base,
+    train: train.slice,
+    validation: validation.slice,
+    test: test.slice,
+    sequences: {
+      window,
+      values: seq.values,
+      columns: seq.columns,
+      trainEnds: train.ends,
+      validationEnds: validation.ends,
+      testEnds: test.ends,
+      normalization: columnStats(train.slice),
+    },
+  }
+}
+
+/** Input of the `score` task. */
+export interface ScoreInput {
+  readonly path: string
+  readonly rows: NamedRows
+  readonly windows?: WindowRows
+}
+
+/** A task of the job worker. */
+export type JobTask =
+  { readonly op: 'prepare'; readonly input: PrepareInput } | { readonly op: 'score'; readonly input: ScoreInput }
+
+/** Runs a task in this thread. */
+export async function runJobTaskHere(task: JobTask): Promise<PreparedJob | Probabilities> {
+  if (task.op === 'prepare') return prepareJob(task.input)
+  return scoreOnnxModel(task.input.path, task.input.rows, task.input.windows)
+}
+
+/** The job worker module beside this one: `job-worker.ts` in sources, `job-worker.js|cjs` in `dist/`. */
+export function jobWorkerFile(): string {
+  const here = fileURLToPath(import.meta.url)
+  const dir = dirname(here)
+  if (here.endsWith('.ts')) return join(dir, 'job-worker.ts')
+  const ext = here.endsWith('.cjs') ? 'cjs' : 'js'
+  const file = join(dir, `job-worker.${ext}`)
+  return existsSync(file) ? file : join(dir, 'job-worker.js')
+}
+
+/**
+ * Runs a task in a fresh worker thread (or here, with `threads: 'main'`).
+ * @throws {TrainerError} when the worker crashes or outlives `timeoutMs`; the task's own error otherwise (as a `failed` TrainerError naming it).
+ */
+export function runJobTask(
+  task: { readonly op: 'prepare'; readonly input: PrepareInput },
+  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
+): Promise<PreparedJob>
+export function runJobTask(
+  task: { readonly op: 'score'; readonly input: ScoreInput },
+  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
+): Promise<Probabilities>
+export function runJobTask(
+  task: JobTask,
+  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
+): Promise<PreparedJob | Probabilities> {
+  if (o.threads === 'main') return runJobTaskHere(task)
+  return runWorker<PreparedJob | Probabilities>(jobWorkerFile(), task, {
+    trainer: `clm-job:${task.op}`,
+    timeoutMs: o.timeoutMs,
+  })
+}
