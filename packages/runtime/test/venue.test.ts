@@ -106,7 +106,13 @@ describe('quantum-run --mode testnet with a model agent (inference driven by the
     // 80 closed minutes before now, more than the agent's declared warm-up (65 bars), with some noise.
     for (let k = 1; k <= 80; k++) {
       const price = 59_000 + k * 7 + ((k * 37) % 11) * 9
-      const b = { open: price, high: price + 25, low: price - 15, close: price + ((k * 13) % 7) - 3, volume: 2 + (k % 5) }
+      const b = {
+        open: price,
+        high: price + 25,
+        low: price - 15,
+        close: price + ((k * 13) % 7) - 3,
+        volume: 2 + (k % 5),
+      }
       emulator.pushBar('BTCUSDT', { openTime: minute - (81 - k) * 60_000, ...b })
     }
     const cwd = await tempDir()

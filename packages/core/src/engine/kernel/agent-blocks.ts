@@ -194,7 +194,7 @@ export async function warmBlocks(
   if (agents.length === 0 || bars.length === 0) return
   const block = new BlockBuffer(Math.max(1, Math.floor(rows)))
   block.warmup = true
-  for (let k = 0; k < bars.length; ) {
+  for (let k = 0; k < bars.length;) {
     block.length = 0
     while (k < bars.length && block.length < block.capacity) block.push(bars[k++]!)
     await runHooks(engine, agents, block)
