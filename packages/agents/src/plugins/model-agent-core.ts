@@ -275,9 +275,14 @@ class ModelAgentState {
     return win
   }
 
-  /** Runs `block` after the blocks before it, filling `answers`. */
-  run(block: BarBlock, answers: BlockAnswers): Promise<void> {
-    const next = this.chain.then(() => this.infer(block, answers))
+  /**
+   * Runs `block` after the blocks before it, filling `answers`. `padded`: every `session.run` gets a
+   * full batch (the last one of the block padded), so a bar's answer does not depend on how many bars
+   * follow it in its block: ONNX Runtime's kernels may differ in the last float bit with the batch
+   * size, and a backtest on data cut after a bar must give that bar the same answer (look-ahead check).
+   */
+  run(block: BarBlock, answers: BlockAnswers, padded = false): Promise<void> {
+    const next = this.chain.then(() => this.infer(block, answers, padded))
     this.chain = next.catch(() => undefined)
     return next
   }
@@ -286,7 +291,7 @@ class ModelAgentState {
    * Streams the block's bars into their symbols' features and predicts every row with a full window,
    * `batchRows` rows per `session.run`. Row `r`'s input is copied right after bar `r` is pushed.
    */
-  private async infer(block: BarBlock, answers: BlockAnswers): Promise<void> {
+  private async infer(block: BarBlock, answers: BlockAnswers, padded: boolean): Promise<void> {
     answers.reset(block.length)
     const handle = this.handle
     if (handle === undefined) {
@@ -310,7 +315,8 @@ class ModelAgentState {
       const bar = this.ohlcv
       let k = 0
       const flush = async (): Promise<void> => {
-        const out = await session.predict(input.subarray(0, k * rowSize), k)
+        const rows = padded ? batch : k
+        const out = await session.predict(input.subarray(0, rows * rowSize), rows)
         for (let j = 0; j < k; j++) {
           const r = rowOf[j]!
           answers.probs.set(out.subarray(j * CLASS_COUNT, (j + 1) * CLASS_COUNT), r * CLASS_COUNT)
@@ -412,7 +418,8 @@ export function createModelAgentHooks(
       const { features, family, window } = config
       state.handle = await registry.open(config.model, { features, family, window })
     },
-    onBlock: (block) => state.run(block, state.current),
+    // Backtests pad every batch (answers independent of where the data ends); live ticks run as they come.
+    onBlock: (block, ctx) => state.run(block, state.current, ctx.mode === 'backtest'),
     onBar: onBarOf(state),
     onBarAsync: (bar) => state.inferOne(bar),
     swapModel: async (path) => {
