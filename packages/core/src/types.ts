@@ -185,6 +185,8 @@ export type AgentHistory = CandleSeries
 export interface BarBlock {
   /** Rows in this block. */
   readonly length: number
+  /** Most rows a block of this run holds (the kernel's `blockRows`: the same for every block of a run). */
+  readonly capacity: number
   /**
    * Warm-up bars (history before a live run): agents update their state; their answers are dropped,
    * so a model agent need not run inference.

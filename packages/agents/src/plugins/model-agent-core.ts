@@ -150,6 +150,7 @@ type MutableBlock = { -readonly [K in keyof BarBlock]: BarBlock[K] } & {
 function emptyBlock(): MutableBlock {
   return {
     length: 0,
+    capacity: Number.MAX_SAFE_INTEGER, // grows with the tick (never padded)
     warmup: false,
     symbol: [],
     index: new Int32Array(8),
@@ -308,7 +309,8 @@ class ModelAgentState {
     try {
       answers.meta = metaOf(session)
       const { rowSize, window: w } = session
-      const batch = Math.max(1, this.config.batchRows ?? (w === 1 ? 4096 : 256))
+      // A block never fills more than `capacity` rows of a batch: padding beyond it would be wasted.
+      const batch = Math.max(1, Math.min(this.config.batchRows ?? (w === 1 ? 4096 : 256), block.capacity))
       if (this.input.length < batch * rowSize) this.input = new Float32Array(batch * rowSize)
       const input = this.input
       const rowOf = this.rowOf
