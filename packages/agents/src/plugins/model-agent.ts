@@ -7,7 +7,9 @@
  * (`onBlock`: 1,024 bars in backtests, the bars of one tick on a venue feed or a replay) before they
  * reach `onBar`. The agent streams each bar into its symbol's features, copies the bar's input window
  * before the next bar is pushed (so bar `i` reads bars `<= i` only), runs the block's predictions in
- * batches (`batchRows` per `session.run`) and answers `onBar` from the results. Outside the kernel,
+ * batches (`batchRows` per `session.run`) and answers `onBar` from the results. Backtests pad every
+ * batch to full size, because ONNX Runtime's results can differ in the last float bit with the batch
+ * size: a bar's answer then does not depend on where the data ends (`quantum-run check-bias`). Outside the kernel,
  * `onBarAsync(bar)` runs the same path for the bars of one tick. A bar that reaches `onBar` without
  * either gets no opinion (`undefined`, never a stale answer), is counted and logged once.
  *
