@@ -66,9 +66,9 @@ describe('example results (regression against the recorded runs)', () => {
     })
   }
 
-  // Model agents answer from `prepare` in backtests only, and the ESS persists its state in paper mode:
-  // the replay comparison covers the examples whose plugins run the same way in both modes.
-  for (const name of ['quickstart', 'exit-brain', 'reference-strategy'] as const) {
+  // The ESS persists its state in paper mode: the replay comparison covers the examples whose plugins
+  // run the same way in both modes (the ensemble's model agents answer through the kernel's onBlock in both).
+  for (const name of ['quickstart', 'exit-brain', 'reference-strategy', 'ensemble'] as const) {
     it(`should give the backtest's trades and equity when examples/${name} is replayed in paper mode`, async () => {
       const baseDir = join(repoDir, 'examples', name)
       const backtest = await runBacktest(await configOf(name, 'backtest'), { baseDir, cacheDir })

@@ -173,8 +173,36 @@ export interface MarketBar {
   readonly volume: number
 }
 
-/** The columnar candles of one symbol, as agents' `prepare` hook receives them. */
+/** The columnar candles of one symbol (model features over a whole history, research tools). */
 export type AgentHistory = CandleSeries
+
+/**
+ * A block of closed bars, columnar and in arrival order, as an agent's {@link AgentPlugin.onBlock}
+ * receives it. It holds only bars the kernel has already received: never a bar after its last row.
+ * The arrays are reused between blocks (and longer than {@link BarBlock.length}): read them during
+ * the call, copy what you keep.
+ */
+export interface BarBlock {
+  /** Rows in this block. */
+  readonly length: number
+  /** Most rows a block of this run holds (the kernel's `blockRows`: the same for every block of a run). */
+  readonly capacity: number
+  /**
+   * Warm-up bars (history before a live run): agents update their state; their answers are dropped,
+   * so a model agent need not run inference.
+   */
+  readonly warmup: boolean
+  /** Symbol of each row. */
+  readonly symbol: readonly string[]
+  /** Row of each bar in its series (as {@link MarketBar.index}). */
+  readonly index: Int32Array
+  readonly openTime: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
 
 /** Publish/subscribe channel shared by plugins and the engine. */
 export interface EventBus {
@@ -230,12 +258,16 @@ export interface AgentPlugin extends PluginBase {
   /** Number of bars the agent needs before its signals mean anything (reports use it). @default 0 */
   readonly warmup?: number
   /**
-   * Called once before a backtest with the full history of every symbol, so a model agent can run its
-   * inference in batches up front and answer `onBar` from the results. The agent must not let a bar's
-   * answer depend on later bars (features of bar `i` use rows `<= i` only). Not called in live modes.
-   * System hook: not called by user code.
+   * Async pre-step, driven by the kernel in every mode (backtest, paper, testnet, live): the kernel
+   * gathers arriving bars into blocks, awaits every agent's `onBlock` on a block, then hands the
+   * block's bars to `onBar` one by one, in the block's row order. A block never holds a bar the
+   * kernel has not received, so an answer computed here cannot see later bars. Backtests close a
+   * block every `blockRows` bars (1,024 by default) (batched inference); venue feeds and replays close it
+   * when the feed pauses (the bars of one tick, usually one bar per symbol). A model agent runs its
+   * inference here and answers `onBar` from the results. A throw or rejection becomes a
+   * `plugin-error` event; the block's bars still reach `onBar`. System hook: not called by user code.
    */
-  prepare?(history: readonly AgentHistory[], ctx: PluginContext): void | Promise<void>
+  onBlock?(block: BarBlock, ctx: PluginContext): void | Promise<void>
   /**
    * Called for every closed bar of every symbol, in time order, synchronously. Return a signal, or
    * `undefined` for no opinion (cheaper than a HOLD signal). A throw becomes a `plugin-error` event.

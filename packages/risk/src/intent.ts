@@ -46,7 +46,7 @@ export function pendingQuantity(ctx: PluginContext, symbol: string, price: numbe
     const left = o.quantity > 0 ? o.quantity - o.filledQuantity : (o.quoteQuantity ?? 0) / (o.price ?? price)
     q += (o.side === 'BUY' ? 1 : -1) * Math.max(0, left)
   }
-  for (const o of ctx.account.getPendingOrders?.(symbol) ?? []) {
+  for (const o of ctx.account.getPendingOrders?.(symbol) ?? NONE_PENDING) {
     const left = o.quantity ?? (o.quoteQuantity ?? 0) / (o.price ?? price)
     q += (o.side === 'BUY' ? 1 : -1) * Math.max(0, left)
   }
@@ -113,25 +113,32 @@ export function effectiveLeverage(intent: OrderIntent, ctx: PluginContext, fallb
   return position.side === 'FLAT' ? fallback : position.leverage
 }
 
+const NONE_PENDING: readonly never[] = Object.freeze([])
+
+/** The last price of `symbol`, else `fallback`. */
+function priceOf(ctx: PluginContext, symbol: string, fallback: number): number {
+  const last = ctx.account.getLastPrice(symbol)
+  return Number.isFinite(last) ? last : fallback
+}
+
 /**
  * Signed notional per symbol at the last prices (mark price when no last price): open positions plus
  * working entry orders (see {@link pendingQuantity}).
  */
 export function signedExposure(ctx: PluginContext): Map<string, number> {
   const out = new Map<string, number>()
-  const priceOf = (symbol: string, fallback: number): number => {
-    const last = ctx.account.getLastPrice(symbol)
-    return Number.isFinite(last) ? last : fallback
-  }
   for (const p of ctx.account.getPositions()) {
-    const price = priceOf(p.symbol, p.markPrice)
+    const price = priceOf(ctx, p.symbol, p.markPrice)
     out.set(p.symbol, signedQuantity(p) * price)
   }
+  const open = ctx.account.getOpenOrders()
+  const pending = ctx.account.getPendingOrders?.() ?? NONE_PENDING
+  if (open.length === 0 && pending.length === 0) return out
   const withOrders = new Set<string>()
-  for (const o of ctx.account.getOpenOrders()) if (!o.reduceOnly) withOrders.add(o.symbol)
-  for (const o of ctx.account.getPendingOrders?.() ?? []) withOrders.add(o.symbol)
+  for (const o of open) if (!o.reduceOnly) withOrders.add(o.symbol)
+  for (const o of pending) withOrders.add(o.symbol)
   for (const symbol of withOrders) {
-    const price = priceOf(symbol, Number.NaN)
+    const price = priceOf(ctx, symbol, Number.NaN)
     if (!Number.isFinite(price)) continue
     out.set(symbol, (out.get(symbol) ?? 0) + pendingQuantity(ctx, symbol, price) * price)
   }

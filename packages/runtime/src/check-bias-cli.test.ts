@@ -82,6 +82,20 @@ describe('quantum-run check-bias', () => {
     120_000,
   )
 
+  it("should find no look-ahead in the ensemble's model agents (inference driven blockwise by the kernel)", async () => {
+    const config = join(examples, 'ensemble', 'quantum.config.ts')
+    const window = ['--from', '2025-07-01', '--to', '2025-08-20']
+    const { code, report } = await check([config, '--cuts', '4', '--warmups', '200', '--span', '50', ...window])
+    const models = ['agents:xgboost', 'agents:lightgbm', 'agents:nhits', 'agents:patchtst']
+    for (const name of models) {
+      const verdict = report.lookAhead.plugins.find((p) => p.plugin === name)
+      expect(verdict, name).toMatchObject({ kind: 'agent', mismatches: 0 })
+      expect(verdict!.compared, name).toBeGreaterThan(500)
+    }
+    expect(report.lookAhead.plugins.filter((p) => p.mismatches > 0)).toEqual([])
+    expect(code).toBe(0)
+  }, 300_000)
+
   it('should refuse a missing config and bad warm-up lists', () => {
     expect(() => parseCheckBiasArgs([])).toThrow(ConfigError)
     expect(() => parseCheckBiasArgs(['a.ts', '--warmups', '10,x'])).toThrow(ConfigError)

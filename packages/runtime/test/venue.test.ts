@@ -97,6 +97,74 @@ describe('quantum-run --mode testnet (against the local emulator)', () => {
   }, 30_000)
 })
 
+describe('quantum-run --mode testnet with a model agent (inference driven by the kernel)', () => {
+  it('should answer every live bar from the ONNX model, warmed up on the REST history', async () => {
+    const key = 'emulator-test-key-0002'
+    const secret = 'emulator-test-secret-0002'
+    const emulator = await startEmulator({ balance: 10_000, seed: 6, apiKeys: [{ key, secret }] })
+    const { minute, bar } = minuteBars(emulator)
+    // 80 closed minutes before now, more than the agent's declared warm-up (65 bars), with some noise.
+    for (let k = 1; k <= 80; k++) {
+      const price = 59_000 + k * 7 + ((k * 37) % 11) * 9
+      const b = {
+        open: price,
+        high: price + 25,
+        low: price - 15,
+        close: price + ((k * 13) % 7) - 3,
+        volume: 2 + (k % 5),
+      }
+      emulator.pushBar('BTCUSDT', { openTime: minute - (81 - k) * 60_000, ...b })
+    }
+    const cwd = await tempDir()
+    const signals = join(cwd, 'signals.jsonl')
+    process.env.QUANTUM_TEST_SIGNALS = signals // read by the fixture's observer when the config loads
+    const stderr = new CaptureStream()
+    const feeder = setInterval(bar, 40)
+    try {
+      const code = await runCli(
+        [fixture('venue-model.config.ts'), '--mode', 'testnet', '--max-bars', '4', '--out', 'run', '--json'],
+        {
+          stdout: new CaptureStream(),
+          stderr,
+          cwd,
+          env: {
+            QUANTUM_BINANCE_TESTNET_API_KEY: key,
+            QUANTUM_BINANCE_TESTNET_API_SECRET: secret,
+            QUANTUM_BINANCE_REST_URL: emulator.restUrl,
+            QUANTUM_BINANCE_WS_URL: emulator.wsUrl,
+          },
+          jitiOptions,
+          typecheck: false,
+        },
+      )
+      expect(stderr.text).not.toContain('error')
+      expect(stderr.text).not.toContain('no opinion')
+      expect(code).toBe(0)
+      const summary = JSON.parse(await readFile(join(cwd, 'run', 'summary.json'), 'utf8')) as { bars: number }
+      expect(summary.bars).toBe(4)
+      const answered = (await readFile(signals, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { agent: string; time: number; probabilities?: unknown; meta?: unknown })
+      // One model answer per live bar (consecutive minutes from the feed's first), each with its
+      // probabilities and the model's family; none for the warm-up bars before `minute`.
+      expect(answered).toHaveLength(4)
+      const first = answered[0]!.time
+      expect(first).toBeGreaterThanOrEqual(minute)
+      expect(answered.map((s) => s.time)).toEqual([0, 1, 2, 3].map((k) => first + k * 60_000))
+      for (const s of answered) {
+        expect(s.agent).toBe('agents:xgboost')
+        expect(s.probabilities).toBeDefined()
+        expect(s.meta).toMatchObject({ family: 'xgboost' })
+      }
+    } finally {
+      delete process.env.QUANTUM_TEST_SIGNALS
+      clearInterval(feeder)
+      await emulator.close()
+    }
+  }, 30_000)
+})
+
 describe('quantum-run --mode paper --feed venue (the emulator as the market)', () => {
   it('should run the strategy on the venue live klines with fills simulated locally, sending no order to the venue', async () => {
     const emulator = await startEmulator({ balance: 10_000, seed: 4 })

@@ -1,23 +1,24 @@
 /**
- * The engine of every model agent: backtests answer from batch inference run in `prepare`; live, an
- * async pre-step (`onBarAsync`) runs the bar's inference, batched across symbols, before `onBar`.
+ * The engine of every model agent, one path in every mode: the kernel hands the agent blocks of bars
+ * it has received (`onBlock`: large blocks in backtests, the bars of one tick on a feed); the agent
+ * streams each bar into its symbol's features, runs the block's inference in batches and answers
+ * `onBar` from the results. A bar's input is taken when the bar is pushed, so it reads bars `<= i` only.
  * @packageDocumentation
  */
-import type { AgentHistory, AgentPlugin, Logger, MarketBar, PluginContext, PluginHooks, Signal } from '@quantum/core'
+import type { AgentPlugin, BarBlock, Logger, MarketBar, PluginContext, PluginHooks, Signal } from '@quantum/core'
 import { STANDARD_FEATURES_WARMUP } from '../features/standard-features.js'
-import { BatchPredictor } from '../models/batch-predictor.js'
 import {
   LiveWindow,
   ROW_INVALID_OUTPUT,
+  ROW_NO_INPUT,
   ROW_OK,
   featureColumns,
-  predictHistory,
-  type HistoryPredictions,
+  type OhlcvBar,
 } from '../models/model-input.js'
 import type { ModelFamily } from '../models/model-metadata.js'
 import { modelRegistryFor, type ModelHandle, type ModelRegistry } from '../models/model-registry.js'
 import { ModelError } from '@quantum/core'
-import { probabilityIssue, type ModelSession } from '../models/model-session.js'
+import { CLASS_COUNT, probabilityIssue, type ModelSession } from '../models/model-session.js'
 
 /** What a model agent counted since setup (for tests, metrics and the report). */
 export interface ModelAgentDiagnostics {
@@ -27,7 +28,7 @@ export interface ModelAgentDiagnostics {
   readonly skippedNoInput: number
   /** Predictions refused (NaN, Inf, not summing to 1): recorded HOLD signals with confidence 0. */
   readonly invalidOutputs: number
-  /** Live bars that reached `onBar` without `prepare` or `onBarAsync` having answered them. */
+  /** Bars that reached `onBar` without `onBlock` or `onBarAsync` having seen them first. */
   readonly unanswered: number
   /** The reason of the last refused prediction. */
   readonly lastInvalidReason: string | undefined
@@ -35,15 +36,17 @@ export interface ModelAgentDiagnostics {
 
 /** A model agent: an {@link AgentPlugin} plus the live pre-step, hot swap and diagnostics. */
 export interface ModelAgentPlugin extends AgentPlugin {
+  /** The kernel's pre-step ({@link AgentPlugin.onBlock}): features, then batched inference of the block. */
+  onBlock(block: BarBlock, ctx: PluginContext): Promise<void>
   /**
-   * Live pre-step (arrives with the paper/live runtime): updates the symbol's features with `bar`,
-   * runs its inference (batched with the other symbols' calls made in the same tick) and resolves
-   * with the signal, which `onBar(bar)` then returns. Never rejects for data or model problems.
+   * The same pre-step for one bar outside the kernel (benches, tools): the calls made in the same tick
+   * form one block (one `session.run` across symbols); resolves with the bar's signal. Never rejects for
+   * data or model problems. Do not mix with a kernel driving the same agent.
    */
   onBarAsync(bar: MarketBar, ctx: PluginContext): Promise<Signal | undefined>
   /**
    * Replaces the model by another file with the same features, family and window, without missing a
-   * decision: inferences already started finish on the old session. Results computed by `prepare` are kept.
+   * decision: a block whose inference already started finishes on the old session.
    * @throws {ModelError} when the new model is refused (the old one stays).
    */
   swapModel(path: string): Promise<void>
@@ -65,7 +68,7 @@ export interface ModelAgentConfig {
   readonly window: number
   /** Below this top probability the signal is HOLD. */
   readonly minConfidence: number
-  /** Predictions per `session.run` in `prepare`; undefined for the default. */
+  /** Predictions per `session.run` within a block; undefined for the default. */
   readonly batchRows: number | undefined
   /** Registry to share sessions through; undefined for the run's default ({@link modelRegistryFor}). */
   readonly registry: ModelRegistry | undefined
@@ -77,10 +80,6 @@ interface Counters {
   invalidOutputs: number
   unanswered: number
   lastInvalidReason: string | undefined
-}
-
-interface Prepared extends HistoryPredictions {
-  readonly meta: Readonly<Record<string, unknown>>
 }
 
 const metaCache = new WeakMap<ModelSession, Readonly<Record<string, unknown>>>()
@@ -111,13 +110,82 @@ function unit(p: number): number {
   return p < 0 ? 0 : p > 1 ? 1 : p
 }
 
-/** Per-bar state and logic shared by the backtest and live paths. */
+/** The inference results of one block, row by row (reused between blocks). */
+class BlockAnswers {
+  rows = 0
+  /** Next row `onBar` expects. */
+  cursor = 0
+  symbol: string[] = []
+  openTime = new Float64Array(0)
+  status = new Uint8Array(0)
+  probs = new Float32Array(0)
+  meta: Readonly<Record<string, unknown>> = {}
+
+  reset(rows: number): void {
+    if (this.openTime.length < rows) {
+      const n = Math.max(rows, this.openTime.length * 2)
+      this.symbol = new Array<string>(n).fill('')
+      this.openTime = new Float64Array(n)
+      this.status = new Uint8Array(n)
+      this.probs = new Float32Array(n * CLASS_COUNT)
+    }
+    this.rows = rows
+    this.cursor = 0
+  }
+}
+
+type MutableOhlcv = { -readonly [K in keyof OhlcvBar]: OhlcvBar[K] }
+
+/** One-bar blocks of {@link ModelAgentPlugin.onBarAsync} calls made in the same tick. */
+interface Tick {
+  readonly block: MutableBlock
+  readonly bars: MarketBar[]
+  readonly waiters: ((signal: Signal | undefined) => void)[]
+}
+
+type MutableBlock = { -readonly [K in keyof BarBlock]: BarBlock[K] } & {
+  symbol: string[]
+}
+
+function emptyBlock(): MutableBlock {
+  return {
+    length: 0,
+    capacity: Number.MAX_SAFE_INTEGER, // grows with the tick (never padded)
+    warmup: false,
+    symbol: [],
+    index: new Int32Array(8),
+    openTime: new Float64Array(8),
+    open: new Float64Array(8),
+    high: new Float64Array(8),
+    low: new Float64Array(8),
+    close: new Float64Array(8),
+    volume: new Float64Array(8),
+  }
+}
+
+function growTo<T extends Int32Array | Float64Array>(a: T, n: number, make: (n: number) => T): T {
+  if (a.length >= n) return a
+  const b = make(n * 2)
+  b.set(a)
+  return b
+}
+
+function pushBar(block: MutableBlock, bar: MarketBar): void {
+  const r = block.length++
+  block.index = growTo(block.index, r + 1, (n) => new Int32Array(n))
+  for (const k of ['openTime', 'open', 'high', 'low', 'close', 'volume'] as const) {
+    block[k] = growTo(block[k], r + 1, (n) => new Float64Array(n))
+    block[k][r] = bar[k]
+  }
+  block.index[r] = bar.index
+  block.symbol[r] = bar.symbol
+}
+
+/** Per-bar state and logic of one model agent. */
 class ModelAgentState {
   handle: ModelHandle | undefined
   logger: Logger | undefined
-  readonly prepared = new Map<string, Prepared>()
   readonly live = new Map<string, LiveWindow>()
-  readonly answers = new Map<string, { openTime: number; signal: Signal | undefined }>()
   readonly counters: Counters = {
     predictions: 0,
     skippedNoInput: 0,
@@ -126,12 +194,17 @@ class ModelAgentState {
     lastInvalidReason: undefined,
   }
   readonly columns: Int32Array
-  private batcher: BatchPredictor | undefined
-  private input: Float32Array
+  /** The answers of the block the kernel is handing to `onBar`. */
+  readonly current = new BlockAnswers()
+  private input = new Float32Array(0)
+  private readonly rowOf: number[] = []
+  private readonly ohlcv: MutableOhlcv = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
+  /** Blocks run one after another (a block's features must follow the previous block's). */
+  private chain: Promise<void> = Promise.resolve()
+  private tick: Tick | undefined
 
   constructor(readonly config: ModelAgentConfig) {
     this.columns = featureColumns(config.features)
-    this.input = new Float32Array(config.window * config.features.length)
   }
 
   /**
@@ -184,82 +257,149 @@ class ModelAgentState {
     this.counters.lastInvalidReason = reason
   }
 
-  fromPrepared(p: Prepared, bar: MarketBar): Signal | undefined {
-    const status = p.status[bar.index]
+  /** The answer of row `r` of `answers` for `bar`. */
+  answerOf(answers: BlockAnswers, r: number, bar: MarketBar): Signal | undefined {
+    const status = answers.status[r]
     if (status === ROW_OK || status === ROW_INVALID_OUTPUT)
-      return this.signal(bar, { probs: p.probs, at: bar.index * 3, meta: p.meta }, status === ROW_OK)
+      return this.signal(bar, { probs: answers.probs, at: r * CLASS_COUNT, meta: answers.meta }, status === ROW_OK)
     this.counters.skippedNoInput++
     return undefined
   }
 
-  /** Pushes `bar` into its symbol's live window unless it already was. */
-  advance(bar: MarketBar, session: ModelSession): LiveWindow {
-    let win = this.live.get(bar.symbol)
+  /** The symbol's feature window (created on its first bar). */
+  windowOf(symbol: string): LiveWindow {
+    let win = this.live.get(symbol)
     if (win === undefined) {
       win = new LiveWindow(this.columns, this.config.window)
-      this.live.set(bar.symbol, win)
+      this.live.set(symbol, win)
     }
-    if (win.lastOpenTime !== bar.openTime) win.push(bar, session)
     return win
   }
 
-  /** Starts the live inference of `bar`, batched with the other symbols of the tick. */
-  infer(bar: MarketBar): Promise<Signal | undefined> {
-    if (this.handle === undefined) {
-      this.logger?.warn('onBarAsync before setup or after dispose: no opinion', { symbol: bar.symbol })
-      return Promise.resolve(undefined)
-    }
-    const session = this.handle.session
-    const win = this.advance(bar, session)
-    if (!win.ready) {
-      this.counters.skippedNoInput++
-      return Promise.resolve(this.answer(bar, undefined))
-    }
-    if (this.batcher?.target !== session) this.batcher = new BatchPredictor(session)
-    win.copyInput(session, { dst: this.input, at: 0 })
-    const meta = metaOf(session)
-    const { symbol, openTime } = bar
-    const snapshot = { ...bar }
-    return this.batcher.request(this.input).then(
-      (probs) => this.answer(snapshot, this.signal(snapshot, { probs, at: 0, meta })),
-      (error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error)
-        this.logger?.error('model inference failed: no opinion for this bar', { symbol, time: openTime, reason })
-        return this.answer(snapshot, undefined)
-      },
-    )
+  /**
+   * Runs `block` after the blocks before it, filling `answers`. `padded`: every `session.run` gets a
+   * full batch (the last one of the block padded), so a bar's answer does not depend on how many bars
+   * follow it in its block: ONNX Runtime's kernels may differ in the last float bit with the batch
+   * size, and a backtest on data cut after a bar must give that bar the same answer (look-ahead check).
+   */
+  run(block: BarBlock, answers: BlockAnswers, padded = false): Promise<void> {
+    const next = this.chain.then(() => this.infer(block, answers, padded))
+    this.chain = next.catch(() => undefined)
+    return next
   }
 
-  answer(bar: MarketBar, signal: Signal | undefined): Signal | undefined {
-    this.answers.set(bar.symbol, { openTime: bar.openTime, signal })
-    return signal
+  /**
+   * Streams the block's bars into their symbols' features and predicts every row with a full window,
+   * `batchRows` rows per `session.run`. Row `r`'s input is copied right after bar `r` is pushed.
+   */
+  private async infer(block: BarBlock, answers: BlockAnswers, padded: boolean): Promise<void> {
+    answers.reset(block.length)
+    const handle = this.handle
+    if (handle === undefined) {
+      this.logger?.warn('onBlock before setup or after dispose: no opinion', { rows: block.length })
+      answers.status.fill(ROW_NO_INPUT, 0, block.length)
+      for (let r = 0; r < block.length; r++) {
+        answers.symbol[r] = block.symbol[r]!
+        answers.openTime[r] = block.openTime[r]!
+      }
+      return
+    }
+    const session = handle.session
+    const done = session.lease()
+    try {
+      answers.meta = metaOf(session)
+      const { rowSize, window: w } = session
+      // A block never fills more than `capacity` rows of a batch: padding beyond it would be wasted.
+      const batch = Math.max(1, Math.min(this.config.batchRows ?? (w === 1 ? 4096 : 256), block.capacity))
+      if (this.input.length < batch * rowSize) this.input = new Float32Array(batch * rowSize)
+      const input = this.input
+      const rowOf = this.rowOf
+      const bar = this.ohlcv
+      let k = 0
+      const flush = async (): Promise<void> => {
+        const rows = padded ? batch : k
+        const out = await session.predict(input.subarray(0, rows * rowSize), rows)
+        for (let j = 0; j < k; j++) {
+          const r = rowOf[j]!
+          answers.probs.set(out.subarray(j * CLASS_COUNT, (j + 1) * CLASS_COUNT), r * CLASS_COUNT)
+          answers.status[r] = probabilityIssue(out, j * CLASS_COUNT) === undefined ? ROW_OK : ROW_INVALID_OUTPUT
+        }
+        k = 0
+      }
+      for (let r = 0; r < block.length; r++) {
+        const symbol = block.symbol[r]!
+        answers.symbol[r] = symbol
+        answers.openTime[r] = block.openTime[r]!
+        answers.status[r] = ROW_NO_INPUT
+        bar.openTime = block.openTime[r]!
+        bar.open = block.open[r]!
+        bar.high = block.high[r]!
+        bar.low = block.low[r]!
+        bar.close = block.close[r]!
+        bar.volume = block.volume[r]!
+        const win = this.windowOf(symbol)
+        // A bar the features have seen is not pushed again; an older one (warm-up handed again) gets no answer.
+        if (!(bar.openTime <= win.lastOpenTime)) win.push(bar, session)
+        else if (bar.openTime < win.lastOpenTime) continue
+        if (block.warmup || !win.ready) continue
+        win.copyInput(session, { dst: input, at: k * rowSize })
+        rowOf[k++] = r
+        if (k === batch) await flush()
+      }
+      if (k > 0) await flush()
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      this.logger?.error('model inference failed: no opinion for this block', { rows: block.length, reason })
+      answers.status.fill(ROW_NO_INPUT, 0, block.length)
+    } finally {
+      done()
+    }
+  }
+
+  /** {@link ModelAgentPlugin.onBarAsync}: the calls of one tick form one block. */
+  inferOne(bar: MarketBar): Promise<Signal | undefined> {
+    if (this.tick === undefined) {
+      const tick: Tick = { block: emptyBlock(), bars: [], waiters: [] }
+      this.tick = tick
+      queueMicrotask(() => {
+        this.tick = undefined
+        const answers = new BlockAnswers()
+        void this.run(tick.block, answers).then(() => {
+          for (let r = 0; r < tick.bars.length; r++) {
+            const b = tick.bars[r]!
+            tick.waiters[r]!(tick.block.warmup ? undefined : this.answerOf(answers, r, b))
+          }
+        })
+      })
+    }
+    const tick = this.tick
+    pushBar(tick.block, bar)
+    tick.bars.push({ ...bar })
+    return new Promise((resolve) => tick.waiters.push(resolve))
   }
 }
 
 function onBarOf(state: ModelAgentState): (bar: MarketBar) => Signal | undefined {
   let warned = false
   return (bar) => {
-    const p = state.prepared.get(bar.symbol)
-    if (p !== undefined && p.openTime[bar.index] === bar.openTime) return state.fromPrepared(p, bar)
-    const known = state.answers.get(bar.symbol)
-    if (known !== undefined && known.openTime === bar.openTime) return known.signal
-    if (state.handle !== undefined) state.advance(bar, state.handle.session)
+    const answers = state.current
+    const r = answers.cursor
+    if (r < answers.rows && answers.openTime[r] === bar.openTime && answers.symbol[r] === bar.symbol) {
+      answers.cursor++
+      return state.answerOf(answers, r, bar)
+    }
+    const win = state.windowOf(bar.symbol)
+    // A bar the features have already seen (warm-up bars after their warm-up block): no opinion, no alarm.
+    if (bar.openTime <= win.lastOpenTime) return undefined
+    // Not seen by onBlock: keep the features in step, but give no answer (never a stale one).
+    if (state.handle !== undefined) win.push(bar, state.handle.session)
     state.counters.unanswered++
     if (!warned) {
       warned = true
-      const message = 'bar reached onBar without prepare or onBarAsync: no opinion (see ModelAgentPlugin.onBarAsync)'
+      const message = 'bar reached onBar without onBlock or onBarAsync: no opinion (see AgentPlugin.onBlock)'
       state.logger?.warn(message, { symbol: bar.symbol, time: bar.openTime })
     }
     return undefined
-  }
-}
-
-async function prepareAll(state: ModelAgentState, history: readonly AgentHistory[]): Promise<void> {
-  const session = state.handle!.session
-  const meta = metaOf(session)
-  for (const h of history) {
-    const preds = await predictHistory(session, h, { columns: state.columns, batchRows: state.config.batchRows })
-    state.prepared.set(h.symbol, { ...preds, meta })
   }
 }
 
@@ -280,9 +420,10 @@ export function createModelAgentHooks(
       const { features, family, window } = config
       state.handle = await registry.open(config.model, { features, family, window })
     },
-    prepare: (history) => prepareAll(state, history),
+    // Backtests pad every batch (answers independent of where the data ends); live ticks run as they come.
+    onBlock: (block, ctx) => state.run(block, state.current, ctx.mode === 'backtest'),
     onBar: onBarOf(state),
-    onBarAsync: (bar) => state.infer(bar),
+    onBarAsync: (bar) => state.inferOne(bar),
     swapModel: async (path) => {
       const handle = state.handle
       if (handle === undefined) throw new ModelError(path, `cannot swap: ${config.name} is not set up`)
@@ -293,9 +434,8 @@ export function createModelAgentHooks(
     dispose: async () => {
       await state.handle?.dispose()
       state.handle = undefined
-      state.prepared.clear()
       state.live.clear()
-      state.answers.clear()
+      state.current.reset(0)
     },
   }
 }

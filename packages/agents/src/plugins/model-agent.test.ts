@@ -10,6 +10,7 @@ import {
   generateCandles,
   marketBarAt,
   runEngine,
+  sliceSeries,
 } from '@quantum/core'
 import type { CandleSeries, EngineEvent, QuantumPlugin, Signal } from '@quantum/core'
 import { describe, expect, it, vi } from 'vitest'
@@ -21,13 +22,19 @@ import { modelAgent, nhitsAgent, patchtstAgent, xgboostAgent } from './model-age
 
 const series = generateCandles({ bars: 700, seed: 7, symbol: 'TESTUSDT', timeframeMs: 3_600_000 })
 
-async function backtest(plugins: QuantumPlugin[], s: CandleSeries = series) {
+async function backtest(plugins: QuantumPlugin[], s: CandleSeries = series, blockRows?: number) {
   const exchange = createPaperExchange({
     balance: 10_000,
     instruments: { [s.symbol]: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
   })
   const events: EngineEvent[] = []
-  const output = await runEngine({ series: [s], exchange, plugins, onEvent: (e) => events.push(e) })
+  const output = await runEngine({
+    series: [s],
+    exchange,
+    plugins,
+    onEvent: (e) => events.push(e),
+    ...(blockRows === undefined ? {} : { blockRows }),
+  })
   const signals = events.flatMap((e) => (e.type === 'signal' ? [e.signal] : []))
   return { output, signals }
 }
@@ -104,6 +111,24 @@ describe('model agents in a backtest', () => {
     const { signals } = await backtest([nhitsAgent({ model: path, batchRows: 37 })])
     expect(signals[0]!.time).toBe(series.openTime[64 + 119])
     expectSignalsMatch(signals, await rowByRow(path, series))
+  })
+
+  it('should answer each bar from the bars up to it only: cut data and any block size give the same answers', async () => {
+    const path = writeTinyModel({ family: 'nhits', window: 120, seed: 9 })
+    const full = (await backtest([nhitsAgent({ model: path, batchRows: 50 })], series, 4096)).signals
+    expect(full.length).toBeGreaterThan(400)
+    const key = (s: Signal): string => `${s.time} ${s.action} ${s.confidence}`
+    for (const [cut, blockRows] of [
+      [250, 1],
+      [401, 7],
+      [555, 1024],
+      [699, 100],
+    ] as const) {
+      const end = series.openTime[cut]!
+      const partial = (await backtest([nhitsAgent({ model: path })], sliceSeries(series, undefined, end), blockRows))
+        .signals
+      expect(partial.map(key)).toEqual(full.filter((s) => s.time < end).map(key))
+    }
   })
 
   it('should give no signal on bars whose features hold NaN (warm-up)', async () => {
@@ -189,22 +214,18 @@ describe('model agents live', () => {
       const bars = multi.map((s) => marketBarAt(s, i))
       const answers = await Promise.all(bars.map((bar) => live.onBarAsync(bar, ctx)))
       bars.forEach((bar, k) => {
-        expect(live.onBar(bar, ctx)).toBe(answers[k])
         if (answers[k] !== undefined) got.get(bar.symbol)!.push(answers[k])
       })
     }
     expect(runs).toHaveBeenCalledTimes(400 - 183)
     runs.mockRestore()
-    const prepared = nhitsAgent({ model: path, registry })
-    await prepared.setup!(ctx)
-    await prepared.prepare!(multi, ctx)
+    await live.dispose!()
     for (const s of multi) {
-      const expected = Array.from({ length: 400 }, (_, i) => prepared.onBar(marketBarAt(s, i), ctx)).filter((x) => x)
+      const { signals: expected } = await backtest([nhitsAgent({ model: path, registry })], s)
       const actual = got.get(s.symbol)!
       expect(actual).toHaveLength(expected.length)
       actual.forEach((sig, k) => expect(Math.abs(sig.confidence - expected[k]!.confidence)).toBeLessThan(1e-6))
     }
-    await Promise.all([live.dispose!(), prepared.dispose!()])
     expect(registry.stats()).toEqual([])
   })
 
@@ -239,22 +260,22 @@ describe('model agents live', () => {
     const registry = new ModelRegistry()
     const ctx = fakeContext()
     const live = nhitsAgent({ model: v1, registry })
-    const reference = nhitsAgent({ model: v2, registry })
-    await Promise.all([live.setup!(ctx), reference.setup!(ctx)])
-    await reference.prepare!([series], ctx)
+    await live.setup!(ctx)
+    const { signals } = await backtest([nhitsAgent({ model: v2, registry })])
+    const reference = new Map(signals.map((sig) => [sig.time, sig]))
     for (let i = 0; i < 300; i++) await live.onBarAsync(marketBarAt(series, i), ctx)
     await live.swapModel(v2)
     for (let i = 300; i < series.close.length; i++) {
       const bar = marketBarAt(series, i)
       const got = await live.onBarAsync(bar, ctx)
-      const want = reference.onBar(bar, ctx)
+      const want = reference.get(bar.openTime)
       expect(Math.abs(got!.probabilities!.BUY - want!.probabilities!.BUY)).toBeLessThan(1e-6)
     }
-    await Promise.all([live.dispose!(), reference.dispose!()])
+    await live.dispose!()
     expect(registry.stats()).toEqual([])
   })
 
-  it('should give no opinion (counted, logged once) on a bar without prepare or onBarAsync', async () => {
+  it('should give no opinion (counted, logged once) on a bar without onBlock or onBarAsync', async () => {
     const logger = recordingLogger()
     const agent = xgboostAgent({ model: writeTinyModel({ family: 'xgboost' }), registry: new ModelRegistry() })
     const ctx = fakeContext(logger)

@@ -3,14 +3,15 @@
  * N-HiTS, PatchTST). Each emits one signal per bar once warmed up: action = the most probable class,
  * confidence = its probability, `probabilities` filled, `meta` with the model name and version.
  *
- * **Backtests** (`prepare` is called): the features of every bar are computed over the whole history,
- * normalised with the model's statistics and run in batches before the first bar; `onBar` looks
- * the answer up by `bar.index`. Bar `i` only reads bars `<= i`; results are exact and deterministic.
- *
- * **Live** (no `prepare`): `onBar` is synchronous and `session.run` is not, so the runtime must first
- * await the async pre-step `onBarAsync(bar)` (all symbols of a bar in the same tick share one
- * `session.run`); `onBar(bar)` then returns that answer. A bar that reaches `onBar` without either
- * gets no opinion (`undefined`, never a stale answer), is counted and logged once.
+ * **Every mode, one path**: the kernel hands the agent blocks of the bars it has received
+ * (`onBlock`: 1,024 bars in backtests, the bars of one tick on a venue feed or a replay) before they
+ * reach `onBar`. The agent streams each bar into its symbol's features, copies the bar's input window
+ * before the next bar is pushed (so bar `i` reads bars `<= i` only), runs the block's predictions in
+ * batches (`batchRows` per `session.run`) and answers `onBar` from the results. Backtests pad every
+ * batch to full size, because ONNX Runtime's results can differ in the last float bit with the batch
+ * size: a bar's answer then does not depend on where the data ends (`quantum-run check-bias`). Outside the kernel,
+ * `onBarAsync(bar)` runs the same path for the bars of one tick. A bar that reaches `onBar` without
+ * either gets no opinion (`undefined`, never a stale answer), is counted and logged once.
  *
  * **Bad input**: bars whose feature window holds NaN (warm-up) get no inference and no signal; a model
  * output that is NaN, infinite or does not sum to 1 gives a HOLD signal with confidence 0 and
@@ -37,7 +38,7 @@ const common = {
     .default(() => [...STANDARD_FEATURES]),
   /** Below this top-class probability the signal is HOLD (confidence = P(HOLD)). @default 0 */
   minConfidence: z.number().min(0).max(1).default(0),
-  /** Predictions per `session.run` in backtests. @default 4096 (window 1) or 256 (sequence models) */
+  /** Predictions per `session.run` within a block. @default 4096 (window 1) or 256 (sequence models) */
   batchRows: z.number().int().positive().max(65_536).optional(),
   /** Registry sharing sessions between agents. @default one registry per engine run (`modelRegistryFor(ctx)`) */
   registry: z.custom<ModelRegistry>((v) => v instanceof ModelRegistry, 'expected a ModelRegistry').optional(),

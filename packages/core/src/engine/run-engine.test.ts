@@ -38,13 +38,19 @@ const riskWith = (check: () => RiskVerdict, name = 'test:risk') =>
     create: () => ({ check }),
   })()
 
-async function run(plugins: QuantumPlugin[]) {
+async function run(plugins: QuantumPlugin[], blockRows?: number) {
   const exchange = createPaperExchange({
     balance: 10_000,
     instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
   })
   const events: EngineEvent[] = []
-  const output = await runEngine({ series: [series], exchange, plugins, onEvent: (e) => events.push(e) })
+  const output = await runEngine({
+    series: [series],
+    exchange,
+    plugins,
+    onEvent: (e) => events.push(e),
+    ...(blockRows === undefined ? {} : { blockRows }),
+  })
   return { output, exchange, events }
 }
 
@@ -147,28 +153,62 @@ describe('runEngine', () => {
   })
 })
 
-describe('runEngine agent prepare hook', () => {
-  it('should hand every agent the full history once before the first bar', async () => {
-    const calls: { symbols: string[]; bars: number; beforeFirstBar: boolean }[] = []
-    let barsSeen = 0
-    const agent: QuantumPlugin = {
-      name: 'test:prepared',
+describe('runEngine agent onBlock pre-step', () => {
+  /** Records, for each onBar call, the last bar the agent had been handed through onBlock. */
+  function blockAgent(log: { blocks: number[]; lag: number[]; rows: number[] }): QuantumPlugin {
+    let lastHanded = -1
+    return {
+      name: 'test:blocks',
       kind: 'agent',
-      prepare: (history) => {
-        calls.push({
-          symbols: history.map((h) => h.symbol),
-          bars: history[0]!.close.length,
-          beforeFirstBar: barsSeen === 0,
-        })
+      onBlock: async (block) => {
+        log.blocks.push(block.length)
+        for (let r = 0; r < block.length; r++) {
+          expect(block.index[r]).toBe(lastHanded + 1) // arrival order, nothing skipped or repeated
+          lastHanded = block.index[r]!
+        }
+        await Promise.resolve()
       },
-      onBar: () => {
-        barsSeen++
+      onBar: (bar) => {
+        log.rows.push(bar.index)
+        log.lag.push(lastHanded - bar.index)
         return undefined
       },
     }
-    await run([agent])
-    expect(calls).toEqual([{ symbols: ['TESTUSDT'], bars: 3000, beforeFirstBar: true }])
-    expect(barsSeen).toBe(3000)
+  }
+
+  it('should hand every bar through onBlock, in blocks of blockRows, before it reaches onBar', async () => {
+    const log = { blocks: [] as number[], lag: [] as number[], rows: [] as number[] }
+    await run([blockAgent(log)], 1000)
+    expect(log.blocks).toEqual([1000, 1000, 1000])
+    expect(log.rows).toEqual(Array.from({ length: 3000 }, (_, i) => i))
+    // Never behind (the bar was handed first), never ahead of the bar's own block.
+    expect(Math.min(...log.lag)).toBe(0)
+    expect(Math.max(...log.lag)).toBe(999)
+  })
+
+  it('should hand one bar at a time with blockRows 1 (a bar is never handed before it arrived)', async () => {
+    const log = { blocks: [] as number[], lag: [] as number[], rows: [] as number[] }
+    await run([blockAgent(log)], 1)
+    expect(log.blocks).toHaveLength(3000)
+    expect(new Set(log.lag)).toEqual(new Set([0]))
+  })
+
+  it('should report a failing onBlock as a plugin-error and still run the bars', async () => {
+    let bars = 0
+    const agent: QuantumPlugin = {
+      name: 'test:failing-block',
+      kind: 'agent',
+      onBlock: () => Promise.reject(new Error('no model')),
+      onBar: () => {
+        bars++
+        return undefined
+      },
+    }
+    const { events } = await run([agent])
+    expect(bars).toBe(3000)
+    const errors = events.filter((e) => e.type === 'plugin-error')
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors[0]).toMatchObject({ plugin: 'test:failing-block', hook: 'onBlock' })
   })
 })
 

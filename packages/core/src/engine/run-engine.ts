@@ -34,10 +34,13 @@ export interface EngineRunOptions {
   readonly onEvent?: (event: EngineEvent) => void
   /** How many notable events (errors, risk verdicts, rejections) to keep. @default 1000 */
   readonly keepNotable?: number
+  /** Most bars per block of the agents' `onBlock` pre-step (batched model inference). @default 1024 */
+  readonly blockRows?: number
 }
 
 /**
- * Runs a strategy over historical bars: the engine kernel (market step -> agents -> decision -> sizing
+ * Runs a strategy over historical bars: the engine kernel (agents' `onBlock` pre-step over blocks of
+ * bars already read -> market step -> agents -> decision -> sizing
  * -> risk -> the paper exchange's direct sink, fills flowing back through the exchange's events to the
  * recorder and the exit policies) driven by the bars of columnar series.
  * Deterministic: the clock is the bars' time and the paper exchange applies commands synchronously.
@@ -58,6 +61,7 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineOutput
     onEvent: options.onEvent,
     keepNotable: options.keepNotable,
     capacity: total,
+    blockRows: options.blockRows,
     afterBar:
       onProgress === undefined
         ? undefined
@@ -67,10 +71,6 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineOutput
           },
   })
   await kernel.setup()
-  const { agents } = kernel.engine.plugins
-  // Agents prepare concurrently: model inference runs on onnxruntime's threads, so independent models
-  // overlap (each agent keeps its own results, so completion order does not matter).
-  await Promise.all(agents.map(async (agent) => agent.prepare?.(options.series, kernel.engine.contextOf(agent))))
   try {
     const bars = barSource(options.series, options.order === undefined ? {} : { order: options.order })
     await lastValueFrom(kernel.run(bars), { defaultValue: undefined })

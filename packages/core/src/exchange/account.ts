@@ -141,24 +141,33 @@ export class AccountBook implements AccountView {
     return orderReservation(s, w, this.feeRate)
   }
 
-  /** Working orders, of one symbol or of all, in placement order. */
+  /**
+   * Working orders, of one symbol or of all, in placement order (copies). Without a working order it
+   * returns one shared empty array and allocates nothing (the risk guards ask on every intent).
+   */
   getOpenOrders(symbol?: string): readonly Order[] {
-    const out: Order[] = []
-    const collect = (s: SymbolState): void => {
-      if (s.working > 0) for (const w of s.orders) if (w.working) out.push({ ...w.order })
-    }
-    if (symbol === undefined) this.list.forEach(collect)
-    else {
+    let out: Order[] | undefined
+    if (symbol === undefined) {
+      for (const s of this.list) if (s.working > 0) out = collectWorking(s, out)
+    } else {
       const s = this.states.get(symbol)
-      if (s !== undefined) collect(s)
+      if (s !== undefined && s.working > 0) out = collectWorking(s, out)
     }
-    return out
+    return out ?? NO_ORDERS
   }
 
   /** Last traded price of `symbol`: the open while a bar is processed, its close after (NaN before any bar). */
   getLastPrice(symbol: string): number {
     return this.states.get(symbol)?.lastPrice ?? Number.NaN
   }
+}
+
+const NO_ORDERS: readonly Order[] = Object.freeze([])
+
+/** Appends copies of the working orders of `s` to `out` (created on the first one). */
+function collectWorking(s: SymbolState, out: Order[] | undefined): Order[] | undefined {
+  for (const w of s.orders) if (w.working) (out ??= []).push({ ...w.order })
+  return out
 }
 
 /**

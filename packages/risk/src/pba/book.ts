@@ -34,15 +34,23 @@ export function imbalance(long: number, short: number): number {
   return gross === 0 ? 0 : Math.abs(long - short) / gross
 }
 
-/** The book after adding `signedNotional` to `symbol`. */
-export function withChange(book: Book, symbol: string, signedNotional: number): Book {
+/** The book's totals after a change to one symbol (see {@link withChange}). */
+export interface BookChange {
+  /** Gross long notional after the change. */
+  readonly long: number
+  /** Gross short notional after the change. */
+  readonly short: number
+  /** The changed symbol's signed notional after the change. */
+  readonly symbolNotional: number
+}
+
+/** The book's totals after adding `signedNotional` to `symbol` (no copy of the book: checked per intent). */
+export function withChange(book: Book, symbol: string, signedNotional: number): BookChange {
   const before = book.bySymbol.get(symbol) ?? 0
   const after = before + signedNotional
-  const bySymbol = new Map(book.bySymbol)
-  bySymbol.set(symbol, after)
   const long = book.long - Math.max(0, before) + Math.max(0, after)
   const short = book.short - Math.max(0, -before) + Math.max(0, -after)
-  return { long, short, bySymbol }
+  return { long, short, symbolNotional: after }
 }
 
 /** A reduce-only trim the PBA proposes: `notional` USDT off the position of `symbol`. */

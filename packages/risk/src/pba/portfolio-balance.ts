@@ -49,7 +49,7 @@ export function portfolioBalance(options: PortfolioBalanceOptions = {}): [RiskGu
         }
         const equity = ctx.account.getEquity()
         const cap = caps.maxAssetShare * equity
-        const asset = Math.abs(after.bySymbol.get(intent.symbol) ?? 0)
+        const asset = Math.abs(after.symbolNotional)
         if (asset <= cap) return APPROVE
         return resizeTo(
           {

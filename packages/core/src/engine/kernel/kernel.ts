@@ -26,6 +26,7 @@ import { decideSignals } from '../operators/decide-signals.js'
 import { runAgents } from '../operators/run-agents.js'
 import { sizeDecisions } from '../operators/size-decisions.js'
 import { guard, reportFailure, sortPlugins } from '../plugin-driver.js'
+import { agentBlocks, DEFAULT_BLOCK_ROWS, warmBlocks } from './agent-blocks.js'
 import { directSink, queueSink, type CommandSink } from './command-sink.js'
 import { createMarketStep, type BarDetail } from './market-step.js'
 import { PendingEntries, withPendingOrders } from './pending-entries.js'
@@ -98,6 +99,8 @@ export type KernelOptions = KernelVenue & {
   readonly interruptHooks?: boolean | undefined
   /** The clock hook calls are timed with (tests). @default performance.now */
   readonly hookClock?: (() => number) | undefined
+  /** Most bars per block of the agents' `onBlock` pre-step (batched model inference). @default 1024 */
+  readonly blockRows?: number | undefined
 }
 
 /** What a resumed run puts back into the kernel (from its state store). */
@@ -133,6 +136,8 @@ export interface Kernel {
   run(bars: Observable<MarketBar>): Observable<OrderIntent>
   /** A warm-up bar: agents' and exit policies' indicators advance, every output is dropped. */
   warm(bar: MarketBar): void
+  /** Warm-up bars, in time order: through the agents' `onBlock` (marked warm-up), then {@link Kernel.warm} each. */
+  warmUp(bars: readonly MarketBar[]): Promise<void>
   /** Waits for the sink, disposes the plugins (reverse order), closes the bus. Idempotent. */
   close(): Promise<void>
   /** What the run produced so far. */
@@ -283,6 +288,15 @@ export function createKernel(options: KernelOptions): Kernel {
   })
 
   const warmExits = plugins.exits.filter((p) => p.onBar !== undefined)
+  const blockRows = options.blockRows ?? DEFAULT_BLOCK_ROWS
+  const warm = (bar: MarketBar): void => {
+    options.clock.set(bar.openTime)
+    for (const exit of warmExits)
+      guard(bus, { plugin: exit.name, hook: 'onBar' }, () => exit.onBar!(bar, engine.contextOf(exit)))
+    for (const agent of plugins.agents) {
+      guard(bus, { plugin: agent.name, hook: 'onBar' }, () => agent.onBar(bar, engine.contextOf(agent)))
+    }
+  }
   let closed: Promise<void> | undefined
   return {
     engine,
@@ -321,7 +335,7 @@ export function createKernel(options: KernelOptions): Kernel {
     },
     run: (bars) =>
       new Observable<MarketBar>((subscriber) =>
-        bars.subscribe({
+        bars.pipe(agentBlocks(engine, blockRows)).subscribe({
           next(bar) {
             marketStep(bar)
             subscriber.next(bar)
@@ -330,13 +344,10 @@ export function createKernel(options: KernelOptions): Kernel {
           complete: () => subscriber.complete(),
         }),
       ).pipe(runAgents(engine), decideSignals(engine), sizeDecisions(engine), applyRisk(engine), sendTo(sink)),
-    warm(bar) {
-      options.clock.set(bar.openTime)
-      for (const exit of warmExits)
-        guard(bus, { plugin: exit.name, hook: 'onBar' }, () => exit.onBar!(bar, engine.contextOf(exit)))
-      for (const agent of plugins.agents) {
-        guard(bus, { plugin: agent.name, hook: 'onBar' }, () => agent.onBar(bar, engine.contextOf(agent)))
-      }
+    warm,
+    async warmUp(bars) {
+      await warmBlocks(engine, bars, blockRows)
+      for (const bar of bars) warm(bar)
     },
     close: () =>
       (closed ??= (async () => {

@@ -97,6 +97,42 @@ describe('startLive (paper mode on a replayed feed)', () => {
     expect(summary.pendingCommands).toBe(0)
   })
 
+  it("should hand history through the agents' onBlock as warm-up, then each live tick as its own block", async () => {
+    const blocks: { warmup: boolean; times: number[] }[] = []
+    const answered: number[] = []
+    const agent: QuantumPlugin = {
+      name: 'test:blockwise',
+      kind: 'agent',
+      onBlock: async (block) => {
+        blocks.push({ warmup: block.warmup, times: Array.from(block.openTime.subarray(0, block.length)) })
+        await new Promise((resolve) => setTimeout(resolve, 2)) // inference takes time: bars must wait for it
+      },
+      onBar: (bar) => {
+        answered.push(bar.openTime)
+        return undefined
+      },
+    }
+    const history = await firstValueFrom(feed([100, 101, 102]).pipe(toArray()))
+    const live = feed([103, 104, 105]).pipe(map((b) => ({ ...b, index: b.index + 3, openTime: b.openTime + 3 * HOUR })))
+    const run = startLive({
+      bars: live,
+      history,
+      paper: paper(),
+      plugins: [agent],
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+    })
+    const summary = await run.done
+    expect(summary.bars).toBe(3)
+    expect(blocks).toEqual([
+      { warmup: true, times: [0, HOUR, 2 * HOUR] },
+      { warmup: false, times: [3 * HOUR] },
+      { warmup: false, times: [4 * HOUR] },
+      { warmup: false, times: [5 * HOUR] },
+    ])
+    expect(answered).toEqual([0, 1, 2, 3, 4, 5].map((k) => k * HOUR))
+  })
+
   it('should warm agents and exits up on history bars without acting on them', async () => {
     const exchange = paper()
     const seen: number[] = []

@@ -152,7 +152,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
   let stopped = false
   const done = (async () => {
     await kernel.setup()
-    for (const bar of options.history ?? []) kernel.warm(bar)
+    await kernel.warmUp(options.history ?? [])
     if (options.restore !== undefined) kernel.restore(options.restore)
     options.onReady?.()
     if (!stopped) {
