@@ -1,4 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defaultClientConditions, defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
@@ -6,6 +8,11 @@ import { defineConfig } from 'vitest/config'
 const packages = readdirSync(new URL('packages/', import.meta.url)).filter((name) =>
   existsSync(new URL(`packages/${name}/package.json`, import.meta.url)),
 )
+
+// Runs that keep ESS state where a user's live run would (`~/.quantum/state`) must never do so from a
+// test: a tripped drill there would halt the next real run. Every test process (and the CLI processes
+// they spawn, which inherit the environment) gets a fresh folder instead.
+const stateDir = mkdtempSync(join(tmpdir(), 'quantum-test-state-'))
 
 export default defineConfig({
   // Tests run against the TypeScript sources of sibling packages, not their builds.
@@ -30,5 +37,6 @@ export default defineConfig({
       },
     ],
     testTimeout: 60_000,
+    env: { QUANTUM_STATE_DIR: stateDir },
   },
 })
