@@ -21,6 +21,9 @@ import { fromEvent, take, takeUntil, tap, type Observable } from 'rxjs'
 import type { ExitState, KernelRestore } from '@quantum/core'
 import { openRunState, type OpenRunStateOptions, type RunState } from './run-state.js'
 
+/** After the user-data stream starts, a reconciliation catches up on what it could not deliver (ms). */
+const CATCH_UP_MS = 2_000
+
 /** Options of {@link runVenue}. */
 export interface VenueRunOptions {
   readonly mode: 'testnet' | 'live'
@@ -379,13 +382,17 @@ async function venueRun(
     // The user-data stream once the engine listens, so that no fill reaches the adapter unseen.
     exchange.startUserStream((error) => logger.warn('user-data stream', { error: String(error) }))
     let last = started
-    const timer = setInterval(() => {
+    const reconcileNow = (): void => {
       const since = last - 60_000
       last = Date.now()
       exchange
         .reconcile(since)
         .catch((error: unknown) => logger.warn('reconciliation failed', { error: String(error) }))
-    }, options.reconcileEveryMs ?? 300_000)
+    }
+    // A catch-up once the stream is connected: executions between the start reconciliation and the
+    // stream (a stop that triggered during the warm-up) reach the engine now, not minutes later.
+    const catchUp = setTimeout(reconcileNow, CATCH_UP_MS)
+    const timer = setInterval(reconcileNow, options.reconcileEveryMs ?? 300_000)
     const stop = (): void => void run.stop()
     options.signal?.addEventListener('abort', stop)
     try {
@@ -424,6 +431,7 @@ async function venueRun(
       }
     } finally {
       clearInterval(timer)
+      clearTimeout(catchUp)
       options.signal?.removeEventListener('abort', stop)
     }
   } finally {

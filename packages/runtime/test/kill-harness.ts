@@ -231,7 +231,17 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     ])
   }
   const duplicateOrders = [...counts.values()].filter((c) => c > 1).length
-  const venueTrades = (await client.fetchMyTrades('BTC/USDT:USDT', since, 1000)) as { id?: string }[]
+  const venueTrades = (await client.fetchMyTrades('BTC/USDT:USDT', since, 1000)) as {
+    id?: string
+    order?: string
+    info?: Record<string, unknown>
+  }[]
+  // Each lost execution with the order it belongs to (client id, type as placed), for the report.
+  const describeTrade = (t: (typeof venueTrades)[number]): string => {
+    const order = regular.find((o) => String((o as { id?: unknown }).id) === String(t.order))
+    const info = (order as { info?: Record<string, unknown> } | undefined)?.info ?? {}
+    return `${String(t.id)} order ${String(t.order)} ${String(order?.clientOrderId)} ${String(info['origType'] ?? info['type'])} at ${String(t.info?.['time'])}`
+  }
   const store = await openStateStore(db, { createIfMissing: false })
   const [latest] = await store.listRuns({ limit: 1 })
   const storeFills = latest === undefined ? [] : await store.fills(latest.id)
@@ -254,7 +264,7 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     finalStopMs,
     details: {
       duplicates: [...counts].filter(([, c]) => c > 1).map(([id]) => `${id} ${kinds.get(id)?.join(' ')}`),
-      lost: [...venueIds].filter((id) => !storeIds.has(id)),
+      lost: venueTrades.filter((t) => !storeIds.has(String(t.id))).map(describeTrade),
       dir: cwd,
     },
   }
