@@ -410,6 +410,7 @@ async function runOnVenue(
     const result = await withRunOps(run.config, { args, io, logger, file: run.file }, (config, ops) =>
       io.runVenue(config, {
         ...(state === undefined ? {} : { state }),
+        ...(args.newRun ? { newRun: true } : {}),
         onBar: () => ops?.onBar(),
         onEvent: (event) => ops?.onEvent(event),
         mode: run.mode,

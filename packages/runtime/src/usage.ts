@@ -48,6 +48,9 @@ Options:
                      its run; SIGTERM/SIGINT stop it gracefully (stops stay on the venue), a second
                      signal exits at once
   --no-state         testnet/live: no state store (nothing survives a crash)
+  --new-run          paper/testnet/live: start a new stored run instead of resuming the unfinished
+                     one of this config (a changed config is refused on resume: this flag, or the
+                     old config, decides); the old run's open positions become orphans (--orphans)
   --log-level <l>    debug | info | warn | error (default info; --quiet means error)
   --fail-on-plugin-error  exit 1 when any plugin hook threw during the run (they are always reported)
   --confirm-live     required by --mode live, with riskPolicy('STRICT') (limits at or below its

@@ -51,6 +51,8 @@ export interface VenueRunOptions {
    * the same config resumes it. @default none (nothing survives a crash)
    */
   readonly state?: string
+  /** Start a new stored run instead of resuming the unfinished one of this config (`--new-run`). @default false */
+  readonly newRun?: boolean
   /** Opens the run state (tests inject a failing store). @default {@link openRunState} */
   readonly openState?: (options: OpenRunStateOptions) => Promise<RunState>
   /** Called once the engine is ready for its first live bar (restart to first decision). */
@@ -267,6 +269,7 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
           account: accountIdOf(mode, credentials.apiKey),
           logger,
           env: options.env,
+          ...(options.newRun === true ? { newRun: true } : {}),
         })
   let status: 'stopped' | 'failed' = 'failed'
   try {
