@@ -364,11 +364,18 @@ async function venueRun(
       logger,
       ...(state === undefined ? {} : { journal: state.journal }),
       ...(restore === undefined ? {} : { restore }),
-      onReady: () =>
+      onReady: () => {
+        // Process start to ready (warm-up, restore, re-protection done): restart to first decision.
+        logger.info('ready for the first live bar', {
+          ...(state === undefined ? {} : { run: state.run.id, resumed: state.resumed }),
+          sinceProcessStartMs: Math.round(performance.now()),
+          warmupBars: warm.history.length,
+        })
         options.onReady?.({
           ...(state === undefined ? {} : { runId: state.run.id }),
           resumed: state?.resumed ?? false,
-        }),
+        })
+      },
       onEvent: (event) => {
         if (event.type === 'order-rejected')
           logger.warn('order rejected', { symbol: event.request.symbol, error: event.error.message })
