@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { RunJournal, StateInvalidError } from '@quantum/core'
+import { RunJournal, StateInvalidError, loadLearnedState } from '@quantum/core'
 import type { Logger, QuantumConfig, RunLock, RunRecord, StateFullError, StateStore } from '@quantum/core'
 import { isPostgresUrl, openStateStore } from '@quantum/store'
 import { writeFileAtomic } from './atomic.js'
@@ -102,6 +102,16 @@ function withCrashPoints(store: StateStore, env: Readonly<Record<string, string 
       return kept
     },
   })
+}
+
+/**
+ * What the config's sizer had learnt in a stored run (its latest `learnedState`), or `undefined` (none
+ * stored, or a sizer that learns nothing).
+ */
+export async function storedLearning(state: RunState, config: QuantumConfig): Promise<unknown> {
+  const sizer = config.plugins.filter((p) => p.kind === 'sizer').at(-1)
+  if (sizer === undefined || sizer.restoreLearnedState === undefined) return undefined
+  return loadLearnedState(state.store, state.run.id, sizer.name)
 }
 
 /** An open run state: the store, the run (new or resumed), its lock and journal. */

@@ -19,7 +19,7 @@ import { essStateDir, liveGateIssues } from '@quantum/risk'
 import type { EngineEvent, Fill, LivePaperFeed, Logger, MarketBar, QuantumConfig, TradeRecord } from '@quantum/core'
 import { fromEvent, take, takeUntil, tap, type Observable } from 'rxjs'
 import type { ExitState, KernelRestore } from '@quantum/core'
-import { openRunState, type OpenRunStateOptions, type RunState } from './run-state.js'
+import { openRunState, storedLearning, type OpenRunStateOptions, type RunState } from './run-state.js'
 
 /** After the user-data stream starts, a reconciliation catches up on what it could not deliver (ms). */
 const CATCH_UP_MS = 2_000
@@ -189,8 +189,9 @@ async function recogniseOwn(state: RunState, exchange: BinanceUsdmExchange): Pro
 async function restoreOf(
   state: RunState,
   exchange: BinanceUsdmExchange,
-  recovered: readonly Fill[],
+  input: { recovered: readonly Fill[]; config: QuantumConfig },
 ): Promise<KernelRestore> {
+  const { recovered, config } = input
   const { store, run } = state
   for (const fill of recovered) await store.recordFill({ ...fill, runId: run.id })
   const now = Date.now()
@@ -208,7 +209,8 @@ async function restoreOf(
     if (position.side === exit.side) exitStates.push(exit)
     else await store.deleteExitState(run.id, exit.symbol)
   }
-  return { fills, exitStates }
+  const learned = state.resumed ? await storedLearning(state, config) : undefined
+  return { fills, exitStates, ...(learned === undefined ? {} : { learned }) }
 }
 
 /** The warm-up a config's agents declare: the largest `warmup` of its agent plugins (0 without any). */
@@ -312,11 +314,10 @@ async function venueRun(
     const restore =
       state === undefined
         ? undefined
-        : await restoreOf(
-            state,
-            exchange,
-            fills.filter((f) => resume?.storedFillIds.has(f.id) !== true),
-          )
+        : await restoreOf(state, exchange, {
+            recovered: fills.filter((f) => resume?.storedFillIds.has(f.id) !== true),
+            config,
+          })
     if (state !== undefined)
       logger.info(state.resumed ? 'resumed the stored run' : 'started a stored run', {
         run: state.run.id,
