@@ -52,6 +52,7 @@ export class RunJournal {
   private readonly decisions = new Map<string, Decision>()
   private readonly exitDocs = new Map<string, string>()
   private readonly learnedDocs = new Map<string, string>()
+  private accountTicket = 0
   private tradesSeen = 0
   private equity: { time: number; equity: number }[] = []
   /** Journaling failures so far (other than the first full-disk error, reported through `onFull`). */
@@ -258,6 +259,26 @@ export class RunJournal {
   }
 
   /**
+   * Stores the paper exchange's account (a paper run: what a restart continues from) as the blob
+   * {@link PAPER_ACCOUNT_BLOB}. Writes are coalesced: of the snapshots queued behind the same writes,
+   * only the newest is written, after everything journaled before it.
+   */
+  onPaperAccount(account: unknown, time: number): void {
+    const ticket = ++this.accountTicket
+    const data = new TextEncoder().encode(JSON.stringify(account))
+    void this.write(async () => {
+      if (ticket !== this.accountTicket) return
+      await this.store.saveBlob({
+        account: this.runId,
+        name: PAPER_ACCOUNT_BLOB,
+        data,
+        runId: this.runId,
+        savedAt: time,
+      })
+    })
+  }
+
+  /**
    * Stores what a sizer has learnt when it changed (compared as JSON), as a new version of the blob
    * {@link learnedBlobName} under this run's id (versions are kept: the learning history).
    */
@@ -293,6 +314,18 @@ export class RunJournal {
     this.exitDocs.set(symbol, doc)
     void this.write(() => this.store.saveExitState(this.runId, state, time))
   }
+}
+
+/** The blob a paper run's account is stored as (under the run id as its account). */
+export const PAPER_ACCOUNT_BLOB = 'paper-account'
+
+/**
+ * A paper run's stored account (the latest version), or `undefined`.
+ * @throws {SyntaxError} when the stored blob is not JSON.
+ */
+export async function loadPaperAccount(store: StateStore, runId: string): Promise<unknown> {
+  const blob = await store.loadBlob(runId, PAPER_ACCOUNT_BLOB)
+  return blob === undefined ? undefined : (JSON.parse(new TextDecoder().decode(blob.data)) as unknown)
 }
 
 /** The blob a sizer's learnt state is stored as (under the run id as its account). */
