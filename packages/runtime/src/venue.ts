@@ -75,6 +75,8 @@ export interface VenueRunResult {
   readonly state?: {
     readonly runId: string
     readonly location: string
+    /** Hash of the config the run was started with (a changed config is refused on resume). */
+    readonly configHash: string
     readonly resumed: boolean
     /** Intents journaled with no answer, looked up on the venue by client id: found, or never sent. */
     readonly pendingFound: number
@@ -370,6 +372,7 @@ async function venueRun(
         logger.info('ready for the first live bar', {
           ...(state === undefined ? {} : { run: state.run.id, resumed: state.resumed }),
           sinceProcessStartMs: Math.round(performance.now()),
+          cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
           warmupBars: warm.history.length,
         })
         options.onReady?.({
@@ -430,6 +433,7 @@ async function venueRun(
               state: {
                 runId: state.run.id,
                 location: state.store.location,
+                configHash: state.run.configHash,
                 resumed: state.resumed,
                 pendingFound: resume?.pendingFound ?? 0,
                 pendingMissing: resume?.pendingMissing ?? 0,
