@@ -98,10 +98,13 @@ describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', ()
   })
 
   it('should load the venue, take a snapshot, trade and stream the fill into the local position', async () => {
-    const { exchange, events } = await connect()
+    const { exchange, events, emulator } = await connect()
     expect(exchange.account.getBalance()).toMatchObject({ wallet: 10_000, available: 10_000 })
     expect(exchange.instrument('BTCUSDT')).toMatchObject({ tickSize: 0.1, stepSize: 0.001, minNotional: 100 })
     exchange.startUserStream()
+    // The stream subscribes asynchronously; an order sent before it is connected is only seen by a
+    // reconciliation (the venue run reconciles once the stream is up).
+    for (let i = 0; i < 400 && emulator.state().sockets.private === 0; i++) await new Promise((r) => setTimeout(r, 5))
     await exchange.setLeverage('BTCUSDT', 5)
     const entry = await exchange.placeOrder({
       symbol: 'BTCUSDT',
