@@ -112,6 +112,7 @@ describe('the run state of testnet/live runs', () => {
     await (await openStateStore(db)).close()
     const raw = new Database(db)
     raw.exec(`update quantum_meta set value = '${STATE_SCHEMA_VERSION + 1}' where key = 'schema_version'`)
+    raw.exec('pragma wal_checkpoint(truncate)') // into the file itself, so that its bytes say it all
     raw.close()
     const before = await readFile(db)
     // A port nobody listens on: bound, then released.
