@@ -294,8 +294,8 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
   }[]
   const typeOf = (orderId: unknown): string => {
     const order = regular.find((o) => String((o as { id?: unknown }).id) === String(orderId))
-    const info = (order as { info?: Record<string, unknown> } | undefined)?.info ?? {}
-    return String(info['origType'] ?? info['type'] ?? '?')
+    const info = (order as { info?: Record<string, string | undefined> } | undefined)?.info ?? {}
+    return info['origType'] ?? info['type'] ?? '?'
   }
   const executions = [...venueTrades]
     .sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0) || Number(a.id) - Number(b.id))
