@@ -50,6 +50,13 @@ async function connect(): Promise<{
   return { emulator, exchange, client, events }
 }
 
+/** A second ccxt client on the same emulator account (a restarted process). */
+async function reconnect(emu: Emulator): Promise<UsdmClient> {
+  const { key, secret } = emu.credentials
+  const credentials: Credentials = { apiKey: key, secret, toString: () => 'Credentials(test)' }
+  return createUsdmClient({ mode: 'live', credentials, transport: { restUrl: emu.restUrl, wsUrl: emu.wsUrl } })
+}
+
 /** Resolves once `events` holds one matching `test` (the user-data stream is asynchronous). */
 async function waitFor(events: readonly ExchangeEvent[], test: (e: ExchangeEvent) => boolean): Promise<ExchangeEvent> {
   for (let i = 0; i < 400; i++) {
@@ -91,10 +98,13 @@ describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', ()
   })
 
   it('should load the venue, take a snapshot, trade and stream the fill into the local position', async () => {
-    const { exchange, events } = await connect()
+    const { exchange, events, emulator } = await connect()
     expect(exchange.account.getBalance()).toMatchObject({ wallet: 10_000, available: 10_000 })
     expect(exchange.instrument('BTCUSDT')).toMatchObject({ tickSize: 0.1, stepSize: 0.001, minNotional: 100 })
     exchange.startUserStream()
+    // The stream subscribes asynchronously; an order sent before it is connected is only seen by a
+    // reconciliation (the venue run reconciles once the stream is up).
+    for (let i = 0; i < 400 && emulator.state().sockets.private === 0; i++) await new Promise((r) => setTimeout(r, 5))
     await exchange.setLeverage('BTCUSDT', 5)
     const entry = await exchange.placeOrder({
       symbol: 'BTCUSDT',
@@ -256,6 +266,55 @@ describe('BinanceUsdmExchange against the local emulator (real ccxt 4.5.84)', ()
     const later = await exchange.reconcile(Date.now() - 60_000, { orders: 'cancel' })
     expect(later.orphanOrders.map((o) => o.clientOrderId)).toEqual(['orphan-2'])
     expect(emulator.state().openOrders.map((o) => o['clientOrderId'])).toEqual([mine.clientOrderId])
+  })
+
+  it("should recover a stop's execution after a restart when the stop triggered while the run was down (its algo id journaled only)", async () => {
+    // The interleaving the kill -9 harness found: a run places its entry and its stop (the venue's algo
+    // service answers with an algo id, which is what the run journals), then dies; the stop triggers
+    // while it is down and becomes a regular order with a new order id and the stop's client id.
+    const { emulator, exchange: first, client } = await connect()
+    await first.placeOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.004, clientOrderId: 'run1-1' })
+    const stop = await first.placeOrder({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      quantity: 0.004,
+      triggerPrice: 59_000,
+      reduceOnly: true,
+      clientOrderId: 'run1-2',
+      tag: 'stop',
+    })
+    const entryOrder = (await client.fetchOpenOrders(BTC)).length // the entry filled at once
+    expect(entryOrder).toBe(0)
+    const entryTrades = await client.fetchMyTrades(BTC, Date.now() - 60_000, 100)
+    await first.close()
+    exchange = undefined
+    const t = emulator.clock.now()
+    emulator.pushBar('BTCUSDT', { openTime: t, open: 60_000, high: 60_000, low: 58_500, close: 58_800, volume: 10 })
+    expect(emulator.state().positions).toHaveLength(0) // the stop filled while nobody listened
+    // The restart: a new adapter told what the journal holds (the entry's fill, the stop's algo id).
+    const second = await BinanceUsdmExchange.connect({ client: await reconnect(emulator), symbols: ['BTCUSDT'] })
+    exchange = second
+    const events: ExchangeEvent[] = []
+    second.events$.subscribe((e) => events.push(e))
+    const entryId = String((entryTrades[0] as { order?: unknown }).order)
+    second.recognise({
+      orders: [
+        { orderId: entryId, clientOrderId: 'run1-1' },
+        { orderId: stop.id, clientOrderId: 'run1-2', tag: 'stop' },
+      ],
+      fillIds: entryTrades.map((tr) => String((tr as { id?: unknown }).id)),
+      positions: ['BTCUSDT'],
+    })
+    const found = await second.reconcile(Date.now() - 60_000)
+    expect(found.recoveredFills).toBe(1)
+    const fills = events.flatMap((e) => (e.type === 'fill' ? [e.fill] : []))
+    expect(fills).toHaveLength(1)
+    expect(fills[0]).toMatchObject({ side: 'SELL', quantity: 0.004, clientOrderId: 'run1-2', tag: 'stop' })
+    expect(fills[0]?.orderId).not.toBe(stop.id)
+    // An execution of an order placed elsewhere stays an orphan (looked up once, not this run's fill).
+    await client.createOrder(BTC, 'market', 'buy', 0.002, undefined, { clientOrderId: 'by-hand-9' })
+    expect((await second.reconcile(Date.now() - 60_000)).recoveredFills).toBe(0)
   })
 
   it('should stream closed klines for the live engine', async () => {

@@ -104,6 +104,8 @@ export class BinanceUsdmExchange implements ExchangePort {
   private readonly clientIdOf = new Map<string, string>()
   /** Symbols whose position a resumed run held before its restart (not orphans at the first reconciliation). */
   private readonly ownPositions = new Set<string>()
+  /** Order ids looked up and found not to be this run's (their executions are orphans). */
+  private readonly foreignOrders = new Set<string>()
   private streaming = false
   /** The retry policy of every call: the options' one, plus a server-time resync after a -1021. */
   private readonly retry: RetryPolicy
@@ -466,7 +468,7 @@ export class BinanceUsdmExchange implements ExchangePort {
         if (this.seenTrades.has(fill.id)) continue
         // Executions of orders this run never placed are orphans: reconciliation reports the position
         // they left (and the orphan policy decides), they are not this strategy's fills.
-        if (!this.clientIdOf.has(fill.orderId)) {
+        if (!(await this.ownOrder(symbol, fill.orderId))) {
           this.seenTrades.add(fill.id)
           continue
         }
@@ -475,6 +477,28 @@ export class BinanceUsdmExchange implements ExchangePort {
       }
     }
     return recovered
+  }
+
+  /**
+   * Whether the order `orderId` is this run's. An order id it has not seen is looked up once: a stop or
+   * target placed through the algo service gets a new order id when it triggers, with the algo order's
+   * client id, and a run that was down meanwhile (a crash, a restart) knows only the algo id. Its
+   * execution is this run's fill when that client id is one of the run's own; other orders are foreign
+   * and remembered as such.
+   */
+  private async ownOrder(symbol: string, orderId: string): Promise<boolean> {
+    if (this.clientIdOf.has(orderId)) return true
+    if (this.foreignOrders.has(orderId) || this.clientIdOf.size === 0) return false
+    const raw = await this.call('fetchOrder', symbol, () =>
+      this.options.client.fetchOrder(orderId, this.unifiedOf(symbol)),
+    )
+    const clientOrderId = fromCcxtOrder(raw, { now: this.now() }).clientOrderId
+    if (clientOrderId !== '' && new Set(this.clientIdOf.values()).has(clientOrderId)) {
+      this.clientIdOf.set(orderId, clientOrderId)
+      return true
+    }
+    this.foreignOrders.add(orderId)
+    return false
   }
 
   /**

@@ -78,6 +78,9 @@ export interface UsdmClientInput {
   readonly throttle?: boolean
 }
 
+/** Weight units ccxt's throttle lets through at once (a start, a reconciliation) before it paces requests. */
+const THROTTLE_BURST = 120
+
 /**
  * Builds the ccxt client: `ccxt.pro.binanceusdm` with rate limiting, no spot/margin calls at load
  * (`fetchCurrencies: false`, `fetchMargins: false`), server-time sync (`adjustForTimeDifference`), demo
@@ -92,6 +95,11 @@ export async function createUsdmClient(input: UsdmClientInput): Promise<UsdmClie
   const ex = new ccxt.pro.binanceusdm({
     ...(credentials === undefined ? {} : { apiKey: credentials.apiKey, secret: credentials.secret }),
     enableRateLimit: input.throttle ?? true,
+    // A start-up burst: ccxt's bucket (20 weight units/s, half of Binance's 2,400/min) starts empty and
+    // holds 1 unit, so a start's ~60 units (exchangeInfo, positionSide/dual = 30, snapshot, userTrades,
+    // klines) queued ~2.4 s behind it. It now holds THROTTLE_BURST units, full at start: at most
+    // 120 + 20/s x 60 s = 1,320 units in any minute, well under the venue's limit.
+    tokenBucket: { capacity: THROTTLE_BURST, tokens: THROTTLE_BURST },
     timeout: input.timeoutMs ?? 10_000,
     options: {
       fetchCurrencies: false,

@@ -166,7 +166,7 @@ export type * from './result.js'
 export { runBacktest, paperExchangeFor, paperExchangeForMarket } from './backtest/run-backtest.js'
 export type { PaperExchangeInput } from './backtest/run-backtest.js'
 export { runPaper } from './backtest/run-paper.js'
-export type { LivePaperFeed, RunPaperOptions } from './backtest/run-paper.js'
+export type { LivePaperFeed, PaperRestore, RunPaperOptions } from './backtest/run-paper.js'
 export type { RunBacktestOptions, BacktestRun } from './backtest/run-backtest.js'
 export { loadMarketData } from './backtest/load-market-data.js'
 export type { MarketData, LoadMarketDataOptions } from './backtest/load-market-data.js'
@@ -176,7 +176,13 @@ export { startLive, ProtectionWatchdog } from './engine/live/run-live.js'
 export type { LiveRun, LiveRunOptions, LiveRunBaseOptions, LiveSummary } from './engine/live/run-live.js'
 export type { KernelVenue, KernelRestore } from './engine/kernel/kernel.js'
 export type { ProtectionOptions } from './engine/kernel/protection.js'
-export { RunJournal } from './engine/kernel/run-journal.js'
+export {
+  RunJournal,
+  learnedBlobName,
+  loadLearnedState,
+  loadPaperAccount,
+  PAPER_ACCOUNT_BLOB,
+} from './engine/kernel/run-journal.js'
 export type { RunJournalOptions } from './engine/kernel/run-journal.js'
 export { replayBars } from './engine/live/replay-bars.js'
 export type { ReplayOptions } from './engine/live/replay-bars.js'

@@ -298,6 +298,13 @@ export interface SizerPlugin extends PluginBase {
   readonly kind: 'sizer'
   /** Turns a decision into zero or more intents, e.g. close the opposite position then open. */
   size(decision: Decision, ctx: PluginContext): readonly OrderIntent[]
+  /**
+   * What the sizer has learnt (e.g. the RL sizer's Q-table), as JSON-compatible data: a run with a state
+   * store stores it whenever it changed (after fills), so a restart resumes it. @default none
+   */
+  learnedState?(): unknown
+  /** Puts a stored learnt state back after a restart (after `setup`, before the first live bar). */
+  restoreLearnedState?(state: unknown, ctx: PluginContext): void
 }
 
 /** A risk guard's answer to one intent. */

@@ -69,6 +69,8 @@ export interface CliArgs {
   readonly state: string | undefined
   /** `--no-state`: run a testnet/live run without a state store (nothing survives a crash). */
   readonly noState: boolean
+  /** `--new-run`: start a new stored run instead of resuming the unfinished one of this config. */
+  readonly newRun: boolean
 }
 
 /** Log levels `--log-level` accepts. */
@@ -92,6 +94,7 @@ const OPTIONS = {
   http: { type: 'string' },
   state: { type: 'string' },
   'no-state': { type: 'boolean' },
+  'new-run': { type: 'boolean' },
   'log-level': { type: 'string' },
   'fail-on-plugin-error': { type: 'boolean' },
   'confirm-live': { type: 'boolean' },
@@ -163,6 +166,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   if (v.state !== undefined && v['no-state'] === true)
     issues.push({ path: '--state', message: 'give --state or --no-state, not both' })
+  if (v['new-run'] === true && v['no-state'] === true)
+    issues.push({
+      path: '--new-run',
+      message: 'a run without a state store is always new: drop --new-run or --no-state',
+    })
+  if (v['new-run'] === true && mode === 'backtest')
+    issues.push({ path: '--new-run', message: 'only paper, testnet and live runs are stored and resumed' })
   const logLevel = v['log-level']
   if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     issues.push({
@@ -213,6 +223,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     failOnPluginError: v['fail-on-plugin-error'] === true,
     state: v.state,
     noState: v['no-state'] === true,
+    newRun: v['new-run'] === true,
   }
 }
 

@@ -7,8 +7,17 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import pc from 'picocolors'
-import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
-import type { BacktestResult, Decision, EngineEvent, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
+import { ConfigError, isQuantumError, loadPaperAccount, runBacktest, runPaper } from '@quantum/core'
+import type {
+  BacktestResult,
+  Decision,
+  EngineEvent,
+  LivePaperFeed,
+  Logger,
+  PaperRestore,
+  QuantumConfig,
+  RunJournal,
+} from '@quantum/core'
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
 import type { CliArgs } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
@@ -26,7 +35,7 @@ import { toJson } from './serialize.js'
 import { breakdownsOf, buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
 import { defaultCacheDir, typeCheckConfig } from './typecheck.js'
 import { VERSION } from './usage.js'
-import { stateLocationOf, writeRunFromStore } from './run-state.js'
+import { openRunState, stateLocationOf, storedLearning, writeRunFromStore, type RunState } from './run-state.js'
 import { openStateStore } from '@quantum/store'
 import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
 
@@ -44,6 +53,10 @@ export interface RunnerOptions {
   readonly feed?: LivePaperFeed
   /** Every engine event, as it happens (the CLI keeps the BUY/SELL decisions for the per-agent breakdown). */
   readonly onEvent?: (event: EngineEvent) => void
+  /** Paper runs with a state store (`--state`, or the config's `state`): the journal. */
+  readonly journal?: RunJournal
+  /** A resumed paper run's stored state (account, fills, exit and sizer state). */
+  readonly restore?: PaperRestore
 }
 
 /** Runs a validated config and returns its result (`runBacktest` of `@quantum/core` by default). */
@@ -342,12 +355,71 @@ async function execute(
       return await io.run(loaded.config, options(undefined))
     }
     return await withRunOps(loaded.config, { args, io, logger, file: loaded.file }, (config, ops) =>
-      args.feed === 'replay'
-        ? io.runPaper(config, options(ops))
-        : onVenueFeed(config, { args, io, logger }, (feed) => io.runPaper(config, { ...options(ops), feed })),
+      withPaperState(config, { args, io, logger }, (stored) =>
+        args.feed === 'replay'
+          ? io.runPaper(config, { ...options(ops), ...stored })
+          : onVenueFeed(config, { args, io, logger }, (feed) =>
+              io.runPaper(config, { ...options(ops), ...stored, feed }),
+            ),
+      ),
     )
   } finally {
     progress.stop()
+  }
+}
+
+/**
+ * A paper run with a state store (only when one is asked for: `--state` or the config's `state`; paper
+ * runs are not stored by default): the run is journaled, and a restart of the same config continues
+ * from the stored account, fills, exit and sizer state. A replay that ends is `completed` (the next start
+ * is a new run); a stopped venue feed is `stopped` (resumed next time); a crash leaves it `running`.
+ */
+async function withPaperState<T>(
+  config: QuantumConfig,
+  ctx: { args: CliArgs; io: Io; logger: Logger },
+  run: (stored: Pick<RunnerOptions, 'journal' | 'restore'>) => Promise<T>,
+): Promise<T> {
+  const { args, io, logger } = ctx
+  if (args.noState || (args.state === undefined && config.state === undefined)) return run({})
+  const state = await openRunState({
+    location: stateLocationOf(args.state, config, io.cwd),
+    config,
+    mode: 'paper',
+    account: 'paper',
+    logger,
+    ...(args.newRun ? { newRun: true } : {}),
+  })
+  let status: 'completed' | 'stopped' | 'failed' = 'failed'
+  try {
+    const restore = state.resumed ? await paperRestoreOf(state, config) : undefined
+    logger.info(state.resumed ? 'resumed the stored paper run' : 'started a stored paper run', {
+      run: state.run.id,
+      store: state.store.location,
+      configHash: state.run.configHash,
+      ...(restore === undefined ? {} : { fills: restore.fills.length, exitStates: restore.exitStates.length }),
+    })
+    const result = await run({ journal: state.journal, ...(restore === undefined ? {} : { restore }) })
+    status = args.feed === 'venue' ? 'stopped' : 'completed'
+    return result
+  } finally {
+    await state.close(status)
+  }
+}
+
+/** What a resumed paper run continues from: its stored account, fills, exit states and sizer state. */
+async function paperRestoreOf(state: RunState, config: QuantumConfig): Promise<PaperRestore> {
+  const { store, run } = state
+  const [account, fills, exits, learned] = await Promise.all([
+    loadPaperAccount(store, run.id),
+    store.fills(run.id),
+    store.exitStates(run.id),
+    storedLearning(state, config),
+  ])
+  return {
+    fills: fills.map(({ runId: _r, ...fill }) => fill),
+    exitStates: exits.map((e) => e.state),
+    ...(account === undefined ? {} : { account }),
+    ...(learned === undefined ? {} : { learned }),
   }
 }
 
@@ -410,6 +482,7 @@ async function runOnVenue(
     const result = await withRunOps(run.config, { args, io, logger, file: run.file }, (config, ops) =>
       io.runVenue(config, {
         ...(state === undefined ? {} : { state }),
+        ...(args.newRun ? { newRun: true } : {}),
         onBar: () => ops?.onBar(),
         onEvent: (event) => ops?.onEvent(event),
         mode: run.mode,

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { RunJournal } from '@quantum/core'
+import { RunJournal, StateInvalidError, loadLearnedState } from '@quantum/core'
 import type { Logger, QuantumConfig, RunLock, RunRecord, StateFullError, StateStore } from '@quantum/core'
 import { isPostgresUrl, openStateStore } from '@quantum/store'
 import { writeFileAtomic } from './atomic.js'
@@ -72,6 +72,12 @@ export interface OpenRunStateOptions {
    * after its n-th fill is journaled, before the exit policies protect it. @default none
    */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /**
+   * Start a new run even when an unfinished run of this config could be resumed (`--new-run`). The
+   * unfinished runs of the same name and mode are marked `stopped` (their history stays queryable); the
+   * venue's positions they left are the new run's orphans (`--orphans` decides). @default false
+   */
+  readonly newRun?: boolean
 }
 
 /** The store with the harness's crash points (see {@link OpenRunStateOptions.env}); the store itself without them. */
@@ -96,6 +102,16 @@ function withCrashPoints(store: StateStore, env: Readonly<Record<string, string 
       return kept
     },
   })
+}
+
+/**
+ * What the config's sizer had learnt in a stored run (its latest `learnedState`), or `undefined` (none
+ * stored, or a sizer that learns nothing).
+ */
+export async function storedLearning(state: RunState, config: QuantumConfig): Promise<unknown> {
+  const sizer = config.plugins.filter((p) => p.kind === 'sizer').at(-1)
+  if (sizer === undefined || sizer.restoreLearnedState === undefined) return undefined
+  return loadLearnedState(state.store, state.run.id, sizer.name)
 }
 
 /** An open run state: the store, the run (new or resumed), its lock and journal. */
@@ -127,9 +143,11 @@ function lastSequence(prefix: string, ids: readonly string[]): number {
 
 /**
  * Opens the state store, then resumes the newest run of the same config and account that did not
- * complete (`running` after a crash, `stopped` after a signal), or starts a new one; takes its lock
+ * complete (`running` after a crash, `stopped` after a signal), or starts a new one (none, or
+ * `newRun`); takes its lock
  * (with a heartbeat) and sets up its journal. Every failure is a typed error before any order.
- * @throws {StateInvalidError} for a corrupt or foreign database or a newer schema.
+ * @throws {StateInvalidError} for a corrupt or foreign database or a newer schema, and (`config-changed`)
+ *   when the unfinished run of this strategy was started with another config and `newRun` is not set.
  * @throws {StateUnavailableError} when PostgreSQL cannot be reached.
  * @throws {StateLockedError} naming the process that holds the run.
  */
@@ -139,19 +157,42 @@ export async function openRunState(options: OpenRunStateOptions): Promise<RunSta
   let lock: RunLock | undefined
   try {
     const configHash = configHashOf(options.config)
-    const [latest] = await store.listRuns({ account: options.account, configHash, limit: 1 })
-    const resumable = latest !== undefined && (latest.status === 'running' || latest.status === 'stopped')
-    const run: RunRecord = resumable
-      ? latest
-      : {
-          id: `${options.mode}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
-          account: options.account,
-          name: options.config.name ?? 'strategy',
-          configHash,
-          mode: options.mode,
-          status: 'running',
-          startedAt: Date.now(),
-        }
+    const name = options.config.name ?? 'strategy'
+    // The unfinished runs of this strategy (same account, name and mode), newest first.
+    const unfinished = (await store.listRuns({ account: options.account, limit: 100 })).filter(
+      (r) => r.name === name && r.mode === options.mode && (r.status === 'running' || r.status === 'stopped'),
+    )
+    const latest = unfinished[0]
+    if (options.newRun === true) {
+      // Each is locked first: one a live process still runs is a StateLockedError, never ended under it.
+      for (const old of unfinished) {
+        if (old.status !== 'running') continue
+        const held = await store.lockRun(old.id)
+        await store.endRun(old.id, 'stopped', Date.now())
+        await held.release()
+      }
+    } else if (latest !== undefined && latest.configHash !== configHash) {
+      // A changed config under open positions would trade them with another strategy: refuse, and say how.
+      throw new StateInvalidError(
+        'config-changed',
+        `run ${latest.id} (${name}, ${options.mode}, ${latest.status}) was started with config ${latest.configHash.slice(0, 12)}, this config is ${configHash.slice(0, 12)}; restore its config to resume it, or pass --new-run to start a new run (its open positions become the new run's orphans)`,
+        { store: store.location },
+      )
+    }
+    const previous = options.newRun === true ? undefined : latest
+    const resumable = previous !== undefined
+    const run: RunRecord =
+      previous !== undefined
+        ? previous
+        : {
+            id: `${options.mode}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+            account: options.account,
+            name,
+            configHash,
+            mode: options.mode,
+            status: 'running',
+            startedAt: Date.now(),
+          }
     lock = await store.lockRun(run.id)
     if (resumable) await store.resumeRun(run.id)
     else await store.startRun(run)

@@ -43,11 +43,16 @@ Options:
                      [host:]port (default host 127.0.0.1; any other host needs QUANTUM_HTTP_TOKEN,
                      and every POST needs it)
   --state <s>        testnet/live: where the run's durable state lives (order journal, fills, trades,
-                     positions, exit and risk state): an SQLite file or a postgres:// URL (default: the
-                     config's state key, else .quantum/state.db). Restarting the same config resumes
-                     its run; SIGTERM/SIGINT stop it gracefully (stops stay on the venue), a second
-                     signal exits at once
+                     positions, exit and risk state, the sizer's learnt state): an SQLite file or a
+                     postgres:// URL (default: the config's state key, else .quantum/state.db).
+                     Restarting the same config resumes its run; SIGTERM/SIGINT stop it gracefully
+                     (stops stay on the venue), a second signal exits at once. paper: stored only
+                     with --state or the config's state key; a restart continues from the stored
+                     account (balance, positions, open orders, exit state)
   --no-state         testnet/live: no state store (nothing survives a crash)
+  --new-run          paper/testnet/live: start a new stored run instead of resuming the unfinished
+                     one of this config (a changed config is refused on resume: this flag, or the
+                     old config, decides); the old run's open positions become orphans (--orphans)
   --log-level <l>    debug | info | warn | error (default info; --quiet means error)
   --fail-on-plugin-error  exit 1 when any plugin hook threw during the run (they are always reported)
   --confirm-live     required by --mode live, with riskPolicy('STRICT') (limits at or below its

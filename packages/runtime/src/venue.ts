@@ -19,7 +19,10 @@ import { essStateDir, liveGateIssues } from '@quantum/risk'
 import type { EngineEvent, Fill, LivePaperFeed, Logger, MarketBar, QuantumConfig, TradeRecord } from '@quantum/core'
 import { fromEvent, take, takeUntil, tap, type Observable } from 'rxjs'
 import type { ExitState, KernelRestore } from '@quantum/core'
-import { openRunState, type OpenRunStateOptions, type RunState } from './run-state.js'
+import { openRunState, storedLearning, type OpenRunStateOptions, type RunState } from './run-state.js'
+
+/** After the user-data stream starts, a reconciliation catches up on what it could not deliver (ms). */
+const CATCH_UP_MS = 2_000
 
 /** Options of {@link runVenue}. */
 export interface VenueRunOptions {
@@ -48,6 +51,8 @@ export interface VenueRunOptions {
    * the same config resumes it. @default none (nothing survives a crash)
    */
   readonly state?: string
+  /** Start a new stored run instead of resuming the unfinished one of this config (`--new-run`). @default false */
+  readonly newRun?: boolean
   /** Opens the run state (tests inject a failing store). @default {@link openRunState} */
   readonly openState?: (options: OpenRunStateOptions) => Promise<RunState>
   /** Called once the engine is ready for its first live bar (restart to first decision). */
@@ -70,6 +75,8 @@ export interface VenueRunResult {
   readonly state?: {
     readonly runId: string
     readonly location: string
+    /** Hash of the config the run was started with (a changed config is refused on resume). */
+    readonly configHash: string
     readonly resumed: boolean
     /** Intents journaled with no answer, looked up on the venue by client id: found, or never sent. */
     readonly pendingFound: number
@@ -184,8 +191,9 @@ async function recogniseOwn(state: RunState, exchange: BinanceUsdmExchange): Pro
 async function restoreOf(
   state: RunState,
   exchange: BinanceUsdmExchange,
-  recovered: readonly Fill[],
+  input: { recovered: readonly Fill[]; config: QuantumConfig },
 ): Promise<KernelRestore> {
+  const { recovered, config } = input
   const { store, run } = state
   for (const fill of recovered) await store.recordFill({ ...fill, runId: run.id })
   const now = Date.now()
@@ -203,7 +211,8 @@ async function restoreOf(
     if (position.side === exit.side) exitStates.push(exit)
     else await store.deleteExitState(run.id, exit.symbol)
   }
-  return { fills, exitStates }
+  const learned = state.resumed ? await storedLearning(state, config) : undefined
+  return { fills, exitStates, ...(learned === undefined ? {} : { learned }) }
 }
 
 /** The warm-up a config's agents declare: the largest `warmup` of its agent plugins (0 without any). */
@@ -264,6 +273,7 @@ export async function runVenue(config: QuantumConfig, options: VenueRunOptions):
           account: accountIdOf(mode, credentials.apiKey),
           logger,
           env: options.env,
+          ...(options.newRun === true ? { newRun: true } : {}),
         })
   let status: 'stopped' | 'failed' = 'failed'
   try {
@@ -306,11 +316,10 @@ async function venueRun(
     const restore =
       state === undefined
         ? undefined
-        : await restoreOf(
-            state,
-            exchange,
-            fills.filter((f) => resume?.storedFillIds.has(f.id) !== true),
-          )
+        : await restoreOf(state, exchange, {
+            recovered: fills.filter((f) => resume?.storedFillIds.has(f.id) !== true),
+            config,
+          })
     if (state !== undefined)
       logger.info(state.resumed ? 'resumed the stored run' : 'started a stored run', {
         run: state.run.id,
@@ -358,11 +367,19 @@ async function venueRun(
       logger,
       ...(state === undefined ? {} : { journal: state.journal }),
       ...(restore === undefined ? {} : { restore }),
-      onReady: () =>
+      onReady: () => {
+        // Process start to ready (warm-up, restore, re-protection done): restart to first decision.
+        logger.info('ready for the first live bar', {
+          ...(state === undefined ? {} : { run: state.run.id, resumed: state.resumed }),
+          sinceProcessStartMs: Math.round(performance.now()),
+          cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+          warmupBars: warm.history.length,
+        })
         options.onReady?.({
           ...(state === undefined ? {} : { runId: state.run.id }),
           resumed: state?.resumed ?? false,
-        }),
+        })
+      },
       onEvent: (event) => {
         if (event.type === 'order-rejected')
           logger.warn('order rejected', { symbol: event.request.symbol, error: event.error.message })
@@ -380,13 +397,17 @@ async function venueRun(
     // The user-data stream once the engine listens, so that no fill reaches the adapter unseen.
     exchange.startUserStream((error) => logger.warn('user-data stream', { error: String(error) }))
     let last = started
-    const timer = setInterval(() => {
+    const reconcileNow = (): void => {
       const since = last - 60_000
       last = Date.now()
       exchange
         .reconcile(since)
         .catch((error: unknown) => logger.warn('reconciliation failed', { error: String(error) }))
-    }, options.reconcileEveryMs ?? 300_000)
+    }
+    // A catch-up once the stream is connected: executions between the start reconciliation and the
+    // stream (a stop that triggered during the warm-up) reach the engine now, not minutes later.
+    const catchUp = setTimeout(reconcileNow, CATCH_UP_MS)
+    const timer = setInterval(reconcileNow, options.reconcileEveryMs ?? 300_000)
     const stop = (): void => void run.stop()
     options.signal?.addEventListener('abort', stop)
     try {
@@ -413,6 +434,7 @@ async function venueRun(
               state: {
                 runId: state.run.id,
                 location: state.store.location,
+                configHash: state.run.configHash,
                 resumed: state.resumed,
                 pendingFound: resume?.pendingFound ?? 0,
                 pendingMissing: resume?.pendingMissing ?? 0,
@@ -425,6 +447,7 @@ async function venueRun(
       }
     } finally {
       clearInterval(timer)
+      clearTimeout(catchUp)
       options.signal?.removeEventListener('abort', stop)
     }
   } finally {

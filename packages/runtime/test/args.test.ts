@@ -46,7 +46,22 @@ describe('parseCliArgs', () => {
       failOnPluginError: false,
       state: undefined,
       noState: false,
+      newRun: false,
     })
+  })
+
+  it('should read --new-run, and refuse it with --no-state or --mode backtest naming --new-run', () => {
+    expect(parseCliArgs(['c.ts', '--mode', 'testnet', '--new-run']).newRun).toBe(true)
+    expect(parseCliArgs(['c.ts', '--mode', 'paper', '--state', 's.db', '--new-run'])).toMatchObject({
+      newRun: true,
+      state: 's.db',
+    })
+    expect(parseError(['c.ts', '--new-run', '--no-state']).issues).toEqual([
+      { path: '--new-run', message: expect.stringContaining('always new') },
+    ])
+    expect(parseError(['c.ts', '--mode', 'backtest', '--new-run']).issues).toEqual([
+      { path: '--new-run', message: expect.stringContaining('only paper, testnet and live') },
+    ])
   })
 
   it('should read check as the command and --no-typecheck as turning the type check off', () => {

@@ -32,6 +32,25 @@ export interface KillHarnessOptions {
   readonly graceMs?: number
   /** Progress lines. @default none */
   readonly log?: (line: string) => void
+  /**
+   * Lockstep (a deterministic feed): the harness pushes the next 1m bar only once the run is up and
+   * quiet (no request to the venue for `quietMs`), so no bar is missed while a process is down, and
+   * kills fall between bars (SIGKILL) or right after a journaled fill (the crash point). The final
+   * trade list then equals an uninterrupted run's (`kills: 0`) on the same seed. @default off (bars on a
+   * wall-clock timer, kills at random times, also right after a journaled intent)
+   */
+  readonly lockstep?: { readonly bars: number; readonly quietMs?: number }
+  /** Inject 5 % HTTP 503 on order requests. @default true */
+  readonly faults?: boolean
+}
+
+/** One venue execution, without ids (for comparing runs). */
+export interface VenueExecution {
+  readonly side: string
+  readonly qty: number
+  readonly price: number
+  /** The order type as placed (`MARKET`, `STOP_MARKET`, `TAKE_PROFIT_MARKET`, ...). */
+  readonly type: string
 }
 
 /** One kill and the restart after it. */
@@ -60,6 +79,8 @@ export interface KillHarnessResult {
   /** Exit code of the final graceful stop (SIGTERM). */
   readonly finalExitCode: number | null
   readonly finalStopMs: number
+  /** The venue's executions in time order (side, quantity, price, order type). */
+  readonly executions: readonly VenueExecution[]
   /** Details for a failing check: the duplicated client ids (with the venue's order types), the lost fill ids, the folder. */
   readonly details: { readonly duplicates: string[]; readonly lost: string[]; readonly dir: string }
 }
@@ -85,11 +106,18 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
   const grace = options.graceMs ?? 8000
   const emulator = await startEmulator({ balance: 100_000, seed, apiKeys: [{ key: KEY, secret: SECRET }] })
   // Seeded faults: a few slow or failing order requests the adapter retries idempotently.
-  emulator.faults.inject({ kind: 'http-503', path: '/fapi/v1/order', probability: 0.05 })
+  if (options.faults !== false) emulator.faults.inject({ kind: 'http-503', path: '/fapi/v1/order', probability: 0.05 })
   const cwd = await mkdtemp(join(tmpdir(), 'quantum-kill-'))
   const db = join(cwd, 'state.db')
-  // A deterministic price walk: 30 closed minutes of history, then one 1m bar every `barEveryMs`.
-  const start = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000
+  // A deterministic price walk: 30 closed minutes of history, then one 1m bar every `barEveryMs` (or, in
+  // lockstep, whenever the run is quiet). Lockstep bars lie in the past (closed by the wall clock, so a
+  // restart's warm-up holds every bar pushed so far) on a 6-minute grid (the same decisions every run).
+  const lockstep = options.lockstep
+  const live = lockstep?.bars ?? 0
+  const start =
+    lockstep === undefined
+      ? Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000
+      : Math.floor(Date.now() / 360_000) * 360_000 - (30 + live + 6) * 60_000
   const walk = mulberry32(seed + 1)
   let k = 0
   let price = 60_000
@@ -102,7 +130,7 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     k++
   }
   for (let i = 0; i < 30; i++) pushBar() // warm-up history
-  const feeder = setInterval(pushBar, options.barEveryMs ?? 1000)
+  const feeder = lockstep === undefined ? setInterval(pushBar, options.barEveryMs ?? 1000) : undefined
   const env = {
     ...process.env,
     QUANTUM_BINANCE_TESTNET_API_KEY: KEY,
@@ -123,14 +151,19 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     const t0 = performance.now()
     const child = spawn(
       process.execPath,
-      [CLI, CONFIG, '--mode', 'testnet', '--state', db, '--warmup', '20', '--out', 'run', '--no-typecheck', '--json'],
+      [
+        CLI,
+        CONFIG,
+        ...['--mode', 'testnet', '--state', db, '--warmup', lockstep === undefined ? '20' : '1000'],
+        ...['--out', 'run', '--no-typecheck', '--json'],
+      ],
       { cwd, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     let text = ''
     const ready = new Promise<number>((resolveReady, reject) => {
       const onData = (chunk: Buffer): void => {
         text += chunk.toString()
-        if (/(resumed the stored run|started a stored run)/.test(text)) resolveReady(performance.now() - t0)
+        if (/ready for the first live bar/.test(text)) resolveReady(performance.now() - t0)
       }
       child.stderr?.on('data', onData)
       child.once('exit', (code, signal) =>
@@ -167,7 +200,26 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
   try {
     let run = spawnRun()
     await run.ready
-    for (let i = 0; i < options.kills; i++) {
+    if (lockstep !== undefined) {
+      const stepped = await lockstepRun({
+        kills: options.kills,
+        bars: live,
+        quietMs: lockstep.quietMs ?? 400,
+        grace,
+        random,
+        log,
+        run,
+        spawnRun,
+        exited,
+        pushBar,
+        unprotected,
+        requests: () => [emulator.requests.length, emulator.requests.at(-1)],
+      })
+      run = stepped.run
+      kills.push(...stepped.kills)
+      unprotectedChecks += stepped.unprotectedChecks
+    }
+    for (let i = 0; i < (lockstep === undefined ? options.kills : 0); i++) {
       // A kill at a random time, then a restart; every other restart arms a crash point in the new process.
       await sleep(300 + random() * 3000)
       run.child.kill('SIGKILL')
@@ -205,7 +257,7 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     finalExitCode = await exited(run.child)
     finalStopMs = performance.now() - t0
   } finally {
-    clearInterval(feeder)
+    if (feeder !== undefined) clearInterval(feeder)
   }
 
   // Figures: orders by client id (regular and algo), venue executions against the store's fills.
@@ -231,7 +283,29 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     ])
   }
   const duplicateOrders = [...counts.values()].filter((c) => c > 1).length
-  const venueTrades = (await client.fetchMyTrades('BTC/USDT:USDT', since, 1000)) as { id?: string }[]
+  const venueTrades = (await client.fetchMyTrades('BTC/USDT:USDT', since, 1000)) as {
+    id?: string
+    order?: string
+    side?: string
+    amount?: number
+    price?: number
+    timestamp?: number
+    info?: Record<string, unknown>
+  }[]
+  const typeOf = (orderId: unknown): string => {
+    const order = regular.find((o) => String((o as { id?: unknown }).id) === String(orderId))
+    const info = (order as { info?: Record<string, string | undefined> } | undefined)?.info ?? {}
+    return info['origType'] ?? info['type'] ?? '?'
+  }
+  const executions = [...venueTrades]
+    .sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0) || Number(a.id) - Number(b.id))
+    .map((t) => ({ side: String(t.side), qty: Number(t.amount), price: Number(t.price), type: typeOf(t.order) }))
+  // Each lost execution with the order it belongs to (client id, type as placed), for the report.
+  const describeTrade = (t: (typeof venueTrades)[number]): string => {
+    const order = regular.find((o) => String((o as { id?: unknown }).id) === String(t.order))
+    const info = (order as { info?: Record<string, unknown> } | undefined)?.info ?? {}
+    return `${String(t.id)} order ${String(t.order)} ${String(order?.clientOrderId)} ${String(info['origType'] ?? info['type'])} at ${String(t.info?.['time'])}`
+  }
   const store = await openStateStore(db, { createIfMissing: false })
   const [latest] = await store.listRuns({ limit: 1 })
   const storeFills = latest === undefined ? [] : await store.fills(latest.id)
@@ -252,10 +326,85 @@ export async function runKillHarness(options: KillHarnessOptions): Promise<KillH
     orders: new Set([...counts.keys()].map((k) => k.slice(k.indexOf(':') + 1))).size,
     finalExitCode,
     finalStopMs,
+    executions,
     details: {
       duplicates: [...counts].filter(([, c]) => c > 1).map(([id]) => `${id} ${kinds.get(id)?.join(' ')}`),
-      lost: [...venueIds].filter((id) => !storeIds.has(id)),
+      lost: venueTrades.filter((t) => !storeIds.has(String(t.id))).map(describeTrade),
       dir: cwd,
     },
   }
+}
+
+type Spawned = { child: ChildProcess; ready: Promise<number> }
+
+/** The lockstep feed of {@link runKillHarness}: bars pushed when the run is quiet, kills between them. */
+async function lockstepRun(input: {
+  kills: number
+  bars: number
+  quietMs: number
+  grace: number
+  random: () => number
+  log: (line: string) => void
+  run: Spawned
+  spawnRun: (extra?: Record<string, string>) => Spawned
+  exited: (child: ChildProcess) => Promise<number | null>
+  pushBar: () => void
+  unprotected: () => number
+  requests: () => readonly unknown[]
+}): Promise<{ run: Spawned; kills: KillRecord[]; unprotectedChecks: number }> {
+  const { random, log, spawnRun, exited } = input
+  let run = input.run
+  let readyAt = performance.now()
+  const kills: KillRecord[] = []
+  let unprotectedChecks = 0
+  const alive = (): boolean => run.child.exitCode === null && run.child.signalCode === null
+  const restart = async (extra: Record<string, string> = {}): Promise<number> => {
+    run = spawnRun(extra)
+    const ms = await run.ready.catch(() => Number.NaN)
+    readyAt = performance.now()
+    return ms
+  }
+  /** Waits until the run is up and made no request for `quietMs` (an armed process that crashed is restarted). */
+  const quiet = async (): Promise<void> => {
+    let last = input.requests()
+    let since = performance.now()
+    for (;;) {
+      await sleep(50)
+      if (!alive()) {
+        const ms = await restart()
+        kills.push({ kind: 'after-fill', killed: true, restartToReadyMs: ms })
+        log(`crash point after a fill reached; restart->ready ${ms.toFixed(0)} ms`)
+        last = input.requests()
+        since = performance.now()
+        continue
+      }
+      const now = input.requests()
+      if (now[0] !== last[0] || now[1] !== last[1]) {
+        last = now
+        since = performance.now()
+      } else if (performance.now() - since >= input.quietMs) return
+    }
+  }
+  // Kill points: distinct bars, spread over the run (not the first two or the last one).
+  const points = new Set<number>()
+  while (points.size < Math.min(input.kills, Math.max(0, input.bars - 3)))
+    points.add(2 + Math.floor(random() * (input.bars - 3)))
+  for (let b = 0; b < input.bars; b++) {
+    await quiet()
+    if (performance.now() - readyAt > input.grace && input.unprotected() > 0) unprotectedChecks++
+    if (points.has(b)) {
+      run.child.kill('SIGKILL')
+      await exited(run.child)
+      // Half the restarts arm the crash point right after the next journaled fill (before its stop).
+      const armed = random() < 0.5
+      const ms = await restart(armed ? { QUANTUM_CRASH_AFTER_FILL: '1' } : {})
+      kills.push({ kind: 'random', killed: true, restartToReadyMs: ms })
+      log(`bar ${b}: kill between bars; restart->ready ${ms.toFixed(0)} ms${armed ? ' (armed after-fill)' : ''}`)
+      await quiet()
+    }
+    input.pushBar()
+  }
+  await quiet()
+  if (input.unprotected() > 0) unprotectedChecks++
+  return { run, kills, unprotectedChecks }
 }

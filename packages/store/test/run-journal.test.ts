@@ -1,10 +1,24 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { InvalidOrder, RunJournal, StateFullError } from '@quantum/core'
+import {
+  InvalidOrder,
+  RunJournal,
+  SimulatedClock,
+  StateFullError,
+  createPaperExchange,
+  definePlugin,
+  fixedNotional,
+  generateCandles,
+  learnedBlobName,
+  loadLearnedState,
+  replayBars,
+  startLive,
+} from '@quantum/core'
 import type { Decision, ExchangePort, Order, OrderRequest, StateStore } from '@quantum/core'
-import { Subject } from 'rxjs'
+import { EMPTY, Subject } from 'rxjs'
 import { afterEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { openSqliteStore } from '../src/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'quantum-journal-'))
@@ -157,5 +171,92 @@ describe('RunJournal', () => {
     journal.onExitState('BTCUSDT', undefined, 13)
     await journal.flush()
     expect(await store.exitStates(runId)).toEqual([])
+  })
+})
+
+describe('the learnt state of a sizer in the journal (the RL sizer Q-table)', () => {
+  /** Buys on every 20th bar and sells 5 bars later (each round trip a closed trade). */
+  const swing = definePlugin({
+    name: 'test:swing',
+    kind: 'agent',
+    options: z.strictObject({}),
+    create: () => ({
+      onBar: (bar) => {
+        const k = bar.index % 20
+        if (k !== 0 && k !== 5) return undefined
+        const action = k === 0 ? ('BUY' as const) : ('SELL' as const)
+        return { agent: 'test:swing', symbol: bar.symbol, time: bar.openTime, action, confidence: 1 }
+      },
+    }),
+  })
+  /** fixedNotional that counts what it learnt (closed trades seen) and can be given a count back. */
+  const learning = definePlugin({
+    name: 'test:learning-sizer',
+    kind: 'sizer',
+    options: z.strictObject({}),
+    create: () => {
+      const base = fixedNotional({ notional: 500 })
+      let learnt = 0
+      return {
+        size: (decision, ctx) => {
+          if (decision.action === 'SELL') learnt++
+          return base.size(decision, ctx)
+        },
+        learnedState: () => ({ learnt }),
+        restoreLearnedState: (state: unknown) => {
+          learnt = (state as { learnt: number }).learnt
+        },
+      }
+    },
+  })
+  const SYMBOL = 'TESTUSDT'
+  const paper = () =>
+    createPaperExchange({
+      balance: 10_000,
+      instruments: { [SYMBOL]: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
+    })
+
+  it('should store a new version only when the state changed, and read the latest back', async () => {
+    const { store, runId } = await openRun()
+    const journal = new RunJournal({ store, runId, clientIdPrefix: 'q1' })
+    journal.onLearnedState('s', { n: 1 }, 1)
+    journal.onLearnedState('s', { n: 1 }, 2)
+    journal.onLearnedState('s', { n: 2 }, 3)
+    await journal.flush()
+    expect(await loadLearnedState(store, runId, 's')).toEqual({ n: 2 })
+    expect((await store.loadBlob(runId, learnedBlobName('s')))?.version).toBe(2)
+    expect(await loadLearnedState(store, runId, 'other')).toBeUndefined()
+  })
+
+  it('should journal the sizer state after fills in a run, and hand it back to the sizer on restore', async () => {
+    const { store, runId } = await openRun()
+    const series = generateCandles({ bars: 200, seed: 5, symbol: SYMBOL, timeframeMs: 3_600_000 })
+    const journal = new RunJournal({ store, runId, clientIdPrefix: 'q1' })
+    const sizer = learning()
+    const run = startLive({
+      bars: replayBars([series]),
+      paper: paper(),
+      plugins: [swing(), sizer],
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+      journal,
+    })
+    const summary = await run.done
+    expect(summary.trades.length).toBeGreaterThan(3)
+    const stored = (await loadLearnedState(store, runId, 'test:learning-sizer')) as { learnt: number }
+    expect(stored.learnt).toBe((sizer.learnedState?.() as { learnt: number }).learnt)
+    expect(stored.learnt).toBeGreaterThan(3)
+    const again = learning()
+    expect(again.learnedState?.()).toEqual({ learnt: 0 })
+    const resumed = startLive({
+      bars: EMPTY,
+      paper: paper(),
+      plugins: [swing(), again],
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+      restore: { fills: [], exitStates: [], learned: stored },
+    })
+    await resumed.done
+    expect(again.learnedState?.()).toEqual(stored)
   })
 })

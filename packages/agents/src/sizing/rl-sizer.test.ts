@@ -139,6 +139,38 @@ describe('rlPositionSizing', () => {
     expect(readQTable(path)!.updates).toBe(1)
   })
 
+  it('should hand its learnt state (table, open trades, recent PnL) to a restarted sizer, which learns on as if never stopped', async () => {
+    const sizer = rlPositionSizing({ epsilon: 0 })
+    const { ctx, fill } = context()
+    await sizer.setup?.(ctx)
+    sizer.size(decision('BUY', 0.9), ctx)
+    fill({ side: 'BUY', quantity: 1, pnl: 0, after: ['LONG', 1] })
+    fill({ side: 'SELL', quantity: 1, pnl: 50, after: ['FLAT', 0] }) // one closed trade: +50 learnt
+    sizer.size(decision('BUY', 0.9), ctx)
+    fill({ side: 'BUY', quantity: 1, pnl: 0, after: ['LONG', 1] }) // a second trade, open at the "crash"
+    const stored = JSON.parse(JSON.stringify(sizer.learnedState?.())) as {
+      table: { updates: number }
+      open: unknown[]
+      recentPnl: number[]
+    }
+    expect(stored.table.updates).toBe(1)
+    expect(stored.open).toHaveLength(1)
+    expect(stored.recentPnl).toEqual([50])
+    // The restart: a fresh sizer (no file) gets the stored state, then the open trade closes.
+    const restarted = rlPositionSizing({ epsilon: 0 })
+    const next = context()
+    await restarted.setup?.(next.ctx)
+    restarted.restoreLearnedState?.(stored, next.ctx)
+    expect(restarted.learnedState?.()).toEqual(sizer.learnedState?.())
+    next.fill({ side: 'BUY', quantity: 1, pnl: 0, after: ['LONG', 1] })
+    next.fill({ side: 'SELL', quantity: 1, pnl: -20, after: ['FLAT', 0] })
+    const after = restarted.learnedState?.() as { table: { updates: number }; recentPnl: number[] }
+    expect(after.table.updates).toBe(2) // the trade opened before the restart was learnt from
+    expect(after.recentPnl).toEqual([50, -20])
+    // A stored state that is not the sizer's is a DataError (the kernel reports it as a plugin error).
+    expect(() => restarted.restoreLearnedState?.({ table: 'x' }, next.ctx)).toThrow(DataError)
+  })
+
   it('survives a corrupt table: warning, file moved aside, fresh table; or a DataError on request', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-sizer-'))
     const path = join(dir, 'q.json')

@@ -4,7 +4,7 @@ import type { Decision, EngineEvent, OrderIntent, OrderSide, PluginContext } fro
 import type { Subscription } from 'rxjs'
 import { z } from 'zod'
 import { isRegimeStore, type RegimeStore } from '../regime/regime-store.js'
-import { QLearner, actionGrid, readQTable, writeQTable } from './q-learner.js'
+import { QLearner, QTableFileSchema, actionGrid, readQTable, writeQTable } from './q-learner.js'
 
 const options = z
   .strictObject({
@@ -65,11 +65,24 @@ interface Choice {
   readonly action: number
 }
 
+/**
+ * What the sizer stores in a run's state store (`learnedState`): the Q-table, the action that opened
+ * each open trade (learnt from when it closes) and the recent closed trades' net PnL (the performance
+ * bucket), so that a restarted run learns on as if it had not stopped.
+ */
+const LearnedStateSchema = z.strictObject({
+  table: QTableFileSchema,
+  open: z.array(z.tuple([z.string(), z.strictObject({ state: z.string(), action: z.number().int().min(0) })])),
+  recentPnl: z.array(z.number()),
+})
+
 /** Learning bookkeeping: which action opened each symbol's trade, and the closed trades' PnL. */
 class Experience {
   readonly tracker = new TradeTracker()
   readonly pending = new Map<string, Choice>()
   readonly open = new Map<string, Choice>()
+  /** Net PnL of closed trades before a restart (from the state store), older than the tracker's. */
+  restoredPnl: number[] = []
 
   constructor(
     private readonly opts: Opts,
@@ -102,9 +115,17 @@ class Experience {
     }
   }
 
+  /** Net PnL of the last `performanceWindow` closed trades, oldest first. */
+  recentPnl(): number[] {
+    const window = this.opts.performanceWindow
+    return [...this.restoredPnl.slice(-window), ...this.tracker.trades.slice(-window).map((t) => t.netPnl)].slice(
+      -window,
+    )
+  }
+
   private performance(): 'neutral' | 'winning' | 'losing' {
-    const recent = this.tracker.trades.slice(-this.opts.performanceWindow)
-    const pnl = recent.reduce((a, t) => a + t.netPnl, 0)
+    const recent = this.recentPnl()
+    const pnl = recent.reduce((a, t) => a + t, 0)
     return recent.length === 0 || pnl === 0 ? 'neutral' : pnl > 0 ? 'winning' : 'losing'
   }
 
@@ -152,6 +173,27 @@ export const rlPositionSizing = definePlugin({
       },
       size: (decision: Decision, ctx: PluginContext): OrderIntent[] =>
         propose(decision, ctx, { opts, learner, experience }),
+      // Stored after fills by a run with a state store; put back when it resumes (over the file's table).
+      learnedState: () =>
+        opts.autonomous
+          ? { table: learner.toJSON(), open: [...experience.open], recentPnl: experience.recentPnl() }
+          : undefined,
+      restoreLearnedState: (state: unknown, ctx: PluginContext): void => {
+        if (!opts.autonomous) return
+        const parsed = LearnedStateSchema.safeParse(state)
+        if (!parsed.success)
+          throw new DataError('state store (rl sizer)', [
+            { kind: 'parse', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') },
+          ])
+        learner.load(parsed.data.table, 'state store (rl sizer)')
+        experience.open.clear()
+        for (const [symbol, choice] of parsed.data.open) experience.open.set(symbol, choice)
+        experience.restoredPnl = parsed.data.recentPnl
+        ctx.logger.info('rl sizer state restored from the run', {
+          updates: learner.updates,
+          openTrades: experience.open.size,
+        })
+      },
     }
   },
 })

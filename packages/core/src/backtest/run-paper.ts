@@ -1,9 +1,12 @@
-import type { Observable } from 'rxjs'
+import { filter, type Observable } from 'rxjs'
 import type { QuantumConfig } from '../config.js'
 import type { CandleSeries } from '../data/candle-series.js'
 import { SimulatedClock } from '../engine/clock.js'
 import type { BarDetail } from '../engine/kernel/market-step.js'
 import { startLive } from '../engine/live/run-live.js'
+import type { KernelRestore } from '../engine/kernel/kernel.js'
+import type { RunJournal } from '../engine/kernel/run-journal.js'
+import { PaperAccountStateSchema } from '../exchange/account-state.js'
 import { replayBars } from '../engine/live/replay-bars.js'
 import { silentLogger } from '../engine/logger.js'
 import type { PaperExchange } from '../exchange/paper-exchange.js'
@@ -28,6 +31,23 @@ export interface RunPaperOptions {
    * the wall clock and ends when `feed.bars` completes.
    */
   readonly feed?: LivePaperFeed
+  /**
+   * Journals the run into a state store: fills, trades, equity, exit and sizer state (the kernel) and
+   * the paper account after every fill, order update and funding payment. @default none
+   */
+  readonly journal?: RunJournal
+  /**
+   * A resumed run's stored state: the paper account is put back before the first bar, a replay goes on
+   * after the stored account's last bar (earlier bars warm the indicators up), and the kernel gets the
+   * fills, exit states and sizer state back. @default none
+   */
+  readonly restore?: PaperRestore
+}
+
+/** What a resumed paper run continues from (see {@link RunPaperOptions.restore}). */
+export interface PaperRestore extends KernelRestore {
+  /** The stored paper account (`PaperExchange.exportAccount`), or none (a run that never journaled one). */
+  readonly account?: unknown
 }
 
 /** Live market data for a paper run (see `venuePaperFeed` in `@quantum/runtime`). */
@@ -58,9 +78,31 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
   const started = performance.now()
   const { feed } = options
   const source = feed === undefined ? await replaySource(config, options) : await liveSource(config, feed, options)
+  const { journal, restore } = options
+  let bars = source.bars
+  let history = feed?.history
+  if (restore?.account !== undefined) {
+    source.exchange.restoreAccount(restore.account)
+    const after = PaperAccountStateSchema.shape.time.parse((restore.account as { time?: unknown }).time)
+    if (feed === undefined) {
+      // A replay goes on after the last bar the stored run had seen; the bars before warm up.
+      history = barsUpTo(source.market(), after)
+      bars = bars.pipe(filter((bar) => bar.openTime > after))
+    }
+  }
   const run = startLive({
-    bars: source.bars,
-    ...(feed?.history === undefined ? {} : { history: feed.history }),
+    bars,
+    ...(history === undefined ? {} : { history }),
+    ...(journal === undefined ? {} : { journal }),
+    ...(restore === undefined
+      ? {}
+      : {
+          restore: {
+            fills: restore.fills,
+            exitStates: restore.exitStates,
+            ...(restore.learned === undefined ? {} : { learned: restore.learned }),
+          },
+        }),
     paper: source.exchange,
     plugins: config.plugins,
     mode: 'paper',
@@ -71,9 +113,30 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
     ...(source.record === undefined ? {} : { afterBar: source.record }),
     ...(source.detail === undefined ? {} : { detail: source.detail }),
   })
-  await run.done
+  // The account after every change, journaled after the kernel's own writes of the same event.
+  const exchange = source.exchange
+  const accountWrites =
+    journal === undefined
+      ? undefined
+      : exchange.events$.subscribe((event) => {
+          if (
+            event.type === 'fill' ||
+            event.type === 'liquidation' ||
+            event.type === 'order' ||
+            event.type === 'funding'
+          )
+            journal.onPaperAccount(exchange.exportAccount(), exchange.time)
+        })
+  try {
+    await run.done
+  } finally {
+    accountWrites?.unsubscribe()
+  }
+  if (journal !== undefined) {
+    journal.onPaperAccount(exchange.exportAccount(), exchange.time)
+    await journal.flush()
+  }
   const output = { ...run.output(), durationMs: performance.now() - started }
-  const { exchange } = source
   return runResult({ name: config.name ?? 'paper', market: source.market(), exchange, output })
 }
 
@@ -154,4 +217,24 @@ function recordedMarket(feed: LivePaperFeed, recorded: ReadonlyMap<string, reado
       fromCache: false,
     })),
   }
+}
+
+/** The bars of `market` with an open time up to `time`, in time order (a resumed replay's warm-up). */
+function barsUpTo(market: MarketData, time: number): MarketBar[] {
+  const bars: MarketBar[] = []
+  for (const s of market.series) {
+    for (let i = 0; i < s.openTime.length && s.openTime[i]! <= time; i++) {
+      bars.push({
+        symbol: s.symbol,
+        index: i,
+        openTime: s.openTime[i]!,
+        open: s.open[i]!,
+        high: s.high[i]!,
+        low: s.low[i]!,
+        close: s.close[i]!,
+        volume: s.volume[i]!,
+      })
+    }
+  }
+  return bars.sort((a, b) => a.openTime - b.openTime)
 }

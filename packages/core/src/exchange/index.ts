@@ -28,3 +28,5 @@ export type {
 export { CompensatedSum } from './ledger.js'
 export type { LedgerSnapshot } from './ledger.js'
 export type { FundingRateSeries, MarkPriceSeries, NumberColumn } from './series.js'
+export { PaperAccountStateSchema } from './account-state.js'
+export type { PaperAccountState } from './account-state.js'

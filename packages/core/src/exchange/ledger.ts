@@ -30,6 +30,12 @@ export class CompensatedSum {
   get value(): number {
     return this.sum + this.compensation
   }
+
+  /** Starts again from `total` (a stored value), with no compensation carried. */
+  reset(total: number): void {
+    this.sum = total
+    this.compensation = 0
+  }
 }
 
 /** The ledger's totals at one moment (USDT). */
@@ -86,6 +92,20 @@ export class Ledger {
     this.funding.add(payment)
     this.wallet.add(payment)
     this.fundingPayments++
+  }
+
+  /**
+   * Continues from stored totals (a resumed paper run): every total, the wallet and the counts. The
+   * start balance stays the one the ledger was created with.
+   */
+  restore(totals: Omit<LedgerSnapshot, 'startBalance'>): void {
+    this.realized.reset(totals.realizedPnl)
+    this.fees.reset(totals.fees)
+    this.liquidationFees.reset(totals.liquidationFees)
+    this.funding.reset(totals.funding)
+    this.wallet.reset(totals.wallet)
+    this.fills = totals.fills
+    this.fundingPayments = totals.fundingPayments
   }
 
   /** The totals now. */

@@ -8,6 +8,7 @@ import { InvalidOrder } from '../errors.js'
 import type { Instrument, Order, OrderRequest } from '../schemas.js'
 import type { AccountView, BarLike, ExchangeEvent, SimulatedExchange } from '../types.js'
 import { AccountBook } from './account.js'
+import { exportAccount, restoreAccount, type PaperAccountState } from './account-state.js'
 import { compactOrders, emitOrder, findClosed, finishOrder, snapshot, type Core } from './core.js'
 import { EventQueue } from './event-queue.js'
 import { settleFunding } from './fills.js'
@@ -92,6 +93,19 @@ export class PaperExchange implements SimulatedExchange {
   /** Symbols the exchange knows, in instrument order. */
   symbols(): string[] {
     return this.core.book.list.map((s) => s.symbol)
+  }
+
+  /** The account as data (wallet, ledger totals, positions, working orders, ids): what a paper run journals. */
+  exportAccount(): PaperAccountState {
+    return exportAccount(this.core)
+  }
+
+  /**
+   * Puts a stored account back into this exchange, before its first bar (a resumed paper run).
+   * @throws {DataError} when `state` is not a paper account or names an unknown symbol.
+   */
+  restoreAccount(state: unknown, source = 'stored paper account'): void {
+    restoreAccount(this.core, state, source)
   }
 
   /** Totals of the ledger: start balance, realised PnL, fees, funding and the wallet they reconcile to. */

@@ -31,13 +31,14 @@ export class StateStoreError extends QuantumError {
 }
 
 /** Why a database was refused or an entry rejected. */
-export type StateInvalidReason = 'corrupt' | 'foreign' | 'newer-schema' | 'duplicate' | 'bad-record'
+export type StateInvalidReason = 'corrupt' | 'foreign' | 'newer-schema' | 'duplicate' | 'bad-record' | 'config-changed'
 
 /**
  * The database cannot be used as it is: it is not a database (`corrupt`), it holds another
  * application's tables (`foreign`), its schema is newer than this build (`newer-schema`), an entry
- * already exists (`duplicate`) or a stored row fails its schema (`bad-record`). Raised before
- * anything is written; nothing stored is changed.
+ * already exists (`duplicate`), a stored row fails its schema (`bad-record`), or the unfinished run a
+ * restart would resume was started with another config (`config-changed`). Raised before anything is
+ * written; nothing stored is changed.
  */
 export class StateInvalidError extends StateStoreError {
   override readonly name = 'StateInvalidError'

@@ -109,6 +109,8 @@ export interface KernelRestore {
   readonly fills: readonly Fill[]
   /** The stored exit state of each open position, handed to the exit policies. */
   readonly exitStates: readonly ExitState[]
+  /** What the sizer had learnt (its `learnedState`), handed back to it. @default none */
+  readonly learned?: unknown
 }
 
 /** The hook budget of live modes (ms). */
@@ -252,6 +254,13 @@ export function createKernel(options: KernelOptions): Kernel {
     }
     journal.onExitState(symbol, state, options.clock.now())
   }
+  // What the sizer learnt (journaled runs only): after fills, when a closed trade may have taught it.
+  const learning = journal === undefined ? undefined : plugins.sizer
+  const journalLearned = (): void => {
+    if (learning?.learnedState === undefined) return
+    const state = guard(bus, { plugin: learning.name, hook: 'learnedState' }, () => learning.learnedState!())
+    if (state !== undefined) journal?.onLearnedState(learning.name, state, options.clock.now())
+  }
   const onExchangeEvent = (event: ExchangeEvent): void => {
     if (event.type === 'fill' || event.type === 'liquidation') {
       pending?.onFill(event.fill)
@@ -260,6 +269,7 @@ export function createKernel(options: KernelOptions): Kernel {
       bus.emit(event)
       onFill(event.fill, event.position)
       journalExits(event.fill.symbol)
+      journalLearned()
       ladder?.check(event.fill.symbol)
       watch()
       return
@@ -311,6 +321,12 @@ export function createKernel(options: KernelOptions): Kernel {
     },
     restore(state) {
       recorder.replay(state.fills)
+      const sizer = plugins.sizer
+      if (state.learned !== undefined && sizer?.restoreLearnedState !== undefined) {
+        guard(bus, { plugin: sizer.name, hook: 'restoreLearnedState' }, () =>
+          sizer.restoreLearnedState!(state.learned, engine.contextOf(sizer)),
+        )
+      }
       journal?.skipTrades(recorder.tracker.trades.length)
       for (const exitState of state.exitStates) {
         for (const plugin of plugins.exits) {

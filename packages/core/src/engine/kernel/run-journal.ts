@@ -51,6 +51,8 @@ export class RunJournal {
   /** The latest BUY/SELL decision per symbol: the cause of the next entry intent of that symbol. */
   private readonly decisions = new Map<string, Decision>()
   private readonly exitDocs = new Map<string, string>()
+  private readonly learnedDocs = new Map<string, string>()
+  private accountTicket = 0
   private tradesSeen = 0
   private equity: { time: number; equity: number }[] = []
   /** Journaling failures so far (other than the first full-disk error, reported through `onFull`). */
@@ -257,6 +259,46 @@ export class RunJournal {
   }
 
   /**
+   * Stores the paper exchange's account (a paper run: what a restart continues from) as the blob
+   * {@link PAPER_ACCOUNT_BLOB}. Writes are coalesced: of the snapshots queued behind the same writes,
+   * only the newest is written, after everything journaled before it.
+   */
+  onPaperAccount(account: unknown, time: number): void {
+    const ticket = ++this.accountTicket
+    const data = new TextEncoder().encode(JSON.stringify(account))
+    void this.write(async () => {
+      if (ticket !== this.accountTicket) return
+      await this.store.saveBlob({
+        account: this.runId,
+        name: PAPER_ACCOUNT_BLOB,
+        data,
+        runId: this.runId,
+        savedAt: time,
+      })
+    })
+  }
+
+  /**
+   * Stores what a sizer has learnt when it changed (compared as JSON), as a new version of the blob
+   * {@link learnedBlobName} under this run's id (versions are kept: the learning history).
+   */
+  onLearnedState(plugin: string, state: unknown, time: number): void {
+    const doc = JSON.stringify(state)
+    if (doc === undefined || this.learnedDocs.get(plugin) === doc) return
+    this.learnedDocs.set(plugin, doc)
+    const data = new TextEncoder().encode(doc)
+    void this.write(() =>
+      this.store.saveBlob({
+        account: this.runId,
+        name: learnedBlobName(plugin),
+        data,
+        runId: this.runId,
+        savedAt: time,
+      }),
+    )
+  }
+
+  /**
    * Stores the exit state of a symbol when it changed (`undefined`: the position is flat, its state is
    * dropped). Compared as JSON, so an unchanged state costs no write.
    */
@@ -272,6 +314,32 @@ export class RunJournal {
     this.exitDocs.set(symbol, doc)
     void this.write(() => this.store.saveExitState(this.runId, state, time))
   }
+}
+
+/** The blob a paper run's account is stored as (under the run id as its account). */
+export const PAPER_ACCOUNT_BLOB = 'paper-account'
+
+/**
+ * A paper run's stored account (the latest version), or `undefined`.
+ * @throws {SyntaxError} when the stored blob is not JSON.
+ */
+export async function loadPaperAccount(store: StateStore, runId: string): Promise<unknown> {
+  const blob = await store.loadBlob(runId, PAPER_ACCOUNT_BLOB)
+  return blob === undefined ? undefined : (JSON.parse(new TextDecoder().decode(blob.data)) as unknown)
+}
+
+/** The blob a sizer's learnt state is stored as (under the run id as its account). */
+export function learnedBlobName(plugin: string): string {
+  return `learned:${plugin}`
+}
+
+/**
+ * A run's stored learnt state of `plugin` (the latest version), or `undefined`.
+ * @throws {SyntaxError} when the stored blob is not JSON.
+ */
+export async function loadLearnedState(store: StateStore, runId: string, plugin: string): Promise<unknown> {
+  const blob = await store.loadBlob(runId, learnedBlobName(plugin))
+  return blob === undefined ? undefined : (JSON.parse(new TextDecoder().decode(blob.data)) as unknown)
 }
 
 /** The request part of an intent (without the engine's `reason` and `leverage`). */
