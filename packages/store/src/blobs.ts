@@ -6,8 +6,14 @@ import type { Kysely } from 'kysely'
 import type { StoredBlob } from '@quantum/core'
 import type { StateTables } from './tables.js'
 
-/** Saves `blob` as the next version of `(account, name)` and returns that version. */
-export function saveBlob(db: Kysely<StateTables>, blob: Omit<StoredBlob, 'version'>): Promise<number> {
+/**
+ * Saves `blob` as the next version of `(account, name)` and returns that version; with `keep`, versions
+ * older than the newest `keep` are deleted in the same transaction (a snapshot saved on every change).
+ */
+export function saveBlob(
+  db: Kysely<StateTables>,
+  blob: Omit<StoredBlob, 'version'> & { readonly keep?: number | undefined },
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const last = await trx
       .selectFrom('blobs')
@@ -28,6 +34,14 @@ export function saveBlob(db: Kysely<StateTables>, blob: Omit<StoredBlob, 'versio
         saved_at: blob.savedAt,
       })
       .execute()
+    if (blob.keep !== undefined && version > blob.keep) {
+      await trx
+        .deleteFrom('blobs')
+        .where('account', '=', blob.account)
+        .where('name', '=', blob.name)
+        .where('version', '<=', version - blob.keep)
+        .execute()
+    }
     return version
   })
 }

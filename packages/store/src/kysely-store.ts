@@ -390,7 +390,7 @@ export class KyselyStateStore implements StateStore {
     return this.#run(`read exit states of run ${runId}`, (db) => readExitStates(db, { runId, store: this.location }))
   }
 
-  saveBlob(blob: Omit<StoredBlob, 'version'>): Promise<number> {
+  saveBlob(blob: Omit<StoredBlob, 'version'> & { readonly keep?: number | undefined }): Promise<number> {
     return this.#run(`save blob ${blob.account}/${blob.name}`, (db) => saveBlob(db, blob))
   }
 

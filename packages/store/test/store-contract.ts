@@ -299,6 +299,18 @@ export function describeStateStoreContract(name: string, backend: ContractBacken
       expect(await store.loadBlob(`${account}-other`, 'rl-sizer')).toBeUndefined()
     })
 
+    it('keeps only the newest `keep` versions of a snapshot blob when asked', async () => {
+      const account = `acct-${fresh()}`
+      for (let i = 1; i <= 5; i++) {
+        const data = new Uint8Array([i])
+        expect(await store.saveBlob({ account, name: 'paper-account', data, savedAt: T0 + i, keep: 2 })).toBe(i)
+      }
+      expect((await store.loadBlob(account, 'paper-account'))?.version).toBe(5)
+      expect(Array.from((await store.loadBlob(account, 'paper-account', 4))?.data ?? [])).toEqual([4])
+      expect(await store.loadBlob(account, 'paper-account', 3)).toBeUndefined()
+      expect(await store.loadBlob(account, 'paper-account', 1)).toBeUndefined()
+    })
+
     it('keeps model versions with lineage, stage history and content-addressed files', async () => {
       const family = `fam-${fresh()}`
       const lineage = {

@@ -158,8 +158,11 @@ export interface StateStore {
   /** The exit state of each open position of the run, by symbol. */
   exitStates(runId: string): Promise<StoredExitState[]>
 
-  /** Saves a new version of a blob (the RL sizer's Q-table); returns its version. Older versions are kept. */
-  saveBlob(blob: Omit<StoredBlob, 'version'>): Promise<number>
+  /**
+   * Saves a new version of a blob (the RL sizer's Q-table, a paper account); returns its version. Older
+   * versions are kept, or only the newest `keep` of them when it is given (in the same transaction).
+   */
+  saveBlob(blob: Omit<StoredBlob, 'version'> & { readonly keep?: number | undefined }): Promise<number>
   /** The latest version of a blob (or the given version), or `undefined`. */
   loadBlob(account: string, name: string, version?: number): Promise<StoredBlob | undefined>
 

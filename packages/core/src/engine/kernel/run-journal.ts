@@ -274,6 +274,7 @@ export class RunJournal {
         data,
         runId: this.runId,
         savedAt: time,
+        keep: PAPER_ACCOUNT_VERSIONS,
       })
     })
   }
@@ -318,6 +319,9 @@ export class RunJournal {
 
 /** The blob a paper run's account is stored as (under the run id as its account). */
 export const PAPER_ACCOUNT_BLOB = 'paper-account'
+
+/** Versions of the paper account snapshot kept (it is saved after every order, fill and funding event). */
+export const PAPER_ACCOUNT_VERSIONS = 8
 
 /**
  * A paper run's stored account (the latest version), or `undefined`.
