@@ -25,7 +25,7 @@ export { createOpsServer } from './http/ops-server.js'
 export type { OpsServer, OpsServerOptions, OpsRoute, OpsRequest, OpsReply, Readiness } from './http/ops-server.js'
 export { SseHub } from './http/sse-hub.js'
 export type { SseHubOptions } from './http/sse-hub.js'
-export { MIN_TOKEN_LENGTH, tokenMatches, isLoopback } from './http/guard.js'
+export { MIN_HTTP_TOKEN_LENGTH as MIN_TOKEN_LENGTH, tokenMatches, isLoopback } from '@quantum/core'
 export { DashboardState } from './dashboard/dashboard-state.js'
 export type {
   DashboardSnapshot,

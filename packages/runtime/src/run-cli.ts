@@ -18,6 +18,7 @@ import { WarningLog } from './warning-log.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
 import { startSystemdWatchdog, type OpsRoute } from '@quantum/ops'
+import { riskApiFor } from '@quantum/risk'
 import { hasAgentsWithoutSizer, runProblems, startRunOps, type RunOps } from './run-ops.js'
 import { subcommandOf } from './subcommands.js'
 import type { CliStream } from './streams.js'
@@ -292,16 +293,19 @@ async function withHttp<T>(
   ctx: { args: CliArgs; io: Io; logger: Logger; file: string; routes: readonly OpsRoute[] },
   run: (config: QuantumConfig, ops: RunOps | undefined) => Promise<T>,
 ): Promise<T> {
+  // The risk API (ESS status, trip, reset, validate) on the same server under /risk, behind its guards.
+  const risk = riskApiFor(config.plugins)
   const ops = await startRunOps({
     mode: config.mode,
     run: { config: relative(ctx.io.cwd, ctx.file), mode: config.mode, symbols: config.data.symbols?.join(',') ?? '' },
     http: ctx.args.http,
     token: ctx.io.env.QUANTUM_HTTP_TOKEN,
     logger: ctx.logger,
-    routes: ctx.routes,
+    routes: [...ctx.routes, ...(risk?.routes ?? [])],
   })
   try {
-    return await run({ ...config, plugins: [...config.plugins, ...ops.plugins] }, ops)
+    const plugins = [...config.plugins, ...ops.plugins, ...(risk === undefined ? [] : [risk.plugin])]
+    return await run({ ...config, plugins }, ops)
   } finally {
     await ops.close()
   }

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import type { BacktestResult, EngineEvent } from '@quantum/core'
@@ -6,6 +7,22 @@ import { runCli } from '../src/run-cli.js'
 import type { BacktestRunner, CliDeps } from '../src/run-cli.js'
 import { CaptureStream, fixture, jitiOptions, tempDir } from './helpers.js'
 import { makeResult } from './make-result.js'
+import { fakeContext } from '../../risk/test/fake-context.js'
+
+const HTTP_TOKEN = 'an-http-token-of-at-least-24-chars'
+const ESS_TOKEN = 'ess-token-for-the-risk-api-test'
+
+/** A raw request, for paths fetch would normalise (`/risk/%2e%2e/…`) and bodies it would not send as given. */
+function rawStatus(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<number>((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    req.end(init.body)
+  })
+}
 
 async function deps(
   runPaper: BacktestRunner,
@@ -75,6 +92,72 @@ describe('quantum-run operations flags', () => {
     expect(seen.metrics).toContain('mode="paper"')
     expect(seen.page).toContain('<title>Quantum Trader')
     await expect(fetch(`${url}/health`)).rejects.toThrow()
+  })
+
+  it('mounts the risk API under /risk on the one server, behind its guards: typed 4xx for bad tokens and bodies', async () => {
+    const seen: Record<string, number> = {}
+    let state: unknown
+    const h = await deps(
+      async (config) => {
+        // the run's setup hands the routes its context (a fake one here: the runner is a stub)
+        await config.plugins.find((p) => p.name === 'risk:http-context')?.setup?.(fakeContext())
+        const url = /url=(\S+)/.exec(h.stderr.text)?.[1] ?? ''
+        const trip = `${url}/risk/ess/trip`
+        const post = (body: string, headers: Record<string, string> = {}): Promise<number> =>
+          rawStatus(trip, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${HTTP_TOKEN}`, ...headers },
+            body,
+          })
+        const reason = JSON.stringify({ reason: 'drill', token: ESS_TOKEN })
+        seen.status = (await fetch(`${url}/risk/ess/status`)).status
+        seen.missingToken = await post(reason, { authorization: '' })
+        seen.wrongToken = await post(reason, { authorization: `Bearer ${HTTP_TOKEN.slice(1)}x` })
+        seen.wrongEssToken = await post(JSON.stringify({ reason: 'drill', token: 'not-the-ess-token-at-all' }))
+        seen.notJson = await post(reason, { 'content-type': 'text/plain' })
+        seen.huge = await post(JSON.stringify({ reason: 'x'.repeat(20_000), token: ESS_TOKEN }))
+        seen.malformed = await post('{"reason": "drill",')
+        seen.invalid = await post(JSON.stringify({ reason: '', token: ESS_TOKEN }))
+        seen.traversal = await rawStatus(`${url}/risk/%2e%2e/%2e%2e/etc/passwd`)
+        seen.dotdot = await rawStatus(`${url}/risk/../../etc/passwd`)
+        seen.otherHost = await rawStatus(`${url}/risk/ess/status`, { headers: { host: 'evil.example' } })
+        state = (await (await fetch(`${url}/risk/ess/status`)).json())
+        seen.tripped = await post(reason)
+        state = (await (await fetch(`${url}/risk/ess/status`)).json())
+        return makeResult({ bars: 10, trades: 0 })
+      },
+      { QUANTUM_HTTP_TOKEN: HTTP_TOKEN },
+    )
+    const code = await runCli(
+      [
+        fixture('risk-api.config.ts'),
+        '--mode',
+        'paper',
+        '--http',
+        '127.0.0.1:0',
+        '--no-progress',
+        '--log-level',
+        'info',
+      ],
+      h.deps,
+    )
+    expect(code).toBe(0)
+    expect(seen).toEqual({
+      status: 200,
+      missingToken: 401,
+      wrongToken: 401,
+      wrongEssToken: 401,
+      notJson: 415,
+      huge: 413,
+      malformed: 400,
+      invalid: 400,
+      traversal: 404,
+      dotdot: 404,
+      otherHost: 421,
+      tripped: 200,
+    })
+    expect(state).toMatchObject({ state: 'TRIPPED', reason: 'drill' })
+    expect(h.stderr.text).toContain('/risk/ess/trip')
   })
 
   it('prints plugin errors after the run, and exits 1 for them with --fail-on-plugin-error', async () => {
