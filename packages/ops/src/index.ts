@@ -47,3 +47,5 @@ export type {
   CheckResult,
   SupervisionEvent,
 } from './health/supervisor.js'
+export { createReduceOnlyGate, REDUCE_ONLY_SOURCE } from './health/reduce-only.js'
+export type { ReduceOnlyGate } from './health/reduce-only.js'
