@@ -93,7 +93,7 @@ describe('reduce-only after a supervisor escalation', () => {
     const gate = createReduceOnlyGate()
     gate.engage('plugins failed 3 checks in a row')
     const emitted: EngineEvent[] = []
-    gate.plugin.setup?.({
+    void gate.plugin.setup?.({
       bus: { emit: (e: EngineEvent) => emitted.push(e), events$: undefined as never },
       clock: { now: () => 42 },
     } as never)
