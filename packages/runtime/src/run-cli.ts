@@ -348,7 +348,7 @@ async function execute(
     return await withRunOps(loaded.config, { args, io, logger, file: loaded.file }, (config, ops) =>
       args.feed === 'replay'
         ? io.runPaper(config, options(ops))
-        : onVenueFeed(config, { args, io, logger }, (feed) => io.runPaper(config, { ...options(ops), feed })),
+        : onVenueFeed(config, { args, io, logger, ops }, (feed) => io.runPaper(config, { ...options(ops), feed })),
     )
   } finally {
     progress.stop()
@@ -358,7 +358,7 @@ async function execute(
 /** Opens the venue's kline feed for a paper run (Ctrl-C ends the run and keeps its results), then closes it. */
 async function onVenueFeed<T>(
   config: QuantumConfig,
-  ctx: { args: CliArgs; io: Io; logger: Logger },
+  ctx: { args: CliArgs; io: Io; logger: Logger; ops: RunOps | undefined },
   run: (feed: VenuePaperFeed) => Promise<T>,
 ): Promise<T> {
   const abort = new AbortController()
@@ -370,9 +370,11 @@ async function onVenueFeed<T>(
       logger: ctx.logger,
       timeframe: ctx.args.timeframe,
       signal: abort.signal,
+      onStreamError: (error) => ctx.ops?.reconnecting('market', String(error)),
       ...(ctx.args.maxBars === undefined ? {} : { maxBars: ctx.args.maxBars }),
       ...(ctx.args.warmup === undefined ? {} : { warmup: ctx.args.warmup }),
     })
+    ctx.ops?.setResubscribe(() => void feed.resubscribe())
     try {
       return await run(feed)
     } finally {
@@ -416,6 +418,8 @@ async function runOnVenue(
         ...(state === undefined ? {} : { state }),
         onBar: () => ops?.onBar(),
         onEvent: (event) => ops?.onEvent(event),
+        onStreamError: (error) => ops?.reconnecting('market', String(error)),
+        onFeed: (feed) => ops?.setResubscribe(() => void feed.resubscribe()),
         mode: run.mode,
         env: io.env,
         logger,
