@@ -5,19 +5,19 @@
  */
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import pc from 'picocolors'
 import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
 import type { BacktestResult, Decision, EngineEvent, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
-import type { CliArgs } from './args.js'
+import type { CliArgs, NotifyTarget } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
 import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
-import { createCliLogger } from './logger.js'
+import { createCliLogger, teeLogger } from './logger.js'
 import { WarningLog } from './warning-log.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
-import { startSystemdWatchdog, type OpsRoute } from '@quantum/ops'
+import { createRunLogger, notifier, startSystemdWatchdog, type OpsRoute, type RunLogger } from '@quantum/ops'
 import { riskApiFor } from '@quantum/risk'
 import { hasAgentsWithoutSizer, runProblems, startRunOps, type RunOps } from './run-ops.js'
 import { subcommandOf } from './subcommands.js'
@@ -229,14 +229,21 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
     if (event.type === 'decision' && event.decision.action !== 'HOLD') decisions.push(event.decision)
   }
   const warnings = new WarningLog()
-  const result = await execute({ ...loaded, config }, args, { ...io, onEvent, warnings })
-  const problems = runProblems(result)
-  for (const problem of problems) io.stderr.write(`${problemLabel(io)} ${problem}\n`)
   const info = describeRun(config, loaded.file, loaded.baseDir)
+  // The run folder is chosen before the run: its run.log (pino JSON lines) is written as the run goes.
   const dir =
     args.out === undefined
       ? defaultRunDir({ outputDir: config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
       : resolve(io.cwd, args.out)
+  const runLog = openRunLog(dir, mode)
+  let result: BacktestResult
+  try {
+    result = await execute({ ...loaded, config }, args, { ...io, onEvent, warnings, runLog })
+  } finally {
+    runLog.flush()
+  }
+  const problems = runProblems(result)
+  for (const problem of problems) io.stderr.write(`${problemLabel(io)} ${problem}\n`)
   const files = await writeRunFolder(result, {
     dir,
     info,
@@ -252,6 +259,33 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
     io.stdout.write(formatSummaryTable(result.summary, { runDir: files.dir, color: useColor(io.stdout, io.env) }))
   }
   return args.failOnPluginError && result.summary.pluginErrors > 0 ? 1 : 0
+}
+
+/**
+ * The `ops:notifier` of `--notify`: each receiver in its shape; an `env:NAME` url read from the environment.
+ * @throws {ConfigError} naming `--notify` for an unset variable or a URL the notifier refuses.
+ */
+function notifierOf(targets: readonly NotifyTarget[], env: Readonly<Record<string, string | undefined>>) {
+  const webhooks = targets.map((target) => {
+    const name = target.url.startsWith('env:') ? target.url.slice(4) : undefined
+    const url = name === undefined ? target.url : env[name]
+    if (url === undefined || url === '')
+      throw new ConfigError('Invalid command line (see quantum-run --help)', [
+        { path: '--notify', message: `${name ?? ''} is not set in the environment` },
+      ])
+    return { url, format: target.format, ...(target.chatId === undefined ? {} : { chatId: target.chatId }) }
+  })
+  return notifier({ webhooks })
+}
+
+/** The run folder's `run.log`: every record at debug and above as pino JSON lines (service, run, level, time). */
+function openRunLog(dir: string, mode: string): RunLogger {
+  return createRunLogger({
+    file: join(dir, 'run.log'),
+    console: 'none',
+    level: 'debug',
+    runId: `${basename(dir)}:${mode}`,
+  })
 }
 
 function problemLabel(io: Io): string {
@@ -270,6 +304,9 @@ async function withRunOps<T>(
   ctx: { args: CliArgs; io: Io; logger: Logger; file: string },
   run: (config: QuantumConfig, ops: RunOps | undefined) => Promise<T>,
 ): Promise<T> {
+  // --notify: the alert notifier, on whatever the run raises (with or without --http).
+  if (ctx.args.notify.length > 0)
+    config = { ...config, plugins: [...config.plugins, notifierOf(ctx.args.notify, ctx.io.env)] }
   // Under a systemd unit (Type=notify): READY once started, a watchdog ping while the event loop runs.
   const watchdog = await startSystemdWatchdog(() => true, { ...ctx.io.env })
   // A `clm` block: promotions in the registry are swapped into the running agents (and served over HTTP).
@@ -314,10 +351,12 @@ async function withHttp<T>(
 async function execute(
   loaded: LoadedConfig,
   args: CliArgs,
-  io: Io & { onEvent: (event: EngineEvent) => void; warnings: WarningLog },
+  io: Io & { onEvent: (event: EngineEvent) => void; warnings: WarningLog; runLog: Logger },
 ): Promise<BacktestResult> {
-  // The run's warnings are kept for its report and summary as well as printed.
-  const logger = io.warnings.tap(createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) }))
+  // The run's warnings are kept for its report and summary as well as printed (and in run.log).
+  const logger = io.warnings.tap(
+    teeLogger(createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) }), io.runLog),
+  )
   if (hasAgentsWithoutSizer(loaded.config.plugins)) {
     logger.warn(
       'the config has agents but no sizer: their decisions will never become orders (add fixedNotional() or another sizer)',
@@ -391,7 +430,13 @@ async function runOnVenue(
   args: CliArgs,
   io: Io,
 ): Promise<number> {
-  const logger = createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) })
+  const info = describeRun(run.config, run.file, run.baseDir)
+  const dir =
+    args.out === undefined
+      ? defaultRunDir({ outputDir: run.config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
+      : resolve(io.cwd, args.out)
+  const runLog = openRunLog(dir, run.mode)
+  const logger = teeLogger(createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) }), runLog)
   const abort = new AbortController()
   // First signal: a graceful stop, bounded by SHUTDOWN_TIMEOUT_MS. Second: exit at once (130).
   let deadline: NodeJS.Timeout | undefined
@@ -435,11 +480,6 @@ async function runOnVenue(
         ...(args.warmup === undefined ? {} : { warmup: args.warmup }),
       }),
     )
-    const info = describeRun(run.config, run.file, run.baseDir)
-    const dir =
-      args.out === undefined
-        ? defaultRunDir({ outputDir: run.config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
-        : resolve(io.cwd, args.out)
     const summary = {
       mode: result.mode,
       symbols: result.symbols,
@@ -483,6 +523,7 @@ async function runOnVenue(
       )
     return 0
   } finally {
+    runLog.flush()
     if (deadline !== undefined) clearTimeout(deadline)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

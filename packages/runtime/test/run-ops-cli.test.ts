@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import type { BacktestResult, EngineEvent } from '@quantum/core'
@@ -121,9 +122,9 @@ describe('quantum-run operations flags', () => {
         seen.traversal = await rawStatus(`${url}/risk/%2e%2e/%2e%2e/etc/passwd`)
         seen.dotdot = await rawStatus(`${url}/risk/../../etc/passwd`)
         seen.otherHost = await rawStatus(`${url}/risk/ess/status`, { headers: { host: 'evil.example' } })
-        state = (await (await fetch(`${url}/risk/ess/status`)).json())
+        state = await (await fetch(`${url}/risk/ess/status`)).json()
         seen.tripped = await post(reason)
-        state = (await (await fetch(`${url}/risk/ess/status`)).json())
+        state = await (await fetch(`${url}/risk/ess/status`)).json()
         return makeResult({ bars: 10, trades: 0 })
       },
       { QUANTUM_HTTP_TOKEN: HTTP_TOKEN },
@@ -158,6 +159,63 @@ describe('quantum-run operations flags', () => {
     })
     expect(state).toMatchObject({ state: 'TRIPPED', reason: 'drill' })
     expect(h.stderr.text).toContain('/risk/ess/trip')
+  })
+
+  it('sends alerts to --notify receivers (url from the environment) and writes run.log as pino JSON lines', async () => {
+    const got: { path: string; body: Record<string, unknown> }[] = []
+    const receiver = createServer((req, res) => {
+      let text = ''
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      req.on('end', () => {
+        got.push({ path: req.url ?? '', body: JSON.parse(text) as Record<string, unknown> })
+        res.end('{}')
+      })
+    })
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`
+    try {
+      let names: string[] = []
+      const h = await deps(
+        async (config) => {
+          names = config.plugins.map((p) => p.name)
+          const alerts = config.plugins.find((p) => p.name === 'ops:notifier')
+          const ctx = fakeContext()
+          await alerts?.setup?.(ctx)
+          if (alerts?.kind === 'observer') {
+            alerts.onEvent(
+              { type: 'risk-state', time: 1, source: 'ess', state: 'TRIPPED', tradingState: 'halted', reason: 'drill' },
+              ctx,
+            )
+          }
+          await alerts?.dispose?.()
+          return makeResult({ bars: 10, trades: 0 })
+        },
+        { SLACK_HOOK: `${base}/slack` },
+      )
+      const argv = [fixture('no-sizer.config.ts'), '--mode', 'paper', '--out', 'r', '--no-progress', '--quiet']
+      const code = await runCli([...argv, '--notify', 'slack=env:SLACK_HOOK', '--notify', `${base}/json`], h.deps)
+      expect(code).toBe(0)
+      expect(names).toContain('ops:notifier')
+      expect(got.map((g) => g.path).sort()).toEqual(['/json', '/slack'])
+      expect(got.find((g) => g.path === '/json')?.body).toMatchObject({ kind: 'ess-tripped', text: 'drill' })
+      expect(String(got.find((g) => g.path === '/slack')?.body.text)).toContain('Emergency stop tripped')
+      // the run log: every record as JSON with service, run, level and time (the console was --quiet)
+      const records = readFileSync(join(h.deps.cwd!, 'r', 'run.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(records.find((r) => String(r.msg).includes('no sizer'))).toMatchObject({
+        level: 40,
+        service: 'quantum-run',
+        run: 'r:paper',
+        time: expect.any(Number),
+      })
+      const unset = await deps(() => Promise.resolve(makeResult({ bars: 1, trades: 0 })))
+      expect(await runCli([...argv, '--notify', 'slack=env:NOT_SET'], unset.deps)).toBe(2)
+      expect(unset.stderr.text).toContain('NOT_SET is not set in the environment')
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve))
+    }
   })
 
   it('prints plugin errors after the run, and exits 1 for them with --fail-on-plugin-error', async () => {
