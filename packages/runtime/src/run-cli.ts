@@ -8,7 +8,15 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import pc from 'picocolors'
 import { ConfigError, isQuantumError, runBacktest, runPaper } from '@quantum/core'
-import type { BacktestResult, Decision, EngineEvent, LivePaperFeed, Logger, QuantumConfig } from '@quantum/core'
+import type {
+  BacktestResult,
+  Decision,
+  EngineEvent,
+  LivePaperFeed,
+  Logger,
+  QuantumConfig,
+  RunRecord,
+} from '@quantum/core'
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
 import type { CliArgs, NotifyTarget } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
@@ -278,6 +286,31 @@ function notifierOf(targets: readonly NotifyTarget[], env: Readonly<Record<strin
   return notifier({ webhooks })
 }
 
+/**
+ * Past runs for the dashboard: the state store's latest 20 runs, read at most every 15 s (the store is
+ * opened for reading and closed again; a missing store is an error the page shows).
+ */
+function pastRunsOf(state: string | undefined, cwd: string): () => Promise<readonly RunRecord[]> {
+  let cached: { at: number; runs: Promise<readonly RunRecord[]> } | undefined
+  const read = async (): Promise<readonly RunRecord[]> => {
+    const { openForReading } = await import('./runs-command.js')
+    const store = await openForReading(state, cwd)
+    try {
+      return await store.listRuns({ limit: 20 })
+    } finally {
+      await store.close()
+    }
+  }
+  return () => {
+    if (cached === undefined || Date.now() - cached.at > 15_000) {
+      const runs = read()
+      cached = { at: Date.now(), runs }
+      runs.catch(() => (cached = undefined))
+    }
+    return cached.runs
+  }
+}
+
 /** The run folder's `run.log`: every record at debug and above as pino JSON lines (service, run, level, time). */
 function openRunLog(dir: string, mode: string): RunLogger {
   return createRunLogger({
@@ -339,6 +372,7 @@ async function withHttp<T>(
     token: ctx.io.env.QUANTUM_HTTP_TOKEN,
     logger: ctx.logger,
     routes: [...ctx.routes, ...(risk?.routes ?? [])],
+    pastRuns: pastRunsOf(ctx.args.state ?? config.state, ctx.io.cwd),
   })
   try {
     const plugins = [...config.plugins, ...ops.plugins, ...(risk === undefined ? [] : [risk.plugin])]

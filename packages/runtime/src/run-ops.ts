@@ -25,6 +25,7 @@ import {
   createTradingMetrics,
   metricsObserver,
   type OpsRoute,
+  type PastRunView,
   recordSupervision,
   type Readiness,
   type SupervisionEvent,
@@ -74,6 +75,8 @@ export interface RunOpsOptions {
    * {@link RunOps.setResubscribe}). @default none: a failed self-heal is reported
    */
   readonly resubscribe?: () => void | Promise<void>
+  /** Past runs from the state store, for the dashboard (`/api/runs`). @default none (404) */
+  readonly pastRuns?: () => Promise<readonly PastRunView[]>
   /** Plugin errors within one supervision round that fail the `plugins` check. @default 10 */
   readonly pluginErrorLimit?: number
 }
@@ -208,7 +211,12 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
       token: options.token,
       metrics,
       readiness,
-      dashboard: { html: DASHBOARD_HTML, snapshot: () => dashboard.snapshot(), hub: dashboard.hub },
+      dashboard: {
+        html: DASHBOARD_HTML,
+        snapshot: () => dashboard.snapshot(),
+        hub: dashboard.hub,
+        ...(options.pastRuns === undefined ? {} : { pastRuns: options.pastRuns }),
+      },
       ...(options.routes === undefined ? {} : { routes: options.routes }),
     })
     url = await server.listen()

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import type { BacktestResult, EngineEvent } from '@quantum/core'
+import { openStateStore } from '@quantum/store'
 import { runCli } from '../src/run-cli.js'
 import type { BacktestRunner, CliDeps } from '../src/run-cli.js'
 import { CaptureStream, fixture, jitiOptions, tempDir } from './helpers.js'
@@ -216,6 +217,33 @@ describe('quantum-run operations flags', () => {
     } finally {
       await new Promise((resolve) => receiver.close(resolve))
     }
+  })
+
+  it('lists past runs from the state store on the dashboard API, and says when there is no store', async () => {
+    const seen: { runs?: unknown; missing?: number } = {}
+    const h = await deps(async () => {
+      const url = /url=(\S+)/.exec(h.stderr.text)?.[1] ?? ''
+      seen.runs = await (await fetch(`${url}/api/runs`)).json()
+      return makeResult({ bars: 10, trades: 0 })
+    })
+    const file = join(h.deps.cwd!, 'state.db')
+    const store = await openStateStore(file)
+    const base = { account: 'paper', name: 'reference', configHash: 'abc123', mode: 'testnet' as const }
+    await store.startRun({ ...base, id: 'run-1', status: 'running', startedAt: 1_000 })
+    await store.endRun('run-1', 'completed', 2_000)
+    await store.close()
+    const argv = [fixture('valid.config.ts'), '--mode', 'paper', '--http', '127.0.0.1:0', '--no-progress']
+    expect(await runCli([...argv, '--log-level', 'info', '--state', 'state.db'], h.deps)).toBe(0)
+    expect(seen.runs).toEqual({
+      runs: [expect.objectContaining({ id: 'run-1', name: 'reference', status: 'completed', endedAt: 2_000 })],
+    })
+    const none = await deps(async () => {
+      const url = /url=(\S+)/.exec(none.stderr.text)?.[1] ?? ''
+      seen.missing = (await fetch(`${url}/api/runs`)).status
+      return makeResult({ bars: 10, trades: 0 })
+    })
+    expect(await runCli([...argv, '--log-level', 'info'], none.deps)).toBe(0)
+    expect(seen.missing).toBe(503)
   })
 
   it('prints plugin errors after the run, and exits 1 for them with --fail-on-plugin-error', async () => {

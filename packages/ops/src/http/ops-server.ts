@@ -20,6 +20,17 @@ export type OpsReply = HttpReply
 /** A route mounted on the server (the shared {@link HttpRoute}). Every `POST` needs the token unless its `auth` says otherwise. */
 export type OpsRoute = HttpRoute
 
+/** One past run as `/api/runs` lists it (a stored run record, as `quantum-run runs list` shows it). */
+export interface PastRunView {
+  readonly id: string
+  readonly name: string
+  readonly mode: string
+  readonly status: string
+  readonly account: string
+  readonly startedAt: number
+  readonly endedAt?: number
+}
+
 /** What `/ready` reports: each check and whether it passes. */
 export interface Readiness {
   readonly ready: boolean
@@ -49,7 +60,13 @@ export interface OpsServerOptions {
   /** Readiness checks for `/ready` (feed fresh, venue reachable, store writable, ESS). */
   readonly readiness?: () => Readiness | Promise<Readiness>
   /** The dashboard: its page, a snapshot for `/api/snapshot`, and the hub behind `/api/events`. */
-  readonly dashboard?: { readonly html: string; readonly snapshot: () => unknown; readonly hub: SseHub<unknown> }
+  readonly dashboard?: {
+    readonly html: string
+    readonly snapshot: () => unknown
+    readonly hub: SseHub<unknown>
+    /** Past runs from the state store for `/api/runs` (newest first); absent: 404. A throw answers 503. */
+    readonly pastRuns?: () => Promise<readonly PastRunView[]>
+  }
   /** Routes mounted by other packages, e.g. the risk API under `/risk/…`. */
   readonly routes?: readonly OpsRoute[]
   /** Clock for rate-limit windows. @default Date.now */
@@ -145,6 +162,21 @@ function builtInRoutes(options: OpsServerOptions, session: string | undefined): 
         handle: () => ({ status: 204, body: '', contentType: 'image/x-icon' }),
       },
       { method: 'GET', path: '/api/snapshot', handle: () => ({ status: 200, body: dashboard.snapshot() }) },
+      ...(dashboard.pastRuns === undefined
+        ? []
+        : [
+            {
+              method: 'GET' as const,
+              path: '/api/runs',
+              handle: async () => {
+                try {
+                  return { status: 200, body: { runs: await dashboard.pastRuns!() } }
+                } catch (error) {
+                  return { status: 503, body: { error: error instanceof Error ? error.message : String(error) } }
+                }
+              },
+            },
+          ]),
       {
         method: 'GET',
         path: '/api/events',
