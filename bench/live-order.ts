@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { definePlugin, fixedNotional, RunJournal, startLive } from '@quantum/core'
 import { openSqliteStore } from '@quantum/store'
-import type { MarketBar } from '@quantum/core'
+import type { MarketBar, QuantumPlugin } from '@quantum/core'
 import { startEmulator } from '@quantum/emulator'
 import { Subject } from 'rxjs'
 import { z } from 'zod'
@@ -32,6 +32,128 @@ const percentiles = (samples: readonly number[]): Latency => {
  * journaling every intent durably before it is sent), and of a bare ccxt createOrder -> wire.
  */
 export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; journaled: Latency; bare: Latency }> {
+  const rig = await wireRig()
+  const { measure, client } = rig
+  const sdk = await measure(undefined, 0, n)
+  const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'quantum-bench-')), 'state.db'))
+  await store.startRun({
+    id: 'bench',
+    account: 'bench',
+    name: 'bench',
+    configHash: 'bench',
+    mode: 'testnet',
+    status: 'running',
+    startedAt: Date.now(),
+  })
+  const journaled = await measure(new RunJournal({ store, runId: 'bench', clientIdPrefix: 'qbench' }), n + 20, n)
+  await store.close()
+  const bare: number[] = []
+  for (let i = 0; i < n + 20; i++) {
+    const sent = rig.wire()
+    const t0 = performance.now()
+    const placed = client.createOrder('BTC/USDT:USDT', 'limit', 'buy', 0.002, 50_000, { clientOrderId: `bare-${i}` })
+    const t = await sent
+    await placed
+    if (i >= 20) bare.push(t - t0)
+  }
+  await rig.close()
+  return { sdk: percentiles(sdk), journaled: percentiles(journaled), bare: percentiles(bare) }
+}
+
+/**
+ * What `--http` adds to signal -> wire: the same live engine and adapter, alternately without and with
+ * the runtime's ops (`startRunOps`: the HTTP server listening, the metrics and dashboard observers, the
+ * reduce-only guard), with /metrics scraped every 250 ms and one dashboard event stream open while the
+ * "with" rounds run. Rounds alternate (off, on, off, on) so drift on a shared machine hits both alike.
+ */
+export async function benchOpsLatency(n = 200): Promise<{ off: Latency; on: Latency }> {
+  const { startRunOps } = await import('../packages/runtime/src/run-ops.js')
+  const { silentLogger } = await import('@quantum/core')
+  const rig = await wireRig()
+  const off: number[] = []
+  const on: number[] = []
+  let from = 0
+  for (let round = 0; round < 4; round++) {
+    if (round % 2 === 0) {
+      off.push(...(await rig.measure(undefined, from, n / 2)))
+    } else {
+      const ops = await startRunOps({
+        mode: 'testnet',
+        run: { config: 'bench' },
+        http: { host: '127.0.0.1', port: 0 },
+        logger: silentLogger,
+      })
+      const stream = await fetch(`${ops.url}/api/events`)
+      const reader = stream.body!.getReader()
+      const drain = (async () => {
+        for (;;) if ((await reader.read()).done) return
+      })().catch(() => undefined)
+      const scrape = setInterval(() => void fetch(`${ops.url}/metrics`).then((r) => r.text()), 250)
+      on.push(...(await rig.measure(undefined, from, n / 2, ops.plugins)))
+      clearInterval(scrape)
+      await reader.cancel().catch(() => undefined)
+      await drain
+      await ops.close()
+    }
+    from += n / 2 + 20
+  }
+  await rig.close()
+  return { off: percentiles(off), on: percentiles(on) }
+}
+
+/**
+ * What the runtime's ops add to resident memory: a live run takes `n` signals, then `n` more, without
+ * or with the ops for the second half (server, metrics, dashboard, /metrics scraped every 250 ms, an
+ * event stream open). Returns the growth of RSS and heap over the second half after a full GC; the
+ * growth without ops is the control. Run each in its own fresh process.
+ */
+export async function benchOpsRss(withOps: boolean, n = 300): Promise<{ rssGrowthMiB: number; heapGrowthMiB: number }> {
+  const { setFlagsFromString } = await import('node:v8')
+  const { runInNewContext } = await import('node:vm')
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  const { silentLogger } = await import('@quantum/core')
+  const rig = await wireRig()
+  const settle = async (): Promise<NodeJS.MemoryUsage> => {
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    gc()
+    return process.memoryUsage()
+  }
+  await rig.measure(undefined, 0, n)
+  const before = await settle()
+  // the ops' modules (prom-client, pino, the dashboard page) are loaded after the first figure: counted
+  const ops = withOps
+    ? await (
+        await import('../packages/runtime/src/run-ops.js')
+      ).startRunOps({
+        mode: 'testnet',
+        run: { config: 'bench' },
+        http: { host: '127.0.0.1', port: 0 },
+        logger: silentLogger,
+      })
+    : undefined
+  const stream = ops === undefined ? undefined : await fetch(`${ops.url}/api/events`)
+  const reader = stream?.body?.getReader()
+  const drain = (async () => {
+    for (;;) if (reader === undefined || (await reader.read()).done) return
+  })().catch(() => undefined)
+  const scrape =
+    ops === undefined ? undefined : setInterval(() => void fetch(`${ops.url}/metrics`).then((r) => r.text()), 250)
+  await rig.measure(undefined, n + 20, n, ops?.plugins ?? [])
+  const after = await settle()
+  clearInterval(scrape)
+  await reader?.cancel().catch(() => undefined)
+  await drain
+  await ops?.close()
+  await rig.close()
+  return {
+    rssGrowthMiB: (after.rss - before.rss) / 2 ** 20,
+    heapGrowthMiB: (after.heapUsed - before.heapUsed) / 2 ** 20,
+  }
+}
+
+/** The emulator, a ccxt client whose order requests are time-stamped as they leave, the adapter and a signal-per-bar agent. */
+async function wireRig() {
   const emulator = await startEmulator({ balance: 100_000_000, seed: 1 })
   const now = emulator.clock.now()
   emulator.pushBar('BTCUSDT', {
@@ -80,12 +202,17 @@ export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; journaled
       },
     }),
   })
-  const measure = async (journal: RunJournal | undefined, from: number): Promise<number[]> => {
+  const measure = async (
+    journal: RunJournal | undefined,
+    from: number,
+    n: number,
+    extra: readonly QuantumPlugin[] = [],
+  ): Promise<number[]> => {
     const bars = new Subject<MarketBar>()
     const run = startLive({
       bars,
       exchange,
-      plugins: [flip(), fixedNotional({ notional: 300 })],
+      plugins: [flip(), fixedNotional({ notional: 300 }), ...extra],
       mode: 'testnet',
       ...(journal === undefined ? {} : { journal }),
     })
@@ -112,29 +239,13 @@ export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; journaled
     await run.done
     return sdk
   }
-  const sdk = await measure(undefined, 0)
-  const store = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'quantum-bench-')), 'state.db'))
-  await store.startRun({
-    id: 'bench',
-    account: 'bench',
-    name: 'bench',
-    configHash: 'bench',
-    mode: 'testnet',
-    status: 'running',
-    startedAt: Date.now(),
-  })
-  const journaled = await measure(new RunJournal({ store, runId: 'bench', clientIdPrefix: 'qbench' }), n + 20)
-  await store.close()
-  const bare: number[] = []
-  for (let i = 0; i < n + 20; i++) {
-    const sent = wire()
-    const t0 = performance.now()
-    const placed = client.createOrder('BTC/USDT:USDT', 'limit', 'buy', 0.002, 50_000, { clientOrderId: `bare-${i}` })
-    const t = await sent
-    await placed
-    if (i >= 20) bare.push(t - t0)
+  return {
+    client,
+    wire,
+    measure,
+    close: async (): Promise<void> => {
+      await exchange.close()
+      await emulator.close()
+    },
   }
-  await exchange.close()
-  await emulator.close()
-  return { sdk: percentiles(sdk), journaled: percentiles(journaled), bare: percentiles(bare) }
 }

@@ -10,6 +10,8 @@
  *  - per intent: the STRICT risk chain vs the seed's two floor checks written inline.
  *  - emulator: ccxt createOrder round trip through the local Binance emulator vs a bare fetch of its ping.
  *  - signal -> order on the wire: live engine + Binance adapter vs a bare ccxt createOrder (emulator).
+ *  - operations: what `--http` (server, metrics, dashboard) adds to signal -> wire and to memory, the
+ *    dashboard's first paint in headless Chromium and 1,000 events/s to a page (bench/dashboard.ts).
  *    These two latency benches run in a fresh process each (bench/fresh-process.ts): in this one, grown
  *    to ~850 MiB by the throughput benches, a major GC lands in the p99 (measured 5.6 ms vs 1.1 ms).
  *  - per intent journaled: an fsync'd order-intent insert through the StateStore (@quantum/store) vs a
@@ -26,7 +28,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCandles, writeCandlesCsv } from '@quantum/core'
@@ -36,7 +38,8 @@ import { inFreshProcess } from './fresh-process.js'
 import { benchClm, clmRows } from './clm.js'
 import { benchGbdt, gbdtRows } from './gbdt.js'
 import { benchKlineStream, klineStreamRows } from './kline-stream.js'
-import type { benchLiveOrder } from './live-order.js'
+import type { benchLiveOrder, benchOpsLatency, benchOpsRss } from './live-order.js'
+import { benchDashboard } from './dashboard.js'
 import { benchHookInterrupt, benchNoSignal, benchOrders, benchRxStage, benchSignals, withGc } from './micro.js'
 import { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
@@ -190,6 +193,7 @@ async function main(): Promise<void> {
     `${live.journaled.p50Ms.toFixed(3)} / ${live.journaled.p99Ms.toFixed(3)} ms`,
     `${(live.journaled.p99Ms / live.sdk.p99Ms).toFixed(2)}x p99 without a store (same run); target p99 <= 5 ms`,
   )
+  await benchOps()
   await benchJournal()
   await benchKlines()
   await benchFaults()
@@ -201,6 +205,52 @@ async function main(): Promise<void> {
     report(name, value, ratio)
   }
   console.log(`\npeak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`)
+}
+
+/**
+ * What the runtime's operations cost (issue 14's targets): `--http` ops on signal -> wire and on memory
+ * (fresh processes, alternating off/on), the dashboard's first paint and 1,000 events/s to a page.
+ */
+async function benchOps(): Promise<void> {
+  const load = (): string => `load ${loadavg()[0]!.toFixed(1)}`
+  const lat = await inFreshProcess<Awaited<ReturnType<typeof benchOpsLatency>>>(
+    'live-order.ts',
+    'benchOpsLatency',
+    [200],
+  )
+  report(
+    'signal -> wire p50/p99 with --http ops (server, metrics, dashboard)',
+    `${lat.on.p50Ms.toFixed(3)} / ${lat.on.p99Ms.toFixed(3)} ms`,
+    `p50 ${((lat.on.p50Ms / lat.off.p50Ms - 1) * 100).toFixed(1)} % over off (${lat.off.p50Ms.toFixed(3)} / ${lat.off.p99Ms.toFixed(3)} ms, alternating rounds); target <= 5 %; ${load()}`,
+  )
+  const growth: Record<'off' | 'on', { rssGrowthMiB: number; heapGrowthMiB: number }[]> = { off: [], on: [] }
+  for (const on of [false, true, false, true]) {
+    growth[on ? 'on' : 'off'].push(
+      await inFreshProcess<Awaited<ReturnType<typeof benchOpsRss>>>('live-order.ts', 'benchOpsRss', [on]),
+    )
+  }
+  const span = (xs: number[]): string => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`
+  report(
+    'memory growth over 300 signals with --http ops (RSS / heap)',
+    `${span(growth.on.map((g) => g.rssGrowthMiB))} / ${span(growth.on.map((g) => g.heapGrowthMiB))} MiB`,
+    `without: ${span(growth.off.map((g) => g.rssGrowthMiB))} / ${span(growth.off.map((g) => g.heapGrowthMiB))} MiB (2 fresh processes each, modules included); target <= 20 MB; ${load()}`,
+  )
+  const dash = await benchDashboard({ loads: 5, seconds: 10 })
+  if (dash.skipped !== undefined) {
+    report('dashboard in headless Chromium', 'skipped', dash.skipped)
+    return
+  }
+  const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  report(
+    'dashboard first paint on loopback (FCP / run shown), median of 5',
+    `${median(dash.fcpMs).toFixed(0)} / ${median(dash.shownMs).toFixed(0)} ms`,
+    `range ${span([...dash.fcpMs])} / ${span([...dash.shownMs])} ms; target <= 1 s; ${load()}`,
+  )
+  report(
+    'dashboard stream, 1,000 events/s for 10 s',
+    `${fmt(dash.applied)} of ${fmt(dash.published)} applied`,
+    `page lag ${span([...dash.lagMs])} ms (per second), unsent bytes max ${fmt(Math.max(...dash.queuedBytes))}, ${dash.dropped} dropped; ${load()}`,
+  )
 }
 
 /** Journaling an order intent durably: the store vs a bare insert, per backend (p50/p99). */

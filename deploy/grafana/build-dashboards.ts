@@ -130,8 +130,10 @@ export const DASHBOARDS: readonly DashboardSpec[] = [
         queries: [
           ['increase(quantum_self_heal_actions_total[1h])', '{{check}} {{outcome}}'],
           ['increase(quantum_escalations_total[1h])', 'escalations {{check}}'],
+          ['quantum_reduce_only', 'reduce-only'],
         ],
       },
+      { title: 'Market stream reconnects', queries: [['increase(quantum_feed_reconnects_total[5m])', 'per 5 min']] },
       { title: 'Errors per second', queries: [[rate('quantum_errors_total', 'type, source'), '{{source}} {{type}}']] },
     ],
   },

@@ -16,8 +16,8 @@ export type { LiveAccount } from './live-account.js'
 export { listedMarkets } from './markets.js'
 export type { ListedMarkets } from './markets.js'
 export type { LocalVenue, Transport, UsdmClient, UsdmClientInput, UsdmMarket, UsdmParams } from './client.js'
-export { fetchClosedBars, klineFeed } from './kline-feed.js'
-export type { ClosedBarsInput, KlineFeedInput, OhlcvClient, OhlcvRow } from './kline-feed.js'
+export { dropMarketStreams, fetchClosedBars, klineFeed } from './kline-feed.js'
+export type { ClosedBarsInput, KlineFeed, KlineFeedInput, OhlcvClient, OhlcvRow } from './kline-feed.js'
 export { DOWNLOAD_KINDS, downloadHistory, historyPath } from './download-history.js'
 export type {
   DownloadFileReport,

@@ -35,7 +35,9 @@ function bar(symbol: string, k: number): EmulatorBar {
 }
 
 /** An emulator on a manual clock, one ccxt.pro client, and klineFeed over BTC and ETH, subscribed. */
-async function feed(retryMs = 20): Promise<{ emu: Emulator; bars: MarketBar[]; errors: unknown[] }> {
+async function feed(
+  retryMs = 20,
+): Promise<{ emu: Emulator; bars: MarketBar[]; errors: unknown[]; source: ReturnType<typeof klineFeed> }> {
   const emu = (emulator = await startEmulator({ clock: 'manual', startTime: T0 }))
   client = await createEmulatorClient(emu)
   const bars: MarketBar[] = []
@@ -49,7 +51,7 @@ async function feed(retryMs = 20): Promise<{ emu: Emulator; bars: MarketBar[]; e
   })
   subscription = source.subscribe((b) => bars.push(b))
   await vi.waitFor(() => expect(emu.state().subscriptions).toEqual(['btcusdt@kline_1m', 'ethusdt@kline_1m']))
-  return { emu, bars, errors }
+  return { emu, bars, errors, source }
 }
 
 const candle = (b: MarketBar | EmulatorBar): number[] => [b.openTime, b.open, b.high, b.low, b.close, b.volume ?? 0]
@@ -99,6 +101,43 @@ describe('klineFeed against the emulator (real ccxt.pro)', () => {
       const mine = bars.filter((b) => b.symbol === symbol)
       const all = Array.from({ length: next }, (_, k) => bar(symbol, k))
       expect(mine.map(candle)).toEqual(all.map(candle))
+    }
+  })
+
+  it('should recover a stream that went silent with its socket open once resubscribed: every candle once, in order', async () => {
+    const { emu, bars, errors, source } = await feed()
+    let next = 0
+    const push = (): void => {
+      for (const symbol of SYMBOLS.keys()) emu.pushBar(symbol, bar(symbol, next), { updates: 2 })
+      next++
+    }
+    for (let k = 0; k < 3; k++) push()
+    await vi.waitFor(() => expect(bars).toHaveLength(6))
+    // the venue stops streaming to this connection, which stays open and answers pings
+    expect(emu.faults.stallConnections('market')).toBe(1)
+    push()
+    push()
+    await wait(300)
+    expect(bars).toHaveLength(6) // silent: ccxt notices nothing (no error, no reconnect)
+    expect(errors).toEqual([])
+    // the supervisor's heal
+    expect(source.resubscribe()).toBe(1)
+    // bars keep coming while the feed reconnects, until both watches have restarted and subscribed again
+    for (let k = 0; k < 500; k++) {
+      push()
+      await wait(10)
+      if (k >= 3 && errors.length >= 2 && emu.state().subscriptions.length === 2 && emu.state().sockets.market === 1)
+        break
+    }
+    push() // the stream resumes on the new connection
+    const last = T0 + (next - 1) * M
+    await vi.waitFor(() => expect(bars.filter((b) => b.openTime === last)).toHaveLength(2), { timeout: 10_000 })
+    expect(errors.length).toBeGreaterThan(0) // the restarted watches are reported (the runtime counts reconnects)
+    for (const symbol of SYMBOLS.keys()) {
+      const mine = bars.filter((b) => b.symbol === symbol)
+      const all = Array.from({ length: next }, (_, k) => bar(symbol, k))
+      expect(mine.map(candle)).toEqual(all.map(candle))
+      expect(mine.map((b) => b.index)).toEqual(all.map((_, k) => k))
     }
   })
 })

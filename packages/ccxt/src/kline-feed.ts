@@ -66,6 +66,46 @@ function isRow(x: unknown): x is OhlcvRow {
   return Array.isArray(x) && x.length >= 6 && x.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))
 }
 
+/** A kline feed with the supervisor's self-healing hook. */
+export interface KlineFeed extends Observable<MarketBar> {
+  /**
+   * Resubscribes the stream (the health supervisor's heal for a stale feed): terminates the client's
+   * market-data WebSocket connections (never the user-data stream) and restarts every symbol's pending
+   * watch, which then reconnects, subscribes again and backfills the candles it missed over REST. For a
+   * stream that went silent with its socket open (pings still answered), which ccxt does not notice.
+   * @returns the number of connections terminated.
+   */
+  resubscribe(): number
+}
+
+/** A ccxt.pro WebSocket client as the exchange keeps it in `clients` (the parts used here). */
+interface WsClientLike {
+  readonly url: string
+  readonly connection?: { terminate?: () => void }
+  close(): unknown
+}
+
+/** User-data streams: Binance's `/private/…` and listenKey URLs. */
+const USER_DATA_URL = /\/private\b|listenKey|\/ws\/[A-Za-z0-9]{60,}/
+
+/**
+ * Terminates the market-data WebSocket connections of a ccxt.pro client (the user-data stream is left
+ * alone): every pending `watchOHLCV` rejects and the next call opens a new connection. A client that is
+ * not ccxt.pro (a test fake) has none. Returns how many were terminated.
+ */
+export function dropMarketStreams(client: object): number {
+  const clients = (client as { clients?: Readonly<Record<string, WsClientLike>> }).clients ?? {}
+  let dropped = 0
+  for (const ws of Object.values(clients)) {
+    if (USER_DATA_URL.test(ws.url)) continue
+    // terminate: no close handshake to wait for on a socket that may not answer
+    if (typeof ws.connection?.terminate === 'function') ws.connection.terminate()
+    else void Promise.resolve(ws.close()).catch(() => undefined)
+    dropped++
+  }
+  return dropped
+}
+
 /**
  * Closed candles of several symbols from ccxt.pro's `watchOHLCV`: a candle is emitted once the venue
  * has started the next one (Binance streams the opening kline of the next candle right after closing
@@ -74,12 +114,26 @@ function isRow(x: unknown): x is OhlcvRow {
  * connection and subscribes again. After such an error, and whenever the stream skips open times, the
  * candles in between are fetched over REST (`fetchOHLCV` since the last emitted one; only rows older
  * than the last streamed candle, so REST's still-open last row is never taken as closed) and emitted
- * first, so a strategy never skips a bar. Malformed rows are dropped (and reported).
+ * first, so a strategy never skips a bar. Malformed rows are dropped (and reported). `resubscribe()`
+ * forces the same recovery for a stream that has gone silent.
  * @example startLive({ bars: klineFeed({ client, symbols, timeframe: '1m' }), exchange, plugins, mode: 'testnet' })
  */
-export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
+export function klineFeed(input: KlineFeedInput): KlineFeed {
   const step = intervalMs(input.timeframe)
-  return new Observable<MarketBar>((subscriber) => {
+  // Rejecters of the pending watches (all subscriptions): resubscribe() restarts them.
+  const kicks = new Set<(error: Error) => void>()
+  const watch = (unified: string): Promise<unknown[]> => {
+    const pending = input.client.watchOHLCV(unified, input.timeframe)
+    let kick: ((error: Error) => void) | undefined
+    const kicked = new Promise<never>((_, reject) => {
+      kick = reject
+      kicks.add(reject)
+    })
+    // the abandoned watch may still reject (its socket terminated): handled here, not unhandled
+    pending.catch(() => undefined)
+    return Promise.race([pending, kicked]).finally(() => kicks.delete(kick!))
+  }
+  const bars = new Observable<MarketBar>((subscriber) => {
     let running = true
     const indexes = new Map([...(input.after ?? [])].map(([symbol, bar]) => [symbol, bar.index + 1]))
     const emit = (symbol: string, row: OhlcvRow): void => {
@@ -93,7 +147,7 @@ export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
       let resync = false
       while (running) {
         try {
-          const raw = await input.client.watchOHLCV(unified, input.timeframe)
+          const raw = await watch(unified)
           if (!running) return
           const rows = raw.filter(isRow).sort((a, b) => a[0] - b[0])
           if (rows.length < raw.length)
@@ -119,6 +173,14 @@ export function klineFeed(input: KlineFeedInput): Observable<MarketBar> {
     return () => {
       running = false
     }
+  })
+  return Object.assign(bars, {
+    resubscribe: (): number => {
+      const dropped = dropMarketStreams(input.client)
+      const error = new Error('resubscribe: the market stream went silent')
+      for (const kick of [...kicks]) kick(error)
+      return dropped
+    },
   })
 }
 

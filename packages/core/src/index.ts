@@ -192,3 +192,23 @@ export * from './state/index.js'
 
 // Research: parameter spaces, samplers, studies, walk-forward statistics
 export * from './research/index.js'
+
+// The one set of HTTP guards (ops server, risk API): token, Host/Origin, JSON bodies, limits.
+export { createGuardedServer, HttpProblem, readJsonBody, problemReply } from './http/guarded-server.js'
+export type {
+  GuardedServer,
+  GuardedServerOptions,
+  HttpRequest,
+  HttpReply,
+  HttpRoute,
+  RouteAuth,
+} from './http/guarded-server.js'
+export {
+  MIN_TOKEN_LENGTH as MIN_HTTP_TOKEN_LENGTH,
+  RateLimiter,
+  hostAllowed,
+  isLoopback,
+  originAllowed,
+  presentedToken,
+  tokenMatches,
+} from './http/guard.js'

@@ -379,6 +379,20 @@ export interface RiskStateEvent {
 }
 
 /**
+ * A venue stream failed and is being reconnected: a dropped socket, or a silent stream the health
+ * supervisor resubscribed. Many within minutes are a reconnect storm (the notifier alerts on it).
+ */
+export interface ReconnectEvent {
+  readonly type: 'reconnect'
+  /** Which stream, e.g. `market` (klines) or `user` (orders and fills). */
+  readonly stream: string
+  /** When (epoch ms, the clock's time). */
+  readonly time: number
+  /** What failed, e.g. the socket error's message or `resubscribe: last bar 95 s ago`. */
+  readonly reason: string
+}
+
+/**
  * A live position has had no working reduce-only stop for longer than the run's grace period (a stop
  * rejected, cancelled by hand, or lost in a reconnect). Raised once per episode; the operator (or a
  * policy) must act.
@@ -566,6 +580,7 @@ export type EngineEvent =
   | { readonly type: 'progress'; readonly barsDone: number; readonly barsTotal: number; readonly time: number }
   | UnprotectedEvent
   | ProtectionEvent
+  | ReconnectEvent
   | RiskStateEvent
   | DirectiveEvent
   | ArbitrationEvent

@@ -56,6 +56,15 @@ export class EmulatorFaults extends FaultController {
   dropConnections(kind: SocketKind = 'all'): number {
     return this.streams.drop(kind)
   }
+
+  /**
+   * Silences the open WebSocket connections (they stay open and answer pings, but no more data comes):
+   * a stream that died without closing its socket. New connections are served. Returns how many.
+   * @default kind 'all'
+   */
+  stallConnections(kind: SocketKind = 'all'): number {
+    return this.streams.stall(kind)
+  }
 }
 
 /**
@@ -65,7 +74,7 @@ export class EmulatorFaults extends FaultController {
 export class Emulator {
   /** The emulator's clock (a {@link ManualClock} with `clock: 'manual'`). */
   readonly clock: EmulatorClock
-  /** Fault injection (`inject`, `clear`, `dropConnections`, `history`). */
+  /** Fault injection (`inject`, `clear`, `dropConnections`, `stallConnections`, `history`). */
   readonly faults: EmulatorFaults
   /** The first API key pair (the one most tests use). */
   readonly credentials: ApiKeyPair

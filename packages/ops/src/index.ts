@@ -22,10 +22,18 @@ export type { WebhookTarget, DeliverySettings, DeliveryStats } from './notify/we
 export { sdNotify, startSystemdWatchdog } from './health/systemd.js'
 export type { SystemdWatchdog } from './health/systemd.js'
 export { createOpsServer } from './http/ops-server.js'
-export type { OpsServer, OpsServerOptions, OpsRoute, OpsRequest, OpsReply, Readiness } from './http/ops-server.js'
+export type {
+  OpsServer,
+  OpsServerOptions,
+  OpsRoute,
+  OpsRequest,
+  OpsReply,
+  PastRunView,
+  Readiness,
+} from './http/ops-server.js'
 export { SseHub } from './http/sse-hub.js'
 export type { SseHubOptions } from './http/sse-hub.js'
-export { MIN_TOKEN_LENGTH, tokenMatches, isLoopback } from './http/guard.js'
+export { MIN_HTTP_TOKEN_LENGTH as MIN_TOKEN_LENGTH, tokenMatches, isLoopback } from '@quantum/core'
 export { DashboardState } from './dashboard/dashboard-state.js'
 export type {
   DashboardSnapshot,
@@ -47,3 +55,5 @@ export type {
   CheckResult,
   SupervisionEvent,
 } from './health/supervisor.js'
+export { createReduceOnlyGate, REDUCE_ONLY_SOURCE } from './health/reduce-only.js'
+export type { ReduceOnlyGate } from './health/reduce-only.js'

@@ -86,7 +86,23 @@ describe.skipIf(!available)('live dashboard in headless Chromium', () => {
       token: TOKEN,
       authReads: true,
       metrics: createTradingMetrics({ processMetrics: false }),
-      dashboard: { html: DASHBOARD_HTML, snapshot: () => state.snapshot(), hub: state.hub },
+      dashboard: {
+        html: DASHBOARD_HTML,
+        snapshot: () => state.snapshot(),
+        hub: state.hub,
+        pastRuns: () =>
+          Promise.resolve([
+            {
+              id: 'run-7',
+              name: 'quickstart',
+              mode: 'testnet',
+              status: 'stopped',
+              account: 'paper',
+              startedAt: Date.UTC(2025, 7, 30),
+              endedAt: Date.UTC(2025, 7, 31),
+            },
+          ]),
+      },
     })
     const url = await server.listen()
     const browser = await launchChromium()
@@ -106,6 +122,9 @@ describe.skipIf(!available)('live dashboard in headless Chromium', () => {
       await page.waitForSelector('#app:not([hidden])')
       await page.waitForSelector('#stream:text-is("live")')
       expect(await page.textContent('#positions tbody')).toContain('58,800.00')
+      // past runs from the store
+      await page.waitForSelector('tr[data-run="run-7"]')
+      expect(await page.textContent('tr[data-run="run-7"]')).toContain('2025-08-30 00:00:00')
       expect(await page.textContent('#positions tbody')).toContain('61,500.00')
 
       const fill: Fill = {

@@ -21,7 +21,7 @@ export { liquidationGuard } from './plugins/liquidation-guard.js'
 // Policies
 export { riskPolicy, describePolicy, validateChain } from './policy/risk-policy.js'
 export type { RiskPolicy, RiskPolicyDeps, ValidationResult } from './policy/risk-policy.js'
-export { LIVE_CEILINGS, liveGateIssues } from './policy/live-gate.js'
+export { LIVE_CEILINGS, liveGateIssues, riskPoliciesIn } from './policy/live-gate.js'
 export type { LiveGateReport } from './policy/live-gate.js'
 export {
   POLICY_NAMES,
@@ -71,9 +71,10 @@ export type { Book, BalanceCaps, Trim } from './pba/book.js'
 export { DailyEquity, ReturnWindow, openLossFraction, pearson } from './monitors.js'
 
 // HTTP API
-export { createRiskServer } from './http/server.js'
-export type { RiskServer, RiskServerOptions } from './http/server.js'
-export { riskHttpPlugin } from './http/http-plugin.js'
+export { createRiskServer, riskRoutes } from './http/server.js'
+export type { RiskServer, RiskServerOptions, RiskRoutesOptions, RiskContextSource } from './http/server.js'
+export { riskHttpPlugin, riskApiFor } from './http/http-plugin.js'
+export type { MountedRiskApi } from './http/http-plugin.js'
 export { riskOpenApi } from './http/openapi.js'
 export {
   ValidateRequestSchema,

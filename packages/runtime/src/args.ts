@@ -71,6 +71,41 @@ export interface CliArgs {
   readonly noState: boolean
   /** `--new-run`: start a new stored run instead of resuming the unfinished one of this config. */
   readonly newRun: boolean
+  /** `--notify [kind[:chat]=]url` (repeatable, paper/testnet/live): webhooks of the alert notifier. */
+  readonly notify: readonly NotifyTarget[]
+}
+
+/** Payload shapes `--notify` accepts (`generic` is the plain JSON alert). */
+export const NOTIFY_KINDS = ['generic', 'json', 'telegram', 'discord', 'slack'] as const
+
+/** One `--notify` receiver. */
+export interface NotifyTarget {
+  readonly format: 'json' | 'telegram' | 'discord' | 'slack'
+  /** The receiver URL, or `env:NAME` to read it from the environment (keeps tokens out of `ps`). */
+  readonly url: string
+  /** Telegram's chat id (`telegram:<chat>=url`). */
+  readonly chatId?: string
+}
+
+/**
+ * Parses one `--notify` value: `url` (generic JSON), `kind=url` (`slack=https://hooks.slack.com/…`), or
+ * `telegram:<chat id>=url`; the url may be `env:NAME`.
+ * @throws {ConfigError} naming `--notify` for anything else.
+ */
+export function parseNotifyTarget(value: string): NotifyTarget {
+  const match = /^(?:([a-z]+)(?::([^=]+))?=)?((?:https?:\/\/|env:)\S+)$/.exec(value.trim())
+  const kind = match?.[1] ?? 'generic'
+  const fail = (message: string): never => {
+    throw new ConfigError('Invalid command line (see quantum-run --help)', [{ path: '--notify', message }])
+  }
+  if (match === null) return fail(`"${value}" is not [kind=]url (e.g. slack=https://hooks.slack.com/services/…)`)
+  if (!(NOTIFY_KINDS as readonly string[]).includes(kind))
+    return fail(`"${kind}" is not a kind${didYouMean(kind, NOTIFY_KINDS)} (expected ${NOTIFY_KINDS.join(', ')})`)
+  const format = kind === 'generic' ? 'json' : (kind as NotifyTarget['format'])
+  const chatId = match[2]
+  if (format === 'telegram' && chatId === undefined) return fail('telegram needs its chat id: telegram:<chat id>=url')
+  if (format !== 'telegram' && chatId !== undefined) return fail(`only telegram takes a chat id, not ${kind}`)
+  return { format, url: match[3]!, ...(chatId === undefined ? {} : { chatId }) }
 }
 
 /** Log levels `--log-level` accepts. */
@@ -92,6 +127,7 @@ const OPTIONS = {
   orphans: { type: 'string' },
   feed: { type: 'string' },
   http: { type: 'string' },
+  notify: { type: 'string', multiple: true },
   state: { type: 'string' },
   'no-state': { type: 'boolean' },
   'new-run': { type: 'boolean' },
@@ -164,6 +200,16 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     if (mode === 'backtest') issues.push({ path: '--http', message: 'only paper, testnet and live runs serve HTTP' })
   }
+  const notify: NotifyTarget[] = []
+  for (const value of v.notify ?? []) {
+    try {
+      notify.push(parseNotifyTarget(value))
+    } catch (error) {
+      issues.push(...(error instanceof ConfigError ? error.issues : []))
+    }
+  }
+  if (notify.length > 0 && mode === 'backtest')
+    issues.push({ path: '--notify', message: 'only paper, testnet and live runs send alerts' })
   if (v.state !== undefined && v['no-state'] === true)
     issues.push({ path: '--state', message: 'give --state or --no-state, not both' })
   if (v['new-run'] === true && v['no-state'] === true)
@@ -224,6 +270,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     state: v.state,
     noState: v['no-state'] === true,
     newRun: v['new-run'] === true,
+    notify,
   }
 }
 

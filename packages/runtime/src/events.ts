@@ -123,5 +123,7 @@ function describe(event: EngineEvent): EventLine {
         time: event.time,
         text: `${event.symbol} ${event.step} #${event.attempt}: ${event.reason}`,
       }
+    case 'reconnect':
+      return { type: event.type, time: event.time, text: `${event.stream} stream reconnecting: ${event.reason}` }
   }
 }

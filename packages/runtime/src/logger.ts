@@ -53,3 +53,17 @@ function formatValue(value: unknown): string {
     return '[unserializable]'
   }
 }
+
+/**
+ * A logger that writes every record to each of `loggers` (the console and the run folder's `run.log`).
+ * @example const logger = teeLogger(createCliLogger({ stream: process.stderr }), runLog)
+ */
+export function teeLogger(...loggers: readonly Logger[]): Logger {
+  return {
+    debug: (m, f) => loggers.forEach((l) => l.debug(m, f)),
+    info: (m, f) => loggers.forEach((l) => l.info(m, f)),
+    warn: (m, f) => loggers.forEach((l) => l.warn(m, f)),
+    error: (m, f) => loggers.forEach((l) => l.error(m, f)),
+    child: (more) => teeLogger(...loggers.map((l) => l.child(more))),
+  }
+}

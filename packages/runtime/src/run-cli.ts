@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import pc from 'picocolors'
 import { ConfigError, isQuantumError, loadPaperAccount, runBacktest, runPaper } from '@quantum/core'
 import type {
@@ -17,16 +17,18 @@ import type {
   PaperRestore,
   QuantumConfig,
   RunJournal,
+  RunRecord,
 } from '@quantum/core'
 import { assertLiveAllowed, assertModeSupported, parseCliArgs, USAGE } from './args.js'
-import type { CliArgs } from './args.js'
+import type { CliArgs, NotifyTarget } from './args.js'
 import { loadQuantumConfig } from './load-config.js'
 import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
-import { createCliLogger } from './logger.js'
+import { createCliLogger, teeLogger } from './logger.js'
 import { WarningLog } from './warning-log.js'
 import { createProgress } from './progress.js'
 import { describeRun } from './run-info.js'
-import { startSystemdWatchdog, type OpsRoute } from '@quantum/ops'
+import { createRunLogger, notifier, startSystemdWatchdog, type OpsRoute, type RunLogger } from '@quantum/ops'
+import { riskApiFor } from '@quantum/risk'
 import { hasAgentsWithoutSizer, runProblems, startRunOps, type RunOps } from './run-ops.js'
 import { subcommandOf } from './subcommands.js'
 import type { CliStream } from './streams.js'
@@ -241,14 +243,21 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
     if (event.type === 'decision' && event.decision.action !== 'HOLD') decisions.push(event.decision)
   }
   const warnings = new WarningLog()
-  const result = await execute({ ...loaded, config }, args, { ...io, onEvent, warnings })
-  const problems = runProblems(result)
-  for (const problem of problems) io.stderr.write(`${problemLabel(io)} ${problem}\n`)
   const info = describeRun(config, loaded.file, loaded.baseDir)
+  // The run folder is chosen before the run: its run.log (pino JSON lines) is written as the run goes.
   const dir =
     args.out === undefined
       ? defaultRunDir({ outputDir: config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
       : resolve(io.cwd, args.out)
+  const runLog = openRunLog(dir, mode)
+  let result: BacktestResult
+  try {
+    result = await execute({ ...loaded, config }, args, { ...io, onEvent, warnings, runLog })
+  } finally {
+    runLog.flush()
+  }
+  const problems = runProblems(result)
+  for (const problem of problems) io.stderr.write(`${problemLabel(io)} ${problem}\n`)
   const files = await writeRunFolder(result, {
     dir,
     info,
@@ -264,6 +273,58 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
     io.stdout.write(formatSummaryTable(result.summary, { runDir: files.dir, color: useColor(io.stdout, io.env) }))
   }
   return args.failOnPluginError && result.summary.pluginErrors > 0 ? 1 : 0
+}
+
+/**
+ * The `ops:notifier` of `--notify`: each receiver in its shape; an `env:NAME` url read from the environment.
+ * @throws {ConfigError} naming `--notify` for an unset variable or a URL the notifier refuses.
+ */
+function notifierOf(targets: readonly NotifyTarget[], env: Readonly<Record<string, string | undefined>>) {
+  const webhooks = targets.map((target) => {
+    const name = target.url.startsWith('env:') ? target.url.slice(4) : undefined
+    const url = name === undefined ? target.url : env[name]
+    if (url === undefined || url === '')
+      throw new ConfigError('Invalid command line (see quantum-run --help)', [
+        { path: '--notify', message: `${name ?? ''} is not set in the environment` },
+      ])
+    return { url, format: target.format, ...(target.chatId === undefined ? {} : { chatId: target.chatId }) }
+  })
+  return notifier({ webhooks })
+}
+
+/**
+ * Past runs for the dashboard: the state store's latest 20 runs, read at most every 15 s (the store is
+ * opened for reading and closed again; a missing store is an error the page shows).
+ */
+function pastRunsOf(state: string | undefined, cwd: string): () => Promise<readonly RunRecord[]> {
+  let cached: { at: number; runs: Promise<readonly RunRecord[]> } | undefined
+  const read = async (): Promise<readonly RunRecord[]> => {
+    const { openForReading } = await import('./runs-command.js')
+    const store = await openForReading(state, cwd)
+    try {
+      return await store.listRuns({ limit: 20 })
+    } finally {
+      await store.close()
+    }
+  }
+  return () => {
+    if (cached === undefined || Date.now() - cached.at > 15_000) {
+      const runs = read()
+      cached = { at: Date.now(), runs }
+      runs.catch(() => (cached = undefined))
+    }
+    return cached.runs
+  }
+}
+
+/** The run folder's `run.log`: every record at debug and above as pino JSON lines (service, run, level, time). */
+function openRunLog(dir: string, mode: string): RunLogger {
+  return createRunLogger({
+    file: join(dir, 'run.log'),
+    console: 'none',
+    level: 'debug',
+    runId: `${basename(dir)}:${mode}`,
+  })
 }
 
 function problemLabel(io: Io): string {
@@ -282,6 +343,9 @@ async function withRunOps<T>(
   ctx: { args: CliArgs; io: Io; logger: Logger; file: string },
   run: (config: QuantumConfig, ops: RunOps | undefined) => Promise<T>,
 ): Promise<T> {
+  // --notify: the alert notifier, on whatever the run raises (with or without --http).
+  if (ctx.args.notify.length > 0)
+    config = { ...config, plugins: [...config.plugins, notifierOf(ctx.args.notify, ctx.io.env)] }
   // Under a systemd unit (Type=notify): READY once started, a watchdog ping while the event loop runs.
   const watchdog = await startSystemdWatchdog(() => true, { ...ctx.io.env })
   // A `clm` block: promotions in the registry are swapped into the running agents (and served over HTTP).
@@ -305,16 +369,20 @@ async function withHttp<T>(
   ctx: { args: CliArgs; io: Io; logger: Logger; file: string; routes: readonly OpsRoute[] },
   run: (config: QuantumConfig, ops: RunOps | undefined) => Promise<T>,
 ): Promise<T> {
+  // The risk API (ESS status, trip, reset, validate) on the same server under /risk, behind its guards.
+  const risk = riskApiFor(config.plugins)
   const ops = await startRunOps({
     mode: config.mode,
     run: { config: relative(ctx.io.cwd, ctx.file), mode: config.mode, symbols: config.data.symbols?.join(',') ?? '' },
     http: ctx.args.http,
     token: ctx.io.env.QUANTUM_HTTP_TOKEN,
     logger: ctx.logger,
-    routes: ctx.routes,
+    routes: [...ctx.routes, ...(risk?.routes ?? [])],
+    pastRuns: pastRunsOf(ctx.args.state ?? config.state, ctx.io.cwd),
   })
   try {
-    return await run({ ...config, plugins: [...config.plugins, ...ops.plugins] }, ops)
+    const plugins = [...config.plugins, ...ops.plugins, ...(risk === undefined ? [] : [risk.plugin])]
+    return await run({ ...config, plugins }, ops)
   } finally {
     await ops.close()
   }
@@ -323,10 +391,12 @@ async function withHttp<T>(
 async function execute(
   loaded: LoadedConfig,
   args: CliArgs,
-  io: Io & { onEvent: (event: EngineEvent) => void; warnings: WarningLog },
+  io: Io & { onEvent: (event: EngineEvent) => void; warnings: WarningLog; runLog: Logger },
 ): Promise<BacktestResult> {
-  // The run's warnings are kept for its report and summary as well as printed.
-  const logger = io.warnings.tap(createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) }))
+  // The run's warnings are kept for its report and summary as well as printed (and in run.log).
+  const logger = io.warnings.tap(
+    teeLogger(createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) }), io.runLog),
+  )
   if (hasAgentsWithoutSizer(loaded.config.plugins)) {
     logger.warn(
       'the config has agents but no sizer: their decisions will never become orders (add fixedNotional() or another sizer)',
@@ -358,7 +428,7 @@ async function execute(
       withPaperState(config, { args, io, logger }, (stored) =>
         args.feed === 'replay'
           ? io.runPaper(config, { ...options(ops), ...stored })
-          : onVenueFeed(config, { args, io, logger }, (feed) =>
+          : onVenueFeed(config, { args, io, logger, ops }, (feed) =>
               io.runPaper(config, { ...options(ops), ...stored, feed }),
             ),
       ),
@@ -426,7 +496,7 @@ async function paperRestoreOf(state: RunState, config: QuantumConfig): Promise<P
 /** Opens the venue's kline feed for a paper run (Ctrl-C ends the run and keeps its results), then closes it. */
 async function onVenueFeed<T>(
   config: QuantumConfig,
-  ctx: { args: CliArgs; io: Io; logger: Logger },
+  ctx: { args: CliArgs; io: Io; logger: Logger; ops: RunOps | undefined },
   run: (feed: VenuePaperFeed) => Promise<T>,
 ): Promise<T> {
   const abort = new AbortController()
@@ -438,9 +508,11 @@ async function onVenueFeed<T>(
       logger: ctx.logger,
       timeframe: ctx.args.timeframe,
       signal: abort.signal,
+      onStreamError: (error) => ctx.ops?.reconnecting('market', String(error)),
       ...(ctx.args.maxBars === undefined ? {} : { maxBars: ctx.args.maxBars }),
       ...(ctx.args.warmup === undefined ? {} : { warmup: ctx.args.warmup }),
     })
+    ctx.ops?.setResubscribe(() => void feed.resubscribe())
     try {
       return await run(feed)
     } finally {
@@ -457,7 +529,13 @@ async function runOnVenue(
   args: CliArgs,
   io: Io,
 ): Promise<number> {
-  const logger = createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) })
+  const info = describeRun(run.config, run.file, run.baseDir)
+  const dir =
+    args.out === undefined
+      ? defaultRunDir({ outputDir: run.config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
+      : resolve(io.cwd, args.out)
+  const runLog = openRunLog(dir, run.mode)
+  const logger = teeLogger(createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) }), runLog)
   const abort = new AbortController()
   // First signal: a graceful stop, bounded by SHUTDOWN_TIMEOUT_MS. Second: exit at once (130).
   let deadline: NodeJS.Timeout | undefined
@@ -485,6 +563,8 @@ async function runOnVenue(
         ...(args.newRun ? { newRun: true } : {}),
         onBar: () => ops?.onBar(),
         onEvent: (event) => ops?.onEvent(event),
+        onStreamError: (error) => ops?.reconnecting('market', String(error)),
+        onFeed: (feed) => ops?.setResubscribe(() => void feed.resubscribe()),
         mode: run.mode,
         env: io.env,
         logger,
@@ -500,11 +580,6 @@ async function runOnVenue(
         ...(args.warmup === undefined ? {} : { warmup: args.warmup }),
       }),
     )
-    const info = describeRun(run.config, run.file, run.baseDir)
-    const dir =
-      args.out === undefined
-        ? defaultRunDir({ outputDir: run.config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
-        : resolve(io.cwd, args.out)
     const summary = {
       mode: result.mode,
       symbols: result.symbols,
@@ -548,6 +623,7 @@ async function runOnVenue(
       )
     return 0
   } finally {
+    runLog.flush()
     if (deadline !== undefined) clearTimeout(deadline)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -5,16 +5,27 @@
  * failing plugin from passing silently.
  * @packageDocumentation
  */
-import type { BacktestResult, EngineEvent, Logger, QuantumPlugin, RunMode } from '@quantum/core'
+import type {
+  BacktestResult,
+  EngineEvent,
+  Logger,
+  ObserverPlugin,
+  PluginContext,
+  QuantumPlugin,
+  ReconnectEvent,
+  RunMode,
+} from '@quantum/core'
 import { ConfigError } from '@quantum/core'
 import {
   DASHBOARD_HTML,
   DashboardState,
   createHealthSupervisor,
+  createReduceOnlyGate,
   createOpsServer,
   createTradingMetrics,
   metricsObserver,
   type OpsRoute,
+  type PastRunView,
   recordSupervision,
   type Readiness,
   type SupervisionEvent,
@@ -59,15 +70,20 @@ export interface RunOpsOptions {
   readonly now?: () => number
   /** The health supervisor's round interval (the seed's health monitor: 30 s). @default 30000 */
   readonly superviseEveryMs?: number
-  /** Self-healing of a stale feed: resubscribe it (the venue adapters' feed). @default none: reported only */
+  /**
+   * Self-healing of a stale feed: resubscribe it (the venue feed's hook; also settable later with
+   * {@link RunOps.setResubscribe}). @default none: a failed self-heal is reported
+   */
   readonly resubscribe?: () => void | Promise<void>
+  /** Past runs from the state store, for the dashboard (`/api/runs`). @default none (404) */
+  readonly pastRuns?: () => Promise<readonly PastRunView[]>
   /** Plugin errors within one supervision round that fail the `plugins` check. @default 10 */
   readonly pluginErrorLimit?: number
 }
 
 /** The observers and server of one run. */
 export interface RunOps {
-  /** Observers to add to the config's plugins (metrics, dashboard). */
+  /** Plugins to add to the config's (the reduce-only guard, the metrics and dashboard observers). */
   readonly plugins: readonly QuantumPlugin[]
   /** The server's base URL, when it listens. */
   readonly url: string | undefined
@@ -77,6 +93,15 @@ export interface RunOps {
   onEvent(event: EngineEvent): void
   /** What `/ready` answers now. */
   readiness(): Readiness
+  /** Sets the feed's resubscribe hook once the feed exists (the supervisor heals a stale feed with it). */
+  setResubscribe(hook: () => void | Promise<void>): void
+  /**
+   * Reports a venue stream that failed and is reconnecting: a `reconnect` event on the run's bus (the
+   * metric, the dashboard's errors, the notifier's reconnect-storm alert).
+   */
+  reconnecting(stream: string, reason: string): void
+  /** Why the supervisor put the run into reduce-only, or undefined while it has not. */
+  reduceOnly(): string | undefined
   /** Supervisor findings so far (newest last, at most 200), also on the dashboard. */
   findings(): readonly SupervisionEvent[]
   /** Runs one supervision round now. */
@@ -118,6 +143,23 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
   // resubscribed, a plugin that keeps failing is reported (the kernel isolates it), repeated failures
   // escalate with an error line and the `quantum_escalations_total` metric; every action is an event.
   const findings: SupervisionEvent[] = []
+  const gate = createReduceOnlyGate()
+  let resubscribe = options.resubscribe
+  // The run's bus, for events the runtime raises outside the engine (stream reconnects).
+  let wiring: PluginContext | undefined
+  const pending: ReconnectEvent[] = []
+  const busTap: ObserverPlugin = {
+    name: 'ops:events',
+    kind: 'observer',
+    setup: (ctx: PluginContext): void => {
+      wiring = ctx
+      for (const event of pending.splice(0)) ctx.bus.emit(event)
+    },
+    dispose: (): void => {
+      wiring = undefined
+    },
+    onEvent: (): void => {},
+  }
   let roundErrors = 0
   const isolated = new Map<string, string>()
   const errorLimit = options.pluginErrorLimit ?? 10
@@ -128,7 +170,10 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
       {
         name: 'feed',
         check: () => readiness().checks.feed!,
-        ...(options.resubscribe === undefined ? {} : { heal: options.resubscribe }),
+        heal: async () => {
+          if (resubscribe === undefined) throw new Error('this feed cannot be resubscribed (a replay or a stub)')
+          await resubscribe()
+        },
       },
       {
         name: 'plugins',
@@ -150,10 +195,13 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
       if (event.type === 'health-check' && !event.ok) options.logger.warn('health check failed', { ...event })
       if (event.type === 'self-heal') options.logger.info('self-heal', { ...event })
     },
-    onEscalate: (reason) => options.logger.error('supervisor escalation', { reason }),
+    // Repeated failures: the run goes reduce-only (entries refused, exits and stops go on) with an alert.
+    onEscalate: (reason) => {
+      if (gate.engage(reason)) options.logger.error('supervisor escalation: the run is now reduce-only', { reason })
+    },
   })
   const dashboard = new DashboardState({ run: options.run, health: readiness, findings: () => findings })
-  const plugins = [metricsObserver(metrics), dashboard.observer()]
+  const plugins = [gate.plugin, busTap, metricsObserver(metrics), dashboard.observer()]
   let server: ReturnType<typeof createOpsServer> | undefined
   let url: string | undefined
   if (options.http !== undefined) {
@@ -163,7 +211,12 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
       token: options.token,
       metrics,
       readiness,
-      dashboard: { html: DASHBOARD_HTML, snapshot: () => dashboard.snapshot(), hub: dashboard.hub },
+      dashboard: {
+        html: DASHBOARD_HTML,
+        snapshot: () => dashboard.snapshot(),
+        hub: dashboard.hub,
+        ...(options.pastRuns === undefined ? {} : { pastRuns: options.pastRuns }),
+      },
       ...(options.routes === undefined ? {} : { routes: options.routes }),
     })
     url = await server.listen()
@@ -182,6 +235,16 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
       else if (event.type === 'plugin-isolated') isolated.set(event.plugin, event.reason)
     },
     readiness,
+    setResubscribe: (hook) => {
+      resubscribe = hook
+    },
+    reconnecting: (stream, reason) => {
+      const event: ReconnectEvent = { type: 'reconnect', stream, reason, time: wiring?.clock.now() ?? now() }
+      if (wiring !== undefined) return wiring.bus.emit(event)
+      pending.push(event)
+      if (pending.length > 100) pending.shift()
+    },
+    reduceOnly: () => gate.reason,
     findings: () => findings,
     supervise: () => supervisor.runOnce(),
     close: async () => {

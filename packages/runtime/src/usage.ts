@@ -41,7 +41,11 @@ Options:
                      not place: adopt (default) | cancel (their orders) | flatten (orders and positions)
   --http <addr>      paper/testnet/live: serve /health, /ready, /metrics and the live dashboard at
                      [host:]port (default host 127.0.0.1; any other host needs QUANTUM_HTTP_TOKEN,
-                     and every POST needs it)
+                     and every POST needs it); the risk API (ESS status, trip, reset) under /risk
+  --notify <hook>    paper/testnet/live, repeatable: send alerts (ESS trip, unprotected position,
+                     plugin errors, reconnect storm, reduce-only, daily summary) to a webhook:
+                     url (generic JSON) | slack=url | discord=url | telegram:<chat id>=url;
+                     url may be env:NAME to read it from the environment
   --state <s>        testnet/live: where the run's durable state lives (order journal, fills, trades,
                      positions, exit and risk state, the sizer's learnt state): an SQLite file or a
                      postgres:// URL (default: the config's state key, else .quantum/state.db).

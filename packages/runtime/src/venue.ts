@@ -46,6 +46,10 @@ export interface VenueRunOptions {
   readonly onEvent?: (event: EngineEvent) => void
   /** Every closed bar as it reaches the engine (readiness, feed lag). */
   readonly onBar?: (bar: MarketBar) => void
+  /** A market-stream error; the feed reconnects and backfills by itself (the runtime counts reconnects). */
+  readonly onStreamError?: (error: unknown) => void
+  /** The kline feed's self-healing hook, once the feed exists (the health supervisor resubscribes a stale feed). */
+  readonly onFeed?: (feed: { resubscribe(): number }) => void
   /**
    * The durable state (an SQLite path or a `postgres://` URL): the run is journaled, and a restart of
    * the same config resumes it. @default none (nothing survives a crash)
@@ -348,8 +352,12 @@ async function venueRun(
       symbols: exchange.unifiedSymbols(),
       timeframe,
       after: warm.after,
-      onError: (error) => logger.warn('kline stream', { error: String(error) }),
+      onError: (error) => {
+        logger.warn('kline stream', { error: String(error) })
+        options.onStreamError?.(error)
+      },
     })
+    options.onFeed?.(feed)
     // Closes are the adapter's last prices (sizing in quote currency, notional checks).
     const priced = feed.pipe(
       tap((bar) => {
@@ -469,12 +477,16 @@ export interface VenueFeedOptions {
   readonly warmup?: number
   /** Aborting completes the feed (the paper run then ends and writes its results). */
   readonly signal?: AbortSignal
+  /** A market-stream error; the feed reconnects and backfills by itself (the runtime counts reconnects). */
+  readonly onStreamError?: (error: unknown) => void
 }
 
 /** A venue's live klines for a paper run, with the connection to close afterwards. */
 export interface VenuePaperFeed extends LivePaperFeed {
   /** Closes the venue connection (sockets). */
   close(): Promise<void>
+  /** Resubscribes a stream gone silent (the health supervisor's heal); returns the sockets dropped. */
+  resubscribe(): number
 }
 
 /**
@@ -498,13 +510,17 @@ export async function venuePaperFeed(config: QuantumConfig, options: VenueFeedOp
       timeframe,
       count: options.warmup ?? warmupOf(config),
     })
-    let bars: Observable<MarketBar> = klineFeed({
+    const feed = klineFeed({
       client,
       symbols: markets.unified,
       timeframe,
       after: warm.after,
-      onError: (error) => options.logger.warn('kline stream', { error: String(error) }),
+      onError: (error) => {
+        options.logger.warn('kline stream', { error: String(error) })
+        options.onStreamError?.(error)
+      },
     })
+    let bars: Observable<MarketBar> = feed
     if (options.maxBars !== undefined) bars = bars.pipe(take(options.maxBars))
     if (options.signal !== undefined) bars = bars.pipe(takeUntil(fromEvent(options.signal, 'abort')))
     const host = transport === undefined ? 'fapi.binance.com' : new URL(transport.restUrl).host
@@ -515,6 +531,7 @@ export async function venuePaperFeed(config: QuantumConfig, options: VenueFeedOp
       source: `binanceusdm ${timeframe} klines (${host})`,
       exchangeInfo: markets.exchangeInfo,
       close,
+      resubscribe: () => feed.resubscribe(),
     }
   } catch (error) {
     await close()

@@ -47,6 +47,7 @@ describe('parseCliArgs', () => {
       state: undefined,
       noState: false,
       newRun: false,
+      notify: [],
     })
   })
 
@@ -215,5 +216,39 @@ describe('assertLiveAllowed', () => {
       path: '--feed',
       message: expect.stringContaining('only --mode paper'),
     })
+  })
+
+  it('should collect --notify receivers with their kind, a telegram chat id, and refuse anything else naming the flag', () => {
+    const args = parseCliArgs([
+      'a.ts',
+      '--mode',
+      'paper',
+      '--notify',
+      'https://ops.example/hook',
+      '--notify',
+      'slack=env:SLACK_WEBHOOK_URL',
+      '--notify',
+      'discord=https://discord.com/api/webhooks/1/x',
+      '--notify',
+      'telegram:-1001=https://api.telegram.org/botT/sendMessage',
+      '--notify',
+      'generic=http://127.0.0.1:9/alerts',
+    ])
+    expect(args.notify).toEqual([
+      { format: 'json', url: 'https://ops.example/hook' },
+      { format: 'slack', url: 'env:SLACK_WEBHOOK_URL' },
+      { format: 'discord', url: 'https://discord.com/api/webhooks/1/x' },
+      { format: 'telegram', url: 'https://api.telegram.org/botT/sendMessage', chatId: '-1001' },
+      { format: 'json', url: 'http://127.0.0.1:9/alerts' },
+    ])
+    expect(parseError(['a.ts', '--notify', 'slak=https://x.example']).issues[0]).toMatchObject({
+      path: '--notify',
+      message: expect.stringContaining('did you mean slack?'),
+    })
+    expect(parseError(['a.ts', '--notify', 'telegram=https://x.example']).issues[0]?.message).toContain('chat id')
+    expect(parseError(['a.ts', '--notify', 'ftp://x.example']).issues[0]?.path).toBe('--notify')
+    expect(parseError(['a.ts', '--mode', 'backtest', '--notify', 'https://x.example']).issues[0]?.message).toContain(
+      'only paper, testnet and live',
+    )
   })
 })

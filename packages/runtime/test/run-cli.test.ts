@@ -41,7 +41,7 @@ describe('runCli', () => {
     expect(h.stderr.text).toBe('')
     expect(code).toBe(0)
     const dir = join(h.cwd, 'runs', 'fixture-valid-20240506-070809')
-    expect((await readdir(dir)).sort()).toEqual(['equity.csv', 'report.html', 'summary.json', 'trades.csv'])
+    expect((await readdir(dir)).sort()).toEqual(['equity.csv', 'report.html', 'run.log', 'summary.json', 'trades.csv'])
     expect(h.stdout.text).toContain('Win rate')
     expect(h.stdout.text).toContain(`Run folder: ${dir}`)
     const [config, options] = h.run.mock.calls[0] ?? []
@@ -64,7 +64,12 @@ describe('runCli', () => {
   it('should write to --out relative to cwd and skip the report with --no-report', async () => {
     const h = await harness()
     expect(await runCli([fixture('valid.config.ts'), '--out', 'my-run', '--no-report', '--quiet'], h.deps)).toBe(0)
-    expect((await readdir(join(h.cwd, 'my-run'))).sort()).toEqual(['equity.csv', 'summary.json', 'trades.csv'])
+    expect((await readdir(join(h.cwd, 'my-run'))).sort()).toEqual([
+      'equity.csv',
+      'run.log',
+      'summary.json',
+      'trades.csv',
+    ])
     expect(h.stdout.text).toBe('')
   })
 

@@ -1,11 +1,30 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import type { BacktestResult, EngineEvent } from '@quantum/core'
+import { openStateStore } from '@quantum/store'
 import { runCli } from '../src/run-cli.js'
 import type { BacktestRunner, CliDeps } from '../src/run-cli.js'
 import { CaptureStream, fixture, jitiOptions, tempDir } from './helpers.js'
 import { makeResult } from './make-result.js'
+import { fakeContext } from '../../risk/test/fake-context.js'
+
+const HTTP_TOKEN = 'an-http-token-of-at-least-24-chars'
+const ESS_TOKEN = 'ess-token-for-the-risk-api-test'
+
+/** A raw request, for paths fetch would normalise (`/risk/%2e%2e/…`) and bodies it would not send as given. */
+function rawStatus(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<number>((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    req.end(init.body)
+  })
+}
 
 async function deps(
   runPaper: BacktestRunner,
@@ -75,6 +94,156 @@ describe('quantum-run operations flags', () => {
     expect(seen.metrics).toContain('mode="paper"')
     expect(seen.page).toContain('<title>Quantum Trader')
     await expect(fetch(`${url}/health`)).rejects.toThrow()
+  })
+
+  it('mounts the risk API under /risk on the one server, behind its guards: typed 4xx for bad tokens and bodies', async () => {
+    const seen: Record<string, number> = {}
+    let state: unknown
+    const h = await deps(
+      async (config) => {
+        // the run's setup hands the routes its context (a fake one here: the runner is a stub)
+        await config.plugins.find((p) => p.name === 'risk:http-context')?.setup?.(fakeContext())
+        const url = /url=(\S+)/.exec(h.stderr.text)?.[1] ?? ''
+        const trip = `${url}/risk/ess/trip`
+        const post = (body: string, headers: Record<string, string> = {}): Promise<number> =>
+          rawStatus(trip, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${HTTP_TOKEN}`, ...headers },
+            body,
+          })
+        const reason = JSON.stringify({ reason: 'drill', token: ESS_TOKEN })
+        seen.status = (await fetch(`${url}/risk/ess/status`)).status
+        seen.missingToken = await post(reason, { authorization: '' })
+        seen.wrongToken = await post(reason, { authorization: `Bearer ${HTTP_TOKEN.slice(1)}x` })
+        seen.wrongEssToken = await post(JSON.stringify({ reason: 'drill', token: 'not-the-ess-token-at-all' }))
+        seen.notJson = await post(reason, { 'content-type': 'text/plain' })
+        seen.huge = await post(JSON.stringify({ reason: 'x'.repeat(20_000), token: ESS_TOKEN }))
+        seen.malformed = await post('{"reason": "drill",')
+        seen.invalid = await post(JSON.stringify({ reason: '', token: ESS_TOKEN }))
+        seen.traversal = await rawStatus(`${url}/risk/%2e%2e/%2e%2e/etc/passwd`)
+        seen.dotdot = await rawStatus(`${url}/risk/../../etc/passwd`)
+        seen.otherHost = await rawStatus(`${url}/risk/ess/status`, { headers: { host: 'evil.example' } })
+        state = await (await fetch(`${url}/risk/ess/status`)).json()
+        seen.tripped = await post(reason)
+        state = await (await fetch(`${url}/risk/ess/status`)).json()
+        return makeResult({ bars: 10, trades: 0 })
+      },
+      { QUANTUM_HTTP_TOKEN: HTTP_TOKEN },
+    )
+    const code = await runCli(
+      [
+        fixture('risk-api.config.ts'),
+        '--mode',
+        'paper',
+        '--http',
+        '127.0.0.1:0',
+        '--no-progress',
+        '--log-level',
+        'info',
+      ],
+      h.deps,
+    )
+    expect(code).toBe(0)
+    expect(seen).toEqual({
+      status: 200,
+      missingToken: 401,
+      wrongToken: 401,
+      wrongEssToken: 401,
+      notJson: 415,
+      huge: 413,
+      malformed: 400,
+      invalid: 400,
+      traversal: 404,
+      dotdot: 404,
+      otherHost: 421,
+      tripped: 200,
+    })
+    expect(state).toMatchObject({ state: 'TRIPPED', reason: 'drill' })
+    expect(h.stderr.text).toContain('/risk/ess/trip')
+  })
+
+  it('sends alerts to --notify receivers (url from the environment) and writes run.log as pino JSON lines', async () => {
+    const got: { path: string; body: Record<string, unknown> }[] = []
+    const receiver = createServer((req, res) => {
+      let text = ''
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      req.on('end', () => {
+        got.push({ path: req.url ?? '', body: JSON.parse(text) as Record<string, unknown> })
+        res.end('{}')
+      })
+    })
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`
+    try {
+      let names: string[] = []
+      const h = await deps(
+        async (config) => {
+          names = config.plugins.map((p) => p.name)
+          const alerts = config.plugins.find((p) => p.name === 'ops:notifier')
+          const ctx = fakeContext()
+          await alerts?.setup?.(ctx)
+          if (alerts?.kind === 'observer') {
+            alerts.onEvent(
+              { type: 'risk-state', time: 1, source: 'ess', state: 'TRIPPED', tradingState: 'halted', reason: 'drill' },
+              ctx,
+            )
+          }
+          await alerts?.dispose?.()
+          return makeResult({ bars: 10, trades: 0 })
+        },
+        { SLACK_HOOK: `${base}/slack` },
+      )
+      const argv = [fixture('no-sizer.config.ts'), '--mode', 'paper', '--out', 'r', '--no-progress', '--quiet']
+      const code = await runCli([...argv, '--notify', 'slack=env:SLACK_HOOK', '--notify', `${base}/json`], h.deps)
+      expect(code).toBe(0)
+      expect(names).toContain('ops:notifier')
+      expect(got.map((g) => g.path).sort()).toEqual(['/json', '/slack'])
+      expect(got.find((g) => g.path === '/json')?.body).toMatchObject({ kind: 'ess-tripped', text: 'drill' })
+      expect(String(got.find((g) => g.path === '/slack')?.body.text)).toContain('Emergency stop tripped')
+      // the run log: every record as JSON with service, run, level and time (the console was --quiet)
+      const records = readFileSync(join(h.deps.cwd!, 'r', 'run.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+      expect(records.find((r) => String(r.msg).includes('no sizer'))).toMatchObject({
+        level: 40,
+        service: 'quantum-run',
+        run: 'r:paper',
+        time: expect.any(Number),
+      })
+      const unset = await deps(() => Promise.resolve(makeResult({ bars: 1, trades: 0 })))
+      expect(await runCli([...argv, '--notify', 'slack=env:NOT_SET'], unset.deps)).toBe(2)
+      expect(unset.stderr.text).toContain('NOT_SET is not set in the environment')
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve))
+    }
+  })
+
+  it('lists past runs from the state store on the dashboard API, and says when there is no store', async () => {
+    const seen: { runs?: unknown; missing?: number } = {}
+    const h = await deps(async () => {
+      const url = /url=(\S+)/.exec(h.stderr.text)?.[1] ?? ''
+      seen.runs = await (await fetch(`${url}/api/runs`)).json()
+      return makeResult({ bars: 10, trades: 0 })
+    })
+    const file = join(h.deps.cwd!, 'state.db')
+    const store = await openStateStore(file)
+    const base = { account: 'paper', name: 'reference', configHash: 'abc123', mode: 'testnet' as const }
+    await store.startRun({ ...base, id: 'run-1', status: 'running', startedAt: 1_000 })
+    await store.endRun('run-1', 'completed', 2_000)
+    await store.close()
+    const argv = [fixture('valid.config.ts'), '--mode', 'paper', '--http', '127.0.0.1:0', '--no-progress']
+    expect(await runCli([...argv, '--log-level', 'info', '--state', 'state.db'], h.deps)).toBe(0)
+    expect(seen.runs).toEqual({
+      runs: [expect.objectContaining({ id: 'run-1', name: 'reference', status: 'completed', endedAt: 2_000 })],
+    })
+    const none = await deps(async () => {
+      const url = /url=(\S+)/.exec(none.stderr.text)?.[1] ?? ''
+      seen.missing = (await fetch(`${url}/api/runs`)).status
+      return makeResult({ bars: 10, trades: 0 })
+    })
+    expect(await runCli([...argv, '--log-level', 'info'], none.deps)).toBe(0)
+    expect(seen.missing).toBe(503)
   })
 
   it('prints plugin errors after the run, and exits 1 for them with --fail-on-plugin-error', async () => {

@@ -1,5 +1,5 @@
 import { ConfigError, silentLogger } from '@quantum/core'
-import type { EngineEvent } from '@quantum/core'
+import type { EngineEvent, OrderIntent, PluginContext } from '@quantum/core'
 import { describe, expect, it } from 'vitest'
 import { hasAgentsWithoutSizer, parseHttpAddress, runProblems, startRunOps } from '../src/run-ops.js'
 
@@ -48,6 +48,67 @@ describe('run operations', () => {
     }
   })
 
+  it('escalates a feed that stays stale to reduce-only: an event, a metric, an error line; entries refused, exits not', async () => {
+    const clock = { t: 1_000_000 }
+    const lines: string[] = []
+    const logger = { ...silentLogger, error: (message: string) => void lines.push(message) }
+    const ops = await startRunOps({
+      mode: 'paper',
+      run: { config: 'test' },
+      http: { host: '127.0.0.1', port: 0 },
+      logger,
+      staleAfterMs: 60_000,
+      now: () => clock.t,
+    })
+    // the run's bus, as the engine would give it: every event reaches every observer of the run
+    const events: EngineEvent[] = []
+    const observers = ops.plugins.filter((p) => p.kind === 'observer')
+    const bus = {
+      emit: (event: EngineEvent) => {
+        events.push(event)
+        for (const o of observers) o.onEvent(event, ctx)
+      },
+    }
+    const ctx = { bus, clock: { now: () => clock.t }, account: undefined } as unknown as PluginContext
+    for (const plugin of ops.plugins) if (plugin.name !== 'ops:metrics') await plugin.setup?.(ctx)
+    const gate = ops.plugins.find((p) => p.kind === 'risk')
+    const entry: OrderIntent = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quoteQuantity: 100 }
+    const exit: OrderIntent = { symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: 1, reduceOnly: true }
+    try {
+      ops.onBar()
+      ops.setResubscribe(() => undefined) // resubscribing does not bring bars back: the venue is silent
+      for (let round = 1; round <= 4; round++) {
+        clock.t += 90_000
+        await ops.supervise()
+        if (round < 3) expect(ops.reduceOnly()).toBeUndefined()
+      }
+      expect(ops.reduceOnly()).toMatch(/^feed failed 3 checks in a row: last bar \d+ s ago$/)
+      expect(gate?.kind === 'risk' && gate.check(entry, ctx)).toMatchObject({ action: 'deny' })
+      expect(gate?.kind === 'risk' && gate.check(exit, ctx)).toEqual({ action: 'approve' })
+      expect(events.filter((e) => e.type === 'risk-state')).toEqual([
+        expect.objectContaining({ source: 'supervisor', state: 'REDUCE_ONLY', tradingState: 'reducing' }),
+      ])
+      expect(lines).toEqual(['supervisor escalation: the run is now reduce-only'])
+      const metrics = await (await fetch(`${ops.url}/metrics`)).text()
+      expect(metrics).toMatch(/^quantum_reduce_only\{[^}]*\} 1$/m)
+      expect(metrics).toMatch(/quantum_escalations_total\{[^}]*check="feed"[^}]*\} 1/)
+      expect(metrics).toMatch(/quantum_self_heal_actions_total\{[^}]*check="feed",outcome="ok"[^}]*\} 4/)
+      const snapshot = (await (await fetch(`${ops.url}/api/snapshot`)).json()) as {
+        risk: { tradingState: string; components: Record<string, { state: string }> }
+      }
+      expect(snapshot.risk).toMatchObject({
+        tradingState: 'reducing',
+        components: { supervisor: { state: 'REDUCE_ONLY' } },
+      })
+      // a reconnect of the venue's stream is an event on the run's bus as well
+      ops.reconnecting('market', 'socket closed')
+      expect(events.at(-1)).toEqual({ type: 'reconnect', stream: 'market', reason: 'socket closed', time: clock.t })
+      expect(await (await fetch(`${ops.url}/metrics`)).text()).toMatch(/^quantum_feed_reconnects_total\{[^}]*\} 1$/m)
+    } finally {
+      await ops.close()
+    }
+  })
+
   it('serves readiness from the feed and the emergency stop, and metrics from the run', async () => {
     const clock = { t: 1_000_000 }
     const ops = await startRunOps({
@@ -59,7 +120,7 @@ describe('run operations', () => {
       now: () => clock.t,
     })
     try {
-      expect(ops.plugins.map((p) => p.name)).toEqual(['ops:metrics', 'ops:dashboard'])
+      expect(ops.plugins.map((p) => p.name)).toEqual(['ops:reduce-only', 'ops:events', 'ops:metrics', 'ops:dashboard'])
       ops.onBar()
       expect((await fetch(`${ops.url}/ready`)).status).toBe(200)
       clock.t += 61_000

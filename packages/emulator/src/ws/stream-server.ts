@@ -20,6 +20,8 @@ export class StreamServer {
   private readonly wss = new WebSocketServer({ noServer: true })
   private readonly market = new Map<WebSocket, Set<string>>()
   private readonly users = new Map<WebSocket, string>()
+  /** Connections that stay open (and answer pings) but get no more data: a stream gone silent. */
+  private readonly stalled = new WeakSet<WebSocket>()
 
   constructor(private readonly listenKeys: ListenKeys) {}
 
@@ -47,7 +49,7 @@ export class StreamServer {
   publish(stream: string, payload: unknown): void {
     let text: string | undefined
     for (const [ws, subs] of this.market) {
-      if (!subs.has(stream)) continue
+      if (!subs.has(stream) || this.stalled.has(ws)) continue
       text ??= JSON.stringify(payload)
       ws.send(text)
     }
@@ -57,7 +59,7 @@ export class StreamServer {
   publishUser(event: unknown): void {
     if (this.users.size === 0) return
     const text = JSON.stringify(event)
-    for (const ws of this.users.keys()) ws.send(text)
+    for (const ws of this.users.keys()) if (!this.stalled.has(ws)) ws.send(text)
   }
 
   /** Sends `listenKeyExpired` on the connections of `listenKey`, then closes them. */
@@ -76,6 +78,20 @@ export class StreamServer {
     const victims = [...(kind === 'private' ? [] : this.market.keys()), ...(kind === 'market' ? [] : this.users.keys())]
     for (const ws of victims) {
       ws.terminate()
+      n++
+    }
+    return n
+  }
+
+  /**
+   * Silences the open connections: they stay open and answer pings but receive nothing more, as a stream
+   * that died on the venue's side without closing its socket. New connections are served normally.
+   */
+  stall(kind: SocketKind = 'all'): number {
+    let n = 0
+    const victims = [...(kind === 'private' ? [] : this.market.keys()), ...(kind === 'market' ? [] : this.users.keys())]
+    for (const ws of victims) {
+      this.stalled.add(ws)
       n++
     }
     return n

@@ -31,7 +31,7 @@ export interface PositionView {
 /** A failure shown on the dashboard. */
 export interface ErrorView {
   readonly time: number
-  readonly kind: 'plugin-error' | 'order-rejected' | 'cancel-rejected' | 'unprotected' | 'protection'
+  readonly kind: 'plugin-error' | 'order-rejected' | 'cancel-rejected' | 'unprotected' | 'protection' | 'reconnect'
   readonly source: string
   readonly message: string
 }
@@ -183,6 +183,8 @@ export class DashboardState {
           source: event.symbol,
           message: `${event.step} (attempt ${event.attempt}): ${event.reason}`,
         })
+      case 'reconnect':
+        return this.error({ time: event.time, kind: 'reconnect', source: event.stream, message: event.reason })
       case 'funding':
         this.sample(time)
         return

@@ -58,7 +58,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     <form id="reset"><input id="reset-token" type="password" placeholder="ESS reset token" required> <button type="submit">Reset emergency stop</button> <span id="reset-result" class="muted"></span></form></section>
   <section><h2>Errors</h2><table id="errors"><thead><tr><th>time</th><th>kind</th><th>where</th><th>message</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Model supervisor</h2><table id="findings"><tbody></tbody></table></section>
-  <section><h2>Past runs</h2><table id="runs"><tbody></tbody></table></section>
+  <section><h2>Past runs</h2><table id="runs"><thead><tr><th>run</th><th>name</th><th>mode</th><th>status</th><th>started</th><th>ended</th></tr></thead><tbody></tbody></table><p id="runs-note" class="muted"></p></section>
 </main>
 </div>
 <script>
@@ -117,9 +117,17 @@ async function load() {
   $("run").textContent = Object.entries(snap.run || {}).map(([k, v]) => k + " " + v).join(" · ");
   $("health").textContent = snap.health ? (snap.health.ready ? "ready" : "not ready") : "";
   $("findings").querySelector("tbody").innerHTML = (snap.findings || []).map((f) => "<tr><td>" + esc(f.agent) + "</td><td>" + esc(f.kind) + "</td><td>" + esc(f.message) + "</td></tr>").join("");
-  $("runs").querySelector("tbody").innerHTML = (snap.runs || []).map((r) => "<tr><td>" + esc(r.id) + "</td><td>" + esc(r.mode) + "</td><td>" + esc(r.status) + "</td><td>" + t(r.startedAt) + "</td></tr>").join("");
-  $("login").hidden = true; $("app").hidden = false; render(); return true;
+  $("login").hidden = true; $("app").hidden = false; render(); loadRuns(); return true;
 }
+
+async function loadRuns() {
+  const res = await fetch("/api/runs", { credentials: "same-origin" }).catch(() => undefined);
+  const body = res ? await res.json().catch(() => ({})) : {};
+  const runs = res && res.ok ? body.runs || [] : [];
+  $("runs-note").textContent = !res || res.status === 404 ? "no state store" : res.ok ? (runs.length ? "" : "no runs stored yet") : "store unavailable: " + (body.error || res.status);
+  $("runs").querySelector("tbody").innerHTML = runs.map((r) => "<tr data-run='" + esc(r.id) + "'><td>" + esc(r.id) + "</td><td>" + esc(r.name) + "</td><td>" + esc(r.mode) + "</td><td>" + esc(r.status) + "</td><td>" + t(r.startedAt) + "</td><td>" + t(r.endedAt) + "</td></tr>").join("");
+}
+setInterval(() => { if (!$("app").hidden) loadRuns(); }, 60000);
 
 function stream() {
   const source = new EventSource("/api/events");

@@ -1,6 +1,7 @@
 import { definePlugin } from '@quantum/core'
 import type { EngineEvent, ObserverPlugin, PluginContext } from '@quantum/core'
 import { z } from 'zod'
+import { REDUCE_ONLY_SOURCE } from '../health/reduce-only.js'
 import type { SupervisionEvent } from '../health/supervisor.js'
 import type { TradingMetrics } from './trading-metrics.js'
 
@@ -57,6 +58,7 @@ export function recordEvent(metrics: TradingMetrics, event: EngineEvent): void {
         metrics.tradingState.set({ state }, state === event.tradingState ? 1 : 0)
       }
       if (event.source === 'ess') metrics.essTripped.set(event.state === 'TRIPPED' ? 1 : 0)
+      if (event.source === REDUCE_ONLY_SOURCE) metrics.reduceOnly.set(event.state === 'REDUCE_ONLY' ? 1 : 0)
       return
     case 'unprotected':
       metrics.unprotected.inc({ symbol: event.symbol })
@@ -65,6 +67,10 @@ export function recordEvent(metrics: TradingMetrics, event: EngineEvent): void {
       // Each step of the protection ladder (engine stop, close, halt) counts as an error of its kind.
       if (event.step !== 'restored' && event.step !== 'retired')
         metrics.errors.inc({ type: `protection-${event.step}`, source: event.symbol })
+      return
+    case 'reconnect':
+      metrics.feedReconnects.inc()
+      metrics.errors.inc({ type: 'reconnect', source: event.stream })
       return
     case 'intent':
     case 'progress':

@@ -60,6 +60,11 @@ export const METRIC_CATALOG = {
   quantum_health_check_up: { type: 'gauge', help: 'Latest result of each health check (1 ok, 0 failing).' },
   quantum_self_heal_actions_total: { type: 'counter', help: 'Self-healing actions taken, by check and outcome.' },
   quantum_escalations_total: { type: 'counter', help: 'Escalations to reduce-only after repeated failures, by check.' },
+  quantum_reduce_only: {
+    type: 'gauge',
+    help: '1 while the run is reduce-only after a supervisor escalation (entries refused, exits go on), else 0.',
+  },
+  quantum_feed_reconnects_total: { type: 'counter', help: 'Market-data stream errors followed by a reconnect.' },
 } as const satisfies Record<string, { type: 'counter' | 'gauge' | 'histogram'; help: string }>
 
 /** A metric name the runtime exports. */
@@ -113,6 +118,8 @@ export class TradingMetrics {
   readonly healthCheck: Gauge<'check'>
   readonly selfHeals: Counter<'check' | 'outcome'>
   readonly escalations: Counter<'check'>
+  readonly reduceOnly: Gauge
+  readonly feedReconnects: Counter
 
   private account: AccountView | undefined
   private peakEquity = Number.NEGATIVE_INFINITY
@@ -165,6 +172,9 @@ export class TradingMetrics {
     this.healthCheck = new Gauge({ ...help('quantum_health_check_up'), labelNames: ['check'] })
     this.selfHeals = new Counter({ ...help('quantum_self_heal_actions_total'), labelNames: ['check', 'outcome'] })
     this.escalations = new Counter({ ...help('quantum_escalations_total'), labelNames: ['check'] })
+    this.reduceOnly = new Gauge({ ...help('quantum_reduce_only') })
+    this.reduceOnly.set(0)
+    this.feedReconnects = new Counter({ ...help('quantum_feed_reconnects_total') })
 
     const metrics = this.gaugesFromAccount()
     // Account gauges are computed when scraped: exact at that moment, free between scrapes.

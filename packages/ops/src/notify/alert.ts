@@ -1,5 +1,6 @@
 /** What an alert is about. */
-export type AlertKind = 'ess-tripped' | 'unprotected-position' | 'plugin-errors' | 'reconnect-storm' | 'daily-summary'
+export type AlertKind =
+  'ess-tripped' | 'unprotected-position' | 'plugin-errors' | 'reconnect-storm' | 'reduce-only' | 'daily-summary'
 
 /** Every alert kind, in documentation order. */
 export const ALERT_KINDS: readonly AlertKind[] = [
@@ -7,6 +8,7 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'unprotected-position',
   'plugin-errors',
   'reconnect-storm',
+  'reduce-only',
   'daily-summary',
 ]
 

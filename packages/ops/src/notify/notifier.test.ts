@@ -125,6 +125,46 @@ describe('ops:notifier', () => {
     expect(hook.got[0]?.body.fields).toMatchObject({ plugin: 'agents:x', errors: 3 })
   })
 
+  it('alerts once on a reconnect storm and once when the run goes reduce-only', async () => {
+    const hook = await receiver()
+    const plugin = notifier({
+      webhooks: [{ url: hook.url }],
+      reconnectStormThreshold: 4,
+      reconnectStormWindowMs: 60_000,
+      dailySummary: false,
+    })
+    const now = { t: 1_000_000 }
+    const ctx = context(now)
+    await plugin.setup?.(ctx)
+    const reconnect = (reason: string): EngineEvent => ({ type: 'reconnect', stream: 'market', time: now.t, reason })
+    // three reconnects 30 s apart are no storm; the fourth within a minute of the others is
+    for (let i = 0; i < 3; i++) {
+      now.t += 30_000
+      plugin.onEvent(reconnect('slow'), ctx)
+    }
+    for (let i = 0; i < 8; i++) {
+      now.t += 1_000
+      plugin.onEvent(reconnect(`socket closed ${i}`), ctx)
+    }
+    plugin.onEvent(
+      {
+        type: 'risk-state',
+        time: now.t,
+        source: 'supervisor',
+        state: 'REDUCE_ONLY',
+        tradingState: 'reducing',
+        reason: 'feed failed 3 checks in a row',
+        trigger: 'escalation',
+      },
+      ctx,
+    )
+    await plugin.dispose?.()
+    expect(hook.got.map((r) => r.body.kind)).toEqual(['reconnect-storm', 'reduce-only'])
+    expect(hook.got[0]?.body).toMatchObject({ severity: 'warning', fields: { stream: 'market', reconnects: 4 } })
+    expect(hook.got[1]?.body).toMatchObject({ severity: 'critical', fields: { trigger: 'escalation' } })
+    expect(String(hook.got[1]?.body.text)).toContain('feed failed 3 checks in a row')
+  })
+
   it('sends a daily summary when the UTC day rolls over, only to receivers that want it', async () => {
     const all = await receiver()
     const critical = await receiver()

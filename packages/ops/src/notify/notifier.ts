@@ -1,6 +1,7 @@
 import { definePlugin } from '@quantum/core'
 import type { EngineEvent, PluginContext } from '@quantum/core'
 import { z } from 'zod'
+import { REDUCE_ONLY_SOURCE } from '../health/reduce-only.js'
 import { ALERT_KINDS, type Alert, type AlertKind } from './alert.js'
 import { WebhookDelivery } from './webhook-delivery.js'
 
@@ -36,6 +37,10 @@ const options = z.strictObject({
   pluginErrorThreshold: z.number().int().min(1).default(5),
   /** Window for `pluginErrorThreshold`, ms; also the least time between two such alerts per plugin. @default 300000 */
   pluginErrorWindowMs: z.number().int().min(1000).default(300_000),
+  /** Stream reconnects within `reconnectStormWindowMs` that raise a reconnect-storm alert. @default 5 */
+  reconnectStormThreshold: z.number().int().min(1).default(5),
+  /** Window for `reconnectStormThreshold`, ms; also the least time between two such alerts. @default 300000 */
+  reconnectStormWindowMs: z.number().int().min(1000).default(300_000),
   /** Send a summary of each UTC day when the next one starts. @default true */
   dailySummary: z.boolean().default(true),
   /** Attempts per alert, the first included. @default 5 */
@@ -68,8 +73,9 @@ const usd = (value: number): string => value.toFixed(2)
 
 /**
  * The observer `ops:notifier`: sends alerts to webhooks (generic JSON, Telegram, Discord, Slack) on an
- * emergency-stop trip, an unprotected position, repeated errors of one plugin and a daily summary
- * (`reconnect-storm` is reserved for the venue adapter's connectivity events). Delivery runs in
+ * emergency-stop trip, an unprotected position, repeated errors of one plugin, a reconnect storm (many
+ * `reconnect` events of the venue streams within a window), the run going reduce-only after repeated
+ * failures, and a daily summary. Delivery runs in
  * the background with retries; the trading loop never waits on a receiver. Off in backtests.
  * @example
  * notifier({ webhooks: [{ url: process.env.SLACK_WEBHOOK_URL!, format: 'slack' }] })
@@ -83,6 +89,24 @@ export const notifier = definePlugin({
     const errorTimes = new Map<string, number[]>()
     const lastErrorAlert = new Map<string, number>()
     let tally: DayTally | undefined
+    let reconnects: number[] = []
+    let lastStormAlert: number | undefined
+
+    const reconnected = (event: { stream: string; reason: string }, now: number): void => {
+      reconnects = reconnects.filter((time) => now - time < opts.reconnectStormWindowMs)
+      reconnects.push(now)
+      if (reconnects.length < opts.reconnectStormThreshold) return
+      if (lastStormAlert !== undefined && now - lastStormAlert < opts.reconnectStormWindowMs) return
+      lastStormAlert = now
+      send({
+        kind: 'reconnect-storm',
+        severity: 'warning',
+        title: 'Reconnect storm',
+        text: `${reconnects.length} stream reconnects in ${Math.round(opts.reconnectStormWindowMs / 1000)} s; last (${event.stream}): ${event.reason}`,
+        time: now,
+        fields: { stream: event.stream, reconnects: reconnects.length },
+      })
+    }
 
     const send = (alert: Alert): void => {
       for (const { delivery, kinds } of deliveries) if (kinds.has(alert.kind)) delivery.enqueue(alert)
@@ -152,6 +176,16 @@ export const notifier = definePlugin({
         rollDay(now, ctx)
         switch (event.type) {
           case 'risk-state':
+            if (event.source === REDUCE_ONLY_SOURCE && event.state === 'REDUCE_ONLY') {
+              send({
+                kind: 'reduce-only',
+                severity: 'critical',
+                title: 'Run is reduce-only after repeated failures',
+                text: `${event.reason}. Entries are refused; exits and stops go on. Restart the run once fixed.`,
+                time: event.time,
+                fields: { trigger: event.trigger ?? 'escalation', tradingState: event.tradingState },
+              })
+            }
             if (event.source === 'ess' && event.state === 'TRIPPED') {
               send({
                 kind: 'ess-tripped',
@@ -188,6 +222,9 @@ export const notifier = definePlugin({
             return
           case 'plugin-error':
             pluginErrors(event, now)
+            return
+          case 'reconnect':
+            reconnected(event, now)
             return
           case 'plugin-isolated':
             send({

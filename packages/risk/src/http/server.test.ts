@@ -137,10 +137,10 @@ describe('createRiskServer', () => {
     expect(policy.ess?.state).toBe('ARMED')
   })
 
-  it('should refuse a Host that is not this server (DNS rebinding) and any Origin not allowed', async () => {
+  it('should refuse a Host that is not this server (421, DNS rebinding) and any Origin not allowed (403)', async () => {
     const { port } = new URL(url)
-    expect((await raw({ host: `evil.example:${port}` })).status).toBe(403)
-    expect((await raw({ host: `127.0.0.1:1` })).status).toBe(403)
+    expect((await raw({ host: `evil.example:${port}` })).status).toBe(421)
+    expect((await raw({ host: `127.0.0.1:1` })).status).toBe(421)
     expect((await raw({ host: `localhost:${port}` })).status).toBe(200)
     expect((await raw({ host: `127.0.0.1:${port}`, origin: 'https://evil.example' })).status).toBe(403)
     const tripFromPage = await raw({

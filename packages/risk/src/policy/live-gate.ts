@@ -58,15 +58,22 @@ export interface LiveGateReport {
 }
 
 /**
+ * The risk policies whose plugins are among `plugins` (built by `riskPolicy`, recognised by identity),
+ * in plugin order; usually one.
+ * @example const [policy] = riskPoliciesIn(config.plugins)
+ */
+export function riskPoliciesIn(plugins: readonly QuantumPlugin[]): RiskPolicy[] {
+  return [...new Set(plugins.map((p) => registry.policies.get(p)).filter((p): p is RiskPolicy => p !== undefined))]
+}
+
+/**
  * Checks a config's plugins for live trading (see the module's description).
  * @example const { issues } = liveGateIssues(config.plugins); if (issues.length) throw new ConfigError('...', issues)
  */
 export function liveGateIssues(plugins: readonly QuantumPlugin[]): LiveGateReport {
   const issues: ValidationIssue[] = []
   const present = new Set<object>(plugins)
-  const policies = [
-    ...new Set(plugins.map((p) => registry.policies.get(p)).filter((p): p is RiskPolicy => p !== undefined)),
-  ]
+  const policies = riskPoliciesIn(plugins)
   if (policies.length === 0) {
     issues.push({
       path: 'plugins',

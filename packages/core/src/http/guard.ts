@@ -19,10 +19,11 @@ export function tokenMatches(presented: string | undefined, expected: string): b
 }
 
 /** The bearer token of a request: `Authorization: Bearer …`, or the session cookie set by `/login`. */
-export function presentedToken(req: IncomingMessage, cookieName: string): string | undefined {
+export function presentedToken(req: IncomingMessage, cookieName?: string): string | undefined {
   const header = req.headers.authorization
   const bearer = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header)
   if (bearer?.[1] !== undefined) return bearer[1]
+  if (cookieName === undefined) return undefined
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=')
     if (name === cookieName) return decodeURIComponent(value.join('='))
@@ -33,6 +34,7 @@ export function presentedToken(req: IncomingMessage, cookieName: string): string
 /**
  * Fixed-window counters per key (client address): `allow()` counts one hit and answers whether the key
  * is still under its limit for the current window. Memory is bounded: windows roll over wholesale.
+ * @example const failures = new RateLimiter(5, 60_000); if (failures.blocked(ip)) refuse(failures.retryAfterSeconds())
  */
 export class RateLimiter {
   private window = 0
@@ -63,6 +65,12 @@ export class RateLimiter {
     return count
   }
 
+  /** Whole seconds until the current window ends (for a `Retry-After` header); at least 1. */
+  retryAfterSeconds(): number {
+    const now = this.now()
+    return Math.max(1, Math.ceil(((Math.floor(now / this.windowMs) + 1) * this.windowMs - now) / 1000))
+  }
+
   private roll(): void {
     const window = Math.floor(this.now() / this.windowMs)
     if (window !== this.window) {
@@ -74,7 +82,8 @@ export class RateLimiter {
 
 /**
  * Host header check against DNS rebinding: the request must name the address the server is bound to,
- * or a loopback name when bound to loopback, or one of `allowedHosts`.
+ * or a loopback name when bound to loopback, or one of `allowedHosts`; a port, when given, must be the
+ * bound one (unless the name is an allowed host, which may sit behind a proxy on another port).
  */
 export function hostAllowed(
   req: IncomingMessage,
@@ -82,20 +91,26 @@ export function hostAllowed(
   allowedHosts: readonly string[],
 ): boolean {
   const host = req.headers.host
-  if (host === undefined) return false
+  if (host === undefined || host === '') return false
+  const port = /:(\d+)$/.exec(host)?.[1]
   const name = host
     .replace(/:\d+$/, '')
     .replace(/^\[|\]$/g, '')
     .toLowerCase()
   if (allowedHosts.includes(name)) return true
+  if (port !== undefined && bound.port !== 0 && Number(port) !== bound.port) return false
   if (isLoopback(bound.host)) return isLoopback(name)
   return name === bound.host.replace(/^\[|\]$/g, '').toLowerCase() || bound.host === '0.0.0.0' || bound.host === '::'
 }
 
-/** Origin check for state-changing requests: absent (non-browser clients) or the server's own origin. */
-export function originAllowed(req: IncomingMessage): boolean {
+/**
+ * Origin check: absent (non-browser clients), the server's own origin (the page it serves), or one of
+ * `allowedOrigins` (e.g. `https://ops.example.com`). Anything else is a web page on another origin.
+ */
+export function originAllowed(req: IncomingMessage, allowedOrigins: readonly string[] = []): boolean {
   const origin = req.headers.origin
   if (origin === undefined) return true
+  if (allowedOrigins.includes(origin)) return true
   try {
     return new URL(origin).host === req.headers.host
   } catch {
