@@ -499,6 +499,26 @@ export interface ArbitrationEvent {
   readonly outcome: string
 }
 
+/**
+ * The Orchestrator Policy switched the risk policy in force (`@quantum/risk`'s `orchestratorPolicy`):
+ * from which preset to which, the rule that decided (`default` when no rule holds any more) and the
+ * measured values the rule was judged on. Audited: in the run's notable events, the report and the dashboard.
+ */
+export interface PolicySwitchEvent {
+  readonly type: 'policy-switch'
+  readonly time: number
+  /** The policy in force before, e.g. `PERMISSIVE`. */
+  readonly from: string
+  /** The policy in force from now on, e.g. `FLOOR`. */
+  readonly to: string
+  /** The rule that holds (its name), or `default` when none does. */
+  readonly rule: string
+  /** Why, e.g. `volatility 0.0312 >= 0.02`. */
+  readonly reason: string
+  /** Every metric the rules read, at the switch (numbers, or the regime's name). */
+  readonly metrics: Readonly<Record<string, number | string>>
+}
+
 /** Everything the engine reports, as a tagged union (`type`). */
 export type EngineEvent =
   | { readonly type: 'signal'; readonly signal: Signal }
@@ -526,4 +546,5 @@ export type EngineEvent =
   | RiskStateEvent
   | DirectiveEvent
   | ArbitrationEvent
+  | PolicySwitchEvent
   | ExchangeEvent

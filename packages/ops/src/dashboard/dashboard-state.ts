@@ -200,6 +200,21 @@ export class DashboardState {
         }
         this.hub.publish({ type: 'risk', risk: this.risk } satisfies DashboardEvent)
         return
+      case 'policy-switch':
+        // The policy in force shows in the risk panel as the `orchestrator` component.
+        this.risk = {
+          ...this.risk,
+          components: {
+            ...this.risk.components,
+            orchestrator: {
+              state: event.to,
+              reason: `${event.from} -> ${event.to}, rule ${event.rule}: ${event.reason}`,
+              time: event.time,
+            },
+          },
+        }
+        this.hub.publish({ type: 'risk', risk: this.risk } satisfies DashboardEvent)
+        return
       case 'signal':
       case 'intent':
       case 'risk':

@@ -1,5 +1,6 @@
 /** What an alert is about. */
-export type AlertKind = 'ess-tripped' | 'unprotected-position' | 'plugin-errors' | 'reconnect-storm' | 'daily-summary'
+export type AlertKind =
+  'ess-tripped' | 'unprotected-position' | 'plugin-errors' | 'reconnect-storm' | 'daily-summary' | 'policy-switch'
 
 /** Every alert kind, in documentation order. */
 export const ALERT_KINDS: readonly AlertKind[] = [
@@ -8,6 +9,7 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'plugin-errors',
   'reconnect-storm',
   'daily-summary',
+  'policy-switch',
 ]
 
 /** One notification, before it is shaped for a receiver. */

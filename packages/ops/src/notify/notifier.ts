@@ -186,6 +186,17 @@ export const notifier = definePlugin({
               })
             }
             return
+          case 'policy-switch':
+            // The Orchestrator Policy changed the limits in force: people should know why.
+            send({
+              kind: 'policy-switch',
+              severity: 'warning',
+              title: `Risk policy ${event.from} -> ${event.to}`,
+              text: `rule ${event.rule}: ${event.reason}`,
+              time: event.time,
+              fields: { from: event.from, to: event.to, rule: event.rule },
+            })
+            return
           case 'plugin-error':
             pluginErrors(event, now)
             return

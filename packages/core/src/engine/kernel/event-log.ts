@@ -75,6 +75,7 @@ export class RunEventLog {
       case 'protection':
       case 'arbitration':
       case 'directive':
+      case 'policy-switch':
       case 'plugin-isolated':
         return this.note(event)
       case 'order':
