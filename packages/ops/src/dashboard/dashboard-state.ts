@@ -31,7 +31,7 @@ export interface PositionView {
 /** A failure shown on the dashboard. */
 export interface ErrorView {
   readonly time: number
-  readonly kind: 'plugin-error' | 'order-rejected' | 'cancel-rejected' | 'unprotected' | 'protection'
+  readonly kind: 'plugin-error' | 'order-rejected' | 'cancel-rejected' | 'unprotected' | 'protection' | 'execution'
   readonly source: string
   readonly message: string
 }
@@ -199,6 +199,17 @@ export class DashboardState {
           },
         }
         this.hub.publish({ type: 'risk', risk: this.risk } satisfies DashboardEvent)
+        return
+      case 'execution':
+        // The execution manager's fallbacks are listed with the errors; its routine steps are not.
+        if (event.step === 'book-stale' || event.step === 'failed') {
+          this.error({
+            time: event.time,
+            kind: 'execution',
+            source: event.symbol,
+            message: `${event.step}: ${event.reason}`,
+          })
+        }
         return
       case 'policy-switch':
         // The policy in force shows in the risk panel as the `orchestrator` component.

@@ -76,6 +76,7 @@ export class RunEventLog {
       case 'arbitration':
       case 'directive':
       case 'policy-switch':
+      case 'execution':
       case 'plugin-isolated':
         return this.note(event)
       case 'order':

@@ -131,10 +131,15 @@ export interface Kernel {
  */
 export function createKernel(options: KernelOptions): Kernel {
   const paper = 'paper' in options ? options.paper : undefined
-  const exchange: ExchangePort = 'paper' in options ? options.paper : options.exchange
   const bus = createEventBus()
   const plugins = sortPlugins(options.plugins, options.mode)
   const direct = paper !== undefined && (!('sink' in options) || options.sink !== 'queue')
+  const env = { bus, clock: options.clock, logger: options.logger }
+  // Execution plugins (AELM) wrap the port the queue sends to; the backtest's direct sink is not wrapped.
+  const exchange: ExchangePort = plugins.executions.reduce<ExchangePort>(
+    (port, p) => (direct ? port : p.wrap(port, env)),
+    'paper' in options ? options.paper : options.exchange,
+  )
   // A venue's entries take time to reach the book: guards see them through the account view meanwhile.
   const pending = direct ? undefined : new PendingEntries(() => options.clock.now())
   const engine = createEngineContext<ExchangePort>({
