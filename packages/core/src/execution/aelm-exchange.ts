@@ -46,7 +46,7 @@ export class AelmExchange implements ExchangePort {
   readonly events$: Observable<ExchangeEvent>
   private readonly decision = new Map<string, number>()
   private readonly filled = new Map<string, number>()
-  /** Symbols whose background tactics must stop (a cancel-all or a close came in). */
+  /** Symbols whose background tactics must stop (a reduce-only market close came in: the ESS, a time stop). */
   private readonly aborted = new Set<string>()
   private seq = 0
 
@@ -85,7 +85,7 @@ export class AelmExchange implements ExchangePort {
   }
 
   cancelAllOrders(symbol: string): Promise<Order[]> {
-    this.aborted.add(symbol)
+    // Not an abort: exits cancel all to re-bracket after each fill. A reduce-only close is (placeOrder).
     return this.inner.cancelAllOrders(symbol)
   }
 

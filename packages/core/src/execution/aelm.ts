@@ -49,8 +49,8 @@ export type AelmOptions = z.input<typeof options>
  * iceberg). Every fill of its orders carries the decision price (the book's mid at the check), so each
  * trade records its entry slippage (`entrySlippageBps`). A stale or missing book (a stream that stopped,
  * a failed request) falls back to the plain market order, with an `execution` event (`book-stale`).
- * Reduce-only orders, stops and targets pass through at once, and a close or cancel-all of the symbol
- * stops its remaining slices: protection never waits for slicing.
+ * Reduce-only orders, stops and targets pass through at once, and a reduce-only market close of the
+ * symbol (the emergency stop's flatten, a time stop) ends its remaining slices: protection never waits for slicing.
  * Works where orders go through the kernel's queue (venues; a paper exchange with `paperBookTicker`).
  * @example aelm({ makerFirst: { timeoutMs: 3000 }, slicing: { mode: 'twap', aboveNotional: 5000 } })
  */

@@ -140,6 +140,10 @@ export function createKernel(options: KernelOptions): Kernel {
     (port, p) => (direct ? port : p.wrap(port, env)),
     'paper' in options ? options.paper : options.exchange,
   )
+  if (direct && plugins.executions.length > 0)
+    options.logger.warn(
+      'execution plugins act where orders go through the queue (venues, paper with sink queue): not applied here',
+    )
   // A venue's entries take time to reach the book: guards see them through the account view meanwhile.
   const pending = direct ? undefined : new PendingEntries(() => options.clock.now())
   const engine = createEngineContext<ExchangePort>({
