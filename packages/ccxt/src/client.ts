@@ -50,6 +50,8 @@ export interface UsdmClient extends OhlcvClient {
   fetchPositionMode(symbol?: string): Promise<unknown>
   watchOrders(symbol?: string): Promise<unknown[]>
   watchMyTrades(symbol?: string): Promise<unknown[]>
+  /** `<symbol>@markPrice@1s`: the next mark price of a unified symbol (ccxt pro). */
+  watchMarkPrice?(symbol: string): Promise<unknown>
   watchPositions(symbols?: string[]): Promise<unknown[]>
   /** Re-reads the server time offset (ccxt's `adjustForTimeDifference`); the adapter calls it after -1021. */
   loadTimeDifference?(): Promise<unknown>

@@ -33,3 +33,5 @@ export { scanVenueUniverse, startVenueUniverse, VenueUniverseOptionsSchema } fro
 export type { VenueUniverse, VenueUniverseOptions, VenueUniverseSelection } from './venue-universe.js'
 export { BookTickerReplySchema, Ticker24hReplySchema, ExchangeInfoSymbolSchema } from './market-data.js'
 export type { Ticker24h, ExchangeInfoSymbol } from './market-data.js'
+export { markPriceFeed } from './mark-price-feed.js'
+export type { MarkPriceFeedInput } from './mark-price-feed.js'

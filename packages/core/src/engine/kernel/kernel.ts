@@ -26,7 +26,7 @@ import { runAgents } from '../operators/run-agents.js'
 import { sizeDecisions } from '../operators/size-decisions.js'
 import { guard, reportFailure, sortPlugins } from '../plugin-driver.js'
 import { directSink, queueSink, type CommandSink } from './command-sink.js'
-import { createMarketStep, type BarDetail } from './market-step.js'
+import { createMarketStep, subBarStep, type BarDetail } from './market-step.js'
 import { PendingEntries, withPendingOrders } from './pending-entries.js'
 import { ProtectionLadder, type ProtectionOptions } from './protection.js'
 import { ProtectionWatchdog } from './protection-watchdog.js'
@@ -100,6 +100,14 @@ export const DEFAULT_HOOK_BUDGET_MS = 1000
 /** Failures in a row that isolate a plugin in live modes. */
 export const DEFAULT_ISOLATE_AFTER = 10
 
+/** One mark price of one symbol (Binance's `markPriceUpdate`). */
+export interface MarkUpdate {
+  readonly symbol: string
+  readonly price: number
+  /** Event time (epoch ms). */
+  readonly time: number
+}
+
 /** A wired kernel, ready for bars. */
 export interface Kernel {
   readonly engine: EngineContext<ExchangePort>
@@ -118,6 +126,12 @@ export interface Kernel {
   run(bars: Observable<MarketBar>): Observable<OrderIntent>
   /** A warm-up bar: agents' and exit policies' indicators advance, every output is dropped. */
   warm(bar: MarketBar): void
+  /**
+   * A mark-price update (live): the account's position of the symbol is re-marked (when the account
+   * can, like the venue's `LiveAccount`), then the guards' and exits' `onSubBar` run on it as a
+   * zero-range bar, so the emergency stop's open-loss and drawdown checks act between strategy bars.
+   */
+  mark(update: MarkUpdate): void
   /** Waits for the sink, disposes the plugins (reverse order), closes the bus. Idempotent. */
   close(): Promise<void>
   /** What the run produced so far. */
@@ -270,6 +284,9 @@ export function createKernel(options: KernelOptions): Kernel {
   })
 
   const warmExits = plugins.exits.filter((p) => p.onBar !== undefined)
+  const onMark = subBarStep(engine, sink)
+  const markable = account as typeof account & { markPrice?(symbol: string, price: number): void }
+  const markBar = { symbol: '', index: -1, openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
   let closed: Promise<void> | undefined
   return {
     engine,
@@ -317,6 +334,15 @@ export function createKernel(options: KernelOptions): Kernel {
           complete: () => subscriber.complete(),
         }),
       ).pipe(runAgents(engine), decideSignals(engine), sizeDecisions(engine), applyRisk(engine), sendTo(sink)),
+    mark: (update: MarkUpdate): void => {
+      if (!(update.price > 0)) return
+      markable.markPrice?.(update.symbol, update.price)
+      if (onMark === undefined) return
+      markBar.symbol = update.symbol
+      markBar.openTime = update.time
+      markBar.open = markBar.high = markBar.low = markBar.close = update.price
+      onMark(markBar)
+    },
     warm(bar) {
       options.clock.set(bar.openTime)
       for (const exit of warmExits)
