@@ -11,7 +11,7 @@ import type {
 import { z } from 'zod'
 import { APPROVE, deny } from '../intent.js'
 import { riskPolicy } from '../policy/risk-policy.js'
-import { POLICY_NAMES, PolicyOverridesSchema, type PolicyName, type PolicyOverrides } from '../policy/policy-schema.js'
+import { POLICY_NAMES, type PolicyName, type PolicyOverrides } from '../policy/policy-schema.js'
 import {
   ConditionSchema,
   MetricTracker,
@@ -31,6 +31,11 @@ const DIRECTIVE_KINDS = [
   'cap-leverage',
 ] as const satisfies readonly DirectiveKind[]
 
+/** Overrides of a preset, checked by `riskPolicy` itself at start (a `ConfigError` by path). */
+const overridesSchema = z.custom<PolicyOverrides>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+  message: 'expected the overrides of a risk policy, e.g. { maxLeverage: 5 }',
+})
+
 const RuleSchema = z.strictObject({
   /** The rule's name, in events and the report. */
   name: z.string().min(1),
@@ -39,7 +44,7 @@ const RuleSchema = z.strictObject({
   /** The preset in force while the rule holds. */
   policy: z.enum(POLICY_NAMES),
   /** Overrides of that preset (as `riskPolicy`'s; the emergency stop, HTTP API and PBA stay outside the switch). */
-  overrides: PolicyOverridesSchema.optional(),
+  overrides: overridesSchema.optional(),
   /** Directives issued to AI-HFOS (source `orchestrator`) while the rule is in force, withdrawn after. @default [] */
   directives: z
     .array(
@@ -56,7 +61,7 @@ const options = z.strictObject({
   /** The preset in force when no rule holds. @default 'PERMISSIVE' */
   initial: z.enum(POLICY_NAMES).default('PERMISSIVE'),
   /** Overrides of the initial preset. */
-  overrides: PolicyOverridesSchema.optional(),
+  overrides: overridesSchema.optional(),
   /** Rules in priority order: the first one in force decides the policy. @default [] */
   rules: z.array(RuleSchema).default([]),
   /** Bars a rule stays in force after its conditions last held (no flapping back on the next calm bar). @default 6 */
