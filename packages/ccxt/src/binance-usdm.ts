@@ -1,12 +1,13 @@
 import { inspect } from 'node:util'
 import { InvalidOrder, RateLimitExceeded } from '@quantum/core'
-import type { ExchangeEvent, ExchangePort, Instrument, Order, OrderRequest } from '@quantum/core'
+import type { BookTicker, ExchangeEvent, ExchangePort, Instrument, Order, OrderRequest } from '@quantum/core'
 import { Subject, type Observable } from 'rxjs'
 import { isCcxtError, loadCcxt } from './load-ccxt.js'
 import type { UsdmClient, UsdmParams } from './client.js'
 import { mapCcxtError } from './errors.js'
 import { heldSecrets } from './redact.js'
 import { LiveAccount } from './live-account.js'
+import { BookTickerReplySchema } from './market-data.js'
 import { listedMarkets } from './markets.js'
 import { requireOneWayMode } from './position-mode.js'
 import { fromCcxtOrder, isConditional, toCcxtOrder } from './orders.js'
@@ -195,6 +196,28 @@ export class BinanceUsdmExchange implements ExchangePort {
       throw mapCcxtError(error, { method, ...(symbol === undefined ? {} : { symbol }), secrets: this.secrets })
     } finally {
       this.weight.observe(this.options.client.last_response_headers, this.now())
+    }
+  }
+
+  /**
+   * The best bid and ask of `symbol` (`GET /fapi/v1/ticker/bookTicker`), stamped with the time it was
+   * received: AELM's book source. `undefined` when the client has no such call (a test double).
+   * @throws the SDK's typed exchange errors when the request fails after its retries.
+   */
+  async bookTicker(symbol: string): Promise<BookTicker | undefined> {
+    const client = this.options.client
+    if (client.fapiPublicGetTickerBookTicker === undefined) return undefined
+    const raw = await this.invoke({ method: 'bookTicker', symbol, lane: 'normal' }, () =>
+      client.fapiPublicGetTickerBookTicker!({ symbol }),
+    )
+    const t = BookTickerReplySchema.parse(raw)
+    return {
+      symbol: t.symbol,
+      bidPrice: t.bidPrice,
+      bidQty: t.bidQty,
+      askPrice: t.askPrice,
+      askQty: t.askQty,
+      receivedAt: this.now(),
     }
   }
 

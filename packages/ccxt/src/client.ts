@@ -22,6 +22,12 @@ export type UsdmParams = Readonly<Record<string, string | number | boolean>>
  * fake them).
  */
 export interface UsdmClient extends OhlcvClient {
+  /** Public `GET /fapi/v1/ticker/bookTicker` (ccxt's implicit API): the best bid and ask, one symbol or all. */
+  fapiPublicGetTickerBookTicker?(params?: UsdmParams): Promise<unknown>
+  /** Public `GET /fapi/v1/ticker/24hr` (ccxt's implicit API): 24 h statistics, one symbol or all. */
+  fapiPublicGetTicker24hr?(params?: UsdmParams): Promise<unknown>
+  /** Public `GET /fapi/v1/exchangeInfo` (ccxt's implicit API): every symbol's rules, status and listing date. */
+  fapiPublicGetExchangeInfo?(params?: UsdmParams): Promise<unknown>
   /** `reload`: load again even when a load already happened (or failed: ccxt caches the rejection). */
   loadMarkets(reload?: boolean): Promise<Readonly<Record<string, UsdmMarket>>>
   createOrder(
@@ -44,6 +50,8 @@ export interface UsdmClient extends OhlcvClient {
   fetchPositionMode(symbol?: string): Promise<unknown>
   watchOrders(symbol?: string): Promise<unknown[]>
   watchMyTrades(symbol?: string): Promise<unknown[]>
+  /** `<symbol>@markPrice@1s`: the next mark price of a unified symbol (ccxt pro). */
+  watchMarkPrice?(symbol: string): Promise<unknown>
   watchPositions(symbols?: string[]): Promise<unknown[]>
   /** Re-reads the server time offset (ccxt's `adjustForTimeDifference`); the adapter calls it after -1021. */
   loadTimeDifference?(): Promise<unknown>

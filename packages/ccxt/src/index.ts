@@ -27,3 +27,11 @@ export type {
   DownloadReport,
   HistoryClient,
 } from './download-history.js'
+
+// Universe OS on the venue and public market data
+export { scanVenueUniverse, startVenueUniverse, VenueUniverseOptionsSchema } from './venue-universe.js'
+export type { VenueUniverse, VenueUniverseOptions, VenueUniverseSelection } from './venue-universe.js'
+export { BookTickerReplySchema, Ticker24hReplySchema, ExchangeInfoSymbolSchema } from './market-data.js'
+export type { Ticker24h, ExchangeInfoSymbol } from './market-data.js'
+export { markPriceFeed } from './mark-price-feed.js'
+export type { MarkPriceFeedInput } from './mark-price-feed.js'

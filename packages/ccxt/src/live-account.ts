@@ -71,6 +71,16 @@ export class LiveAccount implements AccountView {
     if (price > 0) this.prices.set(symbol, price)
   }
 
+  /** Re-marks `symbol`'s position at a mark price (the mark-price stream): its mark and unrealised PnL. */
+  markPrice(symbol: string, price: number): void {
+    if (!(price > 0)) return
+    this.setLastPrice(symbol, price)
+    const p = this.positions.get(symbol)
+    if (p === undefined || p.side === 'FLAT') return
+    const signed = p.side === 'LONG' ? p.quantity : -p.quantity
+    this.positions.set(symbol, { ...p, markPrice: price, unrealizedPnl: (price - p.entryPrice) * signed })
+  }
+
   /** Replaces the position of its symbol with the venue's view. */
   setPosition(position: Position): void {
     this.positions.set(position.symbol, position)

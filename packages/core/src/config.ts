@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { SearchSpecSchema } from './research/search-spec.js'
 import type { PluginKind, QuantumPlugin, RunMode, RuntimeEnv } from './types.js'
 
-const PLUGIN_KINDS: readonly PluginKind[] = ['agent', 'decision', 'sizer', 'risk', 'exit', 'observer']
+const PLUGIN_KINDS: readonly PluginKind[] = ['agent', 'decision', 'sizer', 'risk', 'exit', 'observer', 'execution']
 const HOOK_BY_KIND: Record<PluginKind, readonly string[]> = {
   agent: ['onBar'],
   decision: ['decide'],
@@ -10,6 +10,7 @@ const HOOK_BY_KIND: Record<PluginKind, readonly string[]> = {
   risk: ['check'],
   exit: [],
   observer: ['onEvent'],
+  execution: ['wrap'],
 }
 
 /** A time bound: an ISO-8601 date (`2024-01-01`, `2024-01-01T08:00:00Z`) or epoch milliseconds. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { parseOrThrow } from './validate.js'
 import type {
+  ExecutionPlugin,
   AgentPlugin,
   DecisionPlugin,
   ExitPolicyPlugin,
@@ -19,6 +20,7 @@ export interface PluginByKind {
   risk: RiskGuardPlugin
   exit: ExitPolicyPlugin
   observer: ObserverPlugin
+  execution: ExecutionPlugin
 }
 
 /** The hooks a plugin definition's `create` returns (everything but the identity fields). */

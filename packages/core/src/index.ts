@@ -174,7 +174,7 @@ export { summarizeRun } from './backtest/summarize.js'
 export type { SummarizeInput } from './backtest/summarize.js'
 export { startLive, ProtectionWatchdog } from './engine/live/run-live.js'
 export type { LiveRun, LiveRunOptions, LiveRunBaseOptions, LiveSummary } from './engine/live/run-live.js'
-export type { KernelVenue, KernelRestore } from './engine/kernel/kernel.js'
+export type { KernelVenue, KernelRestore, MarkUpdate } from './engine/kernel/kernel.js'
 export type { ProtectionOptions } from './engine/kernel/protection.js'
 export {
   RunJournal,
@@ -212,3 +212,10 @@ export {
   presentedToken,
   tokenMatches,
 } from './http/guard.js'
+// Execution (AELM): book checks, maker-first, slicing, slippage against the decision price
+export { aelm } from './execution/aelm.js'
+export type { AelmOptions } from './execution/aelm.js'
+export { AelmExchange, splitQuantity } from './execution/aelm-exchange.js'
+export type { AelmTactics, AelmDeps } from './execution/aelm-exchange.js'
+export { BookTickerCache, paperBookTicker } from './execution/book-ticker.js'
+export type { BookTicker, BookTickerSource } from './execution/book-ticker.js'

@@ -36,6 +36,8 @@ export interface TradeRecord {
   readonly netPnl: number
   /** Tag of the closing fill (`stop`, `take-profit`, `reverse`, `liquidation`...). */
   readonly exitReason: string
+  /** Quantity-weighted entry slippage against the decision price, in bps (positive: worse); set when the execution manager (AELM) recorded decision prices. */
+  readonly entrySlippageBps?: number
 }
 
 /** The account's accounting identity: start + realised - fees + funding = end wallet. */

@@ -175,6 +175,8 @@ export const FillSchema = z.object({
   tag: z.string().optional(),
   /** True when the fill is a forced liquidation. */
   liquidation: z.boolean().optional(),
+  /** The price the entry was decided at (set by the execution manager, AELM): the fill's slippage is measured against it. */
+  decisionPrice: positive().optional(),
 })
 /** One execution of (part of) an order. */
 export type Fill = z.infer<typeof FillSchema>

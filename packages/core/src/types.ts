@@ -229,7 +229,7 @@ export interface PluginContext {
 }
 
 /** Kinds of plugins, each with its own hook semantics. */
-export type PluginKind = 'agent' | 'decision' | 'sizer' | 'risk' | 'exit' | 'observer'
+export type PluginKind = 'agent' | 'decision' | 'sizer' | 'risk' | 'exit' | 'observer' | 'execution'
 
 /** What every plugin has. */
 export interface PluginBase {
@@ -503,9 +503,29 @@ export interface ObserverPlugin extends PluginBase {
   onEvent(event: EngineEvent, ctx: PluginContext): void
 }
 
+/**
+ * How orders reach a venue (AELM): wraps the exchange port the kernel's serial queue sends to, so it may
+ * check the book, post maker-first, slice or fall back. Applied where orders go through the queue sink
+ * (venues, and a paper exchange run with `sink: 'queue'`); the backtest's direct sink is not wrapped.
+ * It must pass reduce-only and triggered orders (stops, targets) through at once: the protection
+ * invariant does not wait for execution tactics. The last registered execution plugin is the outermost.
+ */
+export interface ExecutionPlugin extends PluginBase {
+  readonly kind: 'execution'
+  /** Returns the port the kernel sends to; called once when the kernel is wired. System hook. */
+  wrap(exchange: ExchangePort, env: ExecutionEnv): ExchangePort
+}
+
+/** What an execution plugin's `wrap` gets: the run's bus (for `execution` events), clock and logger. */
+export interface ExecutionEnv {
+  readonly bus: EventBus
+  readonly clock: Clock
+  readonly logger: Logger
+}
+
 /** Any plugin. */
 export type QuantumPlugin =
-  AgentPlugin | DecisionPlugin | SizerPlugin | RiskGuardPlugin | ExitPolicyPlugin | ObserverPlugin
+  AgentPlugin | DecisionPlugin | SizerPlugin | RiskGuardPlugin | ExitPolicyPlugin | ObserverPlugin | ExecutionPlugin
 
 /**
  * What a module may ask of the strategy through the AI-HFOS coordinator (`@quantum/risk`'s `hfos`):
@@ -556,6 +576,49 @@ export interface ArbitrationEvent {
   readonly outcome: string
 }
 
+/**
+ * The Orchestrator Policy switched the risk policy in force (`@quantum/risk`'s `orchestratorPolicy`):
+ * from which preset to which, the rule that decided (`default` when no rule holds any more) and the
+ * measured values the rule was judged on. Audited: in the run's notable events, the report and the dashboard.
+ */
+export interface PolicySwitchEvent {
+  readonly type: 'policy-switch'
+  readonly time: number
+  /** The policy in force before, e.g. `PERMISSIVE`. */
+  readonly from: string
+  /** The policy in force from now on, e.g. `FLOOR`. */
+  readonly to: string
+  /** The rule that holds (its name), or `default` when none does. */
+  readonly rule: string
+  /** Why, e.g. `volatility 0.0312 >= 0.02`. */
+  readonly reason: string
+  /** Every metric the rules read, at the switch (numbers, or the regime's name). */
+  readonly metrics: Readonly<Record<string, number | string>>
+}
+
+/**
+ * A step of the execution manager (AELM) on one entry: the book checked, a maker order posted or
+ * filled, the taker fallback, a slice sent, or a fallback because the book is stale or missing.
+ */
+export interface ExecutionEvent {
+  readonly type: 'execution'
+  readonly time: number
+  readonly symbol: string
+  /** The plugin, e.g. `core:aelm`. */
+  readonly plugin: string
+  /** What happened. */
+  readonly step:
+    'book-checked' | 'maker-posted' | 'maker-filled' | 'taker-fallback' | 'sliced' | 'slice' | 'book-stale' | 'failed'
+  /** Why / details, e.g. `spread 12.5 bps > 5 bps: maker first`. */
+  readonly reason: string
+  /** The entry's client order id (the parent; slices carry `-s<k>`). */
+  readonly clientOrderId?: string
+  /** The price the decision was taken at (the book's mid, else the last price). */
+  readonly decisionPrice?: number
+  /** The book's spread at the check (basis points of the mid). */
+  readonly spreadBps?: number
+}
+
 /** Everything the engine reports, as a tagged union (`type`). */
 export type EngineEvent =
   | { readonly type: 'signal'; readonly signal: Signal }
@@ -584,4 +647,6 @@ export type EngineEvent =
   | RiskStateEvent
   | DirectiveEvent
   | ArbitrationEvent
+  | PolicySwitchEvent
+  | ExecutionEvent
   | ExchangeEvent

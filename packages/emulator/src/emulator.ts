@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { NotSupportedError, type Balance, type PaperExchange, type Position } from '@quantum/core'
 import { ManualClock, type EmulatorClock } from './clock.js'
 import { algoJson, orderJson } from './engine/format.js'
-import { Venue } from './engine/venue.js'
+import { Venue, type BookShape } from './engine/venue.js'
 import { FaultController } from './faults.js'
 import { createRestHandler, type RequestRecord } from './http/server.js'
 import {
@@ -174,6 +174,16 @@ export class Emulator {
       moveClock: true,
       updates: options.updates ?? 0,
     })
+  }
+
+  /**
+   * Shapes `symbol`'s top of book (REST `ticker/bookTicker` and the `bookTicker` stream): bid and ask
+   * `spreadBps` apart around the last price (0: one tick) with `qty` on each side. @default one tick, quantity 1
+   * @throws {ConfigError} for an unknown symbol.
+   */
+  setBook(symbol: string, shape: BookShape): void {
+    this.feed.checkSymbol(symbol)
+    this.venue.books.set(symbol, shape)
   }
 
   /**

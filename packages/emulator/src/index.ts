@@ -7,6 +7,7 @@
 export { createEmulator, startEmulator, Emulator, EmulatorFaults } from './emulator.js'
 export type { EmulatorState } from './emulator.js'
 export type { EmulatorBar, PushBarOptions, Replay, ReplayOptions } from './market-feed.js'
+export type { BookShape } from './engine/venue.js'
 export { INTERVALS } from './options.js'
 export { FULL_EXCHANGE_INFO_FILE, fullExchangeInfo, usdtPerpetuals } from './exchange-info.js'
 export type { ApiKeyPair, EmulatorOptions } from './options.js'

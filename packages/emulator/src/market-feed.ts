@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { ManualClock, type EmulatorClock } from './clock.js'
 import { num } from './engine/format.js'
 import { klineActivity } from './engine/market-book.js'
-import type { Venue } from './engine/venue.js'
+import { topOfBook, type Venue } from './engine/venue.js'
 import { INTERVALS, type ResolvedEmulatorOptions } from './options.js'
 import type { StreamServer } from './ws/stream-server.js'
 
@@ -226,16 +226,17 @@ export class MarketFeed {
     }
     this.deps.streams.publish(`${s}@markPrice`, mark)
     this.deps.streams.publish(`${s}@markPrice@1s`, mark)
+    const top = topOfBook(this.deps.venue, i, price)
     const book = {
       e: 'bookTicker',
       u: E,
       E,
       T: E,
       s: symbol,
-      b: num(price),
-      B: '1',
-      a: num(price + i.tickSize),
-      A: '1',
+      b: num(top.bid),
+      B: num(top.bidQty),
+      a: num(top.ask),
+      A: num(top.askQty),
     }
     this.deps.streams.publish(`${s}@bookTicker`, book)
   }

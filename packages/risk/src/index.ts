@@ -88,3 +88,9 @@ export {
 
 // AI-HFOS: the coordinator of every module's directives
 export { hfos, DIRECTIVE_PRECEDENCE } from './hfos/hfos.js'
+
+// Orchestrator Policy: switches the preset in force by rules
+export { orchestratorPolicy } from './orchestrator/orchestrator-policy.js'
+export type { OrchestratorPolicyOptions } from './orchestrator/orchestrator-policy.js'
+export { POLICY_METRICS, ConditionSchema } from './orchestrator/policy-metrics.js'
+export type { PolicyMetric, Condition, RegimeSource } from './orchestrator/policy-metrics.js'

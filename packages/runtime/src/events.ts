@@ -103,6 +103,18 @@ function describe(event: EngineEvent): EventLine {
         time: event.directive.time,
         text: `${event.active ? '' : 'withdrawn: '}${event.directive.kind} from ${event.directive.source}: ${event.directive.reason}`,
       }
+    case 'execution':
+      return {
+        type: event.type,
+        time: event.time,
+        text: `${event.symbol} ${event.step}${event.clientOrderId === undefined ? '' : ` ${event.clientOrderId}`}: ${event.reason}`,
+      }
+    case 'policy-switch':
+      return {
+        type: event.type,
+        time: event.time,
+        text: `risk policy ${event.from} -> ${event.to} (rule ${event.rule}): ${event.reason}`,
+      }
     case 'arbitration':
       return {
         type: event.type,

@@ -11,6 +11,7 @@ import {
   fetchClosedBars,
   klineFeed,
   listedMarkets,
+  markPriceFeed,
 } from '@quantum/ccxt'
 import type { OrphanPolicy, Reconciliation, Transport, UsdmClient } from '@quantum/ccxt'
 import { createHash } from 'node:crypto'
@@ -373,6 +374,16 @@ async function venueRun(
       plugins: config.plugins,
       mode,
       logger,
+      // Mark prices between bars: the emergency stop's open-loss checks act inside a strategy bar.
+      ...(client.watchMarkPrice === undefined
+        ? {}
+        : {
+            marks: markPriceFeed({
+              client,
+              symbols: exchange.unifiedSymbols(),
+              onError: (error) => logger.warn('mark-price stream', { error: String(error) }),
+            }),
+          }),
       ...(state === undefined ? {} : { journal: state.journal }),
       ...(restore === undefined ? {} : { restore }),
       onReady: () => {

@@ -161,4 +161,40 @@ describe('ensembleManager', () => {
       'weak',
     ])
   })
+  it('drops an agent muted by AI-HFOS (enforced mute-agent) and takes it back when unmuted', () => {
+    const plugin = ensembleManager({})
+    const ctx = context()
+    void plugin.setup?.(ctx)
+    const signals = [
+      sig('xgboost', 'SELL', 0.44),
+      sig('lightgbm', 'HOLD', 0.5),
+      sig('nhits', 'SELL', 0.63),
+      sig('patchtst', 'SELL', 0.63),
+    ]
+    const directive = {
+      kind: 'mute-agent' as const,
+      source: 'supervisor',
+      reason: 'stuck class',
+      time: TIME,
+      agent: 'agents:nhits',
+    }
+    const arbitration = (outcome: string, mode: 'enforce' | 'observe' = 'enforce') =>
+      ctx.bus.emit({
+        type: 'arbitration',
+        time: TIME,
+        mode,
+        subject: 'agent agents:nhits',
+        winner: directive,
+        overruled: [],
+        outcome,
+      })
+    arbitration('would mute (observe)', 'observe')
+    expect(plugin.decide(signals, bar, ctx)!.dropped).toBeUndefined()
+    arbitration('muted')
+    const muted = plugin.decide(signals, bar, ctx)!
+    expect(muted.dropped).toEqual([{ agent: 'agents:nhits', reason: 'muted by AI-HFOS (supervisor: stuck class)' }])
+    expect(muted.votes?.map((v) => v.agent)).not.toContain('agents:nhits')
+    arbitration('unmuted')
+    expect(plugin.decide(signals, bar, ctx)!.dropped).toBeUndefined()
+  })
 })

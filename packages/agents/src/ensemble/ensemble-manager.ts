@@ -73,7 +73,9 @@ interface Ballot {
  * inside the printed ones (e.g. N-HiTS = PatchTST = 0.63295).
  *
  * Quorum: at least `minAgents` (2) weighted agents and `minWeightShare` (50 %) of the weight must be
- * present, otherwise the decision is HOLD with confidence 0. Every decision carries `votes` (in weight
+ * present, otherwise the decision is HOLD with confidence 0. An agent muted by AI-HFOS (an enforced
+ * `mute-agent` directive: `hfos`'s `arbitration` event with outcome `muted`, until `unmuted`) is dropped
+ * with the directive's source and reason. Every decision carries `votes` (in weight
  * order) and `dropped` (agent, reason); print it with {@link formatEnsembleTree}.
  * @example ensembleManager({ threshold: 0.6, supervisor: handle })
  */
@@ -83,10 +85,19 @@ export const ensembleManager = definePlugin({
   options,
   create: (opts) => {
     const failures = new Map<string, { time: number; message: string }>()
+    /** Agents muted by AI-HFOS (an enforced `mute-agent` directive), with why. */
+    const mutes = new Map<string, string>()
     let subscription: Subscription | undefined
     const onEvent = (event: EngineEvent, now: number): void => {
       if (event.type === 'plugin-error' && event.plugin in opts.weights)
         failures.set(event.plugin, { time: now, message: event.error.message })
+      else if (event.type === 'arbitration' && event.mode === 'enforce' && event.winner.kind === 'mute-agent') {
+        const agent = event.winner.agent
+        if (agent === undefined) return
+        if (event.outcome === 'muted')
+          mutes.set(agent, `muted by AI-HFOS (${event.winner.source}: ${event.winner.reason})`)
+        else if (event.outcome === 'unmuted') mutes.delete(agent)
+      }
     }
     return {
       setup: (ctx: PluginContext) => {
@@ -95,7 +106,7 @@ export const ensembleManager = definePlugin({
       dispose: () => subscription?.unsubscribe(),
       decide: (signals: readonly Signal[], bar: MarketBar, ctx: PluginContext): Decision => {
         const now = ctx.clock.now()
-        const ballot = collect(opts, signals, bar.symbol)
+        const ballot = collect(opts, signals, { symbol: bar.symbol, mutes })
         for (const [agent, weight] of Object.entries(opts.weights)) {
           if (weight <= 0 || ballot.votes.some((s) => s.agent === agent)) continue
           if (ballot.dropped.some((d) => d.agent === agent)) continue
@@ -113,7 +124,12 @@ export const ensembleManager = definePlugin({
 })
 
 /** Sorts the bar's signals into votes and dropped agents (invalid, muted, unweighted, duplicate). */
-function collect(opts: Opts, signals: readonly Signal[], symbol: string): Ballot {
+function collect(
+  opts: Opts,
+  signals: readonly Signal[],
+  at: { symbol: string; mutes: ReadonlyMap<string, string> },
+): Ballot {
+  const { symbol, mutes } = at
   const votes: Signal[] = []
   const dropped: { agent: string; reason: string }[] = []
   for (const s of signals) {
@@ -122,6 +138,7 @@ function collect(opts: Opts, signals: readonly Signal[], symbol: string): Ballot
     else if (!(s.confidence >= 0 && s.confidence <= 1) || s.symbol !== symbol)
       dropped.push({ agent: s.agent, reason: `invalid output (confidence ${s.confidence}, symbol ${s.symbol})` })
     else if (opts.supervisor?.isMuted(s.agent) === true) dropped.push({ agent: s.agent, reason: 'muted by supervisor' })
+    else if (mutes.has(s.agent)) dropped.push({ agent: s.agent, reason: mutes.get(s.agent)! })
     else if (votes.some((v) => v.agent === s.agent))
       dropped.push({ agent: s.agent, reason: 'duplicate signal (first kept)' })
     else votes.push(s)

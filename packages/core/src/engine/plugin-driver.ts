@@ -4,6 +4,7 @@ import type {
   AgentPlugin,
   DecisionPlugin,
   EventBus,
+  ExecutionPlugin,
   ExitPolicyPlugin,
   ObserverPlugin,
   QuantumPlugin,
@@ -22,6 +23,8 @@ export interface SortedPlugins {
   readonly risk: readonly RiskGuardPlugin[]
   readonly exits: readonly ExitPolicyPlugin[]
   readonly observers: readonly ObserverPlugin[]
+  /** Execution plugins (AELM), innermost first. */
+  readonly executions: readonly ExecutionPlugin[]
   /** Every active plugin in setup order. */
   readonly all: readonly QuantumPlugin[]
 }
@@ -48,6 +51,7 @@ export function sortPlugins(plugins: readonly QuantumPlugin[], mode: RunMode): S
     risk: ofKind('risk'),
     exits: ofKind('exit'),
     observers: ofKind('observer'),
+    executions: ofKind('execution'),
     all: active,
   }
 }

@@ -12,6 +12,9 @@ interface OpenTrade {
   grossPnl: number
   fees: number
   funding: number
+  /** Entry quantity with a decision price, and the sum of quantity x signed slippage (fraction). */
+  slipQty: number
+  slipSum: number
 }
 
 /**
@@ -70,11 +73,19 @@ export class TradeTracker {
         grossPnl: 0,
         fees: 0,
         funding: 0,
+        slipQty: 0,
+        slipSum: 0,
       }
       this.open.set(fill.symbol, trade)
     }
     trade.entryQty += part.qty
     trade.entryNotional += part.qty * fill.price
+    if (fill.decisionPrice !== undefined) {
+      // Positive: worse than the decision price (paid more on a buy, got less on a sell).
+      const sign = fill.side === 'BUY' ? 1 : -1
+      trade.slipQty += part.qty
+      trade.slipSum += (part.qty * sign * (fill.price - fill.decisionPrice)) / fill.decisionPrice
+    }
     trade.fees += fill.fee * part.feeShare
     trade.maxQty = Math.max(trade.maxQty, trade.entryQty - trade.exitQty)
   }
@@ -102,6 +113,7 @@ export class TradeTracker {
       funding: trade.funding,
       netPnl: trade.grossPnl - trade.fees + trade.funding,
       exitReason: fill.liquidation === true ? 'liquidation' : (fill.tag ?? 'exit'),
+      ...(trade.slipQty > 0 ? { entrySlippageBps: (trade.slipSum / trade.slipQty) * 10_000 } : {}),
     })
   }
 }

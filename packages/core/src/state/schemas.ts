@@ -94,6 +94,8 @@ export const TradeRecordSchema = z.object({
   funding: finite(),
   netPnl: finite(),
   exitReason: z.string(),
+  /** Entry slippage against the decision price (bps), when AELM recorded it. */
+  entrySlippageBps: z.number().optional(),
 })
 /** One closed round trip. */
 export type StoredTrade = z.infer<typeof TradeRecordSchema>

@@ -53,6 +53,26 @@ type Link = { readonly kind: 'order'; readonly order: VenueOrder } | { readonly 
 const OPEN = new Set(['NEW', 'PARTIALLY_FILLED'])
 
 /** The emulated account and its matching engine. */
+/** The top of a symbol's book around the last price: the spread (bps of the price; 0: one tick) and the quantity on each side. */
+export interface BookShape {
+  readonly spreadBps: number
+  readonly qty: number
+}
+
+/** Best bid and ask of `symbol` at `last` by its {@link BookShape} (one tick and quantity 1 by default). */
+export function topOfBook(
+  venue: Pick<Venue, 'books'>,
+  i: Instrument,
+  last: number,
+): { bid: number; ask: number; bidQty: number; askQty: number } {
+  const shape = venue.books.get(i.symbol)
+  const qty = shape?.qty ?? 1
+  if (shape === undefined || shape.spreadBps <= 0 || last === 0)
+    return { bid: last, ask: last === 0 ? 0 : last + i.tickSize, bidQty: qty, askQty: qty }
+  const half = Math.max(i.tickSize, (last * shape.spreadBps) / 20_000)
+  return { bid: last - half, ask: last + half, bidQty: qty, askQty: qty }
+}
+
 export class Venue {
   readonly paper: PaperExchange
   readonly market = new MarketBook()
@@ -68,6 +88,8 @@ export class Venue {
   readonly marginTypes = new Map<string, 'ISOLATED' | 'CROSSED'>()
   /** Hedge mode (`POST /fapi/v1/positionSide/dual`); hedge-mode orders themselves are not emulated. */
   dualSidePosition = false
+  /** The shape of each symbol's top of book (`emulator.setBook`); default one tick wide, quantity 1. */
+  readonly books = new Map<string, BookShape>()
   private readonly links = new Map<string, Link>()
   /** The STOP / TAKE_PROFIT algo order behind each order it placed when triggered, by order id. */
   private readonly triggered = new Map<number, AlgoOrder>()

@@ -8,7 +8,7 @@ import type { Instrument } from '@quantum/core'
 import { klineActivity, type Kline } from '../engine/market-book.js'
 import { num, px, qty } from '../engine/format.js'
 import { required, type Params } from '../engine/order-rules.js'
-import type { Venue } from '../engine/venue.js'
+import { topOfBook, type Venue } from '../engine/venue.js'
 import { INTERVALS } from '../options.js'
 import { BinanceApiError } from './api-error.js'
 import { checkKnown, limitOf, long } from './params.js'
@@ -142,13 +142,13 @@ function ticker24h(ctx: RequestContext, i: Instrument): Record<string, unknown> 
 }
 
 function bookTicker(ctx: RequestContext, i: Instrument): Record<string, unknown> {
-  const last = lastPrice(ctx.venue, i.symbol)
+  const top = topOfBook(ctx.venue, i, lastPrice(ctx.venue, i.symbol))
   return {
     symbol: i.symbol,
-    bidPrice: px(i, last),
-    bidQty: qty(i, 1),
-    askPrice: px(i, last === 0 ? 0 : last + i.tickSize),
-    askQty: qty(i, 1),
+    bidPrice: px(i, top.bid),
+    bidQty: qty(i, top.bidQty),
+    askPrice: px(i, top.ask),
+    askQty: qty(i, top.askQty),
     time: ctx.now,
     lastUpdateId: ctx.now,
   }

@@ -95,4 +95,32 @@ describe('dashboard state', () => {
     ])
     expect(errors.filter((e) => e.kind === 'protection')).toHaveLength(3)
   })
+  it('shows the policy in force as the orchestrator component of the risk panel', async () => {
+    const ctx = {
+      mode: 'paper',
+      clock: new SimulatedClock(0),
+      logger: silentLogger,
+      account: { getEquity: () => 1000, getPositions: () => [], getOpenOrders: () => [] },
+    } as unknown as PluginContext
+    const state = new DashboardState({ run: { mode: 'paper' } }, { equity: 3, decisions: 2, fills: 2, errors: 5 })
+    const observer = state.observer()
+    await observer.setup?.(ctx)
+    observer.onEvent(
+      {
+        type: 'policy-switch',
+        time: 7,
+        from: 'PERMISSIVE',
+        to: 'FLOOR',
+        rule: 'crash',
+        reason: 'barRange 0.07 >= 0.06',
+        metrics: { barRange: 0.07 },
+      },
+      ctx,
+    )
+    expect(state.snapshot().risk.components.orchestrator).toEqual({
+      state: 'FLOOR',
+      reason: 'PERMISSIVE -> FLOOR, rule crash: barRange 0.07 >= 0.06',
+      time: 7,
+    })
+  })
 })

@@ -31,7 +31,8 @@ export interface PositionView {
 /** A failure shown on the dashboard. */
 export interface ErrorView {
   readonly time: number
-  readonly kind: 'plugin-error' | 'order-rejected' | 'cancel-rejected' | 'unprotected' | 'protection' | 'reconnect'
+  readonly kind:
+    'plugin-error' | 'order-rejected' | 'cancel-rejected' | 'unprotected' | 'protection' | 'reconnect' | 'execution'
   readonly source: string
   readonly message: string
 }
@@ -197,6 +198,32 @@ export class DashboardState {
             hfos: {
               state: `${event.winner.kind} (${event.winner.source})`,
               reason: `${event.subject}: ${event.outcome}; overruled ${event.overruled.map((d) => `${d.kind} (${d.source})`).join(', ')}`,
+              time: event.time,
+            },
+          },
+        }
+        this.hub.publish({ type: 'risk', risk: this.risk } satisfies DashboardEvent)
+        return
+      case 'execution':
+        // The execution manager's fallbacks are listed with the errors; its routine steps are not.
+        if (event.step === 'book-stale' || event.step === 'failed') {
+          this.error({
+            time: event.time,
+            kind: 'execution',
+            source: event.symbol,
+            message: `${event.step}: ${event.reason}`,
+          })
+        }
+        return
+      case 'policy-switch':
+        // The policy in force shows in the risk panel as the `orchestrator` component.
+        this.risk = {
+          ...this.risk,
+          components: {
+            ...this.risk.components,
+            orchestrator: {
+              state: event.to,
+              reason: `${event.from} -> ${event.to}, rule ${event.rule}: ${event.reason}`,
               time: event.time,
             },
           },

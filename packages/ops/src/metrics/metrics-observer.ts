@@ -52,6 +52,15 @@ export function recordEvent(metrics: TradingMetrics, event: EngineEvent): void {
     case 'risk':
       metrics.riskVerdicts.inc({ plugin: event.plugin, action: event.verdict.action })
       return
+    case 'execution':
+      // Fallbacks of the execution manager (stale book, failed tactic) count as errors; the rest are routine.
+      if (event.step === 'book-stale' || event.step === 'failed')
+        metrics.errors.inc({ type: `execution-${event.step}`, source: event.symbol })
+      return
+    case 'policy-switch':
+      // Counted with the risk components' changes: source `orchestrator`, state the new policy.
+      metrics.riskStateChanges.inc({ source: 'orchestrator', state: event.to })
+      return
     case 'risk-state':
       metrics.riskStateChanges.inc({ source: event.source, state: event.state })
       for (const state of ['active', 'reducing', 'halted'] as const) {

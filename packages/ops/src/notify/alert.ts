@@ -1,6 +1,13 @@
 /** What an alert is about. */
 export type AlertKind =
-  'ess-tripped' | 'unprotected-position' | 'plugin-errors' | 'reconnect-storm' | 'reduce-only' | 'daily-summary'
+  | 'ess-tripped'
+  | 'unprotected-position'
+  | 'plugin-errors'
+  | 'reconnect-storm'
+  | 'reduce-only'
+  | 'daily-summary'
+  | 'policy-switch'
+  | 'execution-fallback'
 
 /** Every alert kind, in documentation order. */
 export const ALERT_KINDS: readonly AlertKind[] = [
@@ -10,6 +17,8 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'reconnect-storm',
   'reduce-only',
   'daily-summary',
+  'policy-switch',
+  'execution-fallback',
 ]
 
 /** One notification, before it is shaped for a receiver. */

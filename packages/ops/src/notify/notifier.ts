@@ -220,6 +220,30 @@ export const notifier = definePlugin({
               })
             }
             return
+          case 'execution':
+            // A stale book makes AELM fall back to plain market orders: worth a warning, not a page.
+            if (event.step === 'book-stale') {
+              send({
+                kind: 'execution-fallback',
+                severity: 'warning',
+                title: `${event.symbol}: execution fallback`,
+                text: event.reason,
+                time: event.time,
+                fields: { symbol: event.symbol, step: event.step },
+              })
+            }
+            return
+          case 'policy-switch':
+            // The Orchestrator Policy changed the limits in force: people should know why.
+            send({
+              kind: 'policy-switch',
+              severity: 'warning',
+              title: `Risk policy ${event.from} -> ${event.to}`,
+              text: `rule ${event.rule}: ${event.reason}`,
+              time: event.time,
+              fields: { from: event.from, to: event.to, rule: event.rule },
+            })
+            return
           case 'plugin-error':
             pluginErrors(event, now)
             return

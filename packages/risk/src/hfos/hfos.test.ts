@@ -102,4 +102,27 @@ describe('hfos (AI-HFOS coordinator)', () => {
     expect(guard.check(market('BTCUSDT', 'BUY', { quantity: 0.01 }), ctx).action).toBe('approve')
     expect(arbitrations().at(-1)).toMatchObject({ mode: 'observe', outcome: 'would be denied (observe)' })
   })
+  it('should decide a mute-agent directive: muted in enforce, reported in observe, unmuted on withdrawal', () => {
+    for (const mode of ['enforce', 'observe'] as const) {
+      const { issue, arbitrations } = setUp(mode)
+      const mute = directive({ kind: 'mute-agent', source: 'supervisor', agent: 'agents:nhits' })
+      issue(mute)
+      issue(mute, false)
+      expect(arbitrations().map((a) => [a.subject, a.outcome])).toEqual(
+        mode === 'enforce'
+          ? [
+              ['agent agents:nhits', 'muted'],
+              ['agent agents:nhits', 'unmuted'],
+            ]
+          : [
+              ['agent agents:nhits', 'would mute (observe)'],
+              ['agent agents:nhits', 'would unmute (observe)'],
+            ],
+      )
+    }
+    // An undeclared source cannot mute.
+    const { issue, arbitrations } = setUp()
+    issue(directive({ kind: 'mute-agent', source: 'pba', agent: 'agents:xgb' }))
+    expect(arbitrations()).toEqual([])
+  })
 })

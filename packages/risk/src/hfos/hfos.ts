@@ -22,7 +22,7 @@ import { APPROVE, deny, effectiveLeverage, intentEffect, isEffect, resizeTo } fr
  * | `no-new-longs`    |   70 | a BUY that opens or adds is denied         |
  * | `no-new-shorts`   |   70 | a SELL that opens or adds is denied        |
  * | `cap-leverage`    |   60 | leverage lowered to `value`                |
- * | `mute-agent`      |   50 | reported (the Model Supervisor mutes)      |
+ * | `mute-agent`      |   50 | the agent's votes dropped by the ensemble  |
  * | `rebalance`       |   10 | overruled by any of the above              |
  */
 export const DIRECTIVE_PRECEDENCE: Readonly<Record<DirectiveKind, number>> = Object.freeze({
@@ -148,6 +148,12 @@ export const hfos = definePlugin({
       if (!allowed) {
         ctx.logger.warn('AI-HFOS: directive from an undeclared source or kind ignored', { ...directive })
         return
+      }
+      if (directive.kind === 'mute-agent' && directive.agent !== undefined) {
+        // The mute is decided here: an ensemble drops the agent's votes on an enforced `muted` outcome.
+        const what = active ? 'mute' : 'unmute'
+        const outcome = mode === 'enforce' ? `${what}d` : `would ${what} (observe)`
+        emit(ctx, { winner: directive, overruled: [], subject: `agent ${directive.agent}`, outcome })
       }
       if (!active) return void inForce.delete(keyOf(directive))
       const rivals = [...inForce.values()].filter(

@@ -75,6 +75,8 @@ export class RunEventLog {
       case 'protection':
       case 'arbitration':
       case 'directive':
+      case 'policy-switch':
+      case 'execution':
       case 'plugin-isolated':
         return this.note(event)
       case 'order':

@@ -28,7 +28,7 @@ import { sizeDecisions } from '../operators/size-decisions.js'
 import { guard, reportFailure, sortPlugins } from '../plugin-driver.js'
 import { agentBlocks, DEFAULT_BLOCK_ROWS, warmBlocks } from './agent-blocks.js'
 import { directSink, queueSink, type CommandSink } from './command-sink.js'
-import { createMarketStep, type BarDetail } from './market-step.js'
+import { createMarketStep, subBarStep, type BarDetail } from './market-step.js'
 import { PendingEntries, withPendingOrders } from './pending-entries.js'
 import { ProtectionLadder, type ProtectionOptions } from './protection.js'
 import { ProtectionWatchdog } from './protection-watchdog.js'
@@ -120,6 +120,14 @@ export const DEFAULT_MAX_ENTRY_AGE_MS = 10_000
 /** Failures in a row that isolate a plugin in live modes. */
 export const DEFAULT_ISOLATE_AFTER = 10
 
+/** One mark price of one symbol (Binance's `markPriceUpdate`). */
+export interface MarkUpdate {
+  readonly symbol: string
+  readonly price: number
+  /** Event time (epoch ms). */
+  readonly time: number
+}
+
 /** A wired kernel, ready for bars. */
 export interface Kernel {
   readonly engine: EngineContext<ExchangePort>
@@ -140,6 +148,12 @@ export interface Kernel {
   warm(bar: MarketBar): void
   /** Warm-up bars, in time order: through the agents' `onBlock` (marked warm-up), then {@link Kernel.warm} each. */
   warmUp(bars: readonly MarketBar[]): Promise<void>
+  /**
+   * A mark-price update (live): the account's position of the symbol is re-marked (when the account
+   * can, like the venue's `LiveAccount`), then the guards' and exits' `onSubBar` run on it as a
+   * zero-range bar, so the emergency stop's open-loss and drawdown checks act between strategy bars.
+   */
+  mark(update: MarkUpdate): void
   /** Waits for the sink, disposes the plugins (reverse order), closes the bus. Idempotent. */
   close(): Promise<void>
   /** What the run produced so far. */
@@ -153,10 +167,19 @@ export interface Kernel {
  */
 export function createKernel(options: KernelOptions): Kernel {
   const paper = 'paper' in options ? options.paper : undefined
-  const exchange: ExchangePort = 'paper' in options ? options.paper : options.exchange
   const bus = createEventBus()
   const plugins = sortPlugins(options.plugins, options.mode)
   const direct = paper !== undefined && (!('sink' in options) || options.sink !== 'queue')
+  const env = { bus, clock: options.clock, logger: options.logger }
+  // Execution plugins (AELM) wrap the port the queue sends to; the backtest's direct sink is not wrapped.
+  const exchange: ExchangePort = plugins.executions.reduce<ExchangePort>(
+    (port, p) => (direct ? port : p.wrap(port, env)),
+    'paper' in options ? options.paper : options.exchange,
+  )
+  if (direct && plugins.executions.length > 0)
+    options.logger.warn(
+      'execution plugins act where orders go through the queue (venues, paper with sink queue): not applied here',
+    )
   // A venue's entries take time to reach the book: guards see them through the account view meanwhile.
   const pending = direct ? undefined : new PendingEntries(() => options.clock.now())
   const engine = createEngineContext<ExchangePort>({
@@ -307,6 +330,9 @@ export function createKernel(options: KernelOptions): Kernel {
       guard(bus, { plugin: agent.name, hook: 'onBar' }, () => agent.onBar(bar, engine.contextOf(agent)))
     }
   }
+  const onMark = subBarStep(engine, sink)
+  const markable = account as typeof account & { markPrice?(symbol: string, price: number): void }
+  const markBar = { symbol: '', index: -1, openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 }
   let closed: Promise<void> | undefined
   return {
     engine,
@@ -364,6 +390,15 @@ export function createKernel(options: KernelOptions): Kernel {
     async warmUp(bars) {
       await warmBlocks(engine, bars, blockRows)
       for (const bar of bars) warm(bar)
+    },
+    mark: (update: MarkUpdate): void => {
+      if (!(update.price > 0)) return
+      markable.markPrice?.(update.symbol, update.price)
+      if (onMark === undefined) return
+      markBar.symbol = update.symbol
+      markBar.openTime = update.time
+      markBar.open = markBar.high = markBar.low = markBar.close = update.price
+      onMark(markBar)
     },
     close: () =>
       (closed ??= (async () => {

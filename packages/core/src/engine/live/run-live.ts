@@ -2,7 +2,7 @@ import { asyncScheduler, type Observable, type Subscription } from 'rxjs'
 import type { TradeRecord } from '../../result.js'
 import type { Fill } from '../../schemas.js'
 import type { Clock, EngineEvent, Logger, MarketBar, QuantumPlugin, RunMode } from '../../types.js'
-import { createKernel, type KernelRestore, type KernelVenue } from '../kernel/kernel.js'
+import { createKernel, type KernelRestore, type KernelVenue, type MarkUpdate } from '../kernel/kernel.js'
 import type { RunJournal } from '../kernel/run-journal.js'
 import type { BarDetail } from '../kernel/market-step.js'
 import type { ProtectionOptions } from '../kernel/protection.js'
@@ -73,6 +73,12 @@ export interface LiveRunBaseOptions {
   readonly restore?: KernelRestore
   /** Called once the run is ready for its first live bar (setup, warm-up and restore done). */
   readonly onReady?: () => void
+  /**
+   * Mark prices between bars (Binance's `markPrice@1s` stream, `@quantum/ccxt`'s `markPriceFeed`): each
+   * re-marks the position and runs the guards' and exits' `onSubBar`, so the emergency stop's open-loss
+   * and drawdown checks act inside a strategy bar. @default none (checks at bar closes only)
+   */
+  readonly marks?: Observable<MarkUpdate>
 }
 
 /** What a live run produced so far. */
@@ -148,6 +154,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
   })
 
   let feed: Subscription | undefined
+  let marks: Subscription | undefined
   let endFeed: (() => void) | undefined
   let stopped = false
   const done = (async () => {
@@ -159,8 +166,13 @@ export function startLive(options: LiveRunOptions): LiveRun {
       await new Promise<void>((resolve, reject) => {
         endFeed = resolve
         feed = kernel.run(options.bars).subscribe({ error: reject, complete: resolve })
+        marks = options.marks?.subscribe({
+          next: (update) => kernel.mark(update),
+          error: (e: unknown) => options.logger?.error('mark-price stream failed', { error: String(e) }),
+        })
       })
     }
+    marks?.unsubscribe()
     await kernel.close()
     return summary()
   })()
