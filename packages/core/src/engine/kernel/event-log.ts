@@ -77,6 +77,7 @@ export class RunEventLog {
       case 'directive':
       case 'policy-switch':
       case 'execution':
+      case 'reconnect':
       case 'plugin-isolated':
         return this.note(event)
       case 'order':
