@@ -45,6 +45,8 @@ async function connect(tactics: AelmTactics = TACTICS, book?: BookTickerCache) {
   exchange = await BinanceUsdmExchange.connect({ client, symbols: ['BTCUSDT'], retry: { baseDelayMs: 5 } })
   exchange.account.setLastPrice('BTCUSDT', 60_000)
   exchange.startUserStream()
+  // The stream subscribes asynchronously: orders sent before it is up are seen only by a reconciliation.
+  for (let i = 0; i < 400 && emulator.state().sockets.private === 0; i++) await new Promise((r) => setTimeout(r, 5))
   const bus = createEventBus()
   const clock = { now: () => Date.now() } as unknown as Clock
   const venue = exchange

@@ -234,9 +234,14 @@ describe('quantum-run operations flags', () => {
     await store.close()
     const argv = [fixture('valid.config.ts'), '--mode', 'paper', '--http', '127.0.0.1:0', '--no-progress']
     expect(await runCli([...argv, '--log-level', 'info', '--state', 'state.db'], h.deps)).toBe(0)
+    // The stored run, and the paper run itself (journaled into the same store since paper runs resume).
     expect(seen.runs).toEqual({
-      runs: [expect.objectContaining({ id: 'run-1', name: 'reference', status: 'completed', endedAt: 2_000 })],
+      runs: expect.arrayContaining([
+        expect.objectContaining({ id: 'run-1', name: 'reference', status: 'completed', endedAt: 2_000 }),
+        expect.objectContaining({ mode: 'paper', name: 'fixture-valid', status: 'running' }),
+      ]),
     })
+    expect((seen.runs as { runs: unknown[] }).runs).toHaveLength(2)
     const none = await deps(async () => {
       const url = /url=(\S+)/.exec(none.stderr.text)?.[1] ?? ''
       seen.missing = (await fetch(`${url}/api/runs`)).status
