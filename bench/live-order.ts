@@ -214,6 +214,7 @@ async function wireRig() {
       exchange,
       plugins: [flip(), fixedNotional({ notional: 300 }), ...extra],
       mode: 'testnet',
+      ...(process.env.QUANTUM_BENCH_NO_INTERRUPT === '1' ? { interruptHooks: false } : {}),
       ...(journal === undefined ? {} : { journal }),
     })
     await new Promise((resolve) => setTimeout(resolve, 10)) // plugins set up, feed subscribed

@@ -297,9 +297,10 @@ describe('a plugin stuck in an endless loop on a venue (emulator)', () => {
     await until(() => engine.events.some((e) => e.type === 'plugin-isolated'), 'the isolation')
     expect(engine.events.find((e) => e.type === 'plugin-isolated')).toMatchObject({
       plugin: 'test:endless',
-      reason: 'onBar interrupted after 300 ms (it did not return)',
+      reason: 'onBar interrupted after 600 ms (it did not return)',
     })
-    await until(() => seen >= 3, 'the next bar reaching the other agents')
+    // The cut bar's step stops where the loop was (the witness misses bar 1); bar 2 reaches it.
+    await until(() => seen >= 2, 'the next bar reaching the other agents')
     expect(calls).toBe(2) // bar 0, bar 1 (interrupted); isolated afterwards
     expect(stopsOnVenue(emulator)).toBe(1)
     await engine.stop()

@@ -163,8 +163,10 @@ function isTimeout(error: unknown): boolean {
 export class PluginHealth {
   /** True when hook calls are timed (a budget is set). */
   readonly timed: boolean
-  /** True when synchronous hook calls are interrupted at the budget ({@link call}). */
+  /** True when a bar's synchronous step runs under a watchdog ({@link step}). */
   readonly interrupts: boolean
+  private current: HookRef | undefined
+  private currentIsolates = false
   /** Bumped on every isolation, so hot loops re-read {@link isIsolated} only when it changed. */
   version = 0
   private readonly budgetMs: number
@@ -186,30 +188,61 @@ export class PluginHealth {
   }
 
   /**
-   * Calls the hook `ref.hook` of `self` with `args` (at most three) and interrupts it when it runs
-   * longer than the budget: the plugin is isolated at once (its state is unknown after an interruption)
-   * and a `PluginError` saying so is thrown for the caller to report like any failure. Other throws
-   * pass through unchanged. For agents, decision plugins and sizers.
+   * Marks the hook about to run inside an interruptible {@link step}: when the step is cut, this hook
+   * is blamed (and isolated when `isolates`: agents, decision plugins, sizers). Call {@link leave} after.
    */
-  call(ref: HookRef, self: object, args: readonly [unknown, unknown?, unknown?]): unknown {
+  enter(ref: HookRef, isolates: boolean): void {
+    this.current = ref
+    this.currentIsolates = isolates
+  }
+
+  /** The marked hook returned. */
+  leave(): void {
+    this.current = undefined
+  }
+
+  /**
+   * Runs `self[method]()` (one bar's synchronous step: market step, agents, decision, sizing, risk, the
+   * sink) under one V8 watchdog of twice the hook budget, instead of one per hook call. When it is cut,
+   * the hook marked by {@link enter} is reported as a `PluginError` and, for an agent, decision plugin or
+   * sizer, isolated; nothing more of that bar runs (no entry is sent). Returns false when it was cut.
+   */
+  step(self: object, method: string): boolean {
+    const ref = { plugin: 'engine:kernel', hook: method }
+    this.current = undefined
     try {
-      return this.interruptible(ref, self, args)
+      this.interruptible({ ref, self, timeoutMs: this.budgetMs * 2 }, [undefined])
+      return true
     } catch (error) {
-      if (error instanceof HookInterrupted)
-        this.isolate(ref, `${ref.hook} interrupted after ${this.budgetMs} ms (it did not return)`)
-      throw error
+      if (!(error instanceof HookInterrupted)) throw error
+      const blamed = this.current ?? ref
+      const cut = new PluginError(
+        blamed.plugin,
+        blamed.hook,
+        `did not return: interrupted after ${error.budgetMs} ms (twice the hook budget)`,
+      )
+      reportFailure(this.bus, blamed, cut)
+      if (this.current !== undefined && this.currentIsolates)
+        this.isolate(blamed, `${blamed.hook} interrupted after ${error.budgetMs} ms (it did not return)`)
+      this.current = undefined
+      return false
     }
   }
 
   /**
-   * {@link call} for exit policies and risk guards, which are never isolated (they protect; a guard that
-   * fails denies): an interrupted call throws the same `PluginError`, and the next call is made again.
+   * Calls the hook `ref.hook` of `self` with `args` (at most three) under its own watchdog, for hooks
+   * that run outside a bar's {@link step} (exit policies' `onFill`): an interrupted call throws a
+   * `PluginError`; the plugin is not isolated (exit policies protect) and is called again next time.
    */
   callProtective(ref: HookRef, self: object, args: readonly [unknown, unknown?, unknown?]): unknown {
-    return this.interruptible(ref, self, args)
+    return this.interruptible({ ref, self, timeoutMs: this.budgetMs }, args)
   }
 
-  private interruptible(ref: HookRef, self: object, args: readonly [unknown, unknown?, unknown?]): unknown {
+  private interruptible(
+    target: { readonly ref: HookRef; readonly self: object; readonly timeoutMs: number },
+    args: readonly [unknown, unknown?, unknown?],
+  ): unknown {
+    const { ref, self, timeoutMs } = target
     const h = interruptible()
     h.call.self = self as Record<string, unknown>
     h.call.method = ref.hook
@@ -217,10 +250,10 @@ export class PluginHealth {
     h.call.b = args[1]
     h.call.c = args[2]
     try {
-      return h.script.runInContext(h.context, { timeout: this.budgetMs })
+      return h.script.runInContext(h.context, { timeout: timeoutMs })
     } catch (error) {
       if (!isTimeout(error)) throw error
-      throw new HookInterrupted(ref, this.budgetMs)
+      throw new HookInterrupted(ref, timeoutMs)
     } finally {
       h.call.self = undefined
       h.call.a = undefined

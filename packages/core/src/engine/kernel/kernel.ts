@@ -322,6 +322,7 @@ export function createKernel(options: KernelOptions): Kernel {
 
   const warmExits = plugins.exits.filter((p) => p.onBar !== undefined)
   const blockRows = options.blockRows ?? DEFAULT_BLOCK_ROWS
+  const interrupts = engine.health.interrupts
   const warm = (bar: MarketBar): void => {
     options.clock.set(bar.openTime)
     for (const exit of warmExits)
@@ -376,16 +377,31 @@ export function createKernel(options: KernelOptions): Kernel {
       }
     },
     run: (bars) =>
-      new Observable<MarketBar>((subscriber) =>
-        bars.pipe(agentBlocks(engine, blockRows)).subscribe({
+      new Observable<MarketBar>((subscriber) => {
+        // On a venue each bar's synchronous step (market step to the sink) runs under one V8 watchdog
+        // (`health.step`), so a plugin stuck in a loop is cut and blamed instead of hanging the run.
+        const stepper = {
+          bar: undefined as MarketBar | undefined,
+          step(): void {
+            marketStep(this.bar!)
+            subscriber.next(this.bar!)
+          },
+        }
+        return bars.pipe(agentBlocks(engine, blockRows)).subscribe({
           next(bar) {
-            marketStep(bar)
-            subscriber.next(bar)
+            if (!interrupts) {
+              marketStep(bar)
+              subscriber.next(bar)
+              return
+            }
+            stepper.bar = bar
+            engine.health.step(stepper, 'step')
+            stepper.bar = undefined
           },
           error: (e: unknown) => subscriber.error(e),
           complete: () => subscriber.complete(),
-        }),
-      ).pipe(runAgents(engine), decideSignals(engine), sizeDecisions(engine), applyRisk(engine), sendTo(sink)),
+        })
+      }).pipe(runAgents(engine), decideSignals(engine), sizeDecisions(engine), applyRisk(engine), sendTo(sink)),
     warm,
     async warmUp(bars) {
       await warmBlocks(engine, bars, blockRows)

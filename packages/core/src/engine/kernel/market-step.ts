@@ -113,8 +113,9 @@ export function createMarketStep(
     // (the emergency stop) is in force for the exit policies and the entries of this same bar.
     for (let k = 0; k < guards.length; k++) {
       try {
-        if (interrupts) health.callProtective(guardRefs[k]!, guards[k]!, [bar, guardContexts[k]])
-        else guards[k]!.onBar!(bar, guardContexts[k]!)
+        if (interrupts) health.enter(guardRefs[k]!, false)
+        guards[k]!.onBar!(bar, guardContexts[k]!)
+        if (interrupts) health.leave()
       } catch (cause) {
         reportFailure(bus, guardRefs[k]!, cause)
       }
@@ -126,9 +127,9 @@ export function createMarketStep(
       // Inline try/catch rather than guard(): this runs for every bar and exit policy.
       let actions: ExitActions | undefined
       try {
-        actions = interrupts
-          ? (health.callProtective(refs[k]!, exits[k]!, [bar, contexts[k]]) as ExitActions | undefined)
-          : exits[k]!.onBar!(bar, contexts[k]!)
+        if (interrupts) health.enter(refs[k]!, false)
+        actions = exits[k]!.onBar!(bar, contexts[k]!)
+        if (interrupts) health.leave()
       } catch (cause) {
         reportFailure(bus, refs[k]!, cause)
       }

@@ -1,7 +1,7 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs'
 import type { EngineContext } from '../engine-context.js'
-import type { ExchangePort, OrderIntent, RiskGuardPlugin } from '../../types.js'
-import { HookInterrupted, reportFailure } from '../plugin-driver.js'
+import type { ExchangePort, OrderIntent } from '../../types.js'
+import { reportFailure } from '../plugin-driver.js'
 import { runRiskChain, type RiskChainHooks } from '../risk-chain.js'
 
 /**
@@ -41,30 +41,19 @@ export function riskCheckOf(engine: EngineContext<ExchangePort>): (intent: Order
   const guards = engine.plugins.risk
   const { health } = engine
   if (!health.interrupts || guards.length === 0) return (intent) => runRiskChain(guards, intent, hooks)
-  // On a venue the whole chain runs under one interrupting call (one watchdog per intent, not one per
-  // guard); the guard running when it is cut is reported and the intent denied (fail closed).
-  let running: RiskGuardPlugin | undefined
-  const tracked: RiskChainHooks = {
+  // On a venue a bar's step runs under the kernel's watchdog: each guard is marked before its check, so
+  // a guard stuck in a loop is the one reported when the step is cut (nothing of that bar is sent).
+  const refs = new Map(guards.map((g) => [g, { plugin: g.name, hook: 'check' }]))
+  const marked: RiskChainHooks = {
     ...hooks,
     contextOf: (plugin) => {
-      running = plugin
+      health.enter(refs.get(plugin)!, false)
       return engine.contextOf(plugin)
     },
   }
-  const chain = { check: (intent: OrderIntent) => runRiskChain(guards, intent, tracked) }
-  const ref = { plugin: 'engine:risk-chain', hook: 'check' }
   return (intent) => {
-    running = undefined
-    try {
-      return health.callProtective(ref, chain, [intent]) as OrderIntent | undefined
-    } catch (error) {
-      if (!(error instanceof HookInterrupted) || running === undefined) throw error
-      const guard: RiskGuardPlugin = running
-      const cause = new HookInterrupted({ plugin: guard.name, hook: 'check' }, error.budgetMs)
-      hooks.onFailure?.(guard, cause)
-      const reason = `guard ${guard.name} failed (${cause.message}); failing closed`
-      hooks.onVerdict?.(guard, { action: 'deny', reason }, intent)
-      return undefined
-    }
+    const approved = runRiskChain(guards, intent, marked)
+    health.leave()
+    return approved
   }
 }

@@ -22,7 +22,9 @@ export function decideSignals(engine: EngineContext<ExchangePort>): OperatorFunc
     const started = health.timed ? health.now() : 0
     let output: unknown
     try {
-      output = health.interrupts ? health.call(ref, plugin!, [signals, bar, ctx]) : plugin!.decide(signals, bar, ctx!)
+      if (health.interrupts) health.enter(ref, true)
+      output = plugin!.decide(signals, bar, ctx!)
+      if (health.interrupts) health.leave()
     } catch (cause) {
       health.fail(ref, cause)
       return undefined

@@ -44,7 +44,9 @@ export function runAgents(engine: EngineContext<ExchangePort>): OperatorFunction
             // Inline try/catch rather than guard(): this runs for every bar and agent.
             let output: unknown
             try {
-              output = interrupts ? health.call(refs[k]!, agent, [bar, contexts[k]]) : agent.onBar(bar, contexts[k]!)
+              if (interrupts) health.enter(refs[k]!, true)
+              output = agent.onBar(bar, contexts[k]!)
+              if (interrupts) health.leave()
             } catch (cause) {
               health.fail(refs[k]!, cause)
               if (timed) health.within(refs[k]!, started)

@@ -25,7 +25,9 @@ export function sizeDecisions(engine: EngineContext<ExchangePort>): OperatorFunc
           const started = health.timed ? health.now() : 0
           let output: unknown
           try {
-            output = health.interrupts ? health.call(ref, sizer, [decision, ctx]) : sizer.size(decision, ctx!)
+            if (health.interrupts) health.enter(ref, true)
+            output = sizer.size(decision, ctx!)
+            if (health.interrupts) health.leave()
           } catch (cause) {
             return health.fail(ref, cause)
           }
