@@ -189,9 +189,9 @@ export function benchRxStage(series: CandleSeries, stages = 5): { nsPerStage: nu
 }
 
 /**
- * Per bar on a live run with three agents, a decision-free vote and a sizer, with the hook budget's
- * interruption on (venues: a V8 watchdog per agent, decision and sizer call, so an endless loop can be
- * interrupted) against the same run with the budget only timed (the paper exchange's default).
+ * Per bar on a live run with three agents and a sizer, with the hook budget's interruption on (venues:
+ * one V8 watchdog per bar's step, so an endless loop in a hook can be cut) against the same run with the
+ * budget only timed (the paper exchange's default).
  */
 export async function benchHookInterrupt(n = 5_000): Promise<{ usPerBarInterrupting: number; usPerBarTimed: number }> {
   const quiet = definePlugin({
