@@ -47,6 +47,8 @@ export class AelmExchange implements ExchangePort {
   private readonly decision = new Map<string, number>()
   private readonly filled = new Map<string, number>()
   /** Symbols whose background tactics must stop (a reduce-only market close came in: the ESS, a time stop). */
+  /** Slices and maker fallbacks still running (awaited by {@link drain}). */
+  private readonly background = new Set<Promise<void>>()
   private readonly aborted = new Set<string>()
   private seq = 0
 
@@ -159,7 +161,9 @@ export class AelmExchange implements ExchangePort {
       this.emit({ symbol, step: 'sliced', reason: `${mode}: ${slices} slices of ${notional.toFixed(2)} USDT`, ...base })
       const sizes = splitQuantity(quantity, slices, instrument)
       const first = await this.one(request, { quantity: sizes[0]!, mid, book, mode })
-      void this.rest(request, { sizes: sizes.slice(1), mode }).catch((error: unknown) => this.failed(symbol, error))
+      this.track(
+        this.rest(request, { sizes: sizes.slice(1), mode }).catch((error: unknown) => this.failed(symbol, error)),
+      )
       return first
     }
     return this.one(request, { quantity, mid, book, mode: spreadBps > this.tactics.maxSpreadBps ? 'maker' : 'plain' })
@@ -194,7 +198,7 @@ export class AelmExchange implements ExchangePort {
     })
     const done = this.settleMaker(parent, { order, id, quantity: o.quantity, mid: o.mid, timeoutMs })
     if (o.mode === 'iceberg') await done
-    else void done.catch((error: unknown) => this.failed(parent.symbol, error))
+    else this.track(done.catch((error: unknown) => this.failed(parent.symbol, error)))
     return order
   }
 
@@ -226,7 +230,8 @@ export class AelmExchange implements ExchangePort {
     const s = this.tactics.slicing
     if (s === false) return
     for (const [k, quantity] of o.sizes.entries()) {
-      if (o.mode === 'twap') await this.sleep(s.intervalMs)
+      // No wait at all for a zero interval (not even a timer tick): the slices follow one another at once.
+      if (o.mode === 'twap' && s.intervalMs > 0) await this.sleep(s.intervalMs)
       if (this.aborted.has(parent.symbol)) return
       const book = await this.readBook(parent.symbol)
       if (typeof book === 'string') {
@@ -242,6 +247,16 @@ export class AelmExchange implements ExchangePort {
       })
       await this.one(parent, { quantity, mid, book, mode: o.mode })
     }
+  }
+
+  /** Resolves once the background tactics started so far (later slices, maker fallbacks) have finished. */
+  async drain(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background])
+  }
+
+  private track(task: Promise<void>): void {
+    this.background.add(task)
+    void task.finally(() => this.background.delete(task))
   }
 
   private failed(symbol: string, error: unknown): void {

@@ -420,6 +420,8 @@ export function createKernel(options: KernelOptions): Kernel {
       (closed ??= (async () => {
         ladder?.stop()
         await sink.drain()
+        // Execution plugins' background tactics (AELM's later slices, maker fallbacks) finish too.
+        await (exchange as ExchangePort & { drain?: () => Promise<void> }).drain?.()
         await journal?.flush()
         for (const plugin of [...plugins.all].reverse()) {
           await guard(bus, { plugin: plugin.name, hook: 'dispose' }, () => plugin.dispose?.())
