@@ -95,8 +95,8 @@ export function holds(condition: Condition, values: MetricValues): boolean {
   const { metric, op, value } = condition
   if (metric === 'regime') {
     const names = Array.isArray(value) ? value : [value]
-    const any = values.regimes.some((r) => names.includes(r))
-    return op === '!=' ? !any : any
+    const matched = values.regimes.some((r) => names.includes(r))
+    return op === '!=' ? !matched : matched
   }
   const x = values.numbers[metric as Exclude<PolicyMetric, 'regime'>]
   switch (op) {
