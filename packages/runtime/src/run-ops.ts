@@ -16,6 +16,7 @@ import type {
   RunMode,
 } from '@quantum/core'
 import { ConfigError } from '@quantum/core'
+import { z } from 'zod'
 import {
   DASHBOARD_HTML,
   DashboardState,
@@ -217,7 +218,7 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
         hub: dashboard.hub,
         ...(options.pastRuns === undefined ? {} : { pastRuns: options.pastRuns }),
       },
-      ...(options.routes === undefined ? {} : { routes: options.routes }),
+      routes: [...(options.routes ?? []), liftRoute(gate, options.logger)],
     })
     url = await server.listen()
     const extra = [...new Set((options.routes ?? []).map((r) => ` ${r.path}`))].join('')
@@ -253,6 +254,37 @@ export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
     },
   }
 }
+
+/**
+ * `POST /api/reduce-only/lift` (the server's token, or the dashboard's session): lifts the supervisor's
+ * reduce-only once the operator has fixed its cause. Body `{ "by"?: string }` (who, for the event and
+ * the log; at most 80 characters). Answers `{ lifted, reason }`: `lifted` false when it was not engaged.
+ */
+function liftRoute(gate: ReturnType<typeof createReduceOnlyGate>, logger: Logger): OpsRoute {
+  return {
+    method: 'POST',
+    path: '/api/reduce-only/lift',
+    handle: ({ body }) => {
+      const parsed = LiftBody.safeParse(body ?? {})
+      if (!parsed.success) {
+        return {
+          status: 400,
+          body: {
+            error: 'invalid body',
+            issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          },
+        }
+      }
+      const was = gate.reason
+      const by = parsed.data.by ?? 'http'
+      const lifted = gate.lift(by)
+      if (lifted) logger.warn('reduce-only lifted', { by, was })
+      return { status: 200, body: { lifted, reason: was ?? null } }
+    },
+  }
+}
+
+const LiftBody = z.strictObject({ by: z.string().min(1).max(80).optional() })
 
 /**
  * The problems of a finished run a user must see (no silent failure): plugin errors with the first few

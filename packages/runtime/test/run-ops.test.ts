@@ -1,5 +1,6 @@
 import { ConfigError, silentLogger } from '@quantum/core'
 import type { EngineEvent, OrderIntent, PluginContext } from '@quantum/core'
+import { Subject } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { hasAgentsWithoutSizer, parseHttpAddress, runProblems, startRunOps } from '../src/run-ops.js'
 
@@ -48,14 +49,16 @@ describe('run operations', () => {
     }
   })
 
-  it('escalates a feed that stays stale to reduce-only: an event, a metric, an error line; entries refused, exits not', async () => {
+  it('escalates a feed that stays stale to reduce-only: an event, a metric, an error line; entries refused, exits not; lifted by an authenticated POST', async () => {
     const clock = { t: 1_000_000 }
     const lines: string[] = []
     const logger = { ...silentLogger, error: (message: string) => void lines.push(message) }
+    const token = 'reduce-only-test-token-0123456789'
     const ops = await startRunOps({
       mode: 'paper',
       run: { config: 'test' },
       http: { host: '127.0.0.1', port: 0 },
+      token,
       logger,
       staleAfterMs: 60_000,
       now: () => clock.t,
@@ -63,9 +66,12 @@ describe('run operations', () => {
     // the run's bus, as the engine would give it: every event reaches every observer of the run
     const events: EngineEvent[] = []
     const observers = ops.plugins.filter((p) => p.kind === 'observer')
+    const events$ = new Subject<EngineEvent>()
     const bus = {
+      events$,
       emit: (event: EngineEvent) => {
         events.push(event)
+        events$.next(event)
         for (const o of observers) o.onEvent(event, ctx)
       },
     }
@@ -104,6 +110,33 @@ describe('run operations', () => {
       ops.reconnecting('market', 'socket closed')
       expect(events.at(-1)).toEqual({ type: 'reconnect', stream: 'market', reason: 'socket closed', time: clock.t })
       expect(await (await fetch(`${ops.url}/metrics`)).text()).toMatch(/^quantum_feed_reconnects_total\{[^}]*\} 1$/m)
+      // lifting it: the token is required; then entries pass, a NORMAL event, the metric back at 0
+      const lift = (headers: Record<string, string>, body = '{"by":"ops on call"}') =>
+        fetch(`${ops.url}/api/reduce-only/lift`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        })
+      expect((await lift({})).status).toBe(401)
+      expect((await lift({ authorization: 'Bearer wrong-token-wrong-token-wrong' })).status).toBe(401)
+      expect(ops.reduceOnly()).toBeDefined()
+      expect((await lift({ authorization: `Bearer ${token}` }, '{"by":7}')).status).toBe(400)
+      const lifted = await lift({ authorization: `Bearer ${token}` })
+      expect(lifted.status).toBe(200)
+      expect(await lifted.json()).toEqual({ lifted: true, reason: expect.stringMatching(/^feed failed 3 checks/) })
+      expect(ops.reduceOnly()).toBeUndefined()
+      expect(gate?.kind === 'risk' && gate.check(entry, ctx)).toEqual({ action: 'approve' })
+      expect(events.filter((e) => e.type === 'risk-state').at(-1)).toMatchObject({
+        source: 'supervisor',
+        state: 'NORMAL',
+        tradingState: 'active',
+        trigger: 'manual',
+        reason: expect.stringContaining('lifted by ops on call'),
+      })
+      expect(
+        await (await fetch(`${ops.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text(),
+      ).toMatch(/^quantum_reduce_only\{[^}]*\} 0$/m)
+      expect(await (await lift({ authorization: `Bearer ${token}` })).json()).toEqual({ lifted: false, reason: null })
     } finally {
       await ops.close()
     }

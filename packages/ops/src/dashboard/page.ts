@@ -55,7 +55,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   <section><h2>Recent fills</h2><table id="fills"><thead><tr><th>time</th><th>symbol</th><th>side</th><th class="num">qty</th><th class="num">price</th><th class="num">fee</th><th class="num">PnL</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Latest decisions</h2><table id="decisions"><thead><tr><th>time</th><th>symbol</th><th>action</th><th class="num">conf.</th><th>votes</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Risk and emergency stop</h2><table id="risk"><thead><tr><th>component</th><th>state</th><th>reason</th><th>since</th></tr></thead><tbody></tbody></table>
-    <form id="reset"><input id="reset-token" type="password" placeholder="ESS reset token" required> <button type="submit">Reset emergency stop</button> <span id="reset-result" class="muted"></span></form></section>
+    <form id="reset"><input id="reset-token" type="password" placeholder="ESS reset token" required> <button type="submit">Reset emergency stop</button> <span id="reset-result" class="muted"></span></form>
+    <form id="lift"><button type="submit">Lift reduce-only</button> <span id="lift-result" class="muted"></span></form></section>
   <section><h2>Errors</h2><table id="errors"><thead><tr><th>time</th><th>kind</th><th>where</th><th>message</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Model supervisor</h2><table id="findings"><tbody></tbody></table></section>
   <section><h2>Past runs</h2><table id="runs"><thead><tr><th>run</th><th>name</th><th>mode</th><th>status</th><th>started</th><th>ended</th></tr></thead><tbody></tbody></table><p id="runs-note" class="muted"></p></section>
@@ -149,6 +150,14 @@ $("reset").addEventListener("submit", async (ev) => {
   const body = await res.json().catch(() => ({}));
   if (res.status === 401) { $("login").hidden = false; $("app").hidden = true; return; }
   $("reset-result").textContent = res.ok ? "reset: " + (body.state || "ok") : "refused: " + (body.error || res.status);
+});
+
+$("lift").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const res = await fetch("/api/reduce-only/lift", { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify({ by: "dashboard" }) });
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 401) { $("login").hidden = false; $("app").hidden = true; return; }
+  $("lift-result").textContent = res.ok ? (body.lifted ? "lifted" : "was not reduce-only") : "refused: " + (body.error || res.status);
 });
 
 load().then((ok) => { if (ok) stream(); });

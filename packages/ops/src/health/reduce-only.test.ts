@@ -94,7 +94,10 @@ describe('reduce-only after a supervisor escalation', () => {
     gate.engage('plugins failed 3 checks in a row')
     const emitted: EngineEvent[] = []
     void gate.plugin.setup?.({
-      bus: { emit: (e: EngineEvent) => emitted.push(e), events$: undefined as never },
+      bus: {
+        emit: (e: EngineEvent) => emitted.push(e),
+        events$: { subscribe: () => ({ unsubscribe: () => undefined }) },
+      },
       clock: { now: () => 42 },
     } as never)
     expect(emitted).toEqual([expect.objectContaining({ type: 'risk-state', time: 42, state: 'REDUCE_ONLY' })])
@@ -108,5 +111,49 @@ describe('reduce-only after a supervisor escalation', () => {
         undefined as never,
       ),
     ).toEqual({ action: 'approve' })
+  })
+
+  it('accepts entries again once lifted, with a NORMAL risk-state event and the metric back at 0', async () => {
+    const gate = createReduceOnlyGate()
+    const metrics = createTradingMetrics({ processMetrics: false })
+    expect(gate.lift('ops')).toBe(false)
+    const agent: AgentPlugin = {
+      ...script(),
+      onBar: (bar) => {
+        if (bar.index === 3) gate.engage('feed failed 3 checks in a row')
+        if (bar.index === 6) expect(gate.lift('http (token holder)')).toBe(true)
+        const action = bar.index === 1 || bar.index === 7 ? 'BUY' : bar.index === 5 ? 'SELL' : undefined
+        return action === undefined
+          ? undefined
+          : { agent: 'test:script', symbol: bar.symbol, time: bar.openTime, action, confidence: 1 }
+      },
+    }
+    const exchange = createPaperExchange({
+      balance: 10_000,
+      instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
+    })
+    const events: EngineEvent[] = []
+    await runEngine({
+      series: [series(10)],
+      exchange,
+      plugins: [agent, fixedNotional({ notional: 1000 }), gate.plugin, metricsObserver(metrics)],
+      mode: 'backtest',
+      onEvent: (e) => events.push(e),
+    })
+    const fills = events.flatMap((e) => (e.type === 'fill' ? [e.fill] : []))
+    // bar 1's entry, bar 5's close (its short refused), then bar 7's entry after the lift
+    expect(fills.map((f) => [f.side, f.reduceOnly ?? false])).toEqual([
+      ['BUY', false],
+      ['SELL', true],
+      ['BUY', false],
+    ])
+    expect(exchange.account.getPosition('TESTUSDT').side).toBe('LONG')
+    const states = events.flatMap((e) => (e.type === 'risk-state' ? [[e.state, e.tradingState, e.trigger]] : []))
+    expect(states).toEqual([
+      ['REDUCE_ONLY', 'reducing', 'escalation'],
+      ['NORMAL', 'active', 'manual'],
+    ])
+    expect(gate.reason).toBeUndefined()
+    expect(await metrics.scrape()).toMatch(/^quantum_reduce_only 0$/m)
   })
 })

@@ -1,4 +1,12 @@
-import type { Clock, EventBus, OrderIntent, PluginContext, RiskGuardPlugin, RiskVerdict } from '@quantum/core'
+import type {
+  Clock,
+  EventBus,
+  OrderIntent,
+  PluginContext,
+  RiskGuardPlugin,
+  RiskVerdict,
+  TradingState,
+} from '@quantum/core'
 
 /** The `risk-state` source of the supervisor's reduce-only switch. */
 export const REDUCE_ONLY_SOURCE = 'supervisor'
@@ -11,11 +19,18 @@ export interface ReduceOnlyGate {
    */
   readonly plugin: RiskGuardPlugin
   /**
-   * Puts the run into reduce-only for the rest of the run (a restart lifts it) and emits a `risk-state`
+   * Puts the run into reduce-only until {@link ReduceOnlyGate.lift} or a restart and emits a `risk-state`
    * event (source `supervisor`, state `REDUCE_ONLY`, trading state `reducing`) that the metrics, the
    * dashboard, the journal and the notifier see. Returns false when it was already engaged.
    */
   engage(reason: string): boolean
+  /**
+   * Lifts reduce-only (an operator's decision once the cause is fixed: `POST /api/reduce-only/lift` on
+   * `--http`): entries are accepted again and a `risk-state` event (source `supervisor`, state `NORMAL`,
+   * trading state: what the other risk components last reported, `active` by default; trigger `manual`) says who lifted it. Returns false when it was not engaged.
+   * The supervisor engages it again only after its failing check has recovered and failed again.
+   */
+  lift(by: string): boolean
   /** Why the run is reduce-only, or undefined while it is not. */
   readonly reason: string | undefined
 }
@@ -32,6 +47,9 @@ export function createReduceOnlyGate(): ReduceOnlyGate {
   let reason: string | undefined
   let wiring: { bus: EventBus; clock: Clock } | undefined
   let unsent = false
+  // The trading state the other risk components last reported (the ESS, breakers): what lifting returns to.
+  let others: TradingState = 'active'
+  let watch: { unsubscribe(): void } | undefined
   const announce = (): void => {
     if (wiring === undefined || reason === undefined) {
       unsent = reason !== undefined
@@ -54,7 +72,14 @@ export function createReduceOnlyGate(): ReduceOnlyGate {
     enforce: 'pre',
     setup: (ctx: PluginContext): void => {
       wiring = { bus: ctx.bus, clock: ctx.clock }
+      watch = ctx.bus.events$.subscribe((event) => {
+        if (event.type === 'risk-state' && event.source !== REDUCE_ONLY_SOURCE) others = event.tradingState
+      })
       if (unsent) announce()
+    },
+    dispose: (): void => {
+      watch?.unsubscribe()
+      watch = undefined
     },
     check: (intent: OrderIntent): RiskVerdict =>
       reason === undefined || intent.reduceOnly === true
@@ -67,6 +92,22 @@ export function createReduceOnlyGate(): ReduceOnlyGate {
       if (reason !== undefined) return false
       reason = why
       announce()
+      return true
+    },
+    lift: (by: string): boolean => {
+      if (reason === undefined) return false
+      const was = reason
+      reason = undefined
+      unsent = false
+      wiring?.bus.emit({
+        type: 'risk-state',
+        time: wiring.clock.now(),
+        source: REDUCE_ONLY_SOURCE,
+        state: 'NORMAL',
+        tradingState: others,
+        reason: `reduce-only lifted by ${by} (it was engaged for: ${was})`,
+        trigger: 'manual',
+      })
       return true
     },
     get reason() {

@@ -181,7 +181,7 @@ export const notifier = definePlugin({
                 kind: 'reduce-only',
                 severity: 'critical',
                 title: 'Run is reduce-only after repeated failures',
-                text: `${event.reason}. Entries are refused; exits and stops go on. Restart the run once fixed.`,
+                text: `${event.reason}. Entries are refused; exits and stops go on. Once fixed, lift it (POST /api/reduce-only/lift) or restart the run.`,
                 time: event.time,
                 fields: { trigger: event.trigger ?? 'escalation', tradingState: event.tradingState },
               })
