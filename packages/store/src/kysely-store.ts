@@ -50,6 +50,11 @@ export interface BackendAdapter {
   mapError(error: unknown, action: string): unknown
   /** Runs before the connections close (SQLite: checkpoints the WAL into the main file). */
   beforeClose(db: Kysely<StateTables>): Promise<void>
+  /**
+   * Runs a write that must be on disk when it resolves, with everything written before it (an order
+   * intent). @default runs it as any write (PostgreSQL commits synchronously)
+   */
+  durably?<T>(run: (db: Kysely<StateTables>) => Promise<T>): Promise<T>
 }
 
 /** Equity points per multi-row insert (PostgreSQL caps bind parameters at 65,535). */
@@ -189,13 +194,17 @@ export class KyselyStateStore implements StateStore {
       decision,
       i.reason ?? null,
     ]
-    await this.#run(`journal intent ${i.clientOrderId} of run ${i.runId}`, (db) => {
+    const insert = (db: Kysely<StateTables>) => {
       this.#intentInsert ??= db
         .insertInto('intents')
         .values({ run_id: '', client_order_id: '', symbol: '', time: 0, request: '', decision: null, reason: null })
         .compile().sql
       return db.executeQuery(CompiledQuery.raw(this.#intentInsert, values))
-    })
+    }
+    const adapter = this.#adapter
+    await this.#run(`journal intent ${i.clientOrderId} of run ${i.runId}`, (db) =>
+      adapter.durably === undefined ? insert(db) : adapter.durably(insert),
+    )
   }
 
   async recordAck(ack: AckRecord): Promise<void> {

@@ -1,6 +1,10 @@
 /**
  * The embedded backend: one SQLite file through `libsql` (its binary ships inside the npm package, so
- * it installs offline), in WAL mode with `synchronous=FULL`: a write resolves once it is fsync'd.
+ * it installs offline), in WAL mode. An order intent is written with `synchronous=FULL`: it resolves once
+ * it is fsync'd, and the fsync of the WAL makes every earlier write durable with it. Other writes (acks,
+ * fills, positions, equity: the write-behind records) use `synchronous=NORMAL` by default
+ * ({@link SqliteStoreOptions.durability}): they reach the operating system at once, so a crash of the
+ * process loses none of them, and the disk at the next intent, checkpoint or close.
  */
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -32,6 +36,15 @@ export interface SqliteStoreOptions {
    * {@link StateFullError} as a full disk does, and nothing of it is kept. @default no limit
    */
   readonly maxSizeBytes?: number
+  /**
+   * When writes are fsync'd. `intents`: an order intent is durable on disk before it resolves (so before
+   * its order is sent), and with it everything written before it; the other records are handed to the
+   * operating system at once (a killed process loses nothing) and reach the disk at the next intent,
+   * checkpoint or close, so a power loss may lose the records written since the last intent, which a
+   * restart reads back from the venue (orders, fills, positions). This keeps the fsyncs of fills and
+   * equity off the live path. `every-write`: every write is fsync'd before it resolves. @default 'intents'
+   */
+  readonly durability?: 'intents' | 'every-write'
 }
 
 /** Prepared statements are reused: Kysely prepares per query, libsql's prepare costs ~10 µs. */
@@ -95,6 +108,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   const file = resolve(path)
   const raw = openFile(file, options.busyTimeoutMs ?? 5000)
   const db = new Kysely<StateTables>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) })
+  const everyWrite = options.durability === 'every-write'
   try {
     const found = await inspectSchema(db, file)
     if (found.kind === 'ours' && options.integrityCheck !== false) {
@@ -107,7 +121,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       }
     }
     await sql`pragma journal_mode = WAL`.execute(db)
-    await sql`pragma synchronous = FULL`.execute(db)
+    await sql.raw(`pragma synchronous = ${everyWrite ? 'FULL' : 'NORMAL'}`).execute(db)
     await db.connection().execute(async (conn) => {
       // IMMEDIATE takes the write lock up front: two processes opening one new file migrate it once.
       await sql`begin immediate`.execute(conn)
@@ -135,6 +149,18 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     backend: 'sqlite',
     location: file,
     mapError: (error, action) => mapSqliteError(file, error, action),
+    // One connection is held for the three statements, so no other write runs between them.
+    durably: everyWrite
+      ? (run) => run(db)
+      : (run) =>
+          db.connection().execute(async (conn) => {
+            await sql`pragma synchronous = FULL`.execute(conn)
+            try {
+              return await run(conn)
+            } finally {
+              await sql`pragma synchronous = NORMAL`.execute(conn)
+            }
+          }),
     // Everything is already durable in the WAL; folding it into the file leaves one self-contained file.
     beforeClose: async (conn) => {
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(conn)

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,7 +28,44 @@ describeStateStoreContract('SQLite (libsql)', {
 })
 
 describe('SQLite store', () => {
-  it('runs in WAL mode with synchronous=FULL, so a resolved write is on disk', async () => {
+  it.each(['intents', 'every-write'] as const)(
+    'keeps every resolved write when the process is killed (durability %s)',
+    (durability) => {
+      const path = join(dir, `killed-${durability}.db`)
+      const child = join(dir, `killed-${durability}.mts`)
+      const src = join(import.meta.dirname, '../src/index.ts')
+      const contract = join(import.meta.dirname, 'store-contract.ts')
+      writeFileSync(
+        child,
+        [
+          `import { openSqliteStore } from ${JSON.stringify(src)}`,
+          `import { intent, run } from ${JSON.stringify(contract)}`,
+          `const store = await openSqliteStore(${JSON.stringify(path)}, { durability: ${JSON.stringify(durability)} })`,
+          `await store.startRun(run('k'))`,
+          `await store.recordAck({ runId: 'k', clientOrderId: 'q-0', orderId: 'o-0', status: 'NEW', time: 1 })`,
+          `await store.journalIntent(intent('k', 'q-1'))`,
+          `await store.recordAck({ runId: 'k', clientOrderId: 'q-1', orderId: 'o-1', status: 'NEW', time: 2 })`,
+          `process.kill(process.pid, 'SIGKILL')`,
+        ].join('\n'),
+      )
+      const result = spawnSync(process.execPath, ['--conditions=@quantum/source', '--import', 'tsx', child], {
+        encoding: 'utf8',
+      })
+      expect(result.signal).toBe('SIGKILL')
+      const db = new Database(path)
+      try {
+        expect(db.prepare('select client_order_id as id from intents').all()).toEqual([{ id: 'q-1' }])
+        expect(db.prepare('select client_order_id as id from acks order by id').all()).toEqual([
+          { id: 'q-0' },
+          { id: 'q-1' },
+        ])
+      } finally {
+        db.close()
+      }
+    },
+  )
+
+  it('runs in WAL mode', async () => {
     const path = join(dir, 'pragmas.db')
     const store = await openStateStore(path)
     await store.close()
