@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup'
 import { packageBuild } from '../../tsup.base.js'
 
-export default defineConfig(packageBuild)
+// shims: the CommonJS build gets `import.meta.url` (native-watchdog.ts finds the optional addon through it).
+export default defineConfig({ ...packageBuild, shims: true })

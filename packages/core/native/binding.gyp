@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "watchdog",
+      "sources": ["watchdog.cc"]
+    }
+  ]
+}
