@@ -64,18 +64,26 @@ export async function benchLiveOrder(n = 200): Promise<{ sdk: Latency; journaled
  * What `--http` adds to signal -> wire: the same live engine and adapter, alternately without and with
  * the runtime's ops (`startRunOps`: the HTTP server listening, the metrics and dashboard observers, the
  * reduce-only guard), with /metrics scraped every 250 ms and one dashboard event stream open while the
- * "with" rounds run. Rounds alternate (off, on, off, on) so drift on a shared machine hits both alike.
+ * "with" rounds run. `rounds` alternate (off, on, off, on...) so drift on a shared machine hits both alike;
+ * `n` signals per side, split evenly over its rounds; each round's p50 is returned too, for a paired comparison.
  */
-export async function benchOpsLatency(n = 200): Promise<{ off: Latency; on: Latency }> {
+export async function benchOpsLatency(
+  n = 200,
+  rounds = 4,
+): Promise<{ off: Latency; on: Latency; roundP50Ms: { off: number[]; on: number[] } }> {
   const { startRunOps } = await import('../packages/runtime/src/run-ops.js')
   const { silentLogger } = await import('@quantum/core')
   const rig = await wireRig()
   const off: number[] = []
   const on: number[] = []
+  const roundP50Ms = { off: [] as number[], on: [] as number[] }
+  const per = Math.round(n / (rounds / 2))
   let from = 0
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < rounds; round++) {
     if (round % 2 === 0) {
-      off.push(...(await rig.measure(undefined, from, n / 2)))
+      const xs = await rig.measure(undefined, from, per)
+      off.push(...xs)
+      roundP50Ms.off.push(percentiles(xs).p50Ms)
     } else {
       const ops = await startRunOps({
         mode: 'testnet',
@@ -89,16 +97,18 @@ export async function benchOpsLatency(n = 200): Promise<{ off: Latency; on: Late
         for (;;) if ((await reader.read()).done) return
       })().catch(() => undefined)
       const scrape = setInterval(() => void fetch(`${ops.url}/metrics`).then((r) => r.text()), 250)
-      on.push(...(await rig.measure(undefined, from, n / 2, ops.plugins)))
+      const xs = await rig.measure(undefined, from, per, ops.plugins)
+      on.push(...xs)
+      roundP50Ms.on.push(percentiles(xs).p50Ms)
       clearInterval(scrape)
       await reader.cancel().catch(() => undefined)
       await drain
       await ops.close()
     }
-    from += n / 2 + 20
+    from += per + 20
   }
   await rig.close()
-  return { off: percentiles(off), on: percentiles(on) }
+  return { off: percentiles(off), on: percentiles(on), roundP50Ms }
 }
 
 /**
