@@ -38,31 +38,46 @@ const script = definePlugin({
   create: () => ({ onBar: () => undefined }),
 })
 
+/**
+ * Runs 10 bars: BUY at bar 1 and 7, SELL at bar 5; `atBar` runs first on every bar (the supervisor's
+ * timer or an operator acting mid-run). Returns the run's events and its exchange.
+ */
+async function scriptedRun(
+  gate: ReturnType<typeof createReduceOnlyGate>,
+  metrics: ReturnType<typeof createTradingMetrics>,
+  atBar: (index: number) => void,
+): Promise<{ events: EngineEvent[]; exchange: ReturnType<typeof createPaperExchange> }> {
+  const agent: AgentPlugin = {
+    ...script(),
+    onBar: (bar) => {
+      atBar(bar.index)
+      const action = bar.index === 1 || bar.index === 7 ? 'BUY' : bar.index === 5 ? 'SELL' : undefined
+      return action === undefined
+        ? undefined
+        : { agent: 'test:script', symbol: bar.symbol, time: bar.openTime, action, confidence: 1 }
+    },
+  }
+  const exchange = createPaperExchange({
+    balance: 10_000,
+    instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
+  })
+  const events: EngineEvent[] = []
+  await runEngine({
+    series: [series(10)],
+    exchange,
+    plugins: [agent, fixedNotional({ notional: 1000 }), gate.plugin, metricsObserver(metrics)],
+    mode: 'backtest',
+    onEvent: (e) => events.push(e),
+  })
+  return { events, exchange }
+}
+
 describe('reduce-only after a supervisor escalation', () => {
   it('refuses entries and lets closes through, with one risk-state event and the metric', async () => {
     const gate = createReduceOnlyGate()
     const metrics = createTradingMetrics({ processMetrics: false })
-    const agent: AgentPlugin = {
-      ...script(),
-      onBar: (bar) => {
-        if (bar.index === 3) gate.engage('feed failed 3 checks in a row: last bar 95 s ago')
-        const action = bar.index === 1 || bar.index === 7 ? 'BUY' : bar.index === 5 ? 'SELL' : undefined
-        return action === undefined
-          ? undefined
-          : { agent: 'test:script', symbol: bar.symbol, time: bar.openTime, action, confidence: 1 }
-      },
-    }
-    const exchange = createPaperExchange({
-      balance: 10_000,
-      instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
-    })
-    const events: EngineEvent[] = []
-    await runEngine({
-      series: [series(10)],
-      exchange,
-      plugins: [agent, fixedNotional({ notional: 1000 }), gate.plugin, metricsObserver(metrics)],
-      mode: 'backtest',
-      onEvent: (e) => events.push(e),
+    const { events, exchange } = await scriptedRun(gate, metrics, (index) => {
+      if (index === 3) gate.engage('feed failed 3 checks in a row: last bar 95 s ago')
     })
     const fills = events.flatMap((e) => (e.type === 'fill' ? [e.fill] : []))
     // bar 1's entry, then bar 5's close of it; bar 5's short and bar 7's long are refused
@@ -117,28 +132,9 @@ describe('reduce-only after a supervisor escalation', () => {
     const gate = createReduceOnlyGate()
     const metrics = createTradingMetrics({ processMetrics: false })
     expect(gate.lift('ops')).toBe(false)
-    const agent: AgentPlugin = {
-      ...script(),
-      onBar: (bar) => {
-        if (bar.index === 3) gate.engage('feed failed 3 checks in a row')
-        if (bar.index === 6) expect(gate.lift('http (token holder)')).toBe(true)
-        const action = bar.index === 1 || bar.index === 7 ? 'BUY' : bar.index === 5 ? 'SELL' : undefined
-        return action === undefined
-          ? undefined
-          : { agent: 'test:script', symbol: bar.symbol, time: bar.openTime, action, confidence: 1 }
-      },
-    }
-    const exchange = createPaperExchange({
-      balance: 10_000,
-      instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
-    })
-    const events: EngineEvent[] = []
-    await runEngine({
-      series: [series(10)],
-      exchange,
-      plugins: [agent, fixedNotional({ notional: 1000 }), gate.plugin, metricsObserver(metrics)],
-      mode: 'backtest',
-      onEvent: (e) => events.push(e),
+    const { events, exchange } = await scriptedRun(gate, metrics, (index) => {
+      if (index === 3) gate.engage('feed failed 3 checks in a row')
+      if (index === 6) expect(gate.lift('http (token holder)')).toBe(true)
     })
     const fills = events.flatMap((e) => (e.type === 'fill' ? [e.fill] : []))
     // bar 1's entry, bar 5's close (its short refused), then bar 7's entry after the lift
