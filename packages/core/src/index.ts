@@ -91,6 +91,7 @@ export type { FormatEnsembleTreeOptions } from './format/decision-tree.js'
 // Data feeds
 export {
   candleAt,
+  readCandleRow,
   marketBarAt,
   medianSpacing,
   seriesLength,
@@ -117,6 +118,8 @@ export {
   mergeByTime,
 } from './data/index.js'
 export type {
+  CandleColumns,
+  CandleFields,
   CandleSeries,
   DataReport,
   Gap,

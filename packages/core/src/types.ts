@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Observable, SchedulerLike } from 'rxjs'
-import type { CandleSeries } from './data/candle-series.js'
+import type { CandleColumns, CandleSeries } from './data/candle-series.js'
 import type { ExitState, ExitStateInput } from './state/schemas.js'
 import type {
   Balance,
@@ -182,7 +182,7 @@ export type AgentHistory = CandleSeries
  * The arrays are reused between blocks (and longer than {@link BarBlock.length}): read them during
  * the call, copy what you keep.
  */
-export interface BarBlock {
+export interface BarBlock extends CandleColumns {
   /** Rows in this block. */
   readonly length: number
   /** Most rows a block of this run holds (the kernel's `blockRows`: the same for every block of a run). */
@@ -196,12 +196,6 @@ export interface BarBlock {
   readonly symbol: readonly string[]
   /** Row of each bar in its series (as {@link MarketBar.index}). */
   readonly index: Int32Array
-  readonly openTime: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
 }
 
 /** Publish/subscribe channel shared by plugins and the engine. */

@@ -17,7 +17,7 @@ import {
 } from '../models/model-input.js'
 import type { ModelFamily } from '../models/model-metadata.js'
 import { modelRegistryFor, type ModelHandle, type ModelRegistry } from '../models/model-registry.js'
-import { ModelError } from '@quantum/core'
+import { ModelError, readCandleRow } from '@quantum/core'
 import { CLASS_COUNT, probabilityIssue, type ModelSession } from '../models/model-session.js'
 
 /** What a model agent counted since setup (for tests, metrics and the report). */
@@ -331,12 +331,7 @@ class ModelAgentState {
         answers.symbol[r] = symbol
         answers.openTime[r] = block.openTime[r]!
         answers.status[r] = ROW_NO_INPUT
-        bar.openTime = block.openTime[r]!
-        bar.open = block.open[r]!
-        bar.high = block.high[r]!
-        bar.low = block.low[r]!
-        bar.close = block.close[r]!
-        bar.volume = block.volume[r]!
+        readCandleRow(block, r, bar)
         const win = this.windowOf(symbol)
         // A bar the features have seen is not pushed again; an older one (warm-up handed again) gets no answer.
         if (!(bar.openTime <= win.lastOpenTime)) win.push(bar, session)

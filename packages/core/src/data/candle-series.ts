@@ -3,13 +3,9 @@
  * @packageDocumentation
  */
 
-/** A run of candles of one symbol stored column-wise; every column has the same length. */
-export interface CandleSeries {
-  /** Instrument name, e.g. `BTCUSDT`. */
-  readonly symbol: string
-  /** Bar length label, e.g. `1h`, `5m`, or `${n}ms` for unusual spacings. */
-  readonly timeframe: string
-  /** Candle open times, epoch milliseconds UTC, strictly ascending. */
+/** The six candle columns, one row per bar: a {@link CandleSeries}' and a kernel `BarBlock`'s. */
+export interface CandleColumns {
+  /** Candle open times, epoch milliseconds UTC, strictly ascending within a symbol. */
   readonly openTime: Float64Array
   /** Open prices. */
   readonly open: Float64Array
@@ -21,6 +17,14 @@ export interface CandleSeries {
   readonly close: Float64Array
   /** Traded volume in the base asset. */
   readonly volume: Float64Array
+}
+
+/** A run of candles of one symbol stored column-wise; every column has the same length. */
+export interface CandleSeries extends CandleColumns {
+  /** Instrument name, e.g. `BTCUSDT`. */
+  readonly symbol: string
+  /** Bar length label, e.g. `1h`, `5m`, or `${n}ms` for unusual spacings. */
+  readonly timeframe: string
 }
 
 /** One candle as a plain object (for display and tests; hot loops should read the columns). */
@@ -93,6 +97,30 @@ export function sliceSeries(series: CandleSeries, fromMs?: number, toMs?: number
     close: series.close.subarray(start, end),
     volume: series.volume.subarray(start, end),
   }
+}
+
+/** The six price and volume fields of a candle, writable (a bar object reused across rows). */
+export interface CandleFields {
+  openTime: number
+  open: number
+  high: number
+  low: number
+  close: number
+  volume: number
+}
+
+/**
+ * Copies row `r` of `columns` into `into` (no allocation: the caller reuses one object) and returns it.
+ * @example const bar = readCandleRow(series, i, scratch)
+ */
+export function readCandleRow<T extends CandleFields>(columns: CandleColumns, r: number, into: T): T {
+  into.openTime = columns.openTime[r]!
+  into.open = columns.open[r]!
+  into.high = columns.high[r]!
+  into.low = columns.low[r]!
+  into.close = columns.close[r]!
+  into.volume = columns.volume[r]!
+  return into
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 export {
   candleAt,
+  readCandleRow,
   marketBarAt,
   medianSpacing,
   seriesLength,
@@ -13,7 +14,7 @@ export {
   timeframeLabel,
   timeframeToMs,
 } from './candle-series.js'
-export type { Candle, CandleSeries } from './candle-series.js'
+export type { Candle, CandleColumns, CandleFields, CandleSeries } from './candle-series.js'
 export { findGaps } from './find-gaps.js'
 export type { DataReport, Gap } from './find-gaps.js'
 export { MAX_DATA_ISSUES } from './issue-collector.js'

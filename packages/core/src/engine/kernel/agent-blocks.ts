@@ -9,6 +9,7 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs'
 import type { AgentPlugin, BarBlock, ExchangePort, MarketBar } from '../../types.js'
 import type { EngineContext } from '../engine-context.js'
+import { readCandleRow } from '../../data/candle-series.js'
 
 /** Rows of a backtest block when the kernel's `blockRows` is not given. */
 export const DEFAULT_BLOCK_ROWS = 1024
@@ -58,13 +59,7 @@ export class BlockBuffer implements BarBlock {
   read(r: number, bar: MutableBar): MarketBar {
     bar.symbol = this.symbol[r]!
     bar.index = this.index[r]!
-    bar.openTime = this.openTime[r]!
-    bar.open = this.open[r]!
-    bar.high = this.high[r]!
-    bar.low = this.low[r]!
-    bar.close = this.close[r]!
-    bar.volume = this.volume[r]!
-    return bar
+    return readCandleRow(this, r, bar)
   }
 }
 
