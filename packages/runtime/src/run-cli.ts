@@ -26,6 +26,7 @@ import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
 import { createCliLogger, teeLogger } from './logger.js'
 import { WarningLog } from './warning-log.js'
 import { createProgress } from './progress.js'
+import { attachedPlugins } from './config-hash.js'
 import { describeRun } from './run-info.js'
 import { createRunLogger, notifier, startSystemdWatchdog, type OpsRoute, type RunLogger } from '@quantum/ops'
 import { riskApiFor } from '@quantum/risk'
@@ -345,7 +346,7 @@ async function withRunOps<T>(
 ): Promise<T> {
   // --notify: the alert notifier, on whatever the run raises (with or without --http).
   if (ctx.args.notify.length > 0)
-    config = { ...config, plugins: [...config.plugins, notifierOf(ctx.args.notify, ctx.io.env)] }
+    config = { ...config, plugins: [...config.plugins, ...attachedPlugins([notifierOf(ctx.args.notify, ctx.io.env)])] }
   // Under a systemd unit (Type=notify): READY once started, a watchdog ping while the event loop runs.
   const watchdog = await startSystemdWatchdog(() => true, { ...ctx.io.env })
   // A `clm` block: promotions in the registry are swapped into the running agents (and served over HTTP).
@@ -381,7 +382,10 @@ async function withHttp<T>(
     pastRuns: pastRunsOf(ctx.args.state ?? config.state, ctx.io.cwd),
   })
   try {
-    const plugins = [...config.plugins, ...ops.plugins, ...(risk === undefined ? [] : [risk.plugin])]
+    const plugins = [
+      ...config.plugins,
+      ...attachedPlugins([...ops.plugins, ...(risk === undefined ? [] : [risk.plugin])]),
+    ]
     return await run({ ...config, plugins }, ops)
   } finally {
     await ops.close()
@@ -582,6 +586,7 @@ async function runOnVenue(
     )
     const summary = {
       mode: result.mode,
+      configHash: info.configHash,
       symbols: result.symbols,
       bars: result.bars,
       fills: result.fills.length,
