@@ -96,7 +96,12 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
       bars = bars.pipe(filter((bar) => bar.openTime > after))
     }
   }
-  if (options.signal !== undefined) bars = bars.pipe(takeUntil(aborted(options.signal)))
+  if (options.signal !== undefined) {
+    bars = bars.pipe(takeUntil(aborted(options.signal)))
+    // No new entries once stopping (AELM slices still to come are refused); exits and stops go on.
+    if (options.signal.aborted) journal?.stopEntries()
+    else options.signal.addEventListener('abort', () => journal?.stopEntries(), { once: true })
+  }
   const run = startLive({
     bars,
     ...(history === undefined ? {} : { history }),
