@@ -219,7 +219,7 @@ export {
 // Execution (AELM): book checks, maker-first, slicing, slippage against the decision price
 export { aelm } from './execution/aelm.js'
 export type { AelmOptions } from './execution/aelm.js'
-export { AelmExchange, splitQuantity } from './execution/aelm-exchange.js'
+export { AelmExchange, childClientId, splitQuantity } from './execution/aelm-exchange.js'
 export type { AelmTactics, AelmDeps } from './execution/aelm-exchange.js'
 export { BookTickerCache, paperBookTicker } from './execution/book-ticker.js'
 export type { BookTicker, BookTickerSource } from './execution/book-ticker.js'

@@ -510,11 +510,30 @@ export interface ExecutionPlugin extends PluginBase {
   wrap(exchange: ExchangePort, env: ExecutionEnv): ExchangePort
 }
 
-/** What an execution plugin's `wrap` gets: the run's bus (for `execution` events), clock and logger. */
+/**
+ * What an execution plugin's `wrap` gets: the run's bus (for `execution` events), clock and logger, and
+ * the run journal's intent step when the run is journaled.
+ */
 export interface ExecutionEnv {
   readonly bus: EventBus
   readonly clock: Clock
   readonly logger: Logger
+  /**
+   * Present on a journaled run (a state store): every order the plugin makes itself (a slice, a
+   * maker-first limit, a taker fallback) must go out through it, so it is journaled before it is sent.
+   * The orders it passes through were journaled already. @default none (a run without a store)
+   */
+  readonly journal?: ExecutionJournal
+}
+
+/** The run journal as an execution plugin sees it (see {@link ExecutionEnv.journal}). */
+export interface ExecutionJournal {
+  /**
+   * Journals `request` as an intent (durably; its `clientOrderId` must be set, derived from the parent
+   * order's so a restart recognises it as the run's own), sends it through `port`, journals the answer.
+   * @throws {InvalidOrder} for an entry once the run is stopping or its store is full (nothing is sent).
+   */
+  place(port: ExchangePort, request: OrderRequest & { readonly clientOrderId: string }): Promise<Order>
 }
 
 /** Any plugin. */

@@ -192,6 +192,7 @@ function runHtml(result: BacktestResult, info: RunInfo | undefined): string {
       : [
           ['Mode', info.mode],
           ...(info.configFile === undefined ? [] : [['Config', info.configFile] as [string, string]]),
+          ...(info.configHash === undefined ? [] : [['Config hash', info.configHash] as [string, string]]),
           ['Candles', info.data.candles.join(', ')],
           ...(info.data.funding.length > 0 ? [['Funding', info.data.funding.join(', ')] as [string, string]] : []),
           ...info.plugins.map((p): [string, string] => [

@@ -26,7 +26,9 @@ import type { ConfigLoaderOptions, LoadedConfig } from './load-config.js'
 import { createCliLogger, teeLogger } from './logger.js'
 import { WarningLog } from './warning-log.js'
 import { createProgress } from './progress.js'
-import { describeRun } from './run-info.js'
+import { attachedPlugins } from './config-hash.js'
+import { onStopSignals, type StopSignals } from './graceful-stop.js'
+import { describeRun, type RunInfo } from './run-info.js'
 import { createRunLogger, notifier, startSystemdWatchdog, type OpsRoute, type RunLogger } from '@quantum/ops'
 import { riskApiFor } from '@quantum/risk'
 import { hasAgentsWithoutSizer, runProblems, startRunOps, type RunOps } from './run-ops.js'
@@ -59,6 +61,8 @@ export interface RunnerOptions {
   readonly journal?: RunJournal
   /** A resumed paper run's stored state (account, fills, exit and sizer state). */
   readonly restore?: PaperRestore
+  /** Paper runs: aborted by the first SIGTERM/SIGINT (a graceful stop after the bar in progress). */
+  readonly signal?: AbortSignal
 }
 
 /** Runs a validated config and returns its result (`runBacktest` of `@quantum/core` by default). */
@@ -239,9 +243,6 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
   if (mode === 'testnet' || mode === 'live')
     return runOnVenue({ config, mode, file: loaded.file, baseDir: loaded.baseDir }, args, io)
   const decisions: Decision[] = []
-  const onEvent = (event: EngineEvent): void => {
-    if (event.type === 'decision' && event.decision.action !== 'HOLD') decisions.push(event.decision)
-  }
   const warnings = new WarningLog()
   const info = describeRun(config, loaded.file, loaded.baseDir)
   // The run folder is chosen before the run: its run.log (pino JSON lines) is written as the run goes.
@@ -250,9 +251,51 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
       ? defaultRunDir({ outputDir: config.output.dir, name: info.name, cwd: io.cwd, now: io.now() })
       : resolve(io.cwd, args.out)
   const runLog = openRunLog(dir, mode)
+  // A paper run stops gracefully on SIGTERM/SIGINT; the listeners stay until its run folder is written.
+  const stop =
+    mode === 'paper'
+      ? onStopSignals({
+          stderr: io.stderr,
+          exitNow: io.exitNow,
+          timeoutMs: SHUTDOWN_TIMEOUT_MS,
+          note: 'the journal is transactional',
+        })
+      : undefined
+  try {
+    return await finishRun({ ...loaded, config }, { args, io, info, dir, decisions, warnings, runLog, stop })
+  } finally {
+    stop?.dispose()
+  }
+}
+
+/** Runs a backtest or paper config and writes its run folder; returns the exit code. */
+async function finishRun(
+  loaded: LoadedConfig,
+  ctx: {
+    args: CliArgs
+    io: Io
+    info: RunInfo
+    dir: string
+    decisions: Decision[]
+    warnings: WarningLog
+    runLog: RunLogger
+    stop: StopSignals | undefined
+  },
+): Promise<number> {
+  const { args, io, info, dir, decisions, warnings, runLog } = ctx
+  const config = loaded.config
+  const onEvent = (event: EngineEvent): void => {
+    if (event.type === 'decision' && event.decision.action !== 'HOLD') decisions.push(event.decision)
+  }
   let result: BacktestResult
   try {
-    result = await execute({ ...loaded, config }, args, { ...io, onEvent, warnings, runLog })
+    result = await execute(loaded, args, {
+      ...io,
+      onEvent,
+      warnings,
+      runLog,
+      ...(ctx.stop === undefined ? {} : { stop: ctx.stop.signal }),
+    })
   } finally {
     runLog.flush()
   }
@@ -332,6 +375,18 @@ function problemLabel(io: Io): string {
   return c.yellow(c.bold('warning'))
 }
 
+/** Logs the graceful stop when the first SIGTERM/SIGINT aborts `signal`. */
+function logStop(signal: AbortSignal, logger: Logger): void {
+  signal.addEventListener(
+    'abort',
+    () =>
+      logger.info('stopping: no new entries, finishing in-flight commands, flushing state', {
+        signal: String(signal.reason),
+      }),
+    { once: true },
+  )
+}
+
 /** The console log level: `--quiet` is errors only, else `--log-level`, else debug under DEBUG=quantum. */
 function logLevelOf(args: CliArgs, io: Io): 'debug' | 'info' | 'warn' | 'error' {
   return args.quiet ? 'error' : (args.logLevel ?? (isDebug(io.env) ? 'debug' : 'info'))
@@ -345,7 +400,7 @@ async function withRunOps<T>(
 ): Promise<T> {
   // --notify: the alert notifier, on whatever the run raises (with or without --http).
   if (ctx.args.notify.length > 0)
-    config = { ...config, plugins: [...config.plugins, notifierOf(ctx.args.notify, ctx.io.env)] }
+    config = { ...config, plugins: [...config.plugins, ...attachedPlugins([notifierOf(ctx.args.notify, ctx.io.env)])] }
   // Under a systemd unit (Type=notify): READY once started, a watchdog ping while the event loop runs.
   const watchdog = await startSystemdWatchdog(() => true, { ...ctx.io.env })
   // A `clm` block: promotions in the registry are swapped into the running agents (and served over HTTP).
@@ -381,7 +436,10 @@ async function withHttp<T>(
     pastRuns: pastRunsOf(ctx.args.state ?? config.state, ctx.io.cwd),
   })
   try {
-    const plugins = [...config.plugins, ...ops.plugins, ...(risk === undefined ? [] : [risk.plugin])]
+    const plugins = [
+      ...config.plugins,
+      ...attachedPlugins([...ops.plugins, ...(risk === undefined ? [] : [risk.plugin])]),
+    ]
     return await run({ ...config, plugins }, ops)
   } finally {
     await ops.close()
@@ -391,7 +449,7 @@ async function withHttp<T>(
 async function execute(
   loaded: LoadedConfig,
   args: CliArgs,
-  io: Io & { onEvent: (event: EngineEvent) => void; warnings: WarningLog; runLog: Logger },
+  io: Io & { onEvent: (event: EngineEvent) => void; warnings: WarningLog; runLog: Logger; stop?: AbortSignal },
 ): Promise<BacktestResult> {
   // The run's warnings are kept for its report and summary as well as printed (and in run.log).
   const logger = io.warnings.tap(
@@ -424,12 +482,17 @@ async function execute(
         ])
       return await io.run(loaded.config, options(undefined))
     }
+    // SIGTERM/SIGINT: the replay or the venue feed ends after the bar in progress, the state is flushed
+    // and the run folder written (a stored run resumes after that bar); a second signal exits at once.
+    const signal = io.stop ?? new AbortController().signal
+    logStop(signal, logger)
+    const ctx = { args, io, logger, signal }
     return await withRunOps(loaded.config, { args, io, logger, file: loaded.file }, (config, ops) =>
-      withPaperState(config, { args, io, logger }, (stored) =>
+      withPaperState(config, ctx, (stored) =>
         args.feed === 'replay'
-          ? io.runPaper(config, { ...options(ops), ...stored })
-          : onVenueFeed(config, { args, io, logger, ops }, (feed) =>
-              io.runPaper(config, { ...options(ops), ...stored, feed }),
+          ? io.runPaper(config, { ...options(ops), ...stored, signal })
+          : onVenueFeed(config, { ...ctx, ops }, (feed) =>
+              io.runPaper(config, { ...options(ops), ...stored, feed, signal }),
             ),
       ),
     )
@@ -446,7 +509,7 @@ async function execute(
  */
 async function withPaperState<T>(
   config: QuantumConfig,
-  ctx: { args: CliArgs; io: Io; logger: Logger },
+  ctx: { args: CliArgs; io: Io; logger: Logger; signal: AbortSignal },
   run: (stored: Pick<RunnerOptions, 'journal' | 'restore'>) => Promise<T>,
 ): Promise<T> {
   const { args, io, logger } = ctx
@@ -469,7 +532,8 @@ async function withPaperState<T>(
       ...(restore === undefined ? {} : { fills: restore.fills.length, exitStates: restore.exitStates.length }),
     })
     const result = await run({ journal: state.journal, ...(restore === undefined ? {} : { restore }) })
-    status = args.feed === 'venue' ? 'stopped' : 'completed'
+    // A replay stopped by a signal is resumed by the next start, like a stopped venue feed.
+    status = args.feed === 'venue' || ctx.signal.aborted ? 'stopped' : 'completed'
     return result
   } finally {
     await state.close(status)
@@ -493,33 +557,26 @@ async function paperRestoreOf(state: RunState, config: QuantumConfig): Promise<P
   }
 }
 
-/** Opens the venue's kline feed for a paper run (Ctrl-C ends the run and keeps its results), then closes it. */
+/** Opens the venue's kline feed for a paper run (a stop signal ends the feed; the run keeps its results), then closes it. */
 async function onVenueFeed<T>(
   config: QuantumConfig,
-  ctx: { args: CliArgs; io: Io; logger: Logger; ops: RunOps | undefined },
+  ctx: { args: CliArgs; io: Io; logger: Logger; ops: RunOps | undefined; signal: AbortSignal },
   run: (feed: VenuePaperFeed) => Promise<T>,
 ): Promise<T> {
-  const abort = new AbortController()
-  const onSignal = (): void => abort.abort()
-  process.once('SIGINT', onSignal)
+  const feed = await ctx.io.venueFeed(config, {
+    env: ctx.io.env,
+    logger: ctx.logger,
+    timeframe: ctx.args.timeframe,
+    signal: ctx.signal,
+    onStreamError: (error) => ctx.ops?.reconnecting('market', String(error)),
+    ...(ctx.args.maxBars === undefined ? {} : { maxBars: ctx.args.maxBars }),
+    ...(ctx.args.warmup === undefined ? {} : { warmup: ctx.args.warmup }),
+  })
+  ctx.ops?.setResubscribe(() => void feed.resubscribe())
   try {
-    const feed = await ctx.io.venueFeed(config, {
-      env: ctx.io.env,
-      logger: ctx.logger,
-      timeframe: ctx.args.timeframe,
-      signal: abort.signal,
-      onStreamError: (error) => ctx.ops?.reconnecting('market', String(error)),
-      ...(ctx.args.maxBars === undefined ? {} : { maxBars: ctx.args.maxBars }),
-      ...(ctx.args.warmup === undefined ? {} : { warmup: ctx.args.warmup }),
-    })
-    ctx.ops?.setResubscribe(() => void feed.resubscribe())
-    try {
-      return await run(feed)
-    } finally {
-      await feed.close()
-    }
+    return await run(feed)
   } finally {
-    process.off('SIGINT', onSignal)
+    await feed.close()
   }
 }
 
@@ -536,25 +593,14 @@ async function runOnVenue(
       : resolve(io.cwd, args.out)
   const runLog = openRunLog(dir, run.mode)
   const logger = teeLogger(createCliLogger({ stream: io.stderr, level: logLevelOf(args, io) }), runLog)
-  const abort = new AbortController()
   // First signal: a graceful stop, bounded by SHUTDOWN_TIMEOUT_MS. Second: exit at once (130).
-  let deadline: NodeJS.Timeout | undefined
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (abort.signal.aborted) {
-      io.stderr.write(`${signal} again: exiting now (stops stay on the venue; the journal is transactional)\n`)
-      io.exitNow(130)
-      return
-    }
-    logger.info('stopping: no new entries, finishing in-flight commands, flushing state', { signal })
-    abort.abort()
-    deadline = setTimeout(() => {
-      io.stderr.write(`graceful stop took over ${SHUTDOWN_TIMEOUT_MS} ms: exiting\n`)
-      io.exitNow(1)
-    }, SHUTDOWN_TIMEOUT_MS)
-    deadline.unref()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const stop = onStopSignals({
+    stderr: io.stderr,
+    exitNow: io.exitNow,
+    timeoutMs: SHUTDOWN_TIMEOUT_MS,
+    note: 'stops stay on the venue; the journal is transactional',
+  })
+  logStop(stop.signal, logger)
   const state = args.noState ? undefined : stateLocationOf(args.state, run.config, io.cwd)
   try {
     const result = await withRunOps(run.config, { args, io, logger, file: run.file }, (config, ops) =>
@@ -569,7 +615,7 @@ async function runOnVenue(
         env: io.env,
         logger,
         timeframe: args.timeframe,
-        signal: abort.signal,
+        signal: stop.signal,
         orphans:
           args.orphans === 'flatten'
             ? { orders: 'cancel', positions: 'close' }
@@ -582,6 +628,7 @@ async function runOnVenue(
     )
     const summary = {
       mode: result.mode,
+      configHash: info.configHash,
       symbols: result.symbols,
       bars: result.bars,
       fills: result.fills.length,
@@ -624,9 +671,7 @@ async function runOnVenue(
     return 0
   } finally {
     runLog.flush()
-    if (deadline !== undefined) clearTimeout(deadline)
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    stop.dispose()
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path'
 import type { QuantumConfig } from '@quantum/core'
+import { configHashOf } from './config-hash.js'
 
 /** One plugin as the run folder records it. */
 export interface PluginInfo {
@@ -27,6 +28,12 @@ export interface RunInfo {
   readonly data: { readonly candles: readonly string[]; readonly funding: readonly string[] }
   /** Plugins in order. */
   readonly plugins: readonly PluginInfo[]
+  /**
+   * The config hash (sha256 hex of name, mode, symbols, exchange and plugins with their options): the
+   * same function a stored run is resumed by, so run folders of every mode can be matched to their run.
+   * {@link describeRun} always sets it; optional for infos built by hand.
+   */
+  readonly configHash?: string
 }
 
 function list(value: string | readonly string[] | undefined): string[] {
@@ -42,5 +49,6 @@ export function describeRun(config: QuantumConfig, configFile: string, baseDir: 
     configFile,
     data: { candles: list(config.data.candles), funding: list(config.data.funding) },
     plugins: config.plugins.map((p) => ({ name: p.name, kind: p.kind, options: p.options ?? {} })),
+    configHash: configHashOf(config),
   }
 }

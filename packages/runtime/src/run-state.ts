@@ -10,42 +10,16 @@ import { RunJournal, StateInvalidError, loadLearnedState } from '@quantum/core'
 import type { Logger, QuantumConfig, RunLock, RunRecord, StateFullError, StateStore } from '@quantum/core'
 import { isPostgresUrl, openStateStore } from '@quantum/store'
 import { writeFileAtomic } from './atomic.js'
+import { configHashOf } from './config-hash.js'
 import { equityCsvChunks, toJson, tradesCsvChunks } from './serialize.js'
 
 /** Where the embedded state store lives when neither `--state` nor the config's `state` is given. */
 export const DEFAULT_STATE_FILE = '.quantum/state.db'
 
+export { configHashOf } from './config-hash.js'
+
 /** How often a run says its lock is alive. */
 const HEARTBEAT_MS = 5_000
-
-/** Plain data of a value for hashing: functions by name, cycles cut, keys sorted. */
-function canonical(value: unknown, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'function') return `[fn ${(value as { name?: string }).name ?? ''}]`
-  if (typeof value !== 'object' || value === null) return value
-  if (seen.has(value)) return '[cycle]'
-  seen.add(value)
-  if (Array.isArray(value)) return value.map((v) => canonical(v, seen))
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) out[key] = canonical((value as Record<string, unknown>)[key], seen)
-  return out
-}
-
-/**
- * Hash of what makes a run the same run: name, mode, symbols, exchange settings and every plugin with
- * its options (hex). A restart of the same config has the same hash and resumes its run.
- */
-export function configHashOf(config: QuantumConfig): string {
-  const doc = {
-    name: config.name ?? null,
-    mode: config.mode,
-    symbols: config.data.symbols ?? config.data.candles,
-    exchange: config.exchange,
-    plugins: config.plugins.map((p) => ({ name: p.name, kind: p.kind, options: p.options ?? null })),
-  }
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(doc)))
-    .digest('hex')
-}
 
 /** The state location of a run: `--state`, else the config's `state`, else {@link DEFAULT_STATE_FILE} (files against `cwd`). */
 export function stateLocationOf(flag: string | undefined, config: QuantumConfig, cwd: string): string {

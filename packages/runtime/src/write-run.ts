@@ -62,6 +62,7 @@ export function buildSummaryJson(
     result.decisions === undefined ? undefined : { total: result.decisions.total, byAction: result.decisions.byAction }
   return {
     ...result.summary,
+    configHash: info.configHash,
     ledger: result.ledger,
     decisions,
     riskStates: riskStatesJson(result),

@@ -97,3 +97,28 @@ describe('runPaper with a live feed', () => {
     for (const t of live.trades) expect(Math.round(t.quantity * 100) / 100).toBeCloseTo(t.quantity, 12)
   })
 })
+
+describe('runPaper with a stop signal', () => {
+  it('should take no bar after an abort (the bar in progress finishes) and trade the bars before as an uninterrupted run', async () => {
+    const whole = await runPaper(config(), { baseDir: dir })
+    const abort = new AbortController()
+    // Aborts while bar 120 is being processed: that bar completes, no later bar is taken.
+    const stopAt120 = {
+      name: 'test:stop-at-120',
+      kind: 'agent' as const,
+      onBar: (bar: { index: number }) => {
+        if (bar.index === 119) abort.abort('SIGTERM')
+        return undefined
+      },
+    }
+    const withStop = { ...config(), plugins: [...config().plugins, stopAt120] }
+    const stopped = await runPaper(withStop, { baseDir: dir, signal: abort.signal })
+    expect(stopped.equity.time.length).toBe(120)
+    const before = whole.trades.filter((t) => t.exitTime <= stopped.equity.time[119]!)
+    expect(before.length).toBeGreaterThan(3)
+    expect(stopped.trades).toEqual(before)
+    const none = await runPaper(config(), { baseDir: dir, signal: AbortSignal.abort() })
+    expect(none.equity.time.length).toBe(0)
+    expect(none.trades).toEqual([])
+  })
+})

@@ -1,4 +1,4 @@
-import { filter, type Observable } from 'rxjs'
+import { Observable, filter, takeUntil } from 'rxjs'
 import type { QuantumConfig } from '../config.js'
 import type { CandleSeries } from '../data/candle-series.js'
 import { SimulatedClock } from '../engine/clock.js'
@@ -42,6 +42,12 @@ export interface RunPaperOptions {
    * fills, exit states and sizer state back. @default none
    */
   readonly restore?: PaperRestore
+  /**
+   * A graceful stop (SIGTERM/SIGINT): once aborted no further bar is taken (the bar in progress
+   * finishes), queued commands run, the account is journaled and the journal flushed, and the result
+   * covers the bars seen. A stored run resumed later continues after the last of them. @default none
+   */
+  readonly signal?: AbortSignal
 }
 
 /** What a resumed paper run continues from (see {@link RunPaperOptions.restore}). */
@@ -89,6 +95,12 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
       history = barsUpTo(source.market(), after)
       bars = bars.pipe(filter((bar) => bar.openTime > after))
     }
+  }
+  if (options.signal !== undefined) {
+    bars = bars.pipe(takeUntil(aborted(options.signal)))
+    // No new entries once stopping (AELM slices still to come are refused); exits and stops go on.
+    if (options.signal.aborted) journal?.stopEntries()
+    else options.signal.addEventListener('abort', () => journal?.stopEntries(), { once: true })
   }
   const run = startLive({
     bars,
@@ -138,6 +150,16 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
   }
   const output = { ...run.output(), durationMs: performance.now() - started }
   return runResult({ name: config.name ?? 'paper', market: source.market(), exchange, output })
+}
+
+/** Emits once when `signal` is aborted (at once when it already is). */
+function aborted(signal: AbortSignal): Observable<void> {
+  return new Observable<void>((subscriber) => {
+    const onAbort = (): void => subscriber.next()
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    return () => signal.removeEventListener('abort', onAbort)
+  })
 }
 
 /** Where a paper run's bars come from, and the market data its result reports. */

@@ -123,12 +123,25 @@ export class AelmExchange implements ExchangePort {
     }
   }
 
-  /** A child order of an entry: its own client id, its decision price remembered for its fills. */
-  private child(parent: OrderRequest, part: Partial<OrderRequest>, decisionPrice: number): OrderRequest {
-    const clientOrderId = `${(parent.clientOrderId ?? 'aelm').slice(0, 28)}-a${++this.seq}`
+  /**
+   * A child order of an entry: its own client id derived from the parent's (`<parent>-a<n>`, so a
+   * restart recognises it as the run's own), its decision price remembered for its fills.
+   */
+  private child(
+    parent: OrderRequest,
+    part: Partial<OrderRequest>,
+    decisionPrice: number,
+  ): OrderRequest & { clientOrderId: string } {
+    const clientOrderId = childClientId(parent.clientOrderId, ++this.seq)
     this.decision.set(clientOrderId, decisionPrice)
     const { quoteQuantity: _q, ...rest } = parent
     return { ...rest, ...part, clientOrderId }
+  }
+
+  /** Sends a child order: journaled first as its own intent on a journaled run. */
+  private send(order: OrderRequest & { clientOrderId: string }): Promise<Order> {
+    const journal = this.deps.journal
+    return journal === undefined ? this.inner.placeOrder(order) : journal.place(this.inner, order)
   }
 
   private async execute(request: OrderRequest): Promise<Order> {
@@ -184,12 +197,12 @@ export class AelmExchange implements ExchangePort {
   ): Promise<Order> {
     const maker = this.tactics.makerFirst !== false && o.mode !== 'twap' ? this.tactics.makerFirst : undefined
     const wide = o.mode === 'maker'
-    if (maker === undefined && !wide) return this.inner.placeOrder(this.child(parent, { quantity: o.quantity }, o.mid))
+    if (maker === undefined && !wide) return this.send(this.child(parent, { quantity: o.quantity }, o.mid))
     const timeoutMs = maker?.timeoutMs ?? 2000
     const price = parent.side === 'BUY' ? o.book.bidPrice : o.book.askPrice
     const limit = this.child(parent, { type: 'LIMIT', price, quantity: o.quantity, timeInForce: 'GTX' }, o.mid)
-    const order = await this.inner.placeOrder(limit)
-    const id = limit.clientOrderId!
+    const order = await this.send(limit)
+    const id = limit.clientOrderId
     this.emit({
       symbol: parent.symbol,
       step: 'maker-posted',
@@ -222,7 +235,7 @@ export class AelmExchange implements ExchangePort {
       reason: `${rest} unfilled after ${m.timeoutMs} ms: market`,
       clientOrderId: m.id,
     })
-    await this.inner.placeOrder(this.child(parent, { quantity: rest }, m.mid))
+    await this.send(this.child(parent, { quantity: rest }, m.mid))
   }
 
   /** The slices after the first: TWAP every `intervalMs` at market; iceberg one maker slice after another. */
@@ -236,7 +249,7 @@ export class AelmExchange implements ExchangePort {
       const book = await this.readBook(parent.symbol)
       if (typeof book === 'string') {
         this.emit({ symbol: parent.symbol, step: 'book-stale', reason: `${book}: slice ${k + 2} at market` })
-        await this.inner.placeOrder(this.child(parent, { quantity }, this.account.getLastPrice(parent.symbol)))
+        await this.send(this.child(parent, { quantity }, this.account.getLastPrice(parent.symbol)))
         continue
       }
       const mid = (book.bidPrice + book.askPrice) / 2
@@ -262,6 +275,15 @@ export class AelmExchange implements ExchangePort {
   private failed(symbol: string, error: unknown): void {
     this.emit({ symbol, step: 'failed', reason: error instanceof Error ? error.message : String(error) })
   }
+}
+
+/**
+ * The client id of child `n` of an order: `<parent>-a<n>` (the parent's id cut so the whole fits the
+ * venue's 36 characters). Without a parent id (a run without a journal) `aelm-a<n>`.
+ */
+export function childClientId(parent: string | undefined, n: number): string {
+  const suffix = `-a${n}`
+  return `${(parent ?? 'aelm').slice(0, 36 - suffix.length)}${suffix}`
 }
 
 const idOf = (r: OrderRequest): { clientOrderId?: string } =>

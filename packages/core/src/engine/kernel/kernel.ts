@@ -170,7 +170,13 @@ export function createKernel(options: KernelOptions): Kernel {
   const bus = createEventBus()
   const plugins = sortPlugins(options.plugins, options.mode)
   const direct = paper !== undefined && (!('sink' in options) || options.sink !== 'queue')
-  const env = { bus, clock: options.clock, logger: options.logger }
+  // A journaled run: the orders an execution plugin makes itself are journaled before they are sent.
+  const env = {
+    bus,
+    clock: options.clock,
+    logger: options.logger,
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
+  }
   // Execution plugins (AELM) wrap the port the queue sends to; the backtest's direct sink is not wrapped.
   const exchange: ExchangePort = plugins.executions.reduce<ExchangePort>(
     (port, p) => (direct ? port : p.wrap(port, env)),

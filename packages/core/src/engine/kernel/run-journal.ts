@@ -130,28 +130,56 @@ export class RunJournal {
       setLeverage: (symbol, leverage) => exchange.setLeverage(symbol, leverage),
       placeOrder: async (request: OrderRequest): Promise<Order> => {
         const sent = await this.journalIntent(request)
-        let order: Order
-        try {
-          order = await exchange.placeOrder(sent)
-        } catch (error) {
-          if (error instanceof ExchangeError) {
-            const reason = error instanceof Error ? error.message.slice(0, 500) : String(error)
-            void this.write(() =>
-              this.store.recordAck({
-                runId: this.runId,
-                clientOrderId: sent.clientOrderId,
-                status: 'REJECTED',
-                reason,
-                time: Date.now(),
-              }),
-            )
-          }
-          throw error
+        const order = await this.send(exchange, sent)
+        if (order.clientOrderId !== sent.clientOrderId) {
+          // An execution plugin sent it as child orders (slices, a maker limit), each journaled as its
+          // own intent: the parent is answered, so a restart does not look it up as a lost order.
+          void this.write(() =>
+            this.store.recordAck({
+              runId: this.runId,
+              clientOrderId: sent.clientOrderId,
+              status: 'NEW',
+              reason: `sent as child orders (the first ${order.clientOrderId})`,
+              time: Date.now(),
+            }),
+          )
         }
-        this.ack(order)
         return order
       },
     }
+  }
+
+  /**
+   * An order an execution plugin makes itself (an AELM slice, a maker limit, a taker fallback): journaled
+   * as its own intent before it is sent through `port`, then its answer (see `ExecutionEnv.journal`).
+   * @throws {InvalidOrder} for an entry once the run is stopping or the store is full (nothing is sent).
+   */
+  async place(port: ExchangePort, request: OrderRequest & { readonly clientOrderId: string }): Promise<Order> {
+    return this.send(port, await this.journalIntent(request))
+  }
+
+  /** Sends a journaled intent and journals the answer (a venue rejection as `REJECTED`). */
+  private async send(exchange: ExchangePort, sent: OrderRequest & { clientOrderId: string }): Promise<Order> {
+    let order: Order
+    try {
+      order = await exchange.placeOrder(sent)
+    } catch (error) {
+      if (error instanceof ExchangeError) {
+        const reason = error instanceof Error ? error.message.slice(0, 500) : String(error)
+        void this.write(() =>
+          this.store.recordAck({
+            runId: this.runId,
+            clientOrderId: sent.clientOrderId,
+            status: 'REJECTED',
+            reason,
+            time: Date.now(),
+          }),
+        )
+      }
+      throw error
+    }
+    this.ack(order)
+    return order
   }
 
   /**
