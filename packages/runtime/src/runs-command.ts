@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, type RunRecord, type StateStore } from '@quantum/core'
-import { isPostgresUrl, openStateStore } from '@quantum/store'
+import { isPostgresUrl, openSqliteStore, openStateStore } from '@quantum/store'
 import type { CliStream } from './streams.js'
 import { writeRunFromStore } from './run-state.js'
 
@@ -52,7 +52,8 @@ export async function openForReading(state: string | undefined, cwd: string): Pr
   if (!existsSync(file)) {
     throw new ConfigError(`No state store at ${file}`, [{ path: '--state', message: 'file does not exist' }])
   }
-  return openStateStore(file)
+  // Read-only: no write lock, migration or checkpoint, so a run writing to the same file never waits.
+  return openSqliteStore(file, { readOnly: true })
 }
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString())

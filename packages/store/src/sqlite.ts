@@ -6,7 +6,7 @@
  * ({@link SqliteStoreOptions.durability}): they reach the operating system at once, so a crash of the
  * process loses none of them, and the disk at the next intent, checkpoint or close.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { Kysely, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely'
 import Database from 'libsql'
@@ -45,6 +45,12 @@ export interface SqliteStoreOptions {
    * equity off the live path. `every-write`: every write is fsync'd before it resolves. @default 'intents'
    */
   readonly durability?: 'intents' | 'every-write'
+  /**
+   * Open an existing store for reading only (`runs list`, the dashboard's past runs while a run writes
+   * to it): no write lock, no migration, no integrity check, no checkpoint on close, so the writer's
+   * journaling never waits for the reader. A write through it fails. @default false
+   */
+  readonly readOnly?: boolean
 }
 
 /** Prepared statements are reused: Kysely prepares per query, libsql's prepare costs ~10 µs. */
@@ -84,10 +90,14 @@ export function mapSqliteError(store: string, error: unknown, action: string): u
   return error
 }
 
-function openFile(path: string, busyTimeoutMs: number): Database.Database {
+function openFile(path: string, busyTimeoutMs: number, readonly: boolean): Database.Database {
   try {
-    mkdirSync(dirname(path), { recursive: true })
-    return new Database(path, { timeout: busyTimeoutMs / 1000 })
+    if (readonly && !existsSync(path)) throw new Error('no such file')
+    if (!readonly) mkdirSync(dirname(path), { recursive: true })
+    const db = new Database(path, { timeout: busyTimeoutMs / 1000 })
+    // libsql has no read-only open: SQLite refuses every write on this connection instead.
+    if (readonly) db.exec('pragma query_only = true')
+    return db
   } catch (error) {
     throw new StateUnavailableError(`cannot open: ${error instanceof Error ? error.message : String(error)}`, {
       store: path,
@@ -106,9 +116,25 @@ function openFile(path: string, busyTimeoutMs: number): Database.Database {
  */
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<StateStore> {
   const file = resolve(path)
-  const raw = openFile(file, options.busyTimeoutMs ?? 5000)
+  const readOnly = options.readOnly === true
+  const raw = openFile(file, options.busyTimeoutMs ?? 5000, readOnly)
   const db = new Kysely<StateTables>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) })
   const everyWrite = options.durability === 'every-write'
+  if (readOnly) {
+    try {
+      const found = await inspectSchema(db, file)
+      if (found.kind === 'empty') throw new StateInvalidError('foreign', 'holds no state store tables', { store: file })
+    } catch (error) {
+      await db.destroy().catch(() => undefined)
+      throw mapSqliteError(file, error, 'open for reading')
+    }
+    return new KyselyStateStore(db, {
+      backend: 'sqlite',
+      location: file,
+      mapError: (error, action) => mapSqliteError(file, error, action),
+      beforeClose: () => Promise.resolve(),
+    })
+  }
   try {
     const found = await inspectSchema(db, file)
     if (found.kind === 'ours' && options.integrityCheck !== false) {

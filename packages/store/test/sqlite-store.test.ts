@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'libsql'
@@ -64,6 +64,27 @@ describe('SQLite store', () => {
       }
     },
   )
+
+  it('opens for reading beside a writer: no lock, no checkpoint, writes refused, a missing file unavailable', async () => {
+    const path = join(dir, 'reader.db')
+    const writer = await openSqliteStore(path)
+    await writer.startRun(run('w'))
+    await writer.journalIntent(intent('w', 'q-1'))
+    const wal = statSync(`${path}-wal`).size
+    expect(wal).toBeGreaterThan(0)
+    const reader = await openSqliteStore(path, { readOnly: true })
+    expect((await reader.listRuns()).map((r) => r.id)).toEqual(['w'])
+    await expect(reader.startRun(run('r'))).rejects.toThrow(/readonly|read-only|query_only/i)
+    await writer.journalIntent(intent('w', 'q-2')) // the writer is not held up by the open reader
+    await reader.close()
+    expect(statSync(`${path}-wal`).size).toBeGreaterThanOrEqual(wal) // the reader's close folded nothing
+    expect((await writer.intents('w')).map((i) => i.clientOrderId)).toEqual(['q-1', 'q-2'])
+    await writer.close()
+    await expect(openSqliteStore(join(dir, 'absent.db'), { readOnly: true })).rejects.toBeInstanceOf(
+      StateUnavailableError,
+    )
+    expect(existsSync(join(dir, 'absent.db'))).toBe(false)
+  })
 
   it('runs in WAL mode', async () => {
     const path = join(dir, 'pragmas.db')
