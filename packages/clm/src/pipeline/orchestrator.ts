@@ -18,6 +18,7 @@ import type { PromotionGates } from '../eval/gates.js'
 import { gbdtMetadata } from '../gbdt/metadata.js'
 import type { ModelLifecycle } from '../registry/lifecycle.js'
 import { runJobTask, type PreparedJob } from '../worker/job-tasks.js'
+import { BACKGROUND_NICENESS, checkNiceness } from '../worker/priority.js'
 import type { TrainingAdapter } from './adapter.js'
 import type { TrainingJob } from './queue.js'
 import { runRlJob, type RlFamilyPlan } from './rl-job.js'
@@ -107,6 +108,14 @@ export interface OrchestratorOptions {
    * never stalls the decisions of a strategy running in this process) or `main`. @default 'worker'
    */
   readonly threads?: 'worker' | 'main'
+  /**
+   * CPU priority of the job's worker threads and trainer processes, as a niceness from 0 (the same as
+   * the decisions' thread) to 19 (the lowest): on a machine with few cores the job then takes the CPU
+   * the strategy leaves idle instead of delaying its decisions. Linux lowers each worker thread; where a
+   * thread's priority cannot be set (macOS, Windows) the workers run at the caller's priority, and the
+   * Python trainers are lowered as processes. @default 19 (BACKGROUND_NICENESS)
+   */
+  readonly niceness?: number
 }
 
 function message(error: unknown): string {
@@ -115,7 +124,9 @@ function message(error: unknown): string {
 
 /** Runs training jobs (see the module docs). */
 export class Orchestrator {
-  constructor(private readonly options: OrchestratorOptions) {}
+  constructor(private readonly options: OrchestratorOptions) {
+    if (options.niceness !== undefined) checkNiceness(options.niceness)
+  }
 
   /**
    * Runs one job. Never throws for a failed step: the report says which step failed and why, and a
@@ -156,6 +167,7 @@ export class Orchestrator {
           classCount: 3,
           params: plan.params ?? {},
           timeoutMs: plan.timeoutMs ?? 600_000,
+          niceness: this.niceness,
           ...(prepared.sequences === undefined ? {} : { sequences: prepared.sequences }),
         }),
       )
@@ -193,6 +205,10 @@ export class Orchestrator {
     return this.options.threads ?? 'worker'
   }
 
+  private get niceness(): number {
+    return this.options.niceness ?? BACKGROUND_NICENESS
+  }
+
   private async prepare(family: string, plan: FamilyPlan): Promise<PreparedJob> {
     const histories = await plan.data()
     return runJobTask(
@@ -206,7 +222,7 @@ export class Orchestrator {
           ...(plan.splits === undefined ? {} : { splits: plan.splits }),
         },
       },
-      { threads: this.threads, timeoutMs: plan.timeoutMs ?? 600_000 },
+      { threads: this.threads, timeoutMs: plan.timeoutMs ?? 600_000, niceness: this.niceness },
     )
   }
 
@@ -282,7 +298,7 @@ export class Orchestrator {
         score: (path, rows, windows) =>
           runJobTask(
             { op: 'score', input: { path, rows, ...(windows === undefined ? {} : { windows }) } },
-            { threads: this.threads, timeoutMs },
+            { threads: this.threads, timeoutMs, niceness: this.niceness },
           ),
         ...(plan.backtest === undefined ? {} : { backtest: plan.backtest }),
         ...(plan.gates === undefined ? {} : { gates: plan.gates }),

@@ -113,25 +113,36 @@ export function jobWorkerFile(): string {
   return existsSync(file) ? file : join(dir, 'job-worker.js')
 }
 
+/** Where and how {@link runJobTask} runs a task. */
+export interface JobTaskOptions {
+  /** `worker`: a fresh worker thread; `main`: this thread. */
+  readonly threads: 'worker' | 'main'
+  /** Wall-clock limit of the worker. */
+  readonly timeoutMs: number
+  /** Niceness of the worker thread (see `RunWorkerOptions.niceness`). @default 19 */
+  readonly niceness?: number
+}
+
 /**
  * Runs a task in a fresh worker thread (or here, with `threads: 'main'`).
  * @throws {TrainerError} when the worker crashes or outlives `timeoutMs`; the task's own error otherwise (as a `failed` TrainerError naming it).
  */
 export function runJobTask(
   task: { readonly op: 'prepare'; readonly input: PrepareInput },
-  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
+  o: JobTaskOptions,
 ): Promise<PreparedJob>
 export function runJobTask(
   task: { readonly op: 'score'; readonly input: ScoreInput },
-  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
+  o: JobTaskOptions,
 ): Promise<Probabilities>
 export function runJobTask(
   task: JobTask,
-  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
+  o: JobTaskOptions,
 ): Promise<PreparedJob | Probabilities> {
   if (o.threads === 'main') return runJobTaskHere(task)
   return runWorker<PreparedJob | Probabilities>(jobWorkerFile(), task, {
     trainer: `clm-job:${task.op}`,
     timeoutMs: o.timeoutMs,
+    ...(o.niceness === undefined ? {} : { niceness: o.niceness }),
   })
 }

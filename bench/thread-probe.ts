@@ -1,0 +1,81 @@
+/**
+ * Load-robust probes of the main thread for the latency benches: how much CPU the main thread used and
+ * how long it waited for a core (Linux `/proc/self/task/<tid>/schedstat`), and its event-loop delay
+ * (`perf_hooks.monitorEventLoopDelay`). CPU time the main thread spends is independent of what else runs
+ * on the machine; the wait for a core is what other threads and processes cost it.
+ */
+import { readFileSync } from 'node:fs'
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+
+/** Main-thread scheduler counters (ms), or undefined where `/proc` has none. */
+export interface SchedSample {
+  /** Time on a CPU. */
+  readonly runMs: number
+  /** Time runnable but waiting for a CPU. */
+  readonly waitMs: number
+  /** Times it was scheduled in. */
+  readonly slices: number
+}
+
+/** The calling thread's scheduler counters (the main thread's when called from it). */
+export function schedSample(): SchedSample | undefined {
+  try {
+    const text = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8')
+    const [run, wait, slices] = text.trim().split(/\s+/).map(Number)
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6, slices: slices! }
+  } catch {
+    return undefined
+  }
+}
+
+/** What a {@link PhaseProbe} measured over one phase. */
+export interface PhaseProbeResult {
+  readonly wallMs: number
+  /** Main-thread CPU time in the phase (ms) and per second of wall time. */
+  readonly cpuMs?: number
+  readonly cpuPerSec?: number
+  /** Main-thread wait for a CPU in the phase (ms) and per second of wall time. */
+  readonly waitMs?: number
+  readonly waitPerSec?: number
+  /** Event-loop delay p50 / p99 / max (ms). */
+  readonly eldP50Ms: number
+  readonly eldP99Ms: number
+  readonly eldMaxMs: number
+}
+
+/** Measures the main thread from `start()` to `stop()`. */
+export class PhaseProbe {
+  private readonly eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 })
+  private t0 = 0
+  private s0: SchedSample | undefined
+
+  start(): this {
+    this.t0 = performance.now()
+    this.s0 = schedSample()
+    this.eld.enable()
+    return this
+  }
+
+  stop(): PhaseProbeResult {
+    this.eld.disable()
+    const wallMs = performance.now() - this.t0
+    const s1 = schedSample()
+    const ms = (ns: number): number => ns / 1e6
+    const sched =
+      this.s0 === undefined || s1 === undefined
+        ? {}
+        : {
+            cpuMs: s1.runMs - this.s0.runMs,
+            cpuPerSec: ((s1.runMs - this.s0.runMs) / wallMs) * 1000,
+            waitMs: s1.waitMs - this.s0.waitMs,
+            waitPerSec: ((s1.waitMs - this.s0.waitMs) / wallMs) * 1000,
+          }
+    return {
+      wallMs,
+      ...sched,
+      eldP50Ms: ms(this.eld.percentile(50)),
+      eldP99Ms: ms(this.eld.percentile(99)),
+      eldMaxMs: ms(this.eld.max),
+    }
+  }
+}
