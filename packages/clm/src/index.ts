@@ -21,6 +21,8 @@ export * from './pipeline/index.js'
 export * from './drift/index.js'
 export { prepareJob, runJobTask, jobWorkerFile } from './worker/job-tasks.js'
 export type {
+  BacktestInput,
+  JobTaskResult,
   PrepareInput,
   PreparedJob,
   PreparedSequences,

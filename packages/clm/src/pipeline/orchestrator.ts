@@ -13,7 +13,13 @@ import { MODEL_FAMILIES, SEQUENCE_WINDOW, type ModelFamily } from '@quantum/agen
 import { ConfigError, type CandleSeries } from '@quantum/core'
 import { describeLabel, type LabelSpec } from '../data/labels.js'
 import type { PlanSplitsOptions } from '../data/splits.js'
-import { evaluateCandidate, type EvaluationBacktest, type EvaluationReport } from '../eval/evaluate.js'
+import {
+  evaluateCandidate,
+  isStrategyModule,
+  type EvaluateOptions,
+  type EvaluationBacktest,
+  type EvaluationReport,
+} from '../eval/evaluate.js'
 import type { PromotionGates } from '../eval/gates.js'
 import { gbdtMetadata } from '../gbdt/metadata.js'
 import type { ModelLifecycle } from '../registry/lifecycle.js'
@@ -41,7 +47,11 @@ export interface FamilyPlan {
   readonly params?: Readonly<Record<string, unknown>>
   /** Wall-clock limit of the training. @default 600000 */
   readonly timeoutMs?: number
-  /** Backtest of the user's strategy with the candidate swapped in. */
+  /**
+   * Backtest of the user's strategy with the candidate swapped in. Give the strategy as a module
+   * (`{ module: '/abs/strategy.ts' }`) for the backtests to run in a worker thread (with `threads:
+   * 'worker'`); a function runs them on the orchestrator's thread.
+   */
   readonly backtest?: EvaluationBacktest
   /** Trading gates. @default the seed's */
   readonly gates?: PromotionGates
@@ -209,6 +219,29 @@ export class Orchestrator {
     return this.options.niceness ?? BACKGROUND_NICENESS
   }
 
+  /** Runs the strategy's backtests in a worker thread, when it is a module and jobs use workers. */
+  private strategyRunner(bt: EvaluationBacktest | undefined, timeoutMs: number): Pick<EvaluateOptions, 'runStrategy'> {
+    if (bt === undefined || this.threads === 'main') return {}
+    const strategy = bt.strategy
+    if (!isStrategyModule(strategy)) return {}
+    return {
+      runStrategy: (model, window) =>
+        runJobTask(
+          {
+            op: 'backtest',
+            input: {
+              strategy,
+              model,
+              window,
+              baseDir: bt.baseDir,
+              ...(bt.cacheDir === undefined ? {} : { cacheDir: bt.cacheDir }),
+            },
+          },
+          { threads: 'worker', timeoutMs, niceness: this.niceness },
+        ),
+    }
+  }
+
   private async prepare(family: string, plan: FamilyPlan): Promise<PreparedJob> {
     const histories = await plan.data()
     return runJobTask(
@@ -301,6 +334,7 @@ export class Orchestrator {
             { threads: this.threads, timeoutMs, niceness: this.niceness },
           ),
         ...(plan.backtest === undefined ? {} : { backtest: plan.backtest }),
+        ...this.strategyRunner(plan.backtest, timeoutMs),
         ...(plan.gates === undefined ? {} : { gates: plan.gates }),
       })
     } finally {

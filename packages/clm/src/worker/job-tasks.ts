@@ -1,6 +1,7 @@
 /**
  * The heavy, CPU-bound steps of a training job besides training itself: building the rows (features,
- * labels, splits, windows) and scoring a model file on the evaluation rows. The orchestrator runs them
+ * labels, splits, windows), scoring a model file on the evaluation rows, and backtesting a strategy
+ * module with a model. The orchestrator runs them
  * in a worker thread ({@link runJobTask}) so a job never stalls the decisions of a running strategy; the
  * same functions run in-thread when asked (`threads: 'main'`).
  * @packageDocumentation
@@ -13,6 +14,8 @@ import { buildDataset } from '../data/dataset.js'
 import type { LabelSpec } from '../data/labels.js'
 import { planSplits, splitDataset, type DatasetSlice, type PlanSplitsOptions, type SplitPlan } from '../data/splits.js'
 import { columnStats, sequenceMatrix, windowedSlice, type Normalization } from '../data/windows.js'
+import type { BacktestSummary } from '@quantum/core'
+import { backtestWithModel, type BacktestWindow, type ModelRef, type StrategyModule } from '../eval/evaluate.js'
 import type { Probabilities } from '../eval/metrics.js'
 import { scoreOnnxModel, type NamedRows, type WindowRows } from '../eval/score-model.js'
 import { runWorker } from './run-worker.js'
@@ -93,13 +96,33 @@ export interface ScoreInput {
   readonly windows?: WindowRows
 }
 
+/** Input of the `backtest` task: the strategy module backtested with a model over a window. */
+export interface BacktestInput {
+  readonly strategy: StrategyModule
+  readonly model: ModelRef
+  readonly window: BacktestWindow
+  /** Folder the strategy's relative data paths resolve against. */
+  readonly baseDir: string
+  /** Folder of the binary candle cache. @default runBacktest's */
+  readonly cacheDir?: string
+}
+
 /** A task of the job worker. */
 export type JobTask =
-  { readonly op: 'prepare'; readonly input: PrepareInput } | { readonly op: 'score'; readonly input: ScoreInput }
+  | { readonly op: 'prepare'; readonly input: PrepareInput }
+  | { readonly op: 'score'; readonly input: ScoreInput }
+  | { readonly op: 'backtest'; readonly input: BacktestInput }
+
+/** What a job task answers. */
+export type JobTaskResult = PreparedJob | Probabilities | BacktestSummary
 
 /** Runs a task in this thread. */
-export async function runJobTaskHere(task: JobTask): Promise<PreparedJob | Probabilities> {
+export async function runJobTaskHere(task: JobTask): Promise<JobTaskResult> {
   if (task.op === 'prepare') return prepareJob(task.input)
+  if (task.op === 'backtest') {
+    const { strategy, model, window, baseDir, cacheDir } = task.input
+    return backtestWithModel(model, { strategy, baseDir, ...(cacheDir === undefined ? {} : { cacheDir }) }, window)
+  }
   return scoreOnnxModel(task.input.path, task.input.rows, task.input.windows)
 }
 
@@ -136,11 +159,12 @@ export function runJobTask(
   o: JobTaskOptions,
 ): Promise<Probabilities>
 export function runJobTask(
-  task: JobTask,
+  task: { readonly op: 'backtest'; readonly input: BacktestInput },
   o: JobTaskOptions,
-): Promise<PreparedJob | Probabilities> {
+): Promise<BacktestSummary>
+export function runJobTask(task: JobTask, o: JobTaskOptions): Promise<JobTaskResult> {
   if (o.threads === 'main') return runJobTaskHere(task)
-  return runWorker<PreparedJob | Probabilities>(jobWorkerFile(), task, {
+  return runWorker<JobTaskResult>(jobWorkerFile(), task, {
     trainer: `clm-job:${task.op}`,
     timeoutMs: o.timeoutMs,
     ...(o.niceness === undefined ? {} : { niceness: o.niceness }),
