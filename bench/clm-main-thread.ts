@@ -5,17 +5,19 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { DEFAULT_LABEL, ModelLifecycle, Orchestrator, gbdtAdapter } from '@quantum/clm'
 import { openSqliteStore } from '@quantum/store'
 import { histories } from './gbdt.js'
-import { schedSample } from './thread-probe.js'
+import { StallRecorder, schedSample, type Stall } from './thread-probe.js'
 
 /** A CPU profile node (the parts read here). */
 interface ProfileNode {
   readonly id: number
+  readonly children?: readonly number[]
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }
 }
 
@@ -23,6 +25,12 @@ interface ProfileNode {
 export async function benchClmMainThread(o: { readonly runs: number; readonly profile: boolean }): Promise<{
   readonly cpuMs: readonly number[]
   readonly wallMs: readonly number[]
+  /** Longest event-loop delay of each job (ms): the longest the main thread was blocked, plus scheduling. */
+  readonly eldMaxMs: readonly number[]
+  /** Main-thread GC pause time of each job (ms). */
+  readonly gcMs: readonly number[]
+  /** The longest stalls (>= 5 ms) of each job, split into own work and waiting for a core. */
+  readonly stalls: readonly (readonly Stall[])[]
   readonly top: readonly string[]
 }> {
   const { series } = await histories()
@@ -47,6 +55,14 @@ export async function benchClmMainThread(o: { readonly runs: number; readonly pr
     await job() // warm-up (module loading, JIT)
     const cpuMs: number[] = []
     const wallMs: number[] = []
+    const eldMaxMs: number[] = []
+    const gcMs: number[] = []
+    const stalls: Stall[][] = []
+    let gc = 0
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gc += e.duration
+    })
+    observer.observe({ entryTypes: ['gc'] })
     let top: string[] = []
     for (let k = 0; k < o.runs; k++) {
       const last = k === o.runs - 1 && o.profile
@@ -56,10 +72,19 @@ export async function benchClmMainThread(o: { readonly runs: number; readonly pr
         await session.post('Profiler.setSamplingInterval', { interval: 200 })
         await session.post('Profiler.start')
       }
+      const recorder = new StallRecorder(5).start()
+      const eld = monitorEventLoopDelay({ resolution: 1 })
+      gc = 0
+      eld.enable()
       const s0 = schedSample()
       const t0 = performance.now()
       await job()
       wallMs.push(performance.now() - t0)
+      eld.disable()
+      eldMaxMs.push(eld.max / 1e6)
+      stalls.push(recorder.stop())
+      await new Promise((r) => setImmediate(r))
+      gcMs.push(gc)
       const s1 = schedSample()
       if (s0 !== undefined && s1 !== undefined) cpuMs.push(s1.runMs - s0.runMs)
       if (last) {
@@ -67,7 +92,8 @@ export async function benchClmMainThread(o: { readonly runs: number; readonly pr
         top = topFrames(profile as unknown as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] })
       }
     }
-    return { cpuMs, wallMs, top }
+    observer.disconnect()
+    return { cpuMs, wallMs, eldMaxMs, gcMs, stalls, top }
   } finally {
     session.disconnect()
     await store.close()
@@ -77,16 +103,25 @@ export async function benchClmMainThread(o: { readonly runs: number; readonly pr
 
 function topFrames(p: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }): string[] {
   const byId = new Map(p.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const name = (id: number): string => {
+    const f = byId.get(id)!.callFrame
+    return `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-3).join('/')}:${f.lineNumber + 1}`
+  }
   const self = new Map<string, number>()
   p.samples.forEach((id, i) => {
     const f = byId.get(id)!.callFrame
     if (f.functionName === '(idle)' || f.functionName === '(program)') return
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-3).join('/')}:${f.lineNumber + 1}`
+    // A frame with its two nearest JS callers: where the time goes, and on whose behalf.
+    const chain = [name(id)]
+    for (let at = parent.get(id); at !== undefined && chain.length < 4; at = parent.get(at)) chain.push(name(at))
+    const key = chain.join(' < ')
     self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000)
   })
   return [...self]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 25)
+    .slice(0, 12)
     .map(([k, ms]) => `${ms.toFixed(1).padStart(7)} ms  ${k}`)
 }
 
@@ -96,7 +131,22 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0]!
   const r = await benchClmMainThread({ runs, profile: process.argv.includes('--profile') })
   console.log(
-    `main-thread CPU per job (ms): ${r.cpuMs.map((x) => x.toFixed(0)).join(', ')}; job wall (s): ${r.wallMs.map((x) => (x / 1000).toFixed(2)).join(', ')}; load ${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
+    [
+      `main-thread CPU per job (ms): ${r.cpuMs.map((x) => x.toFixed(0)).join(', ')}`,
+      `longest event-loop delay per job (ms): ${r.eldMaxMs.map((x) => x.toFixed(1)).join(', ')}`,
+      `main-thread GC per job (ms): ${r.gcMs.map((x) => x.toFixed(1)).join(', ')}`,
+      ...r.stalls.map(
+        (list, k) =>
+          `job ${k + 1}: ${list.length} stalls >= 5 ms; longest (late / own CPU / waiting for a core, ms): ${list
+            .slice(0, 6)
+            .map((x) => `${x.lateMs.toFixed(0)}/${x.cpuMs.toFixed(0)}/${x.waitMs.toFixed(0)}`)
+            .join(
+              ', ',
+            )}; own CPU in all stalls ${list.reduce((a, x) => a + x.cpuMs, 0).toFixed(0)} ms, waiting ${list.reduce((a, x) => a + x.waitMs, 0).toFixed(0)} ms`,
+      ),
+      `job wall (s): ${r.wallMs.map((x) => (x / 1000).toFixed(2)).join(', ')}`,
+      `load ${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
+    ].join('\n'),
   )
   if (r.top.length > 0) console.log(`top self time on the main thread, last job:\n${r.top.join('\n')}`)
 }

@@ -248,7 +248,8 @@ export function robustFigures(r: ClmBenchResult): {
   readonly waitRatio: number | undefined
 } {
   const { idle, job } = r.probes
-  if (idle === undefined || job === undefined) return { eldRatio: Number.NaN, jobCpuMs: undefined, waitRatio: undefined }
+  if (idle === undefined || job === undefined)
+    return { eldRatio: Number.NaN, jobCpuMs: undefined, waitRatio: undefined }
   return {
     eldRatio: job.eldP99Ms / idle.eldP99Ms,
     jobCpuMs:

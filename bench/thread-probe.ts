@@ -79,3 +79,46 @@ export class PhaseProbe {
     }
   }
 }
+
+/** One stall of the main thread: a timer that fired late, and how much of the delay it spent running. */
+export interface Stall {
+  /** How late the 1 ms timer fired (ms). */
+  readonly lateMs: number
+  /** Main-thread CPU time in that interval (ms): close to `lateMs` when it was blocked by its own work. */
+  readonly cpuMs: number
+  /** Main-thread wait for a core in that interval (ms): close to `lateMs` when other threads had the cores. */
+  readonly waitMs: number
+}
+
+/**
+ * Records the main thread's stalls over `stallMs` from `start()` to `stop()`: a 1 ms timer, and at each
+ * tick the thread's CPU and wait counters, so each stall is split into own work and waiting for a core.
+ */
+export class StallRecorder {
+  private readonly stalls: Stall[] = []
+  private timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(private readonly stallMs = 5) {}
+
+  start(): this {
+    let last = performance.now()
+    let s0 = schedSample()
+    const tick = (): void => {
+      const now = performance.now()
+      const s1 = schedSample()
+      const late = now - last - 1
+      if (late >= this.stallMs && s0 !== undefined && s1 !== undefined)
+        this.stalls.push({ lateMs: late, cpuMs: s1.runMs - s0.runMs, waitMs: s1.waitMs - s0.waitMs })
+      last = now
+      s0 = s1
+      this.timer = setTimeout(tick, 1)
+    }
+    this.timer = setTimeout(tick, 1)
+    return this
+  }
+
+  stop(): Stall[] {
+    clearTimeout(this.timer)
+    return [...this.stalls].sort((a, b) => b.lateMs - a.lateMs)
+  }
+}

@@ -19,7 +19,7 @@ export {
 } from './worker/priority.js'
 export * from './pipeline/index.js'
 export * from './drift/index.js'
-export { prepareJob, runJobTask, jobWorkerFile } from './worker/job-tasks.js'
+export { prepareJob, runJobTask, jobWorkerFile, transferableHistories } from './worker/job-tasks.js'
 export type {
   BacktestInput,
   JobTaskResult,

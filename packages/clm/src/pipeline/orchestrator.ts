@@ -23,7 +23,7 @@ import {
 import type { PromotionGates } from '../eval/gates.js'
 import { gbdtMetadata } from '../gbdt/metadata.js'
 import type { ModelLifecycle } from '../registry/lifecycle.js'
-import { runJobTask, type PreparedJob } from '../worker/job-tasks.js'
+import { runJobTask, transferableHistories, type PreparedJob } from '../worker/job-tasks.js'
 import { BACKGROUND_NICENESS, checkNiceness } from '../worker/priority.js'
 import type { TrainingAdapter } from './adapter.js'
 import type { TrainingJob } from './queue.js'
@@ -243,7 +243,10 @@ export class Orchestrator {
   }
 
   private async prepare(family: string, plan: FamilyPlan): Promise<PreparedJob> {
-    const histories = await plan.data()
+    const data = await plan.data()
+    // The plan's series stay the caller's: a worker gets copies it owns, moved rather than cloned.
+    const { histories, transfer } =
+      this.threads === 'worker' ? transferableHistories(data) : { histories: data, transfer: undefined }
     return runJobTask(
       {
         op: 'prepare',
@@ -255,7 +258,7 @@ export class Orchestrator {
           ...(plan.splits === undefined ? {} : { splits: plan.splits }),
         },
       },
-      { threads: this.threads, timeoutMs: plan.timeoutMs ?? 600_000, niceness: this.niceness },
+      { threads: this.threads, timeoutMs: plan.timeoutMs ?? 600_000, niceness: this.niceness, transfer },
     )
   }
 

@@ -136,6 +136,34 @@ export function jobWorkerFile(): string {
   return existsSync(file) ? file : join(dir, 'job-worker.js')
 }
 
+/**
+ * Copies of `histories` whose buffers can be moved to a worker: each column copied to a buffer of its
+ * own (a column that is a view on a larger buffer, e.g. a window of a longer file, costs only its own
+ * bytes), with the buffers to transfer. Posting the originals would copy every column twice (serialise,
+ * then deserialise) and whole backing buffers of views, on the calling thread.
+ */
+export function transferableHistories(histories: readonly CandleSeries[]): {
+  readonly histories: CandleSeries[]
+  readonly transfer: ArrayBuffer[]
+} {
+  const transfer: ArrayBuffer[] = []
+  const own = (a: Float64Array): Float64Array => {
+    const copy = a.slice()
+    transfer.push(copy.buffer)
+    return copy
+  }
+  const copies = histories.map((h) => ({
+    ...h,
+    openTime: own(h.openTime),
+    open: own(h.open),
+    high: own(h.high),
+    low: own(h.low),
+    close: own(h.close),
+    volume: own(h.volume),
+  }))
+  return { histories: copies, transfer }
+}
+
 /** Where and how {@link runJobTask} runs a task. */
 export interface JobTaskOptions {
   /** `worker`: a fresh worker thread; `main`: this thread. */
@@ -144,6 +172,8 @@ export interface JobTaskOptions {
   readonly timeoutMs: number
   /** Niceness of the worker thread (see `RunWorkerOptions.niceness`). @default 19 */
   readonly niceness?: number
+  /** Buffers of the task to move to the worker rather than copy (see `RunWorkerOptions.transfer`). */
+  readonly transfer?: readonly ArrayBuffer[]
 }
 
 /**
@@ -168,5 +198,6 @@ export function runJobTask(task: JobTask, o: JobTaskOptions): Promise<JobTaskRes
     trainer: `clm-job:${task.op}`,
     timeoutMs: o.timeoutMs,
     ...(o.niceness === undefined ? {} : { niceness: o.niceness }),
+    ...(o.transfer === undefined ? {} : { transfer: o.transfer }),
   })
 }
