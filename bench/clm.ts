@@ -48,6 +48,8 @@ export interface ClmBenchResult {
    * delay. Less sensitive to the machine's load than the decision latency.
    */
   readonly probes: Readonly<Record<string, PhaseProbeResult>>
+  /** The niceness the job's workers ran at (undefined: the orchestrator's default, 19). */
+  readonly niceness: number | undefined
 }
 
 const ctx = { mode: 'paper', logger: silentLogger, bus: { emit: () => undefined } } as unknown as PluginContext
@@ -196,6 +198,7 @@ export async function benchClm(options: {
       data,
       load: [load0, loadavg()[0]!],
       probes: { ...Object.fromEntries(idle.probes), job: jobProbed, ...Object.fromEntries(busy.probes) },
+      niceness: options.niceness,
     }
   } finally {
     await store.close()
@@ -220,6 +223,14 @@ export function clmRows(r: ClmBenchResult): [string, string, string][] {
       'CLM: decision latency during the whole job (p50/p99/max)',
       `${l(r.duringJob)} / ${r.duringJob.maxMs.toFixed(0)} ms`,
       `p99 ${(r.duringJob.p99Ms / r.idle.p99Ms).toFixed(2)}x idle (target <= 2x); rows and scoring in worker threads; load ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)}`,
+    ],
+    [
+      'CLM: main thread during the job vs idle (load-robust)',
+      (() => {
+        const f = robustFigures(r)
+        return `event-loop delay p99 ${f.eldRatio.toFixed(2)}x idle${f.waitRatio === undefined ? '' : `, waits for a core ${f.waitRatio.toFixed(2)}x as long per second`}`
+      })(),
+      `job worker threads at niceness ${r.niceness ?? 19} (Linux); waiting for a core, not main-thread work, makes the tail`,
     ],
     [
       'CLM: full job, one family (xgboost, 3 symbols 1h)',
