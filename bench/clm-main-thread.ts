@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url'
 import { DEFAULT_LABEL, ModelLifecycle, Orchestrator, gbdtAdapter } from '@quantum/clm'
 import { openSqliteStore } from '@quantum/store'
 import { histories } from './gbdt.js'
-import { StallRecorder, schedSample, type Stall } from './thread-probe.js'
+import { StallRecorder, schedSample, threadCpu, type Stall } from './thread-probe.js'
 
 /** A CPU profile node (the parts read here). */
 interface ProfileNode {
@@ -31,6 +31,8 @@ export async function benchClmMainThread(o: { readonly runs: number; readonly pr
   readonly gcMs: readonly number[]
   /** The longest stalls (>= 5 ms) of each job, split into own work and waiting for a core. */
   readonly stalls: readonly (readonly Stall[])[]
+  /** CPU of the process's threads during the last job, by kind (main, job workers, V8 helpers, ...). */
+  readonly threads: Readonly<Record<string, number>>
   readonly top: readonly string[]
 }> {
   const { series } = await histories()
@@ -58,6 +60,7 @@ export async function benchClmMainThread(o: { readonly runs: number; readonly pr
     const eldMaxMs: number[] = []
     const gcMs: number[] = []
     const stalls: Stall[][] = []
+    let threads: Record<string, number> = {}
     let gc = 0
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) gc += e.duration
@@ -77,8 +80,30 @@ export async function benchClmMainThread(o: { readonly runs: number; readonly pr
       gc = 0
       eld.enable()
       const s0 = schedSample()
+      const before = threadCpu()
+      // Threads born during the job (the job's workers) are sampled while they live.
+      const seen = new Map(before)
+      // (Only in the last job: the sampling costs the main thread CPU too.)
+      const sampler =
+        k === o.runs - 1
+          ? setInterval(() => {
+              for (const [tid, t] of threadCpu()) seen.set(tid, t)
+            }, 50)
+          : undefined
       const t0 = performance.now()
       await job()
+      clearInterval(sampler)
+      for (const [tid, t] of threadCpu()) seen.set(tid, t)
+      threads = {}
+      for (const [tid, t] of seen) {
+        const kind =
+          tid === process.pid
+            ? 'main'
+            : before.has(tid)
+              ? `${t.name} (threads older than the job: V8 platform workers, libuv pool)`
+              : `${t.name} (job, nice ${t.nice})`
+        threads[kind] = (threads[kind] ?? 0) + t.cpuMs - (before.get(tid)?.cpuMs ?? 0)
+      }
       wallMs.push(performance.now() - t0)
       eld.disable()
       eldMaxMs.push(eld.max / 1e6)
@@ -93,7 +118,7 @@ export async function benchClmMainThread(o: { readonly runs: number; readonly pr
       }
     }
     observer.disconnect()
-    return { cpuMs, wallMs, eldMaxMs, gcMs, stalls, top }
+    return { cpuMs, wallMs, eldMaxMs, gcMs, stalls, threads, top }
   } finally {
     session.disconnect()
     await store.close()
@@ -144,6 +169,11 @@ async function main(): Promise<void> {
               ', ',
             )}; own CPU in all stalls ${list.reduce((a, x) => a + x.cpuMs, 0).toFixed(0)} ms, waiting ${list.reduce((a, x) => a + x.waitMs, 0).toFixed(0)} ms`,
       ),
+      `CPU by thread in the last job (ms, 10 ms ticks): ${Object.entries(r.threads)
+        .filter(([, ms]) => ms > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, ms]) => `${k} ${ms}`)
+        .join(', ')}`,
       `job wall (s): ${r.wallMs.map((x) => (x / 1000).toFixed(2)).join(', ')}`,
       `load ${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
     ].join('\n'),

@@ -253,7 +253,11 @@ export function probeLine(p: PhaseProbeResult): string {
 export function robustFigures(r: ClmBenchResult): {
   /** Event-loop delay p99 during the job / idle. */
   readonly eldRatio: number
-  /** Main-thread CPU the job cost beyond the decisions (ms): job CPU minus the idle rate over its time. */
+  /**
+   * Main-thread CPU the job cost beyond the decisions (ms): job CPU minus the idle rate over its time.
+   * Noisy (the decisions themselves get cheaper as the JIT warms up): `bench/clm-main-thread.ts`
+   * measures the job alone.
+   */
   readonly jobCpuMs: number | undefined
   /** Main-thread wait for a core per second, during the job / idle. */
   readonly waitRatio: number | undefined
@@ -313,7 +317,6 @@ async function main(): Promise<void> {
     console.log(`${key}, ${a.ratio.length} runs, load ${a.load.join(', ')}:`)
     console.log(`  decision p99 during job / idle: ${list(a.ratio)}`)
     console.log(`  event-loop delay p99 during job / idle: ${list(a.eld)}`)
-    if (a.cpu.length > 0) console.log(`  main-thread CPU the job cost beyond the decisions, ms: ${list(a.cpu, 0)}`)
     if (a.wait.length > 0) console.log(`  main-thread wait for a core per second, job / idle: ${list(a.wait)}`)
   }
 }

@@ -4,7 +4,7 @@
  * (`perf_hooks.monitorEventLoopDelay`). CPU time the main thread spends is independent of what else runs
  * on the machine; the wait for a core is what other threads and processes cost it.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 
 /** Main-thread scheduler counters (ms), or undefined where `/proc` has none. */
@@ -121,4 +121,33 @@ export class StallRecorder {
     clearTimeout(this.timer)
     return [...this.stalls].sort((a, b) => b.lateMs - a.lateMs)
   }
+}
+
+/**
+ * CPU time (ms, utime + stime) of every thread of this process by thread name (`comm`: `node` for the
+ * main thread and worker threads' JS threads, `V8 DefaultWorke` for V8's GC and compiler helpers,
+ * `libuv-worker` for the thread pool, ...), with the niceness of each; empty where `/proc` has none.
+ * Threads that ended in between are not counted.
+ */
+export function threadCpu(): Map<number, { readonly name: string; readonly cpuMs: number; readonly nice: number }> {
+  const out = new Map<number, { name: string; cpuMs: number; nice: number }>()
+  let tids: string[]
+  try {
+    tids = readdirSync('/proc/self/task')
+  } catch {
+    return out
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      const name = stat.slice(stat.indexOf('(') + 1, close)
+      const f = stat.slice(close + 2).split(' ')
+      // Fields after the name: state(0) ... utime(11) stime(12) ... nice(16); clock ticks of 10 ms.
+      out.set(Number(tid), { name, cpuMs: (Number(f[11]) + Number(f[12])) * 10, nice: Number(f[16]) })
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out
 }
