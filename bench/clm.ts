@@ -10,8 +10,8 @@
  * for a live bar, and it is never negative. Data: the 1h candles of ../shared/data (else generated).
  * `main()` (run this file) repeats the bench and prints the ratio per run with the load average.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { getPriority, loadavg, setPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -128,6 +128,12 @@ export async function benchClm(options: {
   readonly periodMs: number
   /** Niceness of the job's worker threads. @default the orchestrator's (19) */
   readonly niceness?: number
+  /**
+   * Experiment (Linux): before the job, lower every thread of the process but the main one (V8's GC and
+   * compiler helpers, the libuv pool) to niceness 19, for the rest of the process: an estimate of what a
+   * trainer in a child process, whose helpers would be its own, would gain. @default false
+   */
+  readonly reniceHelpers?: boolean
 }): Promise<ClmBenchResult> {
   const { series, data } = await histories()
   const dir = mkdtempSync(join(tmpdir(), 'bench-clm-'))
@@ -175,6 +181,7 @@ export async function benchClm(options: {
       phase: () => 'idle',
     })
     step = 'data'
+    if (options.reniceHelpers === true) reniceOtherThreads(19)
     const jobProbe = new PhaseProbe().start()
     const jobPromise = orchestrator
       .run({ family: 'xgboost', reason: 'manual', requestedAt: Date.now() })
@@ -206,6 +213,24 @@ export async function benchClm(options: {
   }
 }
 const SOURCES = ['BTCUSDT 1h', 'ETHUSDT 1h', 'BNBUSDT 1h']
+
+/** Lowers every thread of this process but the main one to `niceness` (Linux; elsewhere nothing). */
+function reniceOtherThreads(niceness: number): void {
+  let tids: string[] = []
+  try {
+    tids = readdirSync('/proc/self/task')
+  } catch {
+    return
+  }
+  for (const tid of tids.map(Number)) {
+    if (tid === process.pid) continue
+    try {
+      if (getPriority(tid) < niceness) setPriority(tid, niceness)
+    } catch {
+      // Ended meanwhile, or refused.
+    }
+  }
+}
 
 /** Rows for bench/run.ts: name, value, ratio. */
 export function clmRows(r: ClmBenchResult): [string, string, string][] {
@@ -294,10 +319,15 @@ async function main(): Promise<void> {
   const by = new Map<string, { ratio: number[]; eld: number[]; cpu: number[]; wait: number[]; load: string[] }>()
   for (let k = 0; k < runs; k++) {
     const niceness = nice[k % nice.length]
-    const r = await benchClm({ idleDecisions: 1500, periodMs: 4, ...(niceness === undefined ? {} : { niceness }) })
+    const r = await benchClm({
+      idleDecisions: 1500,
+      periodMs: 4,
+      ...(niceness === undefined ? {} : { niceness }),
+      reniceHelpers: process.argv.includes('--renice-helpers'),
+    })
     const ratio = r.duringJob.p99Ms / r.idle.p99Ms
     const f = robustFigures(r)
-    const key = `niceness ${niceness ?? 'default'}`
+    const key = `niceness ${niceness ?? 'default'}${process.argv.includes('--renice-helpers') ? ', helpers reniced' : ''}`
     const acc = by.get(key) ?? { ratio: [], eld: [], cpu: [], wait: [], load: [] }
     acc.ratio.push(ratio)
     acc.eld.push(f.eldRatio)
