@@ -10,8 +10,8 @@
  * for a live bar, and it is never negative. Data: the 1h candles of ../shared/data (else generated).
  * `main()` (run this file) repeats the bench and prints the ratio per run with the load average.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { getPriority, loadavg, setPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -20,6 +20,7 @@ import { marketBarAt, silentLogger, type CandleSeries, type PluginContext } from
 import { DEFAULT_LABEL, ModelLifecycle, Orchestrator, gbdtAdapter, type JobReport } from '@quantum/clm'
 import { openSqliteStore } from '@quantum/store'
 import { histories } from './gbdt.js'
+import { PhaseProbe, type PhaseProbeResult } from './thread-probe.js'
 
 /** Latency percentiles of one phase. */
 export interface LatencyStats {
@@ -42,6 +43,13 @@ export interface ClmBenchResult {
   readonly data: string
   /** Load average (1 min) before and after the run. */
   readonly load: readonly [number, number]
+  /**
+   * The main thread per phase (`idle`, `job` and each job step): CPU time, wait for a core, event-loop
+   * delay. Less sensitive to the machine's load than the decision latency.
+   */
+  readonly probes: Readonly<Record<string, PhaseProbeResult>>
+  /** The niceness the job's workers ran at (undefined: the orchestrator's default, 19). */
+  readonly niceness: number | undefined
 }
 
 const ctx = { mode: 'paper', logger: silentLogger, bus: { emit: () => undefined } } as unknown as PluginContext
@@ -78,8 +86,15 @@ async function decide(
   agent: ModelAgentPlugin,
   series: CandleSeries,
   o: { from: number; periodMs: number; until: () => boolean; phase: () => string },
-): Promise<{ samples: Map<string, number[]>; next: number }> {
+): Promise<{ samples: Map<string, number[]>; probes: Map<string, PhaseProbeResult>; next: number }> {
   const samples = new Map<string, number[]>()
+  const probes = new Map<string, PhaseProbeResult>()
+  let current: { phase: string; probe: PhaseProbe } | undefined
+  const track = (phase: string | undefined): void => {
+    if (current?.phase === phase) return
+    if (current !== undefined) probes.set(current.phase, current.probe.stop())
+    current = phase === undefined ? undefined : { phase, probe: new PhaseProbe().start() }
+  }
   const queue: number[] = []
   let wake: (() => void) | undefined
   const source = feed(o.periodMs)
@@ -94,21 +109,31 @@ async function decide(
       wake = undefined
       const sentAt = queue.shift()!
       const phase = o.phase()
+      track(phase)
       await agent.onBarAsync(marketBarAt(series, i++), ctx)
       const list = samples.get(phase) ?? []
       list.push(nowAbs() - sentAt)
       samples.set(phase, list)
     }
   } finally {
+    track(undefined)
     await source.terminate()
   }
-  return { samples, next: i }
+  return { samples, probes, next: i }
 }
 
 /** Runs the bench (see the module docs). */
 export async function benchClm(options: {
   readonly idleDecisions: number
   readonly periodMs: number
+  /** Niceness of the job's worker threads. @default the orchestrator's (19) */
+  readonly niceness?: number
+  /**
+   * Experiment (Linux): before the job, lower every thread of the process but the main one (V8's GC and
+   * compiler helpers, the libuv pool) to niceness 19, for the rest of the process: an estimate of what a
+   * trainer in a child process, whose helpers would be its own, would gain. @default false
+   */
+  readonly reniceHelpers?: boolean
 }): Promise<ClmBenchResult> {
   const { series, data } = await histories()
   const dir = mkdtempSync(join(tmpdir(), 'bench-clm-'))
@@ -118,6 +143,7 @@ export async function benchClm(options: {
     let step = 'data'
     const orchestrator = new Orchestrator({
       lifecycle,
+      ...(options.niceness === undefined ? {} : { niceness: options.niceness }),
       families: {
         xgboost: {
           adapter: {
@@ -155,6 +181,8 @@ export async function benchClm(options: {
       phase: () => 'idle',
     })
     step = 'data'
+    if (options.reniceHelpers === true) reniceOtherThreads(19)
+    const jobProbe = new PhaseProbe().start()
     const jobPromise = orchestrator
       .run({ family: 'xgboost', reason: 'manual', requestedAt: Date.now() })
       .finally(() => (done = true))
@@ -165,6 +193,7 @@ export async function benchClm(options: {
       phase: () => step,
     })
     const job = await jobPromise
+    const jobProbed = jobProbe.stop()
     await agent.dispose!()
     const all = [...busy.samples.values()].flat()
     return {
@@ -175,6 +204,8 @@ export async function benchClm(options: {
       job,
       data,
       load: [load0, loadavg()[0]!],
+      probes: { ...Object.fromEntries(idle.probes), job: jobProbed, ...Object.fromEntries(busy.probes) },
+      niceness: options.niceness,
     }
   } finally {
     await store.close()
@@ -182,6 +213,24 @@ export async function benchClm(options: {
   }
 }
 const SOURCES = ['BTCUSDT 1h', 'ETHUSDT 1h', 'BNBUSDT 1h']
+
+/** Lowers every thread of this process but the main one to `niceness` (Linux; elsewhere nothing). */
+function reniceOtherThreads(niceness: number): void {
+  let tids: string[] = []
+  try {
+    tids = readdirSync('/proc/self/task')
+  } catch {
+    return
+  }
+  for (const tid of tids.map(Number)) {
+    if (tid === process.pid) continue
+    try {
+      if (getPriority(tid) < niceness) setPriority(tid, niceness)
+    } catch {
+      // Ended meanwhile, or refused.
+    }
+  }
+}
 
 /** Rows for bench/run.ts: name, value, ratio. */
 export function clmRows(r: ClmBenchResult): [string, string, string][] {
@@ -201,6 +250,14 @@ export function clmRows(r: ClmBenchResult): [string, string, string][] {
       `p99 ${(r.duringJob.p99Ms / r.idle.p99Ms).toFixed(2)}x idle (target <= 2x); rows and scoring in worker threads; load ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)}`,
     ],
     [
+      'CLM: main thread during the job vs idle (load-robust)',
+      (() => {
+        const f = robustFigures(r)
+        return `event-loop delay p99 ${f.eldRatio.toFixed(2)}x idle${f.waitRatio === undefined ? '' : `, waits for a core ${f.waitRatio.toFixed(2)}x as long per second`}`
+      })(),
+      `job worker threads at niceness ${r.niceness ?? 19} (Linux); waiting for a core, not main-thread work, makes the tail`,
+    ],
+    [
       'CLM: full job, one family (xgboost, 3 symbols 1h)',
       sec(t.total),
       `data ${sec(t.data)}, train ${sec(t.train)}, register ${sec(t.register)}, evaluate ${sec(t.evaluate)}; ${r.job.stage ?? r.job.failure?.error ?? ''}`,
@@ -208,26 +265,90 @@ export function clmRows(r: ClmBenchResult): [string, string, string][] {
   ]
 }
 
-/** Runs the bench `--runs N` times (default 3) and prints each run's figures with the load average. */
+/** One line of a main-thread probe. */
+export function probeLine(p: PhaseProbeResult): string {
+  const sched =
+    p.cpuMs === undefined
+      ? ''
+      : `cpu ${p.cpuMs.toFixed(0)} ms (${p.cpuPerSec!.toFixed(0)} ms/s), waited for a core ${p.waitMs!.toFixed(0)} ms (${p.waitPerSec!.toFixed(0)} ms/s), `
+  return `${sched}event-loop delay p50/p99/max ${p.eldP50Ms.toFixed(2)} / ${p.eldP99Ms.toFixed(2)} / ${p.eldMaxMs.toFixed(1)} ms over ${(p.wallMs / 1000).toFixed(2)} s`
+}
+
+/** The load-robust figures of a run: main-thread costs of the job next to the same thread idle. */
+export function robustFigures(r: ClmBenchResult): {
+  /** Event-loop delay p99 during the job / idle. */
+  readonly eldRatio: number
+  /**
+   * Main-thread CPU the job cost beyond the decisions (ms): job CPU minus the idle rate over its time.
+   * Noisy (the decisions themselves get cheaper as the JIT warms up): `bench/clm-main-thread.ts`
+   * measures the job alone.
+   */
+  readonly jobCpuMs: number | undefined
+  /** Main-thread wait for a core per second, during the job / idle. */
+  readonly waitRatio: number | undefined
+} {
+  const { idle, job } = r.probes
+  if (idle === undefined || job === undefined)
+    return { eldRatio: Number.NaN, jobCpuMs: undefined, waitRatio: undefined }
+  return {
+    eldRatio: job.eldP99Ms / idle.eldP99Ms,
+    jobCpuMs:
+      job.cpuMs === undefined || idle.cpuPerSec === undefined
+        ? undefined
+        : job.cpuMs - (idle.cpuPerSec * job.wallMs) / 1000,
+    waitRatio:
+      job.waitPerSec === undefined || idle.waitPerSec === undefined ? undefined : job.waitPerSec / idle.waitPerSec,
+  }
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN
+const list = (xs: readonly number[], d = 2): string =>
+  `${xs.map((x) => x.toFixed(d)).join(', ')} (median ${median(xs).toFixed(d)}, ${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`
+
+/**
+ * Runs the bench `--runs N` times (default 3) and prints each run's figures with the load average;
+ * `--niceness 0,19` cycles the job's niceness run by run (an A/B under the same drifting load).
+ */
 async function main(): Promise<void> {
-  const at = process.argv.indexOf('--runs')
-  const runs = at > 0 ? Number(process.argv[at + 1]) : 3
-  const ratios: number[] = []
+  const arg = (name: string): string | undefined => {
+    const at = process.argv.indexOf(name)
+    return at > 0 ? process.argv[at + 1] : undefined
+  }
+  const runs = Number(arg('--runs') ?? 3)
+  const nice = arg('--niceness')?.split(',').map(Number) ?? [undefined]
+  const by = new Map<string, { ratio: number[]; eld: number[]; cpu: number[]; wait: number[]; load: string[] }>()
   for (let k = 0; k < runs; k++) {
-    const r = await benchClm({ idleDecisions: 1500, periodMs: 4 })
+    const niceness = nice[k % nice.length]
+    const r = await benchClm({
+      idleDecisions: 1500,
+      periodMs: 4,
+      ...(niceness === undefined ? {} : { niceness }),
+      reniceHelpers: process.argv.includes('--renice-helpers'),
+    })
     const ratio = r.duringJob.p99Ms / r.idle.p99Ms
-    ratios.push(ratio)
-    console.log(`run ${k + 1}: load ${r.load[0].toFixed(2)} -> ${r.load[1].toFixed(2)}`)
+    const f = robustFigures(r)
+    const key = `niceness ${niceness ?? 'default'}${process.argv.includes('--renice-helpers') ? ', helpers reniced' : ''}`
+    const acc = by.get(key) ?? { ratio: [], eld: [], cpu: [], wait: [], load: [] }
+    acc.ratio.push(ratio)
+    acc.eld.push(f.eldRatio)
+    if (f.jobCpuMs !== undefined) acc.cpu.push(f.jobCpuMs)
+    if (f.waitRatio !== undefined) acc.wait.push(f.waitRatio)
+    acc.load.push(`${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)}`)
+    by.set(key, acc)
+    console.log(`run ${k + 1} (${key}): load ${r.load[0].toFixed(2)} -> ${r.load[1].toFixed(2)}`)
     for (const [name, value, note] of clmRows(r)) console.log(`  ${name}: ${value} (${note})`)
     for (const [step, s] of Object.entries(r.byStep))
       console.log(
         `  during ${step}: p50 ${s.p50Ms.toFixed(2)} p99 ${s.p99Ms.toFixed(2)} max ${s.maxMs.toFixed(1)} ms (${s.decisions})`,
       )
+    for (const [phase, p] of Object.entries(r.probes)) console.log(`  main thread, ${phase}: ${probeLine(p)}`)
   }
-  const sorted = [...ratios].sort((a, b) => a - b)
-  console.log(
-    `p99 during job / idle over ${runs} runs: ${ratios.map((x) => x.toFixed(2)).join(', ')} (median ${sorted[sorted.length >> 1]!.toFixed(2)})`,
-  )
+  for (const [key, a] of by) {
+    console.log(`${key}, ${a.ratio.length} runs, load ${a.load.join(', ')}:`)
+    console.log(`  decision p99 during job / idle: ${list(a.ratio)}`)
+    console.log(`  event-loop delay p99 during job / idle: ${list(a.eld)}`)
+    if (a.wait.length > 0) console.log(`  main-thread wait for a core per second, job / idle: ${list(a.wait)}`)
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()

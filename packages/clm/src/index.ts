@@ -10,7 +10,23 @@ export * from './eval/index.js'
 export * from './registry/index.js'
 export { TrainerError, type TrainerFailure } from './errors.js'
 export { runWorker, type RunWorkerOptions, type WorkerReply } from './worker/run-worker.js'
+export {
+  BACKGROUND_NICENESS,
+  checkNiceness,
+  currentNiceness,
+  lowerProcessPriority,
+  threadId,
+} from './worker/priority.js'
 export * from './pipeline/index.js'
 export * from './drift/index.js'
-export { prepareJob, runJobTask, jobWorkerFile } from './worker/job-tasks.js'
-export type { PrepareInput, PreparedJob, PreparedSequences, ScoreInput, JobTask } from './worker/job-tasks.js'
+export { prepareJob, runJobTask, jobWorkerFile, transferableHistories } from './worker/job-tasks.js'
+export type {
+  BacktestInput,
+  JobTaskResult,
+  PrepareInput,
+  PreparedJob,
+  PreparedSequences,
+  ScoreInput,
+  JobTask,
+  JobTaskOptions,
+} from './worker/job-tasks.js'

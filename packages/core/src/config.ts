@@ -144,7 +144,10 @@ export const ClmFamilySchema = z.strictObject({
     .positive()
     .max(24 * 366)
     .optional(),
-  /** Plugins (by name) that serve this family; a promotion hot-swaps their model. @default [`agents:<family>`] */
+  /**
+   * Plugins (by name) that serve this family; a promotion hot-swaps their model (the RL sizer: its
+   * Q-table). @default [`agents:rl-position-sizing`] for `rlV2` / `rlV3`, else [`agents:<family>`]
+   */
   agents: z.array(z.string().regex(/^[a-z0-9-]+:[a-z0-9-]+$/, 'expected <package>:<kebab-name>')).optional(),
   /** Set false to stop scheduling the family (its production model still serves). @default true */
   enabled: z.boolean().default(true),

@@ -23,7 +23,7 @@ import {
 import type { OpsReply, OpsRoute } from '@quantum/ops'
 import { isPostgresUrl, openStateStore } from '@quantum/store'
 
-/** A plugin whose model can be replaced while it runs (the ONNX model agents). */
+/** A plugin whose model can be replaced while it runs (the ONNX model agents, the RL sizer's Q-table). */
 interface Swappable {
   readonly name: string
   swapModel(path: string): Promise<void>
@@ -55,11 +55,22 @@ export interface ModelServingOptions {
   readonly onSwap?: (change: ProductionChange) => void
 }
 
-/** The agents of each family in `clm.families` (default `agents:<family>`), found among `plugins`. */
+/** The RL sizing families: their versions are Q-tables, served by the RL sizer. */
+const RL_FAMILIES: ReadonlySet<string> = new Set(['rlV2', 'rlV3'])
+
+/** The plugins that serve `family` when its `agents` are not given: the RL sizer for `rlV2` / `rlV3`, else `agents:<family>`. */
+export function defaultServingPlugins(family: string): string[] {
+  return RL_FAMILIES.has(family) ? ['agents:rl-position-sizing'] : [`agents:${family}`]
+}
+
+/**
+ * The plugins of each family in `clm.families` (default {@link defaultServingPlugins}) that can swap
+ * their model, found among `plugins`.
+ */
 export function agentsByFamily(clm: ClmConfig, plugins: readonly QuantumPlugin[]): Map<string, Swappable[]> {
   const out = new Map<string, Swappable[]>()
   for (const [family, f] of Object.entries(clm.families)) {
-    const names = f.agents ?? [`agents:${family}`]
+    const names = f.agents ?? defaultServingPlugins(family)
     out.set(
       family,
       plugins.filter(swappable).filter((p) => names.includes(p.name)),
@@ -79,6 +90,7 @@ export async function startModelServing(options: ModelServingOptions): Promise<M
   const store = options.store ?? (await openStateStore(location))
   const lifecycle = new ModelLifecycle(store.models, {
     onEvent: (e) => logger.info(`model ${e.type}`, { ...e }),
+    fileExtension: servedFileExtension,
   })
   const agents = agentsByFamily(clm, options.plugins)
   for (const [family, list] of agents) {
@@ -104,6 +116,13 @@ export async function startModelServing(options: ModelServingOptions): Promise<M
       if (options.store === undefined) await store.close()
     },
   }
+}
+
+/** `.qtable.json` for an RL sizer's Q-table (metadata format `quantum-rl@1`), else `.onnx`. */
+export function servedFileExtension(metadata: unknown): string {
+  const format =
+    typeof metadata === 'object' && metadata !== null ? (metadata as { format?: unknown }).format : undefined
+  return format === 'quantum-rl@1' ? '.qtable.json' : '.onnx'
 }
 
 function field(body: unknown, name: string): string | undefined {

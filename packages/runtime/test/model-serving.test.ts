@@ -154,3 +154,34 @@ describe('model serving in a running runtime', () => {
     expect(await serving.watcher.check()).toEqual([])
   })
 })
+
+describe('RL sizer Q-tables in a running runtime', () => {
+  it('swaps a promoted rlV3 Q-table into the RL sizer (the default plugin of rlV2 / rlV3) as a .qtable.json', async () => {
+    const l = new ModelLifecycle(store.models)
+    const table = { version: 1, actions: [{ notional: 10, leverage: 15 }], states: {}, updates: 0 }
+    const rl = async (updates: number): Promise<string> => {
+      const v = await l.register({
+        family: 'rlV3',
+        lineage: { ...lineage, trainer: 'rl-qtable@1' },
+        model: new TextEncoder().encode(JSON.stringify({ ...table, updates })),
+        metadata: { format: 'quantum-rl@1', family: 'rlV3' },
+      })
+      await l.recordEvaluation(v.id, { candidate: true, reasons: [] })
+      return v.id
+    }
+    const first = await rl(1)
+    await l.promote(first)
+    const sizer = { ...fakeAgent('agents:rl-position-sizing'), kind: 'sizer' as const, size: () => [] }
+    const clm = ClmConfigSchema.parse({ families: { rlV3: {} }, watchMs: 3_600_000, modelsDir: 'rl-models' })
+    const serving = await startModelServing({ clm, plugins: [sizer], cwd: dir, logger: silentLogger, store })
+    try {
+      const second = await rl(2)
+      await l.promote(second)
+      expect((await serving.watcher.check()).map((c) => c.id)).toEqual([second])
+      expect(sizer.swapped).toEqual([join(dir, 'rl-models', `${second}.qtable.json`)])
+      expect(JSON.parse(readFileSync(sizer.swapped[0]!, 'utf8'))).toMatchObject({ updates: 2 })
+    } finally {
+      await serving.close()
+    }
+  })
+})

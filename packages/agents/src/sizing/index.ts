@@ -2,7 +2,15 @@
  * RL Position Sizing: the Q-learning sizer, its learner and Q-table file.
  * @packageDocumentation
  */
-export { QLearner, QTableFileSchema, actionGrid, readQTable, writeQTable } from './q-learner.js'
+export {
+  QLearner,
+  QTableFileSchema,
+  actionGrid,
+  loadQTable,
+  parseQTable,
+  readQTable,
+  writeQTable,
+} from './q-learner.js'
 export { rlPositionSizing } from './rl-sizer.js'
 export type { ActionGridSpec, QLearnerConfig, QTableFile, SizingAction, Transition } from './q-learner.js'
-export type { RlPositionSizingOptions } from './rl-sizer.js'
+export type { RlPositionSizer, RlPositionSizingOptions } from './rl-sizer.js'

@@ -3,7 +3,7 @@
  * (zod-validated on load, written atomically).
  * @packageDocumentation
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DataError } from '@quantum/core'
@@ -182,19 +182,43 @@ export function readQTable(path: string): QTableFile | undefined {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new DataError(path, [{ kind: 'parse', message: `cannot read: ${String(cause)}` }], { cause })
   }
+  return parseQTable(text, path)
+}
+
+/**
+ * Parses and validates a Q-table file's text.
+ * @throws {DataError} (naming `source`) when it is not valid JSON or not a version-1 Q-table.
+ * @example const file = parseQTable(text, 'registry rlV3')
+ */
+export function parseQTable(text: string, source: string): QTableFile {
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (cause) {
-    throw new DataError(path, [{ kind: 'parse', message: 'not valid JSON' }], { cause })
+    throw new DataError(source, [{ kind: 'parse', message: 'not valid JSON' }], { cause })
   }
   const parsed = QTableFileSchema.safeParse(json)
   if (!parsed.success)
     throw new DataError(
-      path,
+      source,
       parsed.error.issues.map((i) => ({ kind: 'parse' as const, message: `${i.path.join('.')}: ${i.message}` })),
     )
   return parsed.data
+}
+
+/**
+ * Reads and validates a Q-table file that must exist, without blocking the thread.
+ * @throws {DataError} when it cannot be read, is not valid JSON or not a version-1 Q-table.
+ * @example const file = await loadQTable('.quantum/models/abc.qtable.json')
+ */
+export async function loadQTable(path: string): Promise<QTableFile> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (cause) {
+    throw new DataError(path, [{ kind: 'parse', message: `cannot read: ${String(cause)}` }], { cause })
+  }
+  return parseQTable(text, path)
 }
 
 let tmpCounter = 0

@@ -1,10 +1,26 @@
 import { rename } from 'node:fs/promises'
 import { DataError, TradeTracker, closeOpposite, definePlugin, sfc32 } from '@quantum/core'
-import type { Decision, EngineEvent, OrderIntent, OrderSide, PluginContext } from '@quantum/core'
+import type {
+  Decision,
+  EngineEvent,
+  OrderIntent,
+  OrderSide,
+  PluginContext,
+  PluginFactory,
+  SizerPlugin,
+} from '@quantum/core'
 import type { Subscription } from 'rxjs'
 import { z } from 'zod'
 import { isRegimeStore, type RegimeStore } from '../regime/regime-store.js'
-import { QLearner, QTableFileSchema, actionGrid, readQTable, writeQTable } from './q-learner.js'
+import {
+  QLearner,
+  QTableFileSchema,
+  actionGrid,
+  loadQTable,
+  readQTable,
+  writeQTable,
+  type QTableFile,
+} from './q-learner.js'
 
 const options = z
   .strictObject({
@@ -135,6 +151,23 @@ class Experience {
   }
 }
 
+/** The RL sizer as a plugin: a sizer whose Q-table can be replaced while it runs. */
+export interface RlPositionSizer extends SizerPlugin {
+  /**
+   * Replaces the Q-table with the file at `path` (e.g. a version promoted in the CLM registry, or a
+   * rollback): the file is read and checked first, then swapped in at once between two decisions, so
+   * the next `size` call answers from it and no call is left without an answer. Open trades keep the
+   * action they were opened with and are learnt from when they close; an autonomous sizer learns on
+   * from the new table. A sizer with `autonomous: false` stores the table but keeps proposing the
+   * middle action. The runtime's model watcher calls it on a promotion (family `rlV2` / `rlV3`).
+   * @throws {DataError} when the file cannot be read, is not a Q-table, or was made for another action
+   * grid; the running table stays.
+   */
+  swapModel(path: string): Promise<void>
+  /** The Q-table the sizer answers from now (a copy). */
+  qTable(): QTableFile
+}
+
 /**
  * RL Position Sizing: tabular Q-learning picks the entry's (notional, leverage) from a grid inside
  * $10-$8000 and 15x-25x. State = (market regime from a {@link RegimeStore}, recent performance bucket
@@ -162,8 +195,10 @@ export const rlPositionSizing = definePlugin({
     })
     const experience = new Experience(opts, learner)
     let subscription: Subscription | undefined
+    let logger: PluginContext['logger'] | undefined
     return {
       setup: async (ctx: PluginContext) => {
+        logger = ctx.logger
         if (opts.autonomous && opts.qTablePath !== undefined) await loadTable(opts, learner, ctx)
         if (opts.autonomous) subscription = ctx.bus.events$.subscribe((e) => experience.onEvent(e))
       },
@@ -173,6 +208,13 @@ export const rlPositionSizing = definePlugin({
       },
       size: (decision: Decision, ctx: PluginContext): OrderIntent[] =>
         propose(decision, ctx, { opts, learner, experience }),
+      swapModel: async (path: string): Promise<void> => {
+        const file = await loadQTable(path)
+        const before = learner.updates
+        learner.load(file, path) // checks the grid first; synchronous, so no decision sees half a table
+        logger?.info('rl sizer q-table swapped in', { path, updates: file.updates, previousUpdates: before })
+      },
+      qTable: (): QTableFile => learner.toJSON(),
       // Stored after fills by a run with a state store; put back when it resumes (over the file's table).
       learnedState: () =>
         opts.autonomous
@@ -196,7 +238,7 @@ export const rlPositionSizing = definePlugin({
       },
     }
   },
-})
+}) as unknown as PluginFactory<RlPositionSizingOptions, RlPositionSizer>
 
 /** The intents for a decision: close an opposite position, then open with the chosen action. */
 function propose(

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { xgboostAgent } from '@quantum/agents'
 import {
   ModelError,
@@ -9,6 +10,7 @@ import {
   generateCandles,
   runBacktest,
   writeCandlesCsv,
+  type BacktestSummary,
   type QuantumConfigInput,
 } from '@quantum/core'
 import { atrStopTarget } from '@quantum/exit-brain'
@@ -20,7 +22,12 @@ import { gbdtMetadata } from '../gbdt/metadata.js'
 import { gbdtToOnnx } from '../gbdt/model.js'
 import { syntheticRows } from '../gbdt/synthetic.test-helpers.js'
 import { trainGbdt, type GbdtModel, type LabelledMatrix } from '../gbdt/train.js'
-import { evaluateCandidate, type ModelRef } from './evaluate.js'
+import { DEFAULT_LABEL as LABEL } from '../data/labels.js'
+import { Orchestrator } from '../pipeline/orchestrator.js'
+import { ModelLifecycle } from '../registry/lifecycle.js'
+import { openFileRegistry } from '../registry/file-registry.js'
+import { runJobTask } from '../worker/job-tasks.js'
+import { evaluateCandidate, type ModelRef, type StrategyModule } from './evaluate.js'
 
 const dir = await mkdtemp(join(tmpdir(), 'clm-eval-'))
 afterAll(() => rm(dir, { recursive: true, force: true }))
@@ -165,5 +172,97 @@ describe('evaluateCandidate (backtest through the engine)', () => {
       'max-drawdown',
       'trades',
     ])
+  })
+})
+
+/** A summary without what depends on where and how fast it ran (the thread in the name, the timings). */
+const comparable = (s: BacktestSummary) => ({ ...s, name: '', durationMs: 0, barsPerSecond: 0 })
+
+describe('evaluateCandidate (backtest in a worker thread)', () => {
+  const HOUR = 3_600_000
+  const series = generateCandles({
+    bars: 24 * 200,
+    seed: 11,
+    symbol: 'BTCUSDT',
+    startTime: Date.UTC(2024, 0, 1),
+    timeframeMs: HOUR,
+    sigma: 0.012,
+  })
+  const strategy: StrategyModule = {
+    module: fileURLToPath(new URL('../../test/fixtures/eval-strategy.ts', import.meta.url)),
+  }
+
+  it('gives the same summaries as the backtest in this thread, built from the same strategy module', async () => {
+    const base = await mkdtemp(join(dir, 'worker-bt-'))
+    await writeCandlesCsv(series, join(base, 'BTCUSDT-1h.csv'))
+    const ds = buildDataset([series], { label: DEFAULT_LABEL })
+    const end = series.openTime.at(-1)! + HOUR
+    const splits = splitDataset(ds, planSplits(ds, { end, testDays: 30, validationDays: 30 }))
+    // No early stopping: on a random walk it would keep a constant model, and both would trade alike.
+    const fit = (train: LabelledMatrix) => trainGbdt({ train, classCount: 3, params: { rounds: 40 } })
+    const candidate = await save('wbt-c', fit(splits.train), ds.features)
+    const production = await save('wbt-p', fit(shuffled(splits.train, 5)), ds.features) // another model
+    const options = {
+      candidate,
+      production,
+      test: { ...splits.test, features: ds.features },
+      trainLabels: splits.train.labels,
+      backtest: { strategy, baseDir: base },
+    }
+    const here = await evaluateCandidate(options)
+    const inWorker = await evaluateCandidate({
+      ...options,
+      runStrategy: (model, window) =>
+        runJobTask(
+          { op: 'backtest', input: { strategy, model, window, baseDir: base } },
+          { threads: 'worker', timeoutMs: 120_000 },
+        ),
+    })
+    expect(here.backtest!.candidate.name).toBe('eval-main')
+    expect(inWorker.backtest!.candidate.name).toBe('eval-worker')
+    const unnamed = (r: typeof here) => ({
+      candidate: comparable(r.backtest!.candidate),
+      production: comparable(r.backtest!.production!),
+    })
+    expect(unnamed(inWorker)).toEqual(unnamed(here))
+    expect(inWorker.backtest!.candidate.trades).toBeGreaterThan(0)
+    expect(inWorker.backtest!.candidate.pnl).not.toBe(inWorker.backtest!.production!.pnl)
+    expect(inWorker.decision).toEqual(here.decision)
+  })
+
+  it('is where the orchestrator runs the backtest of a strategy module (a function stays on its thread)', async () => {
+    const base = await mkdtemp(join(dir, 'orch-bt-'))
+    await writeCandlesCsv(series, join(base, 'BTCUSDT-1h.csv'))
+    const lifecycle = new ModelLifecycle(await openFileRegistry({ dir: join(base, 'registry'), create: true }))
+    const plan = {
+      adapter: {
+        name: 'gbdt-here',
+        train: (r: { train: LabelledMatrix }) =>
+          Promise.resolve({
+            onnx: gbdtToOnnx(trainGbdt({ train: r.train, classCount: 3, params: { rounds: 20 } })),
+            trainer: 'gbdt',
+            params: { rounds: 20 },
+          }),
+      },
+      data: () => Promise.resolve([series]),
+      sources: ['BTCUSDT 1h'],
+      label: LABEL,
+      splits: { testDays: 30, validationDays: 30 },
+    }
+    const job = { family: 'xgboost', reason: 'manual' as const, requestedAt: 0 }
+    const { default: factory } = (await import(strategy.module)) as { default: (m: ModelRef) => QuantumConfigInput }
+    const worker = await new Orchestrator({
+      lifecycle,
+      families: { xgboost: { ...plan, backtest: { strategy, baseDir: base } } },
+    }).run(job)
+    const here = await new Orchestrator({
+      lifecycle,
+      families: { xgboost: { ...plan, backtest: { strategy: factory, baseDir: base } } },
+    }).run(job)
+    expect(worker.failure).toBeUndefined()
+    expect(worker.evaluation!.backtest!.candidate.name).toBe('eval-worker')
+    expect(here.evaluation!.backtest!.candidate.name).toBe('eval-main')
+    expect(comparable(worker.evaluation!.backtest!.candidate)).toEqual(comparable(here.evaluation!.backtest!.candidate))
+    expect(worker.evaluation!.decision).toEqual(here.evaluation!.decision)
   })
 })

@@ -2,10 +2,17 @@
  * Out-of-time evaluation of a candidate model file against the production model and the baselines on
  * the most recent window (the test split), plus a backtest of the user's strategy with the candidate
  * swapped in, run by the SDK's own engine (`runBacktest`), and the promotion decision.
+ *
+ * A strategy given as a module ({@link StrategyModule}) can be backtested in a worker thread (the
+ * orchestrator does so): the worker imports the module and builds the strategy there, since a factory
+ * function and the plugins it returns cannot cross threads. A strategy given as a function runs on the
+ * calling thread.
  * @packageDocumentation
  */
+import { pathToFileURL } from 'node:url'
 import type { ModelFamily } from '@quantum/agents'
 import {
+  ConfigError,
   QuantumConfigSchema,
   parseOrThrow,
   runBacktest,
@@ -31,10 +38,25 @@ export interface ModelRef {
  */
 export type StrategyFactory = (model: ModelRef) => QuantumConfigInput | Promise<QuantumConfigInput>
 
+/**
+ * The user's strategy as a module: a file whose export `export` is a {@link StrategyFactory}. Loaded by
+ * `import()` where the backtest runs (a worker thread under the orchestrator), so the backtest does not
+ * run on the thread that serves decisions. A `.ts` module needs tsx (or the sources) as the SDK's own.
+ */
+export interface StrategyModule {
+  /** Absolute path (or `file:` URL) of the module. */
+  readonly module: string
+  /** Name of the export. @default 'default' */
+  readonly export?: string
+}
+
 /** The backtest part of {@link EvaluateOptions}. */
 export interface EvaluationBacktest {
-  /** The user's strategy. */
-  readonly strategy: StrategyFactory
+  /**
+   * The user's strategy: a module (backtested in a worker thread by the orchestrator) or a function
+   * (backtested on the calling thread).
+   */
+  readonly strategy: StrategyFactory | StrategyModule
   /** Folder the strategy's relative data paths resolve against. */
   readonly baseDir: string
   /** Folder of the binary candle cache. @default runBacktest's */
@@ -62,6 +84,18 @@ export interface EvaluateOptions {
    * @default scoreOnnxModel, in this thread
    */
   readonly score?: (path: string, rows: NamedRows, windows?: WindowRows) => Promise<Probabilities>
+  /**
+   * Backtests the strategy with a model over the window. The orchestrator passes one that runs in a
+   * worker thread when the strategy is a module.
+   * @default {@link backtestWithModel}, in this thread
+   */
+  readonly runStrategy?: (model: ModelRef, window: BacktestWindow) => Promise<BacktestSummary>
+}
+
+/** The window of an evaluation backtest: bars with `from <= open time < to` (epoch ms). */
+export interface BacktestWindow {
+  readonly from: number
+  readonly to: number
 }
 
 /** What {@link evaluateCandidate} found. */
@@ -76,8 +110,42 @@ export interface EvaluationReport {
   readonly decision: PromotionDecision
 }
 
-async function backtestWith(model: ModelRef, bt: EvaluationBacktest, window: { from: number; to: number }) {
-  const input = await bt.strategy(model)
+/** Whether a strategy is given as a module. */
+export function isStrategyModule(strategy: EvaluationBacktest['strategy']): strategy is StrategyModule {
+  return typeof strategy === 'object' && strategy !== null && typeof strategy.module === 'string'
+}
+
+/**
+ * The factory a strategy module exports.
+ * @throws {ConfigError} when the module cannot be imported or its export is not a function.
+ */
+export async function loadStrategyModule(strategy: StrategyModule): Promise<StrategyFactory> {
+  const url = strategy.module.startsWith('file:') ? strategy.module : pathToFileURL(strategy.module).href
+  const name = strategy.export ?? 'default'
+  let mod: Record<string, unknown>
+  try {
+    mod = (await import(url)) as Record<string, unknown>
+  } catch (cause) {
+    throw new ConfigError(`cannot import the strategy module ${strategy.module}: ${String(cause)}`, [], { cause })
+  }
+  const factory = mod[name]
+  if (typeof factory !== 'function')
+    throw new ConfigError(`the strategy module ${strategy.module} has no function export "${name}"`)
+  return factory as StrategyFactory
+}
+
+/**
+ * Backtests the strategy with `model` over `window` in this thread, through the SDK's engine.
+ * @throws {ConfigError} when the strategy's config is invalid or its module cannot be loaded.
+ * @example const summary = await backtestWithModel(candidate, { strategy, baseDir }, { from, to })
+ */
+export async function backtestWithModel(
+  model: ModelRef,
+  bt: EvaluationBacktest,
+  window: BacktestWindow,
+): Promise<BacktestSummary> {
+  const factory = isStrategyModule(bt.strategy) ? await loadStrategyModule(bt.strategy) : bt.strategy
+  const input = await factory(model)
   const config = parseOrThrow(QuantumConfigSchema, input, { what: `strategy config for ${model.path}` })
   const data = { ...config.data, from: window.from, to: window.to }
   const run = await runBacktest(
@@ -112,11 +180,10 @@ export async function evaluateCandidate(options: EvaluateOptions): Promise<Evalu
   const to = (test.time.at(-1) ?? 0) + 1
   let backtest: EvaluationReport['backtest']
   if (options.backtest !== undefined) {
-    const c = await backtestWith(options.candidate, options.backtest, { from, to })
-    const p =
-      options.production === undefined
-        ? undefined
-        : await backtestWith(options.production, options.backtest, { from, to })
+    const bt = options.backtest
+    const run = options.runStrategy ?? ((model, window) => backtestWithModel(model, bt, window))
+    const c = await run(options.candidate, { from, to })
+    const p = options.production === undefined ? undefined : await run(options.production, { from, to })
     backtest = { candidate: c, ...(p === undefined ? {} : { production: p }) }
   }
   const decision = decidePromotion({

@@ -16,5 +16,13 @@ export {
 export type { PromotionGates, GateResult, SkillComparison, GatedSummary, PromotionDecision } from './gates.js'
 export { scoreOnnxModel } from './score-model.js'
 export type { NamedRows, WindowRows } from './score-model.js'
-export { evaluateCandidate } from './evaluate.js'
-export type { ModelRef, StrategyFactory, EvaluationBacktest, EvaluateOptions, EvaluationReport } from './evaluate.js'
+export { backtestWithModel, evaluateCandidate, isStrategyModule, loadStrategyModule } from './evaluate.js'
+export type {
+  BacktestWindow,
+  ModelRef,
+  StrategyFactory,
+  StrategyModule,
+  EvaluationBacktest,
+  EvaluateOptions,
+  EvaluationReport,
+} from './evaluate.js'

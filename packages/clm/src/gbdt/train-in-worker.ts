@@ -22,6 +22,8 @@ export interface TrainInWorkerOptions {
   readonly minRows?: number
   /** Accept NaN features. @default false */
   readonly allowMissing?: boolean
+  /** Niceness of the worker thread (see `RunWorkerOptions.niceness`). @default 19 */
+  readonly niceness?: number
 }
 
 /** The worker module beside this one: `gbdt-worker.ts` in sources, `gbdt-worker.js|cjs` in `dist/`. */
@@ -49,6 +51,7 @@ export async function trainGbdtInWorker(input: GbdtTrainInput, options: TrainInW
       trainer: 'gbdt-worker',
       timeoutMs: options.timeoutMs,
       signal: options.signal,
+      niceness: options.niceness,
     },
   )
 }
@@ -82,6 +85,7 @@ export async function trainGbdtToOnnxInWorker(
       trainer: 'gbdt-worker',
       timeoutMs: options.timeoutMs,
       signal: options.signal,
+      niceness: options.niceness,
     },
   )
 }

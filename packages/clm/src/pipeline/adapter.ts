@@ -26,6 +26,12 @@ export interface TrainingRequest {
   /** Aborts the training. */
   readonly signal?: AbortSignal
   /**
+   * Niceness to run the training at, 0 (the caller's priority) to 19 (the lowest): an adapter that
+   * trains in a thread or a process of its own should lower it so (the orchestrator passes its
+   * `niceness`). @default the adapter's own (19 for the built-in adapters)
+   */
+  readonly niceness?: number
+  /**
    * For a window family (N-HiTS, PatchTST): the windows of the train and validation rows (row `k` of
    * `train` is the window ending at `sequences.trainEnds[k]`) and the normalisation to train with.
    */
@@ -69,6 +75,7 @@ export function gbdtAdapter(defaults: Partial<GbdtParams> = {}): TrainingAdapter
           timeoutMs: request.timeoutMs,
           featureNames: request.features,
           ...(request.signal === undefined ? {} : { signal: request.signal }),
+          ...(request.niceness === undefined ? {} : { niceness: request.niceness }),
         },
       )
       return { onnx: model.onnx, trainer: 'gbdt-ts@1', params: { ...model.params, rounds: model.rounds } }

@@ -4,7 +4,7 @@
  */
 export { gbdtAdapter } from './adapter.js'
 export type { TrainingAdapter, TrainingRequest, TrainedModel } from './adapter.js'
-export { pythonAdapter, torchAdapter, findPython } from './python-adapter.js'
+export { pythonAdapter, torchAdapter, findPython, locatePython } from './python-adapter.js'
 export type { PythonAdapterOptions, PythonLibrary, TorchAdapterOptions, TorchArchitecture } from './python-adapter.js'
 export { InProcessQueue } from './queue.js'
 export { BullmqQueue } from './bullmq-queue.js'

@@ -13,11 +13,18 @@ import { MODEL_FAMILIES, SEQUENCE_WINDOW, type ModelFamily } from '@quantum/agen
 import { ConfigError, type CandleSeries } from '@quantum/core'
 import { describeLabel, type LabelSpec } from '../data/labels.js'
 import type { PlanSplitsOptions } from '../data/splits.js'
-import { evaluateCandidate, type EvaluationBacktest, type EvaluationReport } from '../eval/evaluate.js'
+import {
+  evaluateCandidate,
+  isStrategyModule,
+  type EvaluateOptions,
+  type EvaluationBacktest,
+  type EvaluationReport,
+} from '../eval/evaluate.js'
 import type { PromotionGates } from '../eval/gates.js'
 import { gbdtMetadata } from '../gbdt/metadata.js'
 import type { ModelLifecycle } from '../registry/lifecycle.js'
-import { runJobTask, type PreparedJob } from '../worker/job-tasks.js'
+import { runJobTask, transferableHistories, type PreparedJob } from '../worker/job-tasks.js'
+import { BACKGROUND_NICENESS, checkNiceness } from '../worker/priority.js'
 import type { TrainingAdapter } from './adapter.js'
 import type { TrainingJob } from './queue.js'
 import { runRlJob, type RlFamilyPlan } from './rl-job.js'
@@ -40,7 +47,11 @@ export interface FamilyPlan {
   readonly params?: Readonly<Record<string, unknown>>
   /** Wall-clock limit of the training. @default 600000 */
   readonly timeoutMs?: number
-  /** Backtest of the user's strategy with the candidate swapped in. */
+  /**
+   * Backtest of the user's strategy with the candidate swapped in. Give the strategy as a module
+   * (`{ module: '/abs/strategy.ts' }`) for the backtests to run in a worker thread (with `threads:
+   * 'worker'`); a function runs them on the orchestrator's thread.
+   */
   readonly backtest?: EvaluationBacktest
   /** Trading gates. @default the seed's */
   readonly gates?: PromotionGates
@@ -107,6 +118,14 @@ export interface OrchestratorOptions {
    * never stalls the decisions of a strategy running in this process) or `main`. @default 'worker'
    */
   readonly threads?: 'worker' | 'main'
+  /**
+   * CPU priority of the job's worker threads and trainer processes, as a niceness from 0 (the same as
+   * the decisions' thread) to 19 (the lowest): on a machine with few cores the job then takes the CPU
+   * the strategy leaves idle instead of delaying its decisions. Linux lowers each worker thread; where a
+   * thread's priority cannot be set (macOS, Windows) the workers run at the caller's priority, and the
+   * Python trainers are lowered as processes. @default 19 (BACKGROUND_NICENESS)
+   */
+  readonly niceness?: number
 }
 
 function message(error: unknown): string {
@@ -115,7 +134,9 @@ function message(error: unknown): string {
 
 /** Runs training jobs (see the module docs). */
 export class Orchestrator {
-  constructor(private readonly options: OrchestratorOptions) {}
+  constructor(private readonly options: OrchestratorOptions) {
+    if (options.niceness !== undefined) checkNiceness(options.niceness)
+  }
 
   /**
    * Runs one job. Never throws for a failed step: the report says which step failed and why, and a
@@ -156,6 +177,7 @@ export class Orchestrator {
           classCount: 3,
           params: plan.params ?? {},
           timeoutMs: plan.timeoutMs ?? 600_000,
+          niceness: this.niceness,
           ...(prepared.sequences === undefined ? {} : { sequences: prepared.sequences }),
         }),
       )
@@ -193,8 +215,38 @@ export class Orchestrator {
     return this.options.threads ?? 'worker'
   }
 
+  private get niceness(): number {
+    return this.options.niceness ?? BACKGROUND_NICENESS
+  }
+
+  /** Runs the strategy's backtests in a worker thread, when it is a module and jobs use workers. */
+  private strategyRunner(bt: EvaluationBacktest | undefined, timeoutMs: number): Pick<EvaluateOptions, 'runStrategy'> {
+    if (bt === undefined || this.threads === 'main') return {}
+    const strategy = bt.strategy
+    if (!isStrategyModule(strategy)) return {}
+    return {
+      runStrategy: (model, window) =>
+        runJobTask(
+          {
+            op: 'backtest',
+            input: {
+              strategy,
+              model,
+              window,
+              baseDir: bt.baseDir,
+              ...(bt.cacheDir === undefined ? {} : { cacheDir: bt.cacheDir }),
+            },
+          },
+          { threads: 'worker', timeoutMs, niceness: this.niceness },
+        ),
+    }
+  }
+
   private async prepare(family: string, plan: FamilyPlan): Promise<PreparedJob> {
-    const histories = await plan.data()
+    const data = await plan.data()
+    // The plan's series stay the caller's: a worker gets copies it owns, moved rather than cloned.
+    const { histories, transfer } =
+      this.threads === 'worker' ? transferableHistories(data) : { histories: data, transfer: undefined }
     return runJobTask(
       {
         op: 'prepare',
@@ -206,7 +258,7 @@ export class Orchestrator {
           ...(plan.splits === undefined ? {} : { splits: plan.splits }),
         },
       },
-      { threads: this.threads, timeoutMs: plan.timeoutMs ?? 600_000 },
+      { threads: this.threads, timeoutMs: plan.timeoutMs ?? 600_000, niceness: this.niceness, transfer },
     )
   }
 
@@ -282,9 +334,10 @@ export class Orchestrator {
         score: (path, rows, windows) =>
           runJobTask(
             { op: 'score', input: { path, rows, ...(windows === undefined ? {} : { windows }) } },
-            { threads: this.threads, timeoutMs },
+            { threads: this.threads, timeoutMs, niceness: this.niceness },
           ),
         ...(plan.backtest === undefined ? {} : { backtest: plan.backtest }),
+        ...this.strategyRunner(plan.backtest, timeoutMs),
         ...(plan.gates === undefined ? {} : { gates: plan.gates }),
       })
     } finally {

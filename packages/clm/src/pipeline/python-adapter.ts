@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { lightgbmTextToOnnx, xgboostJsonToOnnx } from '@quantum/agents'
 import { TrainerError } from '../errors.js'
+import { BACKGROUND_NICENESS, lowerProcessPriority } from '../worker/priority.js'
 import type { TrainedModel, TrainingAdapter, TrainingRequest } from './adapter.js'
 
 /** Python libraries the adapters can train with (`torch`: the window models, see {@link torchAdapter}). */
@@ -48,30 +49,83 @@ function scriptPath(name = 'train_tree.py'): string {
   throw new TrainerError('python', 'missing-dependency', `${name} not found near ${here}`)
 }
 
+function candidatesOf(options: Omit<PythonAdapterOptions, 'library'>): readonly string[] {
+  return (
+    options.python ??
+    [process.env.QUANTUM_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => p !== undefined && p !== '')
+  )
+}
+
+function missing(library: PythonLibrary, tried: readonly string[]): TrainerError {
+  return new TrainerError(
+    `python:${library}`,
+    'missing-dependency',
+    `no Python can import ${library}: tried ${tried.join(', ')}. Install: ${INSTALL_HINT[library]}`,
+  )
+}
+
+const probeOutcome = (r: { error?: Error | undefined; stderr: string; status: number | null }): string =>
+  r.error !== undefined ? 'not found' : (r.stderr.trim().split('\n').at(-1) ?? `exit ${r.status}`)
+
 /**
- * The first interpreter of `candidates` that can import `library` (and numpy).
+ * The first interpreter of `candidates` that can import `library` (and numpy). Blocks the calling
+ * thread while each interpreter imports the library (up to seconds): the adapters use
+ * {@link locatePython} instead.
  * @throws {TrainerError} `missing-dependency` naming every interpreter tried and what to install.
  */
 export function findPython(library: PythonLibrary, options: Omit<PythonAdapterOptions, 'library'> = {}): string {
-  const candidates =
-    options.python ??
-    [process.env.QUANTUM_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => p !== undefined && p !== '')
   const tried: string[] = []
-  for (const py of candidates) {
+  for (const py of candidatesOf(options)) {
     const r = spawnSync(py, ['-c', `import numpy, ${library}`], {
       encoding: 'utf8',
       env: { ...process.env, ...options.env },
     })
     if (r.status === 0) return py
-    tried.push(
-      `${py} (${r.error !== undefined ? 'not found' : (r.stderr.trim().split('\n').at(-1) ?? `exit ${r.status}`)})`,
-    )
+    tried.push(`${py} (${probeOutcome(r)})`)
   }
-  throw new TrainerError(
-    `python:${library}`,
-    'missing-dependency',
-    `no Python can import ${library}: tried ${tried.join(', ')}. Install: ${INSTALL_HINT[library]}`,
-  )
+  throw missing(library, tried)
+}
+
+/** Interpreters found by {@link locatePython}, by library, candidates and environment. */
+const located = new Map<string, string>()
+
+/**
+ * {@link findPython} without blocking the calling thread (the probes run as child processes it awaits);
+ * an interpreter found is remembered for the process's lifetime, a missing one is looked for again.
+ * @throws {TrainerError} `missing-dependency` naming every interpreter tried and what to install.
+ */
+export async function locatePython(
+  library: PythonLibrary,
+  options: Omit<PythonAdapterOptions, 'library'> = {},
+): Promise<string> {
+  const candidates = candidatesOf(options)
+  const key = JSON.stringify([library, candidates, options.env ?? {}])
+  const known = located.get(key)
+  if (known !== undefined) return known
+  const tried: string[] = []
+  for (const py of candidates) {
+    const r = await probe(py, ['-c', `import numpy, ${library}`], { ...process.env, ...options.env })
+    if (r.status === 0) {
+      located.set(key, py)
+      return py
+    }
+    tried.push(`${py} (${probeOutcome(r)})`)
+  }
+  throw missing(library, tried)
+}
+
+function probe(
+  py: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ error?: Error; stderr: string; status: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(py, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)))
+    child.once('error', (error) => resolve({ error, stderr, status: null }))
+    child.once('close', (status) => resolve({ stderr, status }))
+  })
 }
 
 async function writeSplits(dir: string, request: TrainingRequest): Promise<void> {
@@ -91,10 +145,12 @@ async function writeSplits(dir: string, request: TrainingRequest): Promise<void>
 function runPython(
   py: string,
   args: readonly string[],
-  opts: { timeoutMs: number; name: string; env: NodeJS.ProcessEnv },
+  opts: { timeoutMs: number; name: string; env: NodeJS.ProcessEnv; niceness: number },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(py, args, { env: opts.env, stdio: ['ignore', 'ignore', 'pipe'] })
+    // Before the interpreter starts its threads (they inherit it): the trainer takes the idle CPU.
+    lowerProcessPriority(child.pid, opts.niceness)
     let stderr = ''
     child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)))
     const timer = setTimeout(() => {
@@ -132,7 +188,7 @@ export function pythonAdapter(
   return {
     name,
     async train(request: TrainingRequest): Promise<TrainedModel> {
-      const py = findPython(options.library, options)
+      const py = await locatePython(options.library, options)
       const dir = await mkdtemp(join(tmpdir(), 'qt-clm-py-'))
       try {
         await writeSplits(dir, request)
@@ -140,6 +196,7 @@ export function pythonAdapter(
           timeoutMs: request.timeoutMs,
           name,
           env: { ...process.env, ...options.env },
+          niceness: request.niceness ?? BACKGROUND_NICENESS,
         })
         const result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as {
           rounds: number
@@ -215,7 +272,7 @@ export function torchAdapter(options: TorchAdapterOptions): TrainingAdapter {
           'failed',
           `family ${request.family} gave no windows: set its window (120) in the plan`,
         )
-      const py = findPython('torch', options)
+      const py = await locatePython('torch', options)
       const dir = await mkdtemp(join(tmpdir(), 'qt-clm-torch-'))
       try {
         await writeSequences(dir, request)
@@ -223,6 +280,7 @@ export function torchAdapter(options: TorchAdapterOptions): TrainingAdapter {
           timeoutMs: request.timeoutMs,
           name,
           env: { ...process.env, ...options.env },
+          niceness: request.niceness ?? BACKGROUND_NICENESS,
         })
         const result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as {
           epochs: number

@@ -1,6 +1,7 @@
 /**
  * The heavy, CPU-bound steps of a training job besides training itself: building the rows (features,
- * labels, splits, windows) and scoring a model file on the evaluation rows. The orchestrator runs them
+ * labels, splits, windows), scoring a model file on the evaluation rows, and backtesting a strategy
+ * module with a model. The orchestrator runs them
  * in a worker thread ({@link runJobTask}) so a job never stalls the decisions of a running strategy; the
  * same functions run in-thread when asked (`threads: 'main'`).
  * @packageDocumentation
@@ -13,6 +14,8 @@ import { buildDataset } from '../data/dataset.js'
 import type { LabelSpec } from '../data/labels.js'
 import { planSplits, splitDataset, type DatasetSlice, type PlanSplitsOptions, type SplitPlan } from '../data/splits.js'
 import { columnStats, sequenceMatrix, windowedSlice, type Normalization } from '../data/windows.js'
+import type { BacktestSummary } from '@quantum/core'
+import { backtestWithModel, type BacktestWindow, type ModelRef, type StrategyModule } from '../eval/evaluate.js'
 import type { Probabilities } from '../eval/metrics.js'
 import { scoreOnnxModel, type NamedRows, type WindowRows } from '../eval/score-model.js'
 import { runWorker } from './run-worker.js'
@@ -93,13 +96,33 @@ export interface ScoreInput {
   readonly windows?: WindowRows
 }
 
+/** Input of the `backtest` task: the strategy module backtested with a model over a window. */
+export interface BacktestInput {
+  readonly strategy: StrategyModule
+  readonly model: ModelRef
+  readonly window: BacktestWindow
+  /** Folder the strategy's relative data paths resolve against. */
+  readonly baseDir: string
+  /** Folder of the binary candle cache. @default runBacktest's */
+  readonly cacheDir?: string
+}
+
 /** A task of the job worker. */
 export type JobTask =
-  { readonly op: 'prepare'; readonly input: PrepareInput } | { readonly op: 'score'; readonly input: ScoreInput }
+  | { readonly op: 'prepare'; readonly input: PrepareInput }
+  | { readonly op: 'score'; readonly input: ScoreInput }
+  | { readonly op: 'backtest'; readonly input: BacktestInput }
+
+/** What a job task answers. */
+export type JobTaskResult = PreparedJob | Probabilities | BacktestSummary
 
 /** Runs a task in this thread. */
-export async function runJobTaskHere(task: JobTask): Promise<PreparedJob | Probabilities> {
+export async function runJobTaskHere(task: JobTask): Promise<JobTaskResult> {
   if (task.op === 'prepare') return prepareJob(task.input)
+  if (task.op === 'backtest') {
+    const { strategy, model, window, baseDir, cacheDir } = task.input
+    return backtestWithModel(model, { strategy, baseDir, ...(cacheDir === undefined ? {} : { cacheDir }) }, window)
+  }
   return scoreOnnxModel(task.input.path, task.input.rows, task.input.windows)
 }
 
@@ -114,24 +137,67 @@ export function jobWorkerFile(): string {
 }
 
 /**
+ * Copies of `histories` whose buffers can be moved to a worker: each column copied to a buffer of its
+ * own (a column that is a view on a larger buffer, e.g. a window of a longer file, costs only its own
+ * bytes), with the buffers to transfer. Posting the originals would copy every column twice (serialise,
+ * then deserialise) and whole backing buffers of views, on the calling thread.
+ */
+export function transferableHistories(histories: readonly CandleSeries[]): {
+  readonly histories: CandleSeries[]
+  readonly transfer: ArrayBuffer[]
+} {
+  const transfer: ArrayBuffer[] = []
+  const own = (a: Float64Array): Float64Array => {
+    const copy = a.slice()
+    transfer.push(copy.buffer)
+    return copy
+  }
+  const copies = histories.map((h) => ({
+    ...h,
+    openTime: own(h.openTime),
+    open: own(h.open),
+    high: own(h.high),
+    low: own(h.low),
+    close: own(h.close),
+    volume: own(h.volume),
+  }))
+  return { histories: copies, transfer }
+}
+
+/** Where and how {@link runJobTask} runs a task. */
+export interface JobTaskOptions {
+  /** `worker`: a fresh worker thread; `main`: this thread. */
+  readonly threads: 'worker' | 'main'
+  /** Wall-clock limit of the worker. */
+  readonly timeoutMs: number
+  /** Niceness of the worker thread (see `RunWorkerOptions.niceness`). @default 19 */
+  readonly niceness?: number
+  /** Buffers of the task to move to the worker rather than copy (see `RunWorkerOptions.transfer`). */
+  readonly transfer?: readonly ArrayBuffer[]
+}
+
+/**
  * Runs a task in a fresh worker thread (or here, with `threads: 'main'`).
  * @throws {TrainerError} when the worker crashes or outlives `timeoutMs`; the task's own error otherwise (as a `failed` TrainerError naming it).
  */
 export function runJobTask(
   task: { readonly op: 'prepare'; readonly input: PrepareInput },
-  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
+  o: JobTaskOptions,
 ): Promise<PreparedJob>
 export function runJobTask(
   task: { readonly op: 'score'; readonly input: ScoreInput },
-  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
+  o: JobTaskOptions,
 ): Promise<Probabilities>
 export function runJobTask(
-  task: JobTask,
-  o: { readonly threads: 'worker' | 'main'; readonly timeoutMs: number },
-): Promise<PreparedJob | Probabilities> {
+  task: { readonly op: 'backtest'; readonly input: BacktestInput },
+  o: JobTaskOptions,
+): Promise<BacktestSummary>
+export function runJobTask(task: JobTask, o: JobTaskOptions): Promise<JobTaskResult> {
   if (o.threads === 'main') return runJobTaskHere(task)
-  return runWorker<PreparedJob | Probabilities>(jobWorkerFile(), task, {
+  return runWorker<JobTaskResult>(jobWorkerFile(), task, {
     trainer: `clm-job:${task.op}`,
     timeoutMs: o.timeoutMs,
+    ...(o.niceness === undefined ? {} : { niceness: o.niceness }),
+    ...(o.transfer === undefined ? {} : { transfer: o.transfer }),
   })
 }

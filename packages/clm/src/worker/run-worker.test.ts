@@ -1,7 +1,12 @@
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { TrainerError } from '../errors.js'
+import { BACKGROUND_NICENESS, currentNiceness, lowerProcessPriority } from './priority.js'
 import { runWorker } from './run-worker.js'
+
+/** Linux lets a thread set its own niceness; elsewhere the workers keep the caller's priority. */
+const threadNice = existsSync('/proc/thread-self')
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url))
 
@@ -34,5 +39,34 @@ describe('runWorker', () => {
     )
     expect((error as TrainerError).failure).toBe('timeout')
     expect(Date.now() - t0).toBeLessThan(5000)
+  })
+
+  it.runIf(threadNice)('runs the worker thread at the background niceness, leaving the caller as it was', async () => {
+    const before = currentNiceness()
+    expect(before).toBeLessThan(BACKGROUND_NICENESS)
+    await expect(runWorker(fixture('worker-niceness.mjs'), {}, { trainer: 'nice' })).resolves.toBe(BACKGROUND_NICENESS)
+    await expect(runWorker(fixture('worker-niceness.mjs'), {}, { trainer: 'nice', niceness: 7 })).resolves.toBe(
+      Math.max(7, before!),
+    )
+    await expect(runWorker(fixture('worker-niceness.mjs'), {}, { trainer: 'nice', niceness: 0 })).resolves.toBe(before)
+    expect(currentNiceness()).toBe(before)
+  })
+
+  it('refuses a niceness outside 0-19', async () => {
+    await expect(runWorker(fixture('worker-echo.mjs'), { x: 1 }, { trainer: 't', niceness: 20 })).rejects.toThrow(
+      RangeError,
+    )
+  })
+
+  it('moves the buffers listed in transfer instead of copying them', async () => {
+    const data = new Float32Array(1000)
+    const run = runWorker(fixture('worker-transfer.mjs'), { data }, { trainer: 't', transfer: [data.buffer] })
+    expect(data.byteLength).toBe(0) // detached here: moved, not copied
+    await expect(run).resolves.toBe(4000)
+  })
+
+  it('lowers a child process and never raises one', () => {
+    expect(lowerProcessPriority(undefined, 19)).toBe(false)
+    expect(lowerProcessPriority(process.pid, 0)).toBe(false)
   })
 })

@@ -2,7 +2,9 @@
  * Runs one job in a fresh worker thread with a wall-clock limit: the worker gets `payload` as its first
  * message and answers once with `{ ok: true, value }` or `{ ok: false, error }`. A worker that throws,
  * exits without answering, or outlives `timeoutMs` is terminated and the call fails with a
- * {@link TrainerError} naming the trainer; the caller's state is untouched.
+ * {@link TrainerError} naming the trainer; the caller's state is untouched. The worker thread runs at
+ * a lower CPU priority than the caller (see `priority.ts`), and typed arrays of the payload listed in
+ * `transfer` are moved to it rather than copied.
  * @packageDocumentation
  */
 import { createRequire } from 'node:module'
@@ -10,6 +12,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { TrainerError } from '../errors.js'
+import { BACKGROUND_NICENESS, LOWER_THREAD_PRIORITY_SOURCE, checkNiceness } from './priority.js'
 
 /** The message a worker answers with. */
 export type WorkerReply<T> =
@@ -24,19 +27,35 @@ export interface RunWorkerOptions {
   readonly timeoutMs?: number
   /** Aborts the job (the worker is terminated). */
   readonly signal?: AbortSignal
+  /**
+   * Niceness of the worker thread, 0 (the caller's priority) to 19 (the lowest), set by the thread on
+   * itself before the module loads; Linux only, elsewhere the worker keeps the caller's priority.
+   * @default 19 (BACKGROUND_NICENESS)
+   */
+  readonly niceness?: number
+  /**
+   * Buffers of the payload to move to the worker instead of copying them (they are unusable here
+   * afterwards). @default none
+   */
+  readonly transfer?: readonly ArrayBuffer[]
 }
 
 /**
- * A worker for `file`. A `.ts` worker (sources, under tests or tsx) is loaded through tsx's `tsImport`
- * from a small bootstrap, since a worker does not inherit the parent's TypeScript loader.
+ * A worker for `file`, started from a small bootstrap that first lowers the thread's priority, then
+ * loads the module: a `.ts` module (sources, under tests or tsx) through tsx's `tsImport`, since a
+ * worker does not inherit the parent's TypeScript loader; a `.js`/`.cjs` one by `import()`.
  */
-function spawn(file: string): Worker {
-  if (!file.endsWith('.ts')) return new Worker(file)
-  const pkg = createRequire(import.meta.url).resolve('tsx/package.json')
-  const api = pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href
+function spawn(file: string, niceness: number): Worker {
   const target = pathToFileURL(file).href
-  const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`
-  return new Worker(boot, { eval: true })
+  let load = `import(${JSON.stringify(target)})`
+  if (file.endsWith('.ts')) {
+    const pkg = createRequire(import.meta.url).resolve('tsx/package.json')
+    const api = pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href
+    load = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`
+  }
+  // A module that fails to load must crash the worker (an 'error' event), not end it quietly.
+  const boot = `${LOWER_THREAD_PRIORITY_SOURCE}\n${load}.catch((e) => { process.nextTick(() => { throw e }) })`
+  return new Worker(boot, { eval: true, workerData: { niceness } })
 }
 
 /**
@@ -48,7 +67,7 @@ export function runWorker<T>(file: string, payload: unknown, options: RunWorkerO
   const { trainer } = options
   const timeoutMs = options.timeoutMs ?? 600_000
   return new Promise<T>((resolve, reject) => {
-    const worker = spawn(file)
+    const worker = spawn(file, checkNiceness(options.niceness ?? BACKGROUND_NICENESS))
     let settled = false
     const finish = (fn: () => void): void => {
       if (settled) return
@@ -75,6 +94,6 @@ export function runWorker<T>(file: string, payload: unknown, options: RunWorkerO
     worker.once('exit', (code) => {
       finish(() => reject(new TrainerError(trainer, 'crashed', `worker exited with code ${code} without answering`)))
     })
-    worker.postMessage(payload)
+    worker.postMessage(payload, [...(options.transfer ?? [])])
   })
 }
