@@ -84,7 +84,7 @@ export async function runModelsCommand(argv: readonly string[], io: ModelsComman
     throw new ConfigError(`Unknown models command ${String(sub)}\n${MODELS_USAGE}`)
   if (sub !== 'list' && arg === undefined)
     throw new ConfigError(`models ${sub} needs ${sub === 'rollback' ? 'a family' : 'a model id'}\n${MODELS_USAGE}`)
-  const store = await openForReading(values.state, io.cwd)
+  const store = await openForReading(values.state, io.cwd, sub === 'promote' || sub === 'rollback')
   try {
     const lifecycle = new ModelLifecycle(store.models)
     const out = (v: ModelVersion | ModelVersion[], text: string): number => {

@@ -44,8 +44,11 @@ function parse(argv: readonly string[]) {
   }
 }
 
-/** Opens the state store named by `--state` (default `.quantum/state.db`); never creates one. */
-export async function openForReading(state: string | undefined, cwd: string): Promise<StateStore> {
+/**
+ * Opens the state store named by `--state` (default `.quantum/state.db`); never creates one. An SQLite
+ * file is opened read-only unless `write` (a command that changes it: `models promote|rollback`).
+ */
+export async function openForReading(state: string | undefined, cwd: string, write = false): Promise<StateStore> {
   const location = state ?? DEFAULT_STATE_LOCATION
   if (isPostgresUrl(location)) return openStateStore(location, { createIfMissing: false })
   const file = resolve(cwd, location)
@@ -53,7 +56,7 @@ export async function openForReading(state: string | undefined, cwd: string): Pr
     throw new ConfigError(`No state store at ${file}`, [{ path: '--state', message: 'file does not exist' }])
   }
   // Read-only: no write lock, migration or checkpoint, so a run writing to the same file never waits.
-  return openSqliteStore(file, { readOnly: true })
+  return write ? openStateStore(file) : openSqliteStore(file, { readOnly: true })
 }
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString())
