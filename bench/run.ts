@@ -31,7 +31,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { generateCandles, writeCandlesCsv } from '@quantum/core'
+import { generateCandles, hookWatchdogKind, writeCandlesCsv } from '@quantum/core'
 import type { benchEmulator } from './emulator-latency.js'
 import type { benchFaultSuite } from './fault-suite.js'
 import { inFreshProcess } from './fresh-process.js'
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   report(
     'live bar, 3 agents, hook interruption on',
     `${hooks.usPerBarInterrupting.toFixed(1)} us/bar`,
-    `vs ${hooks.usPerBarTimed.toFixed(1)} us/bar timed only (+${(hooks.usPerBarInterrupting - hooks.usPerBarTimed).toFixed(1)} us: venues only)`,
+    `vs ${hooks.usPerBarTimed.toFixed(1)} us/bar timed only (+${(hooks.usPerBarInterrupting - hooks.usPerBarTimed).toFixed(1)} us: venues only; watchdog ${hookWatchdogKind()})`,
   )
 
   // Whole process: the CLI on a CSV of the same bars, after one run that fills the binary cache.
