@@ -5,7 +5,7 @@
  */
 import { ConfigError, type ValidationIssue } from '@quantum/core'
 import { parseSubcommandArgs, type SubcommandIo } from './compare-runs.js'
-import { flagReader } from './optimize-cli.js'
+import { flagReader } from './research-cli.js'
 import { redisConnection, startTrialWorker } from './redis-trials.js'
 
 /** The `quantum-run worker --help` text. */
