@@ -101,6 +101,7 @@ export async function runOptimize(argv: readonly string[], io: SubcommandIo): Pr
       ...(args.objective === undefined ? {} : { objective: args.objective }),
     })
     const started = performance.now()
+    const cpu = process.cpuUsage()
     try {
       result = await runStudy({
         sampler: samplerFor(search, method, setup.seed),
@@ -114,6 +115,7 @@ export async function runOptimize(argv: readonly string[], io: SubcommandIo): Pr
       await pool.close()
     }
     durationMs = performance.now() - started
+    const used = process.cpuUsage(cpu)
     const doc = studyDocument(result, {
       config: setup.loaded.file,
       study: setup.studyId,
@@ -123,6 +125,8 @@ export async function runOptimize(argv: readonly string[], io: SubcommandIo): Pr
       trials: result.trials.length,
       workers: args.workers,
       durationMs,
+      /** CPU time of this process (its worker threads included) during the search. */
+      cpuMs: (used.user + used.system) / 1000,
     })
     await store.finish(doc)
     if (args.json) io.stdout.write(`${toJson({ ...doc, dir: store.location })}\n`)

@@ -13,6 +13,7 @@ import type * as BullMqModule from 'bullmq'
 import type { ConnectionOptions, Job, Queue, Worker } from 'bullmq'
 import {
   createTrialPool,
+  TRIAL_PREFETCH,
   type DetailedOutcome,
   type TrialPool,
   type TrialWindow,
@@ -262,7 +263,8 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     {
       connection: redisConnection(options.redis),
       prefix: prefixOf(options),
-      concurrency,
+      // Take the next job while a thread runs one: the pool queues it, so no thread waits on Redis.
+      concurrency: concurrency * TRIAL_PREFETCH,
       lockDuration: lockMs,
       stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
       maxStalledCount: 5,

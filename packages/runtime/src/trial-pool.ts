@@ -85,8 +85,8 @@ interface Slot {
   timer: NodeJS.Timeout | undefined
 }
 
-/** Trials sent to a worker ahead of the one it runs, so it never idles waiting on the main thread. */
-const PREFETCH = 2
+/** Trials in flight per worker thread (the running one and the next), so it never idles waiting on the main thread. */
+export const TRIAL_PREFETCH = 2
 
 /** Young generation of a worker (MB): a trial allocates much short-lived data; fewer scavenges. */
 const YOUNG_GENERATION_MB = 64
@@ -213,10 +213,10 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
 
   const slots: Slot[] = Array.from({ length: options.workers }, () => spawn({}))
 
-  /** Sends queued jobs to the workers: the least loaded first, up to {@link PREFETCH} each. */
+  /** Sends queued jobs to the workers: the least loaded first, up to {@link TRIAL_PREFETCH} each. */
   const pump = (): void => {
     if (closed) return
-    for (let depth = 1; depth <= PREFETCH; depth++) {
+    for (let depth = 1; depth <= TRIAL_PREFETCH; depth++) {
       for (const slot of slots) {
         if (slot.jobs.length >= depth || queue.length === 0) continue
         const job = queue.shift() as Job
@@ -250,7 +250,7 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
   }
 
   return {
-    capacity: options.workers * PREFETCH,
+    capacity: options.workers * TRIAL_PREFETCH,
     evaluate(params, window) {
       return submit({ params, ...(window === undefined ? {} : { window }) }).then((r) => r.outcome)
     },

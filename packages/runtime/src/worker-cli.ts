@@ -50,12 +50,16 @@ export async function runWorker(argv: readonly string[], io: SubcommandIo): Prom
   const say = (line: string): void => {
     if (v.quiet !== true) io.stdout.write(`${line}\n`)
   }
+  let done = 0
   const worker = await startTrialWorker({
     redis: redis as string,
     concurrency,
     lockMs,
     ...(f.text('prefix') === undefined ? {} : { prefix: f.text('prefix') }),
-    onJob: (e) => say(`${e.phase} ${e.id}`),
+    onJob: (e) => {
+      if (e.phase === 'done') done++
+      say(`${e.phase} ${e.id}`)
+    },
   })
   say(`worker ${process.pid} ready (${concurrency} at once)`)
   await new Promise<void>((resolve) => {
@@ -63,5 +67,7 @@ export async function runWorker(argv: readonly string[], io: SubcommandIo): Prom
     process.once('SIGTERM', resolve)
   })
   await worker.close()
+  const cpu = process.cpuUsage()
+  say(`worker ${process.pid} stopped: ${done} trials, ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU`)
   return 0
 }
