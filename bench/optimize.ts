@@ -74,7 +74,10 @@ async function samplers(): Promise<void> {
 
 const cli = join(root, 'packages/runtime/dist/cli.js')
 const config = join(root, 'examples/optimize/quantum.config.ts')
-const load = (): string => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`
+const load = (): string =>
+  `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`
 
 interface RunFigures {
   readonly seconds: number
@@ -136,7 +139,10 @@ interface WorkerProcess {
 }
 
 async function startWorker(url: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [cli, 'worker', '--redis', url], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [cli, 'worker', '--redis', url], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const w: WorkerProcess = { child, out: '' }
   child.stdout?.on('data', (d: Buffer) => (w.out += d.toString()))
   const deadline = Date.now() + 60_000

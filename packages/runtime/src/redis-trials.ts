@@ -147,18 +147,19 @@ export async function createRedisTrialPool(options: RedisPoolOptions): Promise<T
     const signal: Signal = { notified: false }
     signals.set(jobId, signal)
     try {
-      return await waitFor(jobId, signal, params, window, daily)
+      return await waitFor({ jobId, signal, params, window, daily })
     } finally {
       signals.delete(jobId)
     }
   }
-  const waitFor = async (
-    jobId: string,
-    signal: Signal,
-    params: Params,
-    window: TrialWindow | undefined,
-    daily: boolean,
-  ): Promise<DetailedOutcome> => {
+  const waitFor = async (trial: {
+    jobId: string
+    signal: Signal
+    params: Params
+    window: TrialWindow | undefined
+    daily: boolean
+  }): Promise<DetailedOutcome> => {
+    const { jobId, signal, params, window, daily } = trial
     const data: RedisTrialJob = {
       ...base,
       params,

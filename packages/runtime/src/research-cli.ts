@@ -178,7 +178,12 @@ export async function openResearch(args: ResearchArgs, io: SubcommandIo, kind: s
   const info = describeRun(loaded.config, loaded.file, loaded.baseDir)
   const dir =
     args.out === undefined
-      ? defaultRunDir({ outputDir: loaded.config.output.dir, name: `${info.name}-${kind}`, cwd: io.cwd, now: new Date() })
+      ? defaultRunDir({
+          outputDir: loaded.config.output.dir,
+          name: `${info.name}-${kind}`,
+          cwd: io.cwd,
+          now: new Date(),
+        })
       : resolve(io.cwd, args.out)
   return {
     loaded,

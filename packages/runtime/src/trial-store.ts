@@ -49,7 +49,11 @@ export function studyTrialRecord(studyId: string, trial: Trial, recordedAt: numb
  * A {@link TrialStore} over a folder: `trials.jsonl` (appended) and `resultName` (written atomically),
  * and the state store's study trials when `shared` is given.
  */
-export async function fileTrialStore(dir: string, resultName = 'optimize.json', shared?: SharedTrials): Promise<TrialStore> {
+export async function fileTrialStore(
+  dir: string,
+  resultName = 'optimize.json',
+  shared?: SharedTrials,
+): Promise<TrialStore> {
   const location = resolve(dir)
   await mkdir(location, { recursive: true })
   const trials = join(location, 'trials.jsonl')
@@ -59,8 +63,7 @@ export async function fileTrialStore(dir: string, resultName = 'optimize.json', 
     append(trial) {
       chain = chain.then(async () => {
         await appendFile(trials, `${toJson(trial, 0)}\n`)
-        if (shared !== undefined)
-          await shared.studies.recordTrial(studyTrialRecord(shared.studyId, trial, Date.now()))
+        if (shared !== undefined) await shared.studies.recordTrial(studyTrialRecord(shared.studyId, trial, Date.now()))
       })
       return chain
     },

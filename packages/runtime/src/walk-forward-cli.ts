@@ -16,7 +16,14 @@ import {
   stitchEquity,
   walkForwardWindows,
 } from '@quantum/core'
-import type { Params, SearchMethod, SearchSpec, StudyTrialsPort, ValidationIssue, WalkForwardWindow } from '@quantum/core'
+import type {
+  Params,
+  SearchMethod,
+  SearchSpec,
+  StudyTrialsPort,
+  ValidationIssue,
+  WalkForwardWindow,
+} from '@quantum/core'
 import { writeFileAtomic } from './atomic.js'
 import { parseSubcommandArgs, type SubcommandIo } from './compare-runs.js'
 import {

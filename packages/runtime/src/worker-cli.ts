@@ -11,10 +11,10 @@ import { redisConnection, startTrialWorker } from './redis-trials.js'
 /** The `quantum-run worker --help` text. */
 export const WORKER_USAGE = `Usage: quantum-run worker --redis <url> [options]
 
-Runs the trials that "quantum-run optimize --redis" queues on Redis (BullMQ), on worker threads. Start
-one or more on each machine; every machine needs the config (and its data) at the same path. A worker
-killed mid-trial loses its job after --lock-ms and another worker runs it again; the study counts it once.
-Stops on SIGINT/SIGTERM after the running trials.
+Runs the trials that "quantum-run optimize --redis" and "walk-forward --redis" queue on Redis (BullMQ),
+on worker threads. Start one or more on each machine; every machine needs the config (and its data) at
+the same path. A worker killed mid-trial loses its job after --lock-ms and another worker runs it again;
+the study counts it once. Stops on SIGINT/SIGTERM after the running trials (and prints its trials and CPU).
 
 Options:
   --redis <url>        redis://host:port[/db] (required)
