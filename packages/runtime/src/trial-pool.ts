@@ -87,9 +87,6 @@ interface Slot {
 
 /** Trials in flight per worker thread (the running one and the next), so it never idles waiting on the main thread. */
 export const TRIAL_PREFETCH = 2
-
-/** Young generation of a worker (MB): a trial allocates much short-lived data; fewer scavenges. */
-const YOUNG_GENERATION_MB = 64
 /**
  * The built worker script: beside this module in `dist/`, or in `../dist/` when this module runs from its
  * TypeScript source (tests run the sources, but a worker thread has no TypeScript loader).
@@ -176,11 +173,7 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
   }
 
   const spawn = (slot: Partial<Slot>): Slot => {
-    const worker = new Worker(script, {
-      workerData: data,
-      execArgv: workerExecArgv(),
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    })
+    const worker = new Worker(script, { workerData: data, execArgv: workerExecArgv() })
     const s = slot as Slot
     if (s.timer !== undefined) clearTimeout(s.timer)
     s.worker = worker
