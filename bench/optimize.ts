@@ -4,9 +4,17 @@
  *     median regret of the best point after 50 / 100 / 200 trials, over 20 seeds (grid: one run).
  *  2. `quantum-run optimize` of the quick start's strategy over its year of BTCUSDT 1h bars:
  *     $QUANTUM_BENCH_TRIALS trials (default 1000, random search, so every run tries the same points)
- *     on 1 and 2 worker threads, vs the same trials run one after another in this process (baseline).
+ *     on 1 and 2 worker threads. Besides the wall time: the CPU time of the process (worker threads
+ *     included) and the cores it got (CPU / wall): on a machine shared with other work the wall-time
+ *     ratio says how many cores were free, the cores-used figure whether the pool could use them.
+ *  3. The same search over Redis (BullMQ): 1, 2 and 3 `quantum-run worker --redis` processes (one
+ *     thread each) against one Redis ($QUANTUM_BENCH_REDIS, default redis://127.0.0.1:6379), standing
+ *     in for machines. Skipped, with the reason, when Redis does not answer.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { createConnection } from 'node:net'
+import { loadavg } from 'node:os'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -64,32 +72,124 @@ async function samplers(): Promise<void> {
   }
 }
 
-function optimizeRun(workers: number, out: string): { seconds: number; best: string } {
-  const cli = join(root, 'packages/runtime/dist/cli.js')
-  const args = [cli, 'optimize', join(root, 'examples/optimize/quantum.config.ts'), '--method', 'random']
-  args.push('--trials', String(trials), '--workers', String(workers), '--out', out, '--json')
+const cli = join(root, 'packages/runtime/dist/cli.js')
+const config = join(root, 'examples/optimize/quantum.config.ts')
+const load = (): string =>
+  `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`
+
+interface RunFigures {
+  readonly seconds: number
+  /** CPU seconds: the optimize process (threads included) plus, over Redis, the worker processes. */
+  readonly cpu: number
+  readonly best: string
+  readonly recorded: number
+}
+
+function optimizeRun(workers: number, out: string, extra: readonly string[] = []): RunFigures {
+  const args = [cli, 'optimize', config, '--method', 'random', '--trials', String(trials), '--workers', String(workers)]
+  args.push('--out', out, '--json', '--no-state', ...extra)
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 })
   if (r.status !== 0) throw new Error(`optimize exited ${r.status}: ${r.stderr}`)
-  const doc = JSON.parse(r.stdout) as { durationMs: number; best: { params: unknown } }
-  return { seconds: doc.durationMs / 1000, best: JSON.stringify(doc.best.params) }
+  const doc = JSON.parse(r.stdout) as { durationMs: number; cpuMs: number; best: { params: unknown } }
+  const recorded = readFileSync(join(out, 'trials.jsonl'), 'utf8').trimEnd().split('\n').length
+  return { seconds: doc.durationMs / 1000, cpu: doc.cpuMs / 1000, best: JSON.stringify(doc.best.params), recorded }
+}
+
+function line(label: string, f: RunFigures, base: RunFigures | undefined): string {
+  const ratio = base === undefined ? '(baseline)' : `${(base.seconds / f.seconds).toFixed(2)}x the first rate`
+  return (
+    `   ${label.padEnd(22)} ${f.seconds.toFixed(1).padStart(5)} s  ${(trials / f.seconds).toFixed(0).padStart(4)} trials/s  ` +
+    `CPU ${f.cpu.toFixed(1).padStart(5)} s (${(f.cpu / f.seconds).toFixed(2)} cores)  ${ratio}`
+  )
 }
 
 function pool(): void {
-  console.log(`\n2. ${trials} trials of the quick start strategy (8,760 1h bars each), random search`)
+  console.log(`\n2. ${trials} trials of the quick start strategy (8,760 1h bars each), random search, worker threads`)
+  console.log(`   before: ${load()}`)
   const dir = mkdtempSync(join(tmpdir(), 'quantum-bench-opt-'))
   try {
     const one = optimizeRun(1, join(dir, 'w1'))
-    console.log(`   1 worker   ${one.seconds.toFixed(1)} s  ${(trials / one.seconds).toFixed(1)} trials/s  (baseline)`)
+    console.log(line('1 worker thread', one, undefined))
     const two = optimizeRun(2, join(dir, 'w2'))
-    console.log(
-      `   2 workers  ${two.seconds.toFixed(1)} s  ${(trials / two.seconds).toFixed(1)} trials/s  ` +
-        `${(one.seconds / two.seconds).toFixed(2)}x the 1-worker rate`,
-    )
+    console.log(line('2 worker threads', two, one))
     if (one.best !== two.best) throw new Error(`best point differs: ${one.best} vs ${two.best}`)
-    const lines = readFileSync(join(dir, 'w2', 'trials.jsonl'), 'utf8')
-      .trimEnd()
-      .split('\n').length
-    console.log(`   same best point on both (${one.best}); ${lines} trials recorded`)
+    console.log(`   same best point on both (${one.best}); ${two.recorded} trials recorded; after: ${load()}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const redisUrl = process.env.QUANTUM_BENCH_REDIS ?? 'redis://127.0.0.1:6379'
+
+async function redisAnswers(url: string): Promise<string | undefined> {
+  const u = new URL(url)
+  return new Promise((resolve) => {
+    const s = createConnection(Number(u.port || 6379), u.hostname || '127.0.0.1')
+    s.setTimeout(2000, () => (s.destroy(), resolve('timed out')))
+    s.once('connect', () => (s.destroy(), resolve(undefined)))
+    s.once('error', (e) => resolve(e.message))
+  })
+}
+
+interface WorkerProcess {
+  readonly child: ChildProcess
+  out: string
+}
+
+async function startWorker(url: string): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [cli, 'worker', '--redis', url], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const w: WorkerProcess = { child, out: '' }
+  child.stdout?.on('data', (d: Buffer) => (w.out += d.toString()))
+  const deadline = Date.now() + 60_000
+  while (!w.out.includes(' ready ')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`worker did not start: ${w.out}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return w
+}
+
+/** Stops a worker (SIGTERM) and returns the CPU seconds it reported. */
+async function stopWorker(w: WorkerProcess): Promise<number> {
+  const exited = new Promise((r) => w.child.once('exit', r))
+  w.child.kill('SIGTERM')
+  await exited
+  const m = / (\d+) ms CPU/.exec(w.out)
+  return m === null ? NaN : Number(m[1]) / 1000
+}
+
+async function redisCurve(): Promise<void> {
+  console.log(`\n3. The same ${trials} trials over Redis (BullMQ), worker processes of one thread each`)
+  const down = await redisAnswers(redisUrl)
+  if (down !== undefined) {
+    console.log(`   skipped: Redis at ${redisUrl} does not answer (${down}); set QUANTUM_BENCH_REDIS`)
+    return
+  }
+  console.log(`   before: ${load()}`)
+  const dir = mkdtempSync(join(tmpdir(), 'quantum-bench-redis-'))
+  let base: RunFigures | undefined
+  try {
+    for (const n of [1, 2, 3]) {
+      const url = `${redisUrl}?prefix=bench-${randomUUID().slice(0, 8)}`
+      const workers: WorkerProcess[] = []
+      try {
+        for (let i = 0; i < n; i++) workers.push(await startWorker(url))
+        // Jobs in flight: two per worker thread, and some to cover the round trips to Redis.
+        const run = optimizeRun(4 * n, join(dir, `r${n}`), ['--redis', url])
+        let workerCpu = 0
+        for (const w of workers.splice(0)) workerCpu += await stopWorker(w)
+        const figures = { ...run, cpu: run.cpu + workerCpu }
+        console.log(line(`${n} worker process${n > 1 ? 'es' : ''}`, figures, base))
+        base ??= figures
+      } finally {
+        for (const w of workers) w.child.kill('SIGKILL')
+      }
+    }
+    console.log(`   after: ${load()}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -97,3 +197,4 @@ function pool(): void {
 
 await samplers()
 pool()
+await redisCurve()

@@ -7,7 +7,7 @@
 import { checkBias, ConfigError, type BiasReport, type ValidationIssue } from '@quantum/core'
 import { parseSubcommandArgs, type SubcommandIo } from './compare-runs.js'
 import { loadQuantumConfig } from './load-config.js'
-import { flagReader } from './optimize-cli.js'
+import { flagReader } from './research-cli.js'
 import { toJson } from './serialize.js'
 
 /** The `quantum-run check-bias --help` text. */

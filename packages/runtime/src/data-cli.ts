@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import { ConfigError, type ValidationIssue } from '@quantum/core'
 import type { DownloadKind, DownloadReport } from '@quantum/ccxt'
 import { parseSubcommandArgs, type SubcommandIo } from './compare-runs.js'
-import { flagReader } from './optimize-cli.js'
+import { flagReader } from './research-cli.js'
 import { toJson } from './serialize.js'
 import { transportFromEnv } from './venue.js'
 

@@ -49,17 +49,19 @@ export {
 } from './compare-runs.js'
 export type { ComparedRun, ComparedSummary, SubcommandArgs, SubcommandIo } from './compare-runs.js'
 export { SUBCOMMANDS, subcommandOf } from './subcommands.js'
+export { runOptimize, parseOptimizeArgs, studyDocument, formatStudy, OPTIMIZE_USAGE } from './optimize-cli.js'
+export type { OptimizeArgs } from './optimize-cli.js'
 export {
-  runOptimize,
-  parseOptimizeArgs,
   samplerFor,
   searchOf,
-  studyDocument,
-  formatStudy,
   flagReader,
-  OPTIMIZE_USAGE,
-} from './optimize-cli.js'
-export type { OptimizeArgs } from './optimize-cli.js'
+  readResearchArgs,
+  openResearch,
+  openTrialPool,
+  openResearchState,
+  RESEARCH_FLAGS,
+} from './research-cli.js'
+export type { ResearchArgs, ResearchSetup } from './research-cli.js'
 export { runWalkForward, summarize as summarizeWalkForward, WALK_FORWARD_USAGE } from './walk-forward-cli.js'
 export type { WindowReport } from './walk-forward-cli.js'
 export { createTrialPool, trialWorkerPath } from './trial-pool.js'
@@ -72,6 +74,6 @@ export type {
   DailyEquity,
   DetailedOutcome,
 } from './trial-pool.js'
-export { fileTrialStore } from './trial-store.js'
-export type { TrialStore } from './trial-store.js'
+export { fileTrialStore, studyTrialRecord } from './trial-store.js'
+export type { TrialStore, SharedTrials } from './trial-store.js'
 export type { Subcommand } from './subcommands.js'

@@ -10,8 +10,10 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { openStateStore } from '@quantum/store'
 import { runOptimize } from './optimize-cli.js'
 import { redisConnection, prefixOf } from './redis-trials.js'
+import { runWalkForward, type WindowReport } from './walk-forward-cli.js'
 import { CaptureStream, fixture, tempDir } from '../test/helpers.js'
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js')
@@ -42,16 +44,27 @@ async function worker(url: string, slowMs: number): Promise<Spawned> {
   return s
 }
 
-async function study(url: string): Promise<{ code: number; trials: { index: number; outcome: { status: string } }[] }> {
+type Line = { index: number; outcome: { status: string } }
+
+const readLines = async (file: string): Promise<Line[]> =>
+  (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line)
+
+async function study(url: string): Promise<{ code: number; trials: Line[]; stored: number[] }> {
   const out = await tempDir()
-  const stdout = new CaptureStream()
-  const io = { stdout, stderr: new CaptureStream(), cwd: process.cwd(), env: {} }
+  const state = join(out, 'state.db')
+  const io = { stdout: new CaptureStream(), stderr: new CaptureStream(), cwd: out, env: {} }
   const code = await runOptimize(
-    [fixture('redis.config.ts'), '--redis', url, '--workers', '3', '--out', out, '--quiet'],
+    [fixture('redis.config.ts'), '--redis', url, '--workers', '3', '--out', out, '--state', state, '--quiet'],
     io,
   )
-  const lines = (await readFile(join(out, 'trials.jsonl'), 'utf8')).trim().split('\n')
-  return { code, trials: lines.map((l) => JSON.parse(l) as { index: number; outcome: { status: string } }) }
+  const doc = JSON.parse(await readFile(join(out, 'optimize.json'), 'utf8')) as { study: string }
+  const store = await openStateStore(state)
+  const stored = (await store.studies.trials(doc.study)).map((t) => t.index)
+  await store.close()
+  return { code, trials: await readLines(join(out, 'trials.jsonl')), stored }
 }
 
 const url = (port = 6379): string => `redis://127.0.0.1:${port}?prefix=qt-test-${randomUUID().slice(0, 8)}`
@@ -65,12 +78,42 @@ describe.skipIf(!redisUp)('trials on BullMQ over Redis', () => {
     await vi.waitFor(() => expect(a.out).toMatch(/start \S+/), { timeout: 30_000, interval: 20 })
     const killed = /start (\S+)/.exec(a.out)![1]!
     a.child.kill('SIGKILL')
-    const { code, trials } = await running
+    const { code, trials, stored } = await running
     expect(code).toBe(0)
     expect(trials.map((t) => t.index).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(stored).toEqual([0, 1, 2, 3, 4, 5])
     expect(trials.filter((t) => t.outcome.status !== 'ok')).toEqual([])
     expect(b.out).toContain(`start ${killed}\n`)
     expect(b.out).toContain(`done ${killed}\n`)
+  }, 120_000)
+
+  it("should run walk-forward windows on the Redis workers, a killed worker's trial again elsewhere, each counted once", async () => {
+    const target = url()
+    const a = await worker(target, 800)
+    const b = await worker(target, 800)
+    const out = await tempDir()
+    const io = { stdout: new CaptureStream(), stderr: new CaptureStream(), cwd: out, env: {} }
+    const argv = [fixture('walk-forward.config.ts'), '--redis', target, '--workers', '3', '--windows', '2']
+    const running = runWalkForward([...argv, '--trials', '3', '--out', out, '--no-state', '--quiet'], io)
+    await vi.waitFor(() => expect(a.out).toMatch(/start \S+/), { timeout: 30_000, interval: 20 })
+    const killed = /start (\S+)/.exec(a.out)![1]!
+    a.child.kill('SIGKILL')
+    expect(await running).toBe(0)
+    expect(io.stderr.text).toBe('')
+    const doc = JSON.parse(await readFile(join(out, 'walk-forward.json'), 'utf8')) as { windows: WindowReport[] }
+    expect(doc.windows.map((w) => [w.trials, w.ok, w.outOfSampleStatus])).toEqual([
+      [3, 3, 'ok'],
+      [3, 3, 'ok'],
+    ])
+    for (const k of [0, 1]) {
+      const lines = await readLines(join(out, `window-${k}`, 'trials.jsonl'))
+      expect(lines.map((t) => t.index).sort()).toEqual([0, 1, 2])
+    }
+    // The killed worker's job ran again on the other worker: 2 x (3 in-sample + 1 out-of-sample) jobs.
+    expect(b.out).toContain(`start ${killed}\n`)
+    expect(b.out).toContain(`done ${killed}\n`)
+    const done = new Set([...a.out.matchAll(/done (\S+)/g), ...b.out.matchAll(/done (\S+)/g)].map((m) => m[1]))
+    expect(done.size).toBe(8)
   }, 120_000)
 
   it('should go on when Redis comes back after being unreachable mid-run', async () => {

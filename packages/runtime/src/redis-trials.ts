@@ -13,6 +13,7 @@ import type * as BullMqModule from 'bullmq'
 import type { ConnectionOptions, Job, Queue, Worker } from 'bullmq'
 import {
   createTrialPool,
+  TRIAL_PREFETCH,
   type DetailedOutcome,
   type TrialPool,
   type TrialWindow,
@@ -81,22 +82,57 @@ export interface RedisPoolOptions extends TrialWorkerData, RedisTarget {
   readonly study: string
   /** Per-trial timeout in the workers, ms. @default 60000 */
   readonly timeoutMs?: number
-  /** How often a waiting trial looks at its job, ms. @default 200 */
+  /** How often a waiting trial looks at its job when no completion event came (events missed while Redis was away), ms. @default 1000 */
   readonly pollMs?: number
+  /** Trials to keep queued at once (the pool's {@link TrialPool.capacity}). @default 1 */
+  readonly inFlight?: number
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A waiting trial's flag: set (and the waiter woken) by its job's completion event. */
+interface Signal {
+  notified: boolean
+  wake?: () => void
+}
+
+/** Waits until the signal is notified or `ms` have passed. */
+function wakeOrSleep(signal: Signal, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      delete signal.wake
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.wake = done
+  })
+}
 
 /**
  * A {@link TrialPool} whose trials are BullMQ jobs run by `quantum-run worker` processes.
  * @example const pool = await createRedisTrialPool({ redis: 'redis://127.0.0.1:6379', study, configFile, cwd })
  */
 export async function createRedisTrialPool(options: RedisPoolOptions): Promise<TrialPool> {
-  const { Queue } = await bullmq()
+  const { Queue, QueueEvents } = await bullmq()
   const queue: Queue = new Queue(TRIAL_QUEUE, {
     connection: redisConnection(options.redis),
     prefix: prefixOf(options),
   })
+  // Completion events wake the trial waiting on that job at once (a poll alone adds up to pollMs a trial).
+  const events = new QueueEvents(TRIAL_QUEUE, { connection: redisConnection(options.redis), prefix: prefixOf(options) })
+  events.on('error', () => undefined)
+  const signals = new Map<string, Signal>()
+  const notify = ({ jobId }: { jobId: string }): void => {
+    const signal = signals.get(jobId)
+    if (signal === undefined) return
+    signal.notified = true
+    signal.wake?.()
+  }
+  events.on('completed', notify)
+  events.on('failed', notify)
+  await events.waitUntilReady().catch(() => undefined)
+  const pollMs = options.pollMs ?? 1000
   let next = 0
   let closed = false
   const base: TrialWorkerData = {
@@ -108,6 +144,22 @@ export async function createRedisTrialPool(options: RedisPoolOptions): Promise<T
   }
   const run = async (params: Params, window: TrialWindow | undefined, daily: boolean): Promise<DetailedOutcome> => {
     const jobId = `${options.study}-${next++}`
+    const signal: Signal = { notified: false }
+    signals.set(jobId, signal)
+    try {
+      return await waitFor({ jobId, signal, params, window, daily })
+    } finally {
+      signals.delete(jobId)
+    }
+  }
+  const waitFor = async (trial: {
+    jobId: string
+    signal: Signal
+    params: Params
+    window: TrialWindow | undefined
+    daily: boolean
+  }): Promise<DetailedOutcome> => {
+    const { jobId, signal, params, window, daily } = trial
     const data: RedisTrialJob = {
       ...base,
       params,
@@ -141,15 +193,18 @@ export async function createRedisTrialPool(options: RedisPoolOptions): Promise<T
         () => closed,
       )
       if (found !== undefined) return found
-      await sleep(options.pollMs ?? 200)
+      if (signal.notified) signal.notified = false
+      else await wakeOrSleep(signal, pollMs)
     }
   }
   return {
+    capacity: options.inFlight ?? 1,
     evaluate: async (params, window) => (await run(params, window, false)).outcome,
     evaluateDaily: (params, window) => run(params, window, true),
     close: async () => {
       closed = true
-      await queue.close()
+      for (const signal of signals.values()) signal.wake?.()
+      await Promise.all([queue.close(), events.close()])
     },
   }
 }
@@ -209,7 +264,8 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     {
       connection: redisConnection(options.redis),
       prefix: prefixOf(options),
-      concurrency,
+      // Take the next job while a thread runs one: the pool queues it, so no thread waits on Redis.
+      concurrency: concurrency * TRIAL_PREFETCH,
       lockDuration: lockMs,
       stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
       maxStalledCount: 5,

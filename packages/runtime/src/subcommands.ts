@@ -18,6 +18,7 @@ export const SUBCOMMANDS: Readonly<Record<string, () => Promise<Subcommand>>> = 
   'check-bias': async () => (await import('./check-bias-cli.js')).runCheckBias,
   worker: async () => (await import('./worker-cli.js')).runWorker,
   models: async () => (await import('./models-command.js')).runModelsCommand,
+  studies: async () => (await import('./studies-command.js')).runStudiesCommand,
 }
 
 /** The subcommand `argv` starts with, if any. */

@@ -40,6 +40,33 @@ describe.runIf(built)('createTrialPool', () => {
     }
   })
 
+  it('should run the trials sent ahead behind a hung or dead trial on the replaced worker, not fail them', async () => {
+    const pool = await createTrialPool({
+      workers: 1,
+      configFile: fixture('optimize.config.ts'),
+      cwd: process.cwd(),
+      timeoutMs: 1500,
+    })
+    try {
+      expect(pool.capacity).toBe(2)
+      // One worker, two trials in flight: the second waits in the worker behind the first.
+      const [hang, afterHang] = await Promise.all([
+        pool.evaluate({ n: 10, fault: 'hang' }),
+        pool.evaluate({ n: 10, fault: 'none' }),
+      ])
+      const [exit, afterExit] = await Promise.all([
+        pool.evaluate({ n: 10, fault: 'exit' }),
+        pool.evaluate({ n: 10, fault: 'none' }),
+      ])
+      expect(hang.status).toBe('timeout')
+      expect(exit).toEqual({ status: 'failed', error: 'worker exited with code 3' })
+      expect(afterHang.status).toBe('ok')
+      expect(afterExit).toEqual(afterHang)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('should refuse a worker count below one and a config that does not load', async () => {
     await expect(createTrialPool({ workers: 0, configFile: 'x', cwd: '.' })).rejects.toThrow('Invalid worker count')
     await expect(

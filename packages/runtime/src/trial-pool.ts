@@ -62,6 +62,8 @@ export interface TrialPoolOptions extends TrialWorkerData {
 
 /** A running pool. */
 export interface TrialPool {
+  /** Trials worth keeping in flight (a search's concurrency): enough that no worker waits for the next one. */
+  readonly capacity: number
   /** Runs one trial on the next free worker. Never rejects: failures are outcomes. */
   evaluate(params: Params, window?: TrialWindow): Promise<TrialOutcome>
   /** {@link TrialPool.evaluate} with the trial's daily equity. */
@@ -78,10 +80,13 @@ interface Job {
 interface Slot {
   worker: Worker
   ready: Promise<void>
-  job: Job | undefined
+  /** Jobs sent to the worker, in the order it runs them; the first is running. */
+  jobs: Job[]
   timer: NodeJS.Timeout | undefined
 }
 
+/** Trials in flight per worker thread (the running one and the next), so it never idles waiting on the main thread. */
+export const TRIAL_PREFETCH = 2
 /**
  * The built worker script: beside this module in `dist/`, or in `../dist/` when this module runs from its
  * TypeScript source (tests run the sources, but a worker thread has no TypeScript loader).
@@ -129,12 +134,41 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
   let nextId = 0
   let closed = false
 
-  const finish = (slot: Slot, outcome: TrialOutcome, daily?: DailyEquity): void => {
-    const job = slot.job
+  const startTimer = (slot: Slot): void => {
     if (slot.timer !== undefined) clearTimeout(slot.timer)
-    slot.job = undefined
     slot.timer = undefined
+    const job = slot.jobs[0]
+    if (job === undefined) return
+    slot.timer = setTimeout(() => {
+      if (slot.jobs[0] !== job) return
+      const stuck = slot.worker
+      // The jobs behind the stuck one never started: back to the front of the queue.
+      queue.unshift(...slot.jobs.slice(1))
+      slot.jobs = []
+      spawn(slot)
+      job.resolve({
+        outcome: { status: 'timeout', error: `trial ran longer than ${timeoutMs} ms; its worker was terminated` },
+      })
+      void stuck.terminate()
+      pump()
+    }, timeoutMs)
+  }
+
+  const finish = (slot: Slot, outcome: TrialOutcome, daily?: DailyEquity): void => {
+    const job = slot.jobs.shift()
+    startTimer(slot)
     job?.resolve(daily === undefined ? { outcome } : { outcome, daily })
+    pump()
+  }
+
+  /** A worker died: its running job fails, the ones queued behind it go back to the pool's queue. */
+  const lost = (slot: Slot, error: string): void => {
+    const [running, ...waiting] = slot.jobs
+    if (slot.timer !== undefined) clearTimeout(slot.timer)
+    slot.timer = undefined
+    slot.jobs = []
+    queue.unshift(...waiting)
+    running?.resolve({ outcome: { status: 'failed', error } })
     pump()
   }
 
@@ -143,7 +177,7 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
     const s = slot as Slot
     if (s.timer !== undefined) clearTimeout(s.timer)
     s.worker = worker
-    s.job = undefined
+    s.jobs = []
     s.timer = undefined
     s.ready = new Promise<void>((resolve, reject) => {
       worker.on(
@@ -151,21 +185,19 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
         (msg: { ready?: true; fatal?: string; id?: number; outcome?: TrialOutcome; daily?: DailyEquity }) => {
           if (msg.ready === true) resolve()
           else if (msg.fatal !== undefined) reject(new ConfigError(`Trial worker could not start: ${msg.fatal}`))
-          else if (msg.outcome !== undefined && s.job?.request.id === msg.id) finish(s, msg.outcome, msg.daily)
+          else if (msg.outcome !== undefined && s.jobs[0]?.request.id === msg.id) finish(s, msg.outcome, msg.daily)
         },
       )
       worker.on('error', (error) => {
         reject(error)
-        if (s.job !== undefined) finish(s, { status: 'failed', error: `worker crashed: ${error.message}` })
+        if (s.worker === worker && s.jobs.length > 0) lost(s, `worker crashed: ${error.message}`)
       })
       worker.on('exit', (code) => {
         if (closed || s.worker !== worker) return
-        const job = s.job
+        const jobs = s.jobs
         spawn(s)
-        if (job !== undefined) {
-          s.job = job
-          finish(s, { status: 'failed', error: `worker exited with code ${code}` })
-        }
+        s.jobs = jobs
+        lost(s, `worker exited with code ${code}`)
       })
     })
     s.ready.catch(() => undefined)
@@ -174,30 +206,25 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
 
   const slots: Slot[] = Array.from({ length: options.workers }, () => spawn({}))
 
+  /** Sends queued jobs to the workers: the least loaded first, up to {@link TRIAL_PREFETCH} each. */
   const pump = (): void => {
-    for (const slot of slots) {
-      if (slot.job !== undefined || queue.length === 0 || closed) continue
-      const job = queue.shift() as Job
-      slot.job = job
-      slot.ready
-        .then(() => {
-          if (slot.job !== job) return
-          slot.timer = setTimeout(() => {
-            if (slot.job !== job) return
-            const stuck = slot.worker
-            spawn(slot)
-            slot.job = job
-            finish(slot, {
-              status: 'timeout',
-              error: `trial ran longer than ${timeoutMs} ms; its worker was terminated`,
-            })
-            void stuck.terminate()
-          }, timeoutMs)
-          slot.worker.postMessage(job.request)
-        })
-        .catch((error: unknown) =>
-          finish(slot, { status: 'failed', error: error instanceof Error ? error.message : String(error) }),
-        )
+    if (closed) return
+    for (let depth = 1; depth <= TRIAL_PREFETCH; depth++) {
+      for (const slot of slots) {
+        if (slot.jobs.length >= depth || queue.length === 0) continue
+        const job = queue.shift() as Job
+        slot.jobs.push(job)
+        const worker = slot.worker
+        slot.ready
+          .then(() => {
+            if (slot.worker !== worker || !slot.jobs.includes(job)) return
+            if (slot.jobs[0] === job) startTimer(slot)
+            worker.postMessage(job.request)
+          })
+          .catch((error: unknown) => {
+            if (slot.worker === worker) lost(slot, error instanceof Error ? error.message : String(error))
+          })
+      }
     }
   }
 
@@ -216,6 +243,7 @@ export async function createTrialPool(options: TrialPoolOptions): Promise<TrialP
   }
 
   return {
+    capacity: options.workers * TRIAL_PREFETCH,
     evaluate(params, window) {
       return submit({ params, ...(window === undefined ? {} : { window }) }).then((r) => r.outcome)
     },

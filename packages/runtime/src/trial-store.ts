@@ -1,12 +1,12 @@
 /**
- * Where a search keeps its trials. For now JSON files in the study folder (`trials.jsonl`, one line per
- * trial as it finishes, and `optimize.json` at the end); the state store (issue 13) will implement the
- * same interface.
+ * Where a search keeps its trials: JSON files in the study folder (`trials.jsonl`, one line per trial
+ * as it finishes, and the result document at the end) and, when given, the state store's study trials
+ * (shared by every machine on one PostgreSQL store, listed by study id).
  * @packageDocumentation
  */
 import { appendFile, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { Trial } from '@quantum/core'
+import type { StudyTrialRecord, StudyTrialsPort, Trial } from '@quantum/core'
 import { writeFileAtomic } from './atomic.js'
 import { toJson } from './serialize.js'
 
@@ -14,14 +14,46 @@ import { toJson } from './serialize.js'
 export interface TrialStore {
   /** Where the study lives (a folder for the file store). */
   readonly location: string
-  /** Records one finished trial (durable before the next is recorded). */
+  /**
+   * Records one finished trial (durable before the next is recorded). Recording is queued: a caller
+   * need not wait for it, {@link TrialStore.finish} does (and throws the first failure).
+   */
   append(trial: Trial): Promise<void>
-  /** Records the study's result document. */
+  /** Waits for the queued trials, then records the study's result document. */
   finish(result: Record<string, unknown>): Promise<void>
 }
 
-/** A {@link TrialStore} over a folder: `trials.jsonl` (appended) and `optimize.json` (written atomically). */
-export async function fileTrialStore(dir: string, resultName = 'optimize.json'): Promise<TrialStore> {
+/** The state store's side of a {@link TrialStore}: the study trials and the id to file them under. */
+export interface SharedTrials {
+  readonly studies: StudyTrialsPort
+  readonly studyId: string
+}
+
+/** A finished trial as the state store keeps it. */
+export function studyTrialRecord(studyId: string, trial: Trial, recordedAt: number): StudyTrialRecord {
+  const o = trial.outcome
+  const value = o.status === 'ok' || o.status === 'infeasible' ? o.value : undefined
+  return {
+    studyId,
+    index: trial.index,
+    status: o.status,
+    ...(value === undefined || !Number.isFinite(value) ? {} : { value }),
+    params: { ...trial.params },
+    durationMs: Math.max(0, trial.durationMs),
+    recordedAt,
+    outcome: JSON.parse(toJson(o, 0)) as Record<string, unknown>,
+  }
+}
+
+/**
+ * A {@link TrialStore} over a folder: `trials.jsonl` (appended) and `resultName` (written atomically),
+ * and the state store's study trials when `shared` is given.
+ */
+export async function fileTrialStore(
+  dir: string,
+  resultName = 'optimize.json',
+  shared?: SharedTrials,
+): Promise<TrialStore> {
   const location = resolve(dir)
   await mkdir(location, { recursive: true })
   const trials = join(location, 'trials.jsonl')
@@ -29,7 +61,10 @@ export async function fileTrialStore(dir: string, resultName = 'optimize.json'):
   return {
     location,
     append(trial) {
-      chain = chain.then(() => appendFile(trials, `${toJson(trial, 0)}\n`))
+      chain = chain.then(async () => {
+        await appendFile(trials, `${toJson(trial, 0)}\n`)
+        if (shared !== undefined) await shared.studies.recordTrial(studyTrialRecord(shared.studyId, trial, Date.now()))
+      })
       return chain
     },
     async finish(result) {

@@ -16,9 +16,10 @@ export const USAGE = `Usage: quantum-run <config.ts> [options]
        quantum-run compare <run-dir> <run-dir>...   run folders side by side
        quantum-run optimize <config.ts>             search the config's optimize space (worker threads)
        quantum-run walk-forward <config.ts>         optimise in-sample, test out-of-sample, window by window
+       quantum-run studies list|show <id> [--state <...>]   trials of optimize/walk-forward in the state store
        quantum-run data download --symbols <ids> --timeframe <tf> --from <date>   candles, mark, funding
        quantum-run check-bias <config.ts>           look-ahead and warm-up (recursion) checks of agents and exits
-       quantum-run worker --redis <url>             run optimize --redis trials queued on Redis (BullMQ)
+       quantum-run worker --redis <url>             run optimize/walk-forward --redis trials queued on Redis (BullMQ)
 
 Runs the strategy described by a quantum.config.ts and writes a run folder
 (summary.json, trades.csv, equity.csv, report.html). The config is type-checked first

@@ -4,7 +4,7 @@
  * in-sample vs out-of-sample degradation, the deflated Sharpe ratio and the probability of overfitting.
  * @packageDocumentation
  */
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import {
   ConfigError,
   deflatedSharpe,
@@ -13,20 +13,32 @@ import {
   probabilisticSharpe,
   probabilityOfOverfitting,
   runStudy,
-  SEARCH_METHODS,
   stitchEquity,
   walkForwardWindows,
 } from '@quantum/core'
-import type { Params, SearchSpec, ValidationIssue, WalkForwardWindow } from '@quantum/core'
-import { parseSubcommandArgs, type SubcommandIo } from './compare-runs.js'
-import { loadQuantumConfig } from './load-config.js'
-import { flagReader, samplerFor, searchOf } from './optimize-cli.js'
-import { describeRun } from './run-info.js'
-import { toJson } from './serialize.js'
-import { createTrialPool, type DailyEquity, type TrialPool } from './trial-pool.js'
-import { fileTrialStore } from './trial-store.js'
-import { defaultRunDir } from './write-run.js'
+import type {
+  Params,
+  SearchMethod,
+  SearchSpec,
+  StudyTrialsPort,
+  ValidationIssue,
+  WalkForwardWindow,
+} from '@quantum/core'
 import { writeFileAtomic } from './atomic.js'
+import { parseSubcommandArgs, type SubcommandIo } from './compare-runs.js'
+import {
+  flagReader,
+  openResearch,
+  openResearchState,
+  openTrialPool,
+  readResearchArgs,
+  RESEARCH_FLAGS,
+  RESEARCH_FLAGS_USAGE,
+  samplerFor,
+} from './research-cli.js'
+import { toJson } from './serialize.js'
+import type { DailyEquity, TrialPool } from './trial-pool.js'
+import { fileTrialStore } from './trial-store.js'
 
 /** The `quantum-run walk-forward --help` text. */
 export const WALK_FORWARD_USAGE = `Usage: quantum-run walk-forward <config.ts> [options]
@@ -42,27 +54,17 @@ Options:
   --purge-hours <h>  gap between in-sample end and out-of-sample start (default 24)
   --trials <n>       trials per window (default: the config's, else 100)
   --method <m>       random | grid | tpe (default: the config's, else tpe)
-  --workers <n>      worker threads (default 1)
   --seed <n>         sampler seed of window 0 (window k uses seed + k)
-  --from / --to      the data range (replace data.from / data.to)
   --out <dir>        output folder (default: <output.dir>/<name>-walk-forward-<YYYYMMDD-HHmmss>)
-  --json             print the result as JSON       --quiet  print nothing but errors`
+${RESEARCH_FLAGS_USAGE}
+  The state store keeps window k's trials as study <study id>/window-<k>.`
 
 const FLAGS = {
+  ...RESEARCH_FLAGS,
   windows: { type: 'string' },
   'is-ratio': { type: 'string' },
   anchored: { type: 'boolean' },
   'purge-hours': { type: 'string' },
-  trials: { type: 'string' },
-  method: { type: 'string' },
-  workers: { type: 'string' },
-  seed: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  out: { type: 'string' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 /** One window's result. */
@@ -104,30 +106,39 @@ function variance(v: readonly number[]): number {
   return v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)
 }
 
+/** What every window of one walk-forward shares. */
+interface WindowContext {
+  readonly pool: TrialPool
+  readonly search: SearchSpec
+  readonly method: SearchMethod
+  readonly seed: number
+  readonly trials: number
+  readonly dir: string
+  /** The state store's study trials (window k is study `<studyId>/window-<k>`); undefined with --no-state. */
+  readonly studies: StudyTrialsPort | undefined
+  readonly studyId: string
+}
+
 async function runWindow(
-  ctx: {
-    pool: TrialPool
-    search: SearchSpec
-    method: (typeof SEARCH_METHODS)[number]
-    seed: number
-    trials: number
-    workers: number
-    dir: string
-  },
+  ctx: WindowContext,
   window: WalkForwardWindow,
 ): Promise<{ report: WindowReport; oos: DailyEquity | undefined }> {
   const daily = new Map<number, DailyEquity>()
-  const store = await fileTrialStore(join(ctx.dir, `window-${window.index}`), 'window.json')
+  const store = await fileTrialStore(
+    join(ctx.dir, `window-${window.index}`),
+    'window.json',
+    ctx.studies === undefined ? undefined : { studies: ctx.studies, studyId: `${ctx.studyId}/window-${window.index}` },
+  )
   const study = await runStudy({
     sampler: samplerFor(ctx.search, ctx.method, ctx.seed + window.index),
     trials: ctx.trials,
-    concurrency: ctx.workers,
+    concurrency: ctx.pool.capacity,
     evaluate: async (params, index) => {
       const r = await ctx.pool.evaluateDaily(params, window.inSample)
       if (r.daily !== undefined && r.outcome.status === 'ok') daily.set(index, r.daily)
       return r.outcome
     },
-    onTrial: (t) => store.append(t),
+    onTrial: (t) => void store.append(t).catch(() => undefined),
   })
   const columns = [...daily.values()].map(dailyReturns)
   const days = columns[0]?.length ?? 0
@@ -179,33 +190,37 @@ async function runWindow(
 }
 
 function parse(argv: readonly string[]) {
-  const { values: v, positionals } = parseSubcommandArgs(argv, FLAGS)
-  if (v.help === true) return undefined
+  const parsed = parseSubcommandArgs(argv, FLAGS)
+  if (parsed.values.help === true) return undefined
   const issues: ValidationIssue[] = []
-  const f = flagReader(v, issues)
-  if (positionals[0] === undefined) issues.push({ path: '<config.ts>', message: 'missing the config file' })
+  const common = readResearchArgs(parsed, issues)
+  const f = flagReader(parsed.values, issues)
   const ratio = f.text('is-ratio') === undefined ? 3 : Number(f.text('is-ratio'))
   if (!(ratio > 0)) issues.push({ path: '--is-ratio', message: 'expected a number > 0' })
   const purgeHours = f.text('purge-hours') === undefined ? 24 : Number(f.text('purge-hours'))
   if (!(purgeHours >= 0)) issues.push({ path: '--purge-hours', message: 'expected hours >= 0' })
-  const parsed = {
-    config: positionals[0] as string,
-    windows: f.int('windows') ?? 6,
-    ratio,
-    purgeMs: purgeHours * 3_600_000,
-    anchored: v.anchored === true,
-    trials: f.int('trials'),
-    method: f.oneOf('method', SEARCH_METHODS),
-    workers: f.int('workers') ?? 1,
-    seed: f.int('seed', Number.MIN_SAFE_INTEGER),
-    from: f.text('from'),
-    to: f.text('to'),
-    out: f.text('out'),
-    json: v.json === true,
-    quiet: v.quiet === true,
-  }
+  const windows = f.int('windows') ?? 6
   if (issues.length > 0) throw new ConfigError('Invalid command line (see quantum-run walk-forward --help)', issues)
-  return parsed
+  return { ...common, windows, ratio, purgeMs: purgeHours * 3_600_000, anchored: parsed.values.anchored === true }
+}
+
+/** The walk-forward windows over the config's candles. @throws {ConfigError} with fewer than two bars. */
+async function windowsOf(
+  setup: Awaited<ReturnType<typeof openResearch>>,
+  args: NonNullable<ReturnType<typeof parse>>,
+): Promise<WalkForwardWindow[]> {
+  const market = await loadMarketData(setup.loaded.config.data, { baseDir: setup.loaded.baseDir })
+  const first = market.series[0]
+  if (first === undefined || first.openTime.length < 2) throw new ConfigError('No candles to walk forward over')
+  const step = (first.openTime[1] as number) - (first.openTime[0] as number)
+  return walkForwardWindows({
+    from: Math.min(...market.series.map((s) => s.openTime[0] as number)),
+    to: Math.max(...market.series.map((s) => s.openTime[s.openTime.length - 1] as number)) + step,
+    windows: args.windows,
+    inSampleRatio: args.ratio,
+    anchored: args.anchored,
+    purgeMs: args.purgeMs,
+  })
 }
 
 /** `quantum-run walk-forward`; resolves with the exit code (1 when no window could be traded). */
@@ -215,75 +230,40 @@ export async function runWalkForward(argv: readonly string[], io: SubcommandIo):
     io.stdout.write(`${WALK_FORWARD_USAGE}\n`)
     return 0
   }
-  const overrides = {
-    ...(args.from === undefined ? {} : { from: args.from }),
-    ...(args.to === undefined ? {} : { to: args.to }),
-  }
-  const loaded = await loadQuantumConfig(args.config, { cwd: io.cwd, overrides })
-  const search = searchOf(loaded.config)
-  const market = await loadMarketData(loaded.config.data, { baseDir: loaded.baseDir })
-  const first = market.series[0]
-  if (first === undefined || first.openTime.length < 2) throw new ConfigError('No candles to walk forward over')
-  const step = (first.openTime[1] as number) - (first.openTime[0] as number)
-  const from = Math.min(...market.series.map((s) => s.openTime[0] as number))
-  const to = Math.max(...market.series.map((s) => s.openTime[s.openTime.length - 1] as number)) + step
-  const windows = walkForwardWindows({
-    from,
-    to,
-    windows: args.windows,
-    inSampleRatio: args.ratio,
-    anchored: args.anchored,
-    purgeMs: args.purgeMs,
-  })
-  const info = describeRun(loaded.config, loaded.file, loaded.baseDir)
-  const dir =
-    args.out === undefined
-      ? defaultRunDir({
-          outputDir: loaded.config.output.dir,
-          name: `${info.name}-walk-forward`,
-          cwd: io.cwd,
-          now: new Date(),
-        })
-      : resolve(io.cwd, args.out)
-  const pool = await createTrialPool({
-    workers: args.workers,
-    configFile: loaded.file,
-    cwd: io.cwd,
-    overrides,
-    timeoutMs: search.trialTimeoutMs ?? 60_000,
-  })
-  const started = performance.now()
-  const ctx = {
-    pool,
-    search,
-    method: args.method ?? search.method ?? 'tpe',
-    seed: args.seed ?? search.seed ?? 1,
-    trials: args.trials ?? search.trials ?? 100,
-    workers: args.workers,
-    dir,
-  }
+  const setup = await openResearch(args, io, 'walk-forward')
+  const windows = await windowsOf(setup, args)
+  const state = await openResearchState(args, setup.loaded.config, io.cwd)
   const reports: WindowReport[] = []
   const segments: DailyEquity[] = []
+  let doc: Record<string, unknown>
   try {
-    for (const w of windows) {
-      const { report, oos } = await runWindow(ctx, w)
-      reports.push(report)
-      if (oos !== undefined) segments.push(oos)
+    const pool = await openTrialPool(args, setup, { cwd: io.cwd })
+    const started = performance.now()
+    const ctx: WindowContext = { ...setup, pool, studies: state?.studies }
+    try {
+      for (const w of windows) {
+        const { report, oos } = await runWindow(ctx, w)
+        reports.push(report)
+        if (oos !== undefined) segments.push(oos)
+      }
+    } finally {
+      await pool.close()
     }
+    doc = summarize(reports, segments, {
+      durationMs: performance.now() - started,
+      study: setup.studyId,
+      method: setup.method,
+      trialsPerWindow: setup.trials,
+      anchored: args.anchored,
+      purgeMs: args.purgeMs,
+      start: setup.loaded.config.exchange.balance,
+    })
   } finally {
-    await pool.close()
+    await state?.close()
   }
-  const doc = summarize(reports, segments, {
-    durationMs: performance.now() - started,
-    method: ctx.method,
-    trialsPerWindow: ctx.trials,
-    anchored: args.anchored,
-    purgeMs: args.purgeMs,
-    start: loaded.config.exchange.balance,
-  })
-  await writeFileAtomic(join(dir, 'walk-forward.json'), `${toJson(doc)}\n`)
-  if (args.json) io.stdout.write(`${toJson({ ...doc, dir })}\n`)
-  else if (!args.quiet) io.stdout.write(formatWalkForward(reports, doc, dir))
+  await writeFileAtomic(join(setup.dir, 'walk-forward.json'), `${toJson(doc)}\n`)
+  if (args.json) io.stdout.write(`${toJson({ ...doc, dir: setup.dir })}\n`)
+  else if (!args.quiet) io.stdout.write(formatWalkForward(reports, doc, setup.dir))
   return segments.length === 0 ? 1 : 0
 }
 
@@ -298,6 +278,8 @@ export function summarize(
   segments: readonly DailyEquity[],
   meta: {
     durationMs: number
+    /** The study id (window k's trials are study `<study>/window-<k>` in the state store). */
+    study?: string
     method: string
     trialsPerWindow: number
     anchored: boolean
@@ -358,6 +340,7 @@ function formatWalkForward(reports: readonly WindowReport[], doc: Record<string,
     `Stitched OOS: ${fmt(o.days, 0)} days, return ${fmt((o.totalReturn as number) * 100, 2)}%, Sharpe ${fmt(o.sharpeAnnualized, 2)}, ` +
       `PSR ${fmt(o.probabilisticSharpe, 2)}, DSR ${fmt(o.deflatedSharpe, 2)}  (${fmt((doc.durationMs as number) / 1000, 1)} s)`,
     `Folder: ${dir}`,
+    ...(typeof doc.study === 'string' ? [`Study id: ${doc.study} (window k: ${doc.study}/window-<k>)`] : []),
   )
   return `${lines.join('\n')}\n`
 }

@@ -5,16 +5,16 @@
  */
 import { ConfigError, type ValidationIssue } from '@quantum/core'
 import { parseSubcommandArgs, type SubcommandIo } from './compare-runs.js'
-import { flagReader } from './optimize-cli.js'
+import { flagReader } from './research-cli.js'
 import { redisConnection, startTrialWorker } from './redis-trials.js'
 
 /** The `quantum-run worker --help` text. */
 export const WORKER_USAGE = `Usage: quantum-run worker --redis <url> [options]
 
-Runs the trials that "quantum-run optimize --redis" queues on Redis (BullMQ), on worker threads. Start
-one or more on each machine; every machine needs the config (and its data) at the same path. A worker
-killed mid-trial loses its job after --lock-ms and another worker runs it again; the study counts it once.
-Stops on SIGINT/SIGTERM after the running trials.
+Runs the trials that "quantum-run optimize --redis" and "walk-forward --redis" queue on Redis (BullMQ),
+on worker threads. Start one or more on each machine; every machine needs the config (and its data) at
+the same path. A worker killed mid-trial loses its job after --lock-ms and another worker runs it again;
+the study counts it once. Stops on SIGINT/SIGTERM after the running trials (and prints its trials and CPU).
 
 Options:
   --redis <url>        redis://host:port[/db] (required)
@@ -50,12 +50,16 @@ export async function runWorker(argv: readonly string[], io: SubcommandIo): Prom
   const say = (line: string): void => {
     if (v.quiet !== true) io.stdout.write(`${line}\n`)
   }
+  let done = 0
   const worker = await startTrialWorker({
     redis: redis as string,
     concurrency,
     lockMs,
     ...(f.text('prefix') === undefined ? {} : { prefix: f.text('prefix') }),
-    onJob: (e) => say(`${e.phase} ${e.id}`),
+    onJob: (e) => {
+      if (e.phase === 'done') done++
+      say(`${e.phase} ${e.id}`)
+    },
   })
   say(`worker ${process.pid} ready (${concurrency} at once)`)
   await new Promise<void>((resolve) => {
@@ -63,5 +67,7 @@ export async function runWorker(argv: readonly string[], io: SubcommandIo): Prom
     process.once('SIGTERM', resolve)
   })
   await worker.close()
+  const cpu = process.cpuUsage()
+  say(`worker ${process.pid} stopped: ${done} trials, ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU`)
   return 0
 }

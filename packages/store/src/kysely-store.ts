@@ -29,6 +29,7 @@ import {
   type RunStatus,
   type StateBackend,
   type ModelRegistryPort,
+  type StudyTrialsPort,
   type StateStore,
   type StoredBlob,
   type StoredExitState,
@@ -36,6 +37,7 @@ import {
 } from '@quantum/core'
 import { loadBlob, saveBlob } from './blobs.js'
 import { StoreModelRegistry } from './model-registry.js'
+import { StoreStudyTrials } from './study-trials.js'
 import { readExitStates, saveExitState } from './exit-states.js'
 import { acquireRunLock } from './run-lock.js'
 import { ackFromRow, intentFromRow, parseDoc, runFromRow } from './rows.js'
@@ -65,6 +67,7 @@ export class KyselyStateStore implements StateStore {
   readonly backend: StateBackend
   readonly location: string
   readonly models: ModelRegistryPort
+  readonly studies: StudyTrialsPort
   readonly #db: Kysely<StateTables>
   readonly #adapter: BackendAdapter
   #closed = false
@@ -76,6 +79,7 @@ export class KyselyStateStore implements StateStore {
     this.backend = adapter.backend
     this.location = adapter.location
     this.models = new StoreModelRegistry((action, fn) => this.#run(action, fn), adapter.location)
+    this.studies = new StoreStudyTrials((action, fn) => this.#run(action, fn), adapter.location)
   }
 
   /** Runs `fn`, turning driver errors into typed ones. */

@@ -137,6 +137,20 @@ async function createModelRegistry(db: Db, backend: StateBackend): Promise<void>
     .execute()
 }
 
+/** The `studies` migration: trials of parameter searches, one row per (study, trial index). */
+async function createStudyTrials(db: Db): Promise<void> {
+  await db.schema
+    .createTable('study_trials')
+    .addColumn('study_id', 'text', (c) => c.notNull())
+    .addColumn('trial_index', 'integer', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('value', 'double precision')
+    .addColumn('recorded_at', 'bigint', (c) => c.notNull())
+    .addColumn('doc', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('study_trials_pk', ['study_id', 'trial_index'])
+    .execute()
+}
+
 /** Every migration, in order; the schema version is the last one's `version`. Never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -173,6 +187,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: 'models: the model registry (model_versions with lineage and stage, content-addressed model_objects)',
     up: createModelRegistry,
+  },
+  {
+    version: 3,
+    description: 'studies: trials of parameter searches (study_trials, one row per study and trial index)',
+    up: (db) => createStudyTrials(db),
   },
 ]
 

@@ -128,6 +128,16 @@ export interface ModelObjectsTable {
   stored_at: number
 }
 
+/** One trial of a parameter search (migration `studies`); the trial as JSON in `doc`. */
+export interface StudyTrialsTable {
+  study_id: string
+  trial_index: number
+  status: string
+  value: number | null
+  recorded_at: number
+  doc: string
+}
+
 /** The whole schema. */
 export interface StateTables {
   quantum_meta: MetaTable
@@ -144,4 +154,5 @@ export interface StateTables {
   blobs: BlobsTable
   model_versions: ModelVersionsTable
   model_objects: ModelObjectsTable
+  study_trials: StudyTrialsTable
 }

@@ -373,6 +373,39 @@ export function describeStateStoreContract(name: string, backend: ContractBacken
       await expect(store.models.getObject('0'.repeat(64))).rejects.toThrow(/model file is gone/)
     })
 
+    it('keeps each trial of a study once, lists a study by id and summarises the studies', async () => {
+      const study = `study-${fresh()}`
+      const trial = (index: number, value: number | undefined, status: 'ok' | 'failed' = 'ok') => ({
+        studyId: `${study}/window-0`,
+        index,
+        status,
+        ...(value === undefined ? {} : { value }),
+        params: { fast: index + 4, side: 'long' },
+        durationMs: 12.5,
+        recordedAt: T0 + index,
+        outcome: status === 'ok' ? { status, value, metrics: { trades: 31 } } : { status, error: 'boom' },
+      })
+      expect(await store.studies.recordTrial(trial(1, 0.75))).toBe(true)
+      expect(await store.studies.recordTrial(trial(0, -0.25))).toBe(true)
+      expect(await store.studies.recordTrial(trial(2, undefined, 'failed'))).toBe(true)
+      // A retried job recording its trial again: the first row stays, the trial counts once.
+      expect(await store.studies.recordTrial(trial(1, 9))).toBe(false)
+      await store.studies.recordTrial({ ...trial(0, 0.5), studyId: `${study}/window-1` })
+      const got = await store.studies.trials(`${study}/window-0`)
+      expect(got.map((t) => [t.index, t.status, t.value])).toEqual([
+        [0, 'ok', -0.25],
+        [1, 'ok', 0.75],
+        [2, 'failed', undefined],
+      ])
+      expect(got[1]).toEqual(trial(1, 0.75))
+      expect(await store.studies.trials('no-such-study')).toEqual([])
+      expect(await store.studies.studies(`${study}/`)).toEqual([
+        { studyId: `${study}/window-0`, trials: 3, ok: 2, best: 0.75, firstAt: T0, lastAt: T0 + 2 },
+        { studyId: `${study}/window-1`, trials: 1, ok: 1, best: 0.5, firstAt: T0, lastAt: T0 },
+      ])
+      await expect(store.studies.recordTrial({ ...trial(3, 1), index: -1 })).rejects.toThrow()
+    })
+
     it('keeps the rows of runs apart, as runtimes sharing one database need', async () => {
       const [a, b] = [fresh(), fresh()]
       await store.journalIntent(intent(a, 'same-id'))

@@ -26,6 +26,12 @@ export interface RunBacktestOptions {
   readonly onEvent?: (event: EngineEvent) => void
   /** Folder of the binary candle cache. @default `<cwd>/.quantum/cache` */
   readonly cacheDir?: string
+  /**
+   * The market data, already loaded (the config's `data` is then not read): a trial pool loads each
+   * window once per worker and runs many backtests on it.
+   * @default loaded from `config.data`
+   */
+  readonly market?: MarketData
 }
 
 /** A backtest result with the data sources it read. */
@@ -40,10 +46,12 @@ export type BacktestRun = BacktestResult & { readonly data: NonNullable<Backtest
  */
 export async function runBacktest(config: QuantumConfig, options: RunBacktestOptions): Promise<BacktestRun> {
   const logger = options.logger ?? silentLogger
-  const market = await loadMarketData(config.data, {
-    baseDir: options.baseDir,
-    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-  })
+  const market =
+    options.market ??
+    (await loadMarketData(config.data, {
+      baseDir: options.baseDir,
+      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+    }))
   for (const r of market.reports) {
     if (r.gaps.length > 0)
       logger.warn(`${r.kind} gaps (not filled)`, { symbol: r.symbol, file: r.file, gaps: r.gaps.length })

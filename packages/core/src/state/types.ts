@@ -20,6 +20,7 @@ import type {
   StoredTrade,
 } from './schemas.js'
 import type { ModelRegistryPort } from './models.js'
+import type { StudyTrialsPort } from './studies.js'
 
 /** Which backend a store runs on. */
 export type StateBackend = 'sqlite' | 'postgres'
@@ -171,6 +172,9 @@ export interface StateStore {
    * every runtime and training worker on this store.
    */
   readonly models: ModelRegistryPort
+
+  /** Trials of parameter searches (optimize, walk-forward), shared by every machine on this store. */
+  readonly studies: StudyTrialsPort
 
   /** Closes the connection(s). Further calls throw. */
   close(): Promise<void>
