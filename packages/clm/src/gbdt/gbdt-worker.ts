@@ -1,12 +1,12 @@
 /**
- * Worker-thread entry of {@link trainGbdtInWorker} and {@link trainGbdtToOnnxInWorker}: trains on the
+ * Worker entry (thread or process) of {@link trainGbdtInWorker} and {@link trainGbdtToOnnxInWorker}: trains on the
  * first message and answers once, with the model, or with its ONNX bytes (converted here, so neither
  * the model's object graph nor the conversion costs the caller's thread anything).
  * @packageDocumentation
  */
-import { parentPort } from 'node:worker_threads'
 import { gbdtToOnnx } from './model.js'
 import { trainGbdt, type GbdtTrainInput } from './train.js'
+import { workerPort } from '../worker/port.js'
 
 /** The message the worker takes. */
 export interface GbdtWorkerTask {
@@ -15,16 +15,17 @@ export interface GbdtWorkerTask {
   readonly onnx?: { readonly name: string }
 }
 
-parentPort?.once('message', (task: GbdtWorkerTask) => {
+const port = workerPort()
+port?.once('message', (task: GbdtWorkerTask) => {
   try {
     const model = trainGbdt(task.input)
     if (task.onnx === undefined) {
-      parentPort?.postMessage({ ok: true, value: model })
+      port?.postMessage({ ok: true, value: model })
       return
     }
     const onnx = gbdtToOnnx(model, { name: task.onnx.name })
     const value = { onnx, params: model.params, rounds: model.rounds }
-    parentPort?.postMessage(
+    port?.postMessage(
       { ok: true, value },
       onnx.byteOffset === 0 && onnx.buffer instanceof ArrayBuffer && onnx.byteLength === onnx.buffer.byteLength
         ? [onnx.buffer]
@@ -32,6 +33,6 @@ parentPort?.once('message', (task: GbdtWorkerTask) => {
     )
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error))
-    parentPort?.postMessage({ ok: false, error: { name: e.name, message: e.message } })
+    port?.postMessage({ ok: false, error: { name: e.name, message: e.message } })
   }
 })
