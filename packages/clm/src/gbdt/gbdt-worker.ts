@@ -1,12 +1,12 @@
 /**
- * Worker entry (thread or process) of {@link trainGbdtInWorker} and {@link trainGbdtToOnnxInWorker}: trains on the
+ * Worker-thread entry of {@link trainGbdtInWorker} and {@link trainGbdtToOnnxInWorker}: trains on the
  * first message and answers once, with the model, or with its ONNX bytes (converted here, so neither
  * the model's object graph nor the conversion costs the caller's thread anything).
  * @packageDocumentation
  */
+import { parentPort } from 'node:worker_threads'
 import { gbdtToOnnx } from './model.js'
 import { trainGbdt, type GbdtTrainInput } from './train.js'
-import { workerPort } from '../worker/port.js'
 
 /** The message the worker takes. */
 export interface GbdtWorkerTask {
@@ -15,17 +15,16 @@ export interface GbdtWorkerTask {
   readonly onnx?: { readonly name: string }
 }
 
-const port = workerPort()
-port?.once('message', (task: GbdtWorkerTask) => {
+parentPort?.once('message', (task: GbdtWorkerTask) => {
   try {
     const model = trainGbdt(task.input)
     if (task.onnx === undefined) {
-      port?.postMessage({ ok: true, value: model })
+      parentPort?.postMessage({ ok: true, value: model })
       return
     }
     const onnx = gbdtToOnnx(model, { name: task.onnx.name })
     const value = { onnx, params: model.params, rounds: model.rounds }
-    port?.postMessage(
+    parentPort?.postMessage(
       { ok: true, value },
       onnx.byteOffset === 0 && onnx.buffer instanceof ArrayBuffer && onnx.byteLength === onnx.buffer.byteLength
         ? [onnx.buffer]
@@ -33,6 +32,6 @@ port?.once('message', (task: GbdtWorkerTask) => {
     )
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error))
-    port?.postMessage({ ok: false, error: { name: e.name, message: e.message } })
+    parentPort?.postMessage({ ok: false, error: { name: e.name, message: e.message } })
   }
 })

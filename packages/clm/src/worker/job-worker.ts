@@ -1,10 +1,10 @@
 /**
- * Worker entry (thread or process) of {@link runJobTask}: runs one job task (prepare rows, score a model) on the
+ * Worker-thread entry of {@link runJobTask}: runs one job task (prepare rows, score a model) on the
  * first message and answers once, handing its typed arrays over without a copy.
  * @packageDocumentation
  */
+import { parentPort } from 'node:worker_threads'
 import { runJobTaskHere, type JobTask } from './job-tasks.js'
-import { workerPort } from './port.js'
 
 /** The buffers of every typed array in `value` (to transfer them rather than copy). */
 function buffers(value: unknown, out: Set<ArrayBuffer>, depth = 0): Set<ArrayBuffer> {
@@ -18,13 +18,12 @@ function buffers(value: unknown, out: Set<ArrayBuffer>, depth = 0): Set<ArrayBuf
   return out
 }
 
-const port = workerPort()
-port?.once('message', (task: JobTask) => {
+parentPort?.once('message', (task: JobTask) => {
   runJobTaskHere(task).then(
-    (value) => port?.postMessage({ ok: true, value }, [...buffers(value, new Set())]),
+    (value) => parentPort?.postMessage({ ok: true, value }, [...buffers(value, new Set())]),
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error))
-      port?.postMessage({ ok: false, error: { name: e.name, message: e.message } })
+      parentPort?.postMessage({ ok: false, error: { name: e.name, message: e.message } })
     },
   )
 })

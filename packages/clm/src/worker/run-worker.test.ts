@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { TrainerError } from '../errors.js'
 import { BACKGROUND_NICENESS, currentNiceness, lowerProcessPriority } from './priority.js'
 import { runWorker } from './run-worker.js'
+import { startWorkerHost } from './worker-host-client.js'
 
 /** Linux lets a thread set its own niceness; elsewhere the workers keep the caller's priority. */
 const threadNice = existsSync('/proc/thread-self')
@@ -21,7 +22,9 @@ describe.each(['thread', 'process'] as const)('runWorker in a %s', (isolation) =
   })
 
   it('turns a worker that throws into a crashed TrainerError', async () => {
-    const error: unknown = await runWorker(fixture('worker-throws.mjs'), {}, { trainer: 'thrower', isolation }).catch((e) => e)
+    const error: unknown = await runWorker(fixture('worker-throws.mjs'), {}, { trainer: 'thrower', isolation }).catch(
+      (e) => e,
+    )
     expect(error).toBeInstanceOf(TrainerError)
     expect((error as TrainerError).failure).toBe('crashed')
     expect((error as TrainerError).message).toContain('boom in worker')
@@ -34,9 +37,11 @@ describe.each(['thread', 'process'] as const)('runWorker in a %s', (isolation) =
 
   it('terminates a hanging worker at its timeout', async () => {
     const t0 = Date.now()
-    const error: unknown = await runWorker(fixture('worker-hangs.mjs'), {}, { trainer: 'hang', timeoutMs: 300, isolation }).catch(
-      (e) => e,
-    )
+    const error: unknown = await runWorker(
+      fixture('worker-hangs.mjs'),
+      {},
+      { trainer: 'hang', timeoutMs: 300, isolation },
+    ).catch((e) => e)
     expect((error as TrainerError).failure).toBe('timeout')
     expect(Date.now() - t0).toBeLessThan(5000)
   })
@@ -82,6 +87,7 @@ describe('runWorker', () => {
 
 describe('runWorker in a child process', () => {
   it('runs the module in another process, every thread of it at the background niceness', async () => {
+    expect(startWorkerHost()).toBeGreaterThan(0)
     const before = currentNiceness()
     const there = await runWorker<{ pid: number; threads: number[] | null }>(
       fixture('worker-threads-niceness.mjs'),
@@ -94,11 +100,42 @@ describe('runWorker in a child process', () => {
       expect(new Set(there.threads)).toEqual(new Set([BACKGROUND_NICENESS]))
     }
     expect(currentNiceness()).toBe(before)
+    // The host is kept: the next task runs in the same process.
+    const again = await runWorker<{ pid: number }>(
+      fixture('worker-threads-niceness.mjs'),
+      {},
+      {
+        trainer: 'nice',
+        isolation: 'process',
+      },
+    )
+    expect(again.pid).toBe(there.pid)
+  })
+
+  it('starts a new host after one is killed', async () => {
+    const pid = startWorkerHost(19)!
+    const run = runWorker(fixture('worker-hangs.mjs'), {}, { trainer: 'hang', isolation: 'process', timeoutMs: 60_000 })
+    await new Promise((r) => setTimeout(r, 300))
+    process.kill(pid, 'SIGKILL')
+    await expect(run).rejects.toThrow(/Trainer hang crashed: worker host exited with SIGKILL/)
+    const next = await runWorker<{ pid: number }>(
+      fixture('worker-threads-niceness.mjs'),
+      {},
+      {
+        trainer: 'nice',
+        isolation: 'process',
+      },
+    )
+    expect(next.pid).not.toBe(pid)
   })
 
   it('copies the payload rather than moving it (a process cannot take a buffer)', async () => {
     const data = new Float32Array(1000)
-    const run = runWorker(fixture('worker-transfer.mjs'), { data }, { trainer: 't', transfer: [data.buffer], isolation: 'process' })
+    const run = runWorker(
+      fixture('worker-transfer.mjs'),
+      { data },
+      { trainer: 't', transfer: [data.buffer], isolation: 'process' },
+    )
     expect(data.byteLength).toBe(4000)
     await expect(run).resolves.toBe(4000)
   })
