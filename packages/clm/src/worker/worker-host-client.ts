@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TrainerError, type TrainerFailure } from '../errors.js'
+import { discard, pack, unpack, type Packed } from './ipc-blobs.js'
 import { loadSource } from './load-source.js'
 import { BACKGROUND_NICENESS, checkNiceness, lowerProcessPriority } from './priority.js'
 
@@ -26,7 +27,8 @@ export type HostRequest =
       readonly type: 'run'
       readonly id: number
       readonly file: string
-      readonly payload: unknown
+      /** The payload, its large typed arrays in a file beside the message (see `ipc-blobs.ts`). */
+      readonly payload: Packed
       readonly trainer: string
       readonly timeoutMs: number
       readonly niceness: number
@@ -35,7 +37,7 @@ export type HostRequest =
 
 /** The host's answer to a task. */
 export type HostReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: true; readonly value: Packed }
   | { readonly id: number; readonly ok: false; readonly failure: TrainerFailure; readonly detail: string }
 
 /** What {@link runInHost} takes (the subset of `RunWorkerOptions` a host task uses). */
@@ -95,10 +97,22 @@ ${loadSource(hostFile())}.catch((e) => { console.error(e); process.exit(1) })`
     this.child.on('message', (reply: HostReply) => {
       const task = this.pending.get(reply.id)
       if (task === undefined) return
-      task.settle(() => {
-        if (reply.ok) task.resolve(reply.value)
-        else task.reject(new TrainerError(task.trainer, reply.failure, reply.detail))
-      })
+      if (!reply.ok) {
+        task.settle(() => task.reject(new TrainerError(task.trainer, reply.failure, reply.detail)))
+        return
+      }
+      unpack(reply.value).then(
+        (value) => task.settle(() => task.resolve(value)),
+        (error: unknown) =>
+          task.settle(() =>
+            task.reject(
+              new TrainerError(task.trainer, 'crashed', {
+                message: `answer unreadable: ${String(error)}`,
+                cause: error,
+              }),
+            ),
+          ),
+      )
     })
     const gone = (why: string): void => {
       this.onGone(this)
@@ -114,8 +128,9 @@ ${loadSource(hostFile())}.catch((e) => { console.error(e); process.exit(1) })`
   }
 
   /** Runs one task in the host. */
-  run<T>(file: string, payload: unknown, options: HostTaskOptions, niceness: number): Promise<T> {
+  run<T>(file: string, payload: unknown, options: HostTaskOptions): Promise<T> {
     const { trainer } = options
+    const niceness = this.niceness
     const timeoutMs = options.timeoutMs ?? 600_000
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {
@@ -144,11 +159,23 @@ ${loadSource(hostFile())}.catch((e) => { console.error(e); process.exit(1) })`
       this.pending.set(id, { settle, resolve: resolve as (value: unknown) => void, reject, trainer })
       this.child.ref()
       this.child.channel?.ref()
-      const request: HostRequest = { type: 'run', id, file, payload, trainer, timeoutMs, niceness }
-      this.child.send(request, (error) => {
-        if (error !== null)
-          settle(() => reject(new TrainerError(trainer, 'crashed', { message: error.message, cause: error })))
-      })
+      const failed = (error: unknown): void => {
+        const message = error instanceof Error ? error.message : String(error)
+        settle(() => reject(new TrainerError(trainer, 'crashed', { message, cause: error })))
+      }
+      pack(payload).then((packed) => {
+        if (settled) {
+          void discard(packed)
+          return
+        }
+        const request: HostRequest = { type: 'run', id, file, payload: packed, trainer, timeoutMs, niceness }
+        this.child.send(request, (error) => {
+          if (error !== null) {
+            void discard(packed)
+            failed(error)
+          }
+        })
+      }, failed)
     })
   }
 
@@ -189,8 +216,8 @@ export function startWorkerHost(niceness: number = BACKGROUND_NICENESS): number 
 export function runInHost<T>(file: string, payload: unknown, options: HostTaskOptions): Promise<T> {
   try {
     const niceness = checkNiceness(options.niceness ?? BACKGROUND_NICENESS)
-    return hostFor(niceness).run<T>(file, payload, options, niceness)
+    return hostFor(niceness).run<T>(file, payload, options)
   } catch (error) {
-    return Promise.reject(error)
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }
 }

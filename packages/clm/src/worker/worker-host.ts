@@ -5,15 +5,18 @@
  * @packageDocumentation
  */
 import { TrainerError } from '../errors.js'
+import { pack, unpack } from './ipc-blobs.js'
 import { runWorker } from './run-worker.js'
 import type { HostReply, HostRequest } from './worker-host-client.js'
 
-/** The buffers of every whole typed array in `value` (moved to the worker thread rather than copied). */
+/**
+ * The buffers of every typed array in `value`, moved to the worker thread rather than copied: this
+ * process owns them (they were read for this task), views on a shared buffer included.
+ */
 function buffers(value: unknown, out: Set<ArrayBuffer>, depth = 0): Set<ArrayBuffer> {
-  if (depth > 4 || value === null || typeof value !== 'object') return out
+  if (depth > 6 || value === null || typeof value !== 'object') return out
   if (ArrayBuffer.isView(value)) {
-    if (value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength)
-      out.add(value.buffer)
+    if (value.buffer instanceof ArrayBuffer) out.add(value.buffer)
     return out
   }
   for (const v of Object.values(value)) buffers(v, out, depth + 1)
@@ -30,16 +33,20 @@ process.on('message', (request: HostRequest) => {
     aborts.get(request.id)?.abort()
     return
   }
-  const { id, file, payload, trainer, timeoutMs, niceness } = request
+  const { id, file, trainer, timeoutMs, niceness } = request
   const controller = new AbortController()
   aborts.set(id, controller)
-  runWorker(file, payload, {
-    trainer,
-    timeoutMs,
-    niceness,
-    signal: controller.signal,
-    transfer: [...buffers(payload, new Set())],
-  })
+  unpack(request.payload)
+    .then((payload) =>
+      runWorker(file, payload, {
+        trainer,
+        timeoutMs,
+        niceness,
+        signal: controller.signal,
+        transfer: [...buffers(payload, new Set())],
+      }),
+    )
+    .then(pack)
     .then(
       (value) => send({ id, ok: true, value }),
       (error: unknown) => {
