@@ -96,7 +96,10 @@ ${loadSource(hostFile())}.catch((e) => { console.error(e); process.exit(1) })`
     lowerProcessPriority(this.child.pid, niceness)
     this.child.on('message', (reply: HostReply) => {
       const task = this.pending.get(reply.id)
-      if (task === undefined) return
+      if (task === undefined) {
+        if (reply.ok) void discard(reply.value) // aborted meanwhile: nobody reads the answer
+        return
+      }
       if (!reply.ok) {
         task.settle(() => task.reject(new TrainerError(task.trainer, reply.failure, reply.detail)))
         return
@@ -149,6 +152,7 @@ ${loadSource(hostFile())}.catch((e) => { console.error(e); process.exit(1) })`
         settle(() =>
           reject(new TrainerError(trainer, 'timeout', `no answer after ${timeoutMs} ms; worker host killed`)),
         )
+        this.onGone(this) // the next task starts a new host
         this.child.kill('SIGKILL')
       }, timeoutMs + HOST_GRACE_MS)
       const onAbort = (): void => {
