@@ -17,7 +17,14 @@ import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { xgboostAgent, type ModelAgentPlugin } from '@quantum/agents'
 import { marketBarAt, silentLogger, type CandleSeries, type PluginContext } from '@quantum/core'
-import { DEFAULT_LABEL, ModelLifecycle, Orchestrator, gbdtAdapter, type JobReport } from '@quantum/clm'
+import {
+  DEFAULT_LABEL,
+  ModelLifecycle,
+  Orchestrator,
+  gbdtAdapter,
+  type JobReport,
+  type WorkerIsolation,
+} from '@quantum/clm'
 import { openSqliteStore } from '@quantum/store'
 import { histories } from './gbdt.js'
 import { PhaseProbe, type PhaseProbeResult } from './thread-probe.js'
@@ -50,6 +57,8 @@ export interface ClmBenchResult {
   readonly probes: Readonly<Record<string, PhaseProbeResult>>
   /** The niceness the job's workers ran at (undefined: the orchestrator's default, 19). */
   readonly niceness: number | undefined
+  /** What ran the job's steps (undefined: the orchestrator's default). */
+  readonly isolation: WorkerIsolation | undefined
 }
 
 const ctx = { mode: 'paper', logger: silentLogger, bus: { emit: () => undefined } } as unknown as PluginContext
@@ -134,6 +143,8 @@ export async function benchClm(options: {
    * trainer in a child process, whose helpers would be its own, would gain. @default false
    */
   readonly reniceHelpers?: boolean
+  /** What runs the job's steps: worker threads or child processes. @default the orchestrator's */
+  readonly isolation?: WorkerIsolation
 }): Promise<ClmBenchResult> {
   const { series, data } = await histories()
   const dir = mkdtempSync(join(tmpdir(), 'bench-clm-'))
@@ -144,6 +155,7 @@ export async function benchClm(options: {
     const orchestrator = new Orchestrator({
       lifecycle,
       ...(options.niceness === undefined ? {} : { niceness: options.niceness }),
+      ...(options.isolation === undefined ? {} : { isolation: options.isolation }),
       families: {
         xgboost: {
           adapter: {
@@ -206,6 +218,7 @@ export async function benchClm(options: {
       load: [load0, loadavg()[0]!],
       probes: { ...Object.fromEntries(idle.probes), job: jobProbed, ...Object.fromEntries(busy.probes) },
       niceness: options.niceness,
+      isolation: options.isolation,
     }
   } finally {
     await store.close()
@@ -247,7 +260,7 @@ export function clmRows(r: ClmBenchResult): [string, string, string][] {
     [
       'CLM: decision latency during the whole job (p50/p99/max)',
       `${l(r.duringJob)} / ${r.duringJob.maxMs.toFixed(0)} ms`,
-      `p99 ${(r.duringJob.p99Ms / r.idle.p99Ms).toFixed(2)}x idle (target <= 2x); rows and scoring in worker threads; load ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)}`,
+      `p99 ${(r.duringJob.p99Ms / r.idle.p99Ms).toFixed(2)}x idle (target <= 2x); job steps in worker ${r.isolation === 'process' ? 'processes' : 'threads'}; load ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)}`,
     ],
     [
       'CLM: main thread during the job vs idle (load-robust)',
@@ -255,7 +268,7 @@ export function clmRows(r: ClmBenchResult): [string, string, string][] {
         const f = robustFigures(r)
         return `event-loop delay p99 ${f.eldRatio.toFixed(2)}x idle${f.waitRatio === undefined ? '' : `, waits for a core ${f.waitRatio.toFixed(2)}x as long per second`}`
       })(),
-      `job worker threads at niceness ${r.niceness ?? 19} (Linux); waiting for a core, not main-thread work, makes the tail`,
+      `job ${r.isolation === 'process' ? 'processes' : 'worker threads'} at niceness ${r.niceness ?? 19} (Linux); waiting for a core, not main-thread work, makes the tail`,
     ],
     [
       'CLM: full job, one family (xgboost, 3 symbols 1h)',
@@ -307,7 +320,8 @@ const list = (xs: readonly number[], d = 2): string =>
 
 /**
  * Runs the bench `--runs N` times (default 3) and prints each run's figures with the load average;
- * `--niceness 0,19` cycles the job's niceness run by run (an A/B under the same drifting load).
+ * `--niceness 0,19` cycles the job's niceness run by run (an A/B under the same drifting load), and
+ * `--isolation thread,process` what runs the job's steps.
  */
 async function main(): Promise<void> {
   const arg = (name: string): string | undefined => {
@@ -316,10 +330,13 @@ async function main(): Promise<void> {
   }
   const runs = Number(arg('--runs') ?? 3)
   const nice = arg('--niceness')?.split(',').map(Number) ?? [undefined]
+  const isolations = (arg('--isolation')?.split(',') ?? [undefined]) as (WorkerIsolation | undefined)[]
   const by = new Map<string, { ratio: number[]; eld: number[]; cpu: number[]; wait: number[]; load: string[] }>()
   for (let k = 0; k < runs; k++) {
     const niceness = nice[k % nice.length]
+    const isolation = isolations[k % isolations.length]
     const r = await benchClm({
+      ...(isolation === undefined ? {} : { isolation }),
       idleDecisions: 1500,
       periodMs: 4,
       ...(niceness === undefined ? {} : { niceness }),
@@ -327,7 +344,7 @@ async function main(): Promise<void> {
     })
     const ratio = r.duringJob.p99Ms / r.idle.p99Ms
     const f = robustFigures(r)
-    const key = `niceness ${niceness ?? 'default'}${process.argv.includes('--renice-helpers') ? ', helpers reniced' : ''}`
+    const key = `isolation ${isolation ?? 'default'}, niceness ${niceness ?? 'default'}${process.argv.includes('--renice-helpers') ? ', helpers reniced' : ''}`
     const acc = by.get(key) ?? { ratio: [], eld: [], cpu: [], wait: [], load: [] }
     acc.ratio.push(ratio)
     acc.eld.push(f.eldRatio)

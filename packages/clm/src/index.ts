@@ -9,7 +9,8 @@ export * from './data/index.js'
 export * from './eval/index.js'
 export * from './registry/index.js'
 export { TrainerError, type TrainerFailure } from './errors.js'
-export { runWorker, type RunWorkerOptions, type WorkerReply } from './worker/run-worker.js'
+export { runWorker, type RunWorkerOptions, type WorkerIsolation, type WorkerReply } from './worker/run-worker.js'
+export { startWorkerHost } from './worker/worker-host-client.js'
 export {
   BACKGROUND_NICENESS,
   checkNiceness,

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { runWorker } from '../worker/run-worker.js'
+import { runWorker, type WorkerIsolation } from '../worker/run-worker.js'
 import type { GbdtModel, GbdtParams, GbdtTrainInput } from './train.js'
 import { validateTrainingRows } from './validate.js'
 
@@ -24,6 +24,8 @@ export interface TrainInWorkerOptions {
   readonly allowMissing?: boolean
   /** Niceness of the worker thread (see `RunWorkerOptions.niceness`). @default 19 */
   readonly niceness?: number
+  /** A worker thread or a child process (see `RunWorkerOptions.isolation`). @default 'thread' */
+  readonly isolation?: WorkerIsolation
 }
 
 /** The worker module beside this one: `gbdt-worker.ts` in sources, `gbdt-worker.js|cjs` in `dist/`. */
@@ -52,6 +54,7 @@ export async function trainGbdtInWorker(input: GbdtTrainInput, options: TrainInW
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       niceness: options.niceness,
+      isolation: options.isolation,
     },
   )
 }
@@ -86,6 +89,7 @@ export async function trainGbdtToOnnxInWorker(
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       niceness: options.niceness,
+      isolation: options.isolation,
     },
   )
 }

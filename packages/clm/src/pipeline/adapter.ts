@@ -6,6 +6,7 @@
 import { trainGbdtToOnnxInWorker } from '../gbdt/train-in-worker.js'
 import type { GbdtParams, LabelledMatrix } from '../gbdt/train.js'
 import type { PreparedSequences } from '../worker/job-tasks.js'
+import type { WorkerIsolation } from '../worker/run-worker.js'
 
 /** What an adapter trains on. */
 export interface TrainingRequest {
@@ -31,6 +32,11 @@ export interface TrainingRequest {
    * `niceness`). @default the adapter's own (19 for the built-in adapters)
    */
   readonly niceness?: number
+  /**
+   * Where an adapter that trains in Node should run the training: a worker thread, or a child process
+   * whose threads all run at `niceness` (the orchestrator passes its `isolation`). @default the adapter's own ('thread')
+   */
+  readonly isolation?: WorkerIsolation
   /**
    * For a window family (N-HiTS, PatchTST): the windows of the train and validation rows (row `k` of
    * `train` is the window ending at `sequences.trainEnds[k]`) and the normalisation to train with.
@@ -76,6 +82,7 @@ export function gbdtAdapter(defaults: Partial<GbdtParams> = {}): TrainingAdapter
           featureNames: request.features,
           ...(request.signal === undefined ? {} : { signal: request.signal }),
           ...(request.niceness === undefined ? {} : { niceness: request.niceness }),
+          ...(request.isolation === undefined ? {} : { isolation: request.isolation }),
         },
       )
       return { onnx: model.onnx, trainer: 'gbdt-ts@1', params: { ...model.params, rounds: model.rounds } }

@@ -25,6 +25,8 @@ import { gbdtMetadata } from '../gbdt/metadata.js'
 import type { ModelLifecycle } from '../registry/lifecycle.js'
 import { runJobTask, transferableHistories, type PreparedJob } from '../worker/job-tasks.js'
 import { BACKGROUND_NICENESS, checkNiceness } from '../worker/priority.js'
+import type { WorkerIsolation } from '../worker/run-worker.js'
+import { startWorkerHost } from '../worker/worker-host-client.js'
 import type { TrainingAdapter } from './adapter.js'
 import type { TrainingJob } from './queue.js'
 import { runRlJob, type RlFamilyPlan } from './rl-job.js'
@@ -126,6 +128,17 @@ export interface OrchestratorOptions {
    * Python trainers are lowered as processes. @default 19 (BACKGROUND_NICENESS)
    */
   readonly niceness?: number
+  /**
+   * With `threads: 'worker'`, what runs the job's steps (rows, training with the built-in adapter,
+   * scoring, backtests): `thread`, a worker thread of this process, or `process`, a worker thread of a
+   * child Node process. A worker thread lowers only itself, while V8's garbage-collector and compiler helper
+   * threads it keeps busy are this process's, at the decisions' priority; a child process runs all of
+   * its threads at `niceness`, so on a machine with few cores the decisions wait less for a core. A
+   * process (the worker host, started with the orchestrator and kept) copies the rows over IPC instead
+   * of moving them.
+   * @default 'thread'
+   */
+  readonly isolation?: WorkerIsolation
 }
 
 function message(error: unknown): string {
@@ -136,6 +149,8 @@ function message(error: unknown): string {
 export class Orchestrator {
   constructor(private readonly options: OrchestratorOptions) {
     if (options.niceness !== undefined) checkNiceness(options.niceness)
+    // The worker host is forked now, while this process is likely smaller than during a job (see startWorkerHost).
+    if (options.isolation === 'process' && options.threads !== 'main') startWorkerHost(this.niceness)
   }
 
   /**
@@ -178,6 +193,7 @@ export class Orchestrator {
           params: plan.params ?? {},
           timeoutMs: plan.timeoutMs ?? 600_000,
           niceness: this.niceness,
+          isolation: this.isolation,
           ...(prepared.sequences === undefined ? {} : { sequences: prepared.sequences }),
         }),
       )
@@ -219,6 +235,10 @@ export class Orchestrator {
     return this.options.niceness ?? BACKGROUND_NICENESS
   }
 
+  private get isolation(): WorkerIsolation {
+    return this.options.isolation ?? 'thread'
+  }
+
   /** Runs the strategy's backtests in a worker thread, when it is a module and jobs use workers. */
   private strategyRunner(bt: EvaluationBacktest | undefined, timeoutMs: number): Pick<EvaluateOptions, 'runStrategy'> {
     if (bt === undefined || this.threads === 'main') return {}
@@ -237,16 +257,19 @@ export class Orchestrator {
               ...(bt.cacheDir === undefined ? {} : { cacheDir: bt.cacheDir }),
             },
           },
-          { threads: 'worker', timeoutMs, niceness: this.niceness },
+          { threads: 'worker', timeoutMs, niceness: this.niceness, isolation: this.isolation },
         ),
     }
   }
 
   private async prepare(family: string, plan: FamilyPlan): Promise<PreparedJob> {
     const data = await plan.data()
-    // The plan's series stay the caller's: a worker gets copies it owns, moved rather than cloned.
+    // The plan's series stay the caller's: a worker thread gets copies it owns, moved rather than cloned
+    // (a process gets them copied over IPC anyway).
     const { histories, transfer } =
-      this.threads === 'worker' ? transferableHistories(data) : { histories: data, transfer: undefined }
+      this.threads === 'worker' && this.isolation === 'thread'
+        ? transferableHistories(data)
+        : { histories: data, transfer: undefined }
     return runJobTask(
       {
         op: 'prepare',
@@ -258,7 +281,13 @@ export class Orchestrator {
           ...(plan.splits === undefined ? {} : { splits: plan.splits }),
         },
       },
-      { threads: this.threads, timeoutMs: plan.timeoutMs ?? 600_000, niceness: this.niceness, transfer },
+      {
+        threads: this.threads,
+        timeoutMs: plan.timeoutMs ?? 600_000,
+        niceness: this.niceness,
+        isolation: this.isolation,
+        transfer,
+      },
     )
   }
 
@@ -334,7 +363,7 @@ export class Orchestrator {
         score: (path, rows, windows) =>
           runJobTask(
             { op: 'score', input: { path, rows, ...(windows === undefined ? {} : { windows }) } },
-            { threads: this.threads, timeoutMs, niceness: this.niceness },
+            { threads: this.threads, timeoutMs, niceness: this.niceness, isolation: this.isolation },
           ),
         ...(plan.backtest === undefined ? {} : { backtest: plan.backtest }),
         ...this.strategyRunner(plan.backtest, timeoutMs),

@@ -38,11 +38,15 @@ describe('Orchestrator', () => {
   })
 
   /** `threads: 'main'` keeps the slower tests (two jobs) off the worker threads' start-up under tsx. */
-  async function setup(families: Record<string, FamilyPlan>, threads: 'worker' | 'main' = 'worker') {
+  async function setup(
+    families: Record<string, FamilyPlan>,
+    threads: 'worker' | 'main' = 'worker',
+    isolation: 'thread' | 'process' = 'thread',
+  ) {
     const dir = await mkdtemp(join(root, 'o-'))
     const events: (JobEvent | LifecycleEvent)[] = []
     const lifecycle = new ModelLifecycle(await openFileRegistry({ dir, create: true }), (e) => events.push(e))
-    const orchestrator = new Orchestrator({ lifecycle, families, threads, onEvent: (e) => events.push(e) })
+    const orchestrator = new Orchestrator({ lifecycle, families, threads, isolation, onEvent: (e) => events.push(e) })
     return { lifecycle, orchestrator, events }
   }
 
@@ -57,6 +61,18 @@ describe('Orchestrator', () => {
     expect(v.lineage.params).toMatchObject({ maxDepth: 4 })
     expect(Object.keys(report.timings).sort()).toEqual(['data', 'evaluate', 'register', 'total', 'train'])
     expect(events.map((e) => e.type)).toEqual(['job-started', 'registered', 'candidate', 'job-done'])
+  })
+
+  it('runs a job in the worker host process to the same model and evaluation as in worker threads', async () => {
+    const inThreads = await setup({ xgboost: plan(gbdtAdapter()) })
+    const inProcess = await setup({ xgboost: plan(gbdtAdapter()) }, 'worker', 'process')
+    const a = await inThreads.orchestrator.run(job('xgboost'))
+    const b = await inProcess.orchestrator.run(job('xgboost'))
+    expect(b.failure).toBeUndefined()
+    expect(b.stage).toBe('CANDIDATE')
+    expect(b.evaluation!.skill).toEqual(a.evaluation!.skill)
+    const [va, vb] = await Promise.all([inThreads.lifecycle.port.get(a.id!), inProcess.lifecycle.port.get(b.id!)])
+    expect(vb.lineage.params).toEqual(va.lineage.params)
   })
 
   it('rejects a retrained model that does not beat the production model, and production stays', async () => {

@@ -32,4 +32,28 @@ describe('transferableHistories', () => {
     expect(Array.from(there.test.labels)).toEqual(Array.from(here.test.labels))
     expect(series[0]!.close.byteLength).toBeGreaterThan(0)
   })
+
+  it('builds the same rows in a child process as in a worker thread', async () => {
+    const series = [1, 2].map((seed) =>
+      generateCandles({ bars: 24 * 120, seed, symbol: `S${seed}USDT`, timeframeMs: 3_600_000, startTime: 0 }),
+    )
+    const input = { label: DEFAULT_LABEL, splits: { testDays: 20, validationDays: 20 } }
+    const moved = transferableHistories(series)
+    const [thread, child] = await Promise.all([
+      runJobTask(
+        { op: 'prepare', input: { ...input, histories: moved.histories } },
+        { threads: 'worker', timeoutMs: 60_000, transfer: moved.transfer },
+      ),
+      runJobTask(
+        { op: 'prepare', input: { ...input, histories: series } },
+        { threads: 'worker', timeoutMs: 60_000, isolation: 'process' },
+      ),
+    ])
+    expect(child.train.values).toBeInstanceOf(Float32Array)
+    expect(child.train.values.length).toBeGreaterThan(0)
+    expect(Array.from(child.train.values)).toEqual(Array.from(thread.train.values))
+    expect(Array.from(child.test.labels)).toEqual(Array.from(thread.test.labels))
+    expect(child.plan).toEqual(thread.plan)
+    expect(series[0]!.close.byteLength).toBeGreaterThan(0)
+  })
 })

@@ -18,7 +18,7 @@ import type { BacktestSummary } from '@quantum/core'
 import { backtestWithModel, type BacktestWindow, type ModelRef, type StrategyModule } from '../eval/evaluate.js'
 import type { Probabilities } from '../eval/metrics.js'
 import { scoreOnnxModel, type NamedRows, type WindowRows } from '../eval/score-model.js'
-import { runWorker } from './run-worker.js'
+import { runWorker, type WorkerIsolation } from './run-worker.js'
 
 /** Input of the `prepare` task. */
 export interface PrepareInput {
@@ -174,6 +174,8 @@ export interface JobTaskOptions {
   readonly niceness?: number
   /** Buffers of the task to move to the worker rather than copy (see `RunWorkerOptions.transfer`). */
   readonly transfer?: readonly ArrayBuffer[]
+  /** A worker thread or a child process (see `RunWorkerOptions.isolation`). @default 'thread' */
+  readonly isolation?: WorkerIsolation
 }
 
 /**
@@ -199,5 +201,6 @@ export function runJobTask(task: JobTask, o: JobTaskOptions): Promise<JobTaskRes
     timeoutMs: o.timeoutMs,
     ...(o.niceness === undefined ? {} : { niceness: o.niceness }),
     ...(o.transfer === undefined ? {} : { transfer: o.transfer }),
+    ...(o.isolation === undefined ? {} : { isolation: o.isolation }),
   })
 }

@@ -4,43 +4,57 @@ import { describe, expect, it } from 'vitest'
 import { TrainerError } from '../errors.js'
 import { BACKGROUND_NICENESS, currentNiceness, lowerProcessPriority } from './priority.js'
 import { runWorker } from './run-worker.js'
+import { startWorkerHost } from './worker-host-client.js'
 
 /** Linux lets a thread set its own niceness; elsewhere the workers keep the caller's priority. */
 const threadNice = existsSync('/proc/thread-self')
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url))
 
-describe('runWorker', () => {
+describe.each(['thread', 'process'] as const)('runWorker in a %s', (isolation) => {
   it('resolves with the value the worker answers', async () => {
-    await expect(runWorker(fixture('worker-echo.mjs'), { x: 21 }, { trainer: 't' })).resolves.toBe(42)
+    await expect(runWorker(fixture('worker-echo.mjs'), { x: 21 }, { trainer: 't', isolation })).resolves.toBe(42)
   })
 
   it('fails with the error the worker answers', async () => {
-    const run = runWorker(fixture('worker-echo.mjs'), { fail: true }, { trainer: 'echo' })
+    const run = runWorker(fixture('worker-echo.mjs'), { fail: true }, { trainer: 'echo', isolation })
     await expect(run).rejects.toThrow('Trainer echo failed: DataError: bad rows')
   })
 
   it('turns a worker that throws into a crashed TrainerError', async () => {
-    const error: unknown = await runWorker(fixture('worker-throws.mjs'), {}, { trainer: 'thrower' }).catch((e) => e)
+    const error: unknown = await runWorker(fixture('worker-throws.mjs'), {}, { trainer: 'thrower', isolation }).catch(
+      (e) => e,
+    )
     expect(error).toBeInstanceOf(TrainerError)
     expect((error as TrainerError).failure).toBe('crashed')
     expect((error as TrainerError).message).toContain('boom in worker')
   })
 
   it('turns a worker that exits without answering into a crashed TrainerError', async () => {
-    const run = runWorker(fixture('worker-exits.mjs'), {}, { trainer: 'exiter' })
+    const run = runWorker(fixture('worker-exits.mjs'), {}, { trainer: 'exiter', isolation })
     await expect(run).rejects.toThrow(/exiter crashed: worker exited with code 3/)
   })
 
   it('terminates a hanging worker at its timeout', async () => {
     const t0 = Date.now()
-    const error: unknown = await runWorker(fixture('worker-hangs.mjs'), {}, { trainer: 'hang', timeoutMs: 300 }).catch(
-      (e) => e,
-    )
+    const error: unknown = await runWorker(
+      fixture('worker-hangs.mjs'),
+      {},
+      { trainer: 'hang', timeoutMs: 300, isolation },
+    ).catch((e) => e)
     expect((error as TrainerError).failure).toBe('timeout')
     expect(Date.now() - t0).toBeLessThan(5000)
   })
 
+  it('kills the worker when aborted', async () => {
+    const controller = new AbortController()
+    const run = runWorker(fixture('worker-hangs.mjs'), {}, { trainer: 'hang', signal: controller.signal, isolation })
+    setTimeout(() => controller.abort(), 200)
+    await expect(run).rejects.toThrow('Trainer hang failed: aborted')
+  })
+})
+
+describe('runWorker', () => {
   it.runIf(threadNice)('runs the worker thread at the background niceness, leaving the caller as it was', async () => {
     const before = currentNiceness()
     expect(before).toBeLessThan(BACKGROUND_NICENESS)
@@ -68,5 +82,61 @@ describe('runWorker', () => {
   it('lowers a child process and never raises one', () => {
     expect(lowerProcessPriority(undefined, 19)).toBe(false)
     expect(lowerProcessPriority(process.pid, 0)).toBe(false)
+  })
+})
+
+describe('runWorker in a child process', () => {
+  it('runs the module in another process, every thread of it at the background niceness', async () => {
+    expect(startWorkerHost()).toBeGreaterThan(0)
+    const before = currentNiceness()
+    const there = await runWorker<{ pid: number; threads: number[] | null }>(
+      fixture('worker-threads-niceness.mjs'),
+      {},
+      { trainer: 'nice', isolation: 'process' },
+    )
+    expect(there.pid).not.toBe(process.pid)
+    if (threadNice) {
+      expect(there.threads!.length).toBeGreaterThan(1) // V8's helper threads too, not only the main one
+      expect(new Set(there.threads)).toEqual(new Set([BACKGROUND_NICENESS]))
+    }
+    expect(currentNiceness()).toBe(before)
+    // The host is kept: the next task runs in the same process.
+    const again = await runWorker<{ pid: number }>(
+      fixture('worker-threads-niceness.mjs'),
+      {},
+      {
+        trainer: 'nice',
+        isolation: 'process',
+      },
+    )
+    expect(again.pid).toBe(there.pid)
+  })
+
+  it('starts a new host after one is killed', async () => {
+    const pid = startWorkerHost(19)!
+    const run = runWorker(fixture('worker-hangs.mjs'), {}, { trainer: 'hang', isolation: 'process', timeoutMs: 60_000 })
+    await new Promise((r) => setTimeout(r, 300))
+    process.kill(pid, 'SIGKILL')
+    await expect(run).rejects.toThrow(/Trainer hang crashed: worker host exited with SIGKILL/)
+    const next = await runWorker<{ pid: number }>(
+      fixture('worker-threads-niceness.mjs'),
+      {},
+      {
+        trainer: 'nice',
+        isolation: 'process',
+      },
+    )
+    expect(next.pid).not.toBe(pid)
+  })
+
+  it('copies the payload rather than moving it (a process cannot take a buffer)', async () => {
+    const data = new Float32Array(1000)
+    const run = runWorker(
+      fixture('worker-transfer.mjs'),
+      { data },
+      { trainer: 't', transfer: [data.buffer], isolation: 'process' },
+    )
+    expect(data.byteLength).toBe(4000)
+    await expect(run).resolves.toBe(4000)
   })
 })

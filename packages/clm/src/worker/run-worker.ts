@@ -5,14 +5,19 @@
  * {@link TrainerError} naming the trainer; the caller's state is untouched. The worker thread runs at
  * a lower CPU priority than the caller (see `priority.ts`), and typed arrays of the payload listed in
  * `transfer` are moved to it rather than copied.
+ *
+ * With `isolation: 'process'` the worker thread runs in a long-lived child Node process instead, the
+ * worker host (see `worker-host.ts`), every thread of which, V8's garbage-collector and compiler helpers
+ * included, runs at the niceness: a worker thread of this process can lower only itself, and the V8
+ * helper threads it keeps busy are this process's, competing with its main thread for the cores. The
+ * payload and answer are copied over the host's IPC channel (structured clone) rather than moved.
  * @packageDocumentation
  */
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { TrainerError } from '../errors.js'
 import { BACKGROUND_NICENESS, LOWER_THREAD_PRIORITY_SOURCE, checkNiceness } from './priority.js'
+import { loadSource } from './load-source.js'
+import { runInHost } from './worker-host-client.js'
 
 /** The message a worker answers with. */
 export type WorkerReply<T> =
@@ -38,7 +43,17 @@ export interface RunWorkerOptions {
    * afterwards). @default none
    */
   readonly transfer?: readonly ArrayBuffer[]
+  /**
+   * Where the module runs: `thread` (a worker thread of this process) or `process` (a worker thread of
+   * the worker host, a child Node process started with this process's `execArgv`, all of whose threads
+   * run at `niceness`; `transfer` is then ignored).
+   * @default 'thread'
+   */
+  readonly isolation?: WorkerIsolation
 }
+
+/** Where a worker module runs: a worker thread of this process, or a child process. */
+export type WorkerIsolation = 'thread' | 'process'
 
 /**
  * A worker for `file`, started from a small bootstrap that first lowers the thread's priority, then
@@ -46,15 +61,8 @@ export interface RunWorkerOptions {
  * worker does not inherit the parent's TypeScript loader; a `.js`/`.cjs` one by `import()`.
  */
 function spawn(file: string, niceness: number): Worker {
-  const target = pathToFileURL(file).href
-  let load = `import(${JSON.stringify(target)})`
-  if (file.endsWith('.ts')) {
-    const pkg = createRequire(import.meta.url).resolve('tsx/package.json')
-    const api = pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href
-    load = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`
-  }
   // A module that fails to load must crash the worker (an 'error' event), not end it quietly.
-  const boot = `${LOWER_THREAD_PRIORITY_SOURCE}\n${load}.catch((e) => { process.nextTick(() => { throw e }) })`
+  const boot = `${LOWER_THREAD_PRIORITY_SOURCE}\n${loadSource(file)}.catch((e) => { process.nextTick(() => { throw e }) })`
   return new Worker(boot, { eval: true, workerData: { niceness } })
 }
 
@@ -64,6 +72,7 @@ function spawn(file: string, niceness: number): Worker {
  * @example const model = await runWorker<GbdtModel>(workerFile, input, { trainer: 'gbdt', timeoutMs: 60_000 })
  */
 export function runWorker<T>(file: string, payload: unknown, options: RunWorkerOptions): Promise<T> {
+  if (options.isolation === 'process') return runInHost<T>(file, payload, options)
   const { trainer } = options
   const timeoutMs = options.timeoutMs ?? 600_000
   return new Promise<T>((resolve, reject) => {
