@@ -12,7 +12,7 @@
  * started again on the next task. An idle host does not keep this process alive.
  * @packageDocumentation
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -94,6 +94,7 @@ ${loadSource(hostFile())}.catch((e) => { console.error(e); process.exit(1) })`
     })
     // From here too, so the host's main thread is lowered even before its bootstrap runs.
     lowerProcessPriority(this.child.pid, niceness)
+    if (niceness >= BACKGROUND_NICENESS) idleScheduling(this.child.pid)
     this.child.on('message', (reply: HostReply) => {
       const task = this.pending.get(reply.id)
       if (task === undefined) {
@@ -224,4 +225,14 @@ export function runInHost<T>(file: string, payload: unknown, options: HostTaskOp
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }
+}
+
+/**
+ * Linux: puts every thread of `pid` under SCHED_IDLE (util-linux `chrt --idle`), which a runnable thread
+ * of normal priority preempts at once, where niceness 19 only weighs it down; threads it starts later
+ * inherit it. Without `chrt` (or off Linux) the niceness stays the only lowering.
+ */
+function idleScheduling(pid: number | undefined): void {
+  if (pid === undefined || process.platform !== 'linux') return
+  execFile('chrt', ['--idle', '-a', '-p', '0', String(pid)], () => undefined)
 }
