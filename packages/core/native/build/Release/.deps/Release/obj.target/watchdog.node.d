@@ -1,1 +1,0 @@
-cmd_Release/obj.target/watchdog.node := g++ -o Release/obj.target/watchdog.node -shared -pthread -rdynamic -m64  -Wl,-soname=watchdog.node -Wl,--start-group Release/obj.target/watchdog/watchdog.o -Wl,--end-group 

@@ -1,1 +1,0 @@
-cmd_Release/watchdog.node := ln -f "Release/obj.target/watchdog.node" "Release/watchdog.node" 2>/dev/null || (rm -rf "Release/watchdog.node" && cp -af "Release/obj.target/watchdog.node" "Release/watchdog.node")
