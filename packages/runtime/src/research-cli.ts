@@ -46,7 +46,7 @@ export const RESEARCH_FLAGS_USAGE = `  --workers <n>      worker threads (defaul
   --timeout-ms <n>   a trial running longer is stopped and recorded as timeout (default: the config's, else 60000)
   --from <date>      first bar (replaces data.from)    --to <date>  end bar, exclusive
   --redis <url>      run the trials as BullMQ jobs on Redis, processed by "quantum-run worker --redis"
-                     processes (any machine with the config at the same path); --workers is then
+                     processes (on each machine with the config at the same path); --workers is then
                      the number of trials in flight
   --state <loc>      also record every trial in this state store: an SQLite file or postgres://… (shared
                      by machines); default: the config's state, else .quantum/state.db

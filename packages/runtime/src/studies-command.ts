@@ -1,6 +1,6 @@
 /**
  * `quantum-run studies list|show <id>`: the trials that `optimize` and `walk-forward` recorded in the
- * state store (`--state`, an SQLite file or a `postgres://` URL; default `.quantum/state.db`), from any
+ * state store (`--state`, an SQLite file or a `postgres://` URL; default `.quantum/state.db`), from every
  * machine on a shared store. Reads only.
  * @packageDocumentation
  */

@@ -54,7 +54,7 @@ export interface BackendAdapter {
   beforeClose(db: Kysely<StateTables>): Promise<void>
   /**
    * Runs a write that must be on disk when it resolves, with everything written before it (an order
-   * intent). @default runs it as any write (PostgreSQL commits synchronously)
+   * intent). @default runs it like every other write (PostgreSQL commits synchronously)
    */
   durably?<T>(run: (db: Kysely<StateTables>) => Promise<T>): Promise<T>
 }

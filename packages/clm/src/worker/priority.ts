@@ -67,7 +67,7 @@ export function lowerProcessPriority(pid: number | undefined, niceness: number):
 /**
  * The first lines of a worker thread's bootstrap (CommonJS, for `new Worker(code, { eval: true })`):
  * lower this thread to `workerData.niceness` on Linux; elsewhere, or when refused, do nothing. Kept as
- * source text because it must run before any module of the job is loaded.
+ * source text because it must run before the first module of the job is loaded.
  */
 export const LOWER_THREAD_PRIORITY_SOURCE = `
 {

@@ -1,7 +1,7 @@
 /**
  * Trials of parameter searches in the state store: `quantum-run optimize` and `walk-forward` record
  * each finished trial under its study id, so several machines on one PostgreSQL store share them and
- * any of them can list a study. A trial is kept once per (study, index): a trial recorded again (a
+ * each of them can list a study. A trial is kept once per (study, index): a trial recorded again (a
  * retried job, a resumed recorder) does not count twice.
  * @packageDocumentation
  */
