@@ -8,7 +8,13 @@
  * `periodMs`, each stamped with the moment it was sent. A decision's latency runs from that stamp to the
  * agent's answer, so time the main thread spends blocked (by any job step left on it) counts, as it would
  * for a live bar, and it is never negative. Data: the 1h candles of ../shared/data (else generated).
- * `main()` (run this file) repeats the bench and prints the ratio per run with the load average.
+ * The decision thread runs real-time where the OS allows (as a testnet or live run does by default), so
+ * the orchestrator puts the job in its SCHED_IDLE worker host process.
+ * `main()` (run this file) repeats the bench and prints the ratio per run with the load average, and
+ * the ratio of the p99s pooled over the runs; `--scheduling realtime,normal` and `--isolation
+ * thread,process` cycle run by run (an A/B under the same drifting load); `--tail` prints where the
+ * slowest 1 % of each phase's decisions spent their time (in flight to the main thread, queued, deciding;
+ * the main thread's wait for a core; garbage collections).
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { getPriority, loadavg, setPriority, tmpdir } from 'node:os'
@@ -16,7 +22,14 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { xgboostAgent, type ModelAgentPlugin } from '@quantum/agents'
-import { marketBarAt, silentLogger, type CandleSeries, type PluginContext } from '@quantum/core'
+import {
+  enterRealtime,
+  leaveRealtime,
+  marketBarAt,
+  silentLogger,
+  type CandleSeries,
+  type PluginContext,
+} from '@quantum/core'
 import {
   DEFAULT_LABEL,
   ModelLifecycle,
@@ -27,7 +40,8 @@ import {
 } from '@quantum/clm'
 import { openSqliteStore } from '@quantum/store'
 import { histories } from './gbdt.js'
-import { PhaseProbe, type PhaseProbeResult } from './thread-probe.js'
+import { PhaseProbe, schedSample, type PhaseProbeResult } from './thread-probe.js'
+import { PerformanceObserver } from 'node:perf_hooks'
 
 /** Latency percentiles of one phase. */
 export interface LatencyStats {
@@ -57,8 +71,12 @@ export interface ClmBenchResult {
   readonly probes: Readonly<Record<string, PhaseProbeResult>>
   /** The niceness the job's workers ran at (undefined: the orchestrator's default, 19). */
   readonly niceness: number | undefined
-  /** What ran the job's steps (undefined: the orchestrator's default). */
-  readonly isolation: WorkerIsolation | undefined
+  /** What ran the job's steps. */
+  readonly isolation: WorkerIsolation
+  /** Whether the decision thread ran under real-time scheduling. */
+  readonly realtime: boolean
+  /** Every decision's latency (ms), idle and during the job, for pooling over runs. */
+  readonly samples: { readonly idle: readonly number[]; readonly job: readonly number[] }
 }
 
 const ctx = { mode: 'paper', logger: silentLogger, bus: { emit: () => undefined } } as unknown as PluginContext
@@ -67,6 +85,48 @@ function stats(samples: readonly number[]): LatencyStats {
   const s = [...samples].sort((a, b) => a - b)
   const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN
   return { decisions: s.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: s.at(-1) ?? Number.NaN }
+}
+
+const TAIL = process.argv.includes('--tail')
+interface TailRecord {
+  phase: string
+  sentAt: number
+  receivedAt: number
+  startedAt: number
+  doneAt: number
+  waitMs: number
+  waitBefore: number
+}
+const tails: TailRecord[] = []
+const gcs: [number, number, number][] = []
+if (TAIL)
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries())
+      gcs.push([
+        performance.timeOrigin + e.startTime,
+        e.duration,
+        (e as { detail?: { kind?: number } }).detail?.kind ?? 0,
+      ])
+  }).observe({ entryTypes: ['gc'] })
+
+/** Prints where the slowest 1 % of decisions of each phase spent their time (`--tail`). */
+function printTail(): void {
+  const byPhase = new Map<string, TailRecord[]>()
+  for (const t of tails) byPhase.set(t.phase, [...(byPhase.get(t.phase) ?? []), t])
+  for (const [phase, list] of byPhase) {
+    const sorted = [...list].sort((a, b) => b.doneAt - b.sentAt - (a.doneAt - a.sentAt))
+    const top = sorted.slice(0, Math.max(1, Math.ceil(list.length / 100)))
+    const f = (x: number): string => x.toFixed(2)
+    console.log(`  tail of ${phase} (${top.length} of ${list.length}):`)
+    for (const t of top) {
+      const gc = gcs.filter(([s, d]) => s < t.doneAt && s + d > t.sentAt)
+      console.log(
+        `    total ${f(t.doneAt - t.sentAt)} = to main ${f(t.receivedAt - t.sentAt)} + queued ${f(t.startedAt - t.receivedAt)} + decide ${f(t.doneAt - t.startedAt)}; main waited for a core ${f(t.waitBefore)} before, ${f(t.waitMs)} ms in decide; gc ${gc.map(([, d, k]) => `${f(d)}(k${k})`).join(' ') || '-'}`,
+      )
+    }
+  }
+  tails.length = 0
+  gcs.length = 0
 }
 
 /** Absolute high-resolution time (comparable across threads). */
@@ -104,11 +164,12 @@ async function decide(
     if (current !== undefined) probes.set(current.phase, current.probe.stop())
     current = phase === undefined ? undefined : { phase, probe: new PhaseProbe().start() }
   }
-  const queue: number[] = []
+  const queue: [number, number, number][] = []
+  let lastWait = NaN
   let wake: (() => void) | undefined
   const source = feed(o.periodMs)
   source.on('message', (sentAt: number) => {
-    queue.push(sentAt)
+    queue.push([sentAt, nowAbs(), TAIL ? (schedSample()?.waitMs ?? NaN) : NaN])
     wake?.()
   })
   let i = o.from
@@ -116,13 +177,29 @@ async function decide(
     while (!o.until() && i < series.close.length) {
       if (queue.length === 0) await new Promise<void>((r) => (wake = r))
       wake = undefined
-      const sentAt = queue.shift()!
+      const [sentAt, receivedAt, waitAtReceipt] = queue.shift()!
       const phase = o.phase()
       track(phase)
+      const s0 = TAIL ? schedSample() : undefined
+      const startedAt = nowAbs()
       await agent.onBarAsync(marketBarAt(series, i++), ctx)
+      const doneAt = nowAbs()
       const list = samples.get(phase) ?? []
-      list.push(nowAbs() - sentAt)
+      list.push(doneAt - sentAt)
       samples.set(phase, list)
+      if (TAIL) {
+        const s1 = schedSample()
+        tails.push({
+          phase,
+          sentAt,
+          receivedAt,
+          startedAt,
+          doneAt,
+          waitMs: s1 && s0 ? s1.waitMs - s0.waitMs : NaN,
+          waitBefore: waitAtReceipt - lastWait,
+        })
+        lastWait = s1?.waitMs ?? NaN
+      }
     }
   } finally {
     track(undefined)
@@ -145,7 +222,21 @@ export async function benchClm(options: {
   readonly reniceHelpers?: boolean
   /** What runs the job's steps: worker threads or child processes. @default the orchestrator's */
   readonly isolation?: WorkerIsolation
+  /**
+   * The decision thread's class: `realtime` (round-robin 1, what a testnet or live run takes by default
+   * where the OS allows) or `normal`. @default 'realtime'
+   */
+  readonly scheduling?: 'realtime' | 'normal'
 }): Promise<ClmBenchResult> {
+  const raised = options.scheduling !== 'normal' && enterRealtime(1).realtime
+  try {
+    return await benchClmOn(options, raised)
+  } finally {
+    if (raised) leaveRealtime()
+  }
+}
+
+async function benchClmOn(options: Parameters<typeof benchClm>[0], realtime: boolean): Promise<ClmBenchResult> {
   const { series, data } = await histories()
   const dir = mkdtempSync(join(tmpdir(), 'bench-clm-'))
   const store = await openSqliteStore(join(dir, 'state.db'))
@@ -218,7 +309,9 @@ export async function benchClm(options: {
       load: [load0, loadavg()[0]!],
       probes: { ...Object.fromEntries(idle.probes), job: jobProbed, ...Object.fromEntries(busy.probes) },
       niceness: options.niceness,
-      isolation: options.isolation,
+      isolation: orchestrator.isolation,
+      realtime,
+      samples: { idle: idle.samples.get('idle') ?? [], job: all },
     }
   } finally {
     await store.close()
@@ -260,7 +353,7 @@ export function clmRows(r: ClmBenchResult): [string, string, string][] {
     [
       'CLM: decision latency during the whole job (p50/p99/max)',
       `${l(r.duringJob)} / ${r.duringJob.maxMs.toFixed(0)} ms`,
-      `p99 ${(r.duringJob.p99Ms / r.idle.p99Ms).toFixed(2)}x idle (target <= 2x); job steps in worker ${r.isolation === 'process' ? 'processes' : 'threads'}; load ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)}`,
+      `p99 ${(r.duringJob.p99Ms / r.idle.p99Ms).toFixed(2)}x idle (target <= 2x); decision thread ${r.realtime ? 'real-time' : 'normal'}, job steps in worker ${r.isolation === 'process' ? 'processes' : 'threads'}; load ${r.load[0].toFixed(1)}-${r.load[1].toFixed(1)}`,
     ],
     [
       'CLM: main thread during the job vs idle (load-robust)',
@@ -284,7 +377,8 @@ export function probeLine(p: PhaseProbeResult): string {
     p.cpuMs === undefined
       ? ''
       : `cpu ${p.cpuMs.toFixed(0)} ms (${p.cpuPerSec!.toFixed(0)} ms/s), waited for a core ${p.waitMs!.toFixed(0)} ms (${p.waitPerSec!.toFixed(0)} ms/s), `
-  return `${sched}event-loop delay p50/p99/max ${p.eldP50Ms.toFixed(2)} / ${p.eldP99Ms.toFixed(2)} / ${p.eldMaxMs.toFixed(1)} ms over ${(p.wallMs / 1000).toFixed(2)} s`
+  const steal = p.stealPerSec === undefined ? '' : `hypervisor steal ${p.stealPerSec.toFixed(0)} ms/s, `
+  return `${sched}${steal}event-loop delay p50/p99/max ${p.eldP50Ms.toFixed(2)} / ${p.eldP99Ms.toFixed(2)} / ${p.eldMaxMs.toFixed(1)} ms over ${(p.wallMs / 1000).toFixed(2)} s`
 }
 
 /** The load-robust figures of a run: main-thread costs of the job next to the same thread idle. */
@@ -331,11 +425,17 @@ async function main(): Promise<void> {
   const runs = Number(arg('--runs') ?? 3)
   const nice = arg('--niceness')?.split(',').map(Number) ?? [undefined]
   const isolations = (arg('--isolation')?.split(',') ?? [undefined]) as (WorkerIsolation | undefined)[]
-  const by = new Map<string, { ratio: number[]; eld: number[]; cpu: number[]; wait: number[]; load: string[] }>()
+  const schedulings = (arg('--scheduling')?.split(',') ?? ['realtime']) as ('realtime' | 'normal')[]
+  const by = new Map<
+    string,
+    { ratio: number[]; eld: number[]; cpu: number[]; wait: number[]; load: string[]; idle: number[]; job: number[] }
+  >()
   for (let k = 0; k < runs; k++) {
     const niceness = nice[k % nice.length]
     const isolation = isolations[k % isolations.length]
+    const scheduling = schedulings[k % schedulings.length]!
     const r = await benchClm({
+      scheduling,
       ...(isolation === undefined ? {} : { isolation }),
       idleDecisions: 1500,
       periodMs: 4,
@@ -344,8 +444,10 @@ async function main(): Promise<void> {
     })
     const ratio = r.duringJob.p99Ms / r.idle.p99Ms
     const f = robustFigures(r)
-    const key = `isolation ${isolation ?? 'default'}, niceness ${niceness ?? 'default'}${process.argv.includes('--renice-helpers') ? ', helpers reniced' : ''}`
-    const acc = by.get(key) ?? { ratio: [], eld: [], cpu: [], wait: [], load: [] }
+    const key = `decision thread ${r.realtime ? 'real-time' : 'normal'}, isolation ${r.isolation}, niceness ${niceness ?? 'default'}${process.argv.includes('--renice-helpers') ? ', helpers reniced' : ''}`
+    const acc = by.get(key) ?? { ratio: [], eld: [], cpu: [], wait: [], load: [], idle: [], job: [] }
+    acc.idle.push(...r.samples.idle)
+    acc.job.push(...r.samples.job)
     acc.ratio.push(ratio)
     acc.eld.push(f.eldRatio)
     if (f.jobCpuMs !== undefined) acc.cpu.push(f.jobCpuMs)
@@ -359,10 +461,16 @@ async function main(): Promise<void> {
         `  during ${step}: p50 ${s.p50Ms.toFixed(2)} p99 ${s.p99Ms.toFixed(2)} max ${s.maxMs.toFixed(1)} ms (${s.decisions})`,
       )
     for (const [phase, p] of Object.entries(r.probes)) console.log(`  main thread, ${phase}: ${probeLine(p)}`)
+    if (TAIL) printTail()
   }
   for (const [key, a] of by) {
     console.log(`${key}, ${a.ratio.length} runs, load ${a.load.join(', ')}:`)
     console.log(`  decision p99 during job / idle: ${list(a.ratio)}`)
+    const pi = stats(a.idle)
+    const pj = stats(a.job)
+    console.log(
+      `  pooled over the runs: idle p50/p99 ${pi.p50Ms.toFixed(2)} / ${pi.p99Ms.toFixed(2)} ms (${pi.decisions}), during the job ${pj.p50Ms.toFixed(2)} / ${pj.p99Ms.toFixed(2)} ms (${pj.decisions}): p99 ${(pj.p99Ms / pi.p99Ms).toFixed(2)}x idle`,
+    )
     console.log(`  event-loop delay p99 during job / idle: ${list(a.eld)}`)
     if (a.wait.length > 0) console.log(`  main-thread wait for a core per second, job / idle: ${list(a.wait)}`)
   }

@@ -28,6 +28,20 @@ export function schedSample(): SchedSample | undefined {
   }
 }
 
+/**
+ * Time the hypervisor ran something else while this virtual machine's CPUs wanted to run, summed over
+ * its CPUs (ms; the `steal` column of `/proc/stat`), or undefined where there is none.
+ */
+export function stealMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/)
+    const ticks = Number(fields[8])
+    return Number.isFinite(ticks) ? ticks * 10 : undefined // USER_HZ is 100 on Linux
+  } catch {
+    return undefined
+  }
+}
+
 /** What a {@link PhaseProbe} measured over one phase. */
 export interface PhaseProbeResult {
   readonly wallMs: number
@@ -37,6 +51,8 @@ export interface PhaseProbeResult {
   /** Main-thread wait for a CPU in the phase (ms) and per second of wall time. */
   readonly waitMs?: number
   readonly waitPerSec?: number
+  /** CPU time the hypervisor took from this machine's CPUs, per second of wall time (ms/s). */
+  readonly stealPerSec?: number
   /** Event-loop delay p50 / p99 / max (ms). */
   readonly eldP50Ms: number
   readonly eldP99Ms: number
@@ -48,10 +64,12 @@ export class PhaseProbe {
   private readonly eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 })
   private t0 = 0
   private s0: SchedSample | undefined
+  private steal0: number | undefined
 
   start(): this {
     this.t0 = performance.now()
     this.s0 = schedSample()
+    this.steal0 = stealMs()
     this.eld.enable()
     return this
   }
@@ -70,9 +88,13 @@ export class PhaseProbe {
             waitMs: s1.waitMs - this.s0.waitMs,
             waitPerSec: ((s1.waitMs - this.s0.waitMs) / wallMs) * 1000,
           }
+    const steal1 = stealMs()
     return {
       wallMs,
       ...sched,
+      ...(steal1 === undefined || this.steal0 === undefined
+        ? {}
+        : { stealPerSec: ((steal1 - this.steal0) / wallMs) * 1000 }),
       eldP50Ms: ms(this.eld.percentile(50)),
       eldP99Ms: ms(this.eld.percentile(99)),
       eldMaxMs: ms(this.eld.max),

@@ -188,6 +188,14 @@ export const QuantumConfigSchema = z.strictObject({
    * Backtests use it only when given. @default '.quantum/state.db' for paper, testnet and live
    */
   state: z.string().min(1).optional(),
+  /**
+   * The OS scheduling class of the thread that makes decisions (Linux; needs root or `CAP_SYS_NICE`).
+   * `realtime`: round-robin real-time priority 1, so a bar is served before every normal thread (a
+   * training job, a backtest, a neighbour) on a machine with few cores; `auto`: that in testnet and live
+   * runs when the OS allows it, normal scheduling otherwise; `normal`: never raised. Backtests always
+   * run under normal scheduling. @default 'auto'
+   */
+  scheduling: z.enum(['auto', 'realtime', 'normal']).default('auto'),
 })
 
 /** A config as written by users (defaults optional). */

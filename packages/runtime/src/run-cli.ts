@@ -40,6 +40,7 @@ import { breakdownsOf, buildSummaryJson, defaultRunDir, writeRunFolder } from '.
 import { defaultCacheDir, typeCheckConfig } from './typecheck.js'
 import { VERSION } from './usage.js'
 import { openRunState, stateLocationOf, storedLearning, writeRunFromStore, type RunState } from './run-state.js'
+import { applyScheduling } from './scheduling.js'
 import { openStateStore } from '@quantum/store'
 import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
 
@@ -240,6 +241,17 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
   if (mode === 'live') assertLiveAllowed({ confirmLive: args.confirmLive, plugins: loaded.config.plugins, env: io.env })
   assertModeSupported(mode)
   const config: QuantumConfig = { ...loaded.config, mode }
+  const restoreScheduling = applyScheduling(config.scheduling, mode, (line) => io.stderr.write(`${line}\n`))
+  try {
+    return await runMode({ ...loaded, config }, args, io)
+  } finally {
+    restoreScheduling()
+  }
+}
+
+async function runMode(loaded: LoadedConfig, args: CliArgs, io: Io): Promise<number> {
+  const config = loaded.config
+  const mode = config.mode
   if (mode === 'testnet' || mode === 'live')
     return runOnVenue({ config, mode, file: loaded.file, baseDir: loaded.baseDir }, args, io)
   const decisions: Decision[] = []
@@ -262,7 +274,7 @@ async function runConfig(args: CliArgs, io: Io): Promise<number> {
         })
       : undefined
   try {
-    return await finishRun({ ...loaded, config }, { args, io, info, dir, decisions, warnings, runLog, stop })
+    return await finishRun(loaded, { args, io, info, dir, decisions, warnings, runLog, stop })
   } finally {
     stop?.dispose()
   }

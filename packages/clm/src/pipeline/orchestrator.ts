@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MODEL_FAMILIES, SEQUENCE_WINDOW, type ModelFamily } from '@quantum/agents'
-import { ConfigError, type CandleSeries } from '@quantum/core'
+import { ConfigError, isRealtime, type CandleSeries } from '@quantum/core'
 import { describeLabel, type LabelSpec } from '../data/labels.js'
 import type { PlanSplitsOptions } from '../data/splits.js'
 import {
@@ -135,8 +135,10 @@ export interface OrchestratorOptions {
    * threads it keeps busy are this process's, at the decisions' priority; a child process runs all of
    * its threads at `niceness`, so on a machine with few cores the decisions wait less for a core. A
    * process (the worker host, started with the orchestrator and kept) copies the rows over IPC instead
-   * of moving them.
-   * @default 'thread'
+   * of moving them. When the constructing thread runs under real-time scheduling (`enterRealtime` of
+   * `@quantum/core`, the runtime's `scheduling: 'realtime'`), worker threads would inherit that class,
+   * so the default is then `process`, whose host runs under SCHED_IDLE from its first instruction.
+   * @default 'process' when the constructing thread is real-time, else 'thread'
    */
   readonly isolation?: WorkerIsolation
 }
@@ -147,10 +149,14 @@ function message(error: unknown): string {
 
 /** Runs training jobs (see the module docs). */
 export class Orchestrator {
+  /** What runs the job's steps: the `isolation` option, else its default (see {@link OrchestratorOptions.isolation}). */
+  readonly isolation: WorkerIsolation
+
   constructor(private readonly options: OrchestratorOptions) {
     if (options.niceness !== undefined) checkNiceness(options.niceness)
+    this.isolation = options.isolation ?? (isRealtime() ? 'process' : 'thread')
     // The worker host is forked now, while this process is likely smaller than during a job (see startWorkerHost).
-    if (options.isolation === 'process' && options.threads !== 'main') startWorkerHost(this.niceness)
+    if (this.isolation === 'process' && options.threads !== 'main') startWorkerHost(this.niceness)
   }
 
   /**
@@ -233,10 +239,6 @@ export class Orchestrator {
 
   private get niceness(): number {
     return this.options.niceness ?? BACKGROUND_NICENESS
-  }
-
-  private get isolation(): WorkerIsolation {
-    return this.options.isolation ?? 'thread'
   }
 
   /** Runs the strategy's backtests in a worker thread, when it is a module and jobs use workers. */

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ClmConfigSchema, type CandleSeries } from '@quantum/core'
+import { ClmConfigSchema, enterRealtime, leaveRealtime, type CandleSeries } from '@quantum/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DEFAULT_LABEL } from '../data/labels.js'
 import { TrainerError } from '../errors.js'
@@ -119,6 +119,21 @@ describe('Orchestrator', () => {
   it('refuses a job for a family without a plan', async () => {
     const { orchestrator } = await setup({})
     await expect(orchestrator.run(job('patchtst'))).rejects.toThrow(/No training plan for family "patchtst"/)
+  })
+
+  it('runs jobs in the worker host process by default when its caller is real-time, in threads otherwise', async () => {
+    const lifecycle = new ModelLifecycle(
+      await openFileRegistry({ dir: await mkdtemp(join(root, 'rt-')), create: true }),
+    )
+    expect(new Orchestrator({ lifecycle, families: {} }).isolation).toBe('thread')
+    const entered = enterRealtime(1)
+    try {
+      // Where this thread cannot be raised (not Linux, no CAP_SYS_NICE), the default stays 'thread'.
+      expect(new Orchestrator({ lifecycle, families: {} }).isolation).toBe(entered.realtime ? 'process' : 'thread')
+      expect(new Orchestrator({ lifecycle, families: {}, isolation: 'thread' }).isolation).toBe('thread')
+    } finally {
+      leaveRealtime()
+    }
   })
 })
 

@@ -66,8 +66,10 @@ export function lowerProcessPriority(pid: number | undefined, niceness: number):
 
 /**
  * The first lines of a worker thread's bootstrap (CommonJS, for `new Worker(code, { eval: true })`):
- * lower this thread to `workerData.niceness` on Linux; elsewhere, or when refused, do nothing. Kept as
- * source text because it must run before the first module of the job is loaded.
+ * lower this thread to `workerData.niceness` on Linux; elsewhere, or when refused, do nothing. A thread
+ * started by a real-time thread inherits its class, where niceness means nothing: it first goes back to
+ * normal scheduling (`chrt --other`). Kept as source text because it must run before the first module
+ * of the job is loaded.
  */
 export const LOWER_THREAD_PRIORITY_SOURCE = `
 {
@@ -76,7 +78,12 @@ export const LOWER_THREAD_PRIORITY_SOURCE = `
   if (typeof niceness === 'number' && niceness > 0) {
     try {
       const os = require('node:os')
-      const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop())
+      const fs = require('node:fs')
+      const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop())
+      const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8')
+      const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38])
+      if (policy === 1 || policy === 2)
+        require('node:child_process').execFileSync('chrt', ['--other', '-p', '0', String(tid)], { stdio: 'ignore' })
       if (Number.isInteger(tid) && tid > 0 && os.getPriority(tid) < niceness) os.setPriority(tid, niceness)
     } catch {}
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { enterRealtime, leaveRealtime, schedulingPolicy } from '@quantum/core'
 import { TrainerError } from '../errors.js'
 import { BACKGROUND_NICENESS, currentNiceness, lowerProcessPriority } from './priority.js'
 import { runWorker } from './run-worker.js'
@@ -8,6 +9,9 @@ import { startWorkerHost } from './worker-host-client.js'
 
 /** Linux lets a thread set its own niceness; elsewhere the workers keep the caller's priority. */
 const threadNice = existsSync('/proc/thread-self')
+
+/** util-linux `chrt`, which starts the worker host under SCHED_IDLE. */
+const idleLauncher = process.platform === 'linux' && ['/usr/bin/chrt', '/bin/chrt'].some((p) => existsSync(p))
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url))
 
@@ -79,6 +83,23 @@ describe('runWorker', () => {
     await expect(run).resolves.toBe(4000)
   })
 
+  it('puts a worker started by a real-time thread back under normal scheduling before lowering it', async () => {
+    const entered = enterRealtime(1)
+    try {
+      // Without the right to raise this thread there is nothing to inherit: only the niceness is shown.
+      const there = await runWorker<{ niceness: number | null; policy: number | null }>(
+        fixture('worker-niceness.mjs'),
+        { policy: true },
+        { trainer: 'nice' },
+      )
+      if (!threadNice) return
+      expect(there).toEqual({ niceness: BACKGROUND_NICENESS, policy: 0 })
+      if (entered.realtime) expect(schedulingPolicy()).toBe('rr') // the caller keeps its class
+    } finally {
+      leaveRealtime()
+    }
+  })
+
   it('lowers a child process and never raises one', () => {
     expect(lowerProcessPriority(undefined, 19)).toBe(false)
     expect(lowerProcessPriority(process.pid, 0)).toBe(false)
@@ -89,7 +110,7 @@ describe('runWorker in a child process', () => {
   it('runs the module in another process, every thread of it at the background niceness', async () => {
     expect(startWorkerHost()).toBeGreaterThan(0)
     const before = currentNiceness()
-    const there = await runWorker<{ pid: number; threads: number[] | null }>(
+    const there = await runWorker<{ pid: number; threads: number[] | null; policies: number[] | null }>(
       fixture('worker-threads-niceness.mjs'),
       {},
       { trainer: 'nice', isolation: 'process' },
@@ -98,6 +119,8 @@ describe('runWorker in a child process', () => {
     if (threadNice) {
       expect(there.threads!.length).toBeGreaterThan(1) // V8's helper threads too, not only the main one
       expect(new Set(there.threads)).toEqual(new Set([BACKGROUND_NICENESS]))
+      // Started by `chrt --idle`: every thread under SCHED_IDLE (5) from the first one.
+      if (idleLauncher) expect(new Set(there.policies)).toEqual(new Set([5]))
     }
     expect(currentNiceness()).toBe(before)
     // The host is kept: the next task runs in the same process.

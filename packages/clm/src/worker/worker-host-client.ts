@@ -12,7 +12,7 @@
  * started again on the next task. An idle host does not keep this process alive.
  * @packageDocumentation
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -88,13 +88,17 @@ class WorkerHost {
   }
 }
 ${loadSource(hostFile())}.catch((e) => { console.error(e); process.exit(1) })`
-    this.child = spawn(process.execPath, [...process.execArgv, '-e', boot], {
+    const node = [process.execPath, ...process.execArgv, '-e', boot]
+    // At the lowest niceness, the host starts under SCHED_IDLE (`chrt --idle 0 node …`), so none of its
+    // threads ever runs in the class of its parent: a real-time decision thread's class is inherited.
+    const chrt = niceness >= BACKGROUND_NICENESS ? idleLauncher() : undefined
+    const [command, ...args] = chrt === undefined ? node : [chrt, '--idle', '0', ...node]
+    this.child = spawn(command!, args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     })
     // From here too, so the host's main thread is lowered even before its bootstrap runs.
     lowerProcessPriority(this.child.pid, niceness)
-    if (niceness >= BACKGROUND_NICENESS) idleScheduling(this.child.pid)
     this.child.on('message', (reply: HostReply) => {
       const task = this.pending.get(reply.id)
       if (task === undefined) {
@@ -228,11 +232,11 @@ export function runInHost<T>(file: string, payload: unknown, options: HostTaskOp
 }
 
 /**
- * Linux: puts every thread of `pid` under SCHED_IDLE (util-linux `chrt --idle`), which a runnable thread
- * of normal priority preempts at once, where niceness 19 only weighs it down; threads it starts later
- * inherit it. Without `chrt` (or off Linux) the niceness stays the only lowering.
+ * Linux: util-linux `chrt`, which starts the host under SCHED_IDLE: a runnable thread of normal (or
+ * real-time) priority preempts it at once, where niceness 19 only weighs it down, and every thread it
+ * starts inherits it. Without `chrt` (or off Linux) the niceness stays the only lowering.
  */
-function idleScheduling(pid: number | undefined): void {
-  if (pid === undefined || process.platform !== 'linux') return
-  execFile('chrt', ['--idle', '-a', '-p', '0', String(pid)], () => undefined)
+function idleLauncher(): string | undefined {
+  if (process.platform !== 'linux') return undefined
+  return ['/usr/bin/chrt', '/bin/chrt'].find((path) => existsSync(path))
 }
