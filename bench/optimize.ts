@@ -4,7 +4,8 @@
  *     median regret of the best point after 50 / 100 / 200 trials, over 20 seeds (grid: one run).
  *  2. `quantum-run optimize` of the quick start's strategy over its year of BTCUSDT 1h bars:
  *     $QUANTUM_BENCH_TRIALS trials (default 1000, random search, so every run tries the same points)
- *     on 1 and 2 worker threads. Besides the wall time: the CPU time of the process (worker threads
+ *     on 1 and 2 worker threads, and as two separate 1-worker processes at once (the machine's own
+ *     limit on two jobs), over $QUANTUM_BENCH_ROUNDS rounds. Besides the wall time: the CPU time of the process (worker threads
  *     included) and the cores it got (CPU / wall): on a machine shared with other work the wall-time
  *     ratio says how many cores were free, the cores-used figure whether the pool could use them.
  *  3. The same search over Redis (BullMQ): 1, 2 and 3 `quantum-run worker --redis` processes (one
@@ -105,17 +106,74 @@ function line(label: string, f: RunFigures, base: RunFigures | undefined): strin
   )
 }
 
-function pool(): void {
+const rounds = Number(process.env.QUANTUM_BENCH_ROUNDS ?? 3)
+
+/** {@link optimizeRun} without blocking, so two can run at once. */
+function optimizeRunAsync(workers: number, out: string): Promise<RunFigures> {
+  const args = [cli, 'optimize', config, '--method', 'random', '--trials', String(trials), '--workers', String(workers)]
+  args.push('--out', out, '--json', '--no-state')
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.once('error', reject)
+    child.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`optimize exited ${code}: ${stderr}`))
+      const doc = JSON.parse(stdout) as { durationMs: number; cpuMs: number; best: { params: unknown } }
+      const recorded = readFileSync(join(out, 'trials.jsonl'), 'utf8').trimEnd().split('\n').length
+      resolvePromise({
+        seconds: doc.durationMs / 1000,
+        cpu: doc.cpuMs / 1000,
+        best: JSON.stringify(doc.best.params),
+        recorded,
+      })
+    })
+  })
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN
+const spread = (xs: readonly number[]): string =>
+  `median ${median(xs).toFixed(2)}, ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`
+
+/**
+ * Worker threads, $QUANTUM_BENCH_ROUNDS rounds (default 3), each: 1 worker, 2 workers, and two separate
+ * 1-worker processes at once (what the machine gives two jobs that share nothing: its own scaling limit,
+ * as the memory and caches the cores share slow both). The pool's efficiency is its 2-worker rate over
+ * that pair's combined rate.
+ */
+async function pool(): Promise<void> {
   console.log(`\n2. ${trials} trials of the quick start strategy (8,760 1h bars each), random search, worker threads`)
   console.log(`   before: ${load()}`)
   const dir = mkdtempSync(join(tmpdir(), 'quantum-bench-opt-'))
+  const speedup: number[] = []
+  const machine: number[] = []
+  const efficiency: number[] = []
   try {
-    const one = optimizeRun(1, join(dir, 'w1'))
-    console.log(line('1 worker thread', one, undefined))
-    const two = optimizeRun(2, join(dir, 'w2'))
-    console.log(line('2 worker threads', two, one))
-    if (one.best !== two.best) throw new Error(`best point differs: ${one.best} vs ${two.best}`)
-    console.log(`   same best point on both (${one.best}); ${two.recorded} trials recorded; after: ${load()}`)
+    for (let k = 0; k < rounds; k++) {
+      const one = optimizeRun(1, join(dir, `w1-${k}`))
+      console.log(line(`round ${k + 1}: 1 worker`, one, undefined))
+      const two = optimizeRun(2, join(dir, `w2-${k}`))
+      console.log(line(`round ${k + 1}: 2 workers`, two, one))
+      if (one.best !== two.best) throw new Error(`best point differs: ${one.best} vs ${two.best}`)
+      const pair = await Promise.all([
+        optimizeRunAsync(1, join(dir, `pa-${k}`)),
+        optimizeRunAsync(1, join(dir, `pb-${k}`)),
+      ])
+      const pairRate = pair.reduce((a, f) => a + trials / f.seconds, 0)
+      console.log(
+        `   round ${k + 1}: two 1-worker processes at once: ${pair.map((f) => `${f.seconds.toFixed(1)} s`).join(' and ')}, ` +
+          `together ${pairRate.toFixed(0)} trials/s, ${((pairRate * one.seconds) / trials).toFixed(2)}x one alone`,
+      )
+      speedup.push(one.seconds / two.seconds)
+      machine.push((pairRate * one.seconds) / trials)
+      efficiency.push(trials / two.seconds / pairRate)
+    }
+    console.log(`   2 workers / 1 worker: ${spread(speedup)}x (linear: 2)`)
+    console.log(`   two separate processes / one alone (the machine's limit): ${spread(machine)}x`)
+    console.log(`   2-worker pool / those two processes: ${spread(efficiency.map((e) => e * 100))} %`)
+    console.log(`   after: ${load()}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -196,5 +254,5 @@ async function redisCurve(): Promise<void> {
 }
 
 await samplers()
-pool()
+await pool()
 await redisCurve()

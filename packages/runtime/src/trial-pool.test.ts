@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createTrialPool } from './trial-pool.js'
+import { createTrialPool, workerExecArgv } from './trial-pool.js'
 import { fixture } from '../test/helpers.js'
 
 const built = existsSync(new URL('../dist/trial-worker.js', import.meta.url))
@@ -72,5 +72,15 @@ describe.runIf(built)('createTrialPool', () => {
     await expect(
       createTrialPool({ workers: 1, configFile: fixture('missing.config.ts'), cwd: process.cwd() }),
     ).rejects.toThrow('Trial worker could not start')
+  })
+})
+
+describe('workerExecArgv', () => {
+  it('passes Node flags on to the workers, without loaders, conditions and the V8 flags a worker refuses', () => {
+    const argv = ['--single-threaded-gc', '--conditions', 'x', '--import=tsx', '--max-old-space-size=100']
+    expect(workerExecArgv([...argv, '--enable-source-maps', '--max-semi-space-size', '--trace-warnings'])).toEqual([
+      '--enable-source-maps',
+      '--trace-warnings',
+    ])
   })
 })

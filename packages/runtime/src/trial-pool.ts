@@ -101,14 +101,19 @@ export function trialWorkerPath(): string {
   return path
 }
 
-/** This process's Node flags without `--conditions` and loaders (the worker loads built JavaScript only). */
-function workerExecArgv(): string[] {
+/** V8 flags of the whole process, which a worker thread refuses (they already hold for it). */
+const PROCESS_WIDE = /^--(single-threaded-gc|single-threaded|max-semi-space-size|max-old-space-size)(=|$)/
+
+/**
+ * This process's Node flags without `--conditions` and loaders (the worker loads built JavaScript only)
+ * and without the process-wide V8 flags a worker thread refuses.
+ */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const out: string[] = []
-  const argv = process.execArgv
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string
     if (a === '--conditions' || a === '-C' || a === '--import' || a === '--loader') i++
-    else if (!/^--(conditions|import|loader)=/.test(a)) out.push(a)
+    else if (!/^--(conditions|import|loader)=/.test(a) && !PROCESS_WIDE.test(a)) out.push(a)
   }
   return out
 }

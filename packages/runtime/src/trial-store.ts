@@ -4,7 +4,7 @@
  * (shared by every machine on one PostgreSQL store, listed by study id).
  * @packageDocumentation
  */
-import { appendFile, mkdir } from 'node:fs/promises'
+import { mkdir, open } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { StudyTrialRecord, StudyTrialsPort, Trial } from '@quantum/core'
 import { writeFileAtomic } from './atomic.js'
@@ -56,19 +56,32 @@ export async function fileTrialStore(
 ): Promise<TrialStore> {
   const location = resolve(dir)
   await mkdir(location, { recursive: true })
-  const trials = join(location, 'trials.jsonl')
+  // One handle for the study: opening and closing the file per trial cost the coordinating thread
+  // about 0.3 ms a trial (a third of its work in a 1,000-trial search). Trials that finish while a
+  // write is under way go out together in the next one.
+  const file = await open(join(location, 'trials.jsonl'), 'a')
+  let queued: Trial[] = []
   let chain = Promise.resolve()
   return {
     location,
     append(trial) {
+      queued.push(trial)
       chain = chain.then(async () => {
-        await appendFile(trials, `${toJson(trial, 0)}\n`)
-        if (shared !== undefined) await shared.studies.recordTrial(studyTrialRecord(shared.studyId, trial, Date.now()))
+        if (queued.length === 0) return // written with an earlier one
+        const batch = queued
+        queued = []
+        await file.write(batch.map((t) => `${toJson(t, 0)}\n`).join(''))
+        if (shared !== undefined)
+          for (const t of batch) await shared.studies.recordTrial(studyTrialRecord(shared.studyId, t, Date.now()))
       })
       return chain
     },
     async finish(result) {
-      await chain
+      try {
+        await chain
+      } finally {
+        await file.close()
+      }
       await writeFileAtomic(join(location, resultName), `${toJson(result)}\n`)
     },
   }
