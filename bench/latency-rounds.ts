@@ -29,12 +29,15 @@ const median = (xs: readonly number[]): number => {
 console.log(`hook watchdog: ${hookWatchdogKind()}; p50/p99 in ms`)
 for (let i = 0; i < processes; i++) {
   if (which !== 'ops') {
-    const r = await inFreshProcess<{ sdk: Latency; journaled: Latency; bare: Latency }>(
+    const r = await inFreshProcess<{ sdk: Latency; journaled: Latency; bare: Latency; realtime: boolean }>(
       'live-order.ts',
       'benchLiveOrder',
       [200],
     )
-    console.log(`live  sdk ${f(r.sdk)}  journaled ${f(r.journaled)}  bare ccxt ${f(r.bare)}  ${load()}`)
+    console.log(
+      `live  sdk ${f(r.sdk)}  journaled ${f(r.journaled)}  bare ccxt ${f(r.bare)}  ` +
+        `${r.realtime ? 'real-time' : 'normal'} scheduling  ${load()}`,
+    )
   }
   if (which !== 'live') {
     const r = await inFreshProcess<{ off: Latency; on: Latency; roundP50Ms: { off: number[]; on: number[] } }>(
