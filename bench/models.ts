@@ -168,10 +168,15 @@ export async function benchModels(): Promise<ModelBenchResult> {
     const rssAfterLoadMb = mb()
     const one = [generateCandles({ bars: 2200, seed: 42, symbol: 'BENCHUSDT' })]
     const oneSymbol = await measure(single, one, { warmup: 200, steps: 2000, ctx })
+    // 1,000 steps: the p99 of 100 (what this measured before) is their slowest, one GC pause. The
+    // decision thread keeps normal scheduling here: 1,000 steps back to back keep it busy for seconds,
+    // and Linux pauses a real-time thread 50 ms in every second it runs without a break
+    // (sched_rt_runtime_us), which a live run, busy a few ms per bar, never reaches (measured: p99
+    // 48-56 ms real-time against 17-24 ms normal, 'RT throttling activated' in the kernel log).
     const many = Array.from({ length: 100 }, (_, k) =>
-      generateCandles({ bars: 300, seed: 100 + k, symbol: `S${k}USDT` }),
+      generateCandles({ bars: 1200, seed: 100 + k, symbol: `S${k}USDT` }),
     )
-    const hundredSymbols = { ...(await measure(batched, many, { warmup: 200, steps: 100, ctx })), symbols: 100 }
+    const hundredSymbols = { ...(await measure(batched, many, { warmup: 200, steps: 1000, ctx })), symbols: 100 }
     const rssAfterRunMb = mb()
     for (const a of [...single, ...batched]) await a.dispose!()
     return { models, oneSymbol, hundredSymbols, rssBaselineMb, rssAfterLoadMb, rssAfterRunMb }

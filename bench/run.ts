@@ -308,6 +308,7 @@ async function benchAi(dir: string): Promise<void> {
   report(
     '100 symbols, one batched step (p50/p99)',
     `${m.hundredSymbols.p50Ms.toFixed(2)} / ${m.hundredSymbols.p99Ms.toFixed(2)} ms`,
+    `${m.hundredSymbols.iterations} steps; target p99 <= 10 ms`,
   )
   // Memory of model serving alone, in a fresh process (this one holds a million bars of arrays).
   const mem = spawnSync(process.execPath, [join(root, 'bench/models-rss.mjs')], { encoding: 'utf8' })
