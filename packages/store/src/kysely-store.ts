@@ -57,11 +57,6 @@ export interface BackendAdapter {
    * intent). @default runs it like every other write (PostgreSQL commits synchronously)
    */
   durably?<T>(run: (db: Kysely<StateTables>) => Promise<T>): Promise<T>
-  /**
-   * Called after each write that is not durable when it resolves (acks, fills, positions, equity…),
-   * so the backend can make it durable off the calling thread. @default nothing
-   */
-  afterWrite?(): void
 }
 
 /** Equity points per multi-row insert (PostgreSQL caps bind parameters at 65,535). */
@@ -95,13 +90,6 @@ export class KyselyStateStore implements StateStore {
     } catch (error) {
       throw this.#adapter.mapError(error, action)
     }
-  }
-
-  /** {@link KyselyStateStore.#run} for a write-behind record: then tells the backend (`afterWrite`). */
-  async #write<T>(action: string, fn: (db: Kysely<StateTables>) => Promise<T>): Promise<T> {
-    const out = await this.#run(action, fn)
-    this.#adapter.afterWrite?.()
-    return out
   }
 
   #at(what: string): { store: string; what: string } {
@@ -225,7 +213,7 @@ export class KyselyStateStore implements StateStore {
 
   async recordAck(ack: AckRecord): Promise<void> {
     const a = AckRecordSchema.parse(ack)
-    await this.#write(`record ack ${a.clientOrderId} ${a.status}`, (db) =>
+    await this.#run(`record ack ${a.clientOrderId} ${a.status}`, (db) =>
       db
         .insertInto('acks')
         .values({
@@ -243,7 +231,7 @@ export class KyselyStateStore implements StateStore {
 
   async recordFill(fill: FillRecord): Promise<boolean> {
     const f = FillRecordSchema.parse(fill)
-    const r = await this.#write(`record fill ${f.id}`, (db) =>
+    const r = await this.#run(`record fill ${f.id}`, (db) =>
       db
         .insertInto('fills')
         .values({
@@ -314,7 +302,7 @@ export class KyselyStateStore implements StateStore {
 
   async savePosition(position: PositionRecord): Promise<void> {
     const p = PositionRecordSchema.parse(position)
-    await this.#write(`save position ${p.symbol}`, async (db) => {
+    await this.#run(`save position ${p.symbol}`, async (db) => {
       if (p.side === 'FLAT') {
         await db.deleteFrom('positions').where('run_id', '=', p.runId).where('symbol', '=', p.symbol).execute()
         return
@@ -337,7 +325,7 @@ export class KyselyStateStore implements StateStore {
 
   async recordTrade(runId: string, trade: StoredTrade): Promise<void> {
     const t = TradeRecordSchema.parse(trade)
-    await this.#write(`record trade ${t.id}`, (db) =>
+    await this.#run(`record trade ${t.id}`, (db) =>
       db
         .insertInto('trades')
         .values({ run_id: runId, trade_id: t.id, symbol: t.symbol, exit_time: t.exitTime, doc: JSON.stringify(t) })
@@ -359,7 +347,7 @@ export class KyselyStateStore implements StateStore {
       return { run_id: runId, time: e.time, equity: e.equity }
     })
     if (rows.length === 0) return
-    await this.#write(`record ${rows.length} equity points`, (db) =>
+    await this.#run(`record ${rows.length} equity points`, (db) =>
       db.transaction().execute(async (trx) => {
         for (let k = 0; k < rows.length; k += EQUITY_CHUNK) {
           await trx
@@ -384,7 +372,7 @@ export class KyselyStateStore implements StateStore {
   async saveRiskState(runId: string, state: RiskStateRecord): Promise<void> {
     const s = RiskStateRecordSchema.parse(state)
     const doc = JSON.stringify(s)
-    await this.#write(`save risk state ${s.source}`, (db) =>
+    await this.#run(`save risk state ${s.source}`, (db) =>
       db
         .insertInto('risk_states')
         .values({ run_id: runId, source: s.source, time: s.time, doc })
@@ -402,11 +390,11 @@ export class KyselyStateStore implements StateStore {
 
   async saveExitState(runId: string, state: ExitStateInput, time: number): Promise<number> {
     const s = ExitStateSchema.parse(state)
-    return this.#write(`save exit state ${s.symbol}`, (db) => saveExitState(db, { runId, state: s, time }))
+    return this.#run(`save exit state ${s.symbol}`, (db) => saveExitState(db, { runId, state: s, time }))
   }
 
   async deleteExitState(runId: string, symbol: string): Promise<void> {
-    await this.#write(`delete exit state ${symbol}`, (db) =>
+    await this.#run(`delete exit state ${symbol}`, (db) =>
       db.deleteFrom('exit_states').where('run_id', '=', runId).where('symbol', '=', symbol).execute(),
     )
   }
@@ -416,7 +404,7 @@ export class KyselyStateStore implements StateStore {
   }
 
   saveBlob(blob: Omit<StoredBlob, 'version'> & { readonly keep?: number | undefined }): Promise<number> {
-    return this.#write(`save blob ${blob.account}/${blob.name}`, (db) => saveBlob(db, blob))
+    return this.#run(`save blob ${blob.account}/${blob.name}`, (db) => saveBlob(db, blob))
   }
 
   loadBlob(account: string, name: string, version?: number): Promise<StoredBlob | undefined> {

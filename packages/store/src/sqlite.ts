@@ -6,7 +6,7 @@
  * ({@link SqliteStoreOptions.durability}): they reach the operating system at once, so a crash of the
  * process loses none of them, and the disk at the next intent, checkpoint or close.
  */
-import { closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { Kysely, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely'
 import Database from 'libsql'
@@ -186,85 +186,15 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       ? mapped
       : new StateInvalidError('corrupt', `open: ${String(error)}`, { store: file, cause: error })
   }
-  const walSync = intentDb === undefined ? undefined : new WalSync(`${file}-wal`)
   return new KyselyStateStore(db, {
     backend: 'sqlite',
     location: file,
     mapError: (error, action) => mapSqliteError(file, error, action),
     durably: (run) => run(intentDb ?? db),
-    ...(walSync === undefined ? {} : { afterWrite: () => walSync.request() }),
     // Everything is already durable in the WAL; folding it into the file leaves one self-contained file.
     beforeClose: async (conn) => {
-      await walSync?.close()
       await intentDb?.destroy()
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(conn)
     },
   })
-}
-
-/**
- * Flushes the write-ahead log to disk off the calling thread (an `fdatasync` on libuv's pool) once the
- * write-behind records, which commit without an fsync, have been quiet for {@link QUIET_MS}. Without
- * it, the next intent's commit fsyncs those records' frames too, on the decision thread: measured with
- * six 600-byte records 2 ms before each intent, the intent's p50/p99 went from 0.40/0.79 and
- * 0.49/1.97 ms to 0.30/0.55 and 0.34/0.74 ms. Flushing at once instead made back-to-back orders slower
- * (two fsyncs per order, the intent's waiting for the other): a burst carries its records in its own
- * intents, as before. It only adds durability: an intent's own commit still fsyncs the log (and reports
- * a failing disk), so a failed flush here is left to it. Requests while one runs fold into one more.
- */
-/** Quiet time after a write-behind record before the log is flushed (ms). */
-const QUIET_MS = 5
-
-class WalSync {
-  #fd: number | undefined
-  #running: Promise<void> | undefined
-  #again = false
-  #closed = false
-
-  constructor(private readonly path: string) {}
-
-  #timer: ReturnType<typeof setTimeout> | undefined
-
-  /** Asks for a flush once writes have been quiet for a moment (a burst of orders carries its own). */
-  request(): void {
-    if (this.#closed) return
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.#flush()
-    }, QUIET_MS)
-    this.#timer.unref()
-  }
-
-  #flush(): void {
-    if (this.#closed) return
-    if (this.#running !== undefined) {
-      this.#again = true
-      return
-    }
-    if (this.#fd === undefined) {
-      try {
-        this.#fd = openSync(this.path, 'r')
-      } catch {
-        return // no log yet: nothing to flush
-      }
-    }
-    const fd = this.#fd
-    this.#running = new Promise<void>((done) => fdatasync(fd, () => done())).then(() => {
-      this.#running = undefined
-      if (this.#again) {
-        this.#again = false
-        this.#flush()
-      }
-    })
-  }
-
-  /** Waits for a running flush, then closes the log's descriptor. */
-  async close(): Promise<void> {
-    this.#closed = true
-    if (this.#timer !== undefined) clearTimeout(this.#timer)
-    while (this.#running !== undefined) await this.#running
-    if (this.#fd !== undefined) closeSync(this.#fd)
-    this.#fd = undefined
-  }
 }

@@ -86,26 +86,6 @@ describe('SQLite store', () => {
     expect(existsSync(join(dir, 'absent.db'))).toBe(false)
   })
 
-  it('flushes the log of write-behind records in the background and waits for that flush on close', async () => {
-    const path = join(dir, 'wal-sync.db')
-    const store = await openSqliteStore(path)
-    await store.startRun(run('w'))
-    // Not awaited one by one: flushes are requested while others run, and close comes right after.
-    const writes = Array.from({ length: 300 }, (_, k) =>
-      store.recordAck({ runId: 'w', clientOrderId: `q-${k}`, orderId: `o-${k}`, status: 'NEW', time: k }),
-    )
-    await Promise.all(writes)
-    await store.journalIntent(intent('w', 'after'))
-    await store.close()
-    const again = await openSqliteStore(path)
-    try {
-      expect((await again.acks('w')).length).toBe(300)
-      expect(await again.pendingIntents('w')).toEqual([intent('w', 'after')])
-    } finally {
-      await again.close()
-    }
-  })
-
   it('runs in WAL mode', async () => {
     const path = join(dir, 'pragmas.db')
     const store = await openStateStore(path)
