@@ -14,8 +14,8 @@
  *    dashboard's first paint in headless Chromium and 1,000 events/s to a page (bench/dashboard.ts).
  *    These two latency benches run in a fresh process each (bench/fresh-process.ts): in this one, grown
  *    to ~850 MiB by the throughput benches, a major GC lands in the p99 (measured 5.6 ms vs 1.1 ms).
- *  - per intent journaled: an fsync'd order-intent insert through the StateStore (@quantum/store) vs a
- *    bare driver insert of the same row, on SQLite (libsql) and on PostgreSQL when a server answers;
+ *  - per intent journaled: a durable order intent through the StateStore (@quantum/store; on SQLite its
+ *    intent log's O_DSYNC write, then the row) vs a bare durable driver insert of the same row, on SQLite (libsql) and on PostgreSQL when a server answers;
  *    in a fresh process, like the latency benches above.
  *  - kline stream: 50 symbols of 1m klines through ccxt.pro + klineFeed vs a bare ws client (emulator),
  *    at several round rates: lag and backlog (1 s per rate when $QUANTUM_BENCH_BARS < 1,000,000, else 3 s).
@@ -265,7 +265,7 @@ async function benchJournal(): Promise<void> {
       `${m.store.p50Ms.toFixed(3)} / ${m.store.p99Ms.toFixed(3)} ms`,
       `${(m.store.p50Ms / m.bare.p50Ms).toFixed(2)}x a bare ${bare} insert (${m.bare.p50Ms.toFixed(3)} / ${m.bare.p99Ms.toFixed(3)} ms), ${writes} writes`,
     )
-  row('intent journaled, SQLite WAL+FULL fsync (p50/p99)', r.sqlite, 'libsql')
+  row('intent journaled, SQLite intent log (p50/p99)', r.sqlite, 'libsql WAL+FULL')
   if (r.postgres !== undefined) row('intent journaled, PostgreSQL commit (p50/p99)', r.postgres, 'pg')
   else report('intent journaled, PostgreSQL', 'skipped', r.postgresSkipped ?? '')
 }

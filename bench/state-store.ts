@@ -1,7 +1,8 @@
 /**
- * Journaling cost: one order intent written durably (its own transaction; fsync'd on SQLite with WAL +
- * synchronous=FULL, committed on PostgreSQL) through the StateStore, against a bare insert of the same
- * row with the driver alone, in the same run. The two alternate in blocks of 50 so that the machine's
+ * Journaling cost: one order intent written durably through the StateStore (on SQLite: one O_DSYNC write
+ * to the store's intent log, then its row; on PostgreSQL: its own committed transaction), against a bare
+ * durable insert of the same row with the driver alone (SQLite: WAL + synchronous=FULL, the store's way
+ * until the intent log), in the same run. The two alternate in blocks of 50 so that the machine's
  * noise (shared cores, other processes' fsyncs) falls on both alike. PostgreSQL is measured only when a
  * server answers at $QUANTUM_TEST_POSTGRES_URL (default the local one).
  */

@@ -53,10 +53,11 @@ export interface BackendAdapter {
   /** Runs before the connections close (SQLite: checkpoints the WAL into the main file). */
   beforeClose(db: Kysely<StateTables>): Promise<void>
   /**
-   * Runs a write that must be on disk when it resolves, with everything written before it (an order
-   * intent). @default runs it like every other write (PostgreSQL commits synchronously)
+   * Runs the write of an order intent, which must be on disk when it resolves; `payload` is the row's
+   * values as JSON, for a backend that makes it durable by other means than the write itself (SQLite's
+   * intent log). @default runs it like every other write (PostgreSQL commits synchronously)
    */
-  durably?<T>(run: (db: Kysely<StateTables>) => Promise<T>): Promise<T>
+  durably?<T>(run: (db: Kysely<StateTables>) => Promise<T>, payload: Uint8Array): Promise<T>
 }
 
 /** Equity points per multi-row insert (PostgreSQL caps bind parameters at 65,535). */
@@ -207,7 +208,7 @@ export class KyselyStateStore implements StateStore {
     }
     const adapter = this.#adapter
     await this.#run(`journal intent ${i.clientOrderId} of run ${i.runId}`, (db) =>
-      adapter.durably === undefined ? insert(db) : adapter.durably(insert),
+      adapter.durably === undefined ? insert(db) : adapter.durably(insert, Buffer.from(JSON.stringify(values))),
     )
   }
 

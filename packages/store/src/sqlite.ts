@@ -1,15 +1,18 @@
 /**
  * The embedded backend: one SQLite file through `libsql` (its binary ships inside the npm package, so
- * it installs offline), in WAL mode. An order intent is written on a connection of its own with
- * `synchronous=FULL`: it resolves once it is fsync'd, and the fsync of the WAL makes every earlier write durable with it. Other writes (acks,
- * fills, positions, equity: the write-behind records) use `synchronous=NORMAL` by default
- * ({@link SqliteStoreOptions.durability}): they reach the operating system at once, so a crash of the
- * process loses none of them, and the disk at the next intent, checkpoint or close.
+ * it installs offline), in WAL mode. An order intent is made durable by one `O_DSYNC` write to the
+ * store's intent log (`intent-log.ts`) before its row is written, so it resolves (and its order is sent)
+ * once it is on disk, without the fsync of the write-ahead log, which would also flush every record
+ * written since the previous intent. Other writes (acks, fills, positions, equity: the write-behind
+ * records) use `synchronous=NORMAL` by default ({@link SqliteStoreOptions.durability}): they reach the
+ * operating system at once, so a crash of the process loses none of them, and the disk at the next
+ * checkpoint, roll of the intent log or close.
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { Kysely, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely'
 import Database from 'libsql'
+import { z } from 'zod'
 import {
   StateFullError,
   StateInvalidError,
@@ -19,6 +22,7 @@ import {
   type StateStore,
 } from '@quantum/core'
 import { KyselyStateStore } from './kysely-store.js'
+import { IntentLog, recoverIntentLogs, syncSqliteFiles } from './intent-log.js'
 import { inspectSchema, migrate } from './migrations.js'
 import type { StateTables } from './tables.js'
 
@@ -38,13 +42,20 @@ export interface SqliteStoreOptions {
   readonly maxSizeBytes?: number
   /**
    * When writes are fsync'd. `intents`: an order intent is durable on disk before it resolves (so before
-   * its order is sent), and with it everything written before it; the other records are handed to the
-   * operating system at once (a killed process loses nothing) and reach the disk at the next intent,
-   * checkpoint or close, so a power loss may lose the records written since the last intent, which a
-   * restart reads back from the venue (orders, fills, positions). This keeps the fsyncs of fills and
-   * equity off the live path. `every-write`: every write is fsync'd before it resolves. @default 'intents'
+   * its order is sent), written to the store's intent log with one `O_DSYNC` write; a store opened
+   * after a crash or power loss folds the logs of processes that are gone into its intents. The other
+   * records are handed to the operating system at once (a killed process loses nothing) and reach the
+   * disk at the next checkpoint, roll of the intent log or close, so a power loss may lose recent ones,
+   * which a restart reads back from the venue (orders, fills, positions). This keeps fsyncs of fills
+   * and equity, and of the write-ahead log, off the live path. `every-write`: every write is fsync'd
+   * before it resolves (no intent log). @default 'intents'
    */
   readonly durability?: 'intents' | 'every-write'
+  /**
+   * Size of the intent log file (`<db>-intents-<pid>-<tag>`, preallocated at open, deleted at close).
+   * When it is full the database is synced once and the log starts over. @default 4 MiB
+   */
+  readonly intentLogBytes?: number
   /**
    * Open an existing store for reading only (`runs list`, the dashboard's past runs while a run writes
    * to it): no write lock, no migration, no integrity check, no checkpoint on close, so the writer's
@@ -122,6 +133,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   const everyWrite = options.durability === 'every-write'
   let maxPages: number | undefined
   let intentDb: Kysely<StateTables> | undefined
+  let intentLog: IntentLog | undefined
   if (readOnly) {
     try {
       const found = await inspectSchema(db, file)
@@ -166,20 +178,31 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       maxPages = Math.max(1, Math.floor(options.maxSizeBytes / pageSize))
       await sql.raw(`pragma max_page_count = ${maxPages}`).execute(db)
     }
+    // Intents journaled by a process that is gone (a crash, a power loss) before their rows were on disk.
+    await recoverIntentLogs(file, (payloads) => foldIntents(db, payloads, file))
     if (!everyWrite) {
-      // Intents get a connection of their own with synchronous=FULL: its commit fsyncs the shared
-      // write-ahead log, so every record before it is durable too, and an intent never queues behind
-      // the write-behind records on the other connection.
-      const full = openFile(file, options.busyTimeoutMs ?? 5000, false)
-      full.exec('pragma synchronous = FULL')
-      // Checkpoints (copying the log into the file, with fsyncs) run on the other connection, never
-      // inside an intent's commit, where one cost several milliseconds every ~150 orders.
-      full.exec('pragma wal_autocheckpoint = 0')
-      if (maxPages !== undefined) full.exec(`pragma max_page_count = ${maxPages}`)
-      intentDb = new Kysely<StateTables>({ dialect: new SqliteDialect({ database: withStatementCache(full) }) })
+      try {
+        intentLog = IntentLog.create(file, {
+          ...(options.intentLogBytes === undefined ? {} : { bytes: options.intentLogBytes }),
+          syncDatabase: () => syncSqliteFiles(file),
+        })
+      } catch {
+        // No room for the log (a nearly full disk): intents are made durable by their own commit,
+        // slower (it fsyncs the write-ahead log) but just as safe.
+        intentLog = undefined
+      }
+      // Intents get a connection of their own, so an intent never queues behind the write-behind
+      // records on the other connection. Checkpoints (copying the log into the file, with fsyncs) run on
+      // the other connection, never inside an intent's write.
+      const own = openFile(file, options.busyTimeoutMs ?? 5000, false)
+      own.exec(`pragma synchronous = ${intentLog === undefined ? 'FULL' : 'NORMAL'}`)
+      own.exec('pragma wal_autocheckpoint = 0')
+      if (maxPages !== undefined) own.exec(`pragma max_page_count = ${maxPages}`)
+      intentDb = new Kysely<StateTables>({ dialect: new SqliteDialect({ database: withStatementCache(own) }) })
     }
   } catch (error) {
     await intentDb?.destroy().catch(() => undefined)
+    intentLog?.close()
     await db.destroy().catch(() => undefined)
     const mapped = mapSqliteError(file, error, 'open')
     throw mapped instanceof StateStoreError
@@ -190,11 +213,61 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     backend: 'sqlite',
     location: file,
     mapError: (error, action) => mapSqliteError(file, error, action),
-    durably: (run) => run(intentDb ?? db),
-    // Everything is already durable in the WAL; folding it into the file leaves one self-contained file.
+    durably: async (run, payload) => {
+      if (intentLog === undefined) return run(intentDb ?? db)
+      const at = intentLog.append(payload)
+      try {
+        return await run(intentDb ?? db)
+      } catch (error) {
+        // The row was refused (a full store, a duplicate): the order is not sent, so its record goes.
+        intentLog.void(at)
+        throw error
+      }
+    },
+    // Folding the write-ahead log into the file leaves one self-contained, synced file; the intent log
+    // is deleted only after that.
     beforeClose: async (conn) => {
       await intentDb?.destroy()
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(conn)
+      if (intentLog !== undefined) {
+        syncSqliteFiles(file)
+        intentLog.close()
+      }
     },
   })
+}
+
+/** The row values of an intent as the intent log holds them (the same as its INSERT's parameters). */
+const IntentRowSchema = z.tuple([
+  z.string(),
+  z.string(),
+  z.string(),
+  z.number(),
+  z.string(),
+  z.string().nullable(),
+  z.string().nullable(),
+])
+
+/** Inserts the intents of a gone process's log that the database lacks, then syncs the database. */
+async function foldIntents(db: Kysely<StateTables>, payloads: readonly Buffer[], file: string): Promise<void> {
+  const rows = payloads.map((payload) => {
+    const parsed = IntentRowSchema.safeParse(JSON.parse(payload.toString('utf8')))
+    if (!parsed.success) {
+      throw new StateInvalidError('corrupt', `an intent log record is not an intent (${parsed.error.message})`, {
+        store: file,
+      })
+    }
+    const [runId, clientOrderId, symbol, time, request, decision, reason] = parsed.data
+    return { run_id: runId, client_order_id: clientOrderId, symbol, time, request, decision, reason }
+  })
+  await db.transaction().execute(async (trx) => {
+    for (const row of rows) {
+      await trx
+        .insertInto('intents')
+        .values(row)
+        .onConflict((oc) => oc.columns(['run_id', 'client_order_id']).doNothing())
+        .execute()
+    }
+  })
+  syncSqliteFiles(file)
 }

@@ -110,6 +110,22 @@ describe('RunJournal', () => {
     expect(journal.owns('qt-other-1')).toBe(false)
   })
 
+  it('should hold write-behind records until the journaled order has been sent, then write them in order', async () => {
+    const { store, runId } = await openRun()
+    const journal = new RunJournal({ store, runId, clientIdPrefix: 'qg' })
+    const steps: string[] = []
+    const { exchange } = fakeVenue(store, runId)
+    const venue = { ...exchange, placeOrder: (r: OrderRequest) => (steps.push('send'), exchange.placeOrder(r)) }
+    const placed = journal.wrap(venue).placeOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.01 })
+    // An equity batch queued while the intent is being journaled: it would run before the send otherwise.
+    void journal.write(() => Promise.resolve(steps.push('write 1')))
+    void journal.write(() => Promise.resolve(steps.push('write 2')))
+    await placed
+    await journal.flush()
+    expect(steps).toEqual(['send', 'write 1', 'write 2'])
+    expect(await store.acks(runId)).toMatchObject([{ clientOrderId: 'qg-1', status: 'NEW' }])
+  })
+
   it('should journal a venue rejection as REJECTED so that a restart does not look it up', async () => {
     const { store, runId } = await openRun()
     const journal = new RunJournal({ store, runId, clientIdPrefix: 'qr' })

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,6 +7,7 @@ import Database from 'libsql'
 import { afterAll, describe, expect, it } from 'vitest'
 import { StateFullError, StateInvalidError, StateUnavailableError } from '@quantum/core'
 import { openSqliteStore, openStateStore } from '../src/index.js'
+import { runKilledChild } from './killed-child.js'
 import { describeStateStoreContract, intent, run } from './store-contract.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'quantum-store-'))
@@ -32,26 +33,14 @@ describe('SQLite store', () => {
     'keeps every resolved write when the process is killed (durability %s)',
     (durability) => {
       const path = join(dir, `killed-${durability}.db`)
-      const child = join(dir, `killed-${durability}.mts`)
-      const src = join(import.meta.dirname, '../src/index.ts')
-      const contract = join(import.meta.dirname, 'store-contract.ts')
-      writeFileSync(
-        child,
-        [
-          `import { openSqliteStore } from ${JSON.stringify(src)}`,
-          `import { intent, run } from ${JSON.stringify(contract)}`,
-          `const store = await openSqliteStore(${JSON.stringify(path)}, { durability: ${JSON.stringify(durability)} })`,
-          `await store.startRun(run('k'))`,
-          `await store.recordAck({ runId: 'k', clientOrderId: 'q-0', orderId: 'o-0', status: 'NEW', time: 1 })`,
-          `await store.journalIntent(intent('k', 'q-1'))`,
-          `await store.recordAck({ runId: 'k', clientOrderId: 'q-1', orderId: 'o-1', status: 'NEW', time: 2 })`,
-          `process.kill(process.pid, 'SIGKILL')`,
-        ].join('\n'),
-      )
-      const result = spawnSync(process.execPath, ['--conditions=@quantum/source', '--import', 'tsx', child], {
-        encoding: 'utf8',
-      })
-      expect(result.signal).toBe('SIGKILL')
+      const signal = runKilledChild(dir, `killed-${durability}`, [
+        `const store = await openSqliteStore(${JSON.stringify(path)}, { durability: ${JSON.stringify(durability)} })`,
+        `await store.startRun(run('k'))`,
+        `await store.recordAck({ runId: 'k', clientOrderId: 'q-0', orderId: 'o-0', status: 'NEW', time: 1 })`,
+        `await store.journalIntent(intent('k', 'q-1'))`,
+        `await store.recordAck({ runId: 'k', clientOrderId: 'q-1', orderId: 'o-1', status: 'NEW', time: 2 })`,
+      ])
+      expect(signal).toBe('SIGKILL')
       const db = new Database(path)
       try {
         expect(db.prepare('select client_order_id as id from intents').all()).toEqual([{ id: 'q-1' }])
