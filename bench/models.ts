@@ -40,6 +40,8 @@ export interface ModelBenchResult {
   readonly oneSymbol: LatencyStats
   /** One bar of 100 symbols through the 4 agents (4 batched `session.run` of 100 rows). */
   readonly hundredSymbols: LatencyStats & { readonly symbols: number }
+  /** The same with one inference thread (the sequence models' batches split between two threads). */
+  readonly hundredSymbolsThreaded: LatencyStats & { readonly symbols: number }
   /** Resident set size before loading any model (the process baseline, MB). */
   readonly rssBaselineMb: number
   /** Resident set size with the 4 sessions loaded, before inference (MB). */
@@ -178,8 +180,14 @@ export async function benchModels(): Promise<ModelBenchResult> {
     )
     const hundredSymbols = { ...(await measure(batched, many, { warmup: 200, steps: 1000, ctx })), symbols: 100 }
     const rssAfterRunMb = mb()
-    for (const a of [...single, ...batched]) await a.dispose!()
-    return { models, oneSymbol, hundredSymbols, rssBaselineMb, rssAfterLoadMb, rssAfterRunMb }
+    const threaded = makeAgents(models, new ModelRegistry({ inferenceThreads: 1 }))
+    for (const a of threaded) await a.setup!(ctx)
+    const hundredSymbolsThreaded = {
+      ...(await measure(threaded, many, { warmup: 200, steps: 1000, ctx })),
+      symbols: 100,
+    }
+    for (const a of [...single, ...batched, ...threaded]) await a.dispose!()
+    return { models, oneSymbol, hundredSymbols, hundredSymbolsThreaded, rssBaselineMb, rssAfterLoadMb, rssAfterRunMb }
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }

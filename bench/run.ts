@@ -310,6 +310,11 @@ async function benchAi(dir: string): Promise<void> {
     `${m.hundredSymbols.p50Ms.toFixed(2)} / ${m.hundredSymbols.p99Ms.toFixed(2)} ms`,
     `${m.hundredSymbols.iterations} steps; target p99 <= 10 ms`,
   )
+  report(
+    '100 symbols, one step, 1 inference thread (p50/p99)',
+    `${m.hundredSymbolsThreaded.p50Ms.toFixed(2)} / ${m.hundredSymbolsThreaded.p99Ms.toFixed(2)} ms`,
+    `${m.hundredSymbolsThreaded.iterations} steps; sequence models' batches split over two threads`,
+  )
   // Memory of model serving alone, in a fresh process (this one holds a million bars of arrays).
   const mem = spawnSync(process.execPath, [join(root, 'bench/models-rss.mjs')], { encoding: 'utf8' })
   if (mem.status !== 0) throw new Error(`models-rss failed: ${mem.stderr}`)

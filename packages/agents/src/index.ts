@@ -46,7 +46,7 @@ export type { StandardFeature } from './features/standard-features.js'
 export { modelAgent, xgboostAgent, lightgbmAgent, nhitsAgent, patchtstAgent } from './plugins/model-agent.js'
 export type { ModelAgentOptions, TabularModelAgentOptions, SequenceModelAgentOptions } from './plugins/model-agent.js'
 export type { ModelAgentPlugin, ModelAgentDiagnostics } from './plugins/model-agent-core.js'
-export { ModelRegistry, ModelHandle, modelRegistryFor } from './models/model-registry.js'
+export { ModelRegistry, ModelHandle, modelRegistryFor, defaultInferenceThreads } from './models/model-registry.js'
 export type { ModelRegistryOptions, ModelRegistryEntry } from './models/model-registry.js'
 export {
   ModelSession,

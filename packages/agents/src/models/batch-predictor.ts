@@ -38,6 +38,8 @@ interface Pending {
  */
 export class BatchPredictor {
   private pending: Pending | undefined
+  /** The input buffer of the last finished batch, reused by the next one (no allocation per step). */
+  private spare: Float32Array | undefined
   private runs = 0
   private readonly maxRows: number
 
@@ -62,7 +64,10 @@ export class BatchPredictor {
   request(input: Float32Array): Promise<Float32Array> {
     const size = this.target.rowSize
     if (this.pending === undefined) {
-      this.pending = { done: this.target.lease(), input: new Float32Array(size * 8), rows: 0, waiters: [] }
+      const spare = this.spare
+      this.spare = undefined
+      const input = spare !== undefined && spare.length >= size * 8 ? spare : new Float32Array(size * 8)
+      this.pending = { done: this.target.lease(), input, rows: 0, waiters: [] }
       queueMicrotask(() => void this.flush())
     }
     const p = this.pending
@@ -103,6 +108,8 @@ export class BatchPredictor {
       for (const w of p.waiters) w.reject(error)
     } finally {
       p.done()
+      // The batch has run: its buffer is free (the target copies what it keeps).
+      if (this.spare === undefined || this.spare.length < p.input.length) this.spare = p.input
     }
   }
 }

@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises'
 import { ModelError } from '@quantum/core'
+import type { InferenceThread } from './inference-thread.js'
 import type { InferenceSession, Tensor as OnnxTensor } from 'onnxruntime-node'
 import { loadOnnxRuntime } from '../optional-deps.js'
 import {
@@ -114,6 +115,28 @@ export interface OpenModelOptions {
   readonly sessionOptions?: OrtSessionOptions
   /** Metadata file. @default metadataPathFor(path) (`model.onnx` -> `model.meta.json`) */
   readonly metadataPath?: string
+  /**
+   * Inference threads to open a replica of a sequence model's session on (a model with a window of more
+   * than one row): a batch of {@link SPLIT_MIN_ROWS} rows or more is split between the calling thread and
+   * the replicas, which run side by side. Tabular models stay on the calling thread alone (measured: 1.6
+   * ms per 1,024 rows for the bundled trees against 15 and 220 ms for N-HiTS and PatchTST). @default none
+   */
+  readonly threads?: readonly InferenceThread[]
+}
+
+/**
+ * Fewest rows of a batch that is split between the calling thread and the inference threads; smaller
+ * batches (a live bar of a few symbols) run on the calling thread alone, with no message to a thread.
+ */
+export const SPLIT_MIN_ROWS = 16
+
+/** The tensor a session on an {@link InferenceThread} is given: its data and dimensions, copied to the thread. */
+class ThreadTensor {
+  constructor(
+    readonly type: 'float32',
+    readonly data: Float32Array,
+    readonly dims: readonly number[],
+  ) {}
 }
 
 /**
@@ -144,9 +167,10 @@ export async function openModelSession(path: string, options: OpenModelOptions =
     throw new ModelError(path, 'model file not found or not readable', { cause })
   }
   const ort = await loadOnnxRuntime()
+  const sessionOptions = { ...(options.sessionOptions ?? DEFAULT_SESSION_OPTIONS) }
   let session: InferenceSession
   try {
-    session = await ort.InferenceSession.create(path, { ...(options.sessionOptions ?? DEFAULT_SESSION_OPTIONS) })
+    session = await ort.InferenceSession.create(path, sessionOptions)
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause)
     throw new ModelError(path, `onnxruntime cannot load the model (corrupt or unsupported): ${detail}`, { cause })
@@ -157,7 +181,17 @@ export async function openModelSession(path: string, options: OpenModelOptions =
     await session.release()
     throw error
   }
-  return new ModelSession(path, { session, Tensor: ort.Tensor }, meta)
+  const replicas: object[] = []
+  try {
+    // Sequence models only: a tabular model's batch (trees over one row each) costs too little to share.
+    const threads = meta.window > 1 ? (options.threads ?? []) : []
+    for (const thread of threads) replicas.push(await thread.open(path, sessionOptions))
+  } catch (cause) {
+    await Promise.all([session, ...(replicas as InferenceSession[])].map((r) => r.release()))
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    throw new ModelError(path, `onnxruntime cannot load the model on an inference thread: ${detail}`, { cause })
+  }
+  return new ModelSession(path, { session, Tensor: ort.Tensor, replicas }, meta)
 }
 
 function shapeText(shape: readonly (number | string)[]): string {
@@ -204,6 +238,8 @@ export interface OrtSessionHandle {
   readonly session: object
   /** ORT's `Tensor` class. */
   readonly Tensor: object
+  /** Replicas of the session on inference threads ({@link InferenceThread.open}). @default none */
+  readonly replicas?: readonly object[]
 }
 
 /**
@@ -228,6 +264,7 @@ export class ModelSession {
   readonly std: Float64Array
   private readonly session: InferenceSession
   private readonly Tensor: typeof OnnxTensor
+  private readonly replicas: readonly InferenceSession[]
   /** For output column j (OUTPUT_CLASSES order), the model's column. */
   private readonly perm: Int32Array
   private readonly inputDims: number[]
@@ -240,6 +277,7 @@ export class ModelSession {
     this.path = path
     this.session = ort.session as InferenceSession
     this.Tensor = ort.Tensor as typeof OnnxTensor
+    this.replicas = (ort.replicas ?? []) as readonly InferenceSession[]
     this.metadata = metadata
     this.features = metadata.features.length
     this.window = metadata.window
@@ -295,15 +333,49 @@ export class ModelSession {
     }
   }
 
+  /**
+   * One batch: on the calling thread alone, or split in equal parts between it and the replicas
+   * (the parts for the threads are posted first, so they run while the calling thread runs its own).
+   */
   private async run(features: Float32Array, rows: number): Promise<Float32Array> {
+    const parts = this.replicas.length + 1
+    const here = { session: this.session, Tensor: this.Tensor }
+    if (parts === 1 || rows < SPLIT_MIN_ROWS) return this.runOn(here, features, rows)
+    const per = Math.ceil(rows / parts)
+    const size = this.rowSize
+    const jobs: Promise<Float32Array>[] = []
+    const starts: number[] = []
+    for (let p = 1; p < parts; p++) {
+      const from = p * per
+      const to = Math.min(rows, from + per)
+      if (from >= to) break
+      starts.push(from)
+      const replica = { session: this.replicas[p - 1]!, Tensor: ThreadTensor }
+      jobs.push(this.runOn(replica, features.slice(from * size, to * size), to - from))
+    }
+    starts.unshift(0)
+    jobs.unshift(this.runOn(here, features.subarray(0, per * size), per))
+    const results = await Promise.all(jobs)
+    const out = new Float32Array(rows * CLASS_COUNT)
+    for (let k = 0; k < results.length; k++) out.set(results[k]!, starts[k]! * CLASS_COUNT)
+    return out
+  }
+
+  private async runOn(
+    on: { readonly session: InferenceSession; readonly Tensor: typeof OnnxTensor | typeof ThreadTensor },
+    features: Float32Array,
+    rows: number,
+  ): Promise<Float32Array> {
+    const { session, Tensor } = on
     const dims = this.inputDims.slice()
     dims[0] = rows
     const name = this.metadata.outputs.probabilities
     let data: unknown
     try {
-      const out = await this.session.run({ [this.metadata.input.name]: new this.Tensor('float32', features, dims) }, [
-        name,
-      ])
+      const out = await session.run(
+        { [this.metadata.input.name]: new Tensor('float32', features, dims) as OnnxTensor },
+        [name],
+      )
       data = out[name]?.data
     } catch (cause) {
       const detail = cause instanceof Error ? cause.message : String(cause)
@@ -336,7 +408,9 @@ export class ModelSession {
     this.releasing ??= new Promise<void>((resolve) => {
       this.releaseNow = resolve
       if (this.inFlight === 0) resolve()
-    }).then(() => this.session.release())
+    }).then(async () => {
+      await Promise.all([this.session, ...this.replicas].map((r) => r.release()))
+    })
     return this.releasing
   }
 }
