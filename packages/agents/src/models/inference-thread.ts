@@ -130,7 +130,11 @@ export class InferenceThread {
    */
   async open(path: string, options: OrtSessionOptions): Promise<object> {
     const session = ++this.#next
-    const opened = await this.#call({ type: 'open', session, path, options }, path)
+    // With ORT's CPU arena: without it, each run's buffers are mapped and unmapped afresh on this
+    // thread (measured on the ensemble backtest: 2.4-3.1 s of system time and 9.8-11.3 s wall, against
+    // 1.1-1.2 s and 7.2-7.5 s with it, and no more memory).
+    const withArena = { ...options, enableCpuMemArena: true }
+    const opened = await this.#call({ type: 'open', session, path, options: withArena }, path)
     this.#sessions++
     const call = (message: Record<string, unknown>, transfer?: ArrayBuffer[]): Promise<Reply> =>
       this.#call({ ...message, session }, path, transfer)

@@ -35,7 +35,7 @@ export interface ModelRegistryOptions {
 /**
  * Inference threads of a run's registry by default: `$QUANTUM_INFERENCE_THREADS` when set; else, for a
  * backtest on a machine of two cores or more, 1 (its blocks of bars split between the engine's thread and
- * one inference thread: the ensemble example's year of 5m bars in 7.3–8.6 s against 9.3–10.7 s on this
+ * one inference thread: the ensemble example's year of 5m bars in 6.8–7.0 s against 8.8–11.5 s on this
  * project's 2-core machine); else 0 (a live bar of a few symbols is too small a batch to share, and a
  * live run keeps its memory: the four bundled models in at most 200 MB).
  * @example new ModelRegistry({ inferenceThreads: defaultInferenceThreads('backtest') })
