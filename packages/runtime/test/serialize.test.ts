@@ -19,3 +19,17 @@ describe('equityCsvChunks', () => {
     rows.forEach((row, i) => expect(row.split(',')[1]).toBe(new Date(time[i]!).toISOString()))
   })
 })
+
+describe('equityCsvChunks numbers', () => {
+  it('should print every time, equity and drawdown exactly as String does, repeated values included', () => {
+    const time = Float64Array.from([0, 999_999, 1_000_000, 1_000_001, 1_700_000_000_000, 1_700_000_060_005, 1.5])
+    const equity = Float64Array.from([100, 100, 100.5, 100.5, 99.25, 0.1 + 0.2, Number.NaN])
+    const rows = [...equityCsvChunks({ time, equity })].join('').trimEnd().split('\n').slice(1)
+    const peak = [100, 100, 100.5, 100.5, 100.5, 100.5, 100.5]
+    expect(rows.map((r) => r.split(',')[0])).toEqual(Array.from(time, String))
+    expect(rows.map((r) => r.split(',')[2])).toEqual(Array.from(equity, String))
+    expect(rows.map((r) => Number(r.split(',')[3]))).toEqual(
+      Array.from(equity, (e, i) => (Number.isNaN(e) ? Number.NaN : (peak[i]! - e) / peak[i]!)),
+    )
+  })
+})

@@ -129,6 +129,29 @@ describe('tradeExcursions', () => {
 })
 
 describe('buyAndHold', () => {
+  it('should value the portfolio at every close of any symbol when their data start at different times', () => {
+    // A closes at T0, T0+1h, T0+2h; B starts at T0+1h and closes at T0+1h, T0+2h, T0+3h.
+    const a = series('AUSDT', [
+      [100, 100, 100, 100],
+      [100, 100, 50, 50],
+      [50, 200, 50, 200],
+    ])
+    const b = series(
+      'BUSDT',
+      [
+        [10, 10, 10, 10],
+        [10, 10, 5, 5],
+        [5, 10, 5, 10],
+      ],
+      T0 + H,
+    )
+    const bh = buyAndHold([a, b], 1000)
+    // A: 500, 250, 1000, 1000 (held); B: 500 (cash until it starts), 500, 250, 500
+    // portfolio: 1000, 750, 1250, 1500; deepest fall 1000 -> 750
+    expect(bh.return).toBeCloseTo(0.5, 12)
+    expect(bh.maxDrawdownPct).toBeCloseTo(0.25, 12)
+  })
+
   it('should split the balance equally, buy at the first open and value at each close', () => {
     const a = series('AUSDT', [
       [100, 100, 100, 120],

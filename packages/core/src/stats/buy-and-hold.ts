@@ -23,20 +23,22 @@ export function buyAndHold(series: readonly CandleSeries[], startBalance: number
   const used = series.filter((s) => s.openTime.length > 0)
   if (used.length === 0) return { symbols: [], return: NaN, pnl: NaN, maxDrawdownPct: NaN }
   const share = startBalance / used.length
-  const times = [...new Set(used.flatMap((s) => Array.from(s.openTime)))].sort((a, b) => a - b)
-  const cursor = used.map(() => -1)
-  const value = used.map(() => share)
+  const times = unionOfTimes(used.map((s) => s.openTime))
+  const cursor = new Int32Array(used.length).fill(-1)
+  const value = new Float64Array(used.length).fill(share)
   const curve = new Float64Array(times.length)
   for (let k = 0; k < times.length; k++) {
-    const t = times[k] as number
+    const t = times[k]!
     let total = 0
-    used.forEach((s, j) => {
-      while ((cursor[j] as number) + 1 < s.openTime.length && (s.openTime[(cursor[j] as number) + 1] as number) <= t)
-        cursor[j] = (cursor[j] as number) + 1
-      const i = cursor[j] as number
-      if (i >= 0) value[j] = (share * (s.close[i] as number)) / (s.open[0] as number)
-      total += value[j] as number
-    })
+    for (let j = 0; j < used.length; j++) {
+      const s = used[j]!
+      const open = s.openTime
+      let i = cursor[j]!
+      while (i + 1 < open.length && open[i + 1]! <= t) i++
+      cursor[j] = i
+      if (i >= 0) value[j] = (share * s.close[i]!) / s.open[0]!
+      total += value[j]!
+    }
     curve[k] = total
   }
   const end = curve[curve.length - 1] as number
@@ -49,4 +51,31 @@ export function buyAndHold(series: readonly CandleSeries[], startBalance: number
     pnl: end - startBalance,
     maxDrawdownPct: maxDrawdownFromEquity(curve, startBalance).pct,
   }
+}
+
+/**
+ * The distinct times of several ascending time columns, ascending: a k-way merge (one column is
+ * returned as it is). Linear in the bars, where a set of every time and a sort took seconds at 1M bars.
+ */
+function unionOfTimes(columns: readonly ArrayLike<number>[]): ArrayLike<number> {
+  if (columns.length === 1) return columns[0]!
+  let total = 0
+  for (const c of columns) total += c.length
+  const out = new Float64Array(total)
+  const at = new Int32Array(columns.length)
+  let n = 0
+  for (;;) {
+    let next = Infinity
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j]!
+      if (at[j]! < c.length && c[at[j]!]! < next) next = c[at[j]!]!
+    }
+    if (next === Infinity) break
+    out[n++] = next
+    for (let j = 0; j < columns.length; j++) {
+      const c = columns[j]!
+      while (at[j]! < c.length && c[at[j]!]! === next) at[j]!++
+    }
+  }
+  return out.subarray(0, n)
 }
