@@ -29,6 +29,7 @@ import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { StateInvalidError, StateUnavailableError } from '@quantum/core'
+import { processAlive } from './run-lock.js'
 
 const HEADER_BYTES = 512
 const RECORD_HEADER_BYTES = 16
@@ -74,11 +75,7 @@ function currentWriter(): Writer {
 
 function alive(writer: Writer, me: Writer): boolean {
   if (writer.bootId !== me.bootId) return false // written before a reboot
-  try {
-    process.kill(writer.pid, 0)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
+  if (!processAlive(writer.pid)) return false
   // A pid reused by another process has another start time.
   return writer.startTicks === 0 || startTicks(writer.pid) === writer.startTicks
 }
@@ -188,8 +185,6 @@ export class IntentLog {
   #generation = 1
   #at = HEADER_BYTES
   #closed = false
-  /** Rolls so far: each one synced the database once. */
-  rolls = 0
 
   private constructor(at: { path: string; fd: number; size: number; syncDatabase: () => void }) {
     this.path = at.path
@@ -273,7 +268,6 @@ export class IntentLog {
     this.#generation++
     this.#write(encodeHeader(this.#generation, this.#writer), 0)
     this.#at = HEADER_BYTES
-    this.rolls++
   }
 
   /** Closes and deletes the log; call it once the database is synced (a checkpoint at close). */

@@ -220,7 +220,13 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
         return await run(intentDb ?? db)
       } catch (error) {
         // The row was refused (a full store, a duplicate): the order is not sent, so its record goes.
-        intentLog.void(at)
+        // Should voiding fail too, the refusal is what the caller hears; a restart folds the record as
+        // a pending intent, which the venue then answers as never sent.
+        try {
+          intentLog.void(at)
+        } catch {
+          // the original error is thrown below
+        }
         throw error
       }
     },

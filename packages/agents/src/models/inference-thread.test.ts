@@ -37,6 +37,20 @@ describe('models on an inference thread', () => {
     expect(threadsOf(split)).toEqual([]) // ended with the last session
   })
 
+  it('should run a part on the calling thread when its inference thread has ended, with the same predictions', async () => {
+    const onMain = new ModelRegistry({ inferenceThreads: 0 })
+    const split = new ModelRegistry({ inferenceThreads: 1 })
+    const path = writeTinyModel({ name: 'ended', window: 4 })
+    const expect4 = { ...expectMlp, window: 4 }
+    const reference = await onMain.open(path, expect4)
+    const replicated = await split.open(path, expect4)
+    await (threadsOf(split)[0] as unknown as { close(): Promise<void> }).close()
+    const x = input(reference.session.rowSize, 41)
+    expect(await replicated.predict(x, 41)).toEqual(await reference.predict(x, 41))
+    await reference.dispose()
+    await replicated.dispose()
+  })
+
   it('should refuse a corrupt model with a ModelError naming the file, and end the unused thread', async () => {
     const registry = new ModelRegistry({ inferenceThreads: 1 })
     const dir = mkdtempSync(join(tmpdir(), 'qt-thread-'))

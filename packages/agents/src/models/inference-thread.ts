@@ -158,7 +158,8 @@ export class InferenceThread {
         if (released) return
         released = true
         this.#sessions--
-        await call({ type: 'release' })
+        // An ended thread took its sessions with it: nothing is left to release.
+        if (!this.#closed) await call({ type: 'release' })
       },
     }
   }

@@ -124,6 +124,12 @@ export interface OpenModelOptions {
   readonly threads?: readonly InferenceThread[]
 }
 
+/** A session and the tensor class its inputs are given in. */
+interface RunTarget {
+  readonly session: InferenceSession
+  readonly Tensor: typeof OnnxTensor | typeof ThreadTensor
+}
+
 /**
  * Fewest rows of a batch that is split between the calling thread and the inference threads; smaller
  * batches (a live bar of a few symbols) run on the calling thread alone, with no message to a thread.
@@ -263,8 +269,10 @@ export class ModelSession {
   /** Normalisation standard deviations, one per feature (> 0). */
   readonly std: Float64Array
   private readonly session: InferenceSession
-  private readonly Tensor: typeof OnnxTensor
   private readonly replicas: readonly InferenceSession[]
+  /** Where a batch runs: this thread's session, and each replica (with the tensor class it takes). */
+  private readonly local: RunTarget
+  private readonly remote: readonly RunTarget[]
   /** For output column j (OUTPUT_CLASSES order), the model's column. */
   private readonly perm: Int32Array
   private readonly inputDims: number[]
@@ -276,8 +284,9 @@ export class ModelSession {
   constructor(path: string, ort: OrtSessionHandle, metadata: ModelMetadata) {
     this.path = path
     this.session = ort.session as InferenceSession
-    this.Tensor = ort.Tensor as typeof OnnxTensor
     this.replicas = (ort.replicas ?? []) as readonly InferenceSession[]
+    this.local = { session: this.session, Tensor: ort.Tensor as typeof OnnxTensor }
+    this.remote = this.replicas.map((session) => ({ session, Tensor: ThreadTensor }))
     this.metadata = metadata
     this.features = metadata.features.length
     this.window = metadata.window
@@ -338,34 +347,30 @@ export class ModelSession {
    * (the parts for the threads are posted first, so they run while the calling thread runs its own).
    */
   private async run(features: Float32Array, rows: number): Promise<Float32Array> {
-    const parts = this.replicas.length + 1
-    const here = { session: this.session, Tensor: this.Tensor }
-    if (parts === 1 || rows < SPLIT_MIN_ROWS) return this.runOn(here, features, rows)
+    const parts = this.remote.length + 1
+    if (parts === 1 || rows < SPLIT_MIN_ROWS) return this.runOn(this.local, features, rows)
     const per = Math.ceil(rows / parts)
     const size = this.rowSize
-    const jobs: Promise<Float32Array>[] = []
-    const starts: number[] = []
-    for (let p = 1; p < parts; p++) {
+    const out = new Float32Array(rows * CLASS_COUNT)
+    const jobs: Promise<void>[] = []
+    for (let p = parts - 1; p >= 0; p--) {
       const from = p * per
       const to = Math.min(rows, from + per)
-      if (from >= to) break
-      starts.push(from)
-      const replica = { session: this.replicas[p - 1]!, Tensor: ThreadTensor }
-      jobs.push(this.runOn(replica, features.slice(from * size, to * size), to - from))
+      if (from >= to) continue
+      const local = (): Promise<Float32Array> =>
+        this.runOn(this.local, features.subarray(from * size, to * size), to - from)
+      // A part whose thread failed (it ended) runs here instead: a model error then comes from this thread.
+      const part =
+        p === 0
+          ? local()
+          : this.runOn(this.remote[p - 1]!, features.slice(from * size, to * size), to - from).catch(local)
+      jobs.push(part.then((probs) => out.set(probs, from * CLASS_COUNT)))
     }
-    starts.unshift(0)
-    jobs.unshift(this.runOn(here, features.subarray(0, per * size), per))
-    const results = await Promise.all(jobs)
-    const out = new Float32Array(rows * CLASS_COUNT)
-    for (let k = 0; k < results.length; k++) out.set(results[k]!, starts[k]! * CLASS_COUNT)
+    await Promise.all(jobs)
     return out
   }
 
-  private async runOn(
-    on: { readonly session: InferenceSession; readonly Tensor: typeof OnnxTensor | typeof ThreadTensor },
-    features: Float32Array,
-    rows: number,
-  ): Promise<Float32Array> {
+  private async runOn(on: RunTarget, features: Float32Array, rows: number): Promise<Float32Array> {
     const { session, Tensor } = on
     const dims = this.inputDims.slice()
     dims[0] = rows
