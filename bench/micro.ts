@@ -54,7 +54,11 @@ export async function benchSignals(series: CandleSeries): Promise<{ signalsPerSe
   return { signalsPerSec: series.close.length / (out.durationMs / 1000), signals: series.close.length }
 }
 
-/** Orders per second on the paper exchange: place a market order, fill it on the next bar. */
+/**
+ * Orders per second on the paper exchange: place a market order (`placeOrderSync`, what the kernel's
+ * direct sink calls), fill it on the next bar. Nobody listens to the exchange's events here, so it
+ * builds none (the per-signal row measures the path with the engine listening).
+ */
 export function benchOrders(series: CandleSeries, orders: number): { ordersPerSec: number; barePerSec: number } {
   const exchange = createPaperExchange({
     balance: 1e12,
@@ -64,7 +68,7 @@ export function benchOrders(series: CandleSeries, orders: number): { ordersPerSe
   const bar = { openTime: 0, open: 0, high: 0, low: 0, close: 0 }
   const t0 = performance.now()
   for (let i = 0; i < n; i++) {
-    void exchange.placeOrder({
+    exchange.placeOrderSync({
       symbol: series.symbol,
       side: i % 2 === 0 ? 'BUY' : 'SELL',
       type: 'MARKET',

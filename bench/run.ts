@@ -160,11 +160,15 @@ async function main(): Promise<void> {
     `${fmt(sig.signalsPerSec)} signals/s`,
     `${(bareRate / sig.signalsPerSec).toFixed(1)}x the bare loop's per-bar cost`,
   )
-  const ord = benchOrders(series, Math.min(bars, 200_000))
+  // One pass to warm the order path up, then the best of three (as the pipeline rows take the best of several).
+  benchOrders(series, Math.min(bars, 200_000))
+  const ordRuns = [0, 1, 2].map(() => benchOrders(series, Math.min(bars, 200_000)))
+  const ord = ordRuns.reduce((a, b) => (a.ordersPerSec > b.ordersPerSec ? a : b))
+  const ordWorst = Math.min(...ordRuns.map((r) => r.ordersPerSec))
   report(
     'per order (place + fill, paper exchange)',
     `${fmt(ord.ordersPerSec)} orders/s`,
-    `${(ord.barePerSec / ord.ordersPerSec).toFixed(1)}x slower than bare arithmetic (${fmt(ord.barePerSec)}/s)`,
+    `${(ord.barePerSec / ord.ordersPerSec).toFixed(1)}x slower than bare arithmetic (${fmt(ord.barePerSec)}/s); worst of 3 ${fmt(ordWorst)}/s; target >= 1,000,000`,
   )
   const risk = await benchRisk(Math.min(bars, 200_000))
   report(

@@ -56,6 +56,8 @@ export class AccountBook implements AccountView {
   private readonly flats = new Map<string, Position>()
   private equityCache = 0
   private equityVersion = -1
+  private availableCache = 0
+  private availableVersion = -1
 
   constructor(setup: AccountSetup) {
     this.list = setup.states
@@ -96,25 +98,34 @@ export class AccountBook implements AccountView {
   /** Wallet, available (wallet minus position and open-order margin) and equity (wallet plus unrealised PnL). */
   getBalance(): Balance {
     if (this.balanceCache !== undefined && this.balanceVersion === this.version) return this.balanceCache
-    let margins = 0
-    let unrealized = 0
-    let reserved = 0
-    for (const s of this.list) {
-      if (s.posQty !== 0) {
-        margins += s.margin
-        unrealized += s.posQty * (s.markPrice - s.entryPrice)
-      }
-      if (s.working > 0) for (const w of s.orders) if (w.working) reserved += orderReservation(s, w, this.feeRate)
-    }
     const wallet = this.ledger.walletBalance
     this.balanceCache = Object.freeze({
       asset: this.asset,
       wallet,
-      available: wallet - margins - reserved,
-      equity: wallet + unrealized,
+      available: this.getAvailable(),
+      equity: this.getEquity(),
     })
     this.balanceVersion = this.version
     return this.balanceCache
+  }
+
+  /**
+   * Wallet minus position margins and open-order reservations: `getBalance().available` without building
+   * a balance (order entry and fills ask on every order).
+   */
+  getAvailable(): number {
+    if (this.availableVersion === this.version) return this.availableCache
+    let margins = 0
+    let reserved = 0
+    const list = this.list
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!
+      if (s.posQty !== 0) margins += s.margin
+      if (s.working > 0) for (const w of s.orders) if (w.working) reserved += orderReservation(s, w, this.feeRate)
+    }
+    this.availableCache = this.ledger.walletBalance - margins - reserved
+    this.availableVersion = this.version
+    return this.availableCache
   }
 
   /** Wallet plus unrealised PnL at the last mark prices; allocation-free (the engine calls it every bar). */
@@ -133,7 +144,7 @@ export class AccountBook implements AccountView {
 
   /** Available balance as if `w` did not hold its reservation (for its own fill-time check). */
   availableWithout(s: SymbolState, w: WorkingOrder): number {
-    return this.getBalance().available + (w.working ? orderReservation(s, w, this.feeRate) : 0)
+    return this.getAvailable() + (w.working ? orderReservation(s, w, this.feeRate) : 0)
   }
 
   /** Reservation `w` would hold (for the placement check). */

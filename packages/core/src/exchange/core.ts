@@ -6,6 +6,7 @@
  */
 import type { Order, OrderStatus } from '../schemas.js'
 import type { AccountBook } from './account.js'
+import type { ClosedOrders } from './closed-orders.js'
 import type { EventQueue } from './event-queue.js'
 import type { ResolvedOptions } from './options.js'
 import type { SymbolState, WorkingOrder } from './state.js'
@@ -17,13 +18,16 @@ export interface Core {
   readonly events: EventQueue
   /** Counters for order, fill and liquidation ids (deterministic per exchange). */
   readonly ids: { order: number; fill: number; liquidation: number }
-  /** Working orders by clientOrderId (duplicates of working orders are refused). */
+  /**
+   * Working orders by clientOrderId, for ids the caller chose (duplicates of working orders are refused).
+   * Default ids (`paper-<id>`) stay out: one Map insert and delete per order showed in the per-order bench.
+   */
   readonly clientIds: Map<string, WorkingOrder>
   /**
    * Recently finished orders in a ring (bounded by `keepClosedOrders`). A ring rather than a Map:
    * they are only looked up when a finished order is cancelled (rare), while one is added per order.
    */
-  readonly closed: { orders: Order[]; next: number }
+  readonly closed: ClosedOrders
 }
 
 /** A copy of an order for events and return values (the working record keeps changing). */
@@ -33,12 +37,12 @@ export function snapshot(order: Order): Order {
 
 /** A remembered finished order by id or clientOrderId, if still in the ring. */
 export function findClosed(core: Core, idOrClientId: string): Order | undefined {
-  return core.closed.orders.find((o) => o.id === idOrClientId || o.clientOrderId === idOrClientId)
+  return core.closed.find(idOrClientId)
 }
 
 /** Emits the order's current state as an `order` event. */
 export function emitOrder(core: Core, order: Order): void {
-  core.events.emit({ type: 'order', order: snapshot(order) })
+  if (core.events.listening) core.events.emit({ type: 'order', order: snapshot(order) })
 }
 
 /** Exchange time for order timestamps: the configured clock, else the latest bar open time. */
@@ -61,20 +65,9 @@ export function finishOrder(
   o.updatedAt = end.time ?? nowOf(core)
   if (end.reason !== undefined) o.reason = end.reason
   if (core.clientIds.get(o.clientOrderId) === w) core.clientIds.delete(o.clientOrderId)
-  remember(core, o)
+  core.closed.add(o)
   core.book.touch(s)
   emitOrder(core, o)
-}
-
-function remember(core: Core, order: Order): void {
-  const keep = core.config.keepClosedOrders
-  if (keep === 0) return
-  const ring = core.closed
-  if (ring.orders.length < keep) ring.orders.push(order)
-  else {
-    ring.orders[ring.next] = order
-    ring.next = (ring.next + 1) % keep
-  }
 }
 
 /** Removes finished orders from a symbol's list (only between bars or at the end of one). */

@@ -16,6 +16,14 @@ export class EventQueue {
   private holds = 0
   private draining = false
 
+  /**
+   * Whether a listener is subscribed: events are copies of live records, so callers skip building
+   * them when nobody would receive them (a Subject delivers nothing to later subscribers anyway).
+   */
+  get listening(): boolean {
+    return this.subject.observed
+  }
+
   /** Queues an event and delivers it now unless a change is in progress or a delivery is running. */
   emit(event: ExchangeEvent): void {
     this.queue.push(event)
@@ -30,7 +38,7 @@ export class EventQueue {
   /** Ends a change and delivers what it queued. */
   release(): void {
     this.holds--
-    if (this.holds === 0) this.flush()
+    if (this.holds === 0 && this.queue.length > 0) this.flush()
   }
 
   private flush(): void {

@@ -44,7 +44,7 @@ function checkReduceOnly(s: SymbolState, req: OrderRequest): void {
   }
 }
 
-function buildOrder(core: Core, s: SymbolState, req: OrderRequest): { order: Order; checkAtFill: boolean } {
+function buildOrder(core: Core, s: SymbolState, req: OrderRequest): WorkingOrder {
   const rounded = roundOrder(s.instrument, req, { strict: core.config.strictPrecision })
   const reduceOnly = req.reduceOnly === true
   const ref = referencePrice(s, rounded)
@@ -90,7 +90,20 @@ function buildOrder(core: Core, s: SymbolState, req: OrderRequest): { order: Ord
     tag: req.tag,
     reason,
   }
-  return { order, checkAtFill }
+  return {
+    order,
+    activeFrom: s.phase === PHASE_OPEN ? s.barSeq : s.barSeq + 1,
+    seenOpen: false,
+    checkNotionalAtFill: checkAtFill,
+    working: true,
+  }
+}
+
+/** Whether a working order has this clientOrderId (default `paper-<id>` ones are not in the map). */
+function clientIdInUse(core: Core, id: string): boolean {
+  if (core.clientIds.has(id)) return true
+  if (!id.startsWith('paper-')) return false
+  return core.book.list.some((s) => s.working > 0 && s.orders.some((w) => w.working && w.order.clientOrderId === id))
 }
 
 /**
@@ -104,21 +117,15 @@ export function createOrder(core: Core, request: OrderRequest): { s: SymbolState
   const s = core.book.states.get(req.symbol)
   if (s === undefined) throw new InvalidOrder(`Unknown symbol ${req.symbol}`, req.symbol, 'symbol')
   checkShape(req)
-  if (req.clientOrderId !== undefined && core.clientIds.has(req.clientOrderId)) {
+  if (req.clientOrderId !== undefined && clientIdInUse(core, req.clientOrderId)) {
     const msg = `${req.symbol}: clientOrderId ${req.clientOrderId} is already used by a working order`
     throw new InvalidOrder(msg, req.symbol, 'clientOrderId')
   }
   checkReduceOnly(s, req)
-  const { order, checkAtFill } = buildOrder(core, s, req)
-  const w: WorkingOrder = {
-    order,
-    activeFrom: s.phase === PHASE_OPEN ? s.barSeq : s.barSeq + 1,
-    seenOpen: false,
-    checkNotionalAtFill: checkAtFill,
-    working: true,
-  }
+  const w = buildOrder(core, s, req)
+  const order = w.order
   const need = core.book.reservationOf(s, w)
-  const available = core.book.getBalance().available
+  const available = core.book.getAvailable()
   if (need > available) {
     const msg = `${s.symbol}: order needs ${need} ${core.config.asset} of margin and fees, ${available} available`
     throw new InsufficientFunds(msg, s.symbol)

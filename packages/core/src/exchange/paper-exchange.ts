@@ -9,6 +9,7 @@ import type { Instrument, Order, OrderRequest } from '../schemas.js'
 import type { AccountView, BarLike, ExchangeEvent, SimulatedExchange } from '../types.js'
 import { AccountBook } from './account.js'
 import { exportAccount, restoreAccount, type PaperAccountState } from './account-state.js'
+import { ClosedOrders, isDefaultClientId } from './closed-orders.js'
 import { compactOrders, emitOrder, findClosed, finishOrder, snapshot, type Core } from './core.js'
 import { EventQueue } from './event-queue.js'
 import { settleFunding } from './fills.js'
@@ -66,7 +67,7 @@ export class PaperExchange implements SimulatedExchange {
       events,
       ids: { order: 0, fill: 0, liquidation: 0 },
       clientIds: new Map(),
-      closed: { orders: [], next: 0 },
+      closed: new ClosedOrders(config.keepClosedOrders),
     }
     // exchangeInfo has at least one symbol (schema), so there is always a first state.
     this.lastState = states[0]!
@@ -133,7 +134,7 @@ export class PaperExchange implements SimulatedExchange {
     if (s.phase === PHASE_IDLE) compactOrders(s)
     s.orders.push(w)
     s.working++
-    core.clientIds.set(w.order.clientOrderId, w)
+    if (!isDefaultClientId(w.order.clientOrderId, w.order.id)) core.clientIds.set(w.order.clientOrderId, w)
     core.book.touch(s)
     emitOrder(core, w.order)
     return snapshot(w.order)

@@ -185,32 +185,48 @@ export function roundOrder(
   amounts: OrderAmounts,
   options: RoundOrderOptions = {},
 ): RoundedAmounts {
-  const strict = options.strict === true
+  const quantity = roundField(instrument, 'quantity', amounts.quantity)
+  const price = roundField(instrument, 'price', amounts.price)
+  const triggerPrice = roundField(instrument, 'triggerPrice', amounts.triggerPrice)
+  // A rounded value differs from its input exactly when the input was off precision.
   let adjustments: PrecisionAdjustment[] | undefined
-  const fix = (field: PrecisionAdjustment['field'], value: number | undefined, step: number): number | undefined => {
-    if (value === undefined) return undefined
-    const q = quantize(value, step, field === 'quantity' ? 'truncate' : 'half-up')
-    if (q.exact) return value
-    if (strict) {
-      const what = field === 'quantity' ? `stepSize ${step}` : `tickSize ${step}`
-      throw new InvalidOrder(
-        `${instrument.symbol}: ${field} ${value} is not a multiple of ${what}`,
-        instrument.symbol,
-        field,
-      )
-    }
-    ;(adjustments ??= []).push({ field, from: value, to: q.value })
-    return q.value
+  if (!Object.is(quantity, amounts.quantity)) {
+    adjustments = [{ field: 'quantity', from: amounts.quantity!, to: quantity! }]
   }
-  const quantity = fix('quantity', amounts.quantity, instrument.stepSize)
-  const price = fix('price', amounts.price, instrument.tickSize)
-  const triggerPrice = fix('triggerPrice', amounts.triggerPrice, instrument.tickSize)
+  if (!Object.is(price, amounts.price)) (adjustments ??= []).push({ field: 'price', from: amounts.price!, to: price! })
+  if (!Object.is(triggerPrice, amounts.triggerPrice)) {
+    ;(adjustments ??= []).push({ field: 'triggerPrice', from: amounts.triggerPrice!, to: triggerPrice! })
+  }
+  if (options.strict === true && adjustments !== undefined) offGrid(instrument, adjustments[0]!)
   if (quantity !== undefined) checkQuantity(instrument, amounts, quantity)
   if (price === 0) throw new InvalidOrder(`${instrument.symbol}: price rounds to 0`, instrument.symbol, 'price')
   if (triggerPrice === 0) {
     throw new InvalidOrder(`${instrument.symbol}: triggerPrice rounds to 0`, instrument.symbol, 'triggerPrice')
   }
   return { type: amounts.type, quantity, price, triggerPrice, adjustments: adjustments ?? NO_ADJUSTMENTS }
+}
+
+/** One field on its grid: quantity truncated to the step, prices half-up to the tick (as is when on it). */
+function roundField(
+  instrument: Instrument,
+  field: PrecisionAdjustment['field'],
+  value: number | undefined,
+): number | undefined {
+  if (value === undefined) return undefined
+  const quantity = field === 'quantity'
+  const step = quantity ? instrument.stepSize : instrument.tickSize
+  if (step === 0) return value
+  const q = quantize(value, step, quantity ? 'truncate' : 'half-up')
+  return q.exact ? value : q.value
+}
+
+function offGrid(instrument: Instrument, { field, from: value }: PrecisionAdjustment): never {
+  const what = field === 'quantity' ? `stepSize ${instrument.stepSize}` : `tickSize ${instrument.tickSize}`
+  throw new InvalidOrder(
+    `${instrument.symbol}: ${field} ${value} is not a multiple of ${what}`,
+    instrument.symbol,
+    field,
+  )
 }
 
 function checkQuantity(instrument: Instrument, amounts: OrderAmounts, quantity: number): void {
