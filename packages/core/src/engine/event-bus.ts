@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs'
+import { Broadcast } from '../broadcast.js'
 import type { EngineEvent, EventBus } from '../types.js'
 
 /**
@@ -6,10 +6,10 @@ import type { EngineEvent, EventBus } from '../types.js'
  * @example const bus = createEventBus(); bus.events$.subscribe((e) => console.log(e.type))
  */
 export function createEventBus(): EventBus & { complete(): void } {
-  const subject = new Subject<EngineEvent>()
+  const subject = new Broadcast<EngineEvent>()
   return {
     emit: (event) => subject.next(event),
-    events$: subject.asObservable(),
+    events$: subject.observable,
     complete: () => subject.complete(),
   }
 }

@@ -70,6 +70,7 @@ export class AccountBook implements AccountView {
   /** Marks a symbol's views stale. */
   touch(s: SymbolState): void {
     s.view = undefined
+    s.openView = undefined
     this.version++
   }
 
@@ -154,17 +155,19 @@ export class AccountBook implements AccountView {
 
   /**
    * Working orders, of one symbol or of all, in placement order (copies). Without a working order it
-   * returns one shared empty array and allocates nothing (the risk guards ask on every intent).
+   * returns one shared empty array and allocates nothing (the risk guards ask on every intent); one
+   * symbol's list is a frozen array shared by every caller until that symbol changes.
    */
   getOpenOrders(symbol?: string): readonly Order[] {
-    let out: Order[] | undefined
     if (symbol === undefined) {
+      let out: Order[] | undefined
       for (const s of this.list) if (s.working > 0) out = collectWorking(s, out)
-    } else {
-      const s = this.states.get(symbol)
-      if (s !== undefined && s.working > 0) out = collectWorking(s, out)
+      return out ?? NO_ORDERS
     }
-    return out ?? NO_ORDERS
+    const s = this.states.get(symbol)
+    if (s === undefined || s.working === 0) return NO_ORDERS
+    // Risk guards ask once per guard per intent: copies are made once per change of the symbol.
+    return (s.openView ??= Object.freeze(collectWorking(s, undefined) ?? []))
   }
 
   /** Last traded price of `symbol`: the open while a bar is processed, its close after (NaN before any bar). */

@@ -4,13 +4,13 @@
  * @packageDocumentation
  * @internal
  */
-import { Subject } from 'rxjs'
+import { Broadcast } from '../broadcast.js'
 import type { ExchangeEvent } from '../types.js'
 
-/** A FIFO in front of a Subject; `hold`/`release` make a multi-event change visible only once complete. */
+/** A FIFO in front of a {@link Broadcast}; `hold`/`release` make a multi-event change visible only once complete. */
 export class EventQueue {
   /** The stream listeners subscribe to. */
-  readonly subject = new Subject<ExchangeEvent>()
+  readonly subject = new Broadcast<ExchangeEvent>()
   private readonly queue: ExchangeEvent[] = []
   private head = 0
   private holds = 0

@@ -10,7 +10,7 @@ import type { AccountView, BarLike, ExchangeEvent, SimulatedExchange } from '../
 import { AccountBook } from './account.js'
 import { exportAccount, restoreAccount, type PaperAccountState } from './account-state.js'
 import { ClosedOrders, isDefaultClientId } from './closed-orders.js'
-import { compactOrders, emitOrder, findClosed, finishOrder, snapshot, type Core } from './core.js'
+import { compactOrders, findClosed, finishOrder, snapshot, type Core } from './core.js'
 import { EventQueue } from './event-queue.js'
 import { settleFunding } from './fills.js'
 import type { LedgerSnapshot } from './ledger.js'
@@ -73,7 +73,7 @@ export class PaperExchange implements SimulatedExchange {
     this.lastState = states[0]!
     this.id = config.id
     this.account = book
-    this.events$ = events.subject.asObservable()
+    this.events$ = events.subject.observable
   }
 
   /** Exchange time: the latest bar open time seen (epoch ms). */
@@ -136,8 +136,10 @@ export class PaperExchange implements SimulatedExchange {
     s.working++
     if (!isDefaultClientId(w.order.clientOrderId, w.order.id)) core.clientIds.set(w.order.clientOrderId, w)
     core.book.touch(s)
-    emitOrder(core, w.order)
-    return snapshot(w.order)
+    // One copy serves the event and the caller: both see the order as placed, and neither sees later changes.
+    const placed = snapshot(w.order)
+    if (core.events.listening) core.events.emit({ type: 'order', order: placed })
+    return placed
   }
 
   /** {@link PaperExchange.cancelOrderSync} as a promise. */

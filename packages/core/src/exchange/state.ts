@@ -62,6 +62,8 @@ export interface SymbolState {
   adverse: BarLike | undefined
   /** Cached snapshot of the position; undefined when stale. */
   view: Position | undefined
+  /** Cached copies of the working orders (what `getOpenOrders(symbol)` answers); undefined when stale. */
+  openView: readonly Order[] | undefined
 }
 
 /** What {@link createSymbolState} needs. */
@@ -99,6 +101,7 @@ export function createSymbolState(setup: SymbolSetup): SymbolState {
     mark: setup.mark === undefined ? undefined : new MarkCursor(setup.mark),
     adverse: undefined,
     view: undefined,
+    openView: undefined,
   }
 }
 

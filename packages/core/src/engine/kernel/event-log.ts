@@ -30,10 +30,17 @@ export class RunEventLog {
   /** Emergency stop and breaker state changes, kept apart so a flood of denials never hides a trip. */
   readonly riskStates: RiskStateEvent[] = []
   readonly counts: EventCounts = { pluginErrors: 0, ordersRejected: 0, riskEvents: 0, liquidations: 0, riskByGuard: {} }
-  readonly decisions = {
+  private readonly decisionLog = {
     total: 0,
     byAction: { BUY: 0, SELL: 0, HOLD: 0 } as Record<'BUY' | 'SELL' | 'HOLD', number>,
     recent: [] as Decision[],
+  }
+
+  /** Decision counts and the latest BUY/SELL decisions with their votes, oldest first (at most 200). */
+  get decisions(): { total: number; byAction: Record<'BUY' | 'SELL' | 'HOLD', number>; recent: Decision[] } {
+    const recent = this.decisionLog.recent
+    if (recent.length > RECENT_DECISIONS) recent.splice(0, recent.length - RECENT_DECISIONS)
+    return this.decisionLog
   }
 
   /**
@@ -99,11 +106,13 @@ export class RunEventLog {
   }
 
   private decision(decision: Decision): void {
-    const log = this.decisions
+    const log = this.decisionLog
     log.total++
     log.byAction[decision.action]++
     if (decision.action === 'HOLD') return
-    if (log.recent.length >= RECENT_DECISIONS) log.recent.shift()
+    // Trimmed in batches of 200 rather than shifted per decision: a shift per decision reallocated the
+    // array's store every few decisions.
+    if (log.recent.length >= 2 * RECENT_DECISIONS) log.recent.splice(0, RECENT_DECISIONS)
     log.recent.push(decision)
   }
 }

@@ -55,11 +55,20 @@ export function decideSignals(engine: EngineContext<ExchangePort>): OperatorFunc
  * number of signals; the best score wins, HOLD on a tie.
  */
 export function equalWeightVote(signals: readonly Signal[], price: number): Decision {
-  const score: Record<SignalAction, number> = { BUY: 0, SELL: 0, HOLD: 0 }
-  for (const s of signals) score[s.action] += s.confidence / signals.length
+  // Three running sums rather than a score record: this runs on every bar with signals.
+  let buy = 0
+  let sell = 0
+  let hold = 0
+  for (const s of signals) {
+    const share = s.confidence / signals.length
+    if (s.action === 'BUY') buy += share
+    else if (s.action === 'SELL') sell += share
+    else hold += share
+  }
   const first = signals[0] as Signal
   let action: SignalAction = 'HOLD'
-  if (score.BUY > score.SELL && score.BUY > score.HOLD) action = 'BUY'
-  else if (score.SELL > score.BUY && score.SELL > score.HOLD) action = 'SELL'
-  return { symbol: first.symbol, time: first.time, action, confidence: score[action], votes: [...signals], price }
+  if (buy > sell && buy > hold) action = 'BUY'
+  else if (sell > buy && sell > hold) action = 'SELL'
+  const confidence = action === 'BUY' ? buy : action === 'SELL' ? sell : hold
+  return { symbol: first.symbol, time: first.time, action, confidence, votes: [...signals], price }
 }
