@@ -83,6 +83,18 @@ describe('monthlyReturns', () => {
   it('should be empty without bars', () => {
     expect(monthlyReturns([], [], 100)).toEqual([])
   })
+
+  it('should split at the first millisecond of a month, minute bars across a year end included', () => {
+    const start = Date.UTC(2023, 11, 31, 23, 58)
+    const time = Array.from({ length: 5 }, (_, i) => start + i * 60_000) // 23:58, 23:59, 00:00, 00:01, 00:02
+    const months = monthlyReturns(time, [101, 102, 103, 104, 105], 100)
+    expect(months.map((m) => [m.month, m.startEquity, m.endEquity])).toEqual([
+      ['2023-12', 100, 102],
+      ['2024-01', 102, 105],
+    ])
+    const last = Date.UTC(2024, 1, 1) - 1
+    expect(monthlyReturns([last, last + 1], [1, 2], 1).map((m) => m.month)).toEqual(['2024-01', '2024-02'])
+  })
 })
 
 describe('summarizeDurations', () => {

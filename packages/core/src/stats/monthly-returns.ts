@@ -36,11 +36,21 @@ export function monthlyReturns(time: NumericSeries, equity: NumericSeries, start
     out.push({ month: current, startEquity: start, endEquity: last, pnl: last - start, return: ratio(last, start) })
     start = last
   }
+  // The current month's bounds: a bar inside them needs no key (a Date and a string per bar were a
+  // tenth of a 1M-bar run's report time).
+  let from = Number.POSITIVE_INFINITY
+  let to = Number.NEGATIVE_INFINITY
   for (let i = 0; i < time.length; i++) {
-    const key = monthKey(time[i] as number)
-    if (key !== current) {
-      close()
-      current = key
+    const t = time[i] as number
+    if (!(t >= from && t < to)) {
+      const key = monthKey(t)
+      const d = new Date(t)
+      from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
+      to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
+      if (key !== current) {
+        close()
+        current = key
+      }
     }
     last = equity[i] as number
   }
