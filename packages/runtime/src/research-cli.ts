@@ -19,7 +19,7 @@ import type {
 import type { SubcommandArgs, SubcommandIo } from './compare-runs.js'
 import { loadQuantumConfig, type ConfigOverrides, type LoadedConfig } from './load-config.js'
 import { describeRun } from './run-info.js'
-import { stateLocationOf } from './run-state.js'
+import { loadStore, stateLocationOf } from './run-state.js'
 import { createTrialPool, type TrialPool } from './trial-pool.js'
 import { defaultRunDir } from './write-run.js'
 
@@ -226,6 +226,6 @@ export async function openResearchState(
   cwd: string,
 ): Promise<StateStore | undefined> {
   if (args.noState) return undefined
-  const { openStateStore } = await import('@quantum/store')
-  return openStateStore(stateLocationOf(args.state, config, cwd))
+  const { openStateStore } = await loadStore()
+  return openStateStore(await stateLocationOf(args.state, config, cwd))
 }

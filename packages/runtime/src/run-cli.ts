@@ -29,7 +29,9 @@ import { createProgress } from './progress.js'
 import { attachedPlugins } from './config-hash.js'
 import { onStopSignals, type StopSignals } from './graceful-stop.js'
 import { describeRun, type RunInfo } from './run-info.js'
-import { createRunLogger, notifier, startSystemdWatchdog, type OpsRoute, type RunLogger } from '@quantum/ops'
+import type { OpsRoute } from '@quantum/ops'
+// The run log only: the barrel would load prom-client and the HTTP server, which only `--http` needs.
+import { createRunLogger, type RunLogger } from '@quantum/ops/run-logger'
 import { riskApiFor } from '@quantum/risk'
 import { hasAgentsWithoutSizer, runProblems, startRunOps, type RunOps } from './run-ops.js'
 import { subcommandOf } from './subcommands.js'
@@ -39,9 +41,15 @@ import { toJson } from './serialize.js'
 import { breakdownsOf, buildSummaryJson, defaultRunDir, writeRunFolder } from './write-run.js'
 import { defaultCacheDir, typeCheckConfig } from './typecheck.js'
 import { VERSION } from './usage.js'
-import { openRunState, stateLocationOf, storedLearning, writeRunFromStore, type RunState } from './run-state.js'
+import {
+  loadStore,
+  openRunState,
+  stateLocationOf,
+  storedLearning,
+  writeRunFromStore,
+  type RunState,
+} from './run-state.js'
 import { applyScheduling } from './scheduling.js'
-import { openStateStore } from '@quantum/store'
 import type { VenueFeedOptions, VenuePaperFeed, VenueRunOptions, VenueRunResult } from './venue.js'
 
 /** Options the CLI hands to the backtest runner. */
@@ -334,7 +342,7 @@ async function finishRun(
  * The `ops:notifier` of `--notify`: each receiver in its shape; an `env:NAME` url read from the environment.
  * @throws {ConfigError} naming `--notify` for an unset variable or a URL the notifier refuses.
  */
-function notifierOf(targets: readonly NotifyTarget[], env: Readonly<Record<string, string | undefined>>) {
+async function notifierOf(targets: readonly NotifyTarget[], env: Readonly<Record<string, string | undefined>>) {
   const webhooks = targets.map((target) => {
     const name = target.url.startsWith('env:') ? target.url.slice(4) : undefined
     const url = name === undefined ? target.url : env[name]
@@ -344,6 +352,7 @@ function notifierOf(targets: readonly NotifyTarget[], env: Readonly<Record<strin
       ])
     return { url, format: target.format, ...(target.chatId === undefined ? {} : { chatId: target.chatId }) }
   })
+  const { notifier } = await import('@quantum/ops')
   return notifier({ webhooks })
 }
 
@@ -412,8 +421,12 @@ async function withRunOps<T>(
 ): Promise<T> {
   // --notify: the alert notifier, on whatever the run raises (with or without --http).
   if (ctx.args.notify.length > 0)
-    config = { ...config, plugins: [...config.plugins, ...attachedPlugins([notifierOf(ctx.args.notify, ctx.io.env)])] }
+    config = {
+      ...config,
+      plugins: [...config.plugins, ...attachedPlugins([await notifierOf(ctx.args.notify, ctx.io.env)])],
+    }
   // Under a systemd unit (Type=notify): READY once started, a watchdog ping while the event loop runs.
+  const { startSystemdWatchdog } = await import('@quantum/ops')
   const watchdog = await startSystemdWatchdog(() => true, { ...ctx.io.env })
   // A `clm` block: promotions in the registry are swapped into the running agents (and served over HTTP).
   const serving =
@@ -527,7 +540,7 @@ async function withPaperState<T>(
   const { args, io, logger } = ctx
   if (args.noState || (args.state === undefined && config.state === undefined)) return run({})
   const state = await openRunState({
-    location: stateLocationOf(args.state, config, io.cwd),
+    location: await stateLocationOf(args.state, config, io.cwd),
     config,
     mode: 'paper',
     account: 'paper',
@@ -613,7 +626,7 @@ async function runOnVenue(
     note: 'stops stay on the venue; the journal is transactional',
   })
   logStop(stop.signal, logger)
-  const state = args.noState ? undefined : stateLocationOf(args.state, run.config, io.cwd)
+  const state = args.noState ? undefined : await stateLocationOf(args.state, run.config, io.cwd)
   try {
     const result = await withRunOps(run.config, { args, io, logger, file: run.file }, (config, ops) =>
       io.runVenue(config, {
@@ -667,7 +680,7 @@ async function runOnVenue(
     await mkdir(dir, { recursive: true })
     if (result.state !== undefined && state !== undefined) {
       // trades.csv, equity.csv and the stored run's summary, regenerated from the store.
-      const store = await openStateStore(state, { createIfMissing: false })
+      const store = await (await loadStore()).openStateStore(state, { createIfMissing: false })
       try {
         await writeRunFromStore(store, result.state.runId, join(dir, 'state'))
       } finally {

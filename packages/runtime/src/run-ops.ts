@@ -17,20 +17,7 @@ import type {
 } from '@quantum/core'
 import { ConfigError } from '@quantum/core'
 import { z } from 'zod'
-import {
-  DASHBOARD_HTML,
-  DashboardState,
-  createHealthSupervisor,
-  createReduceOnlyGate,
-  createOpsServer,
-  createTradingMetrics,
-  metricsObserver,
-  type OpsRoute,
-  type PastRunView,
-  recordSupervision,
-  type Readiness,
-  type SupervisionEvent,
-} from '@quantum/ops'
+import type { createReduceOnlyGate, OpsRoute, PastRunView, Readiness, SupervisionEvent } from '@quantum/ops'
 
 /** `--http [host:]port` parsed. */
 export interface HttpAddress {
@@ -116,6 +103,18 @@ export interface RunOps {
  * @throws {ConfigError} a non-loopback host without a token, or a token under 24 characters.
  */
 export async function startRunOps(options: RunOpsOptions): Promise<RunOps> {
+  // Loaded here, not at the top: a run without `--http` never needs the metrics, server or dashboard
+  // (prom-client alone took ~0.05 s of every run's start).
+  const {
+    DASHBOARD_HTML,
+    DashboardState,
+    createHealthSupervisor,
+    createReduceOnlyGate,
+    createOpsServer,
+    createTradingMetrics,
+    metricsObserver,
+    recordSupervision,
+  } = await import('@quantum/ops')
   const now = options.now ?? Date.now
   const metrics = createTradingMetrics({ defaultLabels: { service: 'quantum-run', mode: options.mode } })
   const started = now()

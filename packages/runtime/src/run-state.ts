@@ -7,8 +7,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { RunJournal, StateInvalidError, loadLearnedState } from '@quantum/core'
+import type * as StoreModule from '@quantum/store'
 import type { Logger, QuantumConfig, RunLock, RunRecord, StateFullError, StateStore } from '@quantum/core'
-import { isPostgresUrl, openStateStore } from '@quantum/store'
 import { writeFileAtomic } from './atomic.js'
 import { configHashOf } from './config-hash.js'
 import { equityCsvChunks, toJson, tradesCsvChunks } from './serialize.js'
@@ -21,9 +21,18 @@ export { configHashOf } from './config-hash.js'
 /** How often a run says its lock is alive. */
 const HEARTBEAT_MS = 5_000
 
+/**
+ * `@quantum/store`, loaded when a run first needs its state: a backtest never does, and the store's
+ * drivers (Kysely, pg, libsql) took ~0.1-0.2 s of every run's start when imported up front.
+ */
+export async function loadStore(): Promise<typeof StoreModule> {
+  return import('@quantum/store')
+}
+
 /** The state location of a run: `--state`, else the config's `state`, else {@link DEFAULT_STATE_FILE} (files against `cwd`). */
-export function stateLocationOf(flag: string | undefined, config: QuantumConfig, cwd: string): string {
+export async function stateLocationOf(flag: string | undefined, config: QuantumConfig, cwd: string): Promise<string> {
   const location = flag ?? config.state ?? DEFAULT_STATE_FILE
+  const { isPostgresUrl } = await loadStore()
   return isPostgresUrl(location) ? location : resolve(cwd, location)
 }
 
@@ -126,7 +135,7 @@ function lastSequence(prefix: string, ids: readonly string[]): number {
  * @throws {StateLockedError} naming the process that holds the run.
  */
 export async function openRunState(options: OpenRunStateOptions): Promise<RunState> {
-  const opened = options.store ?? (await openStateStore(options.location))
+  const opened = options.store ?? (await (await loadStore()).openStateStore(options.location))
   const store = withCrashPoints(opened, options.env)
   let lock: RunLock | undefined
   try {
