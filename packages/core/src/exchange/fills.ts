@@ -36,6 +36,9 @@ interface Change {
  */
 const change: Change = { sign: 1, qty: 0, price: 0, time: 0, fee: 0 }
 
+/** The end of a filled order, reused like {@link change}: `finishOrder` reads it before it emits. */
+const filledEnd: { readonly status: 'FILLED'; time: number } = { status: 'FILLED', time: 0 }
+
 /** Applies a trade to the position (average entry on adds, proportional margin release, flips); returns realised PnL. */
 function applyToPosition(core: Core, s: SymbolState, c: Change): number {
   const pos = s.posQty
@@ -159,7 +162,8 @@ export function executeOrder(core: Core, at: { s: SymbolState; w: WorkingOrder }
     o.quantity = qty
     o.filledQuantity = qty
     o.averagePrice = ex.price
-    finishOrder(core, at, { status: 'FILLED', time: ex.time })
+    filledEnd.time = ex.time
+    finishOrder(core, at, filledEnd)
     const id = ++core.ids.fill
     if (core.events.listening) {
       const fill: Fill = {

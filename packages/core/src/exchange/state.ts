@@ -64,6 +64,8 @@ export interface SymbolState {
   view: Position | undefined
   /** Cached copies of the working orders (what `getOpenOrders(symbol)` answers); undefined when stale. */
   openView: readonly Order[] | undefined
+  /** The argument object of the open phase's fills, made on the first and reused (see `openPhase` in matching.ts). */
+  fillAt: { readonly s: SymbolState; w: WorkingOrder; bar: BarLike } | undefined
 }
 
 /** What {@link createSymbolState} needs. */
@@ -102,6 +104,7 @@ export function createSymbolState(setup: SymbolSetup): SymbolState {
     adverse: undefined,
     view: undefined,
     openView: undefined,
+    fillAt: undefined,
   }
 }
 
