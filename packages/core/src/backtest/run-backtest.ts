@@ -97,8 +97,13 @@ export function runResult(input: {
   })
   return {
     summary,
-    trades: output.trades,
-    fills: output.fills,
+    // Read when asked for: a run's trades and fills are kept in columns until then.
+    get trades() {
+      return output.trades
+    },
+    get fills() {
+      return output.fills
+    },
     equity: output.equity,
     series: market.series,
     ledger: {

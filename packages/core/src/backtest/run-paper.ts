@@ -148,7 +148,7 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
     journal.onPaperAccount(exchange.exportAccount(), exchange.time)
     await journal.flush()
   }
-  const output = { ...run.output(), durationMs: performance.now() - started }
+  const output = run.output(performance.now() - started)
   return runResult({ name: config.name ?? 'paper', market: source.market(), exchange, output })
 }
 

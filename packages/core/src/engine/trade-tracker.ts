@@ -1,5 +1,6 @@
 import type { TradeRecord } from '../result.js'
 import type { Fill, FundingEvent, Position } from '../schemas.js'
+import { TradeLog, type ClosedTrade } from './trade-log.js'
 
 interface OpenTrade {
   side: 'LONG' | 'SHORT'
@@ -23,10 +24,43 @@ interface OpenTrade {
  * quantity). Funding paid or received while a trade is open is added to it.
  */
 export class TradeTracker {
-  /** Closed trades, in closing order. */
-  readonly trades: TradeRecord[] = []
+  private readonly closed = new TradeLog()
+  /** The figures of the trade being closed (copied by the log). */
+  private readonly closing: ClosedTrade = {
+    symbol: '',
+    side: 'LONG',
+    entryTime: 0,
+    exitTime: 0,
+    entryPrice: 0,
+    exitPrice: 0,
+    quantity: 0,
+    grossPnl: 0,
+    fees: 0,
+    funding: 0,
+    netPnl: 0,
+    exitReason: '',
+    entrySlippageBps: Number.NaN,
+  }
   private readonly open = new Map<string, OpenTrade>()
   private readonly signed = new Map<string, number>()
+
+  /**
+   * Closed trades, in closing order: one array, built when first read and extended since (a run that
+   * never reads it keeps its trades in columns; see {@link TradeTracker.tradeAt}).
+   */
+  get trades(): readonly TradeRecord[] {
+    return this.closed.toArray()
+  }
+
+  /** Number of closed trades (builds none). */
+  get tradeCount(): number {
+    return this.closed.length
+  }
+
+  /** Closed trade `i` (0-based; its id is `i + 1`), built alone. */
+  tradeAt(i: number): TradeRecord {
+    return this.closed.at(i)
+  }
 
   /** Number of symbols with an open trade (cheap; used for exposure). */
   get openCount(): number {
@@ -99,21 +133,20 @@ export class TradeTracker {
     trade.fees += fill.fee * part.feeShare
     if (!part.flat) return
     this.open.delete(fill.symbol)
-    this.trades.push({
-      id: this.trades.length + 1,
-      symbol: fill.symbol,
-      side: trade.side,
-      entryTime: trade.entryTime,
-      exitTime: fill.time,
-      entryPrice: trade.entryNotional / trade.entryQty,
-      exitPrice: trade.exitNotional / trade.exitQty,
-      quantity: trade.maxQty,
-      grossPnl: trade.grossPnl,
-      fees: trade.fees,
-      funding: trade.funding,
-      netPnl: trade.grossPnl - trade.fees + trade.funding,
-      exitReason: fill.liquidation === true ? 'liquidation' : (fill.tag ?? 'exit'),
-      ...(trade.slipQty > 0 ? { entrySlippageBps: (trade.slipSum / trade.slipQty) * 10_000 } : {}),
-    })
+    const c = this.closing
+    c.symbol = fill.symbol
+    c.side = trade.side
+    c.entryTime = trade.entryTime
+    c.exitTime = fill.time
+    c.entryPrice = trade.entryNotional / trade.entryQty
+    c.exitPrice = trade.exitNotional / trade.exitQty
+    c.quantity = trade.maxQty
+    c.grossPnl = trade.grossPnl
+    c.fees = trade.fees
+    c.funding = trade.funding
+    c.netPnl = trade.grossPnl - trade.fees + trade.funding
+    c.exitReason = fill.liquidation === true ? 'liquidation' : (fill.tag ?? 'exit')
+    c.entrySlippageBps = trade.slipQty > 0 ? (trade.slipSum / trade.slipQty) * 10_000 : Number.NaN
+    this.closed.push(c)
   }
 }

@@ -32,15 +32,20 @@ const NUMBERS = 9
 const [ID, QTY, QUOTE, PRICE, TRIGGER, FILLED, AVG, CREATED, UPDATED] = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const
 const FIRST_CAPACITY = 1024
 
-/** Whether `id` is the decimal a positive safe integer prints as (then the number alone restores it). */
-function isCanonicalCount(id: string): boolean {
+/**
+ * The positive integer `id` is the decimal of, when `String` of that number gives `id` back (then the
+ * number alone restores it), else NaN. One pass, no string-to-number conversion.
+ */
+export function countOf(id: string): number {
   const n = id.length
-  if (n === 0 || n > 15 || id.charCodeAt(0) === 48) return false
+  if (n === 0 || n > 15 || id.charCodeAt(0) === 48) return Number.NaN
+  let value = 0
   for (let i = 0; i < n; i++) {
     const c = id.charCodeAt(i)
-    if (c < 48 || c > 57) return false
+    if (c < 48 || c > 57) return Number.NaN
+    value = value * 10 + (c - 48)
   }
-  return true
+  return value
 }
 
 /** Whether `clientOrderId` is the paper exchange's default for order `id` (`paper-<id>`). */
@@ -72,8 +77,9 @@ export class ClosedOrders {
     const i = this.next
     const num = this.numbers
     const at = i * NUMBERS
-    const plain = isCanonicalCount(order.id)
-    num[at + ID] = plain ? Number(order.id) : 0
+    const count = countOf(order.id)
+    const plain = !Number.isNaN(count)
+    num[at + ID] = plain ? count : 0
     num[at + QTY] = order.quantity
     num[at + QUOTE] = order.quoteQuantity ?? Number.NaN
     num[at + PRICE] = order.price ?? Number.NaN

@@ -360,7 +360,7 @@ export function createKernel(options: KernelOptions): Kernel {
           sizer.restoreLearnedState!(state.learned, engine.contextOf(sizer)),
         )
       }
-      journal?.skipTrades(recorder.tracker.trades.length)
+      journal?.skipTrades(recorder.tracker.tradeCount)
       for (const exitState of state.exitStates) {
         for (const plugin of plugins.exits) {
           if (plugin.restoreExitState === undefined) continue

@@ -286,9 +286,8 @@ export class RunJournal {
     if (this.equity.length > 0) this.writeEquity()
     void this.write(() => this.store.recordFill({ ...fill, runId }))
     void this.write(() => this.store.savePosition({ ...position, runId, updatedAt: fill.time }))
-    const trades = tracker.trades
-    for (; this.tradesSeen < trades.length; this.tradesSeen++) {
-      const trade: StoredTrade = { ...trades[this.tradesSeen]! }
+    for (; this.tradesSeen < tracker.tradeCount; this.tradesSeen++) {
+      const trade: StoredTrade = { ...tracker.tradeAt(this.tradesSeen) }
       void this.write(() => this.store.recordTrade(runId, trade))
     }
   }

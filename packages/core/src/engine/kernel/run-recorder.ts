@@ -3,6 +3,7 @@ import type { Fill, FundingEvent, Position } from '../../schemas.js'
 import type { EngineEvent, RiskStateEvent } from '../../types.js'
 import { TradeTracker } from '../trade-tracker.js'
 import { RunEventLog } from './event-log.js'
+import { FillLog } from './fill-log.js'
 
 /** What a run produced (the raw material of a backtest or paper result). */
 export interface EngineOutput {
@@ -39,7 +40,8 @@ export interface EngineOutput {
  */
 export class RunRecorder {
   readonly tracker = new TradeTracker()
-  readonly fills: Fill[] = []
+  /** Every fill, in columns (read them with `fills.toArray()`; the output's `fills` does). */
+  readonly fills = new FillLog()
   readonly log: RunEventLog
   private eqTime: Float64Array
   private eqValue: Float64Array
@@ -117,13 +119,17 @@ export class RunRecorder {
     if (this.tracker.openCount > 0) this.exposed++
   }
 
-  /** The run's output so far. */
+  /** The run's output so far; its `trades` and `fills` are built when first read. */
   output(durationMs: number): EngineOutput {
-    const { log, points } = this
+    const { log, points, fills, tracker } = this
     this.handedOver = points === this.eqTime.length
     return {
-      trades: this.tracker.trades,
-      fills: this.fills,
+      get trades() {
+        return tracker.trades
+      },
+      get fills() {
+        return fills.toArray()
+      },
       equity: { time: filled(this.eqTime, points), equity: filled(this.eqValue, points) },
       exposure: points === 0 ? 0 : this.exposed / points,
       openAtEnd: this.tracker.openCount > 0,

@@ -99,8 +99,11 @@ export interface LiveRun {
   stop(): Promise<LiveSummary>
   /** The run's current state. */
   summary(): LiveSummary
-  /** What the run produced so far, in the shape of a backtest's engine output. */
-  output(): EngineOutput
+  /**
+   * What the run produced so far, in the shape of a backtest's engine output.
+   * @param durationMs The duration to report. @default the time since `startLive`
+   */
+  output(durationMs?: number): EngineOutput
 }
 
 /** The ladder's options: given ones, else on for a venue and off for the paper exchange. */
@@ -147,8 +150,12 @@ export function startLive(options: LiveRunOptions): LiveRun {
   })
   const summary = (): LiveSummary => ({
     bars: kernel.recorder.bars,
-    fills: kernel.recorder.fills,
-    trades: kernel.recorder.tracker.trades,
+    get fills() {
+      return kernel.recorder.fills.toArray()
+    },
+    get trades() {
+      return kernel.recorder.tracker.trades
+    },
     pendingCommands: kernel.sink.pending,
     unprotected: kernel.unprotected,
   })
@@ -180,7 +187,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
   return {
     done,
     summary,
-    output: () => kernel.output(performance.now() - started),
+    output: (durationMs) => kernel.output(durationMs ?? performance.now() - started),
     stop: async () => {
       stopped = true
       options.journal?.stopEntries()
