@@ -12,8 +12,9 @@
  *  - signal -> order on the wire: live engine + Binance adapter vs a bare ccxt createOrder (emulator).
  *  - operations: what `--http` (server, metrics, dashboard) adds to signal -> wire and to memory, the
  *    dashboard's first paint in headless Chromium and 1,000 events/s to a page (bench/dashboard.ts).
- *    These two latency benches run in a fresh process each (bench/fresh-process.ts): in this one, grown
- *    to ~850 MiB by the throughput benches, a major GC lands in the p99 (measured 5.6 ms vs 1.1 ms).
+ *    These two latency benches, and the model latencies (bench/models.ts), run in a fresh process each
+ *    (bench/fresh-process.ts): in this one, grown to ~850 MiB by the throughput benches, a major GC lands
+ *    in the p99 (measured 5.6 ms vs 1.1 ms).
  *  - per intent journaled: a durable order intent through the StateStore (@quantum/store; on SQLite its
  *    intent log's O_DSYNC write, then the row) vs a bare durable driver insert of the same row, on SQLite (libsql) and on PostgreSQL when a server answers;
  *    in a fresh process, like the latency benches above.
@@ -41,7 +42,7 @@ import { benchKlineStream, klineStreamRows } from './kline-stream.js'
 import type { benchLiveOrder, benchOpsLatency, benchOpsRss } from './live-order.js'
 import { benchDashboard } from './dashboard.js'
 import { benchHookInterrupt, benchNoSignal, benchOrderRuns, benchRxStage, benchSignals, withGc } from './micro.js'
-import { benchModels } from './models.js'
+import type { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
 import type { benchStateStore } from './state-store.js'
 import { runBareLoop } from './reference/bare-loop.js'
@@ -303,7 +304,9 @@ async function benchFaults(): Promise<void> {
 
 /** The AI engine: model latency, a batched 100-symbol step, and a year of 5m bars through the ensemble example. */
 async function benchAi(dir: string): Promise<void> {
-  const m = await benchModels()
+  // A latency bench, so in a fresh process like the others: this one holds a million bars and the
+  // throughput benches' heap, and its major GCs land in a p99 a live decision process would not see.
+  const m = await inFreshProcess<Awaited<ReturnType<typeof benchModels>>>('models.ts', 'benchModels')
   report(
     'ensemble decision, 1 symbol, 4 models (p50/p99)',
     `${m.oneSymbol.p50Ms.toFixed(3)} / ${m.oneSymbol.p99Ms.toFixed(3)} ms`,

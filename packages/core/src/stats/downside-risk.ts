@@ -1,5 +1,5 @@
 import { annualizationFactor } from './annualization-factor.js'
-import { adjust, nanMean } from './nan-math.js'
+import { adjust } from './nan-math.js'
 import type { AnnualizationOptions, Benchmark, NumericSeries } from './types.js'
 
 /** Options of {@link downsideRisk} and {@link sortinoRatio}. */
@@ -18,9 +18,14 @@ export function downsideRisk(returns: NumericSeries, options: DownsideRiskOption
   if (returns.length === 0) return NaN
   const factor = annualizationFactor(options)
   const diff = adjust(returns, options.requiredReturn ?? 0, 'requiredReturn')
+  // The NaN-skipping mean of the squared shortfalls, without a series of them.
+  let sum = 0
+  let count = 0
   for (let i = 0; i < diff.length; i++) {
     const d = diff[i] as number
-    diff[i] = d > 0 ? 0 : d * d // NaN stays NaN (skipped by the mean)
+    if (d !== d) continue
+    sum += d > 0 ? 0 : d * d
+    count++
   }
-  return Math.sqrt(nanMean(diff)) * Math.sqrt(factor)
+  return Math.sqrt(count === 0 ? Number.NaN : sum / count) * Math.sqrt(factor)
 }

@@ -7,11 +7,14 @@ import { ConfigError } from '../errors.js'
 import type { Benchmark, NumericSeries } from './types.js'
 
 /**
- * `returns − adjustment`, element-wise for a series (empyrical `_adjust_returns`).
+ * `returns − adjustment`, element-wise for a series (empyrical `_adjust_returns`); `returns` itself when
+ * the adjustment is the number 0. Read only: the result may be the caller's series.
  * @throws {ConfigError} when a series adjustment has a different length.
  */
-export function adjust(returns: NumericSeries, adjustment: Benchmark, name: string): Float64Array {
+export function adjust(returns: NumericSeries, adjustment: Benchmark, name: string): NumericSeries {
   const n = returns.length
+  // x - 0 is x: the series itself, not a copy (a 1M-bar run's ratios made three 8 MB copies).
+  if (adjustment === 0) return returns
   const out = new Float64Array(n)
   if (typeof adjustment === 'number') {
     for (let i = 0; i < n; i++) out[i] = (returns[i] as number) - adjustment
