@@ -117,6 +117,15 @@ describe('writeFileAtomic', () => {
     expect(await readFile(path, 'utf8')).toBe('two-three')
   })
 
+  it('should write many chunks in order while the next is made: small, multi-byte and larger than a buffer', async () => {
+    const path = join(await tempDir(), 'big.csv')
+    const chunks = Array.from({ length: 40 }, (_, k) =>
+      k % 7 === 3 ? `${'é€'.repeat(60_000)}|${k}\n` : `${String(k).repeat(10_000 + k * 997)}\n`,
+    )
+    await writeFileAtomic(path, chunks)
+    expect(await readFile(path, 'utf8')).toBe(chunks.join(''))
+  })
+
   it('should leave the previous file intact and no temporary file when writing fails half-way', async () => {
     const dir = await tempDir()
     const path = join(dir, 'summary.json')
