@@ -137,6 +137,22 @@ describe('medianSpacing', () => {
   it('should be NaN with fewer than two times', () => {
     expect(medianSpacing(Float64Array.from([5]))).toBeNaN()
   })
+
+  it('should count spacings that come in runs and alone alike: the lower median of all of them', () => {
+    // Runs of 1 h, 2 h and 5 min in alternation, and lone gaps: compared with sorting every spacing.
+    const times = [0]
+    let seed = 7
+    for (let k = 0; k < 400; k++) {
+      seed = (seed * 48271) % 2147483647
+      const step = [H, 2 * H, H / 12, 7 * H][seed % 4]!
+      const repeat = 1 + (seed % 9)
+      for (let r = 0; r < repeat; r++) times.push(times[times.length - 1]! + step)
+    }
+    const spacings = times.slice(1).map((t, i) => t - times[i]!)
+    const sorted = [...spacings].sort((a, b) => a - b)
+    expect(medianSpacing(Float64Array.from(times))).toBe(sorted[Math.floor((sorted.length - 1) / 2)])
+    expect(medianSpacing(Float64Array.from([0, H, 3 * H, 4 * H]))).toBe(H)
+  })
 })
 
 describe('symbolFromPath', () => {

@@ -176,10 +176,21 @@ export function medianSpacing(times: Float64Array): number {
   const n = times.length - 1
   if (n < 1) return Number.NaN
   const counts = new Map<number, number>()
+  const add = (d: number, k: number): void => void counts.set(d, (counts.get(d) ?? 0) + k)
+  // Counted by runs of equal spacings: a regular series is one map update per gap, not per bar.
+  let run = Number.NaN
+  let runLength = 0
   for (let i = 1; i <= n; i++) {
     const d = times[i]! - times[i - 1]!
-    counts.set(d, (counts.get(d) ?? 0) + 1)
+    if (d === run) {
+      runLength++
+      continue
+    }
+    if (runLength > 0) add(run, runLength)
+    run = d
+    runLength = 1
   }
+  add(run, runLength)
   const keys = [...counts.keys()].sort((a, b) => a - b)
   const target = Math.floor((n - 1) / 2) // lower median: always one of the observed spacings
   let seen = 0
