@@ -56,6 +56,18 @@ export async function benchSignals(series: CandleSeries): Promise<{ signalsPerSe
 }
 
 /**
+ * {@link benchSignals} on `bars` generated bars (seed 7): one pass to warm the path up, then three.
+ * Returns the best and worst of the three. Made to run in a fresh process (see bench/fresh-process.ts).
+ */
+export async function benchSignalRuns(bars: number): Promise<{ best: number; worst: number }> {
+  const series = generateCandles({ bars, seed: 7, symbol: 'SYNTHUSDT' })
+  await benchSignals(series)
+  const rates: number[] = []
+  for (let k = 0; k < 3; k++) rates.push((await benchSignals(series)).signalsPerSec)
+  return { best: Math.max(...rates), worst: Math.min(...rates) }
+}
+
+/**
  * Orders per second on the paper exchange: place a market order (`placeOrderSync`, what the kernel's
  * direct sink calls), fill it on the next bar. Nobody listens to the exchange's events here, so it
  * builds none (the per-signal row measures the path with the engine listening).
