@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
-/** Bytes of each buffer chunks are encoded into (a chunk up to a third of it in characters fits as UTF-8). */
+/** Size of each of the two write buffers (a text chunk of up to a third as many characters fits as UTF-8). */
 const SCRATCH_BYTES = 256 * 1024
 
 /**
