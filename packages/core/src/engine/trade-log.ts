@@ -6,12 +6,12 @@
  * @internal
  */
 import type { TradeRecord } from '../result.js'
+import { RowChunks } from '../row-chunks.js'
 
 const NUMBERS = 10
 const [ENTRY_TIME, EXIT_TIME, ENTRY_PRICE, EXIT_PRICE, QTY, GROSS, FEES, FUNDING, NET, SLIPPAGE] = [
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
 ] as const
-const FIRST_CAPACITY = 256
 
 /** A closed trade's figures, as {@link TradeLog.push} takes them (the id is the log's count). */
 export interface ClosedTrade {
@@ -33,24 +33,20 @@ export interface ClosedTrade {
 
 /** Trades in closing order, ids 1, 2, ...; read them with {@link TradeLog.at} or {@link TradeLog.toArray}. */
 export class TradeLog {
-  private numbers = new Float64Array(FIRST_CAPACITY * NUMBERS)
-  private shorts = new Uint8Array(FIRST_CAPACITY)
-  private readonly symbols: string[] = []
-  private readonly reasons: string[] = []
-  private count = 0
+  private readonly rows = new RowChunks({ numbers: NUMBERS, bytes: 1, strings: 2 })
   private readonly built: TradeRecord[] = []
 
   /** Trades recorded. */
   get length(): number {
-    return this.count
+    return this.rows.length
   }
 
   /** Records a closed trade (its figures are copied) as trade `length + 1`. */
   push(trade: ClosedTrade): void {
-    const i = this.count
-    if (i === this.shorts.length) this.grow()
-    const num = this.numbers
-    const at = i * NUMBERS
+    const rows = this.rows
+    rows.append()
+    const num = rows.numbers
+    const at = rows.numberAt
     num[at + ENTRY_TIME] = trade.entryTime
     num[at + EXIT_TIME] = trade.exitTime
     num[at + ENTRY_PRICE] = trade.entryPrice
@@ -61,35 +57,36 @@ export class TradeLog {
     num[at + FUNDING] = trade.funding
     num[at + NET] = trade.netPnl
     num[at + SLIPPAGE] = trade.entrySlippageBps
-    this.shorts[i] = trade.side === 'SHORT' ? 1 : 0
-    this.symbols.push(trade.symbol)
-    this.reasons.push(trade.exitReason)
-    this.count++
+    rows.bytes[rows.byteAt] = trade.side === 'SHORT' ? 1 : 0
+    rows.strings[rows.stringAt] = trade.symbol
+    rows.strings[rows.stringAt + 1] = trade.exitReason
   }
 
   /** Trade `i` (0-based, so its id is `i + 1`), the same object on every read. */
   at(i: number): TradeRecord {
-    if (!(i >= 0 && i < this.count)) throw new RangeError(`no trade at ${i} (${this.count} recorded)`)
+    if (!(i >= 0 && i < this.rows.length)) throw new RangeError(`no trade at ${i} (${this.rows.length} recorded)`)
     this.build(i + 1)
     return this.built[i]!
   }
 
   /** Every trade, oldest first: one array, extended with the trades closed since the last call. */
   toArray(): TradeRecord[] {
-    this.build(this.count)
+    this.build(this.rows.length)
     return this.built
   }
 
   private build(upTo: number): void {
     const built = this.built
-    const num = this.numbers
+    const rows = this.rows
     for (let i = built.length; i < upTo; i++) {
-      const at = i * NUMBERS
+      rows.seek(i)
+      const num = rows.numbers
+      const at = rows.numberAt
       const slippage = num[at + SLIPPAGE]!
       built.push({
         id: i + 1,
-        symbol: this.symbols[i]!,
-        side: this.shorts[i] === 1 ? 'SHORT' : 'LONG',
+        symbol: rows.strings[rows.stringAt]!,
+        side: rows.bytes[rows.byteAt] === 1 ? 'SHORT' : 'LONG',
         entryTime: num[at + ENTRY_TIME]!,
         exitTime: num[at + EXIT_TIME]!,
         entryPrice: num[at + ENTRY_PRICE]!,
@@ -99,18 +96,9 @@ export class TradeLog {
         fees: num[at + FEES]!,
         funding: num[at + FUNDING]!,
         netPnl: num[at + NET]!,
-        exitReason: this.reasons[i]!,
+        exitReason: rows.strings[rows.stringAt + 1]!,
         ...(Number.isNaN(slippage) ? {} : { entrySlippageBps: slippage }),
       })
     }
-  }
-
-  private grow(): void {
-    const numbers = new Float64Array(this.numbers.length * 2)
-    numbers.set(this.numbers)
-    const shorts = new Uint8Array(this.shorts.length * 2)
-    shorts.set(this.shorts)
-    this.numbers = numbers
-    this.shorts = shorts
   }
 }

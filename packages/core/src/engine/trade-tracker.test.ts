@@ -90,4 +90,26 @@ describe('TradeTracker', () => {
     expect(t.tradeAt(1)).toBe(trades[1])
     expect(() => t.tradeAt(2)).toThrow(RangeError)
   })
+
+  it("keeps each symbol's trade apart, and a trade reopened after a close starts from nothing", () => {
+    const t = new TradeTracker()
+    const eth = (signed: number): Position => ({ ...position(signed), symbol: 'ETHUSDT' })
+    t.onFill(fill('BUY', 1, 100), position(1))
+    t.onFunding({ symbol: 'BTCUSDT', time: 0, rate: 0.0001, markPrice: 100, positionQuantity: 1, payment: -0.5 })
+    t.onFill(fill('SELL', 2, 10, { symbol: 'ETHUSDT' }), eth(-2))
+    expect([t.openCount, t.isOpen('BTCUSDT'), t.isOpen('ETHUSDT'), t.isOpen('SOLUSDT')]).toEqual([2, true, true, false])
+    t.onFill(fill('SELL', 1, 110), position(0))
+    expect([t.openCount, t.isOpen('BTCUSDT')]).toEqual([1, false])
+    // Funding while flat belongs to no trade.
+    t.onFunding({ symbol: 'BTCUSDT', time: 0, rate: 0.0001, markPrice: 100, positionQuantity: 0, payment: -9 })
+    t.onFill(fill('BUY', 3, 120), position(3))
+    t.onFill(fill('SELL', 3, 121), position(0))
+    t.onFill(fill('BUY', 2, 9, { symbol: 'ETHUSDT' }), eth(0))
+    expect(t.openCount).toBe(0)
+    const [first, second, eth1] = t.trades
+    expect(first).toMatchObject({ symbol: 'BTCUSDT', side: 'LONG', entryPrice: 100, exitPrice: 110, funding: -0.5 })
+    expect(second).toMatchObject({ symbol: 'BTCUSDT', side: 'LONG', entryPrice: 120, quantity: 3, funding: 0 })
+    expect(second!.fees).toBeCloseTo(3 * 120 * 0.001 + 3 * 121 * 0.001, 12)
+    expect(eth1).toMatchObject({ symbol: 'ETHUSDT', side: 'SHORT', entryPrice: 10, exitPrice: 9, quantity: 2 })
+  })
 })

@@ -9,6 +9,7 @@
  */
 import type { Fill } from '../../schemas.js'
 import { countOf, isDefaultClientId } from '../../exchange/closed-orders.js'
+import { RowChunks } from '../../row-chunks.js'
 
 const NUMBERS = 8
 const [ID, ORDER_ID, PRICE, QTY, FEE, PNL, TIME, DECISION] = [0, 1, 2, 3, 4, 5, 6, 7] as const
@@ -20,7 +21,6 @@ const HAS_TAG = 8
 const HAS_LIQUIDATION = 16
 const LIQUIDATION = 32
 const HAS_DECISION = 64
-const FIRST_CAPACITY = 256
 
 /** Strings a fill's numbers cannot restore: ids that are not plain counts, a client id not `paper-<orderId>`. */
 interface OddIds {
@@ -31,25 +31,21 @@ interface OddIds {
 
 /** Fills in arrival order; read them with {@link FillLog.toArray} (built once, then extended). */
 export class FillLog {
-  private numbers = new Float64Array(FIRST_CAPACITY * NUMBERS)
-  private codes = new Uint8Array(FIRST_CAPACITY)
-  private readonly symbols: string[] = []
-  private readonly tags: (string | undefined)[] = []
+  private readonly rows = new RowChunks({ numbers: NUMBERS, bytes: 1, strings: 2 })
   private readonly odd = new Map<number, OddIds>()
-  private count = 0
   private built: Fill[] = []
 
   /** Fills recorded. */
   get length(): number {
-    return this.count
+    return this.rows.length
   }
 
   /** Records `fill` as it is now. */
   push(fill: Fill): void {
-    const i = this.count
-    if (i === this.codes.length) this.grow()
-    const at = i * NUMBERS
-    const num = this.numbers
+    const rows = this.rows
+    const i = rows.append()
+    const num = rows.numbers
+    const at = rows.numberAt
     const id = countOf(fill.id)
     const orderId = countOf(fill.orderId)
     const plainId = !Number.isNaN(id)
@@ -62,7 +58,7 @@ export class FillLog {
     num[at + PNL] = fill.realizedPnl
     num[at + TIME] = fill.time
     num[at + DECISION] = fill.decisionPrice ?? 0
-    this.codes[i] =
+    rows.bytes[rows.byteAt] =
       (fill.side === 'BUY' ? BUY : 0) |
       (fill.liquidity === 'maker' ? MAKER : 0) |
       (fill.reduceOnly ? REDUCE_ONLY : 0) |
@@ -70,8 +66,8 @@ export class FillLog {
       (fill.liquidation === undefined ? 0 : HAS_LIQUIDATION) |
       (fill.liquidation === true ? LIQUIDATION : 0) |
       (fill.decisionPrice === undefined ? 0 : HAS_DECISION)
-    this.symbols.push(fill.symbol)
-    this.tags.push(fill.tag)
+    rows.strings[rows.stringAt] = fill.symbol
+    rows.strings[rows.stringAt + 1] = fill.tag
     const defaultClient = isDefaultClientId(fill.clientOrderId, fill.orderId)
     if (!plainId || !plainOrder || !defaultClient) {
       this.odd.set(i, {
@@ -80,27 +76,28 @@ export class FillLog {
         ...(defaultClient ? {} : { clientOrderId: fill.clientOrderId }),
       })
     }
-    this.count++
   }
 
   /** Every fill, oldest first: one array, extended with the fills recorded since the last call. */
   toArray(): Fill[] {
     const built = this.built
-    for (let i = built.length; i < this.count; i++) built.push(this.fillAt(i))
+    for (let i = built.length; i < this.rows.length; i++) built.push(this.fillAt(i))
     return built
   }
 
   private fillAt(i: number): Fill {
-    const num = this.numbers
-    const at = i * NUMBERS
-    const code = this.codes[i]!
+    const rows = this.rows
+    rows.seek(i)
+    const num = rows.numbers
+    const at = rows.numberAt
+    const code = rows.bytes[rows.byteAt]!
     const odd = this.odd.get(i)
     const orderId = odd?.orderId ?? String(num[at + ORDER_ID])
     const fill: Fill = {
       id: odd?.id ?? String(num[at + ID]),
       orderId,
       clientOrderId: odd?.clientOrderId ?? `paper-${orderId}`,
-      symbol: this.symbols[i]!,
+      symbol: rows.strings[rows.stringAt]!,
       side: code & BUY ? 'BUY' : 'SELL',
       price: num[at + PRICE]!,
       quantity: num[at + QTY]!,
@@ -110,18 +107,9 @@ export class FillLog {
       time: num[at + TIME]!,
       reduceOnly: (code & REDUCE_ONLY) !== 0,
     }
-    if (code & HAS_TAG) fill.tag = this.tags[i]
+    if (code & HAS_TAG) fill.tag = rows.strings[rows.stringAt + 1]
     if (code & HAS_LIQUIDATION) fill.liquidation = (code & LIQUIDATION) !== 0
     if (code & HAS_DECISION) fill.decisionPrice = num[at + DECISION]!
     return fill
-  }
-
-  private grow(): void {
-    const numbers = new Float64Array(this.numbers.length * 2)
-    numbers.set(this.numbers)
-    const codes = new Uint8Array(this.codes.length * 2)
-    codes.set(this.codes)
-    this.numbers = numbers
-    this.codes = codes
   }
 }
