@@ -11,12 +11,13 @@ import { basename, dirname, join } from 'node:path'
 const SCRATCH_BYTES = 256 * 1024
 
 /**
- * Writes `content` (a string or text chunks) to `path` atomically; on failure the target is untouched.
- * Chunks are encoded into two reused buffers, and the next chunk is made while the last one is being
- * written: writing a string makes a buffer of its size each time (a 1M-row equity.csv made 70 MB of
- * them), and awaiting each write before making the next chunk left a fifth of that file's time idle.
+ * Writes `content` (a string, or chunks of text or bytes) to `path` atomically; on failure the target is
+ * untouched. The next chunk is made while the last one is being written (awaiting each write first left
+ * a fifth of a large file's time idle). Text chunks are encoded into two reused buffers (writing a
+ * string makes a buffer of its size each time). A byte chunk is written as it is, and must stay unchanged
+ * until the iterator has been resumed twice: a generator may fill two buffers in turn.
  */
-export async function writeFileAtomic(path: string, content: string | Iterable<string>): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Iterable<string | Uint8Array>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   try {
     const handle = await open(tmp, 'w')
@@ -25,6 +26,11 @@ export async function writeFileAtomic(path: string, content: string | Iterable<s
     try {
       const buffers: Buffer[] = []
       for (const chunk of typeof content === 'string' ? [content] : content) {
+        if (typeof chunk !== 'string') {
+          await writing
+          writing = writeAll(handle, chunk)
+          continue
+        }
         if (chunk.length * 3 > SCRATCH_BYTES) {
           await writing
           writing = writeAll(handle, Buffer.from(chunk, 'utf8'))
@@ -51,7 +57,7 @@ export async function writeFileAtomic(path: string, content: string | Iterable<s
 }
 
 /** Writes all of `bytes` at the file's current position (a write may take fewer than asked). */
-async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   for (let done = 0; done < bytes.length;) {
     done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten
   }

@@ -11,7 +11,7 @@ import type * as StoreModule from '@quantum/store'
 import type { Logger, QuantumConfig, RunLock, RunRecord, StateFullError, StateStore } from '@quantum/core'
 import { writeFileAtomic } from './atomic.js'
 import { configHashOf } from './config-hash.js'
-import { equityCsvChunks, toJson, tradesCsvChunks } from './serialize.js'
+import { equityCsvBytes, toJson, tradesCsvChunks } from './serialize.js'
 
 /** Where the embedded state store lives when neither `--state` nor the config's `state` is given. */
 export const DEFAULT_STATE_FILE = '.quantum/state.db'
@@ -260,7 +260,7 @@ export async function writeRunFromStore(store: StateStore, runId: string, dir: s
   await writeFileAtomic(files[1]!, tradesCsvChunks(trades))
   await writeFileAtomic(
     files[2]!,
-    equityCsvChunks({
+    equityCsvBytes({
       time: Float64Array.from(equity, (p) => p.time),
       equity: Float64Array.from(equity, (p) => p.equity),
     }),

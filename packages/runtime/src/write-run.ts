@@ -11,7 +11,7 @@ import { writeFileAtomic } from './atomic.js'
 import { renderReportHtml } from './report-html.js'
 import type { WarningEntry } from './warning-log.js'
 import type { RunInfo } from './run-info.js'
-import { equityCsvChunks, toJson, tradesCsvChunks } from './serialize.js'
+import { equityCsvBytes, toJson, tradesCsvChunks } from './serialize.js'
 
 /** Options of {@link writeRunFolder}. */
 export interface WriteRunOptions {
@@ -99,7 +99,7 @@ export async function writeRunFolder(result: BacktestResult, options: WriteRunOp
   }
   const breakdowns = breakdownsOf(result, options.decisions)
   await writeFileAtomic(files.trades, tradesCsvChunks(result.trades))
-  await writeFileAtomic(files.equity, equityCsvChunks(result.equity))
+  await writeFileAtomic(files.equity, equityCsvBytes(result.equity))
   if (files.report !== undefined)
     await writeFileAtomic(
       files.report,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { equityCsvChunks } from '../src/serialize.js'
+import { EQUITY_CSV_HEADER, equityCsvBytes, equityCsvChunks } from '../src/serialize.js'
 
 describe('equityCsvChunks', () => {
   it('should print the ISO time of every row exactly as Date.toISOString does', () => {
@@ -31,5 +31,41 @@ describe('equityCsvChunks numbers', () => {
     expect(rows.map((r) => Number(r.split(',')[3]))).toEqual(
       Array.from(equity, (e, i) => (Number.isNaN(e) ? Number.NaN : (peak[i]! - e) / peak[i]!)),
     )
+  })
+})
+
+describe('equityCsvBytes', () => {
+  it('should give the bytes of the text built field by field, across many buffers and any time', () => {
+    const n = 20_000 // ~20 buffers
+    const time = new Float64Array(n)
+    const equity = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      time[i] = 1_577_836_800_000 + i * 60_000 + (i % 97 === 0 ? 0.5 : 0)
+      equity[i] = i % 5 === 0 ? (equity[i - 1] ?? 100_000) : 100_000 + Math.sin(i / 50) * 3_000 + i / 7
+    }
+    // Times off the fast path (negative, not an integer, not finite) and the last ISO-8601 millisecond.
+    time.set([-86_400_001, 1.5, 253_402_300_799_999, 999_999.25, Number.NaN, Number.POSITIVE_INFINITY], 100)
+    equity.set([Number.NaN, -5, 0, 1e-7, 1e21], 200)
+    let peak = -Infinity
+    const expected = [EQUITY_CSV_HEADER]
+    for (let i = 0; i < n; i++) {
+      const t = time[i]!
+      const e = equity[i]!
+      if (e > peak) peak = e
+      const iso = Number.isFinite(t) ? new Date(t).toISOString() : ''
+      expected.push([String(t), iso, String(e), String(peak > 0 ? (peak - e) / peak : 0)].join(','))
+    }
+    // Two buffers, filled in turn: a yielded chunk is still intact after the generator is resumed once
+    // (a writer writes it while the next one fills), so each is copied only one step later here.
+    const copies: Buffer[] = []
+    let previous: Buffer | undefined
+    for (const chunk of equityCsvBytes({ time, equity })) {
+      if (previous !== undefined) copies.push(Buffer.from(previous))
+      previous = chunk
+    }
+    copies.push(Buffer.from(previous!))
+    expect(copies.length).toBeGreaterThan(10)
+    expect(Buffer.concat(copies).toString('latin1')).toBe(`${expected.join('\n')}\n`)
+    expect([...equityCsvChunks({ time, equity })].join('')).toBe(`${expected.join('\n')}\n`)
   })
 })

@@ -126,6 +126,29 @@ describe('writeFileAtomic', () => {
     expect(await readFile(path, 'utf8')).toBe(chunks.join(''))
   })
 
+  it('should write byte chunks from two buffers filled in turn, mixed with text, in order', async () => {
+    const path = join(await tempDir(), 'bytes.csv')
+    const buffers = [Buffer.alloc(100_000), Buffer.alloc(100_000)]
+    const expected: string[] = []
+    // Each buffer is refilled as soon as the generator is resumed twice after yielding it.
+    function* chunks(): Generator<string | Uint8Array> {
+      for (let k = 0; k < 30; k++) {
+        if (k % 10 === 9) {
+          expected.push(`text ${k}\n`)
+          yield `text ${k}\n`
+          continue
+        }
+        const buf = buffers[k % 2]!
+        const text = `${String(k % 10).repeat(50_000 + k * 1_000)}\n`
+        const n = buf.write(text, 'latin1')
+        expected.push(text)
+        yield buf.subarray(0, n)
+      }
+    }
+    await writeFileAtomic(path, chunks())
+    expect(await readFile(path, 'latin1')).toBe(expected.join(''))
+  })
+
   it('should leave the previous file intact and no temporary file when writing fails half-way', async () => {
     const dir = await tempDir()
     const path = join(dir, 'summary.json')
