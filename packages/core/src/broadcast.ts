@@ -35,6 +35,11 @@ export class Broadcast<T> {
     return this.subscribers.length > 0
   }
 
+  /** How many are subscribed. */
+  get count(): number {
+    return this.subscribers.length
+  }
+
   /** Delivers `value` to every current subscriber. */
   next(value: T): void {
     if (this.stopped) return

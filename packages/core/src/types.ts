@@ -155,6 +155,12 @@ export interface SimulatedExchange extends ExchangePort {
   cancelAllOrdersSync(symbol: string): Order[]
   /** {@link ExchangePort.setLeverage} without the promise. */
   setLeverageSync(symbol: string, leverage: number): void
+  /**
+   * `events$` for a subscriber that reads the `order` events of working orders only while
+   * `wantsOrders()` is true; an exchange may then skip building them. Fills, liquidations, funding and
+   * rejected orders are always delivered. @default not offered (the kernel subscribes to `events$`)
+   */
+  accountEvents?(wantsOrders: () => boolean): Observable<ExchangeEvent>
 }
 
 /**

@@ -66,6 +66,8 @@ export interface RunnerOptions {
   readonly feed?: LivePaperFeed
   /** Every engine event, as it happens (the CLI keeps the BUY/SELL decisions for the per-agent breakdown). */
   readonly onEvent?: (event: EngineEvent) => void
+  /** The event types `onEvent` reads (the engine may skip building others nobody reads). @default every type */
+  readonly onEventTypes?: readonly EngineEvent['type'][]
   /** Paper runs with a state store (`--state`, or the config's `state`): the journal. */
   readonly journal?: RunJournal
   /** A resumed paper run's stored state (account, fills, exit and sizer state). */
@@ -498,6 +500,8 @@ async function execute(
       ops?.onEvent(event)
       io.onEvent(event)
     },
+    // The CLI itself reads decisions only; `--http` ops read more (and add observers anyway).
+    ...(ops === undefined ? { onEventTypes: ['decision'] as const } : {}),
   })
   try {
     if (loaded.config.mode !== 'paper') {

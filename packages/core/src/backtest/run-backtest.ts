@@ -24,6 +24,8 @@ export interface RunBacktestOptions {
   readonly logger?: Logger
   /** Every engine event, as it happens. @default none */
   readonly onEvent?: (event: EngineEvent) => void
+  /** The event types `onEvent` reads (the engine may skip building others nobody reads). @default every type */
+  readonly onEventTypes?: readonly EngineEvent['type'][]
   /** Folder of the binary candle cache. @default `<cwd>/.quantum/cache` */
   readonly cacheDir?: string
   /**
@@ -68,6 +70,7 @@ export async function runBacktest(config: QuantumConfig, options: RunBacktestOpt
     logger,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onEventTypes === undefined ? {} : { onEventTypes: options.onEventTypes }),
   })
   return runResult({ name: config.name ?? 'backtest', market, exchange, output })
 }

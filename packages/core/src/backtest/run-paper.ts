@@ -24,6 +24,8 @@ export interface RunPaperOptions {
   readonly logger?: Logger
   /** Every engine event, as it happens. */
   readonly onEvent?: (event: EngineEvent) => void
+  /** The event types `onEvent` reads (the engine may skip building others nobody reads). @default every type */
+  readonly onEventTypes?: readonly EngineEvent['type'][]
   /** Grace period of the stop watchdog (ms of market time). @default 10000 */
   readonly protectionGraceMs?: number
   /**
@@ -121,6 +123,7 @@ export async function runPaper(config: QuantumConfig, options: RunPaperOptions):
     ...(source.clock === undefined ? {} : { clock: source.clock }),
     logger: options.logger ?? silentLogger,
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onEventTypes === undefined ? {} : { onEventTypes: options.onEventTypes }),
     ...(options.protectionGraceMs === undefined ? {} : { protectionGraceMs: options.protectionGraceMs }),
     ...(source.record === undefined ? {} : { afterBar: source.record }),
     ...(source.detail === undefined ? {} : { detail: source.detail }),

@@ -55,6 +55,56 @@ async function run(plugins: QuantumPlugin[], blockRows?: number) {
 }
 
 describe('runEngine', () => {
+  it('should build no order event nobody reads, with the same run, and send them to a plugin on the bus', async () => {
+    const runWith = async (options: { types?: EngineEvent['type'][]; watcher?: boolean }) => {
+      let newOrders = 0
+      const watcher = definePlugin({
+        name: 'test:order-watcher',
+        kind: 'risk',
+        options: z.strictObject({}),
+        create: () => ({
+          setup: (ctx) => {
+            ctx.bus.events$.subscribe((e) => {
+              if (e.type === 'order' && e.order.status === 'NEW') newOrders++
+            })
+          },
+          check: () => ({ action: 'approve' as const }),
+        }),
+      })
+      const exchange = createPaperExchange({
+        balance: 10_000,
+        instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
+      })
+      const events: EngineEvent[] = []
+      const output = await runEngine({
+        series: [series],
+        exchange,
+        plugins: [
+          pulse({ every: 7 }),
+          fixedNotional({ notional: 500 }),
+          ...(options.watcher === true ? [watcher()] : []),
+        ],
+        onEvent: (e) => events.push(e),
+        ...(options.types === undefined ? {} : { onEventTypes: options.types }),
+      })
+      const orders = events.filter((e) => e.type === 'order').length
+      return { output, orders, newOrders }
+    }
+    const all = await runWith({})
+    const decisions = await runWith({ types: ['decision'] })
+    const watched = await runWith({ types: ['decision'], watcher: true })
+    expect(all.orders).toBeGreaterThan(100)
+    // Nobody reads them: not built, so not even the caller's onEvent sees one.
+    expect(decisions.orders).toBe(0)
+    expect(watched.newOrders).toBe(all.output.fills.length)
+    for (const r of [decisions, watched]) {
+      expect(r.output.fills).toEqual(all.output.fills)
+      expect(r.output.trades).toEqual(all.output.trades)
+      expect(r.output.notableEvents).toEqual(all.output.notableEvents)
+      expect(r.output.counts).toEqual(all.output.counts)
+    }
+  })
+
   it('should trade the decisions of its agents through sizing and the paper exchange', async () => {
     const { output } = await run([pulse(), fixedNotional({ notional: 500 })])
     expect(output.trades.length).toBeGreaterThan(50)

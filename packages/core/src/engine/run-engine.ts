@@ -32,6 +32,8 @@ export interface EngineRunOptions {
   readonly progressEvery?: number
   /** Called for every engine event (after observers). @default none */
   readonly onEvent?: (event: EngineEvent) => void
+  /** The event types `onEvent` reads (the engine may skip building others nobody reads). @default every type */
+  readonly onEventTypes?: readonly EngineEvent['type'][]
   /** How many notable events (errors, risk verdicts, rejections) to keep. @default 1000 */
   readonly keepNotable?: number
   /** Most bars per block of the agents' `onBlock` pre-step (batched model inference). @default 1024 */
@@ -59,6 +61,7 @@ export async function runEngine(options: EngineRunOptions): Promise<EngineOutput
     logger: options.logger ?? silentLogger,
     detail: options.detail,
     onEvent: options.onEvent,
+    onEventTypes: options.onEventTypes,
     keepNotable: options.keepNotable,
     capacity: total,
     blockRows: options.blockRows,

@@ -40,9 +40,11 @@ export function findClosed(core: Core, idOrClientId: string): Order | undefined 
   return core.closed.find(idOrClientId)
 }
 
-/** Emits the order's current state as an `order` event. */
+/** Emits the order's current state as an `order` event (a rejection to any listener, else only when wanted). */
 export function emitOrder(core: Core, order: Order): void {
-  if (core.events.listening) core.events.emit({ type: 'order', order: snapshot(order) })
+  const events = core.events
+  if (order.status === 'REJECTED' ? events.listening : events.ordersWanted)
+    events.emit({ type: 'order', order: snapshot(order) })
 }
 
 /** Exchange time for order timestamps: the configured clock, else the latest bar open time. */

@@ -4,6 +4,7 @@
  * @packageDocumentation
  * @internal
  */
+import { Observable } from 'rxjs'
 import { Broadcast } from '../broadcast.js'
 import type { ExchangeEvent } from '../types.js'
 
@@ -22,6 +23,36 @@ export class EventQueue {
    */
   get listening(): boolean {
     return this.subject.observed
+  }
+
+  /** What each subscriber of {@link EventQueue.lean} says about order events (asked per event). */
+  private readonly leanWants: (() => boolean)[] = []
+
+  /**
+   * Whether an `order` event of a working order (placed, filled, cancelled, expired) would reach
+   * someone who reads it: a subscriber of {@link EventQueue.subject}, or a {@link EventQueue.lean} one
+   * that wants them now. Rejected orders go to every listener regardless.
+   */
+  get ordersWanted(): boolean {
+    if (this.subject.count > this.leanWants.length) return true
+    for (const wants of this.leanWants) if (wants()) return true
+    return false
+  }
+
+  /**
+   * The events, for a subscriber that needs the order events of working orders only while
+   * `wantsOrders()` says so: while no subscriber wants them, they are not built (a copy of the order
+   * per status change). It still receives whatever is emitted, fills and rejections always.
+   */
+  lean(wantsOrders: () => boolean): Observable<ExchangeEvent> {
+    return new Observable<ExchangeEvent>((subscriber) => {
+      this.leanWants.push(wantsOrders)
+      const subscription = this.subject.observable.subscribe(subscriber)
+      return () => {
+        subscription.unsubscribe()
+        this.leanWants.splice(this.leanWants.indexOf(wantsOrders), 1)
+      }
+    })
   }
 
   /** Queues an event and delivers it now unless a change is in progress or a delivery is running. */

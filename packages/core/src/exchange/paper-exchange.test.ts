@@ -371,3 +371,60 @@ describe('PaperExchange funding', () => {
     )
   })
 })
+
+describe('PaperExchange account events', () => {
+  /** Places and fills an order, then places and cancels a stop, then has an order rejected at its fill. */
+  function trade(ex: ReturnType<typeof createPaperExchange>): void {
+    ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'BUY', type: 'MARKET', quantity: 1 })
+    ex.onBar('TESTUSDT', bar(0, [100, 101, 99, 100]))
+    const stop = ex.placeOrderSync({
+      symbol: 'TESTUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      triggerPrice: 90,
+      quantity: 1,
+      reduceOnly: true,
+    })
+    ex.cancelOrderSync('TESTUSDT', stop.id)
+    ex.placeOrderSync({ symbol: 'TESTUSDT', side: 'BUY', type: 'MARKET', quantity: 900 })
+    ex.onBar('TESTUSDT', bar(1, [120, 120, 120, 120]))
+  }
+  const kinds = (events: readonly ExchangeEvent[]): string[] =>
+    events.map((e) => (e.type === 'order' ? `order:${e.order.status}` : e.type))
+
+  it('should build no order event of a working order while its only subscriber does not want them', () => {
+    const ex = createPaperExchange({ balance: 100_000, instruments: { TESTUSDT: {} } })
+    const events: ExchangeEvent[] = []
+    ex.accountEvents(() => false).subscribe((e) => events.push(e))
+    trade(ex)
+    // The fill and the rejection still arrive; placed, filled and cancelled orders are not built.
+    expect(kinds(events)).toEqual(['fill', 'order:REJECTED'])
+  })
+
+  it('should send every order event while the lean subscriber wants them, or while anyone else listens', () => {
+    const full = createPaperExchange({ balance: 100_000, instruments: { TESTUSDT: {} } })
+    const reference: ExchangeEvent[] = []
+    full.events$.subscribe((e) => reference.push(e))
+    trade(full)
+    expect(kinds(reference)).toContain('order:CANCELED')
+
+    let wants = true
+    const ex = createPaperExchange({ balance: 100_000, instruments: { TESTUSDT: {} } })
+    const lean: ExchangeEvent[] = []
+    ex.accountEvents(() => wants).subscribe((e) => lean.push(e))
+    trade(ex)
+    expect(kinds(lean)).toEqual(kinds(reference))
+
+    wants = false
+    const other = createPaperExchange({ balance: 100_000, instruments: { TESTUSDT: {} } })
+    const leanToo: ExchangeEvent[] = []
+    other.accountEvents(() => wants).subscribe((e) => leanToo.push(e))
+    const sub = other.events$.subscribe(() => undefined)
+    trade(other)
+    expect(kinds(leanToo)).toEqual(kinds(reference))
+    sub.unsubscribe()
+    const before = leanToo.length
+    other.placeOrderSync({ symbol: 'TESTUSDT', side: 'SELL', type: 'MARKET', quantity: 1 })
+    expect(leanToo.length).toBe(before)
+  })
+})

@@ -120,6 +120,16 @@ export class PaperExchange implements SimulatedExchange {
   }
 
   /**
+   * {@link PaperExchange.events$} for a subscriber that reads the `order` events of working orders only
+   * while `wantsOrders()` is true (the engine kernel, when nobody downstream reads them): while no
+   * subscriber wants them, placing, filling and cancelling orders builds no copies of them for events.
+   * Fills, liquidations, funding and rejected orders are always delivered.
+   */
+  accountEvents(wantsOrders: () => boolean): Observable<ExchangeEvent> {
+    return this.core.events.lean(wantsOrders)
+  }
+
+  /**
    * Places an order after rounding it to the instrument's precision (the returned order carries the
    * rounded values and, in `reason`, what was rounded); emits its `order` event. It is handled from the
    * symbol's next bar, or from the current one when placed during a bar's open phase (by a listener).
@@ -138,7 +148,7 @@ export class PaperExchange implements SimulatedExchange {
     core.book.touch(s)
     // One copy serves the event and the caller: both see the order as placed, and neither sees later changes.
     const placed = snapshot(w.order)
-    if (core.events.listening) core.events.emit({ type: 'order', order: placed })
+    if (core.events.ordersWanted) core.events.emit({ type: 'order', order: placed })
     return placed
   }
 

@@ -55,6 +55,11 @@ export type KernelOptions = KernelVenue & {
   readonly detail?: BarDetail | undefined
   /** Every engine event, after the observers and the recorder. */
   readonly onEvent?: ((event: EngineEvent) => void) | undefined
+  /**
+   * The event types `onEvent` reads; other events may not reach it. The paper exchange builds no
+   * `order` event of a working order (a copy per status change) that nobody reads. @default every type
+   */
+  readonly onEventTypes?: readonly EngineEvent['type'][] | undefined
   /** After each bar's market step and the equity point (progress bars, recording a live feed). */
   readonly afterBar?: ((bar: MarketBar) => void) | undefined
   /** Expected bars (sizes the equity curve). */
@@ -306,7 +311,17 @@ export function createKernel(options: KernelOptions): Kernel {
     if (event.type === 'funding') recorder.onFunding(event.funding)
     bus.emit(event)
   }
-  const subs: Subscription[] = [bus.events$.subscribe(onBusEvent), exchange.events$.subscribe(onExchangeEvent)]
+  // Order events of working orders are built only while someone reads them: the caller's onEvent
+  // (unless it names the types it reads), observers, the journal, the venue sink's ladder and pending
+  // entries, and any plugin that subscribed to the bus (the kernel's own subscription is the first).
+  const readsOrders =
+    !direct ||
+    journal !== undefined ||
+    observers.length > 0 ||
+    (options.onEvent !== undefined && options.onEventTypes?.includes('order') !== false)
+  const wantsOrders = (): boolean => readsOrders || bus.subscribers > 1
+  const exchangeEvents$ = (direct ? paper?.accountEvents?.(wantsOrders) : undefined) ?? exchange.events$
+  const subs: Subscription[] = [bus.events$.subscribe(onBusEvent), exchangeEvents$.subscribe(onExchangeEvent)]
 
   const account = exchange.account
   const afterBar = options.afterBar

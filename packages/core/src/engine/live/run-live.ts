@@ -31,6 +31,8 @@ export interface LiveRunBaseOptions {
   readonly logger?: Logger
   /** Every engine event, after the observers. */
   readonly onEvent?: (event: EngineEvent) => void
+  /** The event types `onEvent` reads (the engine may skip building others nobody reads). @default every type */
+  readonly onEventTypes?: readonly EngineEvent['type'][]
   /** A position without a working reduce-only stop for longer than this raises `unprotected`. @default 10000 */
   readonly protectionGraceMs?: number
   /**
@@ -137,6 +139,7 @@ export function startLive(options: LiveRunOptions): LiveRun {
     plugins: options.plugins,
     logger: options.logger ?? silentLogger,
     onEvent: options.onEvent,
+    onEventTypes: options.onEventTypes,
     afterBar: options.afterBar,
     detail: options.detail,
     protectionGraceMs: options.protectionGraceMs ?? 10_000,
