@@ -68,9 +68,10 @@ export async function benchSignalRuns(bars: number): Promise<{ best: number; wor
 }
 
 /**
- * Orders per second on the paper exchange: place a market order (`placeOrderSync`, what the kernel's
- * direct sink calls), fill it on the next bar. Nobody listens to the exchange's events here, so it
- * builds none (the per-signal row measures the path with the engine listening).
+ * Orders per second on the paper exchange: place a market order (`submitOrderSync`, what the kernel's
+ * direct sink calls: `placeOrderSync` without the copy of the order it returns), fill it on the next
+ * bar. Nobody listens to the exchange's events here, so it builds none (the per-signal row measures
+ * the path with the engine listening).
  */
 export function benchOrders(series: CandleSeries, orders: number): { ordersPerSec: number; barePerSec: number } {
   const exchange = createPaperExchange({
@@ -81,7 +82,7 @@ export function benchOrders(series: CandleSeries, orders: number): { ordersPerSe
   const bar = { openTime: 0, open: 0, high: 0, low: 0, close: 0 }
   const t0 = performance.now()
   for (let i = 0; i < n; i++) {
-    exchange.placeOrderSync({
+    exchange.submitOrderSync({
       symbol: series.symbol,
       side: i % 2 === 0 ? 'BUY' : 'SELL',
       type: 'MARKET',

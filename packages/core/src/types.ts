@@ -149,6 +149,11 @@ export interface SimulatedExchange extends ExchangePort {
   onBar(symbol: string, bar: BarLike): void
   /** {@link ExchangePort.placeOrder} without the promise: returns the order or throws. */
   placeOrderSync(request: OrderRequest): Order
+  /**
+   * {@link SimulatedExchange.placeOrderSync} without the copy of the order it returns: the order's id.
+   * @default not offered (the engine calls `placeOrderSync`)
+   */
+  submitOrderSync?(request: OrderRequest): string
   /** {@link ExchangePort.cancelOrder} without the promise. */
   cancelOrderSync(symbol: string, orderId: string): Order
   /** {@link ExchangePort.cancelAllOrders} without the promise. */

@@ -428,3 +428,31 @@ describe('PaperExchange account events', () => {
     expect(leanToo.length).toBe(before)
   })
 })
+
+describe('PaperExchange submitOrderSync', () => {
+  it('should book, round, report and refuse orders exactly as placeOrderSync does, returning the id', () => {
+    const requests = [
+      { symbol: 'BNBUSDT', side: 'BUY', type: 'MARKET', quantity: 1.2345 },
+      { symbol: 'BNBUSDT', side: 'SELL', type: 'LIMIT', price: 700.123, quantity: 0.5, clientOrderId: 'mine' },
+      { symbol: 'BNBUSDT', side: 'SELL', type: 'MARKET', quantity: 0 },
+    ] as const
+    const run = (submit: boolean) => {
+      const { ex, events } = setup()
+      const ids: unknown[] = []
+      for (const request of requests) {
+        try {
+          ids.push(submit ? ex.submitOrderSync(request) : ex.placeOrderSync(request).id)
+        } catch (error) {
+          ids.push(error)
+        }
+      }
+      ex.onBar('BNBUSDT', bar(0, [613.37, 615, 610, 612]))
+      return { ids, events, open: ex.account.getOpenOrders('BNBUSDT') }
+    }
+    const placed = run(false)
+    const submitted = run(true)
+    expect(submitted).toEqual(placed)
+    expect(placed.ids[2]).toBeInstanceOf(InvalidOrder)
+    expect(placed.events.some((e) => e.type === 'order' && e.order.clientOrderId === 'mine')).toBe(true)
+  })
+})

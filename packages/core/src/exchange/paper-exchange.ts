@@ -18,7 +18,7 @@ import { maxLeverage } from './margin.js'
 import { runBar } from './matching.js'
 import { resolveOptions, type PaperExchangeOptions } from './options.js'
 import { createOrder } from './order-entry.js'
-import { createSymbolState, PHASE_IDLE, type SymbolState } from './state.js'
+import { createSymbolState, PHASE_IDLE, type SymbolState, type WorkingOrder } from './state.js'
 
 function unknownSymbol(symbol: string): InvalidOrder {
   return new InvalidOrder(`Unknown symbol ${symbol}`, symbol, 'symbol')
@@ -139,6 +139,26 @@ export class PaperExchange implements SimulatedExchange {
    * @throws {InsufficientFunds} when margin plus fee at the order's reference price exceed `available`.
    */
   placeOrderSync(request: OrderRequest): Order {
+    const w = this.enter(request)
+    // One copy serves the event and the caller: both see the order as placed, and neither sees later changes.
+    const placed = snapshot(w.order)
+    if (this.core.events.ordersWanted) this.core.events.emit({ type: 'order', order: placed })
+    return placed
+  }
+
+  /**
+   * {@link PaperExchange.placeOrderSync} for a caller that does not read the order back (the engine's
+   * direct sink): the same checks, rounding and event, without a copy of the order. Returns its id.
+   * @throws the errors of {@link PaperExchange.placeOrderSync}
+   */
+  submitOrderSync(request: OrderRequest): string {
+    const w = this.enter(request)
+    if (this.core.events.ordersWanted) this.core.events.emit({ type: 'order', order: snapshot(w.order) })
+    return w.order.id
+  }
+
+  /** Checks, rounds and books an order as working; its event is the caller's. */
+  private enter(request: OrderRequest): WorkingOrder {
     const core = this.core
     const { s, w } = createOrder(core, request)
     if (s.phase === PHASE_IDLE) compactOrders(s)
@@ -146,10 +166,7 @@ export class PaperExchange implements SimulatedExchange {
     s.working++
     if (!isDefaultClientId(w.order.clientOrderId, w.order.id)) core.clientIds.set(w.order.clientOrderId, w)
     core.book.touch(s)
-    // One copy serves the event and the caller: both see the order as placed, and neither sees later changes.
-    const placed = snapshot(w.order)
-    if (core.events.ordersWanted) core.events.emit({ type: 'order', order: placed })
-    return placed
+    return w
   }
 
   /** {@link PaperExchange.cancelOrderSync} as a promise. */
