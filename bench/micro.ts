@@ -264,3 +264,22 @@ export async function benchHookInterrupt(n = 5_000): Promise<{ usPerBarInterrupt
   const interrupting = Math.min(await perBar(true), await perBar(true))
   return { usPerBarInterrupting: interrupting, usPerBarTimed: timed }
 }
+
+/**
+ * What fresh memory costs on this machine: touching one byte per 4 KiB page of a new 64 MiB buffer
+ * (each page faulted in by the kernel) against touching the same pages again. Every MiB a run grows
+ * by costs its 256 pages once; on a VM that backs guest memory lazily this dominates a large run's
+ * kernel time, so the whole-process and pipeline rows move with it.
+ */
+export function benchPageFaults(): { usPerFreshPage: number; nsPerTouchedPage: number } {
+  const pages = (64 * 1024 * 1024) / 4096
+  const bytes = new Uint8Array(pages * 4096)
+  const t0 = performance.now()
+  for (let p = 0; p < pages; p++) bytes[p * 4096] = 1
+  const fresh = performance.now() - t0
+  const t1 = performance.now()
+  for (let p = 0; p < pages; p++) bytes[p * 4096]! += 1
+  const again = performance.now() - t1
+  if (bytes[0] !== 2) throw new Error('unreachable')
+  return { usPerFreshPage: (fresh * 1000) / pages, nsPerTouchedPage: (again * 1e6) / pages }
+}

@@ -41,7 +41,15 @@ import { benchGbdt, gbdtRows } from './gbdt.js'
 import { benchKlineStream, klineStreamRows } from './kline-stream.js'
 import type { benchLiveOrder, benchOpsLatency, benchOpsRss } from './live-order.js'
 import { benchDashboard } from './dashboard.js'
-import { benchHookInterrupt, benchNoSignal, benchOrderRuns, benchRxStage, benchSignals, withGc } from './micro.js'
+import {
+  benchHookInterrupt,
+  benchNoSignal,
+  benchOrderRuns,
+  benchPageFaults,
+  benchRxStage,
+  benchSignals,
+  withGc,
+} from './micro.js'
 import type { benchSignalRuns } from './micro.js'
 import type { benchModels } from './models.js'
 import { benchRisk } from './risk.js'
@@ -119,6 +127,13 @@ async function main(): Promise<void> {
     `vs ${hooks.usPerBarTimed.toFixed(1)} us/bar timed only (+${(hooks.usPerBarInterrupting - hooks.usPerBarTimed).toFixed(1)} us: venues only; watchdog ${hookWatchdogKind()})`,
   )
 
+  const faults = benchPageFaults()
+  report(
+    'fresh memory, per 4 KiB page (first touch)',
+    `${faults.usPerFreshPage.toFixed(2)} us/page`,
+    `vs ${faults.nsPerTouchedPage.toFixed(1)} ns/page touched again: ${fmt(faults.usPerFreshPage * 256)} us per MiB a run grows by`,
+  )
+
   // Whole process: the CLI on a CSV of the same bars, after one run that fills the binary cache.
   const dir = join(tmpdir(), `quantum-bench-${process.pid}`)
   mkdirSync(dir, { recursive: true })
@@ -127,11 +142,11 @@ async function main(): Promise<void> {
   const rssHook = join(dir, 'rss.mjs')
   writeFileSync(
     rssHook,
-    "import { writeSync } from 'node:fs'\nprocess.on('exit', () => writeSync(2, `\\nmaxrss_kb=${process.resourceUsage().maxRSS}\\n`))\n",
+    "import { writeSync } from 'node:fs'\nprocess.on('exit', () => { const u = process.resourceUsage(); writeSync(2, `\\nmaxrss_kb=${u.maxRSS} sys_us=${u.systemCPUTime} faults=${u.minorPageFault}\\n`) })\n",
   )
   const cli = join(root, 'packages/runtime/dist/cli.js')
   const config = join(root, 'examples/reference-strategy/quantum.config.ts')
-  const runCli = (): { ms: number; rssKb: number } => {
+  const runCli = (): { ms: number; rssKb: number; sysMs: number; faults: number } => {
     const t0 = performance.now()
     const r = spawnSync(
       process.execPath,
@@ -144,7 +159,8 @@ async function main(): Promise<void> {
     const ms = performance.now() - t0
     if (r.status !== 0) throw new Error(`quantum-run failed (${r.status}): ${r.stderr}`)
     rmSync(join(dir, 'run'), { recursive: true, force: true })
-    return { ms, rssKb: Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN) }
+    const field = (name: string): number => Number(new RegExp(`${name}=(\\d+)`).exec(r.stderr)?.[1] ?? NaN)
+    return { ms, rssKb: field('maxrss_kb'), sysMs: field('sys_us') / 1000, faults: field('faults') }
   }
   runCli()
   const procRuns = [runCli(), runCli(), runCli()]
@@ -152,7 +168,7 @@ async function main(): Promise<void> {
   report(
     'whole process (quantum-run, cached bars)',
     `${fmt(bars / (proc.ms / 1000))} bars/s`,
-    `${(proc.ms / 1000).toFixed(2)} s wall, peak RSS ${fmt(proc.rssKb / 1024)} MiB`,
+    `${(proc.ms / 1000).toFixed(2)} s wall, peak RSS ${fmt(proc.rssKb / 1024)} MiB; kernel time ${fmt(proc.sysMs)} ms for ${fmt(proc.faults)} page faults (fresh memory is faulted in page by page: its cost is the machine's)`,
   )
 
   // Per signal and per order: in a fresh process, as a run makes them from a heap of its own size, and

@@ -3,11 +3,16 @@
  * goes through {@link runCli}.
  * @packageDocumentation
  */
+import { setFlagsFromString } from 'node:v8'
+import { heapFlags } from './heap-tuning.js'
 import { quickAnswer } from './usage.js'
 
 const argv = process.argv.slice(2)
 const quick = quickAnswer(argv)
 if (quick === undefined) {
+  // Before the SDK loads: the heap's growth policy applies from the first full collection on.
+  const flags = heapFlags(process.env, process.execArgv)
+  if (flags !== undefined) setFlagsFromString(flags)
   const { runCli } = await import('./run-cli.js')
   process.exitCode = await runCli(argv)
 } else {
