@@ -38,7 +38,7 @@ const riskWith = (check: () => RiskVerdict, name = 'test:risk') =>
     create: () => ({ check }),
   })()
 
-async function run(plugins: QuantumPlugin[], blockRows?: number) {
+async function run(plugins: QuantumPlugin[], blockRows?: number, onEventTypes?: EngineEvent['type'][]) {
   const exchange = createPaperExchange({
     balance: 10_000,
     instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
@@ -50,6 +50,7 @@ async function run(plugins: QuantumPlugin[], blockRows?: number) {
     plugins,
     onEvent: (e) => events.push(e),
     ...(blockRows === undefined ? {} : { blockRows }),
+    ...(onEventTypes === undefined ? {} : { onEventTypes }),
   })
   return { output, exchange, events }
 }
@@ -71,22 +72,12 @@ describe('runEngine', () => {
           check: () => ({ action: 'approve' as const }),
         }),
       })
-      const exchange = createPaperExchange({
-        balance: 10_000,
-        instruments: { TESTUSDT: { tickSize: 0.01, stepSize: 0.001, minNotional: 5 } },
-      })
-      const events: EngineEvent[] = []
-      const output = await runEngine({
-        series: [series],
-        exchange,
-        plugins: [
-          pulse({ every: 7 }),
-          fixedNotional({ notional: 500 }),
-          ...(options.watcher === true ? [watcher()] : []),
-        ],
-        onEvent: (e) => events.push(e),
-        ...(options.types === undefined ? {} : { onEventTypes: options.types }),
-      })
+      const plugins = [pulse({ every: 7 }), fixedNotional({ notional: 500 })]
+      const { output, events } = await run(
+        options.watcher === true ? [...plugins, watcher()] : plugins,
+        undefined,
+        options.types,
+      )
       const orders = events.filter((e) => e.type === 'order').length
       return { output, orders, newOrders }
     }
