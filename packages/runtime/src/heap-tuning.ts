@@ -8,8 +8,9 @@
  * How much V8 lets the old generation grow past what survived the last full collection, in percent,
  * in `quantum-run` processes. A run promotes much short-lived garbage (orders, positions, report rows)
  * and V8's own factor, up to 4x, let a 1M-bar backtest's heap reach three times its live data: peak
- * RSS 280 MiB, against 238 MiB at 50% in the same wall time (measured, `npm run bench`'s whole-process
- * row). Where fresh memory is slow to fault in (the benchmark VM: ~15 µs per 4 KiB page), that is time too.
+ * RSS 280-282 MiB, against 234-238 MiB at 50%, in the same wall time within the noise (the bench's
+ * 1M-bar run, builds alternated). Where fresh memory is slow to fault in (the benchmark VM: ~15 µs per
+ * 4 KiB page), memory is time too.
  */
 export const HEAP_GROWING_PERCENT = 50
 

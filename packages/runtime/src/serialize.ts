@@ -39,10 +39,43 @@ export function csvField(value: string): string {
 }
 
 const DAY_MS = 86_400_000
-const pad = (n: number, width: number): string => String(n).padStart(width, '0')
-/** `00`..`59` and `000`..`999`, so that formatting a time of day allocates only its result. */
-const TWO = Array.from({ length: 60 }, (_, i) => pad(i, 2))
-const THREE = Array.from({ length: 1000 }, (_, i) => pad(i, 3))
+/** Size of each of the two buffers {@link equityCsvBytes} fills in turn. */
+const EQUITY_BUFFER_BYTES = 64 * 1024
+/** Room left for one more row before a buffer is handed over (a row takes at most ~110 bytes). */
+const ROW_ROOM = 256
+const COMMA = 44
+const NEWLINE = 10
+
+/** Writes ASCII `text` at `at`; returns the offset after it. */
+function putText(buf: Uint8Array, at: number, text: string): number {
+  for (let k = 0; k < text.length; k++) buf[at + k] = text.charCodeAt(k)
+  return at + text.length
+}
+
+/** Writes `value` (an integer in [0, 1e15)) in decimal at `at`; returns the offset after it. */
+function putInteger(buf: Uint8Array, at: number, value: number): number {
+  let digits = 1
+  for (let p = 10; p <= value; p *= 10) digits++
+  for (let k = at + digits - 1, v = value; k >= at; k--) {
+    const q = Math.floor(v / 10)
+    buf[k] = 48 + (v - q * 10)
+    v = q
+  }
+  return at + digits
+}
+
+/** Writes `value` (an integer in [0, 100)) as two digits at `at`; returns the offset after them. */
+function putTwo(buf: Uint8Array, at: number, value: number): number {
+  buf[at] = 48 + Math.floor(value / 10)
+  buf[at + 1] = 48 + (value % 10)
+  return at + 2
+}
+
+/** Writes `value` (an integer in [0, 1000)) as three digits at `at`; returns the offset after them. */
+function putThree(buf: Uint8Array, at: number, value: number): number {
+  buf[at] = 48 + Math.floor(value / 100)
+  return putTwo(buf, at + 1, value % 100)
+}
 
 /** The ISO-8601 date of day `day` since the epoch, with its `T` (`2020-01-31T`). */
 function datePrefix(day: number): string {
@@ -50,25 +83,39 @@ function datePrefix(day: number): string {
 }
 
 /**
- * An ISO-8601 formatter for long ascending time series: the date part is formatted once per day and
- * the time of day by arithmetic (`toISOString` per row was most of the cost of a 1M-row equity.csv).
+ * Writes ISO-8601 times (as `toISOString` gives them; nothing for a time that is not finite) into
+ * bytes, for long ascending series: the date is formatted once per day and the time of day by
+ * arithmetic (`toISOString` per row was most of the cost of a 1M-row equity.csv).
  */
-function isoFormatter(): (ms: number) => string {
+function isoWriter(): (buf: Uint8Array, at: number, ms: number) => number {
   let day = Number.NaN
-  let prefix = ''
-  return (ms) => {
-    if (!Number.isFinite(ms)) return ''
+  let dayText = ''
+  return (buf, at, ms) => {
+    if (!Number.isFinite(ms)) return at
     const d = Math.floor(ms / DAY_MS)
     if (d !== day) {
       day = d
-      prefix = datePrefix(d)
+      dayText = datePrefix(d)
     }
     const r = ms - d * DAY_MS
-    const h = Math.floor(r / 3_600_000)
-    const m = Math.floor((r % 3_600_000) / 60_000)
-    const sec = Math.floor((r % 60_000) / 1000)
-    return `${prefix}${TWO[h]}:${TWO[m]}:${TWO[sec]}.${THREE[r % 1000]}Z`
+    at = putText(buf, at, dayText)
+    at = putTwo(buf, at, Math.floor(r / 3_600_000))
+    buf[at++] = 58 // ':'
+    at = putTwo(buf, at, Math.floor((r % 3_600_000) / 60_000))
+    buf[at++] = 58
+    at = putTwo(buf, at, Math.floor((r % 60_000) / 1000))
+    buf[at++] = 46 // '.'
+    at = putThree(buf, at, Math.floor(r % 1000))
+    buf[at++] = 90 // 'Z'
+    return at
   }
+}
+
+/** {@link isoWriter} as strings (trades.csv: two times per trade). */
+function isoFormatter(): (ms: number) => string {
+  const write = isoWriter()
+  const scratch = Buffer.alloc(64)
+  return (ms) => scratch.toString('latin1', 0, write(scratch, 0, ms))
 }
 
 function tradeRow(t: TradeRecord, iso: (ms: number) => string): string {
@@ -121,44 +168,6 @@ export function drawdownSeries(equity: Float64Array): Float64Array {
   return out
 }
 
-/** Size of each of the two buffers {@link equityCsvBytes} fills in turn. */
-const EQUITY_BUFFER_BYTES = 64 * 1024
-/** Room left for one more row before a buffer is handed over (a row takes at most ~110 bytes). */
-const ROW_ROOM = 256
-const COMMA = 44
-const NEWLINE = 10
-
-/** Writes ASCII `text` at `at`; returns the offset after it. */
-function putText(buf: Uint8Array, at: number, text: string): number {
-  for (let k = 0; k < text.length; k++) buf[at + k] = text.charCodeAt(k)
-  return at + text.length
-}
-
-/** Writes `value` (an integer in [0, 1e15)) in decimal at `at`; returns the offset after it. */
-function putInteger(buf: Uint8Array, at: number, value: number): number {
-  let digits = 1
-  for (let p = 10; p <= value; p *= 10) digits++
-  for (let k = at + digits - 1, v = value; k >= at; k--) {
-    const q = Math.floor(v / 10)
-    buf[k] = 48 + (v - q * 10)
-    v = q
-  }
-  return at + digits
-}
-
-/** Writes `value` (an integer in [0, 100)) as two digits at `at`; returns the offset after them. */
-function putTwo(buf: Uint8Array, at: number, value: number): number {
-  buf[at] = 48 + Math.floor(value / 10)
-  buf[at + 1] = 48 + (value % 10)
-  return at + 2
-}
-
-/** Writes `value` (an integer in [0, 1000)) as three digits at `at`; returns the offset after them. */
-function putThree(buf: Uint8Array, at: number, value: number): number {
-  buf[at] = 48 + Math.floor(value / 100)
-  return putTwo(buf, at + 1, value % 100)
-}
-
 /**
  * `equity.csv` (header, then one row per equity point) as bytes, in two buffers filled in turn: a yielded
  * buffer is left alone until the generator has been resumed twice, so a writer may still be writing it
@@ -176,13 +185,12 @@ export function* equityCsvBytes(equity: {
   let at = putText(buf, 0, `${EQUITY_CSV_HEADER}\n`)
   const n = equity.time.length
   // Equity and drawdown repeat while flat (and drawdown is 0 at every new peak): a repeated value reuses
-  // its text, number formatting being most of the cost of a 1M-row file. The date is formatted once a day.
+  // its text, number formatting being most of the cost of a 1M-row file.
   let lastEquity = Number.NaN
   let equityText = ''
   let lastDd = Number.NaN
   let ddText = ''
-  let day = Number.NaN
-  let dayText = ''
+  const iso = isoWriter()
   let peak = -Infinity
   for (let i = 0; i < n; i++) {
     if (at > EQUITY_BUFFER_BYTES - ROW_ROOM) {
@@ -196,23 +204,7 @@ export function* equityCsvBytes(equity: {
     const d = drawdownFrom(peak, e)
     at = Number.isInteger(t) && t >= 0 && t < 1e15 ? putInteger(buf, at, t) : putText(buf, at, String(t))
     buf[at++] = COMMA
-    if (Number.isFinite(t)) {
-      const dayIndex = Math.floor(t / DAY_MS)
-      if (dayIndex !== day) {
-        day = dayIndex
-        dayText = datePrefix(dayIndex)
-      }
-      const r = t - dayIndex * DAY_MS
-      at = putText(buf, at, dayText)
-      at = putTwo(buf, at, Math.floor(r / 3_600_000))
-      buf[at++] = 58 // ':'
-      at = putTwo(buf, at, Math.floor((r % 3_600_000) / 60_000))
-      buf[at++] = 58
-      at = putTwo(buf, at, Math.floor((r % 60_000) / 1000))
-      buf[at++] = 46 // '.'
-      at = putThree(buf, at, Math.floor(r % 1000))
-      buf[at++] = 90 // 'Z'
-    }
+    at = iso(buf, at, t)
     buf[at++] = COMMA
     if (!Object.is(e, lastEquity)) {
       lastEquity = e
