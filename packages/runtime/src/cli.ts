@@ -11,7 +11,7 @@ const argv = process.argv.slice(2)
 const quick = quickAnswer(argv)
 if (quick === undefined) {
   // Before the SDK loads: the heap's growth policy applies from the first full collection on.
-  const flags = heapFlags(process.env, process.execArgv)
+  const flags = heapFlags(process.execArgv)
   if (flags !== undefined) setFlagsFromString(flags)
   const { runCli } = await import('./run-cli.js')
   process.exitCode = await runCli(argv)

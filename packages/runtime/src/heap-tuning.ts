@@ -16,13 +16,11 @@ export const HEAP_GROWING_PERCENT = 50
 
 /**
  * The V8 flags `quantum-run` sets at start, or undefined when the user chose the heap's growth
- * themselves (`--heap-growing-percent` on the command line or in `NODE_OPTIONS`).
- * @example const flags = heapFlags(process.env, process.execArgv); if (flags) v8.setFlagsFromString(flags)
+ * themselves: `node --heap-growing-percent=<n> $(which quantum-run) ...` (0 is V8's own policy; Node
+ * refuses this flag in `NODE_OPTIONS`).
+ * @example const flags = heapFlags(process.execArgv); if (flags) v8.setFlagsFromString(flags)
  */
-export function heapFlags(
-  env: Readonly<Record<string, string | undefined>>,
-  execArgv: readonly string[],
-): string | undefined {
-  const given = [...execArgv, env.NODE_OPTIONS ?? ''].some((arg) => /heap[-_]growing[-_]percent/.test(arg))
+export function heapFlags(execArgv: readonly string[]): string | undefined {
+  const given = execArgv.some((arg) => /heap[-_]growing[-_]percent/.test(arg))
   return given ? undefined : `--heap-growing-percent=${HEAP_GROWING_PERCENT}`
 }
